@@ -1,0 +1,25 @@
+//===- cnnc-opt.cpp - mlir-opt with the cnn dialect and cnnc's passes -----===//
+//
+// Runs any upstream pass or cnnc pass on `.mlir` files, as mlir-opt does:
+// the tool behind every pass test in test/.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/cnn/CnnDialect.h"
+
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::registerAllPasses();
+
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  registry.insert<mlir::cnn::CnnDialect>();
+
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "cnnc optimizer driver\n", registry));
+}

@@ -1,0 +1,71 @@
+//===- CnnBase.td - The cnn dialect, its enums and attributes -*- tablegen -*-===//
+//
+// `cnn` is Keras's vocabulary as an MLIR dialect: one op per Keras layer kind,
+// on builtin ranked tensors of f32 in NHWC layout with a dynamic batch.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNN_BASE
+#define CNN_BASE
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+def Cnn_Dialect : Dialect {
+  let name = "cnn";
+  let cppNamespace = "::mlir::cnn";
+  let summary = "Keras-style convolutional networks";
+  let description = [{
+    The `cnn` dialect models a Keras Sequential CNN. Activations are tensors
+    in NHWC layout (batch, rows, columns, channels) of f32; the batch may be
+    dynamic. Every op infers its result type by Keras's shape rules, so the
+    frontends never compute shapes themselves.
+
+    A model is a `func.func @forward` whose first argument is the input and
+    whose other arguments are the trainable parameters in Keras order, each
+    carrying `cnn.param = "<layer>/<weight>"` and `cnn.initializer`. Each op
+    carries `cnn.layer = #cnn.layer<"name", "Class">`, the Keras layer it
+    implements; a layer such as `Conv2D(activation='relu')` is two ops.
+  }];
+  let useDefaultAttributePrinterParser = 1;
+  let hasOperationAttrVerify = 1;
+  let hasRegionArgAttrVerify = 1;
+  let extraClassDeclaration = [{
+    /// Discardable attribute names the dialect gives meaning to.
+    static constexpr ::llvm::StringLiteral kLayerAttrName = "cnn.layer";
+    static constexpr ::llvm::StringLiteral kParamAttrName = "cnn.param";
+    static constexpr ::llvm::StringLiteral kInitializerAttrName = "cnn.initializer";
+    static constexpr ::llvm::StringLiteral kModelNameAttrName = "cnn.model_name";
+    static constexpr ::llvm::StringLiteral kTrainingAttrName = "cnn.training";
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Enums
+//===----------------------------------------------------------------------===//
+
+def Cnn_Padding : I32EnumAttr<"Padding", "Keras padding mode", [
+    I32EnumAttrCase<"valid", 0>,
+    I32EnumAttrCase<"same", 1>
+  ]> {
+  let cppNamespace = "::mlir::cnn";
+}
+
+//===----------------------------------------------------------------------===//
+// Attributes
+//===----------------------------------------------------------------------===//
+
+def Cnn_LayerAttr : AttrDef<Cnn_Dialect, "Layer"> {
+  let mnemonic = "layer";
+  let summary = "the Keras layer an op belongs to";
+  let description = [{
+    `#cnn.layer<"conv2d", "Conv2D">`: the layer's Keras name and class. The
+    summary table groups consecutive ops of one layer into one row.
+  }];
+  let parameters = (ins StringRefParameter<"Keras layer name">:$name,
+                        StringRefParameter<"Keras class name">:$className);
+  let assemblyFormat = "`<` $name `,` $className `>`";
+}
+
+#endif // CNN_BASE

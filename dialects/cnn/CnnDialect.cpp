@@ -1,0 +1,74 @@
+//===- CnnDialect.cpp - The cnn dialect and its attributes ----------------===//
+
+#include "dialects/cnn/CnnDialect.h"
+#include "dialects/cnn/CnnOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::cnn;
+
+#include "dialects/cnn/CnnDialect.cpp.inc"
+#include "dialects/cnn/CnnEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "dialects/cnn/CnnAttrs.cpp.inc"
+
+void CnnDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "dialects/cnn/CnnOps.cpp.inc"
+      >();
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "dialects/cnn/CnnAttrs.cpp.inc"
+      >();
+}
+
+/// `cnn.layer` must be a #cnn.layer; `cnn.model_name` a string and
+/// `cnn.training` a dictionary, on a module.
+LogicalResult CnnDialect::verifyOperationAttribute(Operation *op,
+                                                   NamedAttribute attribute) {
+  StringRef name = attribute.getName().strref();
+  if (name == kLayerAttrName) {
+    if (!isa<LayerAttr>(attribute.getValue()))
+      return op->emitError() << "'" << name << "' must be a #cnn.layer";
+    return success();
+  }
+  if (name == kModelNameAttrName || name == kTrainingAttrName) {
+    if (!isa<ModuleOp>(op))
+      return op->emitError() << "'" << name << "' belongs on the module";
+    if (name == kModelNameAttrName && !isa<StringAttr>(attribute.getValue()))
+      return op->emitError() << "'" << name << "' must be a string";
+    if (name == kTrainingAttrName && !isa<DictionaryAttr>(attribute.getValue()))
+      return op->emitError() << "'" << name << "' must be a dictionary";
+    return success();
+  }
+  return op->emitError() << "unknown cnn attribute '" << name << "'";
+}
+
+/// Parameter arguments name their Keras weight (`conv2d/kernel`) and say how
+/// Keras would initialise them.
+LogicalResult CnnDialect::verifyRegionArgAttribute(Operation *op,
+                                                   unsigned regionIndex,
+                                                   unsigned argIndex,
+                                                   NamedAttribute attribute) {
+  StringRef name = attribute.getName().strref();
+  if (name == kParamAttrName) {
+    auto value = dyn_cast<StringAttr>(attribute.getValue());
+    if (!value || !value.getValue().contains('/'))
+      return op->emitError() << "'" << name << "' of argument " << argIndex
+                             << " must be a string \"<layer>/<weight>\"";
+    return success();
+  }
+  if (name == kInitializerAttrName) {
+    if (!isa<DictionaryAttr>(attribute.getValue()))
+      return op->emitError() << "'" << name << "' of argument " << argIndex
+                             << " must be a dictionary";
+    return success();
+  }
+  return op->emitError() << "unknown cnn argument attribute '" << name << "'";
+}

@@ -1,0 +1,217 @@
+//===- CnnOps.td - The cnn dialect's operations ---------------*- tablegen -*-===//
+//
+// One op per Keras layer kind. Each op infers its result type by Keras's
+// rules (ShapeRules.cpp), and that inference is also its verifier, so a
+// frontend that builds an op and a `.mlir` file that states one are checked
+// by the same code.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNN_OPS
+#define CNN_OPS
+
+include "dialects/cnn/CnnBase.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+// Activations: f32 tensors of any rank, batch first (NHWC for images).
+def Cnn_Tensor : RankedTensorOf<[F32]>;
+
+class Cnn_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Cnn_Dialect, mnemonic, !listconcat(traits, [Pure, InferTypeOpAdaptor])>;
+
+//===----------------------------------------------------------------------===//
+// Convolution and dense
+//===----------------------------------------------------------------------===//
+
+def Cnn_Conv2DOp : Cnn_Op<"conv2d"> {
+  let summary = "2-D convolution (Keras Conv2D without its activation)";
+  let description = [{
+    Cross-correlation of an NHWC input with an HWCF kernel, plus an optional
+    per-filter bias:
+
+      y[n,i,j,f] = b[f] + sum_{p,q,c} x[n, i*s0 + p*d0 - padTop,
+                                          j*s1 + q*d1 - padLeft, c] * K[p,q,c,f]
+
+    Output rows/columns follow Keras: `valid` gives
+    floor((in - d*(k-1) - 1)/s) + 1, `same` gives ceil(in/s), padding the odd
+    extra row/column at the bottom/right.
+
+    Example:
+    ```mlir
+    %y = cnn.conv2d %x, %k, %b strides = [1, 1] dilation = [1, 1] padding = valid
+        : (tensor<?x28x28x1xf32>, tensor<3x3x1x32xf32>, tensor<32xf32>)
+        -> tensor<?x26x26x32xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, Cnn_Tensor:$kernel,
+                       Optional<Cnn_Tensor>:$bias,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilation,
+                       Cnn_Padding:$padding);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $kernel (`,` $bias^)? `strides` `=` $strides
+    `dilation` `=` $dilation `padding` `=` $padding attr-dict
+    `:` functional-type(operands, results)
+  }];
+}
+
+def Cnn_DenseOp : Cnn_Op<"dense"> {
+  let summary = "fully connected layer on the last axis (Keras Dense)";
+  let description = [{
+    `y[..., u] = b[u] + sum_i x[..., i] * K[i, u]`. On a rank > 2 input it
+    applies to the last axis, as Keras does (a 1x1 convolution).
+
+    ```mlir
+    %y = cnn.dense %x, %k, %b
+        : (tensor<?x800xf32>, tensor<800x128xf32>, tensor<128xf32>)
+        -> tensor<?x128xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, Cnn_Tensor:$kernel,
+                       Optional<Cnn_Tensor>:$bias);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $kernel (`,` $bias^)? attr-dict
+    `:` functional-type(operands, results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+class Cnn_Pool2DOp<string mnemonic, string reduction, string padValue>
+    : Cnn_Op<mnemonic> {
+  let summary = reduction # " over each pooling window (NHWC)";
+  let description = [{
+    Slides a `pool_size` window with `strides` (pool_size when absent) over
+    rows and columns and takes the }] # reduction # [{ of each window, per
+    channel. Output sizes follow Keras's rule (as conv2d with dilation 1).
+    Under `same` padding, padded cells are }] # padValue # [{.
+
+    ```mlir
+    %y = cnn.}] # mnemonic # [{ %x pool_size = [2, 2] strides = [2, 2] padding = valid
+        : (tensor<?x26x26x32xf32>) -> tensor<?x13x13x32xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input,
+                       DenseI64ArrayAttr:$pool_size,
+                       OptionalAttr<DenseI64ArrayAttr>:$strides,
+                       Cnn_Padding:$padding);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `pool_size` `=` $pool_size (`strides` `=` $strides^)?
+    `padding` `=` $padding attr-dict `:` functional-type(operands, results)
+  }];
+  let extraClassDeclaration = [{
+    /// The strides in effect: `strides`, or `pool_size` when absent.
+    ::llvm::ArrayRef<int64_t> getEffectiveStrides() {
+      return getStrides() ? *getStrides() : getPoolSize();
+    }
+  }];
+}
+
+def Cnn_MaxPool2DOp : Cnn_Pool2DOp<"max_pool2d", "maximum",
+    "-inf (padding never wins)">;
+def Cnn_AvgPool2DOp : Cnn_Pool2DOp<"avg_pool2d", "mean",
+    "excluded from the count (Keras divides by the in-bounds cells)">;
+def Cnn_MinPool2DOp : Cnn_Pool2DOp<"min_pool2d", "minimum",
+    "+inf (padding never wins); not in Keras, the lesson's min pooling">;
+
+class Cnn_GlobalPool2DOp<string mnemonic, string reduction>
+    : Cnn_Op<mnemonic> {
+  let summary = reduction # " over all rows and columns, per channel";
+  let description = [{
+    Reduces axes 1 and 2 of an NHWC tensor: (N, H, W, C) -> (N, C), or
+    (N, 1, 1, C) with `keepdims`.
+
+    ```mlir
+    %y = cnn.}] # mnemonic # [{ %x : (tensor<?x11x11x64xf32>) -> tensor<?x64xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, UnitAttr:$keepdims);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input (`keepdims` $keepdims^)? attr-dict
+    `:` functional-type(operands, results)
+  }];
+}
+
+def Cnn_GlobalMaxPool2DOp : Cnn_GlobalPool2DOp<"global_max_pool2d", "maximum">;
+def Cnn_GlobalAvgPool2DOp : Cnn_GlobalPool2DOp<"global_avg_pool2d", "mean">;
+def Cnn_GlobalMinPool2DOp : Cnn_GlobalPool2DOp<"global_min_pool2d", "minimum">;
+
+//===----------------------------------------------------------------------===//
+// Shape and regularisation
+//===----------------------------------------------------------------------===//
+
+def Cnn_FlattenOp : Cnn_Op<"flatten"> {
+  let summary = "row-major reshape to (batch, features) (Keras Flatten)";
+  let description = [{
+    (N, H, W, C) -> (N, H*W*C), flat index (h*W + w)*C + c.
+
+    ```mlir
+    %y = cnn.flatten %x : (tensor<?x5x5x32xf32>) -> tensor<?x800xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Cnn_DropoutOp : Cnn_Op<"dropout"> {
+  let summary = "Keras Dropout: identity outside training";
+  let description = [{
+    In training each element is kept with probability 1 - rate and scaled by
+    1/(1 - rate); in evaluation and prediction it is the identity.
+
+    ```mlir
+    %y = cnn.dropout %x rate = 5.000000e-01 : tensor<?x1600xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, F64Attr:$rate,
+                       OptionalAttr<I64Attr>:$seed);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `rate` `=` $rate (`seed` `=` $seed^)? attr-dict `:` type($input)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Activations
+//===----------------------------------------------------------------------===//
+
+class Cnn_ActivationOp<string mnemonic, string formula> : Cnn_Op<mnemonic> {
+  let summary = "elementwise " # formula;
+  let arguments = (ins Cnn_Tensor:$input);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Cnn_ReluOp : Cnn_ActivationOp<"relu", "max(x, 0)">;
+def Cnn_SigmoidOp : Cnn_ActivationOp<"sigmoid", "1 / (1 + exp(-x))">;
+def Cnn_TanhOp : Cnn_ActivationOp<"tanh", "tanh(x)">;
+def Cnn_LinearOp : Cnn_ActivationOp<"linear", "identity (Activation('linear'))"> {
+  let hasFolder = 1;
+}
+
+def Cnn_SoftmaxOp : Cnn_Op<"softmax"> {
+  let summary = "softmax along one axis (the last by default)";
+  let description = [{
+    `y = exp(x - max(x)) / sum(exp(x - max(x)))` along `axis` (negative
+    counts from the end, as in Keras).
+
+    ```mlir
+    %y = cnn.softmax %x : tensor<?x10xf32>
+    %z = cnn.softmax %x axis = 1 : tensor<?x10xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = "$input (`axis` `=` $axis^)? attr-dict `:` type($input)";
+}
+
+#endif // CNN_OPS

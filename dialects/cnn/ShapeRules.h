@@ -1,0 +1,83 @@
+//===- ShapeRules.h - Keras's shape rules for the cnn ops -------*- C++ -*-===//
+//
+// Each function checks one op's operands and attributes and computes its
+// result type exactly as Keras does. They are the ops' type inference (and
+// thereby their verifier) and the frontends' shape checker: errors go to
+// `loc` when it is given, so a bad model file is reported at the layer that
+// cannot work, and a bad `.mlir` op at the op.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNNC_DIALECTS_CNN_SHAPERULES_H
+#define CNNC_DIALECTS_CNN_SHAPERULES_H
+
+#include "dialects/cnn/CnnOps.h"
+
+#include <optional>
+
+namespace mlir::cnn {
+
+/// Largest size cnnc accepts for any one dimension, window, stride or
+/// dilation, and for the elements of one sample's tensor. Bounding them keeps
+/// every shape computation well inside int64 and rejects models that could
+/// never be allocated before anything is compiled.
+constexpr int64_t kMaxDimSize = int64_t(1) << 24;
+constexpr int64_t kMaxSampleElements = int64_t(1) << 28;
+
+/// Keras's output length along one spatial dimension (`conv_output_length`):
+/// valid: floor((in - d*(k-1) - 1) / s) + 1; same: ceil(in / s).
+/// Non-positive when the window does not fit.
+int64_t windowOutputLength(int64_t in, int64_t window, int64_t stride,
+                           int64_t dilation, Padding padding);
+
+/// Padding before (top/left) and after (bottom/right) one spatial dimension;
+/// zero for `valid`. Keras/TF put the odd extra cell after.
+std::pair<int64_t, int64_t> paddingAmounts(int64_t in, int64_t window,
+                                           int64_t stride, int64_t dilation,
+                                           Padding padding);
+
+/// Renders a shape as Keras prints it: (None, 26, 26, 32).
+std::string kerasShapeString(ArrayRef<int64_t> shape);
+
+FailureOr<RankedTensorType>
+inferConv2DType(std::optional<Location> loc, RankedTensorType input,
+                RankedTensorType kernel, RankedTensorType bias,
+                ArrayRef<int64_t> strides, ArrayRef<int64_t> dilation,
+                Padding padding);
+
+FailureOr<RankedTensorType>
+inferDenseType(std::optional<Location> loc, RankedTensorType input,
+               RankedTensorType kernel, RankedTensorType bias);
+
+FailureOr<RankedTensorType>
+inferPool2DType(std::optional<Location> loc, RankedTensorType input,
+                ArrayRef<int64_t> poolSize, ArrayRef<int64_t> strides,
+                Padding padding);
+
+FailureOr<RankedTensorType> inferGlobalPool2DType(std::optional<Location> loc,
+                                                  RankedTensorType input,
+                                                  bool keepDims);
+
+FailureOr<RankedTensorType> inferFlattenType(std::optional<Location> loc,
+                                             RankedTensorType input);
+
+FailureOr<RankedTensorType> inferDropoutType(std::optional<Location> loc,
+                                             RankedTensorType input,
+                                             double rate);
+
+FailureOr<RankedTensorType> inferSoftmaxType(std::optional<Location> loc,
+                                             RankedTensorType input,
+                                             int64_t axis);
+
+/// Elementwise activations: the input type, once it is a valid activation.
+FailureOr<RankedTensorType> inferElementwiseType(std::optional<Location> loc,
+                                                 RankedTensorType input);
+
+/// Checks a model input or activation type: rank >= 2, batch first (dynamic
+/// or positive), every other dimension static, positive and within bounds.
+LogicalResult verifyActivationType(std::optional<Location> loc,
+                                   RankedTensorType type);
+
+} // namespace mlir::cnn
+
+#endif // CNNC_DIALECTS_CNN_SHAPERULES_H

@@ -1,0 +1,178 @@
+//===- ModelSpec.h - A Keras Sequential model, as the frontends read it ---===//
+//
+// Both frontends (Keras Python and Keras / TF.js JSON) read a model file into
+// a ModelSpec; one generator (ModelToCnn) turns a ModelSpec into `cnn` IR.
+// That split is what makes the two frontends give identical IR for the same
+// model: they only differ in how they read, never in what they build.
+//
+// A ModelSpec holds Keras's vocabulary with every default already applied
+// (Keras 2 signatures), so the generator never guesses. It holds no shapes
+// beyond the input shape: the `cnn` ops infer every other shape.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNNC_FRONTENDS_COMMON_MODELSPEC_H
+#define CNNC_FRONTENDS_COMMON_MODELSPEC_H
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cnnc {
+
+/// A position in a model file; line and column are 1-based (0 = unknown).
+struct SourceLoc {
+  std::string file;
+  unsigned line = 0;
+  unsigned column = 0;
+};
+
+enum class Padding { Valid, Same };
+
+/// Keras activation functions cnnc implements.
+enum class Activation { Linear, ReLU, Softmax, Sigmoid, Tanh };
+
+/// A Keras initializer, normalised: string names and every class form
+/// (`glorot_uniform`, `GlorotUniform`, `VarianceScaling{...}`, `zeros`, ...)
+/// become one of these kinds.
+struct Initializer {
+  enum class Kind {
+    VarianceScaling, // scale, mode, distribution
+    RandomNormal,    // mean, stddev
+    RandomUniform,   // minval, maxval
+    TruncatedNormal, // mean, stddev (resampled beyond 2 stddev)
+    Constant,        // value (zeros / ones are Constant 0 / 1)
+  };
+  enum class Mode { FanIn, FanOut, FanAvg };
+  enum class Distribution {
+    Uniform,
+    TruncatedNormal,   // Keras: stddev = sqrt(scale) / 0.87962566103423978
+    UntruncatedNormal, // plain normal with stddev sqrt(scale)
+    TruncatedNormalUncorrected, // TF.js's 'normal': truncated, stddev sqrt(scale)
+  };
+
+  Kind kind = Kind::Constant;
+  double scale = 1.0;
+  Mode mode = Mode::FanAvg;
+  Distribution distribution = Distribution::Uniform;
+  double mean = 0.0, stddev = 0.05;
+  double minval = -0.05, maxval = 0.05;
+  double value = 0.0;
+  std::optional<int64_t> seed;
+
+  static Initializer glorotUniform() {
+    Initializer init;
+    init.kind = Kind::VarianceScaling;
+    init.scale = 1.0;
+    init.mode = Mode::FanAvg;
+    init.distribution = Distribution::Uniform;
+    return init;
+  }
+  static Initializer zeros() { return Initializer(); }
+};
+
+enum class LayerKind {
+  Conv2D,
+  MaxPooling2D,
+  AveragePooling2D,
+  MinPooling2D, // cnnc's own: MaxPooling2D's signature, min instead of max
+  GlobalMaxPooling2D,
+  GlobalAveragePooling2D,
+  GlobalMinPooling2D, // cnnc's own
+  Flatten,
+  Dense,
+  Dropout,
+  Activation, // Activation(act)
+  ReLU,       // ReLU() with Keras's defaults only
+  Softmax,    // Softmax(axis)
+};
+
+/// One Keras layer. Only the fields of its kind are meaningful; each holds
+/// Keras 2's default until the model file says otherwise.
+struct Layer {
+  LayerKind kind = LayerKind::Flatten;
+  /// Keras layer name. Empty until assigned: the Python frontend leaves
+  /// unnamed layers empty and calls assignKerasNames(); JSON files name all.
+  std::string name;
+  SourceLoc loc;
+
+  // Conv2D: filters; Dense: units.
+  int64_t filters = 0;
+  int64_t units = 0;
+  // Conv2D kernel_size / pooling pool_size, as (rows, cols).
+  std::array<int64_t, 2> kernelSize = {1, 1};
+  std::array<int64_t, 2> poolSize = {2, 2};
+  // Conv2D and pooling. For pooling, empty strides means "= pool_size".
+  std::optional<std::array<int64_t, 2>> strides;
+  std::array<int64_t, 2> dilation = {1, 1};
+  Padding padding = Padding::Valid;
+  // Conv2D, Dense (the fused activation) and Activation (its function).
+  Activation activation = Activation::Linear;
+  bool useBias = true;
+  Initializer kernelInitializer = Initializer::glorotUniform();
+  Initializer biasInitializer = Initializer::zeros();
+  // Global pooling.
+  bool keepDims = false;
+  // Dropout.
+  double rate = 0.0;
+  std::optional<int64_t> seed;
+  // Softmax.
+  int64_t axis = -1;
+};
+
+/// An optimizer as compile() names it; only the hyper-parameters the model
+/// file gave are present (the trainer fills in Keras's defaults).
+struct OptimizerSpec {
+  std::string name; // "adam", "sgd", "rmsprop" (lower case)
+  std::map<std::string, double> hyperParameters; // learning_rate, momentum, ...
+  SourceLoc loc;
+};
+
+/// compile() and fit() arguments, as far as the model file gives them.
+struct TrainingSpec {
+  std::optional<OptimizerSpec> optimizer;
+  std::optional<std::string> loss; // canonical Keras name, e.g.
+                                   // "sparse_categorical_crossentropy", "mse"
+  bool lossFromLogits = false;
+  std::vector<std::string> metrics; // e.g. {"accuracy"}
+  std::optional<int64_t> epochs;
+  std::optional<int64_t> batchSize;
+  std::optional<double> validationSplit;
+  std::optional<bool> shuffle;
+
+  bool empty() const {
+    return !optimizer && !loss && metrics.empty() && !epochs && !batchSize &&
+           !validationSplit && !shuffle;
+  }
+};
+
+/// A Keras Sequential model.
+struct ModelSpec {
+  std::string name = "sequential";
+  SourceLoc loc; // where the model is defined (Sequential(...) or the JSON)
+  /// Input shape without the batch dimension, e.g. {28, 28, 1}. Empty when
+  /// the file gives none (an error the generator reports at `loc`).
+  std::vector<int64_t> inputShape;
+  SourceLoc inputLoc;
+  std::vector<Layer> layers;
+  TrainingSpec training;
+};
+
+/// Keras's class name for a layer kind (the long name: "MaxPooling2D").
+const char *kerasClassName(LayerKind kind);
+
+/// Keras's snake-case auto-name stem for a layer kind ("max_pooling2d",
+/// "re_lu", "global_average_pooling2d").
+const char *kerasNameStem(LayerKind kind);
+
+/// Names every layer whose name is empty as tf.keras does: `<stem>`,
+/// `<stem>_1`, ... counted per class in model order; explicit names neither
+/// consume nor reset a class's counter.
+void assignKerasNames(ModelSpec &model);
+
+} // namespace cnnc
+
+#endif // CNNC_FRONTENDS_COMMON_MODELSPEC_H

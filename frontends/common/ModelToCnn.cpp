@@ -1,0 +1,377 @@
+//===- ModelToCnn.cpp - Build `cnn` IR from a ModelSpec -------------------===//
+//
+// The one place where a model becomes IR, so both frontends give the same IR
+// for the same model. Each layer becomes one op (plus one for a fused
+// activation); each weight becomes an argument of @forward, in Keras order.
+// Shapes come from the dialect's ShapeRules, reported at the layer's place in
+// the model file when they cannot work.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontends/common/ModelToCnn.h"
+
+#include "dialects/cnn/CnnOps.h"
+#include "dialects/cnn/ShapeRules.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Verifier.h"
+
+using namespace mlir;
+using namespace cnnc;
+
+namespace {
+
+class ModelToCnn {
+public:
+  ModelToCnn(const ModelSpec &model, MLIRContext &context)
+      : model(model), context(context), builder(&context) {}
+
+  OwningOpRef<ModuleOp> build();
+
+private:
+  Location loc(const SourceLoc &source) {
+    if (source.file.empty())
+      return builder.getUnknownLoc();
+    return FileLineColLoc::get(&context, source.file, source.line,
+                               source.column);
+  }
+
+  /// Adds a parameter argument `<layer>/<weight>` to @forward.
+  Value addParam(const Layer &layer, StringRef weight, ArrayRef<int64_t> shape,
+                 const Initializer &init);
+  DictionaryAttr initializerAttr(const Initializer &init);
+  DictionaryAttr trainingAttr(const TrainingSpec &training);
+
+  /// Emits `layer` on `input`; null after reporting an error.
+  Value emitLayer(const Layer &layer, Value input);
+  Value emitActivation(Activation activation, Value input, Location where,
+                       cnn::LayerAttr layerAttr);
+
+  /// Creates an op whose result type `type` was checked by ShapeRules.
+  template <typename OpTy, typename... Args>
+  Value create(Location where, FailureOr<RankedTensorType> type,
+               cnn::LayerAttr layerAttr, Args &&...args) {
+    if (failed(type))
+      return nullptr;
+    auto op = builder.create<OpTy>(where, TypeRange{*type},
+                                   std::forward<Args>(args)...);
+    op->setAttr(cnn::CnnDialect::kLayerAttrName, layerAttr);
+    return op.getResult();
+  }
+
+  const ModelSpec &model;
+  MLIRContext &context;
+  OpBuilder builder;
+  func::FuncOp function;
+  Block *body = nullptr;
+};
+
+} // namespace
+
+static RankedTensorType tensorType(MLIRContext &context,
+                                   ArrayRef<int64_t> shape) {
+  return RankedTensorType::get(shape, Float32Type::get(&context));
+}
+
+/// A layer's size argument (filters, units, kernel extent) must be usable as
+/// a tensor dimension before a parameter type is built from it.
+static LogicalResult checkSize(Location where, StringRef what, int64_t value) {
+  if (value > 0 && value <= cnn::kMaxDimSize)
+    return success();
+  return emitError(where) << what << " must be in [1, " << cnn::kMaxDimSize
+                          << "], got " << value;
+}
+
+static cnn::Padding padding(Padding padding) {
+  return padding == Padding::Same ? cnn::Padding::same : cnn::Padding::valid;
+}
+
+DictionaryAttr ModelToCnn::initializerAttr(const Initializer &init) {
+  SmallVector<NamedAttribute> fields;
+  auto add = [&](StringRef name, Attribute value) {
+    fields.push_back(builder.getNamedAttr(name, value));
+  };
+  auto addF64 = [&](StringRef name, double value) {
+    add(name, builder.getF64FloatAttr(value));
+  };
+  using Kind = Initializer::Kind;
+  switch (init.kind) {
+  case Kind::VarianceScaling: {
+    add("kind", builder.getStringAttr("variance_scaling"));
+    addF64("scale", init.scale);
+    const char *mode = init.mode == Initializer::Mode::FanIn    ? "fan_in"
+                       : init.mode == Initializer::Mode::FanOut ? "fan_out"
+                                                                : "fan_avg";
+    add("mode", builder.getStringAttr(mode));
+    const char *distribution = "uniform";
+    switch (init.distribution) {
+    case Initializer::Distribution::Uniform: break;
+    case Initializer::Distribution::TruncatedNormal:
+      distribution = "truncated_normal";
+      break;
+    case Initializer::Distribution::UntruncatedNormal:
+      distribution = "untruncated_normal";
+      break;
+    case Initializer::Distribution::TruncatedNormalUncorrected:
+      distribution = "truncated_normal_uncorrected";
+      break;
+    }
+    add("distribution", builder.getStringAttr(distribution));
+    break;
+  }
+  case Kind::RandomNormal:
+  case Kind::TruncatedNormal:
+    add("kind", builder.getStringAttr(init.kind == Kind::RandomNormal
+                                          ? "random_normal"
+                                          : "truncated_normal"));
+    addF64("mean", init.mean);
+    addF64("stddev", init.stddev);
+    break;
+  case Kind::RandomUniform:
+    add("kind", builder.getStringAttr("random_uniform"));
+    addF64("minval", init.minval);
+    addF64("maxval", init.maxval);
+    break;
+  case Kind::Constant:
+    add("kind", builder.getStringAttr("constant"));
+    addF64("value", init.value);
+    break;
+  }
+  if (init.seed)
+    add("seed", builder.getI64IntegerAttr(*init.seed));
+  return builder.getDictionaryAttr(fields);
+}
+
+DictionaryAttr ModelToCnn::trainingAttr(const TrainingSpec &training) {
+  SmallVector<NamedAttribute> fields;
+  auto add = [&](StringRef name, Attribute value) {
+    fields.push_back(builder.getNamedAttr(name, value));
+  };
+  if (training.optimizer) {
+    SmallVector<NamedAttribute> optimizer;
+    optimizer.push_back(builder.getNamedAttr(
+        "name", builder.getStringAttr(training.optimizer->name)));
+    for (const auto &[name, value] : training.optimizer->hyperParameters)
+      optimizer.push_back(
+          builder.getNamedAttr(name, builder.getF64FloatAttr(value)));
+    add("optimizer", builder.getDictionaryAttr(optimizer));
+  }
+  if (training.loss)
+    add("loss", builder.getStringAttr(*training.loss));
+  if (training.lossFromLogits)
+    add("from_logits", builder.getBoolAttr(true));
+  if (!training.metrics.empty()) {
+    SmallVector<Attribute> metrics;
+    for (const std::string &metric : training.metrics)
+      metrics.push_back(builder.getStringAttr(metric));
+    add("metrics", builder.getArrayAttr(metrics));
+  }
+  if (training.epochs)
+    add("epochs", builder.getI64IntegerAttr(*training.epochs));
+  if (training.batchSize)
+    add("batch_size", builder.getI64IntegerAttr(*training.batchSize));
+  if (training.validationSplit)
+    add("validation_split", builder.getF64FloatAttr(*training.validationSplit));
+  if (training.shuffle)
+    add("shuffle", builder.getBoolAttr(*training.shuffle));
+  return builder.getDictionaryAttr(fields);
+}
+
+Value ModelToCnn::addParam(const Layer &layer, StringRef weight,
+                           ArrayRef<int64_t> shape, const Initializer &init) {
+  NamedAttribute attrs[] = {
+      builder.getNamedAttr(
+          cnn::CnnDialect::kParamAttrName,
+          builder.getStringAttr(layer.name + "/" + weight.str())),
+      builder.getNamedAttr(cnn::CnnDialect::kInitializerAttrName,
+                           initializerAttr(init))};
+  unsigned index = function.getNumArguments();
+  Type type = tensorType(context, shape);
+  function.insertArgument(index, type, builder.getDictionaryAttr(attrs),
+                          loc(layer.loc));
+  return function.getArgument(index);
+}
+
+Value ModelToCnn::emitActivation(Activation activation, Value input,
+                                 Location where, cnn::LayerAttr layerAttr) {
+  auto type = cast<RankedTensorType>(input.getType());
+  switch (activation) {
+  case Activation::Linear:
+    return input;
+  case Activation::ReLU:
+    return create<cnn::ReluOp>(where, type, layerAttr, input);
+  case Activation::Sigmoid:
+    return create<cnn::SigmoidOp>(where, type, layerAttr, input);
+  case Activation::Tanh:
+    return create<cnn::TanhOp>(where, type, layerAttr, input);
+  case Activation::Softmax:
+    return create<cnn::SoftmaxOp>(where, cnn::inferSoftmaxType(where, type, -1),
+                                  layerAttr, input, -1);
+  }
+  return input;
+}
+
+Value ModelToCnn::emitLayer(const Layer &layer, Value input) {
+  Location where = loc(layer.loc);
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto layerAttr =
+      cnn::LayerAttr::get(&context, layer.name, kerasClassName(layer.kind));
+  int64_t lastDim = inputType.getShape().back();
+
+  switch (layer.kind) {
+  case LayerKind::Conv2D: {
+    SmallVector<int64_t> kernelShape = {layer.kernelSize[0],
+                                        layer.kernelSize[1], lastDim,
+                                        layer.filters};
+    if (failed(checkSize(where, "filters", layer.filters)) ||
+        failed(checkSize(where, "kernel rows", layer.kernelSize[0])) ||
+        failed(checkSize(where, "kernel columns", layer.kernelSize[1])))
+      return nullptr;
+    Value kernel =
+        addParam(layer, "kernel", kernelShape, layer.kernelInitializer);
+    Value bias = layer.useBias ? addParam(layer, "bias", {layer.filters},
+                                          layer.biasInitializer)
+                               : Value();
+    auto strides = layer.strides.value_or(std::array<int64_t, 2>{1, 1});
+    auto type = cnn::inferConv2DType(
+        where, inputType, cast<RankedTensorType>(kernel.getType()),
+        bias ? cast<RankedTensorType>(bias.getType()) : nullptr, strides,
+        layer.dilation, padding(layer.padding));
+    Value conv = create<cnn::Conv2DOp>(
+        where, type, layerAttr, input, kernel, bias,
+        builder.getDenseI64ArrayAttr(strides),
+        builder.getDenseI64ArrayAttr(layer.dilation),
+        cnn::PaddingAttr::get(&context, padding(layer.padding)));
+    return conv ? emitActivation(layer.activation, conv, where, layerAttr)
+                : nullptr;
+  }
+  case LayerKind::Dense: {
+    if (failed(checkSize(where, "units", layer.units)))
+      return nullptr;
+    Value kernel = addParam(layer, "kernel", {lastDim, layer.units},
+                            layer.kernelInitializer);
+    Value bias = layer.useBias ? addParam(layer, "bias", {layer.units},
+                                          layer.biasInitializer)
+                               : Value();
+    auto type = cnn::inferDenseType(
+        where, inputType, cast<RankedTensorType>(kernel.getType()),
+        bias ? cast<RankedTensorType>(bias.getType()) : nullptr);
+    Value dense =
+        create<cnn::DenseOp>(where, type, layerAttr, input, kernel, bias);
+    return dense ? emitActivation(layer.activation, dense, where, layerAttr)
+                 : nullptr;
+  }
+  case LayerKind::MaxPooling2D:
+  case LayerKind::AveragePooling2D:
+  case LayerKind::MinPooling2D: {
+    auto strides = layer.strides.value_or(layer.poolSize);
+    auto type = cnn::inferPool2DType(where, inputType, layer.poolSize, strides,
+                                     padding(layer.padding));
+    auto poolSize = builder.getDenseI64ArrayAttr(layer.poolSize);
+    auto stridesAttr = builder.getDenseI64ArrayAttr(strides);
+    auto paddingAttr = cnn::PaddingAttr::get(&context, padding(layer.padding));
+    if (layer.kind == LayerKind::MaxPooling2D)
+      return create<cnn::MaxPool2DOp>(where, type, layerAttr, input, poolSize,
+                                      stridesAttr, paddingAttr);
+    if (layer.kind == LayerKind::AveragePooling2D)
+      return create<cnn::AvgPool2DOp>(where, type, layerAttr, input, poolSize,
+                                      stridesAttr, paddingAttr);
+    return create<cnn::MinPool2DOp>(where, type, layerAttr, input, poolSize,
+                                    stridesAttr, paddingAttr);
+  }
+  case LayerKind::GlobalMaxPooling2D:
+  case LayerKind::GlobalAveragePooling2D:
+  case LayerKind::GlobalMinPooling2D: {
+    auto type = cnn::inferGlobalPool2DType(where, inputType, layer.keepDims);
+    if (layer.kind == LayerKind::GlobalMaxPooling2D)
+      return create<cnn::GlobalMaxPool2DOp>(where, type, layerAttr, input,
+                                            layer.keepDims);
+    if (layer.kind == LayerKind::GlobalAveragePooling2D)
+      return create<cnn::GlobalAvgPool2DOp>(where, type, layerAttr, input,
+                                            layer.keepDims);
+    return create<cnn::GlobalMinPool2DOp>(where, type, layerAttr, input,
+                                          layer.keepDims);
+  }
+  case LayerKind::Flatten:
+    return create<cnn::FlattenOp>(where, cnn::inferFlattenType(where, inputType),
+                                  layerAttr, input);
+  case LayerKind::Dropout: {
+    auto type = cnn::inferDropoutType(where, inputType, layer.rate);
+    IntegerAttr seed =
+        layer.seed ? builder.getI64IntegerAttr(*layer.seed) : IntegerAttr();
+    return create<cnn::DropoutOp>(where, type, layerAttr, input,
+                                  builder.getF64FloatAttr(layer.rate), seed);
+  }
+  case LayerKind::Activation:
+    if (layer.activation == Activation::Linear)
+      return create<cnn::LinearOp>(where, inputType, layerAttr, input);
+    return emitActivation(layer.activation, input, where, layerAttr);
+  case LayerKind::ReLU:
+    return create<cnn::ReluOp>(where, inputType, layerAttr, input);
+  case LayerKind::Softmax:
+    return create<cnn::SoftmaxOp>(
+        where, cnn::inferSoftmaxType(where, inputType, layer.axis), layerAttr,
+        input, layer.axis);
+  }
+  return nullptr;
+}
+
+OwningOpRef<ModuleOp> ModelToCnn::build() {
+  Location modelLoc = loc(model.loc);
+  if (model.layers.empty()) {
+    emitError(modelLoc) << "model '" << model.name << "' has no layers";
+    return nullptr;
+  }
+  if (model.inputShape.empty()) {
+    emitError(loc(model.layers.front().loc))
+        << "the model has no input shape: give the first layer "
+           "input_shape=(...) or start with keras.Input(shape=(...))";
+    return nullptr;
+  }
+  SmallVector<int64_t> inputShape = {ShapedType::kDynamic};
+  inputShape.append(model.inputShape.begin(), model.inputShape.end());
+  // A rank-1 input shape would otherwise fail the check with an odd message.
+  for (int64_t dim : model.inputShape)
+    if (dim <= 0 || dim > cnn::kMaxDimSize) {
+      emitError(loc(model.inputLoc))
+          << "input shape " << cnn::kerasShapeString(inputShape)
+          << " must have dimensions in [1, " << cnn::kMaxDimSize << "]";
+      return nullptr;
+    }
+  auto inputType = tensorType(context, inputShape);
+  if (failed(cnn::verifyActivationType(loc(model.inputLoc), inputType)))
+    return nullptr;
+
+  OwningOpRef<ModuleOp> module = ModuleOp::create(modelLoc);
+  (*module)->setAttr(cnn::CnnDialect::kModelNameAttrName,
+                     builder.getStringAttr(model.name));
+  if (!model.training.empty())
+    (*module)->setAttr(cnn::CnnDialect::kTrainingAttrName,
+                       trainingAttr(model.training));
+
+  builder.setInsertionPointToEnd(module->getBody());
+  function = builder.create<func::FuncOp>(
+      modelLoc, "forward", builder.getFunctionType({inputType}, {}));
+  body = function.addEntryBlock();
+  builder.setInsertionPointToEnd(body);
+
+  Value value = function.getArgument(0);
+  for (const Layer &layer : model.layers) {
+    value = emitLayer(layer, value);
+    if (!value)
+      return nullptr;
+  }
+  builder.create<func::ReturnOp>(modelLoc, value);
+  function.setType(builder.getFunctionType(function.getArgumentTypes(),
+                                           {value.getType()}));
+  if (failed(verify(*module)))
+    return nullptr;
+  return module;
+}
+
+OwningOpRef<ModuleOp> cnnc::buildCnnModule(const ModelSpec &model,
+                                           MLIRContext &context) {
+  context.loadDialect<cnn::CnnDialect, func::FuncDialect>();
+  return ModelToCnn(model, context).build();
+}

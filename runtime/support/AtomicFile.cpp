@@ -1,0 +1,80 @@
+//===- AtomicFile.cpp - Write a file whole or not at all ------------------===//
+
+#include "runtime/support/AtomicFile.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+using namespace cnnc;
+
+static std::string directoryOf(const std::string &path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos)
+    return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+static bool fail(std::string &error, const std::string &path,
+                 const char *what) {
+  error = "cannot write '" + path + "': " + what + ": " + std::strerror(errno);
+  return false;
+}
+
+bool cnnc::writeFileAtomically(const std::string &path,
+                               std::string_view contents, std::string &error) {
+  std::string directory = directoryOf(path);
+  std::string name = path.substr(path.rfind('/') + 1);
+  std::string temp = directory + "/." + name + ".tmp-XXXXXX";
+  int fd = mkstemp(temp.data());
+  if (fd < 0)
+    return fail(error, path, "cannot create a temporary file");
+
+  auto abandon = [&](const char *what) {
+    int saved = errno;
+    close(fd);
+    unlink(temp.c_str());
+    errno = saved;
+    return fail(error, path, what);
+  };
+
+  // mkstemp creates 0600; outputs are ordinary files (0666 less the umask).
+  mode_t mask = umask(0);
+  umask(mask);
+  if (fchmod(fd, 0666 & ~mask) != 0)
+    return abandon("cannot set permissions");
+
+  const char *data = contents.data();
+  size_t left = contents.size();
+  while (left > 0) {
+    ssize_t written = write(fd, data, left);
+    if (written < 0) {
+      if (errno == EINTR)
+        continue;
+      return abandon("write failed");
+    }
+    data += written;
+    left -= size_t(written);
+  }
+  if (fsync(fd) != 0)
+    return abandon("fsync failed");
+  if (close(fd) != 0) {
+    unlink(temp.c_str());
+    return fail(error, path, "close failed");
+  }
+  if (rename(temp.c_str(), path.c_str()) != 0) {
+    int saved = errno;
+    unlink(temp.c_str());
+    errno = saved;
+    return fail(error, path, "rename failed");
+  }
+  // Make the rename itself durable.
+  int dirFd = open(directory.c_str(), O_RDONLY | O_DIRECTORY);
+  if (dirFd >= 0) {
+    fsync(dirFd);
+    close(dirFd);
+  }
+  return true;
+}

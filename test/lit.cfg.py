@@ -1,0 +1,26 @@
+# -*- Python -*-
+# lit configuration for cnnc: every test is a file whose RUN lines call the
+# tools and FileCheck their output.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "cnnc"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".py", ".test"]
+# Inputs/ holds fixtures that RUN lines name; they are not tests themselves.
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "unit"]
+
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.cnnc_obj_root, "test")
+
+config.substitutions.append(("%examples", os.path.join(config.cnnc_src_root, "examples")))
+
+llvm_config.with_system_environment(["HOME", "TMPDIR"])
+llvm_config.use_default_substitutions()
+
+tool_dirs = [config.cnnc_tools_dir, config.llvm_tools_dir]
+llvm_config.add_tool_substitutions(["cnnc", "cnnc-opt"], tool_dirs)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
