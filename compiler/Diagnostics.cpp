@@ -2,6 +2,7 @@
 
 #include "compiler/Diagnostics.h"
 
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Location.h"
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/Process.h"

@@ -309,10 +309,16 @@ Value ModelToCnn::emitLayer(const Layer &layer, Value input) {
     return emitActivation(layer.activation, input, where, layerAttr);
   case LayerKind::ReLU:
     return create<cnn::ReluOp>(where, inputType, layerAttr, input);
-  case LayerKind::Softmax:
-    return create<cnn::SoftmaxOp>(
-        where, cnn::inferSoftmaxType(where, inputType, layer.axis), layerAttr,
-        input, layer.axis);
+  case LayerKind::Softmax: {
+    // One spelling per axis (TF.js writes axis 1 for the last of two), so
+    // that equal models give equal IR.
+    int64_t axis = layer.axis;
+    if (axis >= 0 && axis < inputType.getRank())
+      axis -= inputType.getRank();
+    return create<cnn::SoftmaxOp>(where,
+                                  cnn::inferSoftmaxType(where, inputType, axis),
+                                  layerAttr, input, axis);
+  }
   }
   return nullptr;
 }

@@ -2,6 +2,7 @@
 
 #include "runtime/support/AtomicFile.h"
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -27,8 +28,18 @@ bool cnnc::writeFileAtomically(const std::string &path,
                                std::string_view contents, std::string &error) {
   std::string directory = directoryOf(path);
   std::string name = path.substr(path.rfind('/') + 1);
-  std::string temp = directory + "/." + name + ".tmp-XXXXXX";
-  int fd = mkstemp(temp.data());
+  // open(O_EXCL, 0666) rather than mkstemp: the file gets the permissions
+  // an ordinary output would (0666 less the umask) without touching umask.
+  static std::atomic<unsigned> counter{0};
+  std::string temp;
+  int fd = -1;
+  for (int attempt = 0; fd < 0 && attempt < 100; ++attempt) {
+    temp = directory + "/." + name + ".tmp-" + std::to_string(getpid()) + "-" +
+           std::to_string(counter++);
+    fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && errno != EEXIST)
+      break;
+  }
   if (fd < 0)
     return fail(error, path, "cannot create a temporary file");
 
@@ -39,12 +50,6 @@ bool cnnc::writeFileAtomically(const std::string &path,
     errno = saved;
     return fail(error, path, what);
   };
-
-  // mkstemp creates 0600; outputs are ordinary files (0666 less the umask).
-  mode_t mask = umask(0);
-  umask(mask);
-  if (fchmod(fd, 0666 & ~mask) != 0)
-    return abandon("cannot set permissions");
 
   const char *data = contents.data();
   size_t left = contents.size();

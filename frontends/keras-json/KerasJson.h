@@ -1,0 +1,36 @@
+//===- KerasJson.h - Keras / TF.js JSON files to ModelSpec ----*- C++ -*-===//
+//
+// The JSON frontend: reads a Keras Sequential model as the Keras family
+// writes it in JSON (keras-semantics.md §5) into a ModelSpec.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNNC_FRONTENDS_KERASJSON_KERASJSON_H
+#define CNNC_FRONTENDS_KERASJSON_KERASJSON_H
+
+#include "frontends/common/ModelSpec.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+namespace cnnc {
+
+/// Reads a Keras Sequential model from JSON: tf.keras <=2.12 and 2.13-2.15
+/// `model.to_json()`, Keras 3 `to_json()`/config.json, TF.js `model.json`
+/// (modelTopology in both forms) and TF.js `model.toJSON()`. Errors are
+/// LocatedError (file:line:col).
+llvm::Expected<ModelSpec> parseKerasJson(llvm::StringRef text,
+                                         llvm::StringRef fileName);
+
+/// Reads a compile() configuration on its own: a Keras `training_config` or
+/// `compile_config` object, or a TF.js `trainingConfig`, as JSON text (for
+/// files that keep it apart from the model, such as a legacy .h5's root
+/// attribute). `isTfjs` selects TF.js's spelling of optimizer settings.
+/// Errors are LocatedError, positions within `text`.
+llvm::Error parseKerasTrainingConfig(llvm::StringRef text,
+                                     llvm::StringRef fileName, bool isTfjs,
+                                     TrainingSpec &training);
+
+} // namespace cnnc
+
+#endif // CNNC_FRONTENDS_KERASJSON_KERASJSON_H

@@ -1,0 +1,310 @@
+//===- KerasLayers.cpp - Keras layer configs to ModelSpec layers ----------===//
+//
+// This file reads the config of each layer class cnnc supports, field by
+// field, as Keras 2, Keras 3 and TF.js write it. Every field has Keras 2's
+// default in Layer already, so a field a writer omits keeps it; a field that
+// would change what the layer computes in a way cnnc does not implement is a
+// located error rather than something silently dropped.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontends/keras-json/KerasReaders.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
+
+using namespace cnnc;
+
+llvm::StringRef cnnc::bareClassName(llvm::StringRef className) {
+  // `Custom>Adam` (tf.keras 2.11+ optimizers), `keras.layers.Conv2D`.
+  size_t cut = className.find_last_of(">.");
+  return cut == llvm::StringRef::npos ? className
+                                      : className.drop_front(cut + 1);
+}
+
+std::optional<LayerKind> cnnc::layerKindForClass(llvm::StringRef className) {
+  return llvm::StringSwitch<std::optional<LayerKind>>(className)
+      .Case("Conv2D", LayerKind::Conv2D)
+      .Case("Convolution2D", LayerKind::Conv2D)
+      .Cases("MaxPooling2D", "MaxPool2D", LayerKind::MaxPooling2D)
+      .Cases("AveragePooling2D", "AvgPool2D", LayerKind::AveragePooling2D)
+      .Cases("MinPooling2D", "MinPool2D", LayerKind::MinPooling2D)
+      .Cases("GlobalMaxPooling2D", "GlobalMaxPool2D",
+             LayerKind::GlobalMaxPooling2D)
+      .Cases("GlobalAveragePooling2D", "GlobalAvgPool2D",
+             LayerKind::GlobalAveragePooling2D)
+      .Cases("GlobalMinPooling2D", "GlobalMinPool2D",
+             LayerKind::GlobalMinPooling2D)
+      .Case("Flatten", LayerKind::Flatten)
+      .Case("Dense", LayerKind::Dense)
+      .Case("Dropout", LayerKind::Dropout)
+      .Case("Activation", LayerKind::Activation)
+      .Case("ReLU", LayerKind::ReLU)
+      .Case("Softmax", LayerKind::Softmax)
+      .Default(std::nullopt);
+}
+
+std::string cnnc::foldName(llvm::StringRef name) {
+  std::string folded;
+  for (char c : name)
+    if (c != '_')
+      folded.push_back(llvm::toLower(c));
+  return folded;
+}
+
+//===----------------------------------------------------------------------===//
+// Fields shared by several classes
+//===----------------------------------------------------------------------===//
+
+llvm::Error cnnc::checkCommonLayerFields(const ConfigReader &config) {
+  bool trainable = true;
+  if (llvm::Error err = config.readBool("trainable", trainable))
+    return err;
+  if (!trainable)
+    return config.fail(config.field("trainable"),
+                       "frozen layers ('trainable': false) are not supported");
+
+  // Keras 2 and Keras 3 up to 3.3 write a string; 3.4+ a DTypePolicy
+  // object, tf.keras mixed precision a Policy object: the name is inside.
+  JsonNode dtype = config.field("dtype");
+  if (dtype.isNullOrMissing())
+    return llvm::Error::success();
+  JsonNode name = dtype;
+  if (dtype.getObject()) {
+    name = dtype.get("config").get("name");
+    if (!name.exists())
+      name = dtype.get("name");
+  }
+  std::optional<llvm::StringRef> s = name.getString();
+  if (!s)
+    return config.fail(name, "expected a dtype name for 'dtype', found " +
+                                 name.describe());
+  if (*s != "float32")
+    return config.fail(name, "unsupported dtype " + name.describe() +
+                                 " (cnnc computes in float32)");
+  return llvm::Error::success();
+}
+
+llvm::Error cnnc::readActivation(const ConfigReader &config,
+                                 llvm::StringRef key, Activation &out,
+                                 bool required) {
+  JsonNode node = config.field(key);
+  if (!node.exists()) {
+    if (required)
+      return config.fail(config.node(), "missing '" + key + "'");
+    return llvm::Error::success();
+  }
+  // activation=None serialises as "linear", but hand-written files say null.
+  if (node.isNullOrMissing()) {
+    out = Activation::Linear;
+    return llvm::Error::success();
+  }
+  // Keras 3 can wrap a function as {"class_name": "function", "config":
+  // "relu", ...}: the name is the config.
+  JsonNode name = node.getObject() ? node.get("config") : node;
+  std::optional<llvm::StringRef> s = name.getString();
+  if (!s)
+    return config.fail(name, "expected an activation name for '" + key +
+                                 "', found " + name.describe());
+  std::optional<Activation> activation =
+      llvm::StringSwitch<std::optional<Activation>>(*s)
+          .Case("linear", Activation::Linear)
+          .Case("relu", Activation::ReLU)
+          .Case("softmax", Activation::Softmax)
+          .Case("sigmoid", Activation::Sigmoid)
+          .Case("tanh", Activation::Tanh)
+          .Default(std::nullopt);
+  if (!activation)
+    return config.fail(name, "unsupported activation " + name.describe() +
+                                 " (cnnc has linear, relu, softmax, sigmoid "
+                                 "and tanh)");
+  out = *activation;
+  return llvm::Error::success();
+}
+
+static llvm::Error readPadding(const ConfigReader &config, Padding &out) {
+  JsonNode node = config.field("padding");
+  if (!node.exists())
+    return llvm::Error::success();
+  std::optional<llvm::StringRef> s = node.getString();
+  if (!s)
+    return config.fail(node, "expected a string for 'padding', found " +
+                                 node.describe());
+  // Keras lower-cases it (conv_utils.normalize_padding).
+  std::string lower = s->lower();
+  if (lower == "valid")
+    out = Padding::Valid;
+  else if (lower == "same")
+    out = Padding::Same;
+  else
+    return config.fail(node, "unsupported padding " + node.describe() +
+                                 " (cnnc has 'valid' and 'same')");
+  return llvm::Error::success();
+}
+
+static llvm::Error checkDataFormat(const ConfigReader &config) {
+  JsonNode node = config.field("data_format");
+  // null means Keras's image_data_format(), channels_last by default.
+  if (node.isNullOrMissing())
+    return llvm::Error::success();
+  std::optional<llvm::StringRef> s = node.getString();
+  if (!s)
+    return config.fail(node, "expected a string for 'data_format', found " +
+                                 node.describe());
+  if (s->lower() != "channels_last")
+    return config.fail(node, "unsupported data_format " + node.describe() +
+                                 " (cnnc is channels_last only)");
+  return llvm::Error::success();
+}
+
+/// Regularizers and constraints change training; cnnc has neither.
+static llvm::Error checkNoRegularizers(const ConfigReader &config) {
+  for (llvm::StringRef key :
+       {"kernel_regularizer", "bias_regularizer", "activity_regularizer",
+        "kernel_constraint", "bias_constraint"})
+    if (llvm::Error err = config.requireNull(key))
+      return err;
+  return llvm::Error::success();
+}
+
+static llvm::Error readWeights(const ConfigReader &config, Layer &layer,
+                               const KerasFileInfo &info) {
+  if (llvm::Error err = readActivation(config, "activation", layer.activation,
+                                       /*required=*/false))
+    return err;
+  if (llvm::Error err = config.readBool("use_bias", layer.useBias))
+    return err;
+  if (llvm::Error err = readInitializer(config, "kernel_initializer",
+                                        layer.kernelInitializer, info))
+    return err;
+  if (llvm::Error err = readInitializer(config, "bias_initializer",
+                                        layer.biasInitializer, info))
+    return err;
+  return checkNoRegularizers(config);
+}
+
+//===----------------------------------------------------------------------===//
+// One reader per class
+//===----------------------------------------------------------------------===//
+
+static llvm::Error readConv2D(const ConfigReader &config, Layer &layer,
+                              const KerasFileInfo &info) {
+  if (llvm::Error err = config.readSize("filters", layer.filters, true))
+    return err;
+  if (llvm::Error err =
+          config.readSizePair("kernel_size", layer.kernelSize, true))
+    return err;
+  if (llvm::Error err = config.readOptionalSizePair("strides", layer.strides))
+    return err;
+  if (llvm::Error err = readPadding(config, layer.padding))
+    return err;
+  if (llvm::Error err = checkDataFormat(config))
+    return err;
+  if (llvm::Error err = config.readSizePair("dilation_rate", layer.dilation))
+    return err;
+  int64_t groups = 1;
+  if (llvm::Error err = config.readInt("groups", groups))
+    return err;
+  if (groups != 1)
+    return config.fail(config.field("groups"),
+                       "grouped convolution is not supported ('groups' must "
+                       "be 1, found " +
+                           config.field("groups").describe() + ")");
+  // Keras refuses the pair too (conv_utils / Conv.__init__).
+  bool strided =
+      layer.strides && ((*layer.strides)[0] > 1 || (*layer.strides)[1] > 1);
+  bool dilated = layer.dilation[0] > 1 || layer.dilation[1] > 1;
+  if (strided && dilated)
+    return config.fail(config.field("strides"),
+                       "'strides' > 1 together with 'dilation_rate' > 1 is "
+                       "not supported");
+  return readWeights(config, layer, info);
+}
+
+static llvm::Error readPooling(const ConfigReader &config, Layer &layer) {
+  if (llvm::Error err = config.readSizePair("pool_size", layer.poolSize))
+    return err;
+  if (llvm::Error err = config.readOptionalSizePair("strides", layer.strides))
+    return err;
+  if (llvm::Error err = readPadding(config, layer.padding))
+    return err;
+  return checkDataFormat(config);
+}
+
+static llvm::Error readGlobalPooling(const ConfigReader &config, Layer &layer) {
+  if (llvm::Error err = checkDataFormat(config))
+    return err;
+  return config.readBool("keepdims", layer.keepDims);
+}
+
+static llvm::Error readDense(const ConfigReader &config, Layer &layer,
+                             const KerasFileInfo &info) {
+  if (llvm::Error err = config.readSize("units", layer.units, true))
+    return err;
+  // Keras 3's LoRA and quantization change the kernel.
+  for (llvm::StringRef key : {"lora_rank", "quantization_config"})
+    if (llvm::Error err = config.requireNull(key))
+      return err;
+  return readWeights(config, layer, info);
+}
+
+static llvm::Error readDropout(const ConfigReader &config, Layer &layer) {
+  if (llvm::Error err = config.readNumber("rate", layer.rate, true))
+    return err;
+  // Keras accepts 1, which drops everything; cnnc refuses it (cli.md).
+  if (layer.rate < 0.0 || layer.rate >= 1.0)
+    return config.fail(config.field("rate"),
+                       "'rate' must be in [0, 1), found " +
+                           config.field("rate").describe());
+  if (llvm::Error err = config.requireNull("noise_shape"))
+    return err;
+  return config.readOptionalInt("seed", layer.seed);
+}
+
+static llvm::Error readReLU(const ConfigReader &config) {
+  // ReLU(max_value=None, negative_slope=0, threshold=0) is plain relu; any
+  // other value is a different function.
+  if (llvm::Error err = config.requireNull("max_value"))
+    return err;
+  for (llvm::StringRef key : {"negative_slope", "threshold"}) {
+    double value = 0.0;
+    if (llvm::Error err = config.readNumber(key, value))
+      return err;
+    if (value != 0.0)
+      return config.fail(config.field(key), "'" + key + "' must be 0, found " +
+                                                config.field(key).describe());
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error cnnc::readLayerConfig(const ConfigReader &config, Layer &layer,
+                                  const KerasFileInfo &info) {
+  if (llvm::Error err = checkCommonLayerFields(config))
+    return err;
+  switch (layer.kind) {
+  case LayerKind::Conv2D:
+    return readConv2D(config, layer, info);
+  case LayerKind::MaxPooling2D:
+  case LayerKind::AveragePooling2D:
+  case LayerKind::MinPooling2D:
+    return readPooling(config, layer);
+  case LayerKind::GlobalMaxPooling2D:
+  case LayerKind::GlobalAveragePooling2D:
+  case LayerKind::GlobalMinPooling2D:
+    return readGlobalPooling(config, layer);
+  case LayerKind::Flatten:
+    return checkDataFormat(config);
+  case LayerKind::Dense:
+    return readDense(config, layer, info);
+  case LayerKind::Dropout:
+    return readDropout(config, layer);
+  case LayerKind::Activation:
+    return readActivation(config, "activation", layer.activation,
+                          /*required=*/true);
+  case LayerKind::ReLU:
+    return readReLU(config);
+  case LayerKind::Softmax:
+    return config.readInt("axis", layer.axis);
+  }
+  return llvm::Error::success();
+}

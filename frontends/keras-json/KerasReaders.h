@@ -1,0 +1,65 @@
+//===- KerasReaders.h - The Keras JSON frontend's readers -------*- C++ -*-===//
+//
+// Private to the Keras JSON frontend: the readers KerasJson.cpp composes,
+// one file each (layers, initializers, training configuration).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNNC_FRONTENDS_KERASJSON_KERASREADERS_H
+#define CNNC_FRONTENDS_KERASJSON_KERASREADERS_H
+
+#include "frontends/common/ModelSpec.h"
+#include "frontends/keras-json/JsonNode.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <optional>
+#include <string>
+
+namespace cnnc {
+
+/// What a reader needs to know about the file as a whole.
+struct KerasFileInfo {
+  /// Written by TF.js (`keras_version` "tfjs-layers ..."): TF.js reads a
+  /// few things differently from Keras (VarianceScaling's `normal`, the
+  /// optimizers' names and keys).
+  bool isTfjs = false;
+};
+
+/// A Keras object's `class_name` without what some writers wrap around it
+/// (`Custom>Adam`, `keras.layers.Conv2D`).
+llvm::StringRef bareClassName(llvm::StringRef className);
+
+/// The layer kind a Keras layer class names (aliases included:
+/// `MaxPool2D` is MaxPooling2D); nullopt for classes cnnc does not have.
+std::optional<LayerKind> layerKindForClass(llvm::StringRef className);
+
+/// Reads one layer's config into `layer` (kind, loc and name already set).
+llvm::Error readLayerConfig(const ConfigReader &config, Layer &layer,
+                            const KerasFileInfo &info);
+
+/// The checks every layer's config shares: `dtype` must be float32 and
+/// `trainable` true. Also used for InputLayer and the model itself.
+llvm::Error checkCommonLayerFields(const ConfigReader &config);
+
+/// Reads initializer field `key` of `config` (string or object form).
+llvm::Error readInitializer(const ConfigReader &config, llvm::StringRef key,
+                            Initializer &out, const KerasFileInfo &info);
+
+/// Reads activation field `key` (`"relu"`, null for linear).
+llvm::Error readActivation(const ConfigReader &config, llvm::StringRef key,
+                           Activation &out, bool required);
+
+/// Reads a Keras `training_config` / `compile_config` or a TF.js
+/// `trainingConfig` into `out`.
+llvm::Error readTrainingConfig(const JsonNode &config, TrainingSpec &out,
+                               const KerasFileInfo &info);
+
+/// Lower case with underscores dropped: `GlorotUniform`, `glorot_uniform`
+/// and TF.js's `glorotUniform` all become `glorotuniform`.
+std::string foldName(llvm::StringRef name);
+
+} // namespace cnnc
+
+#endif // CNNC_FRONTENDS_KERASJSON_KERASREADERS_H
