@@ -762,31 +762,6 @@ TEST(Errors, ModelStructure) {
             "\"graph-model\" (cnnc reads layers models, not graph models)");
 }
 
-/// Each lit test's fixture gives exactly the error its CHECK line expects
-/// (so the lit tests hold before the `cnnc` tool runs them).
-TEST(Errors, EveryLitFixtureGivesItsCheckedError) {
-  std::error_code ec;
-  int checked = 0;
-  for (llvm::sys::fs::directory_iterator
-           it(sourcePath("test/Frontends/keras-json"), ec),
-       end;
-       it != end && !ec; it.increment(ec)) {
-    StringRef testPath = it->path();
-    if (!testPath.ends_with(".test"))
-      continue;
-    SCOPED_TRACE(testPath.str());
-    std::string test = readFile(testPath.str());
-    StringRef check = StringRef(test).split("# CHECK: {{.*}}").second;
-    check = check.split('\n').first;
-    std::string fixture = llvm::sys::path::filename(testPath).str();
-    fixture = fixture.substr(0, fixture.size() - 5) + ".json";
-    ASSERT_TRUE(check.starts_with(fixture)) << check.str();
-    EXPECT_EQ(errorOf(readFile(inputPath(fixture)), fixture), check.str());
-    ++checked;
-  }
-  EXPECT_GE(checked, 40);
-}
-
 /// A model with one Dense layer and `compile` as Keras 3's compile_config.
 std::string withCompile(StringRef compile) {
   return ("{\"class_name\": \"Sequential\", \"config\": {\"layers\": [\n"

@@ -1,0 +1,454 @@
+//===- LayerBuilder.cpp - Keras layer calls to ModelSpec layers -----------===//
+//
+// One function per layer class, each reading its arguments in the Keras 2
+// signature's order (keras/layers/convolutional/conv2d.py, pooling/*.py,
+// core/dense.py, ...). The keyword arguments every Keras layer accepts
+// (name, dtype, input_shape, ...) are read once, in buildLayer.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontends/keras-python/LayerBuilder.h"
+
+#include "frontends/keras-python/Arguments.h"
+#include "frontends/keras-python/Attributes.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSwitch.h"
+
+using namespace cnnc;
+using namespace cnnc::py;
+using llvm::Error;
+using llvm::Expected;
+using llvm::StringRef;
+
+namespace {
+
+/// Keyword arguments of keras.layers.Layer, accepted by every layer.
+const StringRef kBaseKeywords[] = {
+    "name",       "trainable", "dtype",   "input_shape", "batch_input_shape",
+    "batch_size", "input_dim", "weights", "autocast",    "dynamic"};
+
+enum class LayerClass {
+  Unsupported,
+  Input,
+  InputLayer,
+  Conv2D,
+  MaxPooling2D,
+  AveragePooling2D,
+  MinPooling2D,
+  GlobalMaxPooling2D,
+  GlobalAveragePooling2D,
+  GlobalMinPooling2D,
+  Flatten,
+  Dense,
+  Dropout,
+  Activation,
+  ReLU,
+  Softmax,
+};
+
+LayerClass layerClass(const KerasSymbol &symbol) {
+  if (symbol.kind == SymbolKind::Input)
+    return LayerClass::Input;
+  return llvm::StringSwitch<LayerClass>(symbol.name)
+      .Case("InputLayer", LayerClass::InputLayer)
+      .Cases("Conv2D", "Convolution2D", LayerClass::Conv2D)
+      .Cases("MaxPooling2D", "MaxPool2D", LayerClass::MaxPooling2D)
+      .Cases("AveragePooling2D", "AvgPool2D", LayerClass::AveragePooling2D)
+      .Cases("MinPooling2D", "MinPool2D", LayerClass::MinPooling2D)
+      .Cases("GlobalMaxPooling2D", "GlobalMaxPool2D",
+             LayerClass::GlobalMaxPooling2D)
+      .Cases("GlobalAveragePooling2D", "GlobalAvgPool2D",
+             LayerClass::GlobalAveragePooling2D)
+      .Cases("GlobalMinPooling2D", "GlobalMinPool2D",
+             LayerClass::GlobalMinPooling2D)
+      .Case("Flatten", LayerClass::Flatten)
+      .Case("Dense", LayerClass::Dense)
+      .Case("Dropout", LayerClass::Dropout)
+      .Case("Activation", LayerClass::Activation)
+      .Case("ReLU", LayerClass::ReLU)
+      .Case("Softmax", LayerClass::Softmax)
+      .Default(LayerClass::Unsupported);
+}
+
+/// A parameter list: the class's own positional parameters, then every
+/// keyword of keras.layers.Layer plus `extraKeywords`.
+struct LayerSignature {
+  std::vector<StringRef> positional;
+  std::vector<StringRef> keywords;
+  unsigned required = 0;
+
+  LayerSignature(std::initializer_list<StringRef> params, unsigned required,
+                 std::initializer_list<StringRef> extraKeywords = {})
+      : positional(params), required(required) {
+    keywords.assign(std::begin(kBaseKeywords), std::end(kBaseKeywords));
+    keywords.insert(keywords.end(), extraKeywords);
+  }
+  Signature get() const { return Signature{positional, keywords, required}; }
+};
+
+const LayerSignature &signatureOf(LayerClass cls) {
+  static const LayerSignature conv2d(
+      {"filters", "kernel_size", "strides", "padding", "data_format",
+       "dilation_rate", "groups", "activation", "use_bias",
+       "kernel_initializer", "bias_initializer", "kernel_regularizer",
+       "bias_regularizer", "activity_regularizer", "kernel_constraint",
+       "bias_constraint"},
+      2);
+  static const LayerSignature pooling(
+      {"pool_size", "strides", "padding", "data_format"}, 0);
+  static const LayerSignature globalPooling({"data_format", "keepdims"}, 0);
+  static const LayerSignature flatten({"data_format"}, 0);
+  static const LayerSignature dense(
+      {"units", "activation", "use_bias", "kernel_initializer",
+       "bias_initializer", "kernel_regularizer", "bias_regularizer",
+       "activity_regularizer", "kernel_constraint", "bias_constraint"},
+      1, {"lora_rank", "lora_alpha"});
+  static const LayerSignature dropout({"rate", "noise_shape", "seed"}, 1);
+  static const LayerSignature activation({"activation"}, 1);
+  static const LayerSignature relu({"max_value", "negative_slope", "threshold"},
+                                   0);
+  static const LayerSignature softmax({"axis"}, 0);
+  // Keras 2's InputLayer; Keras 3 renames input_shape to shape and adds
+  // batch_shape.
+  static const LayerSignature inputLayer(
+      {"input_shape", "batch_size", "dtype", "input_tensor", "sparse", "name",
+       "ragged", "type_spec"},
+      0, {"shape", "batch_shape", "optional"});
+  static const LayerSignature input({"shape", "batch_size", "name", "dtype",
+                                     "sparse", "tensor", "ragged", "type_spec"},
+                                    0, {"batch_shape", "optional"});
+  switch (cls) {
+  case LayerClass::Conv2D:
+    return conv2d;
+  case LayerClass::MaxPooling2D:
+  case LayerClass::AveragePooling2D:
+  case LayerClass::MinPooling2D:
+    return pooling;
+  case LayerClass::GlobalMaxPooling2D:
+  case LayerClass::GlobalAveragePooling2D:
+  case LayerClass::GlobalMinPooling2D:
+    return globalPooling;
+  case LayerClass::Flatten:
+    return flatten;
+  case LayerClass::Dense:
+    return dense;
+  case LayerClass::Dropout:
+    return dropout;
+  case LayerClass::Activation:
+    return activation;
+  case LayerClass::ReLU:
+    return relu;
+  case LayerClass::Softmax:
+    return softmax;
+  case LayerClass::InputLayer:
+    return inputLayer;
+  default:
+    return input;
+  }
+}
+
+/// The first input shape an argument list gives, in Keras's order of
+/// precedence: batch_input_shape, then input_shape, then input_dim.
+Error readInputShape(const Arguments &args, LayerEntry &entry) {
+  struct Source {
+    StringRef name;
+    bool withBatch;
+  };
+  static const Source sources[] = {{"batch_shape", true},
+                                   {"batch_input_shape", true},
+                                   {"shape", false},
+                                   {"input_shape", false}};
+  for (const Source &source : sources) {
+    auto shape = readShape(args, source.name, source.withBatch);
+    if (!shape)
+      return shape.takeError();
+    if (*shape && !entry.inputShape) {
+      entry.inputShape = std::move(*shape);
+      entry.inputPos = args.get(source.name)->pos;
+    }
+  }
+  if (!entry.inputShape && args.hasValue("input_dim")) {
+    auto dim = args.getPositiveCount("input_dim");
+    if (!dim)
+      return dim.takeError();
+    entry.inputShape = std::vector<int64_t>{*dim};
+    entry.inputPos = args.get("input_dim")->pos;
+  }
+  return Error::success();
+}
+
+Error buildConv2D(const Arguments &args, Layer &layer) {
+  auto filters = args.getPositiveCount("filters");
+  if (!filters)
+    return filters.takeError();
+  layer.filters = *filters;
+  auto kernel = args.getPositivePair("kernel_size", {1, 1});
+  if (!kernel)
+    return kernel.takeError();
+  layer.kernelSize = *kernel;
+  auto strides = args.getPositivePair("strides", {1, 1});
+  if (!strides)
+    return strides.takeError();
+  layer.strides = *strides;
+  auto padding = readPadding(args, "padding");
+  if (!padding)
+    return padding.takeError();
+  layer.padding = *padding;
+  if (Error err = checkDataFormat(args))
+    return err;
+  auto dilation = args.getPositivePair("dilation_rate", {1, 1});
+  if (!dilation)
+    return dilation.takeError();
+  layer.dilation = *dilation;
+  auto groups = args.getInt("groups", 1);
+  if (!groups)
+    return groups.takeError();
+  if (*groups <= 0)
+    return args.error(args.get("groups")->pos,
+                      "'groups' must be a positive integer, not ",
+                      std::to_string(*groups));
+  if (Error err = args.requireDefault("groups", Value::fromInt(1)))
+    return err;
+  auto activation = readActivation(args, "activation", Activation::Linear);
+  if (!activation)
+    return activation.takeError();
+  layer.activation = *activation;
+  auto useBias = args.getBool("use_bias", true);
+  if (!useBias)
+    return useBias.takeError();
+  layer.useBias = *useBias;
+  auto kernelInit =
+      readInitializer(args, "kernel_initializer", Initializer::glorotUniform());
+  if (!kernelInit)
+    return kernelInit.takeError();
+  layer.kernelInitializer = *kernelInit;
+  auto biasInit =
+      readInitializer(args, "bias_initializer", Initializer::zeros());
+  if (!biasInit)
+    return biasInit.takeError();
+  layer.biasInitializer = *biasInit;
+  for (StringRef name :
+       {"kernel_regularizer", "bias_regularizer", "activity_regularizer",
+        "kernel_constraint", "bias_constraint"})
+    if (Error err = args.requireNone(name))
+      return err;
+  // Keras: "`strides > 1` not supported in conjunction with
+  // `dilation_rate > 1`".
+  bool strided = (*strides)[0] > 1 || (*strides)[1] > 1;
+  bool dilated = (*dilation)[0] > 1 || (*dilation)[1] > 1;
+  if (strided && dilated)
+    return args.error(
+        args.get("strides")->pos,
+        "'strides' > 1 cannot be combined with 'dilation_rate' > 1");
+  return Error::success();
+}
+
+Error buildPooling(const Arguments &args, Layer &layer) {
+  auto pool = args.getPositivePair("pool_size", {2, 2});
+  if (!pool)
+    return pool.takeError();
+  layer.poolSize = *pool;
+  auto strides = args.getOptionalPositivePair("strides");
+  if (!strides)
+    return strides.takeError();
+  layer.strides = *strides;
+  auto padding = readPadding(args, "padding");
+  if (!padding)
+    return padding.takeError();
+  layer.padding = *padding;
+  return checkDataFormat(args);
+}
+
+Error buildGlobalPooling(const Arguments &args, Layer &layer) {
+  if (Error err = checkDataFormat(args))
+    return err;
+  auto keepDims = args.getBool("keepdims", false);
+  if (!keepDims)
+    return keepDims.takeError();
+  layer.keepDims = *keepDims;
+  return Error::success();
+}
+
+Error buildDense(const Arguments &args, Layer &layer) {
+  auto units = args.getPositiveCount("units");
+  if (!units)
+    return units.takeError();
+  layer.units = *units;
+  auto activation = readActivation(args, "activation", Activation::Linear);
+  if (!activation)
+    return activation.takeError();
+  layer.activation = *activation;
+  auto useBias = args.getBool("use_bias", true);
+  if (!useBias)
+    return useBias.takeError();
+  layer.useBias = *useBias;
+  auto kernelInit =
+      readInitializer(args, "kernel_initializer", Initializer::glorotUniform());
+  if (!kernelInit)
+    return kernelInit.takeError();
+  layer.kernelInitializer = *kernelInit;
+  auto biasInit =
+      readInitializer(args, "bias_initializer", Initializer::zeros());
+  if (!biasInit)
+    return biasInit.takeError();
+  layer.biasInitializer = *biasInit;
+  for (StringRef name :
+       {"kernel_regularizer", "bias_regularizer", "activity_regularizer",
+        "kernel_constraint", "bias_constraint", "lora_rank"})
+    if (Error err = args.requireNone(name))
+      return err;
+  return Error::success();
+}
+
+Error buildDropout(const Arguments &args, Layer &layer) {
+  auto rate = args.getNumber("rate", 0.0);
+  if (!rate)
+    return rate.takeError();
+  // Keras accepts 1; a layer that drops everything cannot train (cli.md).
+  if (!(*rate >= 0.0 && *rate < 1.0))
+    return args.error(args.get("rate")->pos, "'rate' must be in [0, 1), not ",
+                      repr(args.get("rate")->value));
+  layer.rate = *rate;
+  if (Error err = args.requireNone("noise_shape"))
+    return err;
+  auto seed = args.getOptionalInt("seed");
+  if (!seed)
+    return seed.takeError();
+  layer.seed = *seed;
+  return Error::success();
+}
+
+Error buildReLU(const Arguments &args) {
+  if (Error err = args.requireDefault("max_value", Value::none()))
+    return err;
+  if (Error err = args.requireDefault("negative_slope", Value::fromFloat(0.0)))
+    return err;
+  return args.requireDefault("threshold", Value::fromFloat(0.0));
+}
+
+/// keras.Input / InputLayer: only an input shape, which they require.
+Error buildInput(const Arguments &args, LayerEntry &entry, StringRef callee) {
+  for (StringRef name : {"tensor", "input_tensor", "type_spec"})
+    if (Error err = args.requireNone(name))
+      return err;
+  for (StringRef name : {"sparse", "ragged", "optional"})
+    if (args.hasValue(name))
+      if (Error err = args.requireDefault(name, Value::fromBool(false)))
+        return err;
+  if (Error err = checkDType(args))
+    return err;
+  if (Error err = readInputShape(args, entry))
+    return err;
+  if (!entry.inputShape)
+    return args.error(args.callPos(), "missing argument 'shape' to '", callee,
+                      "'");
+  return Error::success();
+}
+
+} // namespace
+
+Expected<LayerEntry> py::buildLayer(const KerasCall &call, StringRef file) {
+  LayerClass cls = layerClass(call.symbol);
+  if (cls == LayerClass::Unsupported)
+    return errorAt(file, call.pos, "unsupported layer '", call.symbol.name,
+                   "'");
+
+  auto bound =
+      Arguments::bind(call, signatureOf(cls).get(), call.symbol.name, file);
+  if (!bound)
+    return bound.takeError();
+  const Arguments &args = *bound;
+
+  LayerEntry entry;
+  if (cls == LayerClass::Input || cls == LayerClass::InputLayer) {
+    entry.isInput = true;
+    if (Error err = buildInput(args, entry, call.symbol.name))
+      return std::move(err);
+    return std::move(entry);
+  }
+
+  Layer &layer = entry.layer;
+  layer.loc = toSourceLoc(file, call.pos);
+  auto name = args.getOptionalString("name");
+  if (!name)
+    return name.takeError();
+  layer.name = name->value_or("");
+  if (Error err = args.requireDefault("trainable", Value::fromBool(true)))
+    return std::move(err);
+  if (Error err = args.requireNone("weights"))
+    return std::move(err);
+  if (Error err = checkDType(args))
+    return std::move(err);
+  if (Error err = readInputShape(args, entry))
+    return std::move(err);
+
+  Error err = Error::success();
+  switch (cls) {
+  case LayerClass::Conv2D:
+    layer.kind = LayerKind::Conv2D;
+    err = buildConv2D(args, layer);
+    break;
+  case LayerClass::MaxPooling2D:
+    layer.kind = LayerKind::MaxPooling2D;
+    err = buildPooling(args, layer);
+    break;
+  case LayerClass::AveragePooling2D:
+    layer.kind = LayerKind::AveragePooling2D;
+    err = buildPooling(args, layer);
+    break;
+  case LayerClass::MinPooling2D:
+    layer.kind = LayerKind::MinPooling2D;
+    err = buildPooling(args, layer);
+    break;
+  case LayerClass::GlobalMaxPooling2D:
+    layer.kind = LayerKind::GlobalMaxPooling2D;
+    err = buildGlobalPooling(args, layer);
+    break;
+  case LayerClass::GlobalAveragePooling2D:
+    layer.kind = LayerKind::GlobalAveragePooling2D;
+    err = buildGlobalPooling(args, layer);
+    break;
+  case LayerClass::GlobalMinPooling2D:
+    layer.kind = LayerKind::GlobalMinPooling2D;
+    err = buildGlobalPooling(args, layer);
+    break;
+  case LayerClass::Flatten:
+    layer.kind = LayerKind::Flatten;
+    err = checkDataFormat(args);
+    break;
+  case LayerClass::Dense:
+    layer.kind = LayerKind::Dense;
+    err = buildDense(args, layer);
+    break;
+  case LayerClass::Dropout:
+    layer.kind = LayerKind::Dropout;
+    err = buildDropout(args, layer);
+    break;
+  case LayerClass::Activation: {
+    layer.kind = LayerKind::Activation;
+    auto act = readActivation(args, "activation", Activation::Linear);
+    if (!act)
+      return act.takeError();
+    layer.activation = *act;
+    break;
+  }
+  case LayerClass::ReLU:
+    layer.kind = LayerKind::ReLU;
+    err = buildReLU(args);
+    break;
+  case LayerClass::Softmax: {
+    layer.kind = LayerKind::Softmax;
+    auto axis = args.getInt("axis", -1);
+    if (!axis)
+      return axis.takeError();
+    layer.axis = *axis;
+    break;
+  }
+  default:
+    break;
+  }
+  if (err)
+    return std::move(err);
+  return std::move(entry);
+}

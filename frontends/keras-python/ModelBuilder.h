@@ -1,0 +1,56 @@
+//===- ModelBuilder.h - The Sequential models a script builds ---*- C++ -*-===//
+//
+// Holds every Sequential model the evaluator sees created and applies the
+// script's method calls to them (add, pop, build, compile, fit) with Keras's
+// rules for where the input shape comes from. The file's model is the first
+// Sequential it builds.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNNC_FRONTENDS_KERASPYTHON_MODELBUILDER_H
+#define CNNC_FRONTENDS_KERASPYTHON_MODELBUILDER_H
+
+#include "frontends/common/ModelSpec.h"
+#include "frontends/keras-python/Value.h"
+
+#include "llvm/Support/Error.h"
+
+#include <optional>
+#include <vector>
+
+namespace cnnc {
+namespace py {
+
+/// What the evaluator noticed that explains a file without a model.
+struct ModelHints {
+  /// A keras.Model(...) call: the functional API.
+  std::optional<Position> functionalModel;
+  /// A Sequential(...) call the evaluator did not run, and why.
+  std::optional<std::pair<Position, std::string>> unreachedModel;
+};
+
+class ModelBuilder {
+public:
+  explicit ModelBuilder(llvm::StringRef file) : file(file.str()) {}
+
+  /// Sequential(layers=None, name=None): returns the new model's id.
+  llvm::Expected<unsigned> create(const KerasCall &call);
+  /// model.add(layer); `argPos` is where the argument is written.
+  llvm::Error add(unsigned id, const Value &layer, Position argPos);
+  /// Calls `method` (add, pop, build, compile, fit) with `call`'s arguments.
+  /// Other methods (summary, evaluate, ...) have no effect on the model.
+  llvm::Error callMethod(unsigned id, llvm::StringRef method,
+                         const KerasCall &call);
+
+  /// The file's model, with Keras names assigned.
+  llvm::Expected<ModelSpec> finish(const ModelHints &hints);
+
+private:
+  std::string file;
+  std::vector<ModelSpec> models;
+};
+
+} // namespace py
+} // namespace cnnc
+
+#endif // CNNC_FRONTENDS_KERASPYTHON_MODELBUILDER_H
