@@ -38,6 +38,9 @@ def Cnn_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral kInitializerAttrName = "cnn.initializer";
     static constexpr ::llvm::StringLiteral kModelNameAttrName = "cnn.model_name";
     static constexpr ::llvm::StringLiteral kTrainingAttrName = "cnn.training";
+    /// Marks the linalg op ending a lowered fused_conv2d: --cnn-tile fuses
+    /// its producers into its tiles.
+    static constexpr ::llvm::StringLiteral kFusionRootAttrName = "cnn.fusion_root";
   }];
 }
 
@@ -48,6 +51,14 @@ def Cnn_Dialect : Dialect {
 def Cnn_Padding : I32EnumAttr<"Padding", "Keras padding mode", [
     I32EnumAttrCase<"valid", 0>,
     I32EnumAttrCase<"same", 1>
+  ]> {
+  let cppNamespace = "::mlir::cnn";
+}
+
+def Cnn_PoolKind : I32EnumAttr<"PoolKind", "pooling reduction", [
+    I32EnumAttrCase<"max", 0>,
+    I32EnumAttrCase<"avg", 1>,
+    I32EnumAttrCase<"min", 2>
   ]> {
   let cppNamespace = "::mlir::cnn";
 }

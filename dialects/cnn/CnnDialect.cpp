@@ -38,6 +38,11 @@ LogicalResult CnnDialect::verifyOperationAttribute(Operation *op,
       return op->emitError() << "'" << name << "' must be a #cnn.layer";
     return success();
   }
+  if (name == kFusionRootAttrName) {
+    if (!isa<UnitAttr>(attribute.getValue()))
+      return op->emitError() << "'" << name << "' must be a unit attribute";
+    return success();
+  }
   if (name == kModelNameAttrName || name == kTrainingAttrName) {
     if (!isa<ModuleOp>(op))
       return op->emitError() << "'" << name << "' belongs on the module";

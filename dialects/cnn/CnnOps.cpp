@@ -73,6 +73,51 @@ LogicalResult DenseOp::inferReturnTypes(MLIRContext *, std::optional<Location> l
 }
 
 //===----------------------------------------------------------------------===//
+// FusedConv2DOp
+//===----------------------------------------------------------------------===//
+
+/// The convolution's type, then the pooling's when there is one.
+static FailureOr<RankedTensorType>
+inferFused(std::optional<Location> loc, FusedConv2DOp::Adaptor adaptor) {
+  auto input = ranked(adaptor.getInput()), kernel = ranked(adaptor.getKernel());
+  if (!input || !kernel || (adaptor.getBias() && !ranked(adaptor.getBias()))) {
+    (void)notRanked(loc);
+    return failure();
+  }
+  if (!adaptor.getStridesAttr() || !adaptor.getDilationAttr() ||
+      !adaptor.getPaddingAttr()) {
+    (void)missingAttribute(loc);
+    return failure();
+  }
+  auto conv = inferConv2DType(loc, input, kernel, ranked(adaptor.getBias()),
+                              adaptor.getStrides(), adaptor.getDilation(),
+                              adaptor.getPadding());
+  if (failed(conv) || !adaptor.getPoolAttr())
+    return conv;
+  if (!adaptor.getPoolSizeAttr() || !adaptor.getPoolStridesAttr() ||
+      !adaptor.getPoolPaddingAttr()) {
+    (void)missingAttribute(loc);
+    return failure();
+  }
+  return inferPool2DType(loc, *conv, *adaptor.getPoolSize(),
+                         *adaptor.getPoolStrides(), *adaptor.getPoolPadding());
+}
+
+LogicalResult FusedConv2DOp::inferReturnTypes(MLIRContext *,
+                                              std::optional<Location> loc,
+                                              Adaptor adaptor,
+                                              SmallVectorImpl<Type> &inferred) {
+  return result(inferFused(loc, adaptor), inferred);
+}
+
+RankedTensorType FusedConv2DOp::getConvType() {
+  return *inferConv2DType(std::nullopt, getInput().getType(),
+                          getKernel().getType(),
+                          getBias() ? getBias().getType() : nullptr,
+                          getStrides(), getDilation(), getPadding());
+}
+
+//===----------------------------------------------------------------------===//
 // Pooling
 //===----------------------------------------------------------------------===//
 

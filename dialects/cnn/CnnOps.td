@@ -78,6 +78,47 @@ def Cnn_DenseOp : Cnn_Op<"dense"> {
   }];
 }
 
+def Cnn_FusedConv2DOp : Cnn_Op<"fused_conv2d"> {
+  let summary = "conv2d, then optionally relu, then optionally a pooling";
+  let description = [{
+    What `--cnn-fuse-conv-relu-pool` makes of a `conv2d -> relu -> pool`
+    chain (or `conv2d -> relu`): one op, so that its lowering computes each
+    pooled output from its convolution window while it is in cache, and the
+    full-size convolution output never exists. Its semantics are exactly
+    those of the chain it replaces.
+
+    ```mlir
+    %y = cnn.fused_conv2d %x, %k, %b strides = [1, 1] dilation = [1, 1]
+        padding = valid relu pool max size = [2, 2] strides = [2, 2]
+        padding = valid
+        : (tensor<?x28x28x1xf32>, tensor<3x3x1x32xf32>, tensor<32xf32>)
+        -> tensor<?x13x13x32xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, Cnn_Tensor:$kernel,
+                       Optional<Cnn_Tensor>:$bias,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilation,
+                       Cnn_Padding:$padding,
+                       UnitAttr:$relu,
+                       OptionalAttr<Cnn_PoolKind>:$pool,
+                       OptionalAttr<DenseI64ArrayAttr>:$pool_size,
+                       OptionalAttr<DenseI64ArrayAttr>:$pool_strides,
+                       OptionalAttr<Cnn_Padding>:$pool_padding);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $kernel (`,` $bias^)? `strides` `=` $strides
+    `dilation` `=` $dilation `padding` `=` $padding (`relu` $relu^)?
+    (`pool` $pool^ `size` `=` $pool_size `strides` `=` $pool_strides
+     `padding` `=` $pool_padding)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let extraClassDeclaration = [{
+    /// The type of the convolution (and relu) before pooling.
+    ::mlir::RankedTensorType getConvType();
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Pooling
 //===----------------------------------------------------------------------===//
@@ -212,6 +253,16 @@ def Cnn_SoftmaxOp : Cnn_Op<"softmax"> {
                        DefaultValuedAttr<I64Attr, "-1">:$axis);
   let results = (outs Cnn_Tensor:$output);
   let assemblyFormat = "$input (`axis` `=` $axis^)? attr-dict `:` type($input)";
+  let extraClassDeclaration = [{
+    /// The axis counted from the front, in [0, rank).
+    int64_t getPositiveAxis() {
+      // Read the attribute itself: a parsed op whose axis took the default
+      // may not hold it.
+      ::mlir::IntegerAttr attr = getAxisAttr();
+      int64_t axis = attr ? attr.getInt() : -1;
+      return axis < 0 ? axis + getType().getRank() : axis;
+    }
+  }];
 }
 
 #endif // CNN_OPS

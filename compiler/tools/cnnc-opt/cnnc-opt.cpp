@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Passes.h"
 #include "dialects/cnn/CnnDialect.h"
 
 #include "mlir/InitAllDialects.h"
@@ -14,6 +15,7 @@
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
+  cnnc::registerCnncPasses();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

@@ -1,7 +1,9 @@
 //===- cnnc.cpp - The cnnc driver -----------------------------------------===//
 //
-//   cnnc MODEL --summary             Keras's model.summary() table
-//   cnnc MODEL --emit=cnn [-o FILE]  the `cnn` IR the frontend builds
+//   cnnc MODEL --summary                 Keras's model.summary() table
+//   cnnc MODEL --emit=STAGE [-o FILE]    one stage of the pipeline
+//   cnnc MODEL -o FILE.o                 an object and FILE.h (C ABI)
+//   cnnc predict MODEL --input X.npy -o Y.npy
 //
 // MODEL is a Keras Python file (.py), Keras / TF.js JSON (.json) or MLIR
 // (.mlir). Bad input is one located error line and exit code 1; outputs are
@@ -9,16 +11,23 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/tools/cnnc/Commands.h"
+
+#include "compiler/CHeader.h"
+#include "compiler/Codegen.h"
 #include "compiler/Diagnostics.h"
 #include "compiler/ModelSummary.h"
+#include "compiler/Pipeline.h"
 #include "frontends/LoadModel.h"
 #include "runtime/support/AtomicFile.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -26,58 +35,83 @@ using namespace cnnc;
 namespace cl = llvm::cl;
 
 namespace {
-enum class Emit { Cnn };
+enum class Emit { Default, Cnn, Fused, Tiled, Loops, LLVM, LLVMIR, Asm, Obj };
 } // namespace
 
-static cl::OptionCategory cnncCategory("cnnc options");
+cl::OptionCategory cnnc::cnncCategory("cnnc options");
+cl::SubCommand cnnc::predictCommand("predict",
+                                    "Run the forward pass on a .npy input");
 
 static cl::opt<std::string> modelPath(cl::Positional, cl::desc("MODEL"),
-                                      cl::Required, cl::cat(cnncCategory));
+                                      cl::cat(cnncCategory));
 
 static cl::opt<bool> summary("summary",
                              cl::desc("Print Keras's model.summary() table"),
                              cl::cat(cnncCategory));
 
 static cl::opt<Emit> emit(
-    "emit", cl::desc("The pipeline stage to output"), cl::init(Emit::Cnn),
-    cl::values(clEnumValN(Emit::Cnn, "cnn",
-                          "the frontend's `cnn` IR, before any pass")),
+    "emit", cl::desc("The pipeline stage to output"), cl::init(Emit::Default),
+    cl::values(
+        clEnumValN(Emit::Cnn, "cnn", "the frontend's `cnn` IR, before any pass"),
+        clEnumValN(Emit::Fused, "fused", "after conv+relu+pool fusion"),
+        clEnumValN(Emit::Tiled, "tiled", "linalg on tensors, tiled and fused"),
+        clEnumValN(Emit::Loops, "loops", "bufferized loops"),
+        clEnumValN(Emit::LLVM, "llvm", "the LLVM dialect"),
+        clEnumValN(Emit::LLVMIR, "llvm-ir", "LLVM IR"),
+        clEnumValN(Emit::Asm, "asm", "assembly (AT&T), as llc prints it"),
+        clEnumValN(Emit::Obj, "obj", "an object file")),
     cl::cat(cnncCategory));
 
 static cl::opt<std::string> outputPath("o", cl::desc("Output file ('-' = stdout)"),
                                        cl::value_desc("FILE"), cl::init("-"),
                                        cl::cat(cnncCategory));
 
-/// Writes `text` to -o: stdout, or the file, atomically.
-static bool writeOutput(const std::string &text) {
-  if (outputPath == "-") {
+static cl::opt<char> optLevel("O", cl::desc("Optimization level (0-3)"),
+                              cl::Prefix, cl::init('3'),
+                              cl::cat(cnncCategory));
+static cl::opt<std::string> mcpu("mcpu", cl::desc("Target CPU (default: this host)"),
+                                 cl::cat(cnncCategory));
+static cl::opt<std::string> mtriple("mtriple",
+                                    cl::desc("Target triple (default: this host)"),
+                                    cl::cat(cnncCategory));
+static cl::opt<bool> noFuse("no-fuse", cl::desc("Do not fuse conv+relu+pool"),
+                            cl::cat(cnncCategory),
+                            cl::sub(cl::SubCommand::getAll()));
+static cl::opt<bool> noTile("no-tile", cl::desc("Do not tile loop nests"),
+                            cl::cat(cnncCategory),
+                            cl::sub(cl::SubCommand::getAll()));
+
+PipelineOptions cnnc::pipelineOptionsFromFlags() {
+  PipelineOptions options;
+  options.fuse = !noFuse;
+  options.tile = !noTile;
+  return options;
+}
+
+bool cnnc::writeOutput(const std::string &path, const std::string &text) {
+  if (path == "-") {
     llvm::outs() << text;
     return true;
   }
   std::string error;
-  if (!writeFileAtomically(outputPath, text, error)) {
+  if (!writeFileAtomically(path, text, error)) {
     reportError(error);
     return false;
   }
   return true;
 }
 
-int main(int argc, char **argv) {
-  llvm::InitLLVM initLLVM(argc, argv);
-  installFatalErrorHandler();
-  registerAsmPrinterCLOptions();
-  registerMLIRContextCLOptions();
-  registerPassManagerCLOptions();
-  cl::HideUnrelatedOptions({&cnncCategory});
-  cl::ParseCommandLineOptions(argc, argv, "cnnc: Keras CNNs to native code\n");
-
-  DialectRegistry registry;
-  registerModelDialects(registry);
-  MLIRContext context(registry);
-  // The contract allows one line per error: no dump of the failing op.
-  context.printOpOnDiagnostic(false);
-  OneLineDiagnosticHandler diagnostics(&context);
-
+/// `cnnc MODEL [--summary | --emit=STAGE] [-o FILE]`.
+static int compileCommand(MLIRContext &context) {
+  if (modelPath.empty()) {
+    reportError("no model given: cnnc MODEL [--summary | --emit=STAGE] "
+                "[-o FILE] (see --help)");
+    return 1;
+  }
+  if (optLevel < '0' || optLevel > '3') {
+    reportError(std::string("invalid optimization level -O") + optLevel.getValue());
+    return 1;
+  }
   OwningOpRef<ModuleOp> module = loadModel(modelPath, context);
   if (!module)
     return 1;
@@ -87,9 +121,95 @@ int main(int argc, char **argv) {
   if (summary) {
     if (failed(printModelSummary(*module, os)))
       return 1;
-  } else {
-    module->print(os);
-    os << '\n';
+    return writeOutput(outputPath, text) ? 0 : 1;
   }
-  return writeOutput(text) ? 0 : 1;
+
+  // No --emit: an object (with its header) when -o names a .o, else the IR.
+  Emit stage = emit;
+  if (stage == Emit::Default)
+    stage = llvm::sys::path::extension(outputPath) == ".o" ? Emit::Obj : Emit::Cnn;
+
+  auto lowerTo = [&](Stage target) {
+    return succeeded(lowerToStage(*module, target, pipelineOptionsFromFlags()));
+  };
+  switch (stage) {
+  case Emit::Default:
+  case Emit::Cnn:
+    break;
+  case Emit::Fused:
+    if (!lowerTo(Stage::Fused))
+      return 1;
+    break;
+  case Emit::Tiled:
+    if (!lowerTo(Stage::Tiled))
+      return 1;
+    break;
+  case Emit::Loops:
+    if (!lowerTo(Stage::Loops))
+      return 1;
+    break;
+  case Emit::LLVM:
+  case Emit::LLVMIR:
+  case Emit::Asm:
+  case Emit::Obj: {
+    // The header describes the model as the frontend gave it.
+    std::string header = buildCHeader(
+        *module,
+        llvm::sys::path::filename(outputPath).str() == "-"
+            ? "model.h"
+            : (llvm::sys::path::stem(outputPath) + ".h").str(),
+        llvm::sys::path::filename(modelPath));
+    if (!lowerTo(Stage::LLVM))
+      return 1;
+    if (stage == Emit::LLVM)
+      break;
+    TargetOptions target{mtriple, mcpu, unsigned(optLevel - '0')};
+    OutputKind kind = stage == Emit::LLVMIR ? OutputKind::LLVMIR
+                      : stage == Emit::Asm  ? OutputKind::Assembly
+                                            : OutputKind::Object;
+    llvm::Expected<std::string> code = emitCode(*module, target, kind);
+    if (!code) {
+      reportError(llvm::toString(code.takeError()));
+      return 1;
+    }
+    if (kind == OutputKind::Object) {
+      if (outputPath == "-") {
+        reportError("an object file needs -o FILE");
+        return 1;
+      }
+      llvm::SmallString<256> headerPath(outputPath);
+      llvm::sys::path::replace_extension(headerPath, ".h");
+      // The object first: a header without its object would mislead.
+      if (!writeOutput(outputPath, *code) ||
+          !writeOutput(headerPath.str().str(), header))
+        return 1;
+      return 0;
+    }
+    return writeOutput(outputPath, *code) ? 0 : 1;
+  }
+  }
+  module->print(os);
+  os << '\n';
+  return writeOutput(outputPath, text) ? 0 : 1;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  installFatalErrorHandler();
+  registerAsmPrinterCLOptions();
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  cl::ParseCommandLineOptions(argc, argv, "cnnc: Keras CNNs to native code\n");
+
+  DialectRegistry registry;
+  registerModelDialects(registry);
+  registerPipelineDialects(registry);
+  MLIRContext context(registry);
+  // The contract allows one line per error: no dump of the failing op.
+  context.printOpOnDiagnostic(false);
+  OneLineDiagnosticHandler diagnostics(&context);
+
+  if (predictCommand)
+    return predictMain(context);
+  return compileCommand(context);
 }

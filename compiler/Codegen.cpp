@@ -1,0 +1,102 @@
+//===- Codegen.cpp - LLVM IR, assembly and objects for a host -------------===//
+
+#include "compiler/Codegen.h"
+
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+
+using namespace cnnc;
+
+static llvm::Error fail(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+static llvm::CodeGenOptLevel codeGenLevel(unsigned optLevel) {
+  switch (optLevel) {
+  case 0: return llvm::CodeGenOptLevel::None;
+  case 1: return llvm::CodeGenOptLevel::Less;
+  case 2: return llvm::CodeGenOptLevel::Default;
+  default: return llvm::CodeGenOptLevel::Aggressive;
+  }
+}
+
+/// The target machine for `target`; the host's CPU and its features (AVX-512
+/// here) unless another CPU or triple is asked for.
+static llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const TargetOptions &target) {
+  llvm::InitializeAllTargetInfos();
+  llvm::InitializeAllTargets();
+  llvm::InitializeAllTargetMCs();
+  llvm::InitializeAllAsmPrinters();
+
+  std::string triple =
+      target.triple.empty() ? llvm::sys::getDefaultTargetTriple() : target.triple;
+  std::string error;
+  const llvm::Target *llvmTarget = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!llvmTarget)
+    return fail("unknown target triple '" + triple + "': " + error);
+
+  bool host = target.cpu.empty() || target.cpu == "native";
+  std::string cpu = host ? llvm::sys::getHostCPUName().str() : target.cpu;
+  std::string features;
+  if (host && target.triple.empty()) {
+    llvm::SubtargetFeatures hostFeatures;
+    for (const auto &[name, enabled] : llvm::sys::getHostCPUFeatures())
+      hostFeatures.AddFeature(name, enabled);
+    features = hostFeatures.getString();
+  }
+  llvm::TargetOptions options;
+  std::unique_ptr<llvm::TargetMachine> machine(llvmTarget->createTargetMachine(
+      triple, cpu, features, options, llvm::Reloc::PIC_, std::nullopt,
+      codeGenLevel(target.optLevel)));
+  if (!machine)
+    return fail("cannot create a target machine for '" + triple + "'");
+  if (!host && !machine->getMCSubtargetInfo()->isCPUStringValid(cpu))
+    return fail("unknown CPU '" + cpu + "' for target '" + triple + "'");
+  return machine;
+}
+
+llvm::Expected<std::string> cnnc::emitCode(mlir::ModuleOp module,
+                                           const TargetOptions &target,
+                                           OutputKind kind) {
+  auto machine = createTargetMachine(target);
+  if (!machine)
+    return machine.takeError();
+
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      mlir::translateModuleToLLVMIR(module, llvmContext, "cnnc");
+  if (!llvmModule)
+    return fail("translation to LLVM IR failed");
+  llvmModule->setTargetTriple((*machine)->getTargetTriple().str());
+  llvmModule->setDataLayout((*machine)->createDataLayout());
+
+  auto optimize = mlir::makeOptimizingTransformer(target.optLevel,
+                                                  /*sizeLevel=*/0, machine->get());
+  if (llvm::Error error = optimize(llvmModule.get()))
+    return std::move(error);
+
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (kind == OutputKind::LLVMIR) {
+    llvmModule->print(os, nullptr);
+    return text;
+  }
+  llvm::SmallVector<char, 0> buffer;
+  llvm::raw_svector_ostream stream(buffer);
+  llvm::legacy::PassManager passes;
+  auto fileType = kind == OutputKind::Object ? llvm::CodeGenFileType::ObjectFile
+                                             : llvm::CodeGenFileType::AssemblyFile;
+  if ((*machine)->addPassesToEmitFile(passes, stream, nullptr, fileType))
+    return fail("the target cannot emit this file type");
+  passes.run(*llvmModule);
+  return std::string(buffer.begin(), buffer.end());
+}

@@ -1,0 +1,105 @@
+//===- CompiledModel.cpp - A model's forward pass, JIT-compiled -----------===//
+
+#include "compiler/CompiledModel.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <thread>
+
+using namespace mlir;
+using namespace cnnc;
+
+CompiledModel::~CompiledModel() = default;
+
+static std::vector<int64_t> withoutBatch(Type type) {
+  auto shape = cast<ShapedType>(type).getShape();
+  return std::vector<int64_t>(shape.begin() + 1, shape.end());
+}
+
+static int64_t product(const std::vector<int64_t> &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+llvm::Expected<std::unique_ptr<CompiledModel>>
+CompiledModel::compile(ModuleOp module, const PipelineOptions &options) {
+  auto fail = [](const llvm::Twine &message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+  };
+  auto forward = module.lookupSymbol<func::FuncOp>("forward");
+  if (!forward || forward.isExternal() ||
+      forward.getFunctionType().getNumResults() != 1 ||
+      forward.getNumArguments() < 1)
+    return fail("the module has no model: expected a 'func.func @forward' "
+                "with a body and one result");
+
+  std::unique_ptr<CompiledModel> model(new CompiledModel());
+  FunctionType type = forward.getFunctionType();
+  model->inputDims = withoutBatch(type.getInput(0));
+  model->outputDims = withoutBatch(type.getResult(0));
+  model->inputElements = product(model->inputDims);
+  model->outputElements = product(model->outputDims);
+  for (Type param : type.getInputs().drop_front()) {
+    auto shape = cast<ShapedType>(param).getShape();
+    model->params.emplace_back(shape.begin(), shape.end());
+  }
+
+  if (failed(lowerToStage(module, Stage::LLVM, options)))
+    return fail("compilation failed");
+
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  // Optimise for this CPU (AVX-512 where it has it), as the JIT runs here.
+  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!machineBuilder)
+    return machineBuilder.takeError();
+  auto targetMachine = machineBuilder->createTargetMachine();
+  if (!targetMachine)
+    return targetMachine.takeError();
+
+  ExecutionEngineOptions engineOptions;
+  engineOptions.transformer =
+      makeOptimizingTransformer(3, /*sizeLevel=*/0, targetMachine->get());
+  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  auto engine = ExecutionEngine::create(module, engineOptions);
+  if (!engine)
+    return engine.takeError();
+  model->engine = std::move(*engine);
+  auto entry = model->engine->lookup("cnnc_forward");
+  if (!entry)
+    return entry.takeError();
+  model->entry = reinterpret_cast<ForwardFn>(*entry);
+  return model;
+}
+
+void CompiledModel::forward(const float *input, int64_t batch,
+                            const float *const *params, float *output,
+                            unsigned threads) const {
+  if (batch <= 0)
+    return;
+  if (threads == 0)
+    threads = std::max(1u, std::thread::hardware_concurrency());
+  int64_t workers = std::min<int64_t>(threads, batch);
+  if (workers == 1) {
+    entry(input, batch, params, output);
+    return;
+  }
+  // Images are independent: each thread runs a contiguous slice.
+  std::vector<std::thread> pool;
+  int64_t chunk = (batch + workers - 1) / workers;
+  for (int64_t start = 0; start < batch; start += chunk) {
+    int64_t count = std::min(chunk, batch - start);
+    pool.emplace_back([=] {
+      entry(input + start * inputElements, count, params,
+            output + start * outputElements);
+    });
+  }
+  for (std::thread &t : pool)
+    t.join();
+}

@@ -1,0 +1,49 @@
+//===- CnnToLinalg.cpp - The convert-cnn-to-linalg pass -------------------===//
+//
+// Patterns for each op family live in Conv.cpp, Pool.cpp, Dense.cpp and
+// Elementwise.cpp; this file is just the pass.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Conversion/CnnToLinalg/Lowering.h"
+#include "compiler/Passes.h"
+
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace cnnc {
+#define GEN_PASS_DEF_CONVERTCNNTOLINALG
+#include "compiler/Passes.h.inc"
+} // namespace cnnc
+
+using namespace mlir;
+using namespace cnnc;
+
+namespace {
+
+struct ConvertCnnToLinalg
+    : cnnc::impl::ConvertCnnToLinalgBase<ConvertCnnToLinalg> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    lowering::populateConvPatterns(patterns);
+    lowering::populatePoolPatterns(patterns);
+    lowering::populateDensePatterns(patterns);
+    lowering::populateElementwisePatterns(patterns);
+    GreedyRewriteConfig config;
+    config.strictMode = GreedyRewriteStrictness::ExistingOps;
+    (void)applyPatternsAndFoldGreedily(getOperation(), std::move(patterns),
+                                       config);
+
+    // Whatever is left is an op this lowering does not know.
+    WalkResult result = getOperation().walk([](Operation *op) {
+      if (!isa<cnn::CnnDialect>(op->getDialect()))
+        return WalkResult::advance();
+      op->emitError() << "'" << op->getName()
+                      << "' is not supported by the lowering to linalg";
+      return WalkResult::interrupt();
+    });
+    if (result.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,104 @@
+//===- Lowering.cpp - Building blocks of the cnn-to-linalg lowering -------===//
+
+#include "compiler/Conversion/CnnToLinalg/Lowering.h"
+
+#include "dialects/cnn/ShapeRules.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace cnnc;
+
+Value lowering::emptyTensor(OpBuilder &b, Location loc, RankedTensorType type,
+                            Value like) {
+  SmallVector<Value> dynamicSizes;
+  for (auto [index, dim] : llvm::enumerate(type.getShape()))
+    if (ShapedType::isDynamic(dim))
+      dynamicSizes.push_back(b.create<tensor::DimOp>(loc, like, index));
+  return b.create<tensor::EmptyOp>(loc, type, dynamicSizes);
+}
+
+Value lowering::filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
+                             Value like, float value) {
+  Value fill = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(value));
+  Value empty = emptyTensor(b, loc, type, like);
+  return b.create<linalg::FillOp>(loc, fill, empty).getResult(0);
+}
+
+Value lowering::padSpatial(OpBuilder &b, Location loc, Value input,
+                           ArrayRef<int64_t> window, ArrayRef<int64_t> strides,
+                           ArrayRef<int64_t> dilation, cnn::Padding padding,
+                           float value) {
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<OpFoldResult> low(4, b.getIndexAttr(0)), high(4, b.getIndexAttr(0));
+  bool any = false;
+  for (int i = 0; i < 2; ++i) {
+    auto [before, after] = cnn::paddingAmounts(
+        type.getDimSize(i + 1), window[i], strides[i], dilation[i], padding);
+    low[i + 1] = b.getIndexAttr(before);
+    high[i + 1] = b.getIndexAttr(after);
+    any |= before != 0 || after != 0;
+  }
+  if (!any)
+    return input;
+  Value pad = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(value));
+  return b.create<tensor::PadOp>(loc, /*resultType=*/nullptr, input, low, high,
+                                 pad);
+}
+
+Value lowering::mapElements(
+    OpBuilder &b, Location loc, Value input,
+    function_ref<Value(OpBuilder &, Location, Value)> body) {
+  auto type = cast<RankedTensorType>(input.getType());
+  Value init = emptyTensor(b, loc, type, input);
+  AffineMap identity = b.getMultiDimIdentityMap(type.getRank());
+  SmallVector<utils::IteratorType> iterators(type.getRank(),
+                                             utils::IteratorType::parallel);
+  return b
+      .create<linalg::GenericOp>(
+          loc, TypeRange{type}, ValueRange{input}, ValueRange{init},
+          ArrayRef<AffineMap>{identity, identity}, iterators,
+          [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+            nested.create<linalg::YieldOp>(nestedLoc,
+                                           body(nested, nestedLoc, args[0]));
+          })
+      .getResult(0);
+}
+
+Value lowering::buildConv2D(OpBuilder &b, Location loc,
+                            RankedTensorType resultType, Value input,
+                            Value kernel, Value bias, ArrayRef<int64_t> strides,
+                            ArrayRef<int64_t> dilation, cnn::Padding padding) {
+  auto kernelType = cast<RankedTensorType>(kernel.getType());
+  Value padded = padSpatial(b, loc, input, kernelType.getShape().take_front(2),
+                            strides, dilation, padding, 0.0f);
+  // The convolution accumulates onto the bias, broadcast over the image.
+  Value init;
+  if (bias) {
+    Value empty = emptyTensor(b, loc, resultType, input);
+    init = b.create<linalg::BroadcastOp>(loc, bias, empty,
+                                         ArrayRef<int64_t>{0, 1, 2})
+               .getResult()[0];
+  } else {
+    init = filledTensor(b, loc, resultType, input, 0.0f);
+  }
+  return b
+      .create<linalg::Conv2DNhwcHwcfOp>(
+          loc, TypeRange{resultType}, ValueRange{padded, kernel},
+          ValueRange{init}, b.getI64VectorAttr(strides),
+          b.getI64VectorAttr(dilation))
+      .getResult(0);
+}
+
+Value lowering::buildRelu(OpBuilder &b, Location loc, Value x) {
+  return mapElements(b, loc, x, [](OpBuilder &b, Location loc, Value v) {
+    Value zero = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0.0f));
+    // nnan/nsz make this one vmaxps on x86 (maximumf alone is six
+    // instructions to honour NaN and -0).
+    return b.create<arith::MaximumFOp>(
+        loc, v, zero,
+        arith::FastMathFlags::nnan | arith::FastMathFlags::nsz);
+  });
+}

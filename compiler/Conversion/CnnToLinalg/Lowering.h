@@ -1,0 +1,69 @@
+//===- Lowering.h - Building blocks of the cnn-to-linalg lowering -*- C++ -*-===//
+//
+// Private to convert-cnn-to-linalg: one function per piece of math, shared by
+// the op patterns (fused_conv2d reuses conv, relu and pooling), and the
+// populate functions of each op family's file.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNNC_COMPILER_CONVERSION_CNNTOLINALG_LOWERING_H
+#define CNNC_COMPILER_CONVERSION_CNNTOLINALG_LOWERING_H
+
+#include "dialects/cnn/CnnOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace cnnc::lowering {
+
+constexpr llvm::StringLiteral kFusionRootAttr =
+    mlir::cnn::CnnDialect::kFusionRootAttrName;
+
+/// tensor.empty of `type`, taking its dynamic batch from `like`.
+mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::RankedTensorType type, mlir::Value like);
+
+/// `type` filled with `value`.
+mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::RankedTensorType type, mlir::Value like,
+                         float value);
+
+/// Pads rows and columns of an NHWC tensor as Keras's `same` does, with
+/// `value`; returns `input` itself when nothing needs padding.
+mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::Value input, llvm::ArrayRef<int64_t> window,
+                       llvm::ArrayRef<int64_t> strides,
+                       llvm::ArrayRef<int64_t> dilation, mlir::cnn::Padding padding,
+                       float value);
+
+/// An elementwise linalg.generic over `input` whose body maps the element.
+mlir::Value mapElements(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                   mlir::Value)>
+        body);
+
+mlir::Value buildConv2D(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::RankedTensorType resultType, mlir::Value input,
+                        mlir::Value kernel, mlir::Value bias,
+                        llvm::ArrayRef<int64_t> strides,
+                        llvm::ArrayRef<int64_t> dilation,
+                        mlir::cnn::Padding padding);
+
+mlir::Value buildRelu(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
+
+mlir::Value buildPool2D(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::cnn::PoolKind kind,
+                        mlir::RankedTensorType resultType, mlir::Value input,
+                        llvm::ArrayRef<int64_t> poolSize,
+                        llvm::ArrayRef<int64_t> strides,
+                        mlir::cnn::Padding padding);
+
+void populateConvPatterns(mlir::RewritePatternSet &patterns);
+void populatePoolPatterns(mlir::RewritePatternSet &patterns);
+void populateDensePatterns(mlir::RewritePatternSet &patterns);
+void populateElementwisePatterns(mlir::RewritePatternSet &patterns);
+
+} // namespace cnnc::lowering
+
+#endif // CNNC_COMPILER_CONVERSION_CNNTOLINALG_LOWERING_H

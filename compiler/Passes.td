@@ -1,0 +1,85 @@
+//===- Passes.td - cnnc's passes ------------------------------*- tablegen -*-===//
+//
+// Every pass cnnc runs of its own, in pipeline order. Each lives in its own
+// file and has its own lit test under test/Transforms or test/Conversion.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNNC_COMPILER_PASSES
+#define CNNC_COMPILER_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def FuseConvReluPool : Pass<"cnn-fuse-conv-relu-pool", "::mlir::func::FuncOp"> {
+  let summary = "Fuse conv2d -> relu -> pooling chains into cnn.fused_conv2d";
+  let description = [{
+    Rewrites `conv2d -> relu` into `fused_conv2d relu`, and a pooling of a
+    `fused_conv2d` into the same op with `pool`. The lowering of the fused
+    op computes each pooled output from its convolution window while it is
+    hot, so the full-size convolution output is never materialised. Only
+    single-use chains are fused: a value needed elsewhere stays unfused.
+    Every stride, padding and dilation is fused: the fused op's semantics
+    are those of the chain, whatever its attributes.
+  }];
+  let dependentDialects = ["::mlir::cnn::CnnDialect"];
+}
+
+def ConvertCnnToLinalg : Pass<"convert-cnn-to-linalg", "::mlir::ModuleOp"> {
+  let summary = "Lower cnn ops to linalg, tensor, arith and math on tensors";
+  let description = [{
+    conv2d becomes linalg.conv_2d_nhwc_hwcf into a bias-initialised tensor
+    (after a tensor.pad for 'same'); pooling becomes linalg.pooling_nhwc_*
+    over an input padded with -inf / +inf / 0, average pooling dividing by
+    the in-bounds count; dense becomes linalg.matmul (a contraction on the
+    last axis for rank > 2); flatten a tensor.collapse_shape; activations and
+    softmax linalg.generic / linalg.reduce. Dropout is the identity (the
+    forward pass is inference). An op the lowering does not support is a
+    located error naming it.
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::arith::ArithDialect", "::mlir::math::MathDialect"
+  ];
+}
+
+def TileAndFuse : Pass<"cnn-tile", "::mlir::func::FuncOp"> {
+  let summary = "Tile linalg loop nests and fuse producers into the tiles";
+  let description = [{
+    Tiles each pooling (and each remaining convolution and matmul) by image
+    and output row, and fuses its producers (the convolution and its bias
+    and relu) into the tile loop, so that a fused_conv2d's convolution is
+    computed one pooled row at a time while it is in cache.
+  }];
+  let options = [
+    Option<"rowsPerTile", "rows-per-tile", "int64_t", /*default=*/"1",
+           "Output rows computed per tile">,
+  ];
+  let dependentDialects = [
+    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::linalg::LinalgDialect"
+  ];
+}
+
+def MaterializeOutput : Pass<"cnn-materialize-output", "::mlir::ModuleOp"> {
+  let summary = "Make @forward write its result into a caller-provided buffer";
+  let description = [{
+    Appends an output tensor argument to @forward and writes the result into
+    it (bufferization.materialize_in_destination), so that after
+    bufferization the caller's output buffer is written in place and the
+    function returns nothing.
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+}
+
+def EmitCInterface : Pass<"cnn-emit-c-interface", "::mlir::ModuleOp"> {
+  let summary = "Add the plain C entry point cnnc_forward around @forward";
+  let description = [{
+    After bufferization: adds `cnnc_forward(const float *input, int64_t
+    batch, const float *const *params, float *output)`, which builds the
+    memref descriptors of @forward's arguments from plain pointers and the
+    batch size, and calls it.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+#endif // CNNC_COMPILER_PASSES

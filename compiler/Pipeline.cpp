@@ -1,0 +1,135 @@
+//===- Pipeline.cpp - cnn IR to LLVM, stage by stage ----------------------===//
+//
+// The one place that orders the passes. cnnc's own passes are created
+// directly; upstream ones are named as in mlir-opt, so that each stage can
+// be reproduced with `cnnc-opt` and read in `--mlir-print-ir-after-all`.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Pipeline.h"
+#include "compiler/Passes.h"
+
+#include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Transforms/Passes.h"
+
+#include <mutex>
+
+using namespace mlir;
+using namespace cnnc;
+
+void cnnc::registerPipelineDialects(DialectRegistry &registry) {
+  // The lowering passes through most upstream dialects, and bufferization
+  // needs their external interface models; registering all keeps that
+  // in step with MLIR.
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  registry.insert<cnn::CnnDialect>();
+}
+
+/// Upstream passes are parsed from their mlir-opt names, so they must be
+/// registered once per process.
+static void registerPipelinePasses() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    registerAllPasses();
+    cnnc::registerCnncPasses();
+  });
+}
+
+/// Appends upstream passes given as an mlir-opt pipeline string.
+static LogicalResult addPasses(PassManager &pm, StringRef pipeline) {
+  std::string errors;
+  llvm::raw_string_ostream os(errors);
+  if (failed(parsePassPipeline(pipeline, pm, os))) {
+    emitError(UnknownLoc::get(pm.getContext()))
+        << "internal pipeline '" << pipeline << "' does not parse: " << errors;
+    return failure();
+  }
+  return success();
+}
+
+/// One-shot bufferization with identity-layout memrefs at @forward's
+/// boundary (strided layouts would turn every vector access scalar), and
+/// copies as linalg.copy: memref.copy of a strided view becomes a call into
+/// MLIR's runtime library, which neither the JIT nor an object links.
+static std::unique_ptr<Pass> createBufferizePass() {
+  bufferization::OneShotBufferizationOptions options;
+  options.bufferizeFunctionBoundaries = true;
+  options.setFunctionBoundaryTypeConversion(
+      bufferization::LayoutMapOption::IdentityLayoutMap);
+  options.memCpyFn = [](OpBuilder &b, Location loc, Value from,
+                        Value to) -> LogicalResult {
+    b.create<linalg::CopyOp>(loc, from, to);
+    return success();
+  };
+  return bufferization::createOneShotBufferizePass(options);
+}
+
+/// After bufferization: the caller's output is written in place, and
+/// intermediates are freed.
+static constexpr llvm::StringLiteral kAfterBufferize =
+    "drop-equivalent-buffer-results,"
+    "buffer-deallocation-pipeline,"
+    "canonicalize,cse";
+
+static constexpr llvm::StringLiteral kToLoops =
+    "func.func(convert-linalg-to-loops),"
+    "func.func(convert-vector-to-scf),"
+    "lower-affine,"
+    "canonicalize,cse";
+
+static constexpr llvm::StringLiteral kToLLVM =
+    "convert-scf-to-cf,"
+    "convert-vector-to-llvm,"
+    "convert-math-to-libm,"
+    "convert-math-to-llvm,"
+    "expand-strided-metadata,"
+    "lower-affine,"
+    "finalize-memref-to-llvm,"
+    "convert-arith-to-llvm,"
+    "convert-index-to-llvm,"
+    "convert-cf-to-llvm,"
+    "convert-func-to-llvm,"
+    "reconcile-unrealized-casts,"
+    "canonicalize,cse";
+
+LogicalResult cnnc::lowerToStage(ModuleOp module, Stage stage,
+                                 const PipelineOptions &options) {
+  registerPipelinePasses();
+  PassManager pm(module.getContext());
+  // --mlir-print-ir-after-all and friends, when the tool registered them
+  // (it fails, harmlessly, when it did not, as in the unit tests).
+  (void)applyPassManagerCLOptions(pm);
+
+  if (stage >= Stage::Fused && options.fuse)
+    pm.addNestedPass<func::FuncOp>(createFuseConvReluPool());
+  if (stage >= Stage::Tiled) {
+    pm.addPass(createConvertCnnToLinalg());
+    if (options.tile)
+      pm.addNestedPass<func::FuncOp>(createTileAndFuse());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+  }
+  if (stage >= Stage::Loops) {
+    pm.addPass(createMaterializeOutput());
+    pm.addPass(createBufferizePass());
+    if (failed(addPasses(pm, kAfterBufferize)))
+      return failure();
+    pm.addPass(createEmitCInterface());
+    if (failed(addPasses(pm, kToLoops)))
+      return failure();
+  }
+  if (stage >= Stage::LLVM && failed(addPasses(pm, kToLLVM)))
+    return failure();
+  return pm.run(module);
+}

@@ -1,0 +1,36 @@
+//===- Pipeline.h - cnn IR to LLVM, stage by stage --------------*- C++ -*-===//
+
+#ifndef CNNC_COMPILER_PIPELINE_H
+#define CNNC_COMPILER_PIPELINE_H
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <string>
+
+namespace cnnc {
+
+/// The stages `cnnc --emit=` shows, in pipeline order.
+enum class Stage {
+  Cnn,   // the frontend's IR
+  Fused, // after --cnn-fuse-conv-relu-pool
+  Tiled, // lowered to linalg on tensors, tiled and vectorized
+  Loops, // bufferized: scf / vector / memref loops
+  LLVM,  // the LLVM dialect, with the C entry point
+};
+
+struct PipelineOptions {
+  bool fuse = true;
+  bool tile = true;
+};
+
+/// Lowers `module` in place up to `stage`. Failures are reported as located
+/// diagnostics through the module's context.
+mlir::LogicalResult lowerToStage(mlir::ModuleOp module, Stage stage,
+                                 const PipelineOptions &options);
+
+/// Registers the dialects, passes and LLVM translations the pipeline uses.
+void registerPipelineDialects(mlir::DialectRegistry &registry);
+
+} // namespace cnnc
+
+#endif // CNNC_COMPILER_PIPELINE_H

@@ -1,0 +1,78 @@
+//===- TileAndFuse.cpp - Tile linalg nests, fuse producers into tiles -----===//
+//
+// This file implements --cnn-tile. Each op marked as a fusion root (the end
+// of a lowered fused_conv2d) is tiled by image and by `rows-per-tile`
+// output rows, and its producers (the pooling's padding, the relu, the
+// convolution and its bias) are fused into the tile loop: each tile computes
+// just the convolution rows its pooled rows need, while they are in cache.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Conversion/CnnToLinalg/Lowering.h"
+#include "compiler/Passes.h"
+
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Interfaces/TilingInterface.h"
+
+namespace cnnc {
+#define GEN_PASS_DEF_TILEANDFUSE
+#include "compiler/Passes.h.inc"
+} // namespace cnnc
+
+using namespace mlir;
+
+namespace {
+
+struct TileAndFuse : cnnc::impl::TileAndFuseBase<TileAndFuse> {
+  using TileAndFuseBase::TileAndFuseBase;
+
+  void runOnOperation() override {
+    if (rowsPerTile < 1) {
+      getOperation().emitError("rows-per-tile must be at least 1");
+      return signalPassFailure();
+    }
+    SmallVector<TilingInterface> roots;
+    getOperation().walk([&](TilingInterface op) {
+      if (op->hasAttr(cnnc::lowering::kFusionRootAttr))
+        roots.push_back(op);
+    });
+
+    IRRewriter rewriter(&getContext());
+    for (TilingInterface root : roots) {
+      // Loops of a root: (n, rows, columns, channels[, window...]). Tile the
+      // image and the rows; the rest stays whole inside the tile.
+      size_t numLoops = root.getLoopIteratorTypes().size();
+      SmallVector<OpFoldResult> tileSizes(numLoops, rewriter.getIndexAttr(0));
+      tileSizes[0] = rewriter.getIndexAttr(1);
+      tileSizes[1] = rewriter.getIndexAttr(rowsPerTile);
+
+      scf::SCFTileAndFuseOptions options;
+      options.tilingOptions.setTileSizes(tileSizes);
+      rewriter.setInsertionPoint(root);
+      FailureOr<scf::SCFTileAndFuseResult> tiled =
+          scf::tileConsumerAndFuseProducersUsingSCF(rewriter, root, options);
+      if (failed(tiled)) {
+        root->emitError("failed to tile and fuse");
+        return signalPassFailure();
+      }
+      for (OpResult result : root->getResults())
+        rewriter.replaceAllUsesWith(result, tiled->replacements.lookup(result));
+      rewriter.eraseOp(root);
+    }
+    // A fused producer writes into a slice of its full-size tensor.empty;
+    // folding that slice into a tile-sized empty keeps bufferization from
+    // allocating the full-size tensor the fusion exists to avoid.
+    RewritePatternSet patterns(&getContext());
+    tensor::populateFoldTensorEmptyPatterns(patterns);
+    if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+
+    // The tiled clones carry the mark too; it has served its purpose.
+    getOperation().walk(
+        [](Operation *op) { op->removeAttr(cnnc::lowering::kFusionRootAttr); });
+  }
+};
+
+} // namespace

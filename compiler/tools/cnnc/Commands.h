@@ -1,0 +1,27 @@
+//===- Commands.h - cnnc's subcommands --------------------------*- C++ -*-===//
+
+#ifndef CNNC_COMPILER_TOOLS_CNNC_COMMANDS_H
+#define CNNC_COMPILER_TOOLS_CNNC_COMMANDS_H
+
+#include "compiler/Pipeline.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/CommandLine.h"
+
+namespace cnnc {
+
+extern llvm::cl::OptionCategory cnncCategory;
+extern llvm::cl::SubCommand predictCommand;
+
+/// `cnnc predict MODEL --input X.npy -o Y.npy`.
+int predictMain(mlir::MLIRContext &context);
+
+/// The pipeline as --no-fuse / --no-tile ask.
+PipelineOptions pipelineOptionsFromFlags();
+
+/// Writes `text` to stdout ("-") or atomically to `path`; reports failure.
+bool writeOutput(const std::string &path, const std::string &text);
+
+} // namespace cnnc
+
+#endif // CNNC_COMPILER_TOOLS_CNNC_COMMANDS_H

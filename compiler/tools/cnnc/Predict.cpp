@@ -1,0 +1,145 @@
+//===- Predict.cpp - cnnc predict: the forward pass on a .npy -------------===//
+
+#include "compiler/tools/cnnc/Commands.h"
+
+#include "compiler/CompiledModel.h"
+#include "compiler/Diagnostics.h"
+#include "dialects/cnn/CnnDialect.h"
+#include "frontends/LoadModel.h"
+#include "runtime/init/Initializers.h"
+#include "runtime/npy/Npy.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+using namespace mlir;
+using namespace cnnc;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> modelPath(cl::Positional, cl::desc("MODEL"),
+                                      cl::Required, cl::sub(predictCommand));
+static cl::opt<std::string> inputPath("input", cl::desc("Input images (.npy, float32 NHWC)"),
+                                      cl::value_desc("X.npy"), cl::Required,
+                                      cl::sub(predictCommand));
+static cl::opt<std::string> outputPath("o", cl::desc("Output (.npy)"),
+                                       cl::value_desc("Y.npy"), cl::Required,
+                                       cl::sub(predictCommand));
+static cl::opt<std::string> weightsPath(
+    "weights", cl::desc("Weights file (default: the model's initializers)"),
+    cl::value_desc("FILE"), cl::sub(predictCommand));
+static cl::opt<uint64_t> seed("seed", cl::desc("Seed of the initializers"),
+                              cl::init(0), cl::sub(predictCommand));
+static cl::opt<unsigned> threads("threads",
+                                 cl::desc("Threads (default: all cores)"),
+                                 cl::init(0), cl::sub(predictCommand));
+
+/// The `cnn.initializer` dictionary as the runtime's spec.
+static InitializerSpec initializerSpec(DictionaryAttr dict) {
+  InitializerSpec spec;
+  if (!dict)
+    return spec;
+  auto str = [&](StringRef key, std::string &field) {
+    if (auto value = dict.getAs<StringAttr>(key))
+      field = value.str();
+  };
+  auto num = [&](StringRef key, double &field) {
+    if (auto value = dict.getAs<FloatAttr>(key))
+      field = value.getValueAsDouble();
+  };
+  str("kind", spec.kind);
+  str("mode", spec.mode);
+  str("distribution", spec.distribution);
+  num("scale", spec.scale);
+  num("mean", spec.mean);
+  num("stddev", spec.stddev);
+  num("minval", spec.minval);
+  num("maxval", spec.maxval);
+  num("value", spec.value);
+  return spec;
+}
+
+/// Initialises every parameter of @forward from its initializer, seeded.
+static bool initializeParams(func::FuncOp forward,
+                             std::vector<std::vector<float>> &params) {
+  std::mt19937_64 rng(seed);
+  for (unsigned i = 1; i < forward.getNumArguments(); ++i) {
+    auto shape = cast<ShapedType>(forward.getArgument(i).getType()).getShape();
+    InitializerSpec spec = initializerSpec(forward.getArgAttrOfType<DictionaryAttr>(
+        i, cnn::CnnDialect::kInitializerAttrName));
+    std::string error;
+    params.emplace_back();
+    if (!initialize(spec, std::vector<int64_t>(shape.begin(), shape.end()), rng,
+                    params.back(), error)) {
+      emitError(forward.getArgument(i).getLoc()) << error;
+      return false;
+    }
+  }
+  return true;
+}
+
+int cnnc::predictMain(MLIRContext &context) {
+  if (!weightsPath.empty()) {
+    reportError("--weights: cnnc cannot read weight files yet; without "
+                "--weights the model's initializers are used (seeded by --seed)");
+    return 1;
+  }
+  OwningOpRef<ModuleOp> module = loadModel(modelPath, context);
+  if (!module)
+    return 1;
+  auto forward = module->lookupSymbol<func::FuncOp>("forward");
+  if (!forward) {
+    (void)module->emitError("the module has no model: expected a 'func.func "
+                            "@forward' with a body");
+    return 1;
+  }
+
+  // Check the input against the model before compiling anything.
+  NpyArray input;
+  std::string error;
+  if (!readNpy(inputPath, input, error)) {
+    reportError(error);
+    return 1;
+  }
+  auto expected = cast<ShapedType>(forward.getArgument(0).getType()).getShape();
+  std::vector<int64_t> expectedShape(expected.begin(), expected.end());
+  bool matches = input.shape.size() == expectedShape.size();
+  for (size_t i = 1; matches && i < expectedShape.size(); ++i)
+    matches = input.shape[i] == expectedShape[i];
+  if (!matches) {
+    expectedShape[0] = -1;
+    reportError("'" + inputPath + "' has shape " + formatNpyShape(input.shape) +
+                "; the model expects (batch" +
+                formatNpyShape(std::vector<int64_t>(expectedShape.begin() + 1,
+                                                    expectedShape.end()))
+                    .substr(1)
+                    .insert(0, expectedShape.size() > 1 ? ", " : "") +
+                ", float32 NHWC");
+    return 1;
+  }
+
+  std::vector<std::vector<float>> params;
+  if (!initializeParams(forward, params))
+    return 1;
+
+  auto compiled = CompiledModel::compile(*module, pipelineOptionsFromFlags());
+  if (!compiled) {
+    reportError(llvm::toString(compiled.takeError()));
+    return 1;
+  }
+  int64_t batch = input.shape.empty() ? 0 : input.shape[0];
+  NpyArray output;
+  output.shape.push_back(batch);
+  for (int64_t d : (*compiled)->outputShape())
+    output.shape.push_back(d);
+  output.data.assign(size_t(batch * (*compiled)->outputElementsPerImage()), 0.0f);
+  std::vector<const float *> paramPointers;
+  for (const auto &p : params)
+    paramPointers.push_back(p.data());
+  (*compiled)->forward(input.data.data(), batch, paramPointers.data(),
+                       output.data.data(), threads);
+  if (!writeNpy(outputPath, output, error)) {
+    reportError(error);
+    return 1;
+  }
+  return 0;
+}
