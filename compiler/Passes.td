@@ -60,6 +60,46 @@ def TileAndFuse : Pass<"cnn-tile", "::mlir::func::FuncOp"> {
   ];
 }
 
+def Vectorize : Pass<"cnn-vectorize", "::mlir::func::FuncOp"> {
+  let summary = "Tile linalg ops to register-sized tiles and vectorize them";
+  let description = [{
+    Tiles every linalg op so that each tile has static sizes that fit the
+    vector registers, then vectorizes it: convolutions are tiled to one
+    output row of `conv-width` pixels by up to `vector-channels` filters, one
+    kernel tap and a few input channels, decomposed to 1-D convolutions and
+    vectorized into outer products (NHWC with 32 channels is two AVX-512
+    vectors); pooling likewise; matmuls row by row; elementwise ops along
+    their innermost dimension. Sizes are divisors of each dimension, so no
+    tile is partial. An op whose tile is not static stays as loops.
+  }];
+  let options = [
+    Option<"convWidth", "conv-width", "int64_t", /*default=*/"14",
+           "Most output pixels of a convolution row computed at once">,
+    Option<"vectorChannels", "vector-channels", "int64_t", /*default=*/"32",
+           "Most output channels per vectorized tile">,
+    Option<"reductionChannels", "reduction-channels", "int64_t",
+           /*default=*/"8", "Most input channels per reduction step">,
+  ];
+  let dependentDialects = [
+    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::vector::VectorDialect"
+  ];
+}
+
+def LowerVectors : Pass<"cnn-lower-vectors", "::mlir::func::FuncOp"> {
+  let summary = "Hoist and lower vector ops to FMA-ready form after bufferization";
+  let description = [{
+    Folds subviews into vector transfers (so that hoisting sees them), hoists
+    loop-invariant transfers (keeping a convolution's accumulators in
+    registers across its reduction loops), and lowers contractions to outer
+    products (vector.fma), transfers to loads and stores, and
+    multi-reductions, ready for convert-vector-to-llvm.
+  }];
+  let dependentDialects = [
+    "::mlir::vector::VectorDialect", "::mlir::memref::MemRefDialect"
+  ];
+}
+
 def MaterializeOutput : Pass<"cnn-materialize-output", "::mlir::ModuleOp"> {
   let summary = "Make @forward write its result into a caller-provided buffer";
   let description = [{

@@ -79,19 +79,24 @@ static std::unique_ptr<Pass> createBufferizePass() {
 /// intermediates are freed.
 static constexpr llvm::StringLiteral kAfterBufferize =
     "drop-equivalent-buffer-results,"
+    // A fused tile's temporary has a static size: allocate it once, outside
+    // the tile loops, not once per tile.
+    "func.func(buffer-hoisting,buffer-loop-hoisting),"
     "buffer-deallocation-pipeline,"
     "canonicalize,cse";
 
 static constexpr llvm::StringLiteral kToLoops =
     "func.func(convert-linalg-to-loops),"
-    "func.func(convert-vector-to-scf),"
+    // Unrolled: the alternative stages n-D transfers through allocas inside
+    // the loops, which grow the stack until it overflows.
+    "func.func(convert-vector-to-scf{full-unroll=true}),"
     "lower-affine,"
     "canonicalize,cse";
 
 static constexpr llvm::StringLiteral kToLLVM =
+    "convert-math-to-libm,"
     "convert-scf-to-cf,"
     "convert-vector-to-llvm,"
-    "convert-math-to-libm,"
     "convert-math-to-llvm,"
     "expand-strided-metadata,"
     "lower-affine,"
@@ -126,6 +131,10 @@ LogicalResult cnnc::lowerToStage(ModuleOp module, Stage stage,
     if (failed(addPasses(pm, kAfterBufferize)))
       return failure();
     pm.addPass(createEmitCInterface());
+    if (options.tile) {
+      pm.addNestedPass<func::FuncOp>(createVectorize());
+      pm.addNestedPass<func::FuncOp>(createLowerVectors());
+    }
     if (failed(addPasses(pm, kToLoops)))
       return failure();
   }

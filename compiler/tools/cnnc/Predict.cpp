@@ -4,9 +4,8 @@
 
 #include "compiler/CompiledModel.h"
 #include "compiler/Diagnostics.h"
-#include "dialects/cnn/CnnDialect.h"
+#include "compiler/ModelParams.h"
 #include "frontends/LoadModel.h"
-#include "runtime/init/Initializers.h"
 #include "runtime/npy/Npy.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -32,50 +31,6 @@ static cl::opt<uint64_t> seed("seed", cl::desc("Seed of the initializers"),
 static cl::opt<unsigned> threads("threads",
                                  cl::desc("Threads (default: all cores)"),
                                  cl::init(0), cl::sub(predictCommand));
-
-/// The `cnn.initializer` dictionary as the runtime's spec.
-static InitializerSpec initializerSpec(DictionaryAttr dict) {
-  InitializerSpec spec;
-  if (!dict)
-    return spec;
-  auto str = [&](StringRef key, std::string &field) {
-    if (auto value = dict.getAs<StringAttr>(key))
-      field = value.str();
-  };
-  auto num = [&](StringRef key, double &field) {
-    if (auto value = dict.getAs<FloatAttr>(key))
-      field = value.getValueAsDouble();
-  };
-  str("kind", spec.kind);
-  str("mode", spec.mode);
-  str("distribution", spec.distribution);
-  num("scale", spec.scale);
-  num("mean", spec.mean);
-  num("stddev", spec.stddev);
-  num("minval", spec.minval);
-  num("maxval", spec.maxval);
-  num("value", spec.value);
-  return spec;
-}
-
-/// Initialises every parameter of @forward from its initializer, seeded.
-static bool initializeParams(func::FuncOp forward,
-                             std::vector<std::vector<float>> &params) {
-  std::mt19937_64 rng(seed);
-  for (unsigned i = 1; i < forward.getNumArguments(); ++i) {
-    auto shape = cast<ShapedType>(forward.getArgument(i).getType()).getShape();
-    InitializerSpec spec = initializerSpec(forward.getArgAttrOfType<DictionaryAttr>(
-        i, cnn::CnnDialect::kInitializerAttrName));
-    std::string error;
-    params.emplace_back();
-    if (!initialize(spec, std::vector<int64_t>(shape.begin(), shape.end()), rng,
-                    params.back(), error)) {
-      emitError(forward.getArgument(i).getLoc()) << error;
-      return false;
-    }
-  }
-  return true;
-}
 
 int cnnc::predictMain(MLIRContext &context) {
   if (!weightsPath.empty()) {
@@ -118,7 +73,7 @@ int cnnc::predictMain(MLIRContext &context) {
   }
 
   std::vector<std::vector<float>> params;
-  if (!initializeParams(forward, params))
+  if (failed(initializeParams(forward, seed, params)))
     return 1;
 
   auto compiled = CompiledModel::compile(*module, pipelineOptionsFromFlags());

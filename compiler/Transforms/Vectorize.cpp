@@ -1,0 +1,157 @@
+//===- Vectorize.cpp - Register-sized tiles, vectorized -------------------===//
+//
+// This file implements --cnn-vectorize, after --cnn-tile has made cache-sized
+// tiles and bufferization has turned them into buffers. Every linalg op is
+// tiled again, to register-sized tiles whose sizes
+// divide the op's dimensions (so every tile is static and whole), and the
+// tile is vectorized:
+//   - conv_2d_nhwc_hwcf: (n, oh, ow, f, kh, kw, c) -> (1, 1, W, F, 1, 1, C),
+//     decomposed to a 1-D convolution and vectorized; W x F/16 accumulators
+//     stay in zmm registers across the kh, kw, c loops (codegen-notes §3);
+//   - pooling: (n, oh, ow, c, kh, kw) -> (1, 1, W, F, 1, kw), then likewise;
+//   - matmul: one row at a time by F columns and C of the reduction;
+//   - everything else (fills, broadcasts, elementwise generics, reductions):
+//     each outer parallel dimension by 1, the innermost by up to 64.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Passes.h"
+#include "compiler/Transforms/DecomposeWindowOps.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/SCF/Transforms/Patterns.h"
+
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace cnnc {
+#define GEN_PASS_DEF_VECTORIZE
+#include "compiler/Passes.h.inc"
+} // namespace cnnc
+
+using namespace mlir;
+
+namespace {
+
+/// The largest divisor of `size` that is at most `limit` (1 for a dynamic
+/// size, whose tiles could not be static otherwise).
+int64_t divisorAtMost(int64_t size, int64_t limit) {
+  if (ShapedType::isDynamic(size) || size <= 0)
+    return 1;
+  for (int64_t d = std::min(size, std::max<int64_t>(limit, 1)); d > 1; --d)
+    if (size % d == 0)
+      return d;
+  return 1;
+}
+
+struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
+  using VectorizeBase::VectorizeBase;
+
+  /// Tile sizes for `op`, one per loop; empty to leave the op alone.
+  SmallVector<int64_t> tileSizes(linalg::LinalgOp op) {
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    if (isa<linalg::Conv2DNhwcHwcfOp>(op)) {
+      // (n, oh, ow, f, kh, kw, c)
+      int64_t f = divisorAtMost(ranges[3], vectorChannels);
+      return {1, 1, divisorAtMost(ranges[2], convWidth), f, 1, 1,
+              divisorAtMost(ranges[6], reductionChannels)};
+    }
+    if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcMinOp,
+            linalg::PoolingNhwcSumOp>(op)) {
+      // (n, oh, ow, c, kh, kw): the whole window row stays in the tile.
+      return {1, 1, divisorAtMost(ranges[2], convWidth),
+              divisorAtMost(ranges[3], vectorChannels), 1, 0};
+    }
+    if (isa<linalg::MatmulOp>(op)) {
+      // (m, n, k)
+      return {1, divisorAtMost(ranges[1], 2 * vectorChannels),
+              divisorAtMost(ranges[2], 2 * reductionChannels)};
+    }
+    // Any other op: outer parallel loops by 1, the innermost parallel loop
+    // by up to 64 lanes, reductions whole.
+    SmallVector<int64_t> sizes(ranges.size(), 0);
+    auto iterators = op.getIteratorTypesArray();
+    int64_t innermost = -1;
+    for (auto [i, kind] : llvm::enumerate(iterators))
+      if (kind == utils::IteratorType::parallel)
+        innermost = i;
+    for (auto [i, kind] : llvm::enumerate(iterators)) {
+      if (kind != utils::IteratorType::parallel)
+        continue;
+      sizes[i] = int64_t(i) == innermost ? divisorAtMost(ranges[i], 64) : 1;
+    }
+    return sizes;
+  }
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (convWidth < 1 || vectorChannels < 1 || reductionChannels < 1) {
+      func.emitError("cnn-vectorize tile sizes must be at least 1");
+      return signalPassFailure();
+    }
+    IRRewriter rewriter(&getContext());
+
+    // 1. Register-sized tiles. This runs on buffers: on tensors, one-shot
+    //    bufferization's subset analysis of the many nested tile loops takes
+    //    minutes (ValueBounds / Presburger), where buffers need none.
+    SmallVector<linalg::LinalgOp> ops;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op.hasPureBufferSemantics())
+        ops.push_back(op);
+    });
+    for (linalg::LinalgOp op : ops) {
+      SmallVector<int64_t> sizes = tileSizes(op);
+      if (llvm::all_of(sizes, [](int64_t s) { return s == 0; }))
+        continue;
+      linalg::LinalgTilingOptions options;
+      options.setTileSizes(sizes);
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::TiledLinalgOp> tiled =
+          linalg::tileLinalgOp(rewriter, op, options);
+      if (failed(tiled))
+        continue; // stays a loop nest
+      rewriter.eraseOp(op);
+    }
+
+    // 2. Fold the tile loops' bounds into the subviews, so that whole tiles
+    //    have static shapes, then turn 2-D convolutions and poolings with
+    //    unit rows into 1-D ones, which the vectorizer turns into outer
+    //    products.
+    {
+      RewritePatternSet patterns(&getContext());
+      scf::populateSCFForLoopCanonicalizationPatterns(patterns);
+      memref::SubViewOp::getCanonicalizationPatterns(patterns, &getContext());
+      affine::AffineMinOp::getCanonicalizationPatterns(patterns, &getContext());
+      affine::AffineApplyOp::getCanonicalizationPatterns(patterns,
+                                                         &getContext());
+      scf::ForOp::getCanonicalizationPatterns(patterns, &getContext());
+      cnnc::populateDecomposeWindowOpsOnBuffersPatterns(patterns);
+      if (failed(applyPatternsAndFoldGreedily(func, std::move(patterns))))
+        return signalPassFailure();
+    }
+
+    // 3. Vectorize every op whose tile is static.
+    SmallVector<linalg::LinalgOp> candidates;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op.hasPureBufferSemantics() && !op.hasDynamicShape())
+        candidates.push_back(op);
+    });
+    for (linalg::LinalgOp op : candidates) {
+      rewriter.setInsertionPoint(op);
+      (void)linalg::vectorize(rewriter, op);
+    }
+
+    // 4. Tidy what tiling and vectorization left: unit loops and the like.
+    RewritePatternSet patterns(&getContext());
+    vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+    scf::ForOp::getCanonicalizationPatterns(patterns, &getContext());
+    if (failed(applyPatternsAndFoldGreedily(func, std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
