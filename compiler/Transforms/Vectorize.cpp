@@ -24,6 +24,7 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -68,7 +69,7 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
     }
     if (isa<linalg::MatmulOp>(op)) {
       // (m, n, k)
-      return {1, divisorAtMost(ranges[1], 2 * vectorChannels),
+      return {1, divisorAtMost(ranges[1], vectorChannels),
               divisorAtMost(ranges[2], 2 * reductionChannels)};
     }
     // Any other op: outer parallel loops by 1, the innermost parallel loop
@@ -145,8 +146,11 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
       (void)linalg::vectorize(rewriter, op);
     }
 
-    // 4. Tidy what tiling and vectorization left: unit loops and the like.
+    // 4. Tidy what tiling and vectorization left: a matmul vectorizes to
+    //    multiply + reduce, which becomes a contraction (and later outer
+    //    products) again; unit loops and the like.
     RewritePatternSet patterns(&getContext());
+    vector::populateVectorReductionToContractPatterns(patterns);
     vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
     scf::ForOp::getCanonicalizationPatterns(patterns, &getContext());
     if (failed(applyPatternsAndFoldGreedily(func, std::move(patterns))))
