@@ -44,14 +44,27 @@ createTargetMachine(const TargetOptions &target) {
   if (!llvmTarget)
     return fail("unknown target triple '" + triple + "': " + error);
 
-  bool host = target.cpu.empty() || target.cpu == "native";
-  std::string cpu = host ? llvm::sys::getHostCPUName().str() : target.cpu;
+  // The host's CPU and features only when compiling for this host; another
+  // triple defaults to its generic CPU.
+  bool native = target.cpu.empty() || target.cpu == "native";
+  bool forHost = target.triple.empty() ||
+                 llvm::Triple(triple) == llvm::Triple(llvm::sys::getDefaultTargetTriple());
+  std::string cpu = !native ? target.cpu
+                    : forHost ? llvm::sys::getHostCPUName().str()
+                              : std::string("generic");
   std::string features;
-  if (host && target.triple.empty()) {
+  if (native && forHost) {
     llvm::SubtargetFeatures hostFeatures;
     for (const auto &[name, enabled] : llvm::sys::getHostCPUFeatures())
       hostFeatures.AddFeature(name, enabled);
     features = hostFeatures.getString();
+  }
+  // Check the CPU before LLVM warns about it on stderr.
+  if (!native) {
+    std::unique_ptr<llvm::MCSubtargetInfo> info(
+        llvmTarget->createMCSubtargetInfo(triple, "", ""));
+    if (!info || !info->isCPUStringValid(cpu))
+      return fail("unknown CPU '" + cpu + "' for target '" + triple + "'");
   }
   llvm::TargetOptions options;
   std::unique_ptr<llvm::TargetMachine> machine(llvmTarget->createTargetMachine(
@@ -59,8 +72,6 @@ createTargetMachine(const TargetOptions &target) {
       codeGenLevel(target.optLevel)));
   if (!machine)
     return fail("cannot create a target machine for '" + triple + "'");
-  if (!host && !machine->getMCSubtargetInfo()->isCPUStringValid(cpu))
-    return fail("unknown CPU '" + cpu + "' for target '" + triple + "'");
   return machine;
 }
 

@@ -127,6 +127,10 @@ LogicalResult cnnc::lowerToStage(ModuleOp module, Stage stage,
   }
   if (stage >= Stage::Loops) {
     pm.addPass(createMaterializeOutput());
+    // Lets the last op compute straight into the caller's output buffer
+    // instead of into a temporary that is then copied there.
+    if (failed(addPasses(pm, "eliminate-empty-tensors")))
+      return failure();
     pm.addPass(createBufferizePass());
     if (failed(addPasses(pm, kAfterBufferize)))
       return failure();

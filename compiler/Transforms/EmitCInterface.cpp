@@ -112,7 +112,11 @@ struct EmitCInterface : cnnc::impl::EmitCInterfaceBase<EmitCInterface> {
     }
     b.create<func::CallOp>(loc, forward, operands);
     b.create<func::ReturnOp>(loc);
+    // Internal: the object exports cnnc_forward alone, so a program may have
+    // its own `forward`.
     forward.setPrivate();
+    forward->setAttr("llvm.linkage",
+                     LLVM::LinkageAttr::get(context, LLVM::Linkage::Internal));
   }
 };
 

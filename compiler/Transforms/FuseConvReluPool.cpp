@@ -4,11 +4,13 @@
 // `fused_conv2d relu`, and a max / avg / min pooling of a fused_conv2d
 // becomes the same op with `pool`. Chains whose intermediate values have
 // other users are left alone, since fusing them would compute those values
-// twice.
+// twice, and so are poolings that pad their input ('same' where the windows
+// overhang), which the tiling cannot fuse through.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Passes.h"
+#include "dialects/cnn/ShapeRules.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -54,6 +56,18 @@ struct FusePool : OpRewritePattern<PoolOp> {
     if (!conv || conv.getPool() || !conv->hasOneUse())
       return rewriter.notifyMatchFailure(
           pool, "input is not a single-use fused_conv2d without a pool");
+    // A pooling that pads its input (-inf / +inf / 0 cells around the relu's
+    // output) stays apart: the tiling cannot fuse producers through that
+    // padding, so a fused op would compute its convolution full-size anyway.
+    RankedTensorType convType = conv.getType();
+    ArrayRef<int64_t> strides = pool.getEffectiveStrides();
+    for (int i = 0; i < 2; ++i) {
+      auto [before, after] =
+          paddingAmounts(convType.getDimSize(i + 1), pool.getPoolSize()[i],
+                         strides[i], 1, pool.getPadding());
+      if (before != 0 || after != 0)
+        return rewriter.notifyMatchFailure(pool, "the pooling pads its input");
+    }
     auto fused = rewriter.replaceOpWithNewOp<FusedConv2DOp>(
         pool, pool.getType(), conv.getInput(), conv.getKernel(),
         conv.getBias(), conv.getStridesAttr(), conv.getDilationAttr(),

@@ -24,8 +24,16 @@ static bool fail(std::string &error, const std::string &path,
   return false;
 }
 
-bool cnnc::writeFileAtomically(const std::string &path,
-                               std::string_view contents, std::string &error) {
+namespace {
+/// A file written in full to a temporary beside its target, not yet renamed.
+struct StagedFile {
+  std::string path, temp;
+};
+} // namespace
+
+/// Writes `contents` to a synced temporary beside `path`.
+static bool stage(const std::string &path, std::string_view contents,
+                  StagedFile &staged, std::string &error) {
   std::string directory = directoryOf(path);
   std::string name = path.substr(path.rfind('/') + 1);
   // open(O_EXCL, 0666) rather than mkstemp: the file gets the permissions
@@ -69,17 +77,56 @@ bool cnnc::writeFileAtomically(const std::string &path,
     unlink(temp.c_str());
     return fail(error, path, "close failed");
   }
-  if (rename(temp.c_str(), path.c_str()) != 0) {
+  staged = {path, temp};
+  return true;
+}
+
+/// Renames a staged file into place and makes the rename durable.
+static bool commit(const StagedFile &staged, std::string &error) {
+  if (rename(staged.temp.c_str(), staged.path.c_str()) != 0) {
     int saved = errno;
-    unlink(temp.c_str());
+    unlink(staged.temp.c_str());
     errno = saved;
-    return fail(error, path, "rename failed");
+    return fail(error, staged.path, "rename failed");
   }
-  // Make the rename itself durable.
-  int dirFd = open(directory.c_str(), O_RDONLY | O_DIRECTORY);
+  int dirFd = open(directoryOf(staged.path).c_str(), O_RDONLY | O_DIRECTORY);
   if (dirFd >= 0) {
     fsync(dirFd);
     close(dirFd);
+  }
+  return true;
+}
+
+bool cnnc::writeFileAtomically(const std::string &path,
+                               std::string_view contents, std::string &error) {
+  return writeFilesAtomically({{path, std::string(contents)}}, error);
+}
+
+bool cnnc::writeFilesAtomically(
+    const std::vector<std::pair<std::string, std::string>> &files,
+    std::string &error) {
+  std::vector<StagedFile> staged;
+  auto discard = [&] {
+    for (const StagedFile &file : staged)
+      unlink(file.temp.c_str());
+  };
+  for (const auto &[path, contents] : files) {
+    StagedFile file;
+    if (!stage(path, contents, file, error)) {
+      discard();
+      return false;
+    }
+    staged.push_back(file);
+  }
+  // A rename into an existing directory or onto a read-only name fails; try
+  // the last files first, so that the first (the object) is never left
+  // without the rest.
+  for (size_t i = staged.size(); i-- > 0;) {
+    if (!commit(staged[i], error)) {
+      staged.resize(i);
+      discard();
+      return false;
+    }
   }
   return true;
 }

@@ -12,6 +12,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace cnnc {
 
@@ -19,6 +21,13 @@ namespace cnnc {
 /// `error` to a message naming the path and the system's reason.
 bool writeFileAtomically(const std::string &path, std::string_view contents,
                          std::string &error);
+
+/// Writes several files as one: every file is staged as a temporary first,
+/// and only when all are staged are they renamed into place, so a failure
+/// leaves none of them (an object without its header would mislead).
+bool writeFilesAtomically(
+    const std::vector<std::pair<std::string, std::string>> &files,
+    std::string &error);
 
 } // namespace cnnc
 

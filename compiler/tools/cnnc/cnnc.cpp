@@ -179,10 +179,14 @@ static int compileCommand(MLIRContext &context) {
       }
       llvm::SmallString<256> headerPath(outputPath);
       llvm::sys::path::replace_extension(headerPath, ".h");
-      // The object first: a header without its object would mislead.
-      if (!writeOutput(outputPath, *code) ||
-          !writeOutput(headerPath.str().str(), header))
+      // Both or neither: an object without its header (or the reverse)
+      // would mislead.
+      std::string error;
+      if (!writeFilesAtomically(
+              {{outputPath, *code}, {headerPath.str().str(), header}}, error)) {
+        reportError(error);
         return 1;
+      }
       return 0;
     }
     return writeOutput(outputPath, *code) ? 0 : 1;

@@ -1,0 +1,36 @@
+// RUN: cnnc-opt %s --cnn-lower-vectors | FileCheck %s
+
+// After bufferization: a convolution's accumulators are read once, carried
+// through the reduction loop in registers, written once; the contraction is
+// broadcast-and-FMA (outer products).
+
+// CHECK-LABEL: func.func @accumulate
+func.func @accumulate(%in: memref<1x12x32xf32>, %k: memref<3x32x32xf32>, %out: memref<1x10x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %c8 = arith.constant 8 : index
+  %c32 = arith.constant 32 : index
+  %zero = arith.constant 0.0 : f32
+  // CHECK: vector.transfer_read %{{.*}} : memref<1x10x32xf32>, vector<10x32xf32>
+  // CHECK: scf.for {{.*}} iter_args
+  // CHECK: scf.for {{.*}} iter_args
+  // CHECK-NOT: memref<1x10x32xf32>
+  // CHECK: vector.fma {{.*}} : vector<32xf32>
+  // CHECK: scf.yield
+  // CHECK: scf.yield
+  // CHECK: vector.transfer_write %{{.*}} : vector<10x32xf32>, memref<1x10x32xf32>
+  scf.for %kw = %c0 to %c3 step %c1 {
+    scf.for %c = %c0 to %c32 step %c8 {
+      %sub = memref.subview %out[0, 0, 0] [1, 10, 32] [1, 1, 1] : memref<1x10x32xf32> to memref<1x10x32xf32, strided<[320, 32, 1]>>
+      %acc = vector.transfer_read %sub[%c0, %c0, %c0], %zero {in_bounds = [true, true, true]} : memref<1x10x32xf32, strided<[320, 32, 1]>>, vector<1x10x32xf32>
+      %x = vector.transfer_read %in[%c0, %kw, %c], %zero {in_bounds = [true, true, true]} : memref<1x12x32xf32>, vector<1x10x8xf32>
+      %w = vector.transfer_read %k[%kw, %c, %c0], %zero {in_bounds = [true, true]} : memref<3x32x32xf32>, vector<8x32xf32>
+      %r = vector.contract {indexing_maps = [affine_map<(n, w, f, c) -> (n, w, c)>, affine_map<(n, w, f, c) -> (c, f)>, affine_map<(n, w, f, c) -> (n, w, f)>],
+                            iterator_types = ["parallel", "parallel", "parallel", "reduction"], kind = #vector.kind<add>}
+           %x, %w, %acc : vector<1x10x8xf32>, vector<8x32xf32> into vector<1x10x32xf32>
+      vector.transfer_write %r, %sub[%c0, %c0, %c0] {in_bounds = [true, true, true]} : vector<1x10x32xf32>, memref<1x10x32xf32, strided<[320, 32, 1]>>
+    }
+  }
+  return
+}

@@ -1,0 +1,67 @@
+// RUN: cnnc-opt %s -split-input-file --cnn-materialize-output --verify-diagnostics | FileCheck %s
+
+// --cnn-materialize-output appends an output argument to @forward, marked
+// writable for bufferization, and returns the result through
+// bufferization.materialize_in_destination into it: once bufferized, the
+// caller's buffer holds the result and @forward returns nothing. Only
+// @forward changes; its existing arguments keep their attributes.
+
+// CHECK-LABEL: func.func @forward
+// CHECK-SAME: (%[[X:.*]]: tensor<?x4xf32>, %[[K:.*]]: tensor<4x2xf32> {cnn.param = "dense/kernel"}, %[[OUT:.*]]: tensor<?x2xf32> {bufferization.writable = true}) -> tensor<?x2xf32>
+// CHECK-NEXT: %[[Y:.*]] = cnn.dense %[[X]], %[[K]]
+// CHECK-NEXT: %[[M:.*]] = bufferization.materialize_in_destination %[[Y]] in %[[OUT]] : (tensor<?x2xf32>, tensor<?x2xf32>) -> tensor<?x2xf32>
+// CHECK-NEXT: return %[[M]] : tensor<?x2xf32>
+// A helper function is left alone.
+// CHECK-LABEL: func.func @helper
+// CHECK-SAME: (%{{.*}}: tensor<2xf32>) -> tensor<2xf32>
+// CHECK-NOT: materialize_in_destination
+func.func @forward(%x: tensor<?x4xf32>, %k: tensor<4x2xf32> {cnn.param = "dense/kernel"}) -> tensor<?x2xf32> {
+  %0 = cnn.dense %x, %k : (tensor<?x4xf32>, tensor<4x2xf32>) -> tensor<?x2xf32>
+  return %0 : tensor<?x2xf32>
+}
+func.func @helper(%x: tensor<2xf32>) -> tensor<2xf32> {
+  return %x : tensor<2xf32>
+}
+
+// -----
+
+// A 4-D result (a model ending in a convolution) works the same way.
+// CHECK-LABEL: func.func @forward
+// CHECK-SAME: %{{.*}}: tensor<?x26x26x8xf32> {bufferization.writable = true}) -> tensor<?x26x26x8xf32>
+// CHECK: bufferization.materialize_in_destination
+func.func @forward(%x: tensor<?x28x28x1xf32>, %k: tensor<3x3x1x8xf32>) -> tensor<?x26x26x8xf32> {
+  %0 = cnn.conv2d %x, %k strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x28x28x1xf32>, tensor<3x3x1x8xf32>) -> tensor<?x26x26x8xf32>
+  return %0 : tensor<?x26x26x8xf32>
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Errors: a module without a model the pass can handle
+//===----------------------------------------------------------------------===//
+
+// No @forward at all.
+// expected-error @+1 {{expected 'func.func @forward' with a body and one result}}
+module {
+  func.func @main(%x: tensor<2xf32>) -> tensor<2xf32> {
+    return %x : tensor<2xf32>
+  }
+}
+
+// -----
+
+// @forward is only declared.
+// expected-error @+1 {{expected 'func.func @forward' with a body and one result}}
+module {
+  func.func private @forward(tensor<?x4xf32>) -> tensor<?x2xf32>
+}
+
+// -----
+
+// @forward has two results.
+// expected-error @+1 {{expected 'func.func @forward' with a body and one result}}
+module {
+  func.func @forward(%x: tensor<?x4xf32>) -> (tensor<?x4xf32>, tensor<?x4xf32>) {
+    return %x, %x : tensor<?x4xf32>, tensor<?x4xf32>
+  }
+}

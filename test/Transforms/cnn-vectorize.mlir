@@ -1,0 +1,81 @@
+// RUN: cnnc-opt %s --cnn-vectorize --split-input-file | FileCheck %s
+
+// A convolution row on buffers: tiled to one output row of up to 14 pixels by
+// up to 32 filters, one kernel tap and 8 input channels, decomposed to a 1-D
+// convolution and vectorized into a contraction (outer products later).
+
+// CHECK-LABEL: func.func @conv_row
+func.func @conv_row(%in: memref<1x3x12x32xf32>, %k: memref<3x3x32x32xf32>,
+                    %out: memref<1x1x10x32xf32>) {
+  // CHECK-NOT: linalg.conv_2d_nhwc_hwcf
+  // CHECK: scf.for
+  // CHECK: vector.contract {{.*}} : vector<1x10x8xf32>, vector<8x32xf32> into vector<1x10x32xf32>
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
+    ins(%in, %k : memref<1x3x12x32xf32>, memref<3x3x32x32xf32>)
+    outs(%out : memref<1x1x10x32xf32>)
+  return
+}
+
+// -----
+
+// 26 output pixels: the widest whole tile within 14 is 13 (no partial tiles).
+// CHECK-LABEL: func.func @conv_width_divides
+func.func @conv_width_divides(%in: memref<1x3x28x1xf32>, %k: memref<3x3x1x32xf32>,
+                              %out: memref<1x1x26x32xf32>) {
+  // CHECK: vector.contract {{.*}} : vector<1x13x1xf32>, vector<1x32xf32> into vector<1x13x32xf32>
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
+    ins(%in, %k : memref<1x3x28x1xf32>, memref<3x3x1x32xf32>)
+    outs(%out : memref<1x1x26x32xf32>)
+  return
+}
+
+// -----
+
+// The option bounds the row: conv-width=5 gives tiles of 5 of the 10 pixels.
+// RUN: cnnc-opt %s --cnn-vectorize=conv-width=5 --split-input-file | FileCheck %s --check-prefix=WIDTH5
+// WIDTH5-LABEL: func.func @conv_row
+// WIDTH5: vector.contract {{.*}} : vector<1x5x8xf32>, vector<8x32xf32> into vector<1x5x32xf32>
+
+// -----
+
+// A pooling row becomes a 1-D pooling, vectorized over the channels.
+// CHECK-LABEL: func.func @pool_row
+func.func @pool_row(%in: memref<1x2x26x32xf32>, %out: memref<1x1x13x32xf32>) {
+  %window = memref.alloc() : memref<2x2xf32>
+  // CHECK-NOT: linalg.pooling_nhwc_max
+  // The stride-2 window is unrolled along the row: one vector per output
+  // pixel and window column.
+  // CHECK: arith.maximumf {{.*}} : vector<1x1x32xf32>
+  linalg.pooling_nhwc_max {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>}
+    ins(%in, %window : memref<1x2x26x32xf32>, memref<2x2xf32>)
+    outs(%out : memref<1x1x13x32xf32>)
+  memref.dealloc %window : memref<2x2xf32>
+  return
+}
+
+// -----
+
+// A matmul goes row by row: its multiply-and-reduce is a contraction again.
+// CHECK-LABEL: func.func @matmul
+func.func @matmul(%a: memref<?x800xf32>, %b: memref<800x128xf32>, %c: memref<?x128xf32>) {
+  // CHECK: vector.contract {{.*}} : vector<1x16xf32>, vector<16x32xf32> into vector<1x32xf32>
+  linalg.matmul ins(%a, %b : memref<?x800xf32>, memref<800x128xf32>) outs(%c : memref<?x128xf32>)
+  return
+}
+
+// -----
+
+// An elementwise op goes along its innermost dimension.
+// CHECK-LABEL: func.func @relu
+func.func @relu(%x: memref<?x26x26x32xf32>, %y: memref<?x26x26x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  // CHECK: arith.maximumf {{.*}} : vector<1x1x1x32xf32>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%x : memref<?x26x26x32xf32>) outs(%y : memref<?x26x26x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  }
+  return
+}
