@@ -1,0 +1,323 @@
+//===- cnnc_bench.cpp - Inference throughput of a JIT-compiled model ------===//
+//
+//   cnnc-bench [MODEL] [--data DIR] [--batch-size B] [--threads T]
+//              [--passes N] [--seed S] [--no-fuse] [--no-tile]
+//
+// Compiles MODEL (default: the lesson's examples/mnist_cnn.py) in process,
+// exactly as `cnnc predict` does, draws its parameters from its seeded
+// initializers, and times the forward pass over the MNIST test set
+// (10,000 images, normalised /255) in batches of B (the last one partial),
+// on T threads. It reports the best of N passes, after one untimed pass
+// that warms caches and pages: images/s, GFLOP/s (2 x the multiply-adds of
+// the model's conv and dense layers) and the share of the CPU's FP32 peak,
+// first as a sentence, then as one JSON line for scripts.
+//
+// Weights are random, so accuracy means nothing here; the checksum (the
+// sum of the squared outputs) is printed instead, so runs with different
+// thread counts or pipelines can be checked to compute the same thing.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/CompiledModel.h"
+#include "compiler/Diagnostics.h"
+#include "compiler/ModelParams.h"
+#include "dialects/cnn/CnnOps.h"
+#include "frontends/LoadModel.h"
+#include "runtime/data/Mnist.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <type_traits>
+#include <thread>
+
+using namespace mlir;
+using namespace cnnc;
+
+#ifndef CNNC_SOURCE_DIR
+#define CNNC_SOURCE_DIR "."
+#endif
+
+namespace {
+
+/// The command line. Parsed by hand, not with llvm::cl: libLLVM registers
+/// its own `-threads`, and the names here should match `cnnc predict`'s.
+struct Options {
+  std::string model = CNNC_SOURCE_DIR "/examples/mnist_cnn.py";
+  std::string dataDir, dataset = "mnist";
+  int64_t batchSize = 256;
+  unsigned threads = 2, passes = 5;
+  uint64_t seed = 0;
+  double peakGflops = 230.0; // both cores of this machine (performance.md)
+  bool fuse = true, tile = true;
+};
+
+const char kUsage[] =
+    "usage: cnnc-bench [MODEL] [--data DIR] [--dataset mnist|fashion_mnist]\n"
+    "                  [--batch-size B] [--threads T] [--passes N] [--seed S]\n"
+    "                  [--peak-gflops G] [--no-fuse] [--no-tile]\n"
+    "Times the JIT-compiled forward pass of MODEL (default: the lesson's\n"
+    "examples/mnist_cnn.py) over the test set: best of N passes, batch B\n"
+    "(256), T threads (2; 0 = all cores), N = 5, G = 230 GFLOP/s.\n";
+
+/// Parses `argv` into `options`; false with `error` set on a bad flag.
+bool parseArgs(int argc, char **argv, Options &options, std::string &error) {
+  bool sawModel = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i], value;
+    if (arg == "--no-fuse" || arg == "--no-tile") {
+      (arg == "--no-fuse" ? options.fuse : options.tile) = false;
+      continue;
+    }
+    if (arg.rfind("-", 0) != 0) {
+      if (sawModel) {
+        error = "more than one MODEL: '" + options.model + "' and '" + arg +
+                "'";
+        return false;
+      }
+      options.model = arg;
+      sawModel = true;
+      continue;
+    }
+    // --flag=value or --flag value.
+    size_t equals = arg.find('=');
+    if (equals != std::string::npos) {
+      value = arg.substr(equals + 1);
+      arg.resize(equals);
+    } else if (i + 1 < argc) {
+      value = argv[++i];
+    } else {
+      error = "'" + arg + "' needs a value";
+      return false;
+    }
+    auto number = [&](auto &field, double least) {
+      char *end = nullptr;
+      double parsed = std::strtod(value.c_str(), &end);
+      if (value.empty() || *end || !(parsed >= least) || parsed > 1e12) {
+        error = "'" + arg + "' needs a number >= " +
+                llvm::formatv("{0}", int64_t(least)).str() + ", not '" +
+                value + "'";
+        return false;
+      }
+      field = static_cast<std::remove_reference_t<decltype(field)>>(parsed);
+      return true;
+    };
+    bool ok = true;
+    if (arg == "--data")
+      options.dataDir = value;
+    else if (arg == "--dataset")
+      options.dataset = value;
+    else if (arg == "--batch-size")
+      ok = number(options.batchSize, 1);
+    else if (arg == "--threads")
+      ok = number(options.threads, 0);
+    else if (arg == "--passes")
+      ok = number(options.passes, 1);
+    else if (arg == "--seed")
+      ok = number(options.seed, 0);
+    else if (arg == "--peak-gflops")
+      ok = number(options.peakGflops, 1);
+    else {
+      error = "unknown option '" + arg + "' (see --help)";
+      return false;
+    }
+    if (!ok)
+      return false;
+  }
+  return true;
+}
+
+/// `text` as a JSON string literal.
+std::string jsonString(llvm::StringRef text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\')
+      out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", unsigned(c));
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+int64_t product(ArrayRef<int64_t> dims) {
+  int64_t n = 1;
+  for (int64_t d : dims)
+    n *= d;
+  return n;
+}
+
+/// Multiply-adds per image of the model's conv and dense layers: the work
+/// everyone counts (pooling, bias and activations are a rounding error).
+int64_t macsPerImage(func::FuncOp forward) {
+  int64_t macs = 0;
+  auto conv = [&](RankedTensorType output, Value kernel) {
+    // kernel: (kh, kw, cin, filters); output: (batch, oh, ow, filters).
+    auto k = cast<ShapedType>(kernel.getType()).getShape();
+    macs += product(output.getShape().drop_front()) * k[0] * k[1] * k[2];
+  };
+  forward.walk([&](Operation *op) {
+    if (auto c = dyn_cast<cnn::Conv2DOp>(op))
+      conv(cast<RankedTensorType>(c.getType()), c.getKernel());
+    else if (auto f = dyn_cast<cnn::FusedConv2DOp>(op))
+      conv(f.getConvType(), f.getKernel());
+    else if (auto d = dyn_cast<cnn::DenseOp>(op))
+      macs += product(cast<ShapedType>(d.getType()).getShape().drop_front()) *
+              cast<ShapedType>(d.getKernel().getType()).getShape()[0];
+  });
+  return macs;
+}
+
+double seconds() {
+  return std::chrono::duration<double>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  installFatalErrorHandler();
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
+      llvm::outs() << kUsage;
+      return 0;
+    }
+  }
+  Options opt;
+  std::string error;
+  if (!parseArgs(argc, argv, opt, error)) {
+    reportError(error);
+    return 1;
+  }
+
+  DialectRegistry registry;
+  registerModelDialects(registry);
+  registerPipelineDialects(registry);
+  MLIRContext context(registry);
+  context.printOpOnDiagnostic(false);
+  OneLineDiagnosticHandler diagnostics(&context);
+
+  OwningOpRef<ModuleOp> module = loadModel(opt.model, context);
+  if (!module)
+    return 1;
+  auto forward = module->lookupSymbol<func::FuncOp>("forward");
+  if (!forward) {
+    (void)module->emitError("the module has no model: expected a "
+                            "'func.func @forward' with a body");
+    return 1;
+  }
+  int64_t macs = macsPerImage(forward);
+  std::vector<std::vector<float>> params;
+  if (failed(initializeParams(forward, opt.seed, params)))
+    return 1;
+
+  // The test set, checked against the model's input before compiling.
+  DatasetRequest request;
+  request.dataset = opt.dataset;
+  request.dataDir = opt.dataDir;
+  request.train = false;
+  Dataset data;
+  if (!loadDataset(request, data, error)) {
+    reportError(error);
+    return 1;
+  }
+  const IdxImages &images = data.testImages;
+  auto input = cast<ShapedType>(forward.getArgument(0).getType()).getShape();
+  if (input.size() != 4 || input[1] != images.rows ||
+      input[2] != images.cols || input[3] != 1) {
+    reportError("the model's input is not " + std::to_string(images.rows) +
+                "x" + std::to_string(images.cols) +
+                "x1, the test images' shape");
+    return 1;
+  }
+  // Normalised as the lesson's users do (x / 255), once, outside the timing:
+  // the PyTorch peer converts its tensors up front too.
+  std::vector<float> x(images.pixels.size());
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = float(images.pixels[i]) / 255.0f;
+
+  PipelineOptions options;
+  options.fuse = opt.fuse;
+  options.tile = opt.tile;
+  double start = seconds();
+  auto compiled = CompiledModel::compile(*module, options);
+  if (!compiled) {
+    reportError(llvm::toString(compiled.takeError()));
+    return 1;
+  }
+  double compileSeconds = seconds() - start;
+
+  std::vector<const float *> paramPointers;
+  for (const auto &p : params)
+    paramPointers.push_back(p.data());
+  int64_t count = images.count, outPer = (*compiled)->outputElementsPerImage();
+  int64_t inPer = (*compiled)->inputElementsPerImage();
+  std::vector<float> y(size_t(count * outPer));
+  auto pass = [&] {
+    double t0 = seconds();
+    for (int64_t i = 0; i < count; i += opt.batchSize) {
+      int64_t b = std::min<int64_t>(opt.batchSize, count - i);
+      (*compiled)->forward(x.data() + i * inPer, b, paramPointers.data(),
+                           y.data() + i * outPer, opt.threads);
+    }
+    return seconds() - t0;
+  };
+  pass(); // warm-up
+  std::vector<double> times;
+  for (unsigned i = 0; i < opt.passes; ++i)
+    times.push_back(pass());
+  double best = *std::min_element(times.begin(), times.end());
+  // Sum of squares: softmax rows all sum to 1, their squares do not.
+  double checksum = 0;
+  for (float v : y)
+    checksum += double(v) * double(v);
+
+  unsigned usedThreads =
+      opt.threads ? opt.threads
+              : std::max(1u, std::thread::hardware_concurrency());
+  double imagesPerSecond = double(count) / best;
+  double mflopPerImage = 2.0 * double(macs) / 1e6;
+  double gflops = imagesPerSecond * mflopPerImage / 1e3;
+  double peakPercent = 100.0 * gflops / opt.peakGflops;
+
+  llvm::outs() << llvm::format(
+      "cnnc: %lld images, batch %lld, %u threads: best %.4f s of %u passes "
+      "-> %.0f images/s, %.1f GFLOP/s (%.3f MFLOP/image), %.1f %% of %.0f "
+      "GFLOP/s peak; compile %.2f s; checksum %.6g\n",
+      (long long)count, (long long)opt.batchSize, usedThreads, best,
+      opt.passes, imagesPerSecond, gflops, mflopPerImage, peakPercent,
+      opt.peakGflops, compileSeconds, checksum);
+  // The JSON line by hand: llvm::json prints doubles with 17 digits.
+  std::string passList;
+  for (double t : times)
+    passList += (passList.empty() ? "" : ", ") + llvm::formatv("{0:F5}", t).str();
+  llvm::outs() << llvm::formatv(
+      "{{\"impl\": \"cnnc\", \"model\": {0}, \"images\": {1}, \"batch\": {2}, "
+      "\"threads\": {3}, \"passes\": {4}, \"best_s\": {5:F5}, "
+      "\"images_per_s\": {6:F1}, \"mflop_per_image\": {7:F4}, "
+      "\"gflops\": {8:F2}, \"peak_pct\": {9:F2}, \"compile_s\": {10:F3}, "
+      "\"fuse\": {11}, \"tile\": {12}, \"checksum\": {13}, "
+      "\"pass_s\": [{14}]}\n",
+      jsonString(llvm::sys::path::filename(opt.model)), count, opt.batchSize,
+      usedThreads, opt.passes, best, imagesPerSecond, mflopPerImage, gflops,
+      peakPercent, compileSeconds, opt.fuse ? "true" : "false",
+      opt.tile ? "true" : "false", llvm::format("%.9g", checksum),
+      passList);
+  return 0;
+}
