@@ -103,10 +103,10 @@ def LowerVectors : Pass<"cnn-lower-vectors", "::mlir::func::FuncOp"> {
 def MaterializeOutput : Pass<"cnn-materialize-output", "::mlir::ModuleOp"> {
   let summary = "Make @forward write its result into a caller-provided buffer";
   let description = [{
-    Appends an output tensor argument to @forward and writes the result into
-    it (bufferization.materialize_in_destination), so that after
-    bufferization the caller's output buffer is written in place and the
-    function returns nothing.
+    Appends an output memref argument to @forward and writes the result into
+    it (bufferization.materialize_in_destination restrict writable), so that
+    after bufferization the caller's output buffer is written in place and
+    the function returns nothing.
   }];
   let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
 }

@@ -1,10 +1,10 @@
 //===- MaterializeOutput.cpp - @forward writes into the caller's buffer ---===//
 //
 // This file implements --cnn-materialize-output: @forward gets a trailing
-// output argument (writable once bufferized) and ends with
-// bufferization.materialize_in_destination of its result into it. One-shot
-// bufferization then computes the last op straight into the caller's buffer,
-// and drop-equivalent-buffer-results removes the returned memref.
+// output memref and ends with bufferization.materialize_in_destination of
+// its result into it, returning nothing. With eliminate-empty-tensors,
+// one-shot bufferization then computes the last op straight into the
+// caller's buffer.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,23 +29,31 @@ struct MaterializeOutput
           "expected 'func.func @forward' with a body and one result");
       return signalPassFailure();
     }
-    Type resultType = forward.getFunctionType().getResult(0);
+    auto resultType =
+        cast<RankedTensorType>(forward.getFunctionType().getResult(0));
+    // The output is a memref from the start: written through a memref, the
+    // result can be computed in place even when the last op is a loop whose
+    // iterations update it (as a tensor argument, the loop's init and the
+    // final write would be two uses of one value, a conflict bufferization
+    // resolves with a copy or not at all).
+    auto outputType =
+        MemRefType::get(resultType.getShape(), resultType.getElementType());
     unsigned index = forward.getNumArguments();
     OpBuilder b(&getContext());
-    (void)forward.insertArgument(
-        index, resultType,
-        b.getDictionaryAttr(b.getNamedAttr(
-            bufferization::BufferizationDialect::kWritableAttrName,
-            b.getBoolAttr(true))),
-        forward.getLoc());
+    (void)forward.insertArgument(index, outputType, DictionaryAttr(),
+                                 forward.getLoc());
     Value output = forward.getArgument(index);
 
     forward.walk([&](func::ReturnOp ret) {
       b.setInsertionPoint(ret);
-      auto materialized = b.create<bufferization::MaterializeInDestinationOp>(
-          ret.getLoc(), resultType, ret.getOperand(0), output);
-      ret->setOperand(0, materialized.getResult());
+      b.create<bufferization::MaterializeInDestinationOp>(
+          ret.getLoc(), TypeRange{}, ret.getOperand(0), output,
+          /*restrict=*/true, /*writable=*/true);
+      b.create<func::ReturnOp>(ret.getLoc());
+      ret.erase();
     });
+    forward.setType(FunctionType::get(
+        &getContext(), forward.getFunctionType().getInputs(), {}));
   }
 };
 

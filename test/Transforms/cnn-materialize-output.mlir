@@ -7,10 +7,10 @@
 // @forward changes; its existing arguments keep their attributes.
 
 // CHECK-LABEL: func.func @forward
-// CHECK-SAME: (%[[X:.*]]: tensor<?x4xf32>, %[[K:.*]]: tensor<4x2xf32> {cnn.param = "dense/kernel"}, %[[OUT:.*]]: tensor<?x2xf32> {bufferization.writable = true}) -> tensor<?x2xf32>
+// CHECK-SAME: (%[[X:.*]]: tensor<?x4xf32>, %[[K:.*]]: tensor<4x2xf32> {cnn.param = "dense/kernel"}, %[[OUT:.*]]: memref<?x2xf32>) {
 // CHECK-NEXT: %[[Y:.*]] = cnn.dense %[[X]], %[[K]]
-// CHECK-NEXT: %[[M:.*]] = bufferization.materialize_in_destination %[[Y]] in %[[OUT]] : (tensor<?x2xf32>, tensor<?x2xf32>) -> tensor<?x2xf32>
-// CHECK-NEXT: return %[[M]] : tensor<?x2xf32>
+// CHECK-NEXT: bufferization.materialize_in_destination %[[Y]] in restrict writable %[[OUT]] : (tensor<?x2xf32>, memref<?x2xf32>) -> ()
+// CHECK-NEXT: return{{$}}
 // A helper function is left alone.
 // CHECK-LABEL: func.func @helper
 // CHECK-SAME: (%{{.*}}: tensor<2xf32>) -> tensor<2xf32>
@@ -27,7 +27,7 @@ func.func @helper(%x: tensor<2xf32>) -> tensor<2xf32> {
 
 // A 4-D result (a model ending in a convolution) works the same way.
 // CHECK-LABEL: func.func @forward
-// CHECK-SAME: %{{.*}}: tensor<?x26x26x8xf32> {bufferization.writable = true}) -> tensor<?x26x26x8xf32>
+// CHECK-SAME: %{{.*}}: memref<?x26x26x8xf32>) {
 // CHECK: bufferization.materialize_in_destination
 func.func @forward(%x: tensor<?x28x28x1xf32>, %k: tensor<3x3x1x8xf32>) -> tensor<?x26x26x8xf32> {
   %0 = cnn.conv2d %x, %k strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x28x28x1xf32>, tensor<3x3x1x8xf32>) -> tensor<?x26x26x8xf32>
