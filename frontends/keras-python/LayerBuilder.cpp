@@ -178,6 +178,35 @@ Error readInputShape(const Arguments &args, LayerEntry &entry) {
   return Error::success();
 }
 
+/// The arguments Conv2D and Dense share: the fused activation, the bias, the
+/// initializers, and the regularizers and constraints cnnc refuses.
+static Error readKernelAndBias(const Arguments &args, Layer &layer) {
+  auto activation = readActivation(args, "activation", Activation::Linear);
+  if (!activation)
+    return activation.takeError();
+  layer.activation = *activation;
+  auto useBias = args.getBool("use_bias", true);
+  if (!useBias)
+    return useBias.takeError();
+  layer.useBias = *useBias;
+  auto kernelInit =
+      readInitializer(args, "kernel_initializer", Initializer::glorotUniform());
+  if (!kernelInit)
+    return kernelInit.takeError();
+  layer.kernelInitializer = *kernelInit;
+  auto biasInit =
+      readInitializer(args, "bias_initializer", Initializer::zeros());
+  if (!biasInit)
+    return biasInit.takeError();
+  layer.biasInitializer = *biasInit;
+  for (StringRef name :
+       {"kernel_regularizer", "bias_regularizer", "activity_regularizer",
+        "kernel_constraint", "bias_constraint"})
+    if (Error err = args.requireNone(name))
+      return err;
+  return Error::success();
+}
+
 Error buildConv2D(const Arguments &args, Layer &layer) {
   auto filters = args.getPositiveCount("filters");
   if (!filters)
@@ -210,29 +239,8 @@ Error buildConv2D(const Arguments &args, Layer &layer) {
                       std::to_string(*groups));
   if (Error err = args.requireDefault("groups", Value::fromInt(1)))
     return err;
-  auto activation = readActivation(args, "activation", Activation::Linear);
-  if (!activation)
-    return activation.takeError();
-  layer.activation = *activation;
-  auto useBias = args.getBool("use_bias", true);
-  if (!useBias)
-    return useBias.takeError();
-  layer.useBias = *useBias;
-  auto kernelInit =
-      readInitializer(args, "kernel_initializer", Initializer::glorotUniform());
-  if (!kernelInit)
-    return kernelInit.takeError();
-  layer.kernelInitializer = *kernelInit;
-  auto biasInit =
-      readInitializer(args, "bias_initializer", Initializer::zeros());
-  if (!biasInit)
-    return biasInit.takeError();
-  layer.biasInitializer = *biasInit;
-  for (StringRef name :
-       {"kernel_regularizer", "bias_regularizer", "activity_regularizer",
-        "kernel_constraint", "bias_constraint"})
-    if (Error err = args.requireNone(name))
-      return err;
+  if (Error err = readKernelAndBias(args, layer))
+    return err;
   // Keras: "`strides > 1` not supported in conjunction with
   // `dilation_rate > 1`".
   bool strided = (*strides)[0] > 1 || (*strides)[1] > 1;
@@ -275,29 +283,10 @@ Error buildDense(const Arguments &args, Layer &layer) {
   if (!units)
     return units.takeError();
   layer.units = *units;
-  auto activation = readActivation(args, "activation", Activation::Linear);
-  if (!activation)
-    return activation.takeError();
-  layer.activation = *activation;
-  auto useBias = args.getBool("use_bias", true);
-  if (!useBias)
-    return useBias.takeError();
-  layer.useBias = *useBias;
-  auto kernelInit =
-      readInitializer(args, "kernel_initializer", Initializer::glorotUniform());
-  if (!kernelInit)
-    return kernelInit.takeError();
-  layer.kernelInitializer = *kernelInit;
-  auto biasInit =
-      readInitializer(args, "bias_initializer", Initializer::zeros());
-  if (!biasInit)
-    return biasInit.takeError();
-  layer.biasInitializer = *biasInit;
-  for (StringRef name :
-       {"kernel_regularizer", "bias_regularizer", "activity_regularizer",
-        "kernel_constraint", "bias_constraint", "lora_rank"})
-    if (Error err = args.requireNone(name))
-      return err;
+  if (Error err = readKernelAndBias(args, layer))
+    return err;
+  if (Error err = args.requireNone("lora_rank"))
+    return err;
   return Error::success();
 }
 
