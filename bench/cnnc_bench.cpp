@@ -258,7 +258,7 @@ int main(int argc, char **argv) {
   double start = seconds();
   auto compiled = CompiledModel::compile(*module, options);
   if (!compiled) {
-    reportError(llvm::toString(compiled.takeError()));
+    report(compiled.takeError());
     return 1;
   }
   double compileSeconds = seconds() - start;

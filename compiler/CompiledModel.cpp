@@ -1,6 +1,8 @@
 //===- CompiledModel.cpp - A model's forward pass, JIT-compiled -----------===//
 
 #include "compiler/CompiledModel.h"
+#include "compiler/Diagnostics.h"
+#include "compiler/ModelSignature.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -29,15 +31,11 @@ static int64_t product(const std::vector<int64_t> &shape) {
 
 llvm::Expected<std::unique_ptr<CompiledModel>>
 CompiledModel::compile(ModuleOp module, const PipelineOptions &options) {
-  auto fail = [](const llvm::Twine &message) {
-    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-  };
+  // The signature is what makes the shapes below, and the code's bounds,
+  // trustworthy; a hand-written .mlir may not have it.
+  if (failed(verifyModelSignature(module)))
+    return alreadyReported();
   auto forward = module.lookupSymbol<func::FuncOp>("forward");
-  if (!forward || forward.isExternal() ||
-      forward.getFunctionType().getNumResults() != 1 ||
-      forward.getNumArguments() < 1)
-    return fail("the module has no model: expected a 'func.func @forward' "
-                "with a body and one result");
 
   std::unique_ptr<CompiledModel> model(new CompiledModel());
   FunctionType type = forward.getFunctionType();
@@ -51,7 +49,7 @@ CompiledModel::compile(ModuleOp module, const PipelineOptions &options) {
   }
 
   if (failed(lowerToStage(module, Stage::LLVM, options)))
-    return fail("compilation failed");
+    return alreadyReported();
 
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();

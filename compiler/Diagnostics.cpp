@@ -89,6 +89,14 @@ void cnnc::reportError(llvm::StringRef message) {
   llvm::errs() << "cnnc: error: " << oneLine(message.str()) << "\n";
 }
 
+char AlreadyReported::ID = 0;
+
+void cnnc::report(llvm::Error error) {
+  llvm::handleAllErrors(
+      std::move(error), [](const AlreadyReported &) {},
+      [](const llvm::ErrorInfoBase &other) { reportError(other.message()); });
+}
+
 void cnnc::installFatalErrorHandler() {
   llvm::install_fatal_error_handler(
       [](void *, const char *reason, bool) {

@@ -10,6 +10,7 @@
 #define CNNC_COMPILER_DIAGNOSTICS_H
 
 #include "mlir/IR/Diagnostics.h"
+#include "llvm/Support/Error.h"
 
 namespace cnnc {
 
@@ -30,6 +31,24 @@ std::string locationString(mlir::Location loc);
 
 /// Reports an error without a location: `cnnc: error: message`.
 void reportError(llvm::StringRef message);
+
+/// An error already reported as a located diagnostic: carrying it on keeps
+/// callers from printing a second, vaguer line.
+class AlreadyReported : public llvm::ErrorInfo<AlreadyReported> {
+public:
+  static char ID;
+  void log(llvm::raw_ostream &os) const override { os << "(reported)"; }
+  std::error_code convertToErrorCode() const override {
+    return llvm::inconvertibleErrorCode();
+  }
+};
+
+inline llvm::Error alreadyReported() {
+  return llvm::make_error<AlreadyReported>();
+}
+
+/// Reports `error` with reportError(), unless it was AlreadyReported.
+void report(llvm::Error error);
 
 /// Makes LLVM fatal errors (report_fatal_error, bad_alloc) print one
 /// `cnnc: error:` line and exit 1 instead of aborting.

@@ -120,9 +120,9 @@ static SmallVector<LayerRow> collectRows(func::FuncOp forward) {
 
 LogicalResult cnnc::printModelSummary(ModuleOp module, raw_ostream &os) {
   auto forward = module.lookupSymbol<func::FuncOp>("forward");
-  if (!forward || forward.isExternal())
+  if (!forward || forward.isExternal() || forward.getNumArguments() == 0)
     return module.emitError("the module has no model: expected a 'func.func "
-                            "@forward' with a body");
+                            "@forward' with a body and an input argument");
 
   StringRef modelName = "sequential";
   if (auto name = module->getAttrOfType<StringAttr>(

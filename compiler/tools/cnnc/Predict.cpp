@@ -4,6 +4,7 @@
 
 #include "compiler/CompiledModel.h"
 #include "compiler/Diagnostics.h"
+#include "compiler/ModelSignature.h"
 #include "compiler/ModelParams.h"
 #include "frontends/LoadModel.h"
 #include "runtime/npy/Npy.h"
@@ -41,14 +42,11 @@ int cnnc::predictMain(MLIRContext &context) {
   OwningOpRef<ModuleOp> module = loadModel(modelPath, context);
   if (!module)
     return 1;
-  auto forward = module->lookupSymbol<func::FuncOp>("forward");
-  if (!forward) {
-    (void)module->emitError("the module has no model: expected a 'func.func "
-                            "@forward' with a body");
+  // Check the model, then the input against it, before compiling anything.
+  if (failed(verifyModelSignature(*module)))
     return 1;
-  }
+  auto forward = module->lookupSymbol<func::FuncOp>("forward");
 
-  // Check the input against the model before compiling anything.
   NpyArray input;
   std::string error;
   if (!readNpy(inputPath, input, error)) {
@@ -78,7 +76,7 @@ int cnnc::predictMain(MLIRContext &context) {
 
   auto compiled = CompiledModel::compile(*module, pipelineOptionsFromFlags());
   if (!compiled) {
-    reportError(llvm::toString(compiled.takeError()));
+    report(compiled.takeError());
     return 1;
   }
   int64_t batch = input.shape.empty() ? 0 : input.shape[0];

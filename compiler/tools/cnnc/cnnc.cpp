@@ -16,6 +16,7 @@
 #include "compiler/CHeader.h"
 #include "compiler/Codegen.h"
 #include "compiler/Diagnostics.h"
+#include "compiler/ModelSignature.h"
 #include "compiler/ModelSummary.h"
 #include "compiler/Pipeline.h"
 #include "frontends/LoadModel.h"
@@ -128,6 +129,10 @@ static int compileCommand(MLIRContext &context) {
   Emit stage = emit;
   if (stage == Emit::Default)
     stage = llvm::sys::path::extension(outputPath) == ".o" ? Emit::Obj : Emit::Cnn;
+
+  // The header is built from @forward before lowering: check it first.
+  if (stage != Emit::Cnn && failed(verifyModelSignature(*module)))
+    return 1;
 
   auto lowerTo = [&](Stage target) {
     return succeeded(lowerToStage(*module, target, pipelineOptionsFromFlags()));
