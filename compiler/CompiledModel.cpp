@@ -43,6 +43,18 @@ CompiledModel::compile(ModuleOp module, const PipelineOptions &options) {
   model->outputDims = withoutBatch(type.getResult(0));
   model->inputElements = product(model->inputDims);
   model->outputElements = product(model->outputDims);
+  // Intermediate tensors are allocated per call, batch-sized: bound a call's
+  // batch so that they fit in about 1 GiB whatever the batch asked for.
+  int64_t activationBytes = 4 * model->inputElements;
+  forward.walk([&](Operation *op) {
+    for (Type result : op->getResultTypes())
+      if (auto tensor = dyn_cast<RankedTensorType>(result))
+        activationBytes += 4 * product(withoutBatch(tensor));
+  });
+  constexpr int64_t kCallBudgetBytes = int64_t(1) << 30;
+  model->maxImagesPerCall =
+      std::clamp<int64_t>(kCallBudgetBytes / std::max<int64_t>(activationBytes, 1),
+                          1, 256);
   for (Type param : type.getInputs().drop_front()) {
     auto shape = cast<ShapedType>(param).getShape();
     model->params.emplace_back(shape.begin(), shape.end());
@@ -81,23 +93,26 @@ void CompiledModel::forward(const float *input, int64_t batch,
                             unsigned threads) const {
   if (batch <= 0)
     return;
+  // Runs images [start, start + count) in calls of at most maxImagesPerCall.
+  auto run = [&](int64_t start, int64_t count) {
+    for (int64_t done = 0; done < count; done += maxImagesPerCall) {
+      int64_t images = std::min(maxImagesPerCall, count - done);
+      entry(input + (start + done) * inputElements, images, params,
+            output + (start + done) * outputElements);
+    }
+  };
   if (threads == 0)
     threads = std::max(1u, std::thread::hardware_concurrency());
   int64_t workers = std::min<int64_t>(threads, batch);
   if (workers == 1) {
-    entry(input, batch, params, output);
+    run(0, batch);
     return;
   }
   // Images are independent: each thread runs a contiguous slice.
   std::vector<std::thread> pool;
   int64_t chunk = (batch + workers - 1) / workers;
-  for (int64_t start = 0; start < batch; start += chunk) {
-    int64_t count = std::min(chunk, batch - start);
-    pool.emplace_back([=] {
-      entry(input + start * inputElements, count, params,
-            output + start * outputElements);
-    });
-  }
+  for (int64_t start = 0; start < batch; start += chunk)
+    pool.emplace_back(run, start, std::min(chunk, batch - start));
   for (std::thread &t : pool)
     t.join();
 }

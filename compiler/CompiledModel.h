@@ -66,6 +66,7 @@ private:
   std::unique_ptr<mlir::ExecutionEngine> engine;
   ForwardFn entry = nullptr;
   int64_t inputElements = 0, outputElements = 0;
+  int64_t maxImagesPerCall = 256;
   std::vector<int64_t> inputDims, outputDims;
   std::vector<std::vector<int64_t>> params;
 };

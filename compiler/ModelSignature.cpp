@@ -3,6 +3,7 @@
 #include "compiler/ModelSignature.h"
 
 #include "dialects/cnn/CnnDialect.h"
+#include "dialects/cnn/ShapeRules.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
@@ -27,6 +28,7 @@ LogicalResult cnnc::verifyModelSignature(ModuleOp module) {
     return forward.emitError(
         "@forward's first argument must be the input: an f32 tensor whose "
         "only dynamic dimension is the batch (e.g. tensor<?x28x28x1xf32>)");
+  int64_t paramCount = 0;
   for (unsigned i = 1; i < type.getNumInputs(); ++i) {
     auto param = dyn_cast<RankedTensorType>(type.getInput(i));
     if (!param || !param.hasStaticShape() || !param.getElementType().isF32())
@@ -34,6 +36,21 @@ LogicalResult cnnc::verifyModelSignature(ModuleOp module) {
              << "@forward's argument " << i
              << " must be a parameter: a statically shaped f32 tensor, not "
              << type.getInput(i);
+    // Bounded per tensor so that the sum cannot overflow.
+    int64_t count = 1;
+    for (int64_t dim : param.getShape()) {
+      if (dim > cnn::kMaxDimSize)
+        return forward.emitError() << "@forward's argument " << i << " "
+                                   << param << " is too large";
+      count *= dim;
+      if (count > cnn::kMaxModelParams)
+        break;
+    }
+    paramCount += std::min(count, cnn::kMaxModelParams + 1);
+    if (paramCount > cnn::kMaxModelParams)
+      return forward.emitError()
+             << "the model has more than " << cnn::kMaxModelParams
+             << " parameters, more than cnnc supports";
   }
   if (type.getNumResults() != 1 || !isBatchedTensor(type.getResult(0)))
     return forward.emitError(

@@ -23,6 +23,9 @@ namespace mlir::cnn {
 /// never be allocated before anything is compiled.
 constexpr int64_t kMaxDimSize = int64_t(1) << 24;
 constexpr int64_t kMaxSampleElements = int64_t(1) << 28;
+/// Largest number of parameters (all weights together) of one model: 1 GiB
+/// of f32, far beyond any CNN this compiler is for, well within memory.
+constexpr int64_t kMaxModelParams = int64_t(1) << 28;
 
 /// Keras's output length along one spatial dimension (`conv_output_length`):
 /// valid: floor((in - d*(k-1) - 1) / s) + 1; same: ceil(in / s).

@@ -65,6 +65,7 @@ private:
   OpBuilder builder;
   func::FuncOp function;
   Block *body = nullptr;
+  int64_t paramCount = 0;
 };
 
 } // namespace
@@ -180,6 +181,17 @@ DictionaryAttr ModelToCnn::trainingAttr(const TrainingSpec &training) {
 
 Value ModelToCnn::addParam(const Layer &layer, StringRef weight,
                            ArrayRef<int64_t> shape, const Initializer &init) {
+  // Each dimension is bounded already, so the products cannot overflow.
+  int64_t count = 1;
+  for (int64_t dim : shape)
+    count *= dim;
+  paramCount += count;
+  if (paramCount > cnn::kMaxModelParams) {
+    emitError(loc(layer.loc))
+        << "layer '" << layer.name << "' takes the model to " << paramCount
+        << " parameters; cnnc supports at most " << cnn::kMaxModelParams;
+    return nullptr;
+  }
   NamedAttribute attrs[] = {
       builder.getNamedAttr(
           cnn::CnnDialect::kParamAttrName,
@@ -230,9 +242,12 @@ Value ModelToCnn::emitLayer(const Layer &layer, Value input) {
       return nullptr;
     Value kernel =
         addParam(layer, "kernel", kernelShape, layer.kernelInitializer);
-    Value bias = layer.useBias ? addParam(layer, "bias", {layer.filters},
-                                          layer.biasInitializer)
-                               : Value();
+    Value bias = kernel && layer.useBias
+                     ? addParam(layer, "bias", {layer.filters},
+                                layer.biasInitializer)
+                     : Value();
+    if (!kernel || (layer.useBias && !bias))
+      return nullptr;
     auto strides = layer.strides.value_or(std::array<int64_t, 2>{1, 1});
     auto type = cnn::inferConv2DType(
         where, inputType, cast<RankedTensorType>(kernel.getType()),
@@ -251,9 +266,12 @@ Value ModelToCnn::emitLayer(const Layer &layer, Value input) {
       return nullptr;
     Value kernel = addParam(layer, "kernel", {lastDim, layer.units},
                             layer.kernelInitializer);
-    Value bias = layer.useBias ? addParam(layer, "bias", {layer.units},
-                                          layer.biasInitializer)
-                               : Value();
+    Value bias = kernel && layer.useBias
+                     ? addParam(layer, "bias", {layer.units},
+                                layer.biasInitializer)
+                     : Value();
+    if (!kernel || (layer.useBias && !bias))
+      return nullptr;
     auto type = cnn::inferDenseType(
         where, inputType, cast<RankedTensorType>(kernel.getType()),
         bias ? cast<RankedTensorType>(bias.getType()) : nullptr);
