@@ -74,8 +74,10 @@ CompiledModel::compile(ModuleOp module, const PipelineOptions &options) {
     return targetMachine.takeError();
 
   ExecutionEngineOptions engineOptions;
-  engineOptions.transformer =
+  // `transformer` is a function_ref: the function must outlive create().
+  std::function<llvm::Error(llvm::Module *)> optimize =
       makeOptimizingTransformer(3, /*sizeLevel=*/0, targetMachine->get());
+  engineOptions.transformer = optimize;
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   auto engine = ExecutionEngine::create(module, engineOptions);
   if (!engine)

@@ -34,12 +34,14 @@ struct FuseConvRelu : OpRewritePattern<ReluOp> {
     auto conv = relu.getInput().getDefiningOp<Conv2DOp>();
     if (!conv || !conv->hasOneUse())
       return rewriter.notifyMatchFailure(relu, "input is not a single-use conv2d");
+    // Both locations, taken before the rewrite erases the ops.
+    Location loc = rewriter.getFusedLoc({conv.getLoc(), relu.getLoc()});
     auto fused = rewriter.replaceOpWithNewOp<FusedConv2DOp>(
         relu, relu.getType(), conv.getInput(), conv.getKernel(),
         conv.getBias(), conv.getStridesAttr(), conv.getDilationAttr(),
         conv.getPaddingAttr(), rewriter.getUnitAttr(), PoolKindAttr(),
         DenseI64ArrayAttr(), DenseI64ArrayAttr(), PaddingAttr());
-    fused->setLoc(rewriter.getFusedLoc({conv.getLoc(), relu.getLoc()}));
+    fused->setLoc(loc);
     rewriter.eraseOp(conv);
     return success();
   }
@@ -68,6 +70,7 @@ struct FusePool : OpRewritePattern<PoolOp> {
       if (before != 0 || after != 0)
         return rewriter.notifyMatchFailure(pool, "the pooling pads its input");
     }
+    Location loc = rewriter.getFusedLoc({conv.getLoc(), pool.getLoc()});
     auto fused = rewriter.replaceOpWithNewOp<FusedConv2DOp>(
         pool, pool.getType(), conv.getInput(), conv.getKernel(),
         conv.getBias(), conv.getStridesAttr(), conv.getDilationAttr(),
@@ -76,7 +79,7 @@ struct FusePool : OpRewritePattern<PoolOp> {
         pool.getPoolSizeAttr(),
         rewriter.getDenseI64ArrayAttr(pool.getEffectiveStrides()),
         pool.getPaddingAttr());
-    fused->setLoc(rewriter.getFusedLoc({conv.getLoc(), pool.getLoc()}));
+    fused->setLoc(loc);
     rewriter.eraseOp(conv);
     return success();
   }
