@@ -9,7 +9,7 @@
 //     decomposed to a 1-D convolution and vectorized; W x F/16 accumulators
 //     stay in zmm registers across the kh, kw, c loops (codegen-notes §3);
 //   - pooling: (n, oh, ow, c, kh, kw) -> (1, 1, W, F, 1, kw), then likewise;
-//   - matmul: one row at a time by F columns and C of the reduction;
+//   - matmul: one row at a time by up to 4F columns and 2C of the reduction;
 //   - everything else (fills, broadcasts, elementwise generics, reductions):
 //     each outer parallel dimension by 1, the innermost by up to 64.
 //
@@ -68,8 +68,9 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
               divisorAtMost(ranges[3], vectorChannels), 1, 0};
     }
     if (isa<linalg::MatmulOp>(op)) {
-      // (m, n, k)
-      return {1, divisorAtMost(ranges[1], vectorChannels),
+      // (m, n, k): one row by up to 128 columns, i.e. 8 independent zmm
+      // accumulators, enough to hide the FMA latency that two would expose.
+      return {1, divisorAtMost(ranges[1], 4 * vectorChannels),
               divisorAtMost(ranges[2], 2 * reductionChannels)};
     }
     // Any other op: outer parallel loops by 1, the innermost parallel loop

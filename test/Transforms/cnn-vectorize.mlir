@@ -55,10 +55,11 @@ func.func @pool_row(%in: memref<1x2x26x32xf32>, %out: memref<1x1x13x32xf32>) {
 
 // -----
 
-// A matmul goes row by row: its multiply-and-reduce is a contraction again.
+// A matmul goes row by row, 128 columns (8 independent zmm accumulators) by
+// 16 of the reduction: its multiply-and-reduce is a contraction again.
 // CHECK-LABEL: func.func @matmul
 func.func @matmul(%a: memref<?x800xf32>, %b: memref<800x128xf32>, %c: memref<?x128xf32>) {
-  // CHECK: vector.contract {{.*}} : vector<1x16xf32>, vector<16x32xf32> into vector<1x32xf32>
+  // CHECK: vector.contract {{.*}} : vector<1x16xf32>, vector<16x128xf32> into vector<1x128xf32>
   linalg.matmul ins(%a, %b : memref<?x800xf32>, memref<800x128xf32>) outs(%c : memref<?x128xf32>)
   return
 }
