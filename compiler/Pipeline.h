@@ -13,8 +13,8 @@ namespace cnnc {
 enum class Stage {
   Cnn,   // the frontend's IR
   Fused, // after --cnn-fuse-conv-relu-pool
-  Tiled, // lowered to linalg on tensors, tiled and vectorized
-  Loops, // bufferized: scf / vector / memref loops
+  Tiled, // linalg on tensors, tiled for the caches and fused
+  Loops, // bufferized, register-tiled and vectorized: scf / vector / memref
   LLVM,  // the LLVM dialect, with the C entry point
 };
 
