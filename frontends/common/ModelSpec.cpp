@@ -2,7 +2,31 @@
 
 #include "frontends/common/ModelSpec.h"
 
+#include "llvm/ADT/StringSwitch.h"
+
 using namespace cnnc;
+
+std::optional<LayerKind> cnnc::layerKindForClassName(std::string_view name) {
+  return llvm::StringSwitch<std::optional<LayerKind>>(
+             llvm::StringRef(name.data(), name.size()))
+      .Cases("Conv2D", "Convolution2D", LayerKind::Conv2D)
+      .Cases("MaxPooling2D", "MaxPool2D", LayerKind::MaxPooling2D)
+      .Cases("AveragePooling2D", "AvgPool2D", LayerKind::AveragePooling2D)
+      .Cases("MinPooling2D", "MinPool2D", LayerKind::MinPooling2D)
+      .Cases("GlobalMaxPooling2D", "GlobalMaxPool2D",
+             LayerKind::GlobalMaxPooling2D)
+      .Cases("GlobalAveragePooling2D", "GlobalAvgPool2D",
+             LayerKind::GlobalAveragePooling2D)
+      .Cases("GlobalMinPooling2D", "GlobalMinPool2D",
+             LayerKind::GlobalMinPooling2D)
+      .Case("Flatten", LayerKind::Flatten)
+      .Case("Dense", LayerKind::Dense)
+      .Case("Dropout", LayerKind::Dropout)
+      .Case("Activation", LayerKind::Activation)
+      .Case("ReLU", LayerKind::ReLU)
+      .Case("Softmax", LayerKind::Softmax)
+      .Default(std::nullopt);
+}
 
 const char *cnnc::kerasClassName(LayerKind kind) {
   switch (kind) {

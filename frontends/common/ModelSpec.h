@@ -19,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cnnc {
@@ -160,6 +161,10 @@ struct ModelSpec {
   std::vector<Layer> layers;
   TrainingSpec training;
 };
+
+/// The layer kind a Keras class name (or alias: "MaxPool2D", "AvgPool2D",
+/// "Convolution2D", ...) stands for; none for a class cnnc does not have.
+std::optional<LayerKind> layerKindForClassName(std::string_view className);
 
 /// Keras's class name for a layer kind (the long name: "MaxPooling2D").
 const char *kerasClassName(LayerKind kind);

@@ -413,7 +413,7 @@ llvm::Error ModelReader::readLayers(const JsonNode &layers) {
       continue;
     }
 
-    std::optional<LayerKind> kind = layerKindForClass(className);
+    std::optional<LayerKind> kind = layerKindForClassName(className);
     if (!kind)
       return classNode.error("unsupported layer class " + classNode.describe());
     if (!name.empty() && !names.insert(name).second)

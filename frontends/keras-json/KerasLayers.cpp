@@ -22,28 +22,6 @@ llvm::StringRef cnnc::bareClassName(llvm::StringRef className) {
                                       : className.drop_front(cut + 1);
 }
 
-std::optional<LayerKind> cnnc::layerKindForClass(llvm::StringRef className) {
-  return llvm::StringSwitch<std::optional<LayerKind>>(className)
-      .Case("Conv2D", LayerKind::Conv2D)
-      .Case("Convolution2D", LayerKind::Conv2D)
-      .Cases("MaxPooling2D", "MaxPool2D", LayerKind::MaxPooling2D)
-      .Cases("AveragePooling2D", "AvgPool2D", LayerKind::AveragePooling2D)
-      .Cases("MinPooling2D", "MinPool2D", LayerKind::MinPooling2D)
-      .Cases("GlobalMaxPooling2D", "GlobalMaxPool2D",
-             LayerKind::GlobalMaxPooling2D)
-      .Cases("GlobalAveragePooling2D", "GlobalAvgPool2D",
-             LayerKind::GlobalAveragePooling2D)
-      .Cases("GlobalMinPooling2D", "GlobalMinPool2D",
-             LayerKind::GlobalMinPooling2D)
-      .Case("Flatten", LayerKind::Flatten)
-      .Case("Dense", LayerKind::Dense)
-      .Case("Dropout", LayerKind::Dropout)
-      .Case("Activation", LayerKind::Activation)
-      .Case("ReLU", LayerKind::ReLU)
-      .Case("Softmax", LayerKind::Softmax)
-      .Default(std::nullopt);
-}
-
 std::string cnnc::foldName(llvm::StringRef name) {
   std::string folded;
   for (char c : name)

@@ -31,10 +31,6 @@ struct KerasFileInfo {
 /// (`Custom>Adam`, `keras.layers.Conv2D`).
 llvm::StringRef bareClassName(llvm::StringRef className);
 
-/// The layer kind a Keras layer class names (aliases included:
-/// `MaxPool2D` is MaxPooling2D); nullopt for classes cnnc does not have.
-std::optional<LayerKind> layerKindForClass(llvm::StringRef className);
-
 /// Reads one layer's config into `layer` (kind, loc and name already set).
 llvm::Error readLayerConfig(const ConfigReader &config, Layer &layer,
                             const KerasFileInfo &info);

@@ -13,7 +13,6 @@
 #include "frontends/keras-python/Attributes.h"
 
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/StringSwitch.h"
 
 using namespace cnnc;
 using namespace cnnc::py;
@@ -28,47 +27,15 @@ const StringRef kBaseKeywords[] = {
     "name",       "trainable", "dtype",   "input_shape", "batch_input_shape",
     "batch_size", "input_dim", "weights", "autocast",    "dynamic"};
 
-enum class LayerClass {
-  Unsupported,
-  Input,
-  InputLayer,
-  Conv2D,
-  MaxPooling2D,
-  AveragePooling2D,
-  MinPooling2D,
-  GlobalMaxPooling2D,
-  GlobalAveragePooling2D,
-  GlobalMinPooling2D,
-  Flatten,
-  Dense,
-  Dropout,
-  Activation,
-  ReLU,
-  Softmax,
-};
+/// What a call builds: the model's input (keras.Input or InputLayer) or a
+/// layer, whose kind the shared alias table names.
+enum class InputClass { None, Input, InputLayer };
 
-LayerClass layerClass(const KerasSymbol &symbol) {
+InputClass inputClass(const KerasSymbol &symbol) {
   if (symbol.kind == SymbolKind::Input)
-    return LayerClass::Input;
-  return llvm::StringSwitch<LayerClass>(symbol.name)
-      .Case("InputLayer", LayerClass::InputLayer)
-      .Cases("Conv2D", "Convolution2D", LayerClass::Conv2D)
-      .Cases("MaxPooling2D", "MaxPool2D", LayerClass::MaxPooling2D)
-      .Cases("AveragePooling2D", "AvgPool2D", LayerClass::AveragePooling2D)
-      .Cases("MinPooling2D", "MinPool2D", LayerClass::MinPooling2D)
-      .Cases("GlobalMaxPooling2D", "GlobalMaxPool2D",
-             LayerClass::GlobalMaxPooling2D)
-      .Cases("GlobalAveragePooling2D", "GlobalAvgPool2D",
-             LayerClass::GlobalAveragePooling2D)
-      .Cases("GlobalMinPooling2D", "GlobalMinPool2D",
-             LayerClass::GlobalMinPooling2D)
-      .Case("Flatten", LayerClass::Flatten)
-      .Case("Dense", LayerClass::Dense)
-      .Case("Dropout", LayerClass::Dropout)
-      .Case("Activation", LayerClass::Activation)
-      .Case("ReLU", LayerClass::ReLU)
-      .Case("Softmax", LayerClass::Softmax)
-      .Default(LayerClass::Unsupported);
+    return InputClass::Input;
+  return symbol.name == "InputLayer" ? InputClass::InputLayer
+                                     : InputClass::None;
 }
 
 /// A parameter list: the class's own positional parameters, then every
@@ -87,7 +54,7 @@ struct LayerSignature {
   Signature get() const { return Signature{positional, keywords, required}; }
 };
 
-const LayerSignature &signatureOf(LayerClass cls) {
+const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
   static const LayerSignature conv2d(
       {"filters", "kernel_size", "strides", "padding", "data_format",
        "dilation_rate", "groups", "activation", "use_bias",
@@ -118,34 +85,35 @@ const LayerSignature &signatureOf(LayerClass cls) {
   static const LayerSignature input({"shape", "batch_size", "name", "dtype",
                                      "sparse", "tensor", "ragged", "type_spec"},
                                     0, {"batch_shape", "optional"});
-  switch (cls) {
-  case LayerClass::Conv2D:
-    return conv2d;
-  case LayerClass::MaxPooling2D:
-  case LayerClass::AveragePooling2D:
-  case LayerClass::MinPooling2D:
-    return pooling;
-  case LayerClass::GlobalMaxPooling2D:
-  case LayerClass::GlobalAveragePooling2D:
-  case LayerClass::GlobalMinPooling2D:
-    return globalPooling;
-  case LayerClass::Flatten:
-    return flatten;
-  case LayerClass::Dense:
-    return dense;
-  case LayerClass::Dropout:
-    return dropout;
-  case LayerClass::Activation:
-    return activation;
-  case LayerClass::ReLU:
-    return relu;
-  case LayerClass::Softmax:
-    return softmax;
-  case LayerClass::InputLayer:
+  if (which == InputClass::InputLayer)
     return inputLayer;
-  default:
+  if (which == InputClass::Input)
     return input;
+  switch (kind) {
+  case LayerKind::Conv2D:
+    return conv2d;
+  case LayerKind::MaxPooling2D:
+  case LayerKind::AveragePooling2D:
+  case LayerKind::MinPooling2D:
+    return pooling;
+  case LayerKind::GlobalMaxPooling2D:
+  case LayerKind::GlobalAveragePooling2D:
+  case LayerKind::GlobalMinPooling2D:
+    return globalPooling;
+  case LayerKind::Flatten:
+    return flatten;
+  case LayerKind::Dense:
+    return dense;
+  case LayerKind::Dropout:
+    return dropout;
+  case LayerKind::Activation:
+    return activation;
+  case LayerKind::ReLU:
+    return relu;
+  case LayerKind::Softmax:
+    return softmax;
   }
+  return flatten;
 }
 
 /// The first input shape an argument list gives, in Keras's order of
@@ -338,19 +306,21 @@ Error buildInput(const Arguments &args, LayerEntry &entry, StringRef callee) {
 } // namespace
 
 Expected<LayerEntry> py::buildLayer(const KerasCall &call, StringRef file) {
-  LayerClass cls = layerClass(call.symbol);
-  if (cls == LayerClass::Unsupported)
+  InputClass input = inputClass(call.symbol);
+  std::optional<LayerKind> kind = layerKindForClassName(call.symbol.name);
+  if (input == InputClass::None && !kind)
     return errorAt(file, call.pos, "unsupported layer '", call.symbol.name,
                    "'");
 
-  auto bound =
-      Arguments::bind(call, signatureOf(cls).get(), call.symbol.name, file);
+  auto bound = Arguments::bind(
+      call, signatureOf(input, kind.value_or(LayerKind::Flatten)).get(),
+      call.symbol.name, file);
   if (!bound)
     return bound.takeError();
   const Arguments &args = *bound;
 
   LayerEntry entry;
-  if (cls == LayerClass::Input || cls == LayerClass::InputLayer) {
+  if (input != InputClass::None) {
     entry.isInput = true;
     if (Error err = buildInput(args, entry, call.symbol.name))
       return std::move(err);
@@ -372,70 +342,48 @@ Expected<LayerEntry> py::buildLayer(const KerasCall &call, StringRef file) {
   if (Error err = readInputShape(args, entry))
     return std::move(err);
 
+  layer.kind = *kind;
   Error err = Error::success();
-  switch (cls) {
-  case LayerClass::Conv2D:
-    layer.kind = LayerKind::Conv2D;
+  switch (*kind) {
+  case LayerKind::Conv2D:
     err = buildConv2D(args, layer);
     break;
-  case LayerClass::MaxPooling2D:
-    layer.kind = LayerKind::MaxPooling2D;
+  case LayerKind::MaxPooling2D:
+  case LayerKind::AveragePooling2D:
+  case LayerKind::MinPooling2D:
     err = buildPooling(args, layer);
     break;
-  case LayerClass::AveragePooling2D:
-    layer.kind = LayerKind::AveragePooling2D;
-    err = buildPooling(args, layer);
-    break;
-  case LayerClass::MinPooling2D:
-    layer.kind = LayerKind::MinPooling2D;
-    err = buildPooling(args, layer);
-    break;
-  case LayerClass::GlobalMaxPooling2D:
-    layer.kind = LayerKind::GlobalMaxPooling2D;
+  case LayerKind::GlobalMaxPooling2D:
+  case LayerKind::GlobalAveragePooling2D:
+  case LayerKind::GlobalMinPooling2D:
     err = buildGlobalPooling(args, layer);
     break;
-  case LayerClass::GlobalAveragePooling2D:
-    layer.kind = LayerKind::GlobalAveragePooling2D;
-    err = buildGlobalPooling(args, layer);
-    break;
-  case LayerClass::GlobalMinPooling2D:
-    layer.kind = LayerKind::GlobalMinPooling2D;
-    err = buildGlobalPooling(args, layer);
-    break;
-  case LayerClass::Flatten:
-    layer.kind = LayerKind::Flatten;
+  case LayerKind::Flatten:
     err = checkDataFormat(args);
     break;
-  case LayerClass::Dense:
-    layer.kind = LayerKind::Dense;
+  case LayerKind::Dense:
     err = buildDense(args, layer);
     break;
-  case LayerClass::Dropout:
-    layer.kind = LayerKind::Dropout;
+  case LayerKind::Dropout:
     err = buildDropout(args, layer);
     break;
-  case LayerClass::Activation: {
-    layer.kind = LayerKind::Activation;
+  case LayerKind::Activation: {
     auto act = readActivation(args, "activation", Activation::Linear);
     if (!act)
       return act.takeError();
     layer.activation = *act;
     break;
   }
-  case LayerClass::ReLU:
-    layer.kind = LayerKind::ReLU;
+  case LayerKind::ReLU:
     err = buildReLU(args);
     break;
-  case LayerClass::Softmax: {
-    layer.kind = LayerKind::Softmax;
+  case LayerKind::Softmax: {
     auto axis = args.getInt("axis", -1);
     if (!axis)
       return axis.takeError();
     layer.axis = *axis;
     break;
   }
-  default:
-    break;
   }
   if (err)
     return std::move(err);
