@@ -1,4 +1,4 @@
-//===- CompiledModel.cpp - A model's forward pass, JIT-compiled -----------===//
+//===- CompiledModel.cpp - A model, JIT-compiled --------------------------===//
 
 #include "compiler/CompiledModel.h"
 #include "compiler/Diagnostics.h"
@@ -83,10 +83,34 @@ CompiledModel::compile(ModuleOp module, const PipelineOptions &options) {
   if (!engine)
     return engine.takeError();
   model->engine = std::move(*engine);
-  auto entry = model->engine->lookup("cnnc_forward");
-  if (!entry)
-    return entry.takeError();
-  model->entry = reinterpret_cast<ForwardFn>(*entry);
+  auto symbol = [&](StringRef name) -> llvm::Expected<void *> {
+    return model->engine->lookup(name);
+  };
+  ModelKernels &kernels = model->entries;
+  auto forwardEntry = symbol("cnnc_forward");
+  auto infoText = symbol("cnnc_model_info");
+  if (!forwardEntry)
+    return forwardEntry.takeError();
+  if (!infoText)
+    return infoText.takeError();
+  kernels.forward = reinterpret_cast<ForwardFn>(*forwardEntry);
+  std::string error;
+  if (!parseModelInfo(static_cast<const char *>(*infoText), kernels.info, error))
+    return llvm::createStringError(error);
+  if (options.train) {
+    auto gradients = symbol("cnnc_train_gradients");
+    auto evaluate = symbol("cnnc_evaluate");
+    auto apply = symbol("cnnc_apply_gradients");
+    if (!gradients)
+      return gradients.takeError();
+    if (!evaluate)
+      return evaluate.takeError();
+    if (!apply)
+      return apply.takeError();
+    kernels.trainGradients = reinterpret_cast<TrainGradientsFn>(*gradients);
+    kernels.evaluate = reinterpret_cast<EvaluateFn>(*evaluate);
+    kernels.applyGradients = reinterpret_cast<ApplyGradientsFn>(*apply);
+  }
   return model;
 }
 
@@ -99,7 +123,7 @@ void CompiledModel::forward(const float *input, int64_t batch,
   auto run = [&](int64_t start, int64_t count) {
     for (int64_t done = 0; done < count; done += maxImagesPerCall) {
       int64_t images = std::min(maxImagesPerCall, count - done);
-      entry(input + (start + done) * inputElements, images, params,
+      entries.forward(input + (start + done) * inputElements, images, params,
             output + (start + done) * outputElements);
     }
   };

@@ -1,4 +1,4 @@
-//===- CompiledModel.h - A model's forward pass, JIT-compiled ---*- C++ -*-===//
+//===- CompiledModel.h - A model, JIT-compiled ------------------*- C++ -*-===//
 //
 // The in-process route: `cnn` IR through the same pipeline as `cnnc -o`,
 // then MLIR's ExecutionEngine. The entry point has the plain C ABI that the
@@ -19,6 +19,7 @@
 #define CNNC_COMPILER_COMPILEDMODEL_H
 
 #include "compiler/Pipeline.h"
+#include "runtime/model/Kernels.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
@@ -32,9 +33,6 @@ class ExecutionEngine;
 } // namespace mlir
 
 namespace cnnc {
-
-using ForwardFn = void (*)(const float *input, int64_t batch,
-                           const float *const *params, float *output);
 
 class CompiledModel {
 public:
@@ -60,11 +58,14 @@ public:
   const std::vector<std::vector<int64_t>> &paramShapes() const {
     return params;
   }
+  /// The entry points and the model's description, for the runtime (the
+  /// training ones when compiled with PipelineOptions::train).
+  const ModelKernels &kernels() const { return entries; }
 
 private:
   CompiledModel() = default;
   std::unique_ptr<mlir::ExecutionEngine> engine;
-  ForwardFn entry = nullptr;
+  ModelKernels entries;
   int64_t inputElements = 0, outputElements = 0;
   int64_t maxImagesPerCall = 256;
   std::vector<int64_t> inputDims, outputDims;

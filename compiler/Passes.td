@@ -10,6 +10,39 @@
 
 include "mlir/Pass/PassBase.td"
 
+def BuildTrainStep : Pass<"cnn-build-train-step", "::mlir::ModuleOp"> {
+  let summary = "Derive the training step (loss, backward pass, optimizer) from @forward";
+  let description = [{
+    Adds `@train_gradients(x, labels, params..., scale, seed, step,
+    first_sample) -> (loss_sum, correct, gradients...)`: the forward pass in
+    training mode, the loss compile() names (from the logits under a final
+    softmax, as Keras), the accuracy count and the backward op of every op;
+    and `@apply_gradients(params, state, gradients, iteration)`: the
+    optimizer's update of all parameters laid end to end, in place, summing
+    the gradients of the batch's shards. Keras's defaults fill in what
+    `cnn.training` does not say (RMSprop and sparse categorical
+    crossentropy, as compile()). Also adds `@evaluate(x, labels, params...)
+    -> (loss_sum, correct)`, the same loss and count in inference mode.
+  }];
+  let dependentDialects = [
+    "::mlir::cnn::CnnDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::arith::ArithDialect"
+  ];
+}
+
+def EmitModelInfo : Pass<"cnn-emit-model-info", "::mlir::ModuleOp"> {
+  let summary = "Describe the model to the runtime in a constant string";
+  let description = [{
+    Adds `llvm.mlir.global constant @cnnc_model_info`: the input and output
+    shapes, each parameter's name, shape and initializer, and, when the
+    module has a training step, its loss, label kind, optimizer and
+    settings (the format is runtime/model/ModelInfo.h). Runs on `cnn` IR,
+    which still carries the names.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def FuseConvReluPool : Pass<"cnn-fuse-conv-relu-pool", "::mlir::func::FuncOp"> {
   let summary = "Fuse conv2d -> relu -> pooling chains into cnn.fused_conv2d";
   let description = [{

@@ -119,8 +119,13 @@ LogicalResult cnnc::lowerToStage(ModuleOp module, Stage stage,
   // (it fails, harmlessly, when it did not, as in the unit tests).
   (void)applyPassManagerCLOptions(pm);
 
-  if (stage >= Stage::Fused && options.fuse)
-    pm.addNestedPass<func::FuncOp>(createFuseConvReluPool());
+  if (stage >= Stage::Fused) {
+    if (options.train)
+      pm.addPass(createBuildTrainStep());
+    pm.addPass(createEmitModelInfo());
+    if (options.fuse)
+      pm.addNestedPass<func::FuncOp>(createFuseConvReluPool());
+  }
   if (stage >= Stage::Tiled) {
     pm.addPass(createConvertCnnToLinalg());
     if (options.tile)
@@ -131,8 +136,12 @@ LogicalResult cnnc::lowerToStage(ModuleOp module, Stage stage,
   if (stage >= Stage::Loops) {
     pm.addPass(createMaterializeOutput());
     // Lets the last op compute straight into the caller's output buffer
-    // instead of into a temporary that is then copied there.
-    if (failed(addPasses(pm, "eliminate-empty-tensors")))
+    // instead of into a temporary that is then copied there. Only without
+    // a training step: with two results (@evaluate's loss and count) whose
+    // accumulators CSE made one `fill` of one `tensor.empty`, the
+    // elimination in MLIR 19 lets both write the same output buffer. A copy
+    // of a few bytes per call is the price of the other functions' safety.
+    if (!options.train && failed(addPasses(pm, "eliminate-empty-tensors")))
       return failure();
     pm.addPass(createBufferizePass());
     if (failed(addPasses(pm, kAfterBufferize)))

@@ -21,6 +21,8 @@ enum class Stage {
 struct PipelineOptions {
   bool fuse = true;
   bool tile = true;
+  /// Derive the training step (--cnn-build-train-step) too.
+  bool train = false;
 };
 
 /// Lowers `module` in place up to `stage`. Failures are reported as located

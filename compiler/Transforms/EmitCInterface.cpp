@@ -1,15 +1,27 @@
-//===- EmitCInterface.cpp - The plain C entry point cnnc_forward ----------===//
+//===- EmitCInterface.cpp - Plain C entry points around the model ---------===//
 //
 // This file implements --cnn-emit-c-interface. After bufferization @forward
 // takes memrefs, whose LLVM calling convention (descriptors expanded into
 // pointers, offsets, sizes and strides) is not something a C caller should
-// see. The pass adds
+// see. The pass adds, for @forward and the training step's functions,
 //
 //   void cnnc_forward(const float *input, int64_t batch,
-//                     const float *const *params, float *output)
+//                     const float *const *params, float *output);
+//   void cnnc_train_gradients(const float *input, const void *labels,
+//                             int64_t batch, const float *const *params,
+//                             float scale, int64_t seed, int64_t step,
+//                             int64_t first_sample, float *stats,
+//                             float *const *gradients);
+//   void cnnc_evaluate(const float *input, const void *labels,
+//                      int64_t batch, const float *const *params,
+//                      float *stats);
+//   void cnnc_apply_gradients(float *params, float *state,
+//                             const float *gradients, int64_t shards,
+//                             int64_t iteration);
 //
-// which builds each descriptor from a plain pointer (contiguous, row-major,
-// the batch as the only dynamic size) and calls @forward, now private. The
+// each of which builds the descriptors from plain pointers (contiguous,
+// row-major, one dynamic size: the batch or the shard count) and calls the
+// function, now private. The
 // descriptors become memrefs through unrealized casts that the LLVM
 // conversion folds away.
 //
@@ -36,8 +48,11 @@ static Value buildDescriptor(OpBuilder &b, Location loc, MemRefType type,
   Type ptr = LLVM::LLVMPointerType::get(context);
   int64_t rank = type.getRank();
   auto array = LLVM::LLVMArrayType::get(i64, rank);
-  auto structType =
-      LLVM::LLVMStructType::getLiteral(context, {ptr, ptr, i64, array, array});
+  // A 0-d memref's descriptor has no sizes and strides.
+  SmallVector<Type> fields{ptr, ptr, i64};
+  if (rank > 0)
+    fields.append({array, array});
+  auto structType = LLVM::LLVMStructType::getLiteral(context, fields);
   auto constant = [&](int64_t v) -> Value {
     return b.create<LLVM::ConstantOp>(loc, i64, b.getI64IntegerAttr(v));
   };
@@ -63,60 +78,163 @@ static Value buildDescriptor(OpBuilder &b, Location loc, MemRefType type,
       .getResult(0);
 }
 
+/// Where one argument of the MLIR function comes from in the C signature.
+struct ArgSource {
+  enum Kind { Pointer, ArrayElement, Scalar } kind;
+  unsigned cParam;     // index of the C parameter
+  int64_t element = 0; // ArrayElement: which pointer; Pointer: float offset
+};
+
+/// A C entry point around a bufferized function.
+struct CEntry {
+  StringRef function, symbol;
+  SmallVector<Type> cParams;
+  unsigned dynamicSizeParam; // the C parameter giving the dynamic dimension
+  SmallVector<ArgSource> sources;
+};
+
+/// The C signatures, documented in CHeader.cpp and CompiledModel.h. Reports
+/// an error and returns nothing for a function without one.
+std::optional<CEntry> entryFor(func::FuncOp function, unsigned paramCount) {
+  MLIRContext *context = function.getContext();
+  Type ptr = LLVM::LLVMPointerType::get(context);
+  Type i64 = IntegerType::get(context, 64), f32 = Float32Type::get(context);
+  CEntry entry;
+  entry.function = function.getName();
+  auto pointers = [&](unsigned cParam, unsigned count) {
+    for (unsigned i = 0; i < count; ++i)
+      entry.sources.push_back({ArgSource::ArrayElement, cParam, i});
+  };
+  if (function.getName() == "forward") {
+    // cnnc_forward(input, batch, params, output)
+    entry.symbol = "cnnc_forward";
+    entry.cParams = {ptr, i64, ptr, ptr};
+    entry.dynamicSizeParam = 1;
+    entry.sources.push_back({ArgSource::Pointer, 0});
+    pointers(2, paramCount);
+    entry.sources.push_back({ArgSource::Pointer, 3});
+  } else if (function.getName() == "train_gradients") {
+    // cnnc_train_gradients(input, labels, batch, params, scale, seed, step,
+    //                      first_sample, stats, gradients)
+    entry.symbol = "cnnc_train_gradients";
+    entry.cParams = {ptr, ptr, i64, ptr, f32, i64, i64, i64, ptr, ptr};
+    entry.dynamicSizeParam = 2;
+    entry.sources.push_back({ArgSource::Pointer, 0});
+    entry.sources.push_back({ArgSource::Pointer, 1});
+    pointers(3, paramCount);
+    for (unsigned c = 4; c < 8; ++c)
+      entry.sources.push_back({ArgSource::Scalar, c});
+    entry.sources.push_back({ArgSource::Pointer, 8, 0}); // loss sum
+    entry.sources.push_back({ArgSource::Pointer, 8, 1}); // correct count
+    pointers(9, paramCount);
+  } else if (function.getName() == "evaluate") {
+    // cnnc_evaluate(input, labels, batch, params, stats)
+    entry.symbol = "cnnc_evaluate";
+    entry.cParams = {ptr, ptr, i64, ptr, ptr};
+    entry.dynamicSizeParam = 2;
+    entry.sources.push_back({ArgSource::Pointer, 0});
+    entry.sources.push_back({ArgSource::Pointer, 1});
+    pointers(3, paramCount);
+    entry.sources.push_back({ArgSource::Pointer, 4, 0}); // loss sum
+    entry.sources.push_back({ArgSource::Pointer, 4, 1}); // correct count
+  } else if (function.getName() == "apply_gradients") {
+    // cnnc_apply_gradients(params, state, gradients, shards, iteration)
+    entry.symbol = "cnnc_apply_gradients";
+    entry.cParams = {ptr, ptr, ptr, i64, i64};
+    entry.dynamicSizeParam = 3;
+    for (unsigned c = 0; c < 3; ++c)
+      entry.sources.push_back({ArgSource::Pointer, c});
+    entry.sources.push_back({ArgSource::Scalar, 4});
+  } else {
+    function.emitError() << "@" << function.getName()
+                         << " has no C entry point";
+    return std::nullopt;
+  }
+  if (entry.sources.size() != function.getNumArguments()) {
+    function.emitError() << "@" << function.getName() << " has "
+                         << function.getNumArguments()
+                         << " arguments; its C entry point expects "
+                         << entry.sources.size();
+    return std::nullopt;
+  }
+  return entry;
+}
+
+/// Writes the C entry point `entry` calling `function`.
+void emitEntry(OpBuilder &b, func::FuncOp function, const CEntry &entry) {
+  MLIRContext *context = b.getContext();
+  Location loc = function.getLoc();
+  Type ptr = LLVM::LLVMPointerType::get(context);
+  auto wrapper = b.create<func::FuncOp>(
+      loc, entry.symbol, b.getFunctionType(entry.cParams, {}));
+  Block *body = wrapper.addEntryBlock();
+  b.setInsertionPointToStart(body);
+  Value dynamicSize = body->getArgument(entry.dynamicSizeParam);
+
+  SmallVector<Value> operands;
+  for (auto [source, type] :
+       llvm::zip_equal(entry.sources, function.getArgumentTypes())) {
+    Value cParam = body->getArgument(source.cParam);
+    if (source.kind == ArgSource::Scalar) {
+      operands.push_back(cParam);
+      continue;
+    }
+    Value pointer = cParam;
+    if (source.kind == ArgSource::ArrayElement) {
+      Value slot = b.create<LLVM::GEPOp>(
+          loc, ptr, ptr, cParam,
+          ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(source.element)});
+      pointer = b.create<LLVM::LoadOp>(loc, ptr, slot);
+    } else if (source.element != 0) {
+      pointer = b.create<LLVM::GEPOp>(
+          loc, ptr, b.getF32Type(), cParam,
+          ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(source.element)});
+    }
+    operands.push_back(
+        buildDescriptor(b, loc, cast<MemRefType>(type), pointer, dynamicSize));
+  }
+  b.create<func::CallOp>(loc, function, operands);
+  b.create<func::ReturnOp>(loc);
+  // Internal: the object exports the cnnc_ symbols alone, so a program may
+  // have its own `forward`.
+  function.setPrivate();
+  function->setAttr("llvm.linkage",
+                    LLVM::LinkageAttr::get(context, LLVM::Linkage::Internal));
+}
+
 struct EmitCInterface : cnnc::impl::EmitCInterfaceBase<EmitCInterface> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto forward = module.lookupSymbol<func::FuncOp>("forward");
-    if (!forward || forward.getNumResults() != 0 ||
-        forward.getNumArguments() < 2 ||
-        !llvm::all_of(forward.getArgumentTypes(), [](Type t) {
-          auto memref = dyn_cast<MemRefType>(t);
-          return memref && memref.getLayout().isIdentity();
-        })) {
+    auto bufferized = [](func::FuncOp function) {
+      return function.getNumResults() == 0 &&
+             llvm::all_of(function.getArgumentTypes(), [](Type t) {
+               auto memref = dyn_cast<MemRefType>(t);
+               return t.isIntOrFloat() || (memref && memref.getLayout().isIdentity());
+             });
+    };
+    if (!forward || forward.getNumArguments() < 2 || !bufferized(forward)) {
       module.emitError("expected a bufferized 'func.func @forward' taking "
                        "identity-layout memrefs and returning nothing");
       return signalPassFailure();
     }
-
-    MLIRContext *context = &getContext();
-    Location loc = forward.getLoc();
-    OpBuilder b(context);
-    b.setInsertionPointToEnd(module.getBody());
-    Type ptr = LLVM::LLVMPointerType::get(context);
-    Type i64 = b.getI64Type();
-    auto entry = b.create<func::FuncOp>(
-        loc, "cnnc_forward", b.getFunctionType({ptr, i64, ptr, ptr}, {}));
-    Block *body = entry.addEntryBlock();
-    b.setInsertionPointToStart(body);
-    Value input = body->getArgument(0), batch = body->getArgument(1),
-          params = body->getArgument(2), output = body->getArgument(3);
-
-    SmallVector<Value> operands;
-    unsigned numArgs = forward.getNumArguments();
-    for (unsigned i = 0; i < numArgs; ++i) {
-      Value pointer;
-      if (i == 0) {
-        pointer = input;
-      } else if (i + 1 == numArgs) {
-        pointer = output;
-      } else {
-        // params[i - 1]
-        Value slot = b.create<LLVM::GEPOp>(
-            loc, ptr, ptr, params,
-            ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(i - 1)});
-        pointer = b.create<LLVM::LoadOp>(loc, ptr, slot);
+    // @forward's arguments: input, parameters..., output.
+    unsigned paramCount = forward.getNumArguments() - 2;
+    SmallVector<func::FuncOp> functions(module.getOps<func::FuncOp>());
+    OpBuilder b(&getContext());
+    for (func::FuncOp function : functions) {
+      if (function.isExternal() || function.isPrivate())
+        continue;
+      std::optional<CEntry> entry = entryFor(function, paramCount);
+      if (!entry)
+        return signalPassFailure();
+      if (!bufferized(function)) {
+        function.emitError("expected a bufferized function");
+        return signalPassFailure();
       }
-      operands.push_back(buildDescriptor(
-          b, loc, cast<MemRefType>(forward.getArgumentTypes()[i]), pointer,
-          batch));
+      b.setInsertionPointToEnd(module.getBody());
+      emitEntry(b, function, *entry);
     }
-    b.create<func::CallOp>(loc, forward, operands);
-    b.create<func::ReturnOp>(loc);
-    // Internal: the object exports cnnc_forward alone, so a program may have
-    // its own `forward`.
-    forward.setPrivate();
-    forward->setAttr("llvm.linkage",
-                     LLVM::LinkageAttr::get(context, LLVM::Linkage::Internal));
   }
 };
 

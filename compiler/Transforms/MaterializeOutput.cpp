@@ -1,8 +1,9 @@
 //===- MaterializeOutput.cpp - @forward writes into the caller's buffer ---===//
 //
-// This file implements --cnn-materialize-output: @forward gets a trailing
-// output memref and ends with bufferization.materialize_in_destination of
-// its result into it, returning nothing. With eliminate-empty-tensors,
+// This file implements --cnn-materialize-output: @forward (and the training
+// step's @train_gradients) get a trailing output memref per result and end
+// with bufferization.materialize_in_destination of each result into its
+// memref, returning nothing. With eliminate-empty-tensors,
 // one-shot bufferization then computes the last op straight into the
 // caller's buffer.
 //
@@ -19,6 +20,36 @@ using namespace mlir;
 
 namespace {
 
+/// Appends an output memref per result of `function` and writes each result
+/// into its memref.
+void materializeResults(func::FuncOp function) {
+  MLIRContext *context = function.getContext();
+  OpBuilder b(context);
+  unsigned first = function.getNumArguments();
+  for (Type result : function.getFunctionType().getResults()) {
+    // The output is a memref from the start: written through a memref, the
+    // result can be computed in place even when the last op is a loop whose
+    // iterations update it (as a tensor argument, the loop's init and the
+    // final write would be two uses of one value, a conflict bufferization
+    // resolves with a copy or not at all).
+    auto tensor = cast<RankedTensorType>(result);
+    auto memref = MemRefType::get(tensor.getShape(), tensor.getElementType());
+    (void)function.insertArgument(function.getNumArguments(), memref,
+                                  DictionaryAttr(), function.getLoc());
+  }
+  function.walk([&](func::ReturnOp ret) {
+    b.setInsertionPoint(ret);
+    for (auto [i, value] : llvm::enumerate(ret.getOperands()))
+      b.create<bufferization::MaterializeInDestinationOp>(
+          ret.getLoc(), TypeRange{}, value, function.getArgument(first + i),
+          /*restrict=*/true, /*writable=*/true);
+    b.create<func::ReturnOp>(ret.getLoc());
+    ret.erase();
+  });
+  function.setType(FunctionType::get(
+      context, function.getFunctionType().getInputs(), {}));
+}
+
 struct MaterializeOutput
     : cnnc::impl::MaterializeOutputBase<MaterializeOutput> {
   void runOnOperation() override {
@@ -29,31 +60,19 @@ struct MaterializeOutput
           "expected 'func.func @forward' with a body and one result");
       return signalPassFailure();
     }
-    auto resultType =
-        cast<RankedTensorType>(forward.getFunctionType().getResult(0));
-    // The output is a memref from the start: written through a memref, the
-    // result can be computed in place even when the last op is a loop whose
-    // iterations update it (as a tensor argument, the loop's init and the
-    // final write would be two uses of one value, a conflict bufferization
-    // resolves with a copy or not at all).
-    auto outputType =
-        MemRefType::get(resultType.getShape(), resultType.getElementType());
-    unsigned index = forward.getNumArguments();
-    OpBuilder b(&getContext());
-    (void)forward.insertArgument(index, outputType, DictionaryAttr(),
-                                 forward.getLoc());
-    Value output = forward.getArgument(index);
-
-    forward.walk([&](func::ReturnOp ret) {
-      b.setInsertionPoint(ret);
-      b.create<bufferization::MaterializeInDestinationOp>(
-          ret.getLoc(), TypeRange{}, ret.getOperand(0), output,
-          /*restrict=*/true, /*writable=*/true);
-      b.create<func::ReturnOp>(ret.getLoc());
-      ret.erase();
-    });
-    forward.setType(FunctionType::get(
-        &getContext(), forward.getFunctionType().getInputs(), {}));
+    // The functions with a C entry point that returns results through the
+    // caller's buffers; any other function is left alone.
+    for (auto function : getOperation().getOps<func::FuncOp>()) {
+      if (function.isExternal() || function.getNumResults() == 0 ||
+          !llvm::is_contained({"forward", "train_gradients", "evaluate"},
+                              function.getName()))
+        continue;
+      if (!llvm::all_of(function.getResultTypes(), llvm::IsaPred<RankedTensorType>)) {
+        function.emitError("expected ranked tensor results only");
+        return signalPassFailure();
+      }
+      materializeResults(function);
+    }
   }
 };
 

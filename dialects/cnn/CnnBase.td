@@ -63,6 +63,15 @@ def Cnn_PoolKind : I32EnumAttr<"PoolKind", "pooling reduction", [
   let cppNamespace = "::mlir::cnn";
 }
 
+def Cnn_ActivationKind : I32EnumAttr<"ActivationKind",
+    "an elementwise activation whose derivative follows from its output", [
+    I32EnumAttrCase<"relu", 0>,
+    I32EnumAttrCase<"sigmoid", 1>,
+    I32EnumAttrCase<"tanh", 2>
+  ]> {
+  let cppNamespace = "::mlir::cnn";
+}
+
 //===----------------------------------------------------------------------===//
 // Attributes
 //===----------------------------------------------------------------------===//

@@ -265,4 +265,6 @@ def Cnn_SoftmaxOp : Cnn_Op<"softmax"> {
   }];
 }
 
+include "dialects/cnn/CnnTrainingOps.td"
+
 #endif // CNN_OPS

@@ -28,6 +28,9 @@ struct ConvertCnnToLinalg
     lowering::populatePoolPatterns(patterns);
     lowering::populateDensePatterns(patterns);
     lowering::populateElementwisePatterns(patterns);
+    lowering::populateBackwardPatterns(patterns);
+    lowering::populateLossPatterns(patterns);
+    lowering::populateOptimizerPatterns(patterns);
     GreedyRewriteConfig config;
     config.strictMode = GreedyRewriteStrictness::ExistingOps;
     (void)applyPatternsAndFoldGreedily(getOperation(), std::move(patterns),

@@ -12,9 +12,15 @@ namespace cnnc {
 
 extern llvm::cl::OptionCategory cnncCategory;
 extern llvm::cl::SubCommand predictCommand;
+extern llvm::cl::SubCommand trainCommand;
+extern llvm::cl::SubCommand evalCommand;
 
 /// `cnnc predict MODEL --input X.npy -o Y.npy`.
 int predictMain(mlir::MLIRContext &context);
+
+/// `cnnc train MODEL [options]`, or `cnnc eval MODEL --weights W` when
+/// `evaluateOnly`.
+int trainMain(mlir::MLIRContext &context, bool evaluateOnly);
 
 /// The pipeline as --no-fuse / --no-tile ask.
 PipelineOptions pipelineOptionsFromFlags();

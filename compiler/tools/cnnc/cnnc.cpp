@@ -78,6 +78,11 @@ static cl::opt<std::string> mtriple("mtriple",
 static cl::opt<bool> noFuse("no-fuse", cl::desc("Do not fuse conv+relu+pool"),
                             cl::cat(cnncCategory),
                             cl::sub(cl::SubCommand::getAll()));
+static cl::opt<bool> trainStep(
+    "train-step",
+    cl::desc("Also compile the training step: cnnc_train_gradients, "
+             "cnnc_apply_gradients and cnnc_evaluate"),
+    cl::cat(cnncCategory));
 static cl::opt<bool> noTile("no-tile", cl::desc("Do not tile loop nests"),
                             cl::cat(cnncCategory),
                             cl::sub(cl::SubCommand::getAll()));
@@ -86,6 +91,7 @@ PipelineOptions cnnc::pipelineOptionsFromFlags() {
   PipelineOptions options;
   options.fuse = !noFuse;
   options.tile = !noTile;
+  options.train = trainStep;
   return options;
 }
 
@@ -220,5 +226,9 @@ int main(int argc, char **argv) {
 
   if (predictCommand)
     return predictMain(context);
+  if (trainCommand)
+    return trainMain(context, /*evaluateOnly=*/false);
+  if (evalCommand)
+    return trainMain(context, /*evaluateOnly=*/true);
   return compileCommand(context);
 }

@@ -1,0 +1,726 @@
+//===- Backward.cpp - Gradients of conv2d, dense, pooling, activations ----===//
+//
+// Each backward op becomes linalg on tensors, in the forms the forward ops
+// take where one exists: the input gradient of a convolution is a
+// convolution (of the stride-dilated, padded output gradient with the
+// flipped kernel), so it is tiled and vectorized as one. Pooling gradients
+// gather: each input cell sums the gradients of the windows that chose it,
+// which needs no scatter and no atomic update.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Conversion/CnnToLinalg/Lowering.h"
+#include "dialects/cnn/ShapeRules.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::cnn;
+using namespace cnnc;
+using namespace cnnc::lowering;
+
+namespace {
+
+using BodyFn = function_ref<void(OpBuilder &, Location, ValueRange)>;
+
+SmallVector<utils::IteratorType> iterators(int64_t parallel, int64_t reduction) {
+  SmallVector<utils::IteratorType> result(parallel, utils::IteratorType::parallel);
+  result.append(reduction, utils::IteratorType::reduction);
+  return result;
+}
+
+AffineMap map(OpBuilder &b, unsigned dims, ArrayRef<AffineExpr> exprs) {
+  return AffineMap::get(dims, 0, exprs, b.getContext());
+}
+
+Value constantF32(OpBuilder &b, Location loc, float value) {
+  return b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(value));
+}
+
+Value constantIndex(OpBuilder &b, Location loc, int64_t value) {
+  return b.create<arith::ConstantIndexOp>(loc, value);
+}
+
+//===----------------------------------------------------------------------===//
+// Convolution
+//===----------------------------------------------------------------------===//
+
+/// dx = conv(pad(dilate_s(dy)), flip(K) with c and f swapped), dilation d.
+struct LowerConv2DInputGrad : OpRewritePattern<Conv2DInputGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(Conv2DInputGradOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    Value dy = op.getOutputGrad();
+    auto dyType = op.getOutputGrad().getType();
+    auto kernelType = op.getKernel().getType();
+    RankedTensorType dxType = op.getType();
+    ArrayRef<int64_t> s = op.getStrides(), d = op.getDilation();
+    int64_t kh = kernelType.getDimSize(0), kw = kernelType.getDimSize(1);
+    int64_t c = kernelType.getDimSize(2), f = kernelType.getDimSize(3);
+
+    // Stride: put dy's cells s apart, zeros between.
+    if (s[0] > 1 || s[1] > 1) {
+      auto dilatedType = RankedTensorType::get(
+          {dyType.getDimSize(0), (dyType.getDimSize(1) - 1) * s[0] + 1,
+           (dyType.getDimSize(2) - 1) * s[1] + 1, f},
+          b.getF32Type());
+      Value zeros = filledTensor(b, loc, dilatedType, dy, 0.0f);
+      SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0));
+      SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, dy);
+      SmallVector<OpFoldResult> strides{b.getIndexAttr(1), b.getIndexAttr(s[0]),
+                                        b.getIndexAttr(s[1]), b.getIndexAttr(1)};
+      dy = b.create<tensor::InsertSliceOp>(loc, dy, zeros, offsets, sizes,
+                                           strides);
+    }
+    // Full correlation: pad so that every input cell sees every tap.
+    SmallVector<OpFoldResult> low(4, b.getIndexAttr(0)), high(4, b.getIndexAttr(0));
+    int64_t window[2] = {kh, kw};
+    for (int i = 0; i < 2; ++i) {
+      int64_t in = dxType.getDimSize(i + 1);
+      int64_t out = dyType.getDimSize(i + 1);
+      int64_t before =
+          paddingAmounts(in, window[i], s[i], d[i], op.getPadding()).first;
+      int64_t span = (window[i] - 1) * d[i];
+      low[i + 1] = b.getIndexAttr(span - before);
+      high[i + 1] = b.getIndexAttr(in - 1 - (out - 1) * s[i] + before);
+    }
+    Value zero = constantF32(b, loc, 0.0f);
+    Value padded = b.create<tensor::PadOp>(loc, nullptr, dy, low, high, zero);
+
+    // K'[p, q, f, c] = K[kh-1-p, kw-1-q, c, f], read in the body: tiling
+    // cannot slice through an indexing map with negative coefficients.
+    auto flippedType = RankedTensorType::get({kh, kw, f, c}, b.getF32Type());
+    Value kernel = op.getKernel();
+    Value flipped =
+        b.create<linalg::GenericOp>(
+             loc, TypeRange{flippedType}, ValueRange{},
+             ValueRange{b.create<tensor::EmptyOp>(loc, flippedType.getShape(),
+                                                  b.getF32Type())},
+             ArrayRef<AffineMap>{b.getMultiDimIdentityMap(4)}, iterators(4, 0),
+             [&](OpBuilder &nb, Location nl, ValueRange) {
+               auto index = [&](unsigned d) {
+                 return nb.create<linalg::IndexOp>(nl, d).getResult();
+               };
+               auto reversed = [&](unsigned d, int64_t size) -> Value {
+                 return nb.create<arith::SubIOp>(
+                     nl, constantIndex(nb, nl, size - 1), index(d));
+               };
+               Value value = nb.create<tensor::ExtractOp>(
+                   nl, kernel,
+                   ValueRange{reversed(0, kh), reversed(1, kw), index(3), index(2)});
+               nb.create<linalg::YieldOp>(nl, value);
+             })
+            .getResult(0);
+
+    Value init = filledTensor(b, loc, dxType, op.getOutputGrad(), 0.0f);
+    b.replaceOp(op, b.create<linalg::Conv2DNhwcHwcfOp>(
+                         loc, TypeRange{dxType}, ValueRange{padded, flipped},
+                         ValueRange{init}, b.getI64VectorAttr({1, 1}),
+                         b.getI64VectorAttr(d))
+                        .getResult(0));
+    return success();
+  }
+};
+
+/// dK[p,q,c,f] = sum_{n,i,j} xpad[n, i*s0 + p*d0, j*s1 + q*d1, c] * dy[n,i,j,f].
+struct LowerConv2DKernelGrad : OpRewritePattern<Conv2DKernelGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(Conv2DKernelGradOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    RankedTensorType kernelType = op.getType();
+    ArrayRef<int64_t> s = op.getStrides(), d = op.getDilation();
+    Value padded = padSpatial(b, loc, op.getInput(),
+                              kernelType.getShape().take_front(2), s, d,
+                              op.getPadding(), 0.0f);
+    // Dims: p, q, c, f (parallel), n, i, j (reduction).
+    auto dim = [&](unsigned i) { return b.getAffineDimExpr(i); };
+    AffineMap xMap = map(b, 7, {dim(4), dim(5) * s[0] + dim(0) * d[0],
+                                dim(6) * s[1] + dim(1) * d[1], dim(2)});
+    AffineMap dyMap = map(b, 7, {dim(4), dim(5), dim(6), dim(3)});
+    AffineMap outMap = map(b, 7, {dim(0), dim(1), dim(2), dim(3)});
+    Value init = b.create<linalg::FillOp>(
+                      loc, constantF32(b, loc, 0.0f),
+                      b.create<tensor::EmptyOp>(loc, kernelType.getShape(),
+                                                b.getF32Type()).getResult())
+                     .getResult(0);
+    b.replaceOp(op, b.create<linalg::GenericOp>(
+                         loc, TypeRange{kernelType},
+                         ValueRange{padded, op.getOutputGrad()}, ValueRange{init},
+                         ArrayRef<AffineMap>{xMap, dyMap, outMap}, iterators(4, 3),
+                         [](OpBuilder &nb, Location nl, ValueRange args) {
+                           Value product =
+                               nb.create<arith::MulFOp>(nl, args[0], args[1]);
+                           nb.create<linalg::YieldOp>(
+                               nl, ValueRange{nb.create<arith::AddFOp>(
+                                       nl, args[2], product)});
+                         })
+                        .getResult(0));
+    return success();
+  }
+};
+
+/// db[f] = sum of dy over every axis but the last.
+struct LowerBiasGrad : OpRewritePattern<BiasGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BiasGradOp op, PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    int64_t rank = op.getOutputGrad().getType().getRank();
+    Value init = b.create<linalg::FillOp>(
+                      loc, constantF32(b, loc, 0.0f),
+                      b.create<tensor::EmptyOp>(loc, type.getShape(),
+                                                b.getF32Type()).getResult())
+                     .getResult(0);
+    SmallVector<int64_t> reduced = llvm::to_vector(llvm::seq<int64_t>(0, rank - 1));
+    b.replaceOp(op, b.create<linalg::ReduceOp>(
+                         loc, ValueRange{op.getOutputGrad()}, ValueRange{init},
+                         reduced,
+                         [](OpBuilder &nb, Location nl, ValueRange args) {
+                           nb.create<linalg::YieldOp>(
+                               nl, ValueRange{nb.create<arith::AddFOp>(
+                                       nl, args[0], args[1])});
+                         })
+                        .getResult(0));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Dense
+//===----------------------------------------------------------------------===//
+
+Value multiplyAdd(OpBuilder &b, Location loc, ValueRange args) {
+  Value product = b.create<arith::MulFOp>(loc, args[0], args[1]);
+  return b.create<arith::AddFOp>(loc, args[2], product);
+}
+
+/// dx[..., i] = sum_o dy[..., o] * K[i, o].
+struct LowerDenseInputGrad : OpRewritePattern<DenseInputGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(DenseInputGradOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    unsigned rank = type.getRank(), dims = rank + 1;
+    SmallVector<AffineExpr> lead;
+    for (unsigned i = 0; i + 1 < rank; ++i)
+      lead.push_back(b.getAffineDimExpr(i));
+    AffineExpr in = b.getAffineDimExpr(rank - 1), out = b.getAffineDimExpr(rank);
+    auto with = [&](AffineExpr last) {
+      SmallVector<AffineExpr> exprs(lead);
+      exprs.push_back(last);
+      return map(b, dims, exprs);
+    };
+    Value init = filledTensor(b, loc, type, op.getOutputGrad(), 0.0f);
+    b.replaceOp(op, b.create<linalg::GenericOp>(
+                         loc, TypeRange{type},
+                         ValueRange{op.getOutputGrad(), op.getKernel()},
+                         ValueRange{init},
+                         ArrayRef<AffineMap>{with(out), map(b, dims, {in, out}),
+                                             with(in)},
+                         iterators(rank, 1),
+                         [](OpBuilder &nb, Location nl, ValueRange args) {
+                           nb.create<linalg::YieldOp>(nl, multiplyAdd(nb, nl, args));
+                         })
+                        .getResult(0));
+    return success();
+  }
+};
+
+/// dK[i, o] = sum over the leading axes of x[..., i] * dy[..., o].
+struct LowerDenseKernelGrad : OpRewritePattern<DenseKernelGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(DenseKernelGradOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    unsigned rank = op.getInput().getType().getRank(), dims = rank + 1;
+    // Dims: i, o (parallel), then the leading axes (reduction).
+    SmallVector<AffineExpr> lead;
+    for (unsigned k = 0; k + 1 < rank; ++k)
+      lead.push_back(b.getAffineDimExpr(2 + k));
+    auto with = [&](AffineExpr last) {
+      SmallVector<AffineExpr> exprs(lead);
+      exprs.push_back(last);
+      return map(b, dims, exprs);
+    };
+    AffineExpr i = b.getAffineDimExpr(0), o = b.getAffineDimExpr(1);
+    Value init = b.create<linalg::FillOp>(
+                      loc, constantF32(b, loc, 0.0f),
+                      b.create<tensor::EmptyOp>(loc, type.getShape(),
+                                                b.getF32Type()).getResult())
+                     .getResult(0);
+    b.replaceOp(op, b.create<linalg::GenericOp>(
+                         loc, TypeRange{type},
+                         ValueRange{op.getInput(), op.getOutputGrad()},
+                         ValueRange{init},
+                         ArrayRef<AffineMap>{with(i), with(o), map(b, dims, {i, o})},
+                         iterators(2, rank - 1),
+                         [](OpBuilder &nb, Location nl, ValueRange args) {
+                           nb.create<linalg::YieldOp>(nl, multiplyAdd(nb, nl, args));
+                         })
+                        .getResult(0));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+/// For max/min pooling: the offset (p * KW + q) in each window of the cell
+/// the forward pass chose, the first extreme in row-major order.
+Value windowChoice(OpBuilder &b, Location loc, PoolKind kind, Value input,
+                   RankedTensorType outputType, ArrayRef<int64_t> window,
+                   ArrayRef<int64_t> strides, Padding padding) {
+  bool isMax = kind == PoolKind::max;
+  float worst = isMax ? -std::numeric_limits<float>::infinity()
+                      : std::numeric_limits<float>::infinity();
+  int64_t ones[2] = {1, 1};
+  Value padded = padSpatial(b, loc, input, window, strides, ones, padding, worst);
+  auto indexType = RankedTensorType::get(outputType.getShape(), b.getI32Type());
+  Value best = filledTensor(b, loc, outputType, input, worst);
+  Value choiceInit = emptyTensor(b, loc, indexType, input);
+  choiceInit = b.create<linalg::FillOp>(
+                    loc, b.create<arith::ConstantOp>(loc, b.getI32IntegerAttr(0)).getResult(),
+                    choiceInit)
+                   .getResult(0);
+  Value windowShape =
+      b.create<tensor::EmptyOp>(loc, window, b.getF32Type());
+  // Dims: n, i, j, c (parallel), p, q (reduction).
+  auto dim = [&](unsigned k) { return b.getAffineDimExpr(k); };
+  AffineMap inMap = map(b, 6, {dim(0), dim(1) * strides[0] + dim(4),
+                               dim(2) * strides[1] + dim(5), dim(3)});
+  AffineMap windowMap = map(b, 6, {dim(4), dim(5)});
+  AffineMap outMap = map(b, 6, {dim(0), dim(1), dim(2), dim(3)});
+  int64_t windowCols = window[1];
+  auto generic = b.create<linalg::GenericOp>(
+      loc, TypeRange{outputType, indexType}, ValueRange{padded, windowShape},
+      ValueRange{best, choiceInit},
+      ArrayRef<AffineMap>{inMap, windowMap, outMap, outMap}, iterators(4, 2),
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        Value x = args[0], current = args[2], choice = args[3];
+        Value better = nb.create<arith::CmpFOp>(
+            nl, isMax ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT,
+            x, current);
+        Value p = nb.create<linalg::IndexOp>(nl, 4);
+        Value q = nb.create<linalg::IndexOp>(nl, 5);
+        Value offset = nb.create<arith::AddIOp>(
+            nl, nb.create<arith::MulIOp>(nl, p, constantIndex(nb, nl, windowCols)),
+            q);
+        offset = nb.create<arith::IndexCastOp>(nl, nb.getI32Type(), offset);
+        nb.create<linalg::YieldOp>(
+            nl, ValueRange{nb.create<arith::SelectOp>(nl, better, x, current),
+                           nb.create<arith::SelectOp>(nl, better, offset, choice)});
+      });
+  return generic.getResult(1);
+}
+
+/// dx[n,h,w,c] = sum over the windows (i, j) holding (h, w) of dy[n,i,j,c],
+/// weighted by 1 if the window chose (h, w) (max/min) or 1/count (avg).
+struct LowerPool2DGrad : OpRewritePattern<Pool2DGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(Pool2DGradOp op, PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    Value input = op.getInput(), dy = op.getOutputGrad();
+    RankedTensorType dxType = op.getType();
+    auto dyType = op.getOutputGrad().getType();
+    ArrayRef<int64_t> window = op.getPoolSize(), s = op.getStrides();
+    PoolKind kind = op.getKind();
+    int64_t before[2], in[2], out[2], candidates[2];
+    for (int k = 0; k < 2; ++k) {
+      in[k] = dxType.getDimSize(k + 1);
+      out[k] = dyType.getDimSize(k + 1);
+      before[k] = paddingAmounts(in[k], window[k], s[k], 1, op.getPadding()).first;
+      // How many windows can hold one cell.
+      candidates[k] = (window[k] + s[k] - 1) / s[k];
+    }
+    Value choice;
+    if (kind != PoolKind::avg)
+      choice = windowChoice(b, loc, kind, input, dyType, window, s,
+                            op.getPadding());
+
+    Value init = filledTensor(b, loc, dxType, dy, 0.0f);
+    Value candidateShape = b.create<tensor::EmptyOp>(
+        loc, ArrayRef<int64_t>{candidates[0], candidates[1]}, b.getF32Type());
+    // Dims: n, h, w, c (parallel), a, e (the candidate windows, reduction).
+    auto dim = [&](unsigned k) { return b.getAffineDimExpr(k); };
+    AffineMap candidateMap = map(b, 6, {dim(4), dim(5)});
+    AffineMap outMap = map(b, 6, {dim(0), dim(1), dim(2), dim(3)});
+    b.replaceOp(op, b.create<linalg::GenericOp>(
+        loc, TypeRange{dxType}, ValueRange{candidateShape}, ValueRange{init},
+        ArrayRef<AffineMap>{candidateMap, outMap}, iterators(4, 2),
+        [&](OpBuilder &nb, Location nl, ValueRange args) {
+          Value n = nb.create<linalg::IndexOp>(nl, 0);
+          Value c = nb.create<linalg::IndexOp>(nl, 3);
+          Value zeroIndex = constantIndex(nb, nl, 0);
+          Value valid = nb.create<arith::ConstantOp>(nl, nb.getBoolAttr(true));
+          Value windowIndex[2], offset[2];
+          for (int k = 0; k < 2; ++k) {
+            // The padded coordinate, the window a candidate stands for, and
+            // the cell's offset in it.
+            Value coord = nb.create<arith::AddIOp>(
+                nl, nb.create<linalg::IndexOp>(nl, 1 + k),
+                constantIndex(nb, nl, before[k]));
+            Value first = nb.create<arith::DivUIOp>(nl, coord,
+                                                    constantIndex(nb, nl, s[k]));
+            Value cand = nb.create<linalg::IndexOp>(nl, 4 + k);
+            Value idx = nb.create<arith::SubIOp>(nl, first, cand);
+            Value inRange = nb.create<arith::AndIOp>(
+                nl,
+                nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::sge, idx,
+                                         zeroIndex),
+                nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::slt, idx,
+                                         constantIndex(nb, nl, out[k])));
+            Value off = nb.create<arith::SubIOp>(
+                nl, coord,
+                nb.create<arith::MulIOp>(nl, idx, constantIndex(nb, nl, s[k])));
+            inRange = nb.create<arith::AndIOp>(
+                nl, inRange,
+                nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::slt, off,
+                                         constantIndex(nb, nl, window[k])));
+            valid = nb.create<arith::AndIOp>(nl, valid, inRange);
+            // Clamped so that the loads below stay in bounds either way.
+            windowIndex[k] = nb.create<arith::SelectOp>(nl, inRange, idx, zeroIndex);
+            offset[k] = off;
+          }
+          Value g = nb.create<tensor::ExtractOp>(
+              nl, dy, ValueRange{n, windowIndex[0], windowIndex[1], c});
+          Value contribution;
+          if (kind == PoolKind::avg) {
+            // Keras divides by the window's in-bounds cells.
+            Value count = nullptr;
+            for (int k = 0; k < 2; ++k) {
+              Value start = nb.create<arith::SubIOp>(
+                  nl,
+                  nb.create<arith::MulIOp>(nl, windowIndex[k],
+                                           constantIndex(nb, nl, s[k])),
+                  constantIndex(nb, nl, before[k]));
+              Value end = nb.create<arith::MinSIOp>(
+                  nl,
+                  nb.create<arith::AddIOp>(nl, start,
+                                           constantIndex(nb, nl, window[k])),
+                  constantIndex(nb, nl, in[k]));
+              start = nb.create<arith::MaxSIOp>(nl, start, zeroIndex);
+              Value cells = nb.create<arith::SubIOp>(nl, end, start);
+              count = count ? nb.create<arith::MulIOp>(nl, count, cells).getResult()
+                            : cells;
+            }
+            Value countF = nb.create<arith::UIToFPOp>(
+                nl, nb.getF32Type(),
+                nb.create<arith::IndexCastUIOp>(nl, nb.getI64Type(), count));
+            contribution = nb.create<arith::DivFOp>(nl, g, countF);
+          } else {
+            Value chosen = nb.create<tensor::ExtractOp>(
+                nl, choice, ValueRange{n, windowIndex[0], windowIndex[1], c});
+            Value mine = nb.create<arith::AddIOp>(
+                nl,
+                nb.create<arith::MulIOp>(nl, offset[0],
+                                         constantIndex(nb, nl, window[1])),
+                offset[1]);
+            mine = nb.create<arith::IndexCastOp>(nl, nb.getI32Type(), mine);
+            valid = nb.create<arith::AndIOp>(
+                nl, valid,
+                nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq, chosen,
+                                         mine));
+            contribution = g;
+          }
+          Value zero = constantF32(nb, nl, 0.0f);
+          Value added = nb.create<arith::SelectOp>(nl, valid, contribution, zero);
+          nb.create<linalg::YieldOp>(
+              nl, ValueRange{nb.create<arith::AddFOp>(nl, args[1], added)});
+        }).getResult(0));
+    return success();
+  }
+};
+
+/// One window over all rows and columns.
+struct LowerGlobalPool2DGrad : OpRewritePattern<GlobalPool2DGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GlobalPool2DGradOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    Value input = op.getInput(), dy = op.getOutputGrad();
+    RankedTensorType dxType = op.getType();
+    int64_t rows = dxType.getDimSize(1), cols = dxType.getDimSize(2);
+    auto dim = [&](unsigned k) { return b.getAffineDimExpr(k); };
+    // The gradient as (n, 1, 1, c), whatever keepdims said.
+    auto keptType = RankedTensorType::get(
+        {dxType.getDimSize(0), 1, 1, dxType.getDimSize(3)}, b.getF32Type());
+    if (op.getOutputGrad().getType().getRank() == 2) {
+      SmallVector<OpFoldResult> shape{tensor::getMixedSize(b, loc, dy, 0),
+                                      b.getIndexAttr(1), b.getIndexAttr(1),
+                                      b.getIndexAttr(dxType.getDimSize(3))};
+      dy = b.create<tensor::ExpandShapeOp>(
+          loc, keptType, dy, ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}},
+          shape);
+    }
+    AffineMap identity = b.getMultiDimIdentityMap(4);
+    AffineMap perChannel = map(b, 4, {dim(0), b.getAffineConstantExpr(0),
+                                      b.getAffineConstantExpr(0), dim(3)});
+    Value init = emptyTensor(b, loc, dxType, input);
+    if (op.getKind() == PoolKind::avg) {
+      float count = static_cast<float>(rows * cols);
+      b.replaceOp(op, b.create<linalg::GenericOp>(
+          loc, TypeRange{dxType}, ValueRange{dy}, ValueRange{init},
+          ArrayRef<AffineMap>{perChannel, identity}, iterators(4, 0),
+          [&](OpBuilder &nb, Location nl, ValueRange args) {
+            nb.create<linalg::YieldOp>(
+                nl, ValueRange{nb.create<arith::DivFOp>(
+                        nl, args[0], constantF32(nb, nl, count))});
+          }).getResult(0));
+      return success();
+    }
+    int64_t window[2] = {rows, cols};
+    Value choice = windowChoice(b, loc, op.getKind(), input, keptType, window,
+                                window, Padding::valid);
+    b.replaceOp(op, b.create<linalg::GenericOp>(
+        loc, TypeRange{dxType}, ValueRange{dy, choice}, ValueRange{init},
+        ArrayRef<AffineMap>{perChannel, perChannel, identity}, iterators(4, 0),
+        [&](OpBuilder &nb, Location nl, ValueRange args) {
+          Value h = nb.create<linalg::IndexOp>(nl, 1);
+          Value w = nb.create<linalg::IndexOp>(nl, 2);
+          Value mine = nb.create<arith::AddIOp>(
+              nl, nb.create<arith::MulIOp>(nl, h, constantIndex(nb, nl, cols)), w);
+          mine = nb.create<arith::IndexCastOp>(nl, nb.getI32Type(), mine);
+          Value chosen = nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq,
+                                                  args[1], mine);
+          nb.create<linalg::YieldOp>(
+              nl, ValueRange{nb.create<arith::SelectOp>(
+                      nl, chosen, args[0], constantF32(nb, nl, 0.0f))});
+        }).getResult(0));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+/// An elementwise linalg.generic over same-typed tensors.
+Value zipElements(OpBuilder &b, Location loc, ValueRange inputs,
+                  function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  auto type = cast<RankedTensorType>(inputs[0].getType());
+  Value init = emptyTensor(b, loc, type, inputs[0]);
+  SmallVector<AffineMap> maps(inputs.size() + 1,
+                              b.getMultiDimIdentityMap(type.getRank()));
+  return b
+      .create<linalg::GenericOp>(
+          loc, TypeRange{type}, inputs, ValueRange{init}, maps,
+          iterators(type.getRank(), 0),
+          [&](OpBuilder &nb, Location nl, ValueRange args) {
+            nb.create<linalg::YieldOp>(nl, body(nb, nl, args.drop_back()));
+          })
+      .getResult(0);
+}
+
+struct LowerActivationGrad : OpRewritePattern<ActivationGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ActivationGradOp op,
+                                PatternRewriter &b) const override {
+    ActivationKind kind = op.getKind();
+    b.replaceOp(op, zipElements(
+        b, op.getLoc(), ValueRange{op.getOutput(), op.getOutputGrad()},
+        [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+          Value y = args[0], g = args[1];
+          Value one = constantF32(nb, nl, 1.0f);
+          switch (kind) {
+          case ActivationKind::relu: {
+            Value positive = nb.create<arith::CmpFOp>(
+                nl, arith::CmpFPredicate::OGT, y, constantF32(nb, nl, 0.0f));
+            return nb.create<arith::SelectOp>(nl, positive, g,
+                                              constantF32(nb, nl, 0.0f));
+          }
+          case ActivationKind::sigmoid: {
+            Value slope = nb.create<arith::MulFOp>(
+                nl, y, nb.create<arith::SubFOp>(nl, one, y));
+            return nb.create<arith::MulFOp>(nl, g, slope);
+          }
+          case ActivationKind::tanh: {
+            Value slope = nb.create<arith::SubFOp>(
+                nl, one, nb.create<arith::MulFOp>(nl, y, y));
+            return nb.create<arith::MulFOp>(nl, g, slope);
+          }
+          }
+          llvm_unreachable("unknown activation");
+        }));
+    return success();
+  }
+};
+
+/// dx = y * (dy - sum_axis(dy * y)).
+struct LowerSoftmaxGrad : OpRewritePattern<SoftmaxGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SoftmaxGradOp op, PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    int64_t rank = type.getRank(), axis = op.getAxis();
+    AffineMap identity = b.getMultiDimIdentityMap(rank);
+    AffineMap dropAxis = identity.dropResult(axis);
+    SmallVector<int64_t> reducedShape(type.getShape());
+    reducedShape.erase(reducedShape.begin() + axis);
+    auto reducedType = RankedTensorType::get(reducedShape, b.getF32Type());
+    SmallVector<Value> dynamic;
+    for (auto [i, size] : llvm::enumerate(reducedShape))
+      if (ShapedType::isDynamic(size))
+        dynamic.push_back(b.create<tensor::DimOp>(loc, op.getOutput(),
+                                                  i < (size_t)axis ? i : i + 1));
+    Value sumInit = b.create<linalg::FillOp>(
+                         loc, constantF32(b, loc, 0.0f),
+                         b.create<tensor::EmptyOp>(loc, reducedType, dynamic)
+                             .getResult())
+                        .getResult(0);
+    SmallVector<utils::IteratorType> sumIterators(rank, utils::IteratorType::parallel);
+    sumIterators[axis] = utils::IteratorType::reduction;
+    Value sum = b.create<linalg::GenericOp>(
+                     loc, TypeRange{reducedType},
+                     ValueRange{op.getOutput(), op.getOutputGrad()},
+                     ValueRange{sumInit},
+                     ArrayRef<AffineMap>{identity, identity, dropAxis},
+                     sumIterators,
+                     [](OpBuilder &nb, Location nl, ValueRange args) {
+                       nb.create<linalg::YieldOp>(nl, multiplyAdd(nb, nl, args));
+                     })
+                    .getResult(0);
+    Value init = emptyTensor(b, loc, type, op.getOutput());
+    b.replaceOp(op, b.create<linalg::GenericOp>(
+        loc, TypeRange{type}, ValueRange{op.getOutput(), op.getOutputGrad(), sum},
+        ValueRange{init}, ArrayRef<AffineMap>{identity, identity, dropAxis, identity},
+        iterators(rank, 0),
+        [](OpBuilder &nb, Location nl, ValueRange args) {
+          Value diff = nb.create<arith::SubFOp>(nl, args[1], args[2]);
+          nb.create<linalg::YieldOp>(
+              nl, ValueRange{nb.create<arith::MulFOp>(nl, args[0], diff)});
+        }).getResult(0));
+    return success();
+  }
+};
+
+struct LowerMultiply : OpRewritePattern<MultiplyOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MultiplyOp op, PatternRewriter &b) const override {
+    b.replaceOp(op, zipElements(b, op.getLoc(), ValueRange{op.getLhs(), op.getRhs()},
+                                [](OpBuilder &nb, Location nl, ValueRange args) {
+                                  return nb.create<arith::MulFOp>(nl, args[0], args[1])
+                                      .getResult();
+                                }));
+    return success();
+  }
+};
+
+/// Collapse to (batch, elements), then expand to the result's shape.
+struct LowerReshape : OpRewritePattern<ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReshapeOp op, PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    Value value = op.getInput();
+    auto inType = op.getInput().getType();
+    RankedTensorType outType = op.getType();
+    if (inType.getRank() > 2) {
+      ReassociationIndices features =
+          llvm::to_vector(llvm::seq<int64_t>(1, inType.getRank()));
+      value = b.create<tensor::CollapseShapeOp>(
+          loc, value, ArrayRef<ReassociationIndices>{{0}, features});
+    }
+    if (outType.getRank() > 2) {
+      ReassociationIndices features =
+          llvm::to_vector(llvm::seq<int64_t>(1, outType.getRank()));
+      SmallVector<OpFoldResult> shape{tensor::getMixedSize(b, loc, value, 0)};
+      for (int64_t d : outType.getShape().drop_front())
+        shape.push_back(b.getIndexAttr(d));
+      value = b.create<tensor::ExpandShapeOp>(
+          loc, outType, value, ArrayRef<ReassociationIndices>{{0}, features},
+          shape);
+    }
+    b.replaceOp(op, value);
+    return success();
+  }
+};
+
+/// splitmix64's finalizer: a well-mixed 64-bit hash of a 64-bit counter.
+Value mix64(OpBuilder &b, Location loc, Value z) {
+  auto c = [&](uint64_t v) -> Value {
+    return b.create<arith::ConstantOp>(loc, b.getI64IntegerAttr(static_cast<int64_t>(v)));
+  };
+  auto xorShift = [&](Value v, uint64_t shift) -> Value {
+    return b.create<arith::XOrIOp>(loc, v, b.create<arith::ShRUIOp>(loc, v, c(shift)));
+  };
+  z = b.create<arith::AddIOp>(loc, z, c(0x9e3779b97f4a7c15ULL));
+  z = b.create<arith::MulIOp>(loc, xorShift(z, 30), c(0xbf58476d1ce4e5b9ULL));
+  z = b.create<arith::MulIOp>(loc, xorShift(z, 27), c(0x94d049bb133111ebULL));
+  return xorShift(z, 31);
+}
+
+/// keep = uniform(hash(seed, stream, step, global index)) >= rate.
+struct LowerDropoutMask : OpRewritePattern<DropoutMaskOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(DropoutMaskOp op, PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    int64_t rank = type.getRank();
+    double rate = op.getRate().convertToDouble();
+    float keptValue = static_cast<float>(1.0 / (1.0 - rate));
+    int64_t stream = op.getStream();
+    // One key per (seed, stream, step), mixed once outside the loops.
+    Value key = mix64(b, loc, op.getSeed());
+    key = mix64(b, loc, b.create<arith::XOrIOp>(
+                            loc, key,
+                            b.create<arith::ConstantOp>(
+                                loc, b.getI64IntegerAttr(stream))));
+    key = mix64(b, loc, b.create<arith::XOrIOp>(loc, key, op.getStep()));
+    Value first = op.getFirstSample();
+    Value init = emptyTensor(b, loc, type, op.getInput());
+    b.replaceOp(op, b.create<linalg::GenericOp>(
+        loc, TypeRange{type}, ValueRange{}, ValueRange{init},
+        ArrayRef<AffineMap>{b.getMultiDimIdentityMap(rank)}, iterators(rank, 0),
+        [&](OpBuilder &nb, Location nl, ValueRange) {
+          // The element's index in the whole batch, row-major.
+          Value index = nb.create<arith::IndexCastOp>(
+              nl, nb.getI64Type(), nb.create<linalg::IndexOp>(nl, 0));
+          index = nb.create<arith::AddIOp>(nl, index, first);
+          for (int64_t d = 1; d < rank; ++d) {
+            Value i = nb.create<arith::IndexCastOp>(
+                nl, nb.getI64Type(), nb.create<linalg::IndexOp>(nl, d));
+            index = nb.create<arith::AddIOp>(
+                nl,
+                nb.create<arith::MulIOp>(
+                    nl, index,
+                    nb.create<arith::ConstantOp>(
+                        nl, nb.getI64IntegerAttr(type.getDimSize(d)))),
+                i);
+          }
+          Value bits = mix64(nb, nl, nb.create<arith::XOrIOp>(nl, index, key));
+          // The top 24 bits as a float in [0, 1).
+          Value top = nb.create<arith::ShRUIOp>(
+              nl, bits, nb.create<arith::ConstantOp>(nl, nb.getI64IntegerAttr(40)));
+          Value uniform = nb.create<arith::MulFOp>(
+              nl, nb.create<arith::UIToFPOp>(nl, nb.getF32Type(), top),
+              constantF32(nb, nl, 1.0f / 16777216.0f));
+          Value keep = nb.create<arith::CmpFOp>(
+              nl, arith::CmpFPredicate::OGE, uniform,
+              constantF32(nb, nl, static_cast<float>(rate)));
+          nb.create<linalg::YieldOp>(
+              nl, ValueRange{nb.create<arith::SelectOp>(
+                      nl, keep, constantF32(nb, nl, keptValue),
+                      constantF32(nb, nl, 0.0f))});
+        }).getResult(0));
+    return success();
+  }
+};
+
+} // namespace
+
+void lowering::populateBackwardPatterns(RewritePatternSet &patterns) {
+  patterns.add<LowerConv2DInputGrad, LowerConv2DKernelGrad, LowerBiasGrad,
+               LowerDenseInputGrad, LowerDenseKernelGrad, LowerPool2DGrad,
+               LowerGlobalPool2DGrad, LowerActivationGrad, LowerSoftmaxGrad,
+               LowerMultiply, LowerReshape, LowerDropoutMask>(
+      patterns.getContext());
+}

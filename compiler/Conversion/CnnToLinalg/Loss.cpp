@@ -1,0 +1,365 @@
+//===- Loss.cpp - Losses with their gradients, and the accuracy count -----===//
+//
+// Every loss here works on a (batch, classes) prediction, row by row: a few
+// row reductions (max, sums), then one generic for the summed loss and one
+// for the gradient. Class-index labels act as one-hot rows, compared in the
+// bodies (`k == label`) rather than materialised.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Conversion/CnnToLinalg/Lowering.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::cnn;
+using namespace cnnc;
+using namespace cnnc::lowering;
+
+namespace {
+
+/// Keras's epsilon for crossentropy of probabilities.
+constexpr float kEpsilon = 1e-7f;
+
+Value constantF32(OpBuilder &b, Location loc, float value) {
+  return b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(value));
+}
+
+/// Shapes and maps of a (batch, classes) computation.
+struct Rows {
+  Rows(OpBuilder &b, Value prediction, Value labels)
+      : b(b), prediction(prediction), labels(labels) {
+    auto type = cast<RankedTensorType>(prediction.getType());
+    classes = type.getDimSize(1);
+    sparse = cast<RankedTensorType>(labels.getType()).getElementType().isInteger(32);
+    full = b.getMultiDimIdentityMap(2);
+    row = AffineMap::get(2, 0, {b.getAffineDimExpr(0)}, b.getContext());
+    scalar = AffineMap::get(2, 0, {}, b.getContext());
+    rowType = RankedTensorType::get({type.getDimSize(0)}, b.getF32Type());
+  }
+
+  /// The labels' map: per row for class indices, per cell for targets.
+  AffineMap labelMap() const { return sparse ? row : full; }
+
+  /// The target of cell (n, k) from its label operand, inside a body.
+  Value target(OpBuilder &nb, Location nl, Value label) const {
+    if (!sparse)
+      return label;
+    Value k = nb.create<arith::IndexCastOp>(nl, nb.getI32Type(),
+                                            nb.create<linalg::IndexOp>(nl, 1));
+    Value hit = nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq, k, label);
+    return nb.create<arith::UIToFPOp>(nl, nb.getF32Type(), hit);
+  }
+
+  /// A per-row reduction over the classes of `inputs` (with `maps`).
+  Value reduceRows(Location loc, ValueRange inputs, ArrayRef<AffineMap> maps,
+                   float init,
+                   function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+    Value start = filledTensor(b, loc, rowType, prediction, init);
+    SmallVector<AffineMap> allMaps(maps);
+    allMaps.push_back(row);
+    return b
+        .create<linalg::GenericOp>(
+            loc, TypeRange{rowType}, inputs, ValueRange{start}, allMaps,
+            ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                          utils::IteratorType::reduction},
+            [&](OpBuilder &nb, Location nl, ValueRange args) {
+              nb.create<linalg::YieldOp>(nl, body(nb, nl, args));
+            })
+        .getResult(0);
+  }
+
+  /// The sum over all cells of a per-cell term, as a 0-d tensor.
+  Value sumCells(Location loc, ValueRange inputs, ArrayRef<AffineMap> maps,
+                 function_ref<Value(OpBuilder &, Location, ValueRange)> term) {
+    auto type = RankedTensorType::get({}, b.getF32Type());
+    Value start = b.create<linalg::FillOp>(
+                       loc, constantF32(b, loc, 0.0f),
+                       b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{},
+                                                 b.getF32Type()).getResult())
+                      .getResult(0);
+    SmallVector<AffineMap> allMaps(maps);
+    allMaps.push_back(scalar);
+    return b
+        .create<linalg::GenericOp>(
+            loc, TypeRange{type}, inputs, ValueRange{start}, allMaps,
+            ArrayRef<utils::IteratorType>{utils::IteratorType::reduction,
+                                          utils::IteratorType::reduction},
+            [&](OpBuilder &nb, Location nl, ValueRange args) {
+              Value value = term(nb, nl, args.drop_back());
+              nb.create<linalg::YieldOp>(
+                  nl, ValueRange{nb.create<arith::AddFOp>(nl, args.back(), value)});
+            })
+        .getResult(0);
+  }
+
+  /// A per-cell map of `inputs` to a prediction-shaped tensor.
+  Value mapCells(Location loc, ValueRange inputs, ArrayRef<AffineMap> maps,
+                 function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+    auto type = cast<RankedTensorType>(prediction.getType());
+    Value init = emptyTensor(b, loc, type, prediction);
+    SmallVector<AffineMap> allMaps(maps);
+    allMaps.push_back(full);
+    return b
+        .create<linalg::GenericOp>(
+            loc, TypeRange{type}, inputs, ValueRange{init}, allMaps,
+            ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                          utils::IteratorType::parallel},
+            [&](OpBuilder &nb, Location nl, ValueRange args) {
+              nb.create<linalg::YieldOp>(nl, body(nb, nl, args.drop_back()));
+            })
+        .getResult(0);
+  }
+
+  OpBuilder &b;
+  Value prediction, labels;
+  int64_t classes;
+  bool sparse;
+  AffineMap full, row, scalar;
+  RankedTensorType rowType;
+};
+
+Value add(OpBuilder &b, Location loc, Value x, Value y) {
+  return b.create<arith::AddFOp>(loc, x, y);
+}
+
+/// loss = sum_n [logsumexp(z_n) * sum_k y_nk - sum_k y_nk z_nk];
+/// dz = (softmax(z) * sum_k y - y) * scale.
+struct LowerSoftmaxCrossEntropy : OpRewritePattern<SoftmaxCrossEntropyOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SoftmaxCrossEntropyOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    Value z = op.getPrediction(), labels = op.getLabels();
+    Rows rows(b, z, labels);
+    Value max = rows.reduceRows(
+        loc, z, rows.full, -std::numeric_limits<float>::infinity(),
+        [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+          return nb.create<arith::MaximumFOp>(nl, a[0], a[1]);
+        });
+    Value sumExp = rows.reduceRows(
+        loc, ValueRange{z, max}, {rows.full, rows.row}, 0.0f,
+        [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+          Value e = nb.create<math::ExpOp>(nl, nb.create<arith::SubFOp>(nl, a[0], a[1]));
+          return add(nb, nl, a[2], e);
+        });
+    // logsumexp - z, weighted by the target.
+    Value loss = rows.sumCells(
+        loc, ValueRange{z, labels, max, sumExp},
+        {rows.full, rows.labelMap(), rows.row, rows.row},
+        [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+          Value lse = add(nb, nl, a[2], nb.create<math::LogOp>(nl, a[3]));
+          Value y = rows.target(nb, nl, a[1]);
+          return nb.create<arith::MulFOp>(nl, y, nb.create<arith::SubFOp>(nl, lse, a[0]));
+        });
+    Value targetSum;
+    if (!rows.sparse)
+      targetSum = rows.reduceRows(loc, labels, rows.full, 0.0f,
+                                  [](OpBuilder &nb, Location nl, ValueRange a) {
+                                    return add(nb, nl, a[0], a[1]);
+                                  });
+    Value scale = op.getScale();
+    SmallVector<Value> inputs{z, labels, max, sumExp};
+    SmallVector<AffineMap> maps{rows.full, rows.labelMap(), rows.row, rows.row};
+    if (targetSum) {
+      inputs.push_back(targetSum);
+      maps.push_back(rows.row);
+    }
+    Value grad = rows.mapCells(
+        loc, inputs, maps, [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+          Value e = nb.create<math::ExpOp>(nl, nb.create<arith::SubFOp>(nl, a[0], a[2]));
+          Value p = nb.create<arith::DivFOp>(nl, e, a[3]);
+          if (a.size() > 4)
+            p = nb.create<arith::MulFOp>(nl, p, a[4]);
+          Value diff = nb.create<arith::SubFOp>(nl, p, rows.target(nb, nl, a[1]));
+          return nb.create<arith::MulFOp>(nl, diff, scale);
+        });
+    b.replaceOp(op, {loss, grad});
+    return success();
+  }
+};
+
+/// Keras on probabilities: q = p / sum(p), c = clip(q, eps, 1 - eps),
+/// loss = -sum y log c. With g = dloss/dq (-y/c where the clip passes it):
+/// dp = (g - sum_k g_k q_k) / sum(p) * scale.
+struct LowerCrossEntropy : OpRewritePattern<CrossEntropyOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(CrossEntropyOp op, PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    Value p = op.getPrediction(), labels = op.getLabels();
+    Rows rows(b, p, labels);
+    Value total = rows.reduceRows(loc, p, rows.full, 0.0f,
+                                  [](OpBuilder &nb, Location nl, ValueRange a) {
+                                    return add(nb, nl, a[0], a[1]);
+                                  });
+    // q, c and g of a cell from (p, label, total).
+    struct Cell {
+      Value q, c, g;
+    };
+    auto cell = [&](OpBuilder &nb, Location nl, Value pv, Value label,
+                    Value sum) -> Cell {
+      Value q = nb.create<arith::DivFOp>(nl, pv, sum);
+      Value lo = constantF32(nb, nl, kEpsilon), hi = constantF32(nb, nl, 1.0f - kEpsilon);
+      Value c = nb.create<arith::MinimumFOp>(nl, nb.create<arith::MaximumFOp>(nl, q, lo), hi);
+      Value passes = nb.create<arith::AndIOp>(
+          nl, nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGE, q, lo),
+          nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OLE, q, hi));
+      Value y = rows.target(nb, nl, label);
+      Value g = nb.create<arith::NegFOp>(nl, nb.create<arith::DivFOp>(nl, y, c));
+      g = nb.create<arith::SelectOp>(nl, passes, g, constantF32(nb, nl, 0.0f));
+      return {q, c, g};
+    };
+    SmallVector<Value> inputs{p, labels, total};
+    SmallVector<AffineMap> maps{rows.full, rows.labelMap(), rows.row};
+    Value loss = rows.sumCells(loc, inputs, maps,
+                               [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                                 Cell x = cell(nb, nl, a[0], a[1], a[2]);
+                                 Value y = rows.target(nb, nl, a[1]);
+                                 Value l = nb.create<arith::MulFOp>(
+                                     nl, y, nb.create<math::LogOp>(nl, x.c));
+                                 return nb.create<arith::NegFOp>(nl, l);
+                               });
+    Value dot = rows.reduceRows(loc, inputs, maps, 0.0f,
+                                [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                                  Cell x = cell(nb, nl, a[0], a[1], a[2]);
+                                  return add(nb, nl, a[3],
+                                             nb.create<arith::MulFOp>(nl, x.g, x.q));
+                                });
+    inputs.push_back(dot);
+    maps.push_back(rows.row);
+    Value scale = op.getScale();
+    Value grad = rows.mapCells(loc, inputs, maps,
+                               [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                                 Cell x = cell(nb, nl, a[0], a[1], a[2]);
+                                 Value d = nb.create<arith::SubFOp>(nl, x.g, a[3]);
+                                 d = nb.create<arith::DivFOp>(nl, d, a[2]);
+                                 return nb.create<arith::MulFOp>(nl, d, scale);
+                               });
+    b.replaceOp(op, {loss, grad});
+    return success();
+  }
+};
+
+/// loss = sum_n mean_k (p - y)^2; dp = 2 (p - y) / classes * scale.
+struct LowerMeanSquaredError : OpRewritePattern<MeanSquaredErrorOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MeanSquaredErrorOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    Value p = op.getPrediction(), y = op.getLabels();
+    Rows rows(b, p, y);
+    float classes = static_cast<float>(rows.classes);
+    Value loss = rows.sumCells(loc, ValueRange{p, y}, {rows.full, rows.full},
+                               [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                                 Value d = nb.create<arith::SubFOp>(nl, a[0], a[1]);
+                                 return nb.create<arith::DivFOp>(
+                                     nl, nb.create<arith::MulFOp>(nl, d, d),
+                                     constantF32(nb, nl, classes));
+                               });
+    Value scale = op.getScale();
+    Value grad = rows.mapCells(loc, ValueRange{p, y}, {rows.full, rows.full},
+                               [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                                 Value d = nb.create<arith::SubFOp>(nl, a[0], a[1]);
+                                 d = nb.create<arith::MulFOp>(
+                                     nl, d, constantF32(nb, nl, 2.0f / classes));
+                                 return nb.create<arith::MulFOp>(nl, d, scale);
+                               });
+    b.replaceOp(op, {loss, grad});
+    return success();
+  }
+};
+
+/// The first index of each row's maximum, as tf.argmax.
+Value argmaxRows(OpBuilder &b, Location loc, Rows &rows, Value x) {
+  auto indexType = RankedTensorType::get(rows.rowType.getShape(), b.getI32Type());
+  Value best = filledTensor(b, loc, rows.rowType, x,
+                            -std::numeric_limits<float>::infinity());
+  Value index = emptyTensor(b, loc, indexType, x);
+  index = b.create<linalg::FillOp>(
+               loc, b.create<arith::ConstantOp>(loc, b.getI32IntegerAttr(0)).getResult(),
+               index)
+              .getResult(0);
+  return b
+      .create<linalg::GenericOp>(
+          loc, TypeRange{rows.rowType, indexType}, ValueRange{x},
+          ValueRange{best, index},
+          ArrayRef<AffineMap>{rows.full, rows.row, rows.row},
+          ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                        utils::IteratorType::reduction},
+          [&](OpBuilder &nb, Location nl, ValueRange a) {
+            // The first cell always wins, so a row of NaNs still gets index 0.
+            Value k = nb.create<linalg::IndexOp>(nl, 1);
+            Value isFirst = nb.create<arith::CmpIOp>(
+                nl, arith::CmpIPredicate::eq, k,
+                nb.create<arith::ConstantIndexOp>(nl, 0));
+            Value better = nb.create<arith::OrIOp>(
+                nl, isFirst,
+                nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGT, a[0], a[1]));
+            Value k32 = nb.create<arith::IndexCastOp>(nl, nb.getI32Type(), k);
+            nb.create<linalg::YieldOp>(
+                nl, ValueRange{nb.create<arith::SelectOp>(nl, better, a[0], a[1]),
+                               nb.create<arith::SelectOp>(nl, better, k32, a[2])});
+          })
+      .getResult(1);
+}
+
+struct LowerCountCorrect : OpRewritePattern<CountCorrectOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(CountCorrectOp op, PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    Value p = op.getPrediction(), labels = op.getLabels();
+    Rows rows(b, p, labels);
+    Value count;
+    if (rows.classes == 1) {
+      // Binary accuracy: (p > 0.5) == y.
+      count = rows.sumCells(
+          loc, ValueRange{p, labels}, {rows.full, rows.labelMap()},
+          [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+            Value half = constantF32(nb, nl, 0.5f);
+            Value predicted = nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGT,
+                                                       a[0], half);
+            Value actual =
+                rows.sparse
+                    ? nb.create<arith::CmpIOp>(
+                          nl, arith::CmpIPredicate::ne, a[1],
+                          nb.create<arith::ConstantOp>(nl, nb.getI32IntegerAttr(0)))
+                          .getResult()
+                    : nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGT, a[1], half)
+                          .getResult();
+            Value same = nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq,
+                                                  predicted, actual);
+            return nb.create<arith::UIToFPOp>(nl, nb.getF32Type(), same);
+          });
+    } else {
+      Value predicted = argmaxRows(b, loc, rows, p);
+      Value actual = rows.sparse ? labels : argmaxRows(b, loc, rows, labels);
+      // Summed over (n, k) with only k == 0 counting (p gives k its extent).
+      count = rows.sumCells(
+          loc, ValueRange{predicted, actual, p}, {rows.row, rows.row, rows.full},
+          [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+            Value k = nb.create<linalg::IndexOp>(nl, 1);
+            Value first = nb.create<arith::CmpIOp>(
+                nl, arith::CmpIPredicate::eq, k,
+                nb.create<arith::ConstantIndexOp>(nl, 0));
+            Value same = nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq,
+                                                  a[0], a[1]);
+            Value hit = nb.create<arith::AndIOp>(nl, first, same);
+            return nb.create<arith::UIToFPOp>(nl, nb.getF32Type(), hit);
+          });
+    }
+    b.replaceOp(op, count);
+    return success();
+  }
+};
+
+} // namespace
+
+void lowering::populateLossPatterns(RewritePatternSet &patterns) {
+  patterns.add<LowerSoftmaxCrossEntropy, LowerCrossEntropy,
+               LowerMeanSquaredError, LowerCountCorrect>(patterns.getContext());
+}

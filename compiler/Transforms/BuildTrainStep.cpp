@@ -1,0 +1,485 @@
+//===- BuildTrainStep.cpp - Derive the training step from @forward --------===//
+//
+// This file implements --cnn-build-train-step. From the model's @forward
+// and its compile() settings (`cnn.training`) it writes two functions in
+// `cnn` ops:
+//
+//   @train_gradients(x, labels, params..., scale, seed, step, first_sample)
+//       -> (loss_sum, correct, gradients...)
+//     the forward pass in training mode (dropout masks drawn), the loss, the
+//     accuracy count, and the backward pass of every op in reverse order.
+//     A caller may split a batch in shards, one call per shard, with
+//     `scale` = 1 / the whole batch's size: the shards' gradients then add
+//     up to the gradient of Keras's mean loss.
+//
+//   @apply_gradients(params, state, gradients, iteration)
+//     the optimizer's update of all parameters, laid end to end, in place:
+//     it sums the shards' gradients and applies Keras's rule.
+//
+//   @evaluate(x, labels, params...) -> (loss_sum, correct)
+//     the loss and the accuracy count in inference mode (dropout off), for
+//     validation and test sets.
+//
+// Splitting the step in two is what lets the runtime run the shards of a
+// batch on all cores with a gradient buffer each, reduced once per step.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Passes.h"
+#include "dialects/cnn/ShapeRules.h"
+
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+namespace cnnc {
+#define GEN_PASS_DEF_BUILDTRAINSTEP
+#include "compiler/Passes.h.inc"
+} // namespace cnnc
+
+using namespace mlir;
+using namespace mlir::cnn;
+
+namespace {
+
+enum class Loss { SparseCrossEntropy, CrossEntropy, MeanSquaredError };
+enum class Optimizer { Adam, SGD, RMSprop };
+
+/// compile()'s settings with Keras's defaults filled in.
+struct TrainingConfig {
+  Loss loss = Loss::SparseCrossEntropy;
+  bool fromLogits = false;
+  Optimizer optimizer = Optimizer::RMSprop; // compile()'s default
+  llvm::StringMap<double> hyper;
+
+  double get(StringRef name) const { return hyper.lookup(name); }
+};
+
+/// Reads `cnn.training`; an unknown name is an error at the module.
+FailureOr<TrainingConfig> readTrainingConfig(ModuleOp module) {
+  TrainingConfig config;
+  auto training =
+      module->getAttrOfType<DictionaryAttr>(CnnDialect::kTrainingAttrName);
+  auto error = [&](const Twine &message) {
+    module.emitError(message);
+    return failure();
+  };
+  std::string optimizerName = "rmsprop";
+  DictionaryAttr optimizer;
+  if (training) {
+    if (auto loss = training.getAs<StringAttr>("loss")) {
+      std::optional<Loss> kind =
+          llvm::StringSwitch<std::optional<Loss>>(loss.getValue())
+              .Case("sparse_categorical_crossentropy", Loss::SparseCrossEntropy)
+              .Case("categorical_crossentropy", Loss::CrossEntropy)
+              .Cases("mse", "mean_squared_error", Loss::MeanSquaredError)
+              .Default(std::nullopt);
+      if (!kind)
+        return error("unsupported loss '" + loss.getValue() +
+                     "': cnnc trains with sparse_categorical_crossentropy, "
+                     "categorical_crossentropy or mse");
+      config.loss = *kind;
+    }
+    if (auto fromLogits = training.getAs<BoolAttr>("from_logits"))
+      config.fromLogits = fromLogits.getValue();
+    optimizer = training.getAs<DictionaryAttr>("optimizer");
+    if (optimizer)
+      if (auto name = optimizer.getAs<StringAttr>("name"))
+        optimizerName = name.getValue().lower();
+  }
+  // Keras's defaults, then what compile() said.
+  if (optimizerName == "adam") {
+    config.optimizer = Optimizer::Adam;
+    config.hyper = {{"learning_rate", 0.001},
+                    {"beta_1", 0.9},
+                    {"beta_2", 0.999},
+                    {"epsilon", 1e-7}};
+  } else if (optimizerName == "sgd") {
+    config.optimizer = Optimizer::SGD;
+    config.hyper = {{"learning_rate", 0.01}, {"momentum", 0.0}, {"nesterov", 0}};
+  } else if (optimizerName == "rmsprop") {
+    config.optimizer = Optimizer::RMSprop;
+    config.hyper = {{"learning_rate", 0.001}, {"rho", 0.9}, {"epsilon", 1e-7}};
+  } else {
+    return error("unsupported optimizer '" + optimizerName +
+                 "': cnnc trains with adam, sgd or rmsprop");
+  }
+  if (optimizer) {
+    for (NamedAttribute entry : optimizer) {
+      if (entry.getName() == "name")
+        continue;
+      auto value = dyn_cast<FloatAttr>(entry.getValue());
+      if (!value || !config.hyper.count(entry.getName()))
+        return error("unsupported " + optimizerName + " setting '" +
+                     entry.getName().strref() + "'");
+      config.hyper[entry.getName()] = value.getValueAsDouble();
+    }
+  }
+  return config;
+}
+
+/// Writes @train_gradients (training = true) or @evaluate (the loss and the
+/// accuracy count in inference mode) from @forward.
+class StepBuilder {
+public:
+  StepBuilder(func::FuncOp forward, const TrainingConfig &config, bool training)
+      : forward(forward), config(config), training(training),
+        b(forward.getContext()) {}
+
+  LogicalResult build();
+
+private:
+  LogicalResult cloneForward();
+  LogicalResult backward(Operation *op, Value outputGrad);
+  void addGrad(Value value, Value grad);
+  Value gradOf(Value value) const { return grads.lookup(value); }
+  /// The parameters and activations that need a gradient: everything
+  /// but the model's input.
+  bool wantsGrad(Value value) const { return value != input; }
+
+  func::FuncOp forward;
+  const TrainingConfig &config;
+  bool training;
+  OpBuilder b;
+  func::FuncOp function;
+  IRMapping mapping;
+  Value input, labels, scale, seed, step, firstSample;
+  /// The value the loss is taken of, and the forward ops in order.
+  Value prediction;
+  /// Whether the loss takes `prediction` as logits.
+  bool fromLogits = false;
+  SmallVector<Operation *> ops;
+  /// Dropout's mask per training-mode multiply.
+  DenseMap<Operation *, Value> dropoutMasks;
+  DenseMap<Value, Value> grads;
+};
+
+LogicalResult StepBuilder::build() {
+  Location loc = forward.getLoc();
+  FunctionType type = forward.getFunctionType();
+  auto output = cast<RankedTensorType>(type.getResult(0));
+  if (output.getRank() != 2)
+    return forward.emitError()
+           << "training needs a (batch, classes) output, and the model's "
+              "output is "
+           << kerasShapeString(output.getShape())
+           << ": end the model with Flatten/Dense or global pooling";
+  Type labelType =
+      config.loss == Loss::SparseCrossEntropy
+          ? Type(RankedTensorType::get({ShapedType::kDynamic},
+                                       b.getI32Type()))
+          : Type(output);
+
+  SmallVector<Type> inputs{type.getInput(0), labelType};
+  llvm::append_range(inputs, type.getInputs().drop_front());
+  auto scalar = RankedTensorType::get({}, b.getF32Type());
+  SmallVector<Type> results{scalar, scalar};
+  if (training) {
+    inputs.append({b.getF32Type(), b.getI64Type(), b.getI64Type(),
+                   b.getI64Type()});
+    llvm::append_range(results, type.getInputs().drop_front());
+  }
+
+  b.setInsertionPointAfter(forward);
+  function = b.create<func::FuncOp>(
+      loc, training ? "train_gradients" : "evaluate",
+      b.getFunctionType(inputs, results));
+  Block *body = function.addEntryBlock();
+  unsigned paramCount = type.getNumInputs() - 1;
+  input = body->getArgument(0);
+  labels = body->getArgument(1);
+  mapping.map(forward.getArgument(0), input);
+  for (unsigned i = 0; i < paramCount; ++i) {
+    mapping.map(forward.getArgument(i + 1), body->getArgument(i + 2));
+    function.setArgAttrs(i + 2, forward.getArgAttrDict(i + 1));
+  }
+  b.setInsertionPointToStart(body);
+  if (training) {
+    scale = body->getArgument(paramCount + 2);
+    seed = body->getArgument(paramCount + 3);
+    step = body->getArgument(paramCount + 4);
+    firstSample = body->getArgument(paramCount + 5);
+  } else {
+    scale = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(1.0f));
+  }
+
+  if (failed(cloneForward()))
+    return failure();
+
+  // The loss, from logits when Keras takes it from them.
+  auto predictionType = cast<RankedTensorType>(prediction.getType());
+  Operation *lossOp;
+  if (config.loss == Loss::MeanSquaredError)
+    lossOp = b.create<MeanSquaredErrorOp>(loc, scalar, predictionType,
+                                          prediction, labels, scale);
+  else if (fromLogits)
+    lossOp = b.create<SoftmaxCrossEntropyOp>(loc, scalar, predictionType,
+                                             prediction, labels, scale);
+  else
+    lossOp = b.create<CrossEntropyOp>(loc, scalar, predictionType, prediction,
+                                      labels, scale);
+  Value correct =
+      b.create<CountCorrectOp>(loc, scalar, prediction, labels).getResult();
+  SmallVector<Value> returned{lossOp->getResult(0), correct};
+  if (!training) {
+    b.create<func::ReturnOp>(loc, returned);
+    return success();
+  }
+  addGrad(prediction, lossOp->getResult(1));
+
+  for (Operation *op : llvm::reverse(ops)) {
+    Value outputGrad = gradOf(op->getResult(0));
+    if (!outputGrad)
+      continue; // nothing downstream of it reaches the loss
+    if (failed(backward(op, outputGrad)))
+      return failure();
+  }
+
+  for (unsigned i = 0; i < paramCount; ++i) {
+    Value param = body->getArgument(i + 2);
+    Value grad = gradOf(param);
+    if (!grad) // an unused parameter: its gradient is zero
+      grad = b.create<arith::ConstantOp>(
+          loc, DenseElementsAttr::get(cast<ShapedType>(param.getType()), 0.0f));
+    returned.push_back(grad);
+  }
+  b.create<func::ReturnOp>(loc, returned);
+  return success();
+}
+
+LogicalResult StepBuilder::cloneForward() {
+  Value result = forward.getBody().front().getTerminator()->getOperand(0);
+  // With a softmax output and a crossentropy loss Keras computes the loss
+  // from the softmax's input (logits); from_logits=True says the output
+  // itself is the logits.
+  Operation *finalSoftmax = nullptr;
+  if (config.loss != Loss::MeanSquaredError && !config.fromLogits)
+    if (auto softmax = result.getDefiningOp<SoftmaxOp>())
+      if (softmax.getPositiveAxis() == 1)
+        finalSoftmax = softmax;
+  fromLogits = config.loss != Loss::MeanSquaredError &&
+               (config.fromLogits || finalSoftmax);
+
+  int64_t dropoutStream = 0;
+  for (Operation &op : forward.getBody().front().without_terminator()) {
+    if (&op == finalSoftmax) {
+      mapping.map(op.getResult(0), mapping.lookup(op.getOperand(0)));
+      continue;
+    }
+    if (isa<FusedConv2DOp>(op))
+      return op.emitError("--cnn-build-train-step runs before fusion: "
+                          "cnn.fused_conv2d has no backward op");
+    if (auto dropout = dyn_cast<DropoutOp>(op); dropout && !training) {
+      mapping.map(op.getResult(0), mapping.lookup(dropout.getInput()));
+      continue;
+    }
+    if (auto dropout = dyn_cast<DropoutOp>(op)) {
+      // Training mode: a drawn mask, survivors scaled by 1 / (1 - rate).
+      Value x = mapping.lookup(dropout.getInput());
+      auto mask = b.create<DropoutMaskOp>(
+          op.getLoc(), x.getType(), x, seed, step, firstSample,
+          dropout.getRateAttr(), b.getI64IntegerAttr(dropoutStream++));
+      auto multiply = b.create<MultiplyOp>(op.getLoc(), x.getType(), x, mask);
+      dropoutMasks[multiply] = mask;
+      mapping.map(op.getResult(0), multiply.getResult());
+      ops.push_back(multiply);
+      continue;
+    }
+    ops.push_back(b.clone(op, mapping));
+  }
+  prediction = mapping.lookup(result);
+  return success();
+}
+
+void StepBuilder::addGrad(Value value, Value grad) {
+  // Each value of a Sequential model has one use; a second use (possible
+  // in a hand-written module) adds its gradient.
+  Value &slot = grads[value];
+  if (!slot) {
+    slot = grad;
+    return;
+  }
+  slot = b.create<linalg::AddOp>(grad.getLoc(), ValueRange{slot, grad},
+                                 ValueRange{b.create<tensor::EmptyOp>(
+                                     grad.getLoc(),
+                                     cast<RankedTensorType>(grad.getType()),
+                                     ValueRange{})})
+             .getResult(0);
+}
+
+LogicalResult StepBuilder::backward(Operation *op, Value dy) {
+  Location loc = op->getLoc();
+  auto poolKindAttr = [&](PoolKind kind) {
+    return PoolKindAttr::get(b.getContext(), kind);
+  };
+  auto activation = [&](ActivationKind kind) {
+    Value y = op->getResult(0);
+    addGrad(op->getOperand(0),
+            b.create<ActivationGradOp>(loc, y.getType(),
+                                       ActivationKindAttr::get(b.getContext(), kind),
+                                       y, dy));
+    return success();
+  };
+  auto pool = [&](auto poolOp, PoolKind kind) {
+    Value x = poolOp.getInput();
+    addGrad(x, b.create<Pool2DGradOp>(
+                   loc, x.getType(), poolKindAttr(kind), x, dy,
+                   poolOp.getPoolSizeAttr(),
+                   b.getDenseI64ArrayAttr(poolOp.getEffectiveStrides()),
+                   poolOp.getPaddingAttr()));
+    return success();
+  };
+  auto globalPool = [&](auto poolOp, PoolKind kind) {
+    Value x = poolOp.getInput();
+    addGrad(x, b.create<GlobalPool2DGradOp>(loc, x.getType(),
+                                            poolKindAttr(kind), x, dy));
+    return success();
+  };
+
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](Conv2DOp conv) {
+        Value x = conv.getInput(), kernel = conv.getKernel();
+        addGrad(kernel, b.create<Conv2DKernelGradOp>(
+                            loc, kernel.getType(), x, dy, conv.getStridesAttr(),
+                            conv.getDilationAttr(), conv.getPaddingAttr()));
+        if (Value bias = conv.getBias())
+          addGrad(bias, b.create<BiasGradOp>(loc, bias.getType(), dy));
+        if (wantsGrad(x))
+          addGrad(x, b.create<Conv2DInputGradOp>(
+                         loc, x.getType(), dy, kernel, conv.getStridesAttr(),
+                         conv.getDilationAttr(), conv.getPaddingAttr()));
+        return success();
+      })
+      .Case([&](DenseOp dense) {
+        Value x = dense.getInput(), kernel = dense.getKernel();
+        addGrad(kernel,
+                b.create<DenseKernelGradOp>(loc, kernel.getType(), x, dy));
+        if (Value bias = dense.getBias())
+          addGrad(bias, b.create<BiasGradOp>(loc, bias.getType(), dy));
+        if (wantsGrad(x))
+          addGrad(x, b.create<DenseInputGradOp>(loc, x.getType(), dy, kernel));
+        return success();
+      })
+      .Case([&](MaxPool2DOp p) { return pool(p, PoolKind::max); })
+      .Case([&](AvgPool2DOp p) { return pool(p, PoolKind::avg); })
+      .Case([&](MinPool2DOp p) { return pool(p, PoolKind::min); })
+      .Case([&](GlobalMaxPool2DOp p) { return globalPool(p, PoolKind::max); })
+      .Case([&](GlobalAvgPool2DOp p) { return globalPool(p, PoolKind::avg); })
+      .Case([&](GlobalMinPool2DOp p) { return globalPool(p, PoolKind::min); })
+      .Case([&](FlattenOp flatten) {
+        Value x = flatten.getInput();
+        if (wantsGrad(x))
+          addGrad(x, b.create<ReshapeOp>(loc, x.getType(), dy));
+        return success();
+      })
+      .Case([&](MultiplyOp multiply) {
+        // A dropout: the gradient goes through the same mask.
+        Value mask = dropoutMasks.lookup(multiply);
+        assert(mask && "multiply ops here come from dropout");
+        addGrad(multiply.getLhs(),
+                b.create<MultiplyOp>(loc, dy.getType(), dy, mask));
+        return success();
+      })
+      .Case([&](ReluOp) { return activation(ActivationKind::relu); })
+      .Case([&](SigmoidOp) { return activation(ActivationKind::sigmoid); })
+      .Case([&](TanhOp) { return activation(ActivationKind::tanh); })
+      .Case([&](LinearOp linear) {
+        addGrad(linear.getInput(), dy);
+        return success();
+      })
+      .Case([&](SoftmaxOp softmax) {
+        Value y = softmax.getOutput();
+        addGrad(softmax.getInput(),
+                b.create<SoftmaxGradOp>(loc, y.getType(), y, dy,
+                                        b.getI64IntegerAttr(
+                                            softmax.getPositiveAxis())));
+        return success();
+      })
+      .Default([&](Operation *other) {
+        return other->emitError()
+               << "'" << other->getName() << "' has no backward op";
+      });
+}
+
+/// Writes @apply_gradients: the optimizer update on the parameters laid end
+/// to end. Its arguments are memrefs from the start, updated in place.
+void buildApplyGradients(func::FuncOp forward, const TrainingConfig &config) {
+  OpBuilder b(forward.getContext());
+  Location loc = forward.getLoc();
+  int64_t count = 0;
+  for (Type param : forward.getArgumentTypes().drop_front())
+    count += cast<ShapedType>(param).getNumElements();
+  int64_t slots = config.optimizer == Optimizer::Adam ? 2 : 1;
+  Type f32 = b.getF32Type();
+  auto paramsType = MemRefType::get({count}, f32);
+  auto stateType = MemRefType::get({slots, count}, f32);
+  auto gradsType = MemRefType::get({ShapedType::kDynamic, count}, f32);
+
+  b.setInsertionPointToEnd(forward->getParentOfType<ModuleOp>().getBody());
+  auto function = b.create<func::FuncOp>(
+      loc, "apply_gradients",
+      b.getFunctionType({paramsType, stateType, gradsType, b.getI64Type()}, {}));
+  Block *body = function.addEntryBlock();
+  b.setInsertionPointToStart(body);
+  auto asTensor = [&](unsigned i, bool writable) -> Value {
+    return b.create<bufferization::ToTensorOp>(loc, body->getArgument(i),
+                                               /*restrict=*/true, writable);
+  };
+  Value params = asTensor(0, true), state = asTensor(1, true),
+        grads = asTensor(2, false), iteration = body->getArgument(3);
+
+  auto f64 = [&](StringRef name) {
+    return b.getNamedAttr(name, b.getF64FloatAttr(config.get(name)));
+  };
+  SmallVector<NamedAttribute> attrs{f64("learning_rate")};
+  OperationState update(loc, "");
+  switch (config.optimizer) {
+  case Optimizer::Adam:
+    update = OperationState(loc, AdamUpdateOp::getOperationName());
+    attrs.append({f64("beta_1"), f64("beta_2"), f64("epsilon")});
+    break;
+  case Optimizer::SGD:
+    update = OperationState(loc, SGDUpdateOp::getOperationName());
+    attrs.append({f64("momentum"),
+                  b.getNamedAttr("nesterov",
+                                 b.getBoolAttr(config.get("nesterov") != 0))});
+    break;
+  case Optimizer::RMSprop:
+    update = OperationState(loc, RMSpropUpdateOp::getOperationName());
+    attrs.append({f64("rho"), f64("epsilon")});
+    break;
+  }
+  update.addOperands({params, state, grads, iteration});
+  update.addTypes({params.getType(), state.getType()});
+  update.addAttributes(attrs);
+  Operation *op = b.create(update);
+  for (unsigned i = 0; i < 2; ++i)
+    b.create<bufferization::MaterializeInDestinationOp>(
+        loc, TypeRange{}, op->getResult(i), body->getArgument(i),
+        /*restrict=*/true, /*writable=*/true);
+  b.create<func::ReturnOp>(loc);
+}
+
+struct BuildTrainStep : cnnc::impl::BuildTrainStepBase<BuildTrainStep> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto forward = module.lookupSymbol<func::FuncOp>("forward");
+    if (!forward || forward.isExternal() || forward.getNumResults() != 1) {
+      module.emitError("expected 'func.func @forward' with a body and one result");
+      return signalPassFailure();
+    }
+    if (module.lookupSymbol("train_gradients") ||
+        module.lookupSymbol("apply_gradients") || module.lookupSymbol("evaluate")) {
+      module.emitError("the module already has a training step");
+      return signalPassFailure();
+    }
+    FailureOr<TrainingConfig> config = readTrainingConfig(module);
+    if (failed(config))
+      return signalPassFailure();
+    if (failed(StepBuilder(forward, *config, /*training=*/true).build()) ||
+        failed(StepBuilder(forward, *config, /*training=*/false).build()))
+      return signalPassFailure();
+    buildApplyGradients(forward, *config);
+  }
+};
+
+} // namespace

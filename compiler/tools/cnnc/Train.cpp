@@ -1,0 +1,189 @@
+//===- Train.cpp - cnnc train / cnnc eval: the JIT route to the runtime ---===//
+//
+// Reads the model, applies the flags that change what is compiled
+// (--optimizer, --lr, --loss: they become the module's `cnn.training`, as if
+// compile() had said them), compiles the model with its training step in
+// process, and hands the kernels to the runtime's training loop, the same
+// one an AOT-built trainer runs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/tools/cnnc/Commands.h"
+
+#include "compiler/CompiledModel.h"
+#include "compiler/Diagnostics.h"
+#include "compiler/ModelSignature.h"
+#include "dialects/cnn/CnnDialect.h"
+#include "frontends/LoadModel.h"
+#include "runtime/train/TrainRun.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/StringSwitch.h"
+
+using namespace mlir;
+using namespace cnnc;
+namespace cl = llvm::cl;
+
+cl::SubCommand cnnc::trainCommand(
+    "train", "Train MODEL on MNIST (or --data / --dataset), then evaluate it "
+             "on the test set. The model file's compile()/fit() give the "
+             "defaults (Keras's where it says nothing: 1 epoch, batch 32, "
+             "RMSprop, sparse_categorical_crossentropy, seed 0); flags "
+             "override them");
+cl::SubCommand cnnc::evalCommand(
+    "eval", "Test-set loss and accuracy of MODEL with the weights of a "
+            "checkpoint (--weights)");
+
+static cl::opt<std::string> modelPath(cl::Positional, cl::desc("MODEL"), cl::Required,
+                                      cl::sub(trainCommand), cl::sub(evalCommand));
+static cl::opt<std::string> dataDir(
+    "data",
+    cl::desc("Directory holding the dataset's IDX files under their original "
+             "names (train-images-idx3-ubyte, ...; .gz or not)"),
+    cl::value_desc("DIR"), cl::sub(trainCommand), cl::sub(evalCommand));
+static cl::opt<std::string> dataset("dataset",
+                                    cl::desc("mnist (default) or fashion_mnist"),
+                                    cl::sub(trainCommand), cl::sub(evalCommand));
+static cl::opt<int64_t> epochs("epochs", cl::desc("Epochs (default: fit()'s, else 1)"),
+                               cl::sub(trainCommand));
+static cl::opt<int64_t> batchSize(
+    "batch-size", cl::desc("Batch size (default: fit()'s, else 32)"),
+    cl::sub(trainCommand), cl::sub(evalCommand));
+static cl::opt<std::string> optimizer(
+    "optimizer", cl::desc("adam, sgd or rmsprop (default: compile()'s, else rmsprop)"),
+    cl::sub(trainCommand));
+static cl::opt<double> learningRate(
+    "lr", cl::desc("Learning rate (default: the optimizer's)"), cl::sub(trainCommand));
+static cl::opt<std::string> loss(
+    "loss",
+    cl::desc("sparse_categorical_crossentropy, categorical_crossentropy or mse "
+             "(default: compile()'s, else sparse_categorical_crossentropy)"),
+    cl::sub(trainCommand));
+static cl::opt<uint64_t> seed("seed",
+                              cl::desc("Seed of the initializers, the shuffle and "
+                                       "dropout (default 0)"),
+                              cl::sub(trainCommand));
+static cl::opt<double> validationSplit(
+    "validation-split",
+    cl::desc("Fraction of the training data (its end) held out for validation"),
+    cl::sub(trainCommand));
+static cl::opt<unsigned> threads("threads", cl::desc("Threads (default: all cores)"),
+                                 cl::init(0), cl::sub(trainCommand),
+                                 cl::sub(evalCommand));
+static cl::opt<std::string> savePath("save",
+                                     cl::desc("Write a checkpoint after each epoch"),
+                                     cl::value_desc("FILE"), cl::sub(trainCommand));
+static cl::opt<std::string> resumePath(
+    "resume", cl::desc("Continue the training a checkpoint stopped"),
+    cl::value_desc("FILE"), cl::sub(trainCommand));
+static cl::opt<std::string> weightsPath(
+    "weights", cl::desc("Start from (train) or evaluate (eval) these weights"),
+    cl::value_desc("FILE"), cl::sub(trainCommand), cl::sub(evalCommand));
+static cl::opt<bool> noShuffle("no-shuffle",
+                               cl::desc("Keep the training data in order"),
+                               cl::sub(trainCommand));
+static cl::opt<std::string> metricsJson(
+    "metrics-json", cl::desc("Write Keras's History, the test metrics and timings"),
+    cl::value_desc("FILE"), cl::sub(trainCommand), cl::sub(evalCommand));
+static cl::opt<bool> verbose("verbose",
+                             cl::desc("Show the progress bar even when stdout is "
+                                      "not a terminal"),
+                             cl::sub(trainCommand));
+
+/// Rewrites the module's `cnn.training` with the flags that change the
+/// compiled step.
+static LogicalResult applyTrainingFlags(ModuleOp module) {
+  Builder b(module.getContext());
+  auto training = module->getAttrOfType<DictionaryAttr>(
+      cnn::CnnDialect::kTrainingAttrName);
+  NamedAttrList fields(training ? training.getValue() : ArrayRef<NamedAttribute>{});
+  if (loss.getNumOccurrences()) {
+    std::string name = llvm::StringSwitch<std::string>(loss)
+                           .Case("mean_squared_error", "mse")
+                           .Default(loss);
+    if (name != "sparse_categorical_crossentropy" &&
+        name != "categorical_crossentropy" && name != "mse") {
+      reportError("--loss: unsupported loss '" + loss +
+                  "' (sparse_categorical_crossentropy, "
+                  "categorical_crossentropy or mse)");
+      return failure();
+    }
+    fields.set("loss", b.getStringAttr(name));
+    fields.erase("from_logits");
+  }
+  if (optimizer.getNumOccurrences() || learningRate.getNumOccurrences()) {
+    auto current = fields.get("optimizer").dyn_cast_or_null<DictionaryAttr>();
+    NamedAttrList settings(current ? current.getValue() : ArrayRef<NamedAttribute>{});
+    if (optimizer.getNumOccurrences()) {
+      std::string name = llvm::StringRef(optimizer).lower();
+      if (name != "adam" && name != "sgd" && name != "rmsprop") {
+        reportError("--optimizer: unsupported optimizer '" + optimizer +
+                    "' (adam, sgd or rmsprop)");
+        return failure();
+      }
+      auto currentName = settings.get("name").dyn_cast_or_null<StringAttr>();
+      // compile()'s settings belong to compile()'s optimizer.
+      if (!currentName || currentName.getValue() != name)
+        settings = NamedAttrList();
+      settings.set("name", b.getStringAttr(name));
+    }
+    if (learningRate.getNumOccurrences()) {
+      if (!(learningRate >= 0.0)) {
+        reportError("--lr must be a non-negative number");
+        return failure();
+      }
+      settings.set("learning_rate", b.getF64FloatAttr(learningRate));
+    }
+    fields.set("optimizer", settings.getDictionary(module.getContext()));
+  }
+  module->setAttr(cnn::CnnDialect::kTrainingAttrName,
+                  fields.getDictionary(module.getContext()));
+  return success();
+}
+
+static RunOptions runOptionsFromFlags() {
+  RunOptions options;
+  options.dataDir = dataDir;
+  if (dataset.getNumOccurrences())
+    options.dataset = dataset;
+  if (epochs.getNumOccurrences())
+    options.epochs = epochs;
+  if (batchSize.getNumOccurrences())
+    options.batchSize = batchSize;
+  if (seed.getNumOccurrences())
+    options.seed = seed;
+  if (validationSplit.getNumOccurrences())
+    options.validationSplit = validationSplit;
+  if (noShuffle)
+    options.shuffle = false;
+  options.threads = threads;
+  options.savePath = savePath;
+  options.resumePath = resumePath;
+  options.weightsPath = weightsPath;
+  options.metricsJsonPath = metricsJson;
+  options.verbose = verbose;
+  return options;
+}
+
+int cnnc::trainMain(MLIRContext &context, bool evaluateOnly) {
+  if (!resumePath.empty() && !weightsPath.empty()) {
+    reportError("--resume and --weights cannot be combined: a resumed run "
+                "takes its weights from the checkpoint");
+    return 1;
+  }
+  OwningOpRef<ModuleOp> module = loadModel(modelPath, context);
+  if (!module || failed(verifyModelSignature(*module)) ||
+      failed(applyTrainingFlags(*module)))
+    return 1;
+  PipelineOptions pipeline = pipelineOptionsFromFlags();
+  pipeline.train = true;
+  auto compiled = CompiledModel::compile(*module, pipeline);
+  if (!compiled) {
+    report(compiled.takeError());
+    return 1;
+  }
+  RunOptions options = runOptionsFromFlags();
+  return evaluateOnly ? runEvaluation((*compiled)->kernels(), options)
+                      : runTraining((*compiled)->kernels(), options);
+}

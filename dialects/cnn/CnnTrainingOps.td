@@ -1,0 +1,296 @@
+//===- CnnTrainingOps.td - Gradients, losses and optimizer updates -*- tablegen -*-===//
+//
+// The ops --cnn-build-train-step writes: the backward op of every forward
+// op, the losses (each giving its value and its gradient at once), the
+// accuracy count and the optimizer updates. They take explicit result types
+// where the forward rule cannot be inverted (a strided convolution's input
+// size is not a function of its output size); verifiers check those types
+// against the forward rules in ShapeRules.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNN_TRAINING_OPS
+#define CNN_TRAINING_OPS
+
+class Cnn_TrainOp<string mnemonic, list<Trait> traits = []>
+    : Op<Cnn_Dialect, mnemonic, !listconcat(traits, [Pure])> {
+  let hasVerifier = 1;
+}
+
+def Cnn_Labels : AnyTypeOf<[RankedTensorOf<[I32]>, Cnn_Tensor]>;
+def Cnn_Scalar : 0DTensorOf<[F32]>;
+
+//===----------------------------------------------------------------------===//
+// Backward ops
+//===----------------------------------------------------------------------===//
+
+def Cnn_Conv2DInputGradOp : Cnn_TrainOp<"conv2d_input_grad"> {
+  let summary = "gradient of conv2d with respect to its input";
+  let description = [{
+    `dx` for `y = conv2d(x, K)` given `dy`: the transposed convolution,
+    `dx[n,h,w,c] = sum dy[n,i,j,f] * K[p,q,c,f]` over the taps where
+    `h = i*s0 + p*d0 - padTop`, `w = j*s1 + q*d1 - padLeft`. The result type
+    is the input's: rows a strided `valid` convolution never read get zero.
+
+    ```mlir
+    %dx = cnn.conv2d_input_grad %dy, %k strides = [1, 1] dilation = [1, 1]
+        padding = valid : (tensor<?x11x11x32xf32>, tensor<3x3x32x32xf32>)
+        -> tensor<?x13x13x32xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$output_grad, Cnn_Tensor:$kernel,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilation,
+                       Cnn_Padding:$padding);
+  let results = (outs Cnn_Tensor:$input_grad);
+  let assemblyFormat = [{
+    $output_grad `,` $kernel `strides` `=` $strides `dilation` `=` $dilation
+    `padding` `=` $padding attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Cnn_Conv2DKernelGradOp : Cnn_TrainOp<"conv2d_kernel_grad"> {
+  let summary = "gradient of conv2d with respect to its kernel";
+  let description = [{
+    `dK[p,q,c,f] = sum_{n,i,j} x[n, i*s0 + p*d0 - padTop, j*s1 + q*d1 - padLeft, c]
+    * dy[n,i,j,f]`, padded cells reading zero. The result type is the
+    kernel's.
+  }];
+  let arguments = (ins Cnn_Tensor:$input, Cnn_Tensor:$output_grad,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilation,
+                       Cnn_Padding:$padding);
+  let results = (outs Cnn_Tensor:$kernel_grad);
+  let assemblyFormat = [{
+    $input `,` $output_grad `strides` `=` $strides `dilation` `=` $dilation
+    `padding` `=` $padding attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Cnn_BiasGradOp : Cnn_TrainOp<"bias_grad"> {
+  let summary = "gradient of a bias: the sum over every axis but the last";
+  let arguments = (ins Cnn_Tensor:$output_grad);
+  let results = (outs Cnn_Tensor:$bias_grad);
+  let assemblyFormat = "$output_grad attr-dict `:` functional-type(operands, results)";
+}
+
+def Cnn_DenseInputGradOp : Cnn_TrainOp<"dense_input_grad"> {
+  let summary = "gradient of dense with respect to its input: dy . K^T";
+  let arguments = (ins Cnn_Tensor:$output_grad, Cnn_Tensor:$kernel);
+  let results = (outs Cnn_Tensor:$input_grad);
+  let assemblyFormat = [{
+    $output_grad `,` $kernel attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Cnn_DenseKernelGradOp : Cnn_TrainOp<"dense_kernel_grad"> {
+  let summary = "gradient of dense with respect to its kernel: x^T . dy";
+  let description = [{
+    Summed over every axis but the last, so that dense on a rank > 2 input
+    (Keras applies it to the last axis) has its gradient too.
+  }];
+  let arguments = (ins Cnn_Tensor:$input, Cnn_Tensor:$output_grad);
+  let results = (outs Cnn_Tensor:$kernel_grad);
+  let assemblyFormat = [{
+    $input `,` $output_grad attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Cnn_Pool2DGradOp : Cnn_TrainOp<"pool2d_grad"> {
+  let summary = "gradient of a pooling with respect to its input";
+  let description = [{
+    Max and min pooling route each window's gradient to the element the
+    forward pass chose: the first extreme in row-major window order, as
+    TensorFlow does; windows that overlap add up. Average pooling spreads it
+    evenly over the window's in-bounds cells, the count the forward pass
+    divided by. `input` is the pooling's input (only its shape matters for
+    `avg`).
+
+    ```mlir
+    %dx = cnn.pool2d_grad max %x, %dy pool_size = [2, 2] strides = [2, 2]
+        padding = valid : (tensor<?x26x26x32xf32>, tensor<?x13x13x32xf32>)
+        -> tensor<?x26x26x32xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_PoolKind:$kind, Cnn_Tensor:$input,
+                       Cnn_Tensor:$output_grad,
+                       DenseI64ArrayAttr:$pool_size,
+                       DenseI64ArrayAttr:$strides,
+                       Cnn_Padding:$padding);
+  let results = (outs Cnn_Tensor:$input_grad);
+  let assemblyFormat = [{
+    $kind $input `,` $output_grad `pool_size` `=` $pool_size
+    `strides` `=` $strides `padding` `=` $padding attr-dict
+    `:` functional-type(operands, results)
+  }];
+}
+
+def Cnn_GlobalPool2DGradOp : Cnn_TrainOp<"global_pool2d_grad"> {
+  let summary = "gradient of a global pooling with respect to its input";
+  let description = [{
+    As pool2d_grad with one window covering all rows and columns.
+  }];
+  let arguments = (ins Cnn_PoolKind:$kind, Cnn_Tensor:$input,
+                       Cnn_Tensor:$output_grad);
+  let results = (outs Cnn_Tensor:$input_grad);
+  let assemblyFormat = [{
+    $kind $input `,` $output_grad attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Cnn_ActivationGradOp : Cnn_TrainOp<"activation_grad",
+                                       [AllTypesMatch<["output", "output_grad", "input_grad"]>]> {
+  let summary = "gradient of relu, sigmoid or tanh, from their output";
+  let description = [{
+    relu: `dy * (y > 0)` (zero at 0, as TensorFlow); sigmoid: `dy * y * (1 - y)`;
+    tanh: `dy * (1 - y^2)`.
+  }];
+  let arguments = (ins Cnn_ActivationKind:$kind, Cnn_Tensor:$output,
+                       Cnn_Tensor:$output_grad);
+  let results = (outs Cnn_Tensor:$input_grad);
+  let assemblyFormat = "$kind $output `,` $output_grad attr-dict `:` type($output)";
+}
+
+def Cnn_SoftmaxGradOp : Cnn_TrainOp<"softmax_grad",
+                                    [AllTypesMatch<["output", "output_grad", "input_grad"]>]> {
+  let summary = "gradient of softmax from its output: y * (dy - sum(dy * y))";
+  let arguments = (ins Cnn_Tensor:$output, Cnn_Tensor:$output_grad, I64Attr:$axis);
+  let results = (outs Cnn_Tensor:$input_grad);
+  let assemblyFormat = [{
+    $output `,` $output_grad `axis` `=` $axis attr-dict `:` type($output)
+  }];
+}
+
+def Cnn_ReshapeOp : Cnn_TrainOp<"reshape"> {
+  let summary = "row-major reshape of each sample (the inverse of flatten)";
+  let arguments = (ins Cnn_Tensor:$input);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Cnn_DropoutMaskOp : Cnn_TrainOp<"dropout_mask", [AllTypesMatch<["input", "mask"]>]> {
+  let summary = "Keras Dropout's training mask: 0 or 1 / (1 - rate)";
+  let description = [{
+    Each element is kept with probability 1 - rate. The draw is a hash of
+    (`seed`, `stream`, `step`, the element's index counted from sample
+    `first_sample` of the whole batch): a function of the batch and the step
+    alone, so the mask does not depend on how the batch is split over
+    threads, and a resumed run draws what the uninterrupted one drew.
+    `input` gives the shape.
+  }];
+  let arguments = (ins Cnn_Tensor:$input, I64:$seed, I64:$step,
+                       I64:$first_sample, F64Attr:$rate, I64Attr:$stream);
+  let results = (outs Cnn_Tensor:$mask);
+  let assemblyFormat = [{
+    $input `,` $seed `,` $step `,` $first_sample `rate` `=` $rate
+    `stream` `=` $stream attr-dict `:` type($input)
+  }];
+}
+
+def Cnn_MultiplyOp : Cnn_TrainOp<"multiply", [AllTypesMatch<["lhs", "rhs", "output"]>]> {
+  let summary = "elementwise product";
+  let arguments = (ins Cnn_Tensor:$lhs, Cnn_Tensor:$rhs);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($lhs)";
+}
+
+//===----------------------------------------------------------------------===//
+// Losses and metrics
+//===----------------------------------------------------------------------===//
+
+class Cnn_LossOp<string mnemonic, string formula> : Cnn_TrainOp<mnemonic> {
+  let description = [{
+    Per sample, }] # formula # [{ Returns the sum of the per-sample losses
+    over the batch and the gradient of `scale` times that sum with respect
+    to the prediction (`scale` = 1 / the whole batch's size gives Keras's
+    mean over the batch, whatever part of the batch this call sees).
+    `labels` are class indices (i32, one per sample) or targets shaped like
+    the prediction.
+  }];
+  let arguments = (ins Cnn_Tensor:$prediction, Cnn_Labels:$labels,
+                       F32:$scale);
+  let results = (outs Cnn_Scalar:$loss_sum, Cnn_Tensor:$prediction_grad);
+  let assemblyFormat = [{
+    $prediction `,` $labels `,` $scale attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+def Cnn_SoftmaxCrossEntropyOp : Cnn_LossOp<"softmax_cross_entropy",
+    "cross-entropy of softmax(logits) along the last axis, computed from the logits as `logsumexp(z) - sum(y * z)` (Keras with a softmax output, or `from_logits=True`)."> {
+  let summary = "softmax cross-entropy from logits, with its gradient";
+}
+
+def Cnn_CrossEntropyOp : Cnn_LossOp<"cross_entropy",
+    "Keras's crossentropy of probabilities: `p / sum(p)`, clipped to [1e-7, 1 - 1e-7], then `-sum(y * log p)`."> {
+  let summary = "cross-entropy of probabilities, with its gradient";
+}
+
+def Cnn_MeanSquaredErrorOp : Cnn_LossOp<"mean_squared_error",
+    "the mean over the last axis of `(p - y)^2`."> {
+  let summary = "mean squared error, with its gradient";
+}
+
+def Cnn_CountCorrectOp : Cnn_TrainOp<"count_correct"> {
+  let summary = "how many samples Keras's 'accuracy' counts as right";
+  let description = [{
+    With class indices: argmax(prediction) == label (sparse categorical
+    accuracy); with one-hot targets: argmax(prediction) == argmax(labels)
+    (categorical accuracy); with one output: (prediction > 0.5) == label
+    (binary accuracy). Ties go to the first index, as tf.argmax.
+  }];
+  let arguments = (ins Cnn_Tensor:$prediction, Cnn_Labels:$labels);
+  let results = (outs Cnn_Scalar:$count);
+  let assemblyFormat = [{
+    $prediction `,` $labels attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Optimizer updates
+//===----------------------------------------------------------------------===//
+
+class Cnn_UpdateOp<string mnemonic, string rule, dag hyperParameters>
+    : Cnn_TrainOp<mnemonic, [AllTypesMatch<["params", "new_params"]>,
+                             AllTypesMatch<["state", "new_state"]>]> {
+  let description = [{
+    One optimizer step on all parameters at once, laid end to end in Keras
+    order (`params`, P floats). `state` holds the optimizer's slots, one row
+    each. `gradients` holds one row per shard of the batch; the rows are
+    summed (each shard's gradient is already scaled by 1 / the batch size).
+    `iteration` counts the steps taken before this one. Keras's rule:
+
+      }] # rule;
+  let arguments = !con((ins Cnn_Tensor:$params, Cnn_Tensor:$state,
+                            Cnn_Tensor:$gradients, I64:$iteration),
+                       hyperParameters);
+  let results = (outs Cnn_Tensor:$new_params, Cnn_Tensor:$new_state);
+  let assemblyFormat = [{
+    $params `,` $state `,` $gradients `,` $iteration attr-dict `:`
+    type($params) `,` type($state) `,` type($gradients)
+  }];
+}
+
+def Cnn_AdamUpdateOp : Cnn_UpdateOp<"adam_update",
+    [{m += (g - m)(1 - beta_1); v += (g^2 - v)(1 - beta_2);
+      w -= lr sqrt(1 - beta_2^t) / (1 - beta_1^t) * m / (sqrt(v) + epsilon),
+      t = iteration + 1; state = [m, v].}],
+    (ins F64Attr:$learning_rate, F64Attr:$beta_1, F64Attr:$beta_2,
+         F64Attr:$epsilon)> {
+  let summary = "Keras's Adam";
+}
+
+def Cnn_SGDUpdateOp : Cnn_UpdateOp<"sgd_update",
+    [{m = momentum m - lr g; w += m (nesterov: w += momentum m - lr g);
+      state = [m]. Without momentum: w -= lr g.}],
+    (ins F64Attr:$learning_rate, F64Attr:$momentum, BoolAttr:$nesterov)> {
+  let summary = "Keras's SGD, with optional (Nesterov) momentum";
+}
+
+def Cnn_RMSpropUpdateOp : Cnn_UpdateOp<"rmsprop_update",
+    [{ms = rho ms + (1 - rho) g^2; w -= lr g / sqrt(ms + epsilon); state = [ms].}],
+    (ins F64Attr:$learning_rate, F64Attr:$rho, F64Attr:$epsilon)> {
+  let summary = "Keras's RMSprop";
+}
+
+#endif // CNN_TRAINING_OPS

@@ -1,0 +1,60 @@
+//===- Kernels.h - The entry points of a compiled model ---------*- C++ -*-===//
+//
+// The C functions cnnc generates (--cnn-emit-c-interface), as the runtime
+// calls them, whether they come from the JIT or from a linked object.
+// Arrays are row-major float32 (Keras shapes, NHWC images); `params` and
+// `gradients` list one pointer per parameter, Keras order; `stats` receives
+// {sum of the per-sample losses, number of correct predictions}.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNNC_RUNTIME_MODEL_KERNELS_H
+#define CNNC_RUNTIME_MODEL_KERNELS_H
+
+#include "runtime/model/ModelInfo.h"
+
+#include <cstdint>
+
+namespace cnnc {
+
+extern "C" {
+/// The forward pass (inference: dropout off) of `batch` images.
+using ForwardFn = void (*)(const float *input, int64_t batch,
+                           const float *const *params, float *output);
+/// The training-mode forward and backward pass of `batch` samples, which
+/// start at sample `first_sample` of the step's whole batch: writes the
+/// gradient of `scale` times the loss summed over these samples (scale =
+/// 1 / the whole batch's size makes the shards' gradients add up to that of
+/// Keras's mean loss). `labels` are int32 class indices or float targets
+/// shaped like the output (ModelInfo::sparseLabels). `seed` and `step`
+/// (with first_sample) fix the dropout masks.
+using TrainGradientsFn = void (*)(const float *input, const void *labels,
+                                  int64_t batch, const float *const *params,
+                                  float scale, int64_t seed, int64_t step,
+                                  int64_t first_sample, float *stats,
+                                  float *const *gradients);
+/// The loss and accuracy count of `batch` samples in inference mode.
+using EvaluateFn = void (*)(const float *input, const void *labels,
+                            int64_t batch, const float *const *params,
+                            float *stats);
+/// One optimizer step: `params` (all parameters end to end), `state`
+/// (ModelInfo::stateSlots rows of as many floats) and `gradients` (`shards`
+/// rows, summed) as laid out by the Trainer; `iteration` = steps taken.
+using ApplyGradientsFn = void (*)(float *params, float *state,
+                                  const float *gradients, int64_t shards,
+                                  int64_t iteration);
+}
+
+/// A compiled model: its description and entry points. The training
+/// entries are null when the code was compiled without a training step.
+struct ModelKernels {
+  ModelInfo info;
+  ForwardFn forward = nullptr;
+  TrainGradientsFn trainGradients = nullptr;
+  EvaluateFn evaluate = nullptr;
+  ApplyGradientsFn applyGradients = nullptr;
+};
+
+} // namespace cnnc
+
+#endif // CNNC_RUNTIME_MODEL_KERNELS_H

@@ -1,0 +1,78 @@
+//===- ModelInfo.h - What a compiled model says about itself ----*- C++ -*-===//
+//
+// Compiled code (JIT or object) exports, next to its entry points, the text
+// `cnnc_model_info`: the shapes, the parameters with their initializers,
+// and the training settings compiled in. The runtime reads it to allocate
+// buffers, initialise weights and drive training without knowing MLIR, so
+// the JIT and an AOT-built trainer run the same code. One line per fact,
+// words separated by spaces (names never contain spaces):
+//
+//   cnnc-model-info 1
+//   name sequential
+//   input 28 28 1
+//   output 10
+//   param conv2d/kernel 3 3 1 32
+//   init conv2d/kernel kind=variance_scaling scale=1 mode=fan_avg ...
+//   train sparse_categorical_crossentropy sparse      (absent: no train step)
+//   optimizer adam 2                                  (name, state slots)
+//   hyper learning_rate 0.001
+//   fit epochs 5                                      (compile()/fit() values)
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNNC_RUNTIME_MODEL_MODELINFO_H
+#define CNNC_RUNTIME_MODEL_MODELINFO_H
+
+#include "runtime/init/Initializers.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cnnc {
+
+struct ParamInfo {
+  std::string name; // "conv2d/kernel"
+  std::vector<int64_t> shape;
+  InitializerSpec initializer;
+
+  int64_t elements() const;
+};
+
+struct ModelInfo {
+  std::string name;
+  std::vector<int64_t> inputShape, outputShape; // without the batch
+  std::vector<ParamInfo> params;
+
+  // The training step, when the code has one.
+  bool trainable = false;
+  std::string loss;         // "sparse_categorical_crossentropy", ...
+  bool sparseLabels = true; // class indices (i32) or targets like the output
+  std::string optimizer;    // "adam", "sgd", "rmsprop"
+  int64_t stateSlots = 0;   // rows of optimizer state
+  std::map<std::string, double> hyperParameters;
+  /// compile()/fit() values the model file gave: epochs, batch_size,
+  /// validation_split, shuffle (1/0).
+  std::map<std::string, double> fit;
+
+  int64_t inputElements() const;
+  int64_t outputElements() const;
+  int64_t paramElements() const;
+};
+
+std::string formatModelInfo(const ModelInfo &info);
+
+/// Parses what formatModelInfo wrote; false with `error` set otherwise.
+bool parseModelInfo(std::string_view text, ModelInfo &info, std::string &error);
+
+/// Initialises every parameter from its initializer with one stream seeded
+/// by `seed`, in order, into `params` (laid end to end, paramElements()).
+bool initializeParams(const ModelInfo &info, uint64_t seed,
+                      std::vector<float> &params, std::string &error);
+
+} // namespace cnnc
+
+#endif // CNNC_RUNTIME_MODEL_MODELINFO_H

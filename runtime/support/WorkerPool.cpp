@@ -1,0 +1,76 @@
+//===- WorkerPool.cpp - A fixed set of threads running one job at a time --===//
+
+#include "runtime/support/WorkerPool.h"
+
+#include <sched.h>
+
+using namespace cnnc;
+
+unsigned WorkerPool::availableCores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+    return static_cast<unsigned>(CPU_COUNT(&set));
+  unsigned n = std::thread::hardware_concurrency();
+  return n ? n : 1;
+}
+
+WorkerPool::WorkerPool(unsigned threadCount)
+    : workerCount(threadCount ? threadCount : availableCores()) {
+  for (unsigned i = 1; i < workerCount; ++i)
+    threads.emplace_back([this, i] { loop(i); });
+}
+
+WorkerPool::~WorkerPool() {
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    stopping = true;
+  }
+  wake.notify_all();
+  for (std::thread &t : threads)
+    t.join();
+}
+
+void WorkerPool::loop(unsigned index) {
+  uint64_t seen = 0;
+  for (;;) {
+    const std::function<void(unsigned)> *current;
+    unsigned parts;
+    {
+      std::unique_lock<std::mutex> lock(mutex);
+      wake.wait(lock, [&] { return stopping || generation != seen; });
+      if (stopping)
+        return;
+      seen = generation;
+      current = job;
+      parts = jobParts;
+    }
+    // Worker i runs parts i, i + size, ...
+    for (unsigned p = index; p < parts; p += workerCount)
+      (*current)(p);
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (--pending == 0)
+        done.notify_one();
+    }
+  }
+}
+
+void WorkerPool::run(unsigned parts, const std::function<void(unsigned)> &part) {
+  if (workerCount == 1 || parts <= 1) {
+    for (unsigned p = 0; p < parts; ++p)
+      part(p);
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    job = &part;
+    jobParts = parts;
+    pending = workerCount - 1;
+    ++generation;
+  }
+  wake.notify_all();
+  for (unsigned p = 0; p < parts; p += workerCount)
+    part(p);
+  std::unique_lock<std::mutex> lock(mutex);
+  done.wait(lock, [&] { return pending == 0; });
+}

@@ -1,0 +1,54 @@
+//===- WorkerPool.h - A fixed set of threads running one job at a time -*- C++ -*-===//
+//
+// A training step is short (milliseconds) and runs thousands of times per
+// epoch: starting threads for each would cost more than the split gains.
+// The pool keeps its threads and hands each job's parts to them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNNC_RUNTIME_SUPPORT_WORKERPOOL_H
+#define CNNC_RUNTIME_SUPPORT_WORKERPOOL_H
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace cnnc {
+
+class WorkerPool {
+public:
+  /// `threads` workers in all, counting the caller (0: all cores).
+  explicit WorkerPool(unsigned threads);
+  ~WorkerPool();
+  WorkerPool(const WorkerPool &) = delete;
+  WorkerPool &operator=(const WorkerPool &) = delete;
+
+  unsigned size() const { return workerCount; }
+
+  /// Runs part(0) .. part(parts - 1), at most size() at once, the caller
+  /// running part 0; returns when all are done.
+  void run(unsigned parts, const std::function<void(unsigned)> &part);
+
+  /// The cores this process may use (at least 1).
+  static unsigned availableCores();
+
+private:
+  void loop(unsigned index);
+
+  unsigned workerCount;
+  std::vector<std::thread> threads;
+  std::mutex mutex;
+  std::condition_variable wake, done;
+  const std::function<void(unsigned)> *job = nullptr;
+  unsigned jobParts = 0;
+  uint64_t generation = 0;
+  unsigned pending = 0;
+  bool stopping = false;
+};
+
+} // namespace cnnc
+
+#endif // CNNC_RUNTIME_SUPPORT_WORKERPOOL_H

@@ -1,0 +1,369 @@
+//===- TrainRun.cpp - `cnnc train` and `cnnc eval`, on compiled kernels ---===//
+
+#include "runtime/train/TrainRun.h"
+
+#include "runtime/data/Mnist.h"
+#include "runtime/train/Checkpoint.h"
+#include "runtime/train/MetricsJson.h"
+#include "runtime/train/ProgressBar.h"
+#include "runtime/train/RunningMetrics.h"
+#include "runtime/train/Trainer.h"
+
+#include <chrono>
+#include <cstdio>
+#include <unistd.h>
+
+using namespace cnnc;
+
+namespace {
+
+int fail(const std::string &message) {
+  std::fprintf(stderr, "cnnc: error: %s\n", message.c_str());
+  return 1;
+}
+
+double seconds() {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+std::string number(double value) { return formatJsonNumber(value); }
+
+/// The names of the optimizer's slots, as the checkpoint stores them.
+std::vector<std::string> slotNames(const ModelInfo &info) {
+  if (info.optimizer == "adam")
+    return {"m", "v"};
+  if (info.optimizer == "rmsprop")
+    return {"velocity"};
+  std::vector<std::string> names;
+  for (int64_t i = 0; i < info.stateSlots; ++i)
+    names.push_back(i == 0 ? "momentum" : "slot" + std::to_string(i));
+  return names;
+}
+
+ModelIdentity identityOf(const ModelInfo &info) {
+  ModelIdentity identity;
+  for (const ParamInfo &p : info.params)
+    identity.parameters.push_back({p.name, p.shape});
+  identity.signature = parameterSignature(identity.parameters);
+  return identity;
+}
+
+/// The dataset's images must be the model's input and its labels classes
+/// the output can hold.
+bool checkDataFitsModel(const ModelInfo &info, const IdxImages &images,
+                        const std::vector<uint8_t> &labels,
+                        const std::string &what, std::string &error) {
+  const std::vector<int64_t> &in = info.inputShape;
+  bool fits = in.size() >= 2 && in[0] == images.rows && in[1] == images.cols &&
+              info.inputElements() == images.pixelsPerImage();
+  if (!fits) {
+    std::string shape;
+    for (int64_t d : in)
+      shape += (shape.empty() ? "" : ", ") + std::to_string(d);
+    error = "the model's input is (" + shape + ") but the " + what +
+            " images are " + std::to_string(images.rows) + "x" +
+            std::to_string(images.cols) + " with one channel";
+    return false;
+  }
+  int64_t classes = info.outputElements();
+  uint8_t maxLabel = 0;
+  for (uint8_t l : labels)
+    maxLabel = std::max(maxLabel, l);
+  if (!labels.empty() && maxLabel >= classes) {
+    error = "the model has " + std::to_string(classes) +
+            " outputs, but the " + what + " labels go up to " +
+            std::to_string(maxLabel) + ": its last layer needs at least " +
+            std::to_string(maxLabel + 1) + " units";
+    return false;
+  }
+  return true;
+}
+
+/// Reads the dataset the options name, checked against the model.
+bool loadData(const ModelInfo &info, const RunOptions &options, bool train,
+              Dataset &data, std::string &error) {
+  DatasetRequest request;
+  request.dataset = options.dataset.value_or("mnist");
+  request.dataDir = options.dataDir;
+  request.train = train;
+  request.test = true;
+  if (!loadDataset(request, data, error))
+    return false;
+  if (train && !checkDataFitsModel(info, data.trainImages, data.trainLabels,
+                                   "training", error))
+    return false;
+  return checkDataFitsModel(info, data.testImages, data.testLabels, "test",
+                            error);
+}
+
+SampleSet samplesOf(const IdxImages &images, const std::vector<uint8_t> &labels) {
+  SampleSet set;
+  set.pixels = images.pixels.data();
+  set.labels = labels.data();
+  set.count = images.count;
+  set.pixelsPerSample = images.pixelsPerImage();
+  return set;
+}
+
+/// The test set's images per second through the compiled forward pass: the
+/// best of three passes at batch 256 (cli.md, --metrics-json).
+double forwardImagesPerSecond(Trainer &trainer, const SampleSet &test) {
+  Batch all;
+  gatherRange(test, 0, test.count, GatherOptions{}, all);
+  std::vector<float> output(test.count * trainer.info().outputElements());
+  double best = 0.0;
+  for (int pass = 0; pass < 3; ++pass) {
+    double start = seconds();
+    trainer.forward(all.images.data(), test.count, output.data());
+    double elapsed = seconds() - start;
+    if (elapsed > 0)
+      best = std::max(best, test.count / elapsed);
+  }
+  return best;
+}
+
+std::string setting(const Checkpoint &checkpoint, const std::string &key) {
+  for (const auto &[k, v] : checkpoint.settings)
+    if (k == key)
+      return v;
+  return "";
+}
+
+} // namespace
+
+bool cnnc::loadWeights(const ModelInfo &info, const std::string &path,
+                       std::vector<float> &params, std::string &error) {
+  ModelIdentity identity = identityOf(info);
+  Checkpoint checkpoint;
+  if (!readCheckpoint(path, &identity, checkpoint, error))
+    return false;
+  params.clear();
+  for (const CheckpointTensor &t : checkpoint.parameters)
+    params.insert(params.end(), t.data.begin(), t.data.end());
+  return true;
+}
+
+int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
+  const ModelInfo &info = kernels.info;
+  if (!info.trainable || !kernels.trainGradients || !kernels.applyGradients ||
+      !kernels.evaluate)
+    return fail("this compiled model has no training step (compile it with "
+                "--train-step)");
+  std::string error;
+
+  // A resumed run's settings are its checkpoint's; flags may not contradict
+  // them, since the run would then not continue the same training.
+  Checkpoint resumed;
+  bool resuming = !options.resumePath.empty();
+  if (resuming) {
+    ModelIdentity identity = identityOf(info);
+    if (!readCheckpoint(options.resumePath, &identity, resumed, error))
+      return fail(error);
+    if (resumed.optimizer != info.optimizer)
+      return fail("'" + options.resumePath + "' was trained with " +
+                  resumed.optimizer + ", but this model compiles " +
+                  info.optimizer);
+    std::vector<std::string> names = slotNames(info);
+    if (resumed.optimizerState.size() != names.size())
+      return fail("'" + options.resumePath + "' holds " +
+                  std::to_string(resumed.optimizerState.size()) +
+                  " optimizer slots; " + info.optimizer + " has " +
+                  std::to_string(names.size()));
+    for (size_t i = 0; i < names.size(); ++i)
+      if (resumed.optimizerState[i].data.size() != size_t(info.paramElements()))
+        return fail("'" + options.resumePath + "': optimizer slot '" +
+                    resumed.optimizerState[i].name + "' has the wrong size");
+  }
+  auto fitDefault = [&](const char *key, double fallback) {
+    auto it = info.fit.find(key);
+    return it == info.fit.end() ? fallback : it->second;
+  };
+  struct Setting {
+    const char *key;
+    std::string value;
+    bool explicitlySet;
+  };
+  int64_t epochs = options.epochs.value_or(int64_t(fitDefault("epochs", 1)));
+  int64_t batchSize =
+      options.batchSize.value_or(int64_t(fitDefault("batch_size", 32)));
+  double validationSplit =
+      options.validationSplit.value_or(fitDefault("validation_split", 0.0));
+  bool shuffle = options.shuffle.value_or(fitDefault("shuffle", 1) != 0);
+  uint64_t seed = options.seed.value_or(0);
+  std::string dataset = options.dataset.value_or("mnist");
+  if (resuming) {
+    std::vector<Setting> settings = {
+        {"batch_size", std::to_string(batchSize), bool(options.batchSize)},
+        {"validation_split", number(validationSplit), bool(options.validationSplit)},
+        {"shuffle", shuffle ? "1" : "0", bool(options.shuffle)},
+        {"seed", std::to_string(seed), bool(options.seed)},
+        {"dataset", dataset, bool(options.dataset)}};
+    for (const Setting &s : settings) {
+      std::string saved = setting(resumed, s.key);
+      if (saved.empty() || saved == s.value)
+        continue;
+      if (s.explicitlySet)
+        return fail("--resume: '" + options.resumePath + "' was trained with " +
+                    s.key + " " + saved + ", not " + s.value +
+                    ": a resumed run continues the same training");
+    }
+    // The checkpoint's values stand for every flag not given.
+    if (!options.batchSize && !setting(resumed, "batch_size").empty())
+      batchSize = std::stoll(setting(resumed, "batch_size"));
+    if (!options.validationSplit && !setting(resumed, "validation_split").empty())
+      validationSplit = std::stod(setting(resumed, "validation_split"));
+    if (!options.shuffle && !setting(resumed, "shuffle").empty())
+      shuffle = setting(resumed, "shuffle") == "1";
+    if (!options.seed)
+      seed = resumed.seed;
+    if (!options.dataset && !setting(resumed, "dataset").empty())
+      dataset = setting(resumed, "dataset");
+  }
+  if (epochs < 0)
+    return fail("--epochs must be at least 0, not " + std::to_string(epochs));
+  if (batchSize < 1)
+    return fail("--batch-size must be at least 1, not " + std::to_string(batchSize));
+
+  // Every data file is read and checked before any training.
+  RunOptions dataOptions = options;
+  dataOptions.dataset = dataset;
+  Dataset data;
+  if (!loadData(info, dataOptions, /*train=*/true, data, error))
+    return fail(error);
+  ValidationSplit split;
+  if (!splitForValidation(data.trainImages.count, validationSplit, split, error))
+    return fail(error);
+  SampleSet all = samplesOf(data.trainImages, data.trainLabels);
+  SampleSet trainSet = all.slice(0, split.trainCount);
+  SampleSet validationSet =
+      all.slice(split.trainCount, split.trainCount + split.validationCount);
+  SampleSet testSet = samplesOf(data.testImages, data.testLabels);
+
+  Trainer trainer(kernels, options.threads);
+  History history;
+  int64_t firstEpoch = 0;
+  if (resuming) {
+    std::vector<float> &params = trainer.params();
+    params.clear();
+    for (const CheckpointTensor &t : resumed.parameters)
+      params.insert(params.end(), t.data.begin(), t.data.end());
+    std::vector<float> &state = trainer.state();
+    state.clear();
+    for (const CheckpointTensor &t : resumed.optimizerState)
+      state.insert(state.end(), t.data.begin(), t.data.end());
+    trainer.iteration = static_cast<int64_t>(resumed.step);
+    firstEpoch = static_cast<int64_t>(resumed.epoch);
+    history = resumed.history;
+  } else if (!options.weightsPath.empty()) {
+    if (!loadWeights(info, options.weightsPath, trainer.params(), error))
+      return fail(error);
+  } else if (!initializeParams(info, seed, trainer.params(), error)) {
+    return fail(error);
+  }
+
+  ProgressOptions progressOptions;
+  progressOptions.enabled = wantsProgress(STDOUT_FILENO, options.verbose);
+  int64_t steps = stepsPerEpoch(trainSet.count, batchSize);
+  TrainingProgress progress(epochs, steps, progressOptions);
+  GatherOptions gather = trainer.gatherOptions();
+  Batch batch;
+  for (int64_t epoch = firstEpoch; epoch < epochs; ++epoch) {
+    progress.beginEpoch(epoch);
+    double start = seconds();
+    EpochBatches batches(trainSet, batchSize, seed, epoch, shuffle);
+    EpochMetrics metrics;
+    for (int64_t step = 0; step < batches.steps(); ++step) {
+      batches.gather(step, gather, batch);
+      LossAndAccuracy result = trainer.step(batch, seed);
+      metrics.addBatch(static_cast<float>(result.loss), result.correct, batch.size);
+      progress.endBatch(step, {{"loss", metrics.loss()},
+                               {"accuracy", metrics.accuracy()}});
+    }
+    double elapsed = seconds() - start;
+    std::vector<MetricValue> logs = {{"loss", metrics.loss()},
+                                     {"accuracy", metrics.accuracy()}};
+    if (validationSet.count > 0) {
+      LossAndAccuracy validation = trainer.evaluate(validationSet);
+      logs.push_back({"val_loss", validation.loss});
+      logs.push_back({"val_accuracy", validation.accuracy});
+    }
+    history.addEpoch(logs, elapsed);
+    progress.endEpoch(logs);
+
+    if (!options.savePath.empty()) {
+      Checkpoint checkpoint;
+      ModelIdentity identity = identityOf(info);
+      checkpoint.signature = identity.signature;
+      const float *p = trainer.params().data();
+      for (const ParamInfo &param : info.params) {
+        checkpoint.parameters.push_back(
+            {param.name, param.shape,
+             std::vector<float>(p, p + param.elements())});
+        p += param.elements();
+      }
+      checkpoint.optimizer = info.optimizer;
+      std::vector<std::string> names = slotNames(info);
+      int64_t count = info.paramElements();
+      for (size_t i = 0; i < names.size(); ++i) {
+        const float *slot = trainer.state().data() + i * count;
+        checkpoint.optimizerState.push_back(
+            {info.optimizer + "/" + names[i], {count},
+             std::vector<float>(slot, slot + count)});
+      }
+      checkpoint.step = static_cast<uint64_t>(trainer.iteration);
+      checkpoint.epoch = static_cast<uint64_t>(epoch + 1);
+      checkpoint.seed = seed;
+      checkpoint.settings = {{"batch_size", std::to_string(batchSize)},
+                             {"validation_split", number(validationSplit)},
+                             {"shuffle", shuffle ? "1" : "0"},
+                             {"seed", std::to_string(seed)},
+                             {"dataset", dataset},
+                             {"loss", info.loss}};
+      for (const auto &[name, value] : info.hyperParameters)
+        checkpoint.settings.push_back({info.optimizer + "." + name, number(value)});
+      checkpoint.history = history;
+      if (!writeCheckpoint(options.savePath, checkpoint, error))
+        return fail(error);
+    }
+  }
+
+  LossAndAccuracy test = trainer.evaluate(testSet);
+  std::printf("Test loss: %.4f\nTest accuracy: %.4f\n", test.loss, test.accuracy);
+  std::fflush(stdout);
+  if (!options.metricsJsonPath.empty()) {
+    MetricsReport report;
+    report.history = history;
+    report.test = {{"loss", test.loss}, {"accuracy", test.accuracy}};
+    report.evalImagesPerSecond = forwardImagesPerSecond(trainer, testSet);
+    if (!writeMetricsJson(options.metricsJsonPath, report, error))
+      return fail(error);
+  }
+  return 0;
+}
+
+int cnnc::runEvaluation(const ModelKernels &kernels, const RunOptions &options) {
+  const ModelInfo &info = kernels.info;
+  if (!kernels.evaluate)
+    return fail("this compiled model has no evaluation step (compile it with "
+                "--train-step)");
+  if (options.weightsPath.empty())
+    return fail("cnnc eval needs --weights FILE");
+  std::string error;
+  Trainer trainer(kernels, options.threads);
+  if (!loadWeights(info, options.weightsPath, trainer.params(), error))
+    return fail(error);
+  Dataset data;
+  if (!loadData(info, options, /*train=*/false, data, error))
+    return fail(error);
+  LossAndAccuracy test = trainer.evaluate(samplesOf(data.testImages, data.testLabels),
+                                          options.batchSize.value_or(256));
+  std::printf("Test loss: %.4f\nTest accuracy: %.4f\n", test.loss, test.accuracy);
+  if (!options.metricsJsonPath.empty()) {
+    MetricsReport report;
+    report.test = {{"loss", test.loss}, {"accuracy", test.accuracy}};
+    if (!writeMetricsJson(options.metricsJsonPath, report, error))
+      return fail(error);
+  }
+  return 0;
+}

@@ -1,0 +1,49 @@
+//===- TrainRun.h - `cnnc train` and `cnnc eval`, on compiled kernels -*- C++ -*-===//
+//
+// fit() and evaluate() as Keras runs them, on whatever compiled the model:
+// the JIT (`cnnc train`) or a linked object (an AOT-built trainer). Both
+// fill RunOptions from their command lines and call these.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNNC_RUNTIME_TRAIN_TRAINRUN_H
+#define CNNC_RUNTIME_TRAIN_TRAINRUN_H
+
+#include "runtime/model/Kernels.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace cnnc {
+
+/// The command line of `cnnc train` / `cnnc eval`. Unset values fall back
+/// to a resumed checkpoint's settings, then to the model file's fit(), then
+/// to Keras's defaults.
+struct RunOptions {
+  std::string dataDir;
+  std::optional<std::string> dataset;
+  std::optional<int64_t> epochs, batchSize;
+  std::optional<uint64_t> seed;
+  std::optional<double> validationSplit;
+  std::optional<bool> shuffle;
+  unsigned threads = 0;
+  std::string savePath, resumePath, weightsPath, metricsJsonPath;
+  bool verbose = false;
+};
+
+/// Trains, then evaluates on the test set; prints Keras's progress and the
+/// test metrics. Returns the process exit code; errors are one line on
+/// stderr.
+int runTraining(const ModelKernels &kernels, const RunOptions &options);
+
+/// Evaluates the weights in options.weightsPath on the test set.
+int runEvaluation(const ModelKernels &kernels, const RunOptions &options);
+
+/// The parameters from a weight file (a cnnc checkpoint), laid end to end.
+bool loadWeights(const ModelInfo &info, const std::string &path,
+                 std::vector<float> &params, std::string &error);
+
+} // namespace cnnc
+
+#endif // CNNC_RUNTIME_TRAIN_TRAINRUN_H

@@ -1,0 +1,138 @@
+//===- Trainer.cpp - Training and evaluation on a compiled model ----------===//
+
+#include "runtime/train/Trainer.h"
+
+#include <algorithm>
+
+using namespace cnnc;
+
+Trainer::Trainer(const ModelKernels &kernels, unsigned threads)
+    : kernels(kernels), pool(threads) {
+  const ModelInfo &info = kernels.info;
+  int64_t count = info.paramElements();
+  paramData.assign(count, 0.0f);
+  stateData.assign(info.stateSlots * count, 0.0f);
+  gradientData.assign(int64_t(pool.size()) * count, 0.0f);
+  stats.assign(2 * pool.size(), 0.0f);
+  for (unsigned s = 0; s < pool.size(); ++s) {
+    std::vector<float *> pointers;
+    float *row = gradientData.data() + s * count;
+    for (const ParamInfo &p : info.params) {
+      pointers.push_back(row);
+      row += p.elements();
+    }
+    gradientPointers.push_back(std::move(pointers));
+  }
+}
+
+GatherOptions Trainer::gatherOptions() const {
+  GatherOptions options;
+  options.classes = kernels.info.outputElements();
+  options.oneHot = !kernels.info.sparseLabels;
+  return options;
+}
+
+std::vector<const float *> Trainer::paramPointers() const {
+  std::vector<const float *> pointers;
+  const float *p = paramData.data();
+  for (const ParamInfo &param : kernels.info.params) {
+    pointers.push_back(p);
+    p += param.elements();
+  }
+  return pointers;
+}
+
+std::vector<int64_t> Trainer::shards(int64_t n) const {
+  int64_t parts = std::max<int64_t>(1, std::min<int64_t>(pool.size(), n));
+  std::vector<int64_t> bounds;
+  for (int64_t i = 0; i <= parts; ++i)
+    bounds.push_back(n * i / parts);
+  return bounds;
+}
+
+/// The labels of samples [first, ...) of `batch`, as the kernels take them.
+static const void *labelsAt(const Batch &batch, const ModelInfo &info,
+                            int64_t first) {
+  if (info.sparseLabels)
+    return batch.labels.data() + first;
+  return batch.oneHot.data() + first * info.outputElements();
+}
+
+LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed) {
+  const ModelInfo &info = kernels.info;
+  std::vector<int64_t> bounds = shards(batch.size);
+  unsigned parts = bounds.size() - 1;
+  std::vector<const float *> params = paramPointers();
+  float scale = 1.0f / static_cast<float>(batch.size);
+  int64_t pixels = info.inputElements();
+  pool.run(parts, [&](unsigned s) {
+    int64_t first = bounds[s], n = bounds[s + 1] - bounds[s];
+    kernels.trainGradients(batch.images.data() + first * pixels,
+                           labelsAt(batch, info, first), n, params.data(),
+                           scale, static_cast<int64_t>(seed), iteration, first,
+                           stats.data() + 2 * s, gradientPointers[s].data());
+  });
+  kernels.applyGradients(paramData.data(), stateData.data(), gradientData.data(),
+                         parts, iteration);
+  ++iteration;
+
+  LossAndAccuracy result;
+  double lossSum = 0.0, correct = 0.0;
+  for (unsigned s = 0; s < parts; ++s) {
+    lossSum += stats[2 * s];
+    correct += stats[2 * s + 1];
+  }
+  result.samples = batch.size;
+  result.correct = static_cast<int64_t>(correct);
+  result.loss = lossSum / batch.size;
+  result.accuracy = correct / batch.size;
+  return result;
+}
+
+LossAndAccuracy Trainer::evaluate(const SampleSet &samples, int64_t batchSize) {
+  const ModelInfo &info = kernels.info;
+  std::vector<const float *> params = paramPointers();
+  GatherOptions options = gatherOptions();
+  int64_t pixels = info.inputElements();
+  double lossSum = 0.0, correct = 0.0;
+  for (int64_t begin = 0; begin < samples.count; begin += batchSize) {
+    int64_t n = std::min(batchSize, samples.count - begin);
+    gatherRange(samples, begin, n, options, evalBatch);
+    std::vector<int64_t> bounds = shards(n);
+    unsigned parts = bounds.size() - 1;
+    pool.run(parts, [&](unsigned s) {
+      int64_t first = bounds[s];
+      kernels.evaluate(evalBatch.images.data() + first * pixels,
+                       labelsAt(evalBatch, info, first), bounds[s + 1] - first,
+                       params.data(), stats.data() + 2 * s);
+    });
+    for (unsigned s = 0; s < parts; ++s) {
+      lossSum += stats[2 * s];
+      correct += stats[2 * s + 1];
+    }
+  }
+  LossAndAccuracy result;
+  result.samples = samples.count;
+  result.correct = static_cast<int64_t>(correct);
+  if (samples.count > 0) {
+    result.loss = lossSum / samples.count;
+    result.accuracy = correct / samples.count;
+  }
+  return result;
+}
+
+void Trainer::forward(const float *images, int64_t count, float *output) {
+  std::vector<const float *> params = paramPointers();
+  int64_t in = kernels.info.inputElements(), out = kernels.info.outputElements();
+  // Bounded calls: a call's temporaries grow with its batch.
+  constexpr int64_t kImagesPerCall = 256;
+  for (int64_t begin = 0; begin < count; begin += kImagesPerCall * pool.size()) {
+    int64_t n = std::min(kImagesPerCall * pool.size(), count - begin);
+    std::vector<int64_t> bounds = shards(n);
+    pool.run(bounds.size() - 1, [&](unsigned s) {
+      int64_t first = begin + bounds[s];
+      kernels.forward(images + first * in, bounds[s + 1] - bounds[s],
+                      params.data(), output + first * out);
+    });
+  }
+}
