@@ -26,7 +26,8 @@ static int64_t perImage(ArrayRef<int64_t> shape) {
   return n;
 }
 
-std::string cnnc::buildCHeader(ModuleOp module, StringRef headerName,
+std::string cnnc::buildCHeader(ModuleOp module, bool trainStep,
+                               StringRef headerName,
                                StringRef sourceName) {
   auto forward = module.lookupSymbol<func::FuncOp>("forward");
   FunctionType type = forward.getFunctionType();
@@ -74,6 +75,23 @@ std::string cnnc::buildCHeader(ModuleOp module, StringRef headerName,
      << " * threads may run it at once on separate slices of a batch. */\n"
      << "void cnnc_forward(const float *input, int64_t batch,\n"
      << "                  const float *const *params, float *output);\n\n"
-     << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
+     << "/* The model's description for cnnc's runtime (shapes, parameters,\n"
+     << " * initializers, training settings): text, one fact per line. */\n"
+     << "extern const char cnnc_model_info[];\n\n";
+  if (trainStep)
+    os << "/* The training step (--train-step); runtime/model/Kernels.h says\n"
+       << " * what each argument holds. Link with libcnnc_trainer.a for a\n"
+       << " * complete trainer. */\n"
+       << "void cnnc_train_gradients(const float *input, const void *labels,\n"
+       << "                          int64_t batch, const float *const *params,\n"
+       << "                          float scale, int64_t seed, int64_t step,\n"
+       << "                          int64_t first_sample, float *stats,\n"
+       << "                          float *const *gradients);\n"
+       << "void cnnc_evaluate(const float *input, const void *labels, int64_t batch,\n"
+       << "                   const float *const *params, float *stats);\n"
+       << "void cnnc_apply_gradients(float *params, float *state,\n"
+       << "                          const float *gradients, int64_t shards,\n"
+       << "                          int64_t iteration);\n\n";
+  os << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
   return text;
 }

@@ -11,8 +11,10 @@ namespace cnnc {
 
 /// The header declaring `cnnc_forward` for the model in `module` (`cnn`
 /// level, before lowering): its shapes, its parameters in Keras order, and
-/// how to call it. `headerName` (e.g. "model.h") names the include guard.
-std::string buildCHeader(mlir::ModuleOp module, llvm::StringRef headerName,
+/// how to call it; with `trainStep`, the training entry points too.
+/// `headerName` (e.g. "model.h") names the include guard.
+std::string buildCHeader(mlir::ModuleOp module, bool trainStep,
+                         llvm::StringRef headerName,
                          llvm::StringRef sourceName);
 
 } // namespace cnnc

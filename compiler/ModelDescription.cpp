@@ -9,11 +9,20 @@ using namespace mlir;
 using namespace cnnc;
 
 /// The `cnn.initializer` dictionary as the runtime's spec (the runtime
-/// knows no MLIR, so the translation lives here).
-static InitializerSpec initializerSpec(DictionaryAttr dict) {
+/// knows no MLIR, so the translation lives here). Without one (a
+/// hand-written .mlir), Keras's defaults for Conv2D and Dense: glorot_uniform
+/// kernels, zero biases.
+static InitializerSpec initializerSpec(DictionaryAttr dict, int64_t rank) {
   InitializerSpec spec;
-  if (!dict)
+  if (!dict) {
+    if (rank >= 2) {
+      spec.kind = "variance_scaling";
+      spec.scale = 1.0;
+      spec.mode = "fan_avg";
+      spec.distribution = "uniform";
+    }
     return spec;
+  }
   auto str = [&](StringRef key, std::string &field) {
     if (auto value = dict.getAs<StringAttr>(key))
       field = value.str();
@@ -71,8 +80,10 @@ ModelInfo cnnc::describeModel(ModuleOp module) {
     param.name = paramName ? paramName.str() : "param_" + std::to_string(i - 1);
     auto shape = cast<ShapedType>(type.getInput(i)).getShape();
     param.shape.assign(shape.begin(), shape.end());
-    param.initializer = initializerSpec(forward.getArgAttrOfType<DictionaryAttr>(
-        i, cnn::CnnDialect::kInitializerAttrName));
+    param.initializer = initializerSpec(
+        forward.getArgAttrOfType<DictionaryAttr>(
+            i, cnn::CnnDialect::kInitializerAttrName),
+        static_cast<int64_t>(param.shape.size()));
     info.params.push_back(std::move(param));
   }
 

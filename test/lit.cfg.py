@@ -17,8 +17,14 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.cnnc_obj_root, "test")
 
 config.substitutions.append(("%examples", os.path.join(config.cnnc_src_root, "examples")))
+# The MNIST files scripts/fetch-mnist (or any cnnc train) put in the cache;
+# training tests cut their subsets from them.
+cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+config.substitutions.append(("%mnist", os.path.join(cache, "cnnc", "datasets", "mnist")))
+# libcnnc_trainer.a, for linking AOT trainers.
+config.substitutions.append(("%cnnc_lib", os.path.join(config.cnnc_obj_root, "lib")))
 
-llvm_config.with_system_environment(["HOME", "TMPDIR"])
+llvm_config.with_system_environment(["HOME", "TMPDIR", "XDG_CACHE_HOME"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.cnnc_tools_dir, config.llvm_tools_dir]

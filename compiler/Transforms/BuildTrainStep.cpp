@@ -25,6 +25,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/ModelSignature.h"
 #include "compiler/Passes.h"
 #include "dialects/cnn/ShapeRules.h"
 
@@ -157,8 +158,11 @@ LogicalResult StepBuilder::build() {
   Location loc = forward.getLoc();
   FunctionType type = forward.getFunctionType();
   auto output = cast<RankedTensorType>(type.getResult(0));
+  // Reported at the last layer: in a model file, the line to change.
+  Value result = forward.getBody().front().getTerminator()->getOperand(0);
+  Operation *last = result.getDefiningOp();
   if (output.getRank() != 2)
-    return forward.emitError()
+    return (last ? last : forward.getOperation())->emitError()
            << "training needs a (batch, classes) output, and the model's "
               "output is "
            << kerasShapeString(output.getShape())
@@ -179,7 +183,7 @@ LogicalResult StepBuilder::build() {
     llvm::append_range(results, type.getInputs().drop_front());
   }
 
-  b.setInsertionPointAfter(forward);
+  b.setInsertionPointToEnd(forward->getParentOfType<ModuleOp>().getBody());
   function = b.create<func::FuncOp>(
       loc, training ? "train_gradients" : "evaluate",
       b.getFunctionType(inputs, results));
@@ -462,11 +466,9 @@ void buildApplyGradients(func::FuncOp forward, const TrainingConfig &config) {
 struct BuildTrainStep : cnnc::impl::BuildTrainStepBase<BuildTrainStep> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    auto forward = module.lookupSymbol<func::FuncOp>("forward");
-    if (!forward || forward.isExternal() || forward.getNumResults() != 1) {
-      module.emitError("expected 'func.func @forward' with a body and one result");
+    if (failed(cnnc::verifyModelSignature(module)))
       return signalPassFailure();
-    }
+    auto forward = module.lookupSymbol<func::FuncOp>("forward");
     if (module.lookupSymbol("train_gradients") ||
         module.lookupSymbol("apply_gradients") || module.lookupSymbol("evaluate")) {
       module.emitError("the module already has a training step");

@@ -5,6 +5,7 @@
 
 #include "compiler/Pipeline.h"
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/CommandLine.h"
 
@@ -21,6 +22,10 @@ int predictMain(mlir::MLIRContext &context);
 /// `cnnc train MODEL [options]`, or `cnnc eval MODEL --weights W` when
 /// `evaluateOnly`.
 int trainMain(mlir::MLIRContext &context, bool evaluateOnly);
+
+/// Rewrites the module's `cnn.training` with --optimizer, --lr and --loss,
+/// the flags that change the compiled training step.
+mlir::LogicalResult applyTrainingFlags(mlir::ModuleOp module);
 
 /// The pipeline as --no-fuse / --no-tile ask.
 PipelineOptions pipelineOptionsFromFlags();

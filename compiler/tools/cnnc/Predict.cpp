@@ -5,9 +5,11 @@
 #include "compiler/CompiledModel.h"
 #include "compiler/Diagnostics.h"
 #include "compiler/ModelSignature.h"
+#include "compiler/ModelDescription.h"
 #include "compiler/ModelParams.h"
 #include "frontends/LoadModel.h"
 #include "runtime/npy/Npy.h"
+#include "runtime/train/TrainRun.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -25,7 +27,8 @@ static cl::opt<std::string> outputPath("o", cl::desc("Output (.npy)"),
                                        cl::value_desc("Y.npy"), cl::Required,
                                        cl::sub(predictCommand));
 static cl::opt<std::string> weightsPath(
-    "weights", cl::desc("Weights file (default: the model's initializers)"),
+    "weights",
+    cl::desc("Weights: a cnnc checkpoint (default: the model's initializers)"),
     cl::value_desc("FILE"), cl::sub(predictCommand));
 static cl::opt<uint64_t> seed("seed", cl::desc("Seed of the initializers"),
                               cl::init(0), cl::sub(predictCommand));
@@ -34,11 +37,6 @@ static cl::opt<unsigned> threads("threads",
                                  cl::init(0), cl::sub(predictCommand));
 
 int cnnc::predictMain(MLIRContext &context) {
-  if (!weightsPath.empty()) {
-    reportError("--weights: cnnc cannot read weight files yet; without "
-                "--weights the model's initializers are used (seeded by --seed)");
-    return 1;
-  }
   OwningOpRef<ModuleOp> module = loadModel(modelPath, context);
   if (!module)
     return 1;
@@ -70,9 +68,24 @@ int cnnc::predictMain(MLIRContext &context) {
     return 1;
   }
 
+  // The weights, checked against the model before anything is compiled.
   std::vector<std::vector<float>> params;
-  if (failed(initializeParams(forward, seed, params)))
-    return 1;
+  if (weightsPath.empty()) {
+    if (failed(initializeParams(forward, seed, params)))
+      return 1;
+  } else {
+    ModelInfo info = describeModel(*module);
+    std::vector<float> flat;
+    if (!loadWeights(info, weightsPath, flat, error)) {
+      reportError(error);
+      return 1;
+    }
+    const float *p = flat.data();
+    for (const ParamInfo &param : info.params) {
+      params.emplace_back(p, p + param.elements());
+      p += param.elements();
+    }
+  }
 
   auto compiled = CompiledModel::compile(*module, pipelineOptionsFromFlags());
   if (!compiled) {

@@ -52,14 +52,15 @@ static cl::opt<int64_t> batchSize(
     cl::sub(trainCommand), cl::sub(evalCommand));
 static cl::opt<std::string> optimizer(
     "optimizer", cl::desc("adam, sgd or rmsprop (default: compile()'s, else rmsprop)"),
-    cl::sub(trainCommand));
+    cl::sub(cl::SubCommand::getAll()));
 static cl::opt<double> learningRate(
-    "lr", cl::desc("Learning rate (default: the optimizer's)"), cl::sub(trainCommand));
+    "lr", cl::desc("Learning rate (default: the optimizer's)"),
+    cl::sub(cl::SubCommand::getAll()));
 static cl::opt<std::string> loss(
     "loss",
     cl::desc("sparse_categorical_crossentropy, categorical_crossentropy or mse "
              "(default: compile()'s, else sparse_categorical_crossentropy)"),
-    cl::sub(trainCommand));
+    cl::sub(cl::SubCommand::getAll()));
 static cl::opt<uint64_t> seed("seed",
                               cl::desc("Seed of the initializers, the shuffle and "
                                        "dropout (default 0)"),
@@ -91,9 +92,7 @@ static cl::opt<bool> verbose("verbose",
                                       "not a terminal"),
                              cl::sub(trainCommand));
 
-/// Rewrites the module's `cnn.training` with the flags that change the
-/// compiled step.
-static LogicalResult applyTrainingFlags(ModuleOp module) {
+LogicalResult cnnc::applyTrainingFlags(ModuleOp module) {
   Builder b(module.getContext());
   auto training = module->getAttrOfType<DictionaryAttr>(
       cnn::CnnDialect::kTrainingAttrName);

@@ -139,6 +139,8 @@ static int compileCommand(MLIRContext &context) {
   // The header is built from @forward before lowering: check it first.
   if (stage != Emit::Cnn && failed(verifyModelSignature(*module)))
     return 1;
+  if (trainStep && failed(applyTrainingFlags(*module)))
+    return 1;
 
   auto lowerTo = [&](Stage target) {
     return succeeded(lowerToStage(*module, target, pipelineOptionsFromFlags()));
@@ -165,7 +167,7 @@ static int compileCommand(MLIRContext &context) {
   case Emit::Obj: {
     // The header describes the model as the frontend gave it.
     std::string header = buildCHeader(
-        *module,
+        *module, trainStep,
         llvm::sys::path::filename(outputPath).str() == "-"
             ? "model.h"
             : (llvm::sys::path::stem(outputPath) + ".h").str(),

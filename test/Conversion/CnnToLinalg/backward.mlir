@@ -1,0 +1,59 @@
+// RUN: cnnc-opt %s -split-input-file --convert-cnn-to-linalg | FileCheck %s
+
+// A strided convolution's input gradient: dy's cells put s apart (zeros
+// between), padded for a full correlation, convolved with the kernel
+// flipped and with its channel axes swapped (read in the body: tiling
+// cannot slice a map with negative coefficients).
+// CHECK-LABEL: func.func @conv_input_grad
+// CHECK: %[[ZEROS:.*]] = linalg.fill {{.*}} -> tensor<?x5x5x2xf32>
+// CHECK: %[[SPREAD:.*]] = tensor.insert_slice %{{.*}} into %[[ZEROS]][0, 0, 0, 0] [%{{.*}}, 3, 3, 2] [1, 2, 2, 1]
+// CHECK: %[[PADDED:.*]] = tensor.pad %[[SPREAD]] low[0, 2, 2, 0] high[0, 1, 1, 0]
+// CHECK: %[[FLIPPED:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<3x3x2x1xf32>)
+// CHECK: tensor.extract %{{.*}} : tensor<3x3x1x2xf32>
+// CHECK: linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%[[PADDED]], %[[FLIPPED]] : tensor<?x8x8x2xf32>, tensor<3x3x2x1xf32>)
+func.func @conv_input_grad(%dy: tensor<?x3x3x2xf32>, %k: tensor<3x3x1x2xf32>) -> tensor<?x6x6x1xf32> {
+  %0 = cnn.conv2d_input_grad %dy, %k strides = [2, 2] dilation = [1, 1] padding = same : (tensor<?x3x3x2xf32>, tensor<3x3x1x2xf32>) -> tensor<?x6x6x1xf32>
+  return %0 : tensor<?x6x6x1xf32>
+}
+
+// -----
+
+// The kernel gradient: a contraction over images and output cells of the
+// (padded) input, strided, with dy.
+// CHECK-DAG: #[[X:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d5 * 2 + d0, d6 * 2 + d1, d2)>
+// CHECK-DAG: #[[DY:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d5, d6, d3)>
+// CHECK-DAG: #[[DK:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @conv_kernel_grad
+// CHECK: linalg.generic {indexing_maps = [#[[X]], #[[DY]], #[[DK]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+func.func @conv_kernel_grad(%x: tensor<?x9x6x1xf32>, %dy: tensor<?x4x2x2xf32>) -> tensor<2x3x1x2xf32> {
+  %0 = cnn.conv2d_kernel_grad %x, %dy strides = [2, 2] dilation = [1, 1] padding = valid : (tensor<?x9x6x1xf32>, tensor<?x4x2x2xf32>) -> tensor<2x3x1x2xf32>
+  return %0 : tensor<2x3x1x2xf32>
+}
+
+// -----
+
+// Max pooling's gradient: first the offset each window chose (first
+// maximum, row-major), then a gather: each input cell sums the gradients of
+// the windows that chose it.
+// CHECK-LABEL: func.func @max_pool_grad
+// CHECK: %[[CHOICE:.*]]:2 = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%{{.*}} : tensor<?x4x4x2xf32>, tensor<2x2xf32>) outs(%{{.*}}, %{{.*}} : tensor<?x2x2x2xf32>, tensor<?x2x2x2xi32>)
+// CHECK: arith.cmpf ogt
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<?x4x4x2xf32>)
+// CHECK: tensor.extract %{{.*}} : tensor<?x2x2x2xf32>
+// CHECK: tensor.extract %[[CHOICE]]#1
+func.func @max_pool_grad(%y: tensor<?x4x4x2xf32>, %p: tensor<?x2x2x2xf32>) -> tensor<?x4x4x2xf32> {
+  %0 = cnn.pool2d_grad max %y, %p pool_size = [2, 2] strides = [2, 2] padding = valid : (tensor<?x4x4x2xf32>, tensor<?x2x2x2xf32>) -> tensor<?x4x4x2xf32>
+  return %0 : tensor<?x4x4x2xf32>
+}
+
+// -----
+
+// relu's gradient passes where the output is positive.
+// CHECK-LABEL: func.func @relu_grad
+// CHECK: linalg.generic
+// CHECK: %[[POSITIVE:.*]] = arith.cmpf ogt
+// CHECK: arith.select %[[POSITIVE]]
+func.func @relu_grad(%y: tensor<?x8xf32>, %dy: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %0 = cnn.activation_grad relu %y, %dy : tensor<?x8xf32>
+  return %0 : tensor<?x8xf32>
+}

@@ -1,0 +1,60 @@
+"""Checks and compares --metrics-json files.
+
+usage: metrics.py check FILE MIN_TEST_ACCURACY EPOCHS
+       metrics.py same FILE_A FILE_B [TOLERANCE]
+`check` asserts the file's keys and value ranges (cli.md) and that the test
+accuracy is at least the minimum; `same` asserts that two runs trained the
+same: equal history and test metrics (to TOLERANCE, default exact), timings
+aside.
+"""
+import json, math, sys
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+def fail(message):
+    print("metrics.py: " + message)
+    sys.exit(1)
+
+if sys.argv[1] == "check":
+    m = load(sys.argv[2])
+    minimum, epochs = float(sys.argv[3]), int(sys.argv[4])
+    for key in ("history", "epoch_seconds", "test", "eval_images_per_second"):
+        if key not in m:
+            fail(f"missing '{key}'")
+    for series in ("loss", "accuracy"):
+        values = m["history"].get(series)
+        if not values or len(values) != epochs:
+            fail(f"history.{series} should have {epochs} values: {values}")
+    if len(m["epoch_seconds"]) != epochs or min(m["epoch_seconds"]) <= 0:
+        fail(f"bad epoch_seconds {m['epoch_seconds']}")
+    for a in m["history"]["accuracy"] + [m["test"]["accuracy"]]:
+        if not 0 <= a <= 1:
+            fail(f"accuracy {a} is not a fraction")
+    if m["eval_images_per_second"] <= 0:
+        fail("eval_images_per_second must be positive")
+    if m["test"]["accuracy"] < minimum:
+        fail(f"test accuracy {m['test']['accuracy']} < {minimum}")
+    print(f"test accuracy {m['test']['accuracy']:.4f} >= {minimum}")
+elif sys.argv[1] == "same":
+    a, b = load(sys.argv[2]), load(sys.argv[3])
+    tolerance = float(sys.argv[4]) if len(sys.argv) > 4 else 0.0
+    def close(x, y, where):
+        if isinstance(x, dict):
+            if set(x) != set(y):
+                fail(f"{where}: keys {sorted(x)} vs {sorted(y)}")
+            for k in x:
+                close(x[k], y[k], f"{where}.{k}")
+        elif isinstance(x, list):
+            if len(x) != len(y):
+                fail(f"{where}: {len(x)} vs {len(y)} values")
+            for i, (p, q) in enumerate(zip(x, y)):
+                close(p, q, f"{where}[{i}]")
+        elif abs(x - y) > tolerance * max(1.0, abs(x)):
+            fail(f"{where}: {x} vs {y}")
+    close(a["history"], b["history"], "history")
+    close(a["test"], b["test"], "test")
+    print("same")
+else:
+    fail("unknown command " + sys.argv[1])

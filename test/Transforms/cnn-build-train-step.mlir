@@ -1,0 +1,135 @@
+// RUN: cnnc-opt %s -split-input-file --cnn-build-train-step --verify-diagnostics | FileCheck %s
+
+// --cnn-build-train-step derives the training step from @forward and the
+// module's compile() settings. Under a final softmax, crossentropy is taken
+// from the logits (the softmax is left out of the step); dropout draws a
+// mask in training and is the identity in @evaluate; every op gets its
+// backward op, in reverse order; the model's input gets no gradient.
+
+// CHECK-LABEL: func.func @train_gradients
+// CHECK-SAME: (%[[X:.*]]: tensor<?x6x6x1xf32>, %[[Y:.*]]: tensor<?xi32>, %[[K:.*]]: tensor<3x3x1x2xf32> {cnn.param = "conv2d/kernel"}, %[[B:.*]]: tensor<2xf32> {cnn.param = "conv2d/bias"}, %[[W:.*]]: tensor<8x3xf32> {cnn.param = "dense/kernel"}, %[[SCALE:.*]]: f32, %[[SEED:.*]]: i64, %[[STEP:.*]]: i64, %[[FIRST:.*]]: i64)
+// CHECK-SAME: -> (tensor<f32>, tensor<f32>, tensor<3x3x1x2xf32>, tensor<2xf32>, tensor<8x3xf32>)
+// CHECK: %[[CONV:.*]] = cnn.conv2d %[[X]], %[[K]], %[[B]]
+// CHECK: %[[RELU:.*]] = cnn.relu %[[CONV]]
+// CHECK: %[[POOL:.*]] = cnn.max_pool2d %[[RELU]]
+// CHECK: %[[FLAT:.*]] = cnn.flatten %[[POOL]]
+// CHECK: %[[MASK:.*]] = cnn.dropout_mask %[[FLAT]], %[[SEED]], %[[STEP]], %[[FIRST]] rate = 2.500000e-01 stream = 0
+// CHECK: %[[DROP:.*]] = cnn.multiply %[[FLAT]], %[[MASK]]
+// CHECK: %[[LOGITS:.*]] = cnn.dense %[[DROP]], %[[W]]
+// CHECK-NOT: cnn.softmax
+// CHECK: %[[LOSS:.*]], %[[DLOGITS:.*]] = cnn.softmax_cross_entropy %[[LOGITS]], %[[Y]], %[[SCALE]]
+// CHECK: %[[CORRECT:.*]] = cnn.count_correct %[[LOGITS]], %[[Y]]
+// CHECK: %[[DW:.*]] = cnn.dense_kernel_grad %[[DROP]], %[[DLOGITS]]
+// CHECK: %[[DDROP:.*]] = cnn.dense_input_grad %[[DLOGITS]], %[[W]]
+// CHECK: %[[DFLAT:.*]] = cnn.multiply %[[DDROP]], %[[MASK]]
+// CHECK: %[[DPOOL:.*]] = cnn.reshape %[[DFLAT]] : (tensor<?x8xf32>) -> tensor<?x2x2x2xf32>
+// CHECK: %[[DRELU:.*]] = cnn.pool2d_grad max %[[RELU]], %[[DPOOL]] pool_size = [2, 2] strides = [2, 2] padding = valid
+// CHECK: %[[DCONV:.*]] = cnn.activation_grad relu %[[RELU]], %[[DRELU]]
+// CHECK: %[[DK:.*]] = cnn.conv2d_kernel_grad %[[X]], %[[DCONV]]
+// CHECK: %[[DB:.*]] = cnn.bias_grad %[[DCONV]]
+// CHECK-NOT: cnn.conv2d_input_grad
+// CHECK: return %[[LOSS]], %[[CORRECT]], %[[DK]], %[[DB]], %[[DW]]
+
+// CHECK-LABEL: func.func @evaluate
+// CHECK-SAME: (%{{.*}}: tensor<?x6x6x1xf32>, %{{.*}}: tensor<?xi32>, %{{.*}}: tensor<3x3x1x2xf32> {{.*}}, %{{.*}}: tensor<2xf32> {{.*}}, %{{.*}}: tensor<8x3xf32> {{.*}}) -> (tensor<f32>, tensor<f32>)
+// CHECK-NOT: dropout
+// CHECK: cnn.softmax_cross_entropy
+// CHECK: cnn.count_correct
+// CHECK-NOT: grad
+
+// The update of all 44 parameters end to end, with Adam's defaults.
+// CHECK-LABEL: func.func @apply_gradients
+// CHECK-SAME: (%[[P:.*]]: memref<44xf32>, %[[S:.*]]: memref<2x44xf32>, %[[G:.*]]: memref<?x44xf32>, %[[I:.*]]: i64)
+// CHECK: %[[PT:.*]] = bufferization.to_tensor %[[P]] restrict writable
+// CHECK: %[[ST:.*]] = bufferization.to_tensor %[[S]] restrict writable
+// CHECK: %[[GT:.*]] = bufferization.to_tensor %[[G]] restrict :
+// CHECK: %[[NP:.*]], %[[NS:.*]] = cnn.adam_update %[[PT]], %[[ST]], %[[GT]], %[[I]] {beta_1 = 9.000000e-01 : f64, beta_2 = 0.99899999999999999 : f64, epsilon = 9.9999999999999995E-8 : f64, learning_rate = 1.000000e-03 : f64}
+// CHECK: bufferization.materialize_in_destination %[[NP]] in restrict writable %[[P]]
+// CHECK: bufferization.materialize_in_destination %[[NS]] in restrict writable %[[S]]
+module attributes {cnn.training = {loss = "sparse_categorical_crossentropy", optimizer = {name = "adam"}}} {
+func.func @forward(%x: tensor<?x6x6x1xf32>, %k: tensor<3x3x1x2xf32> {cnn.param = "conv2d/kernel"}, %b: tensor<2xf32> {cnn.param = "conv2d/bias"}, %w: tensor<8x3xf32> {cnn.param = "dense/kernel"}) -> tensor<?x3xf32> {
+  %0 = cnn.conv2d %x, %k, %b strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x6x6x1xf32>, tensor<3x3x1x2xf32>, tensor<2xf32>) -> tensor<?x4x4x2xf32>
+  %1 = cnn.relu %0 : tensor<?x4x4x2xf32>
+  %2 = cnn.max_pool2d %1 pool_size = [2, 2] padding = valid : (tensor<?x4x4x2xf32>) -> tensor<?x2x2x2xf32>
+  %3 = cnn.flatten %2 : (tensor<?x2x2x2xf32>) -> tensor<?x8xf32>
+  %4 = cnn.dropout %3 rate = 2.500000e-01 : tensor<?x8xf32>
+  %5 = cnn.dense %4, %w : (tensor<?x8xf32>, tensor<8x3xf32>) -> tensor<?x3xf32>
+  %6 = cnn.softmax %5 : tensor<?x3xf32>
+  return %6 : tensor<?x3xf32>
+}
+}
+
+// -----
+
+// No compile(): Keras's defaults, RMSprop and sparse categorical
+// crossentropy. Without a softmax the output is taken as probabilities
+// (cnn.cross_entropy); a second conv gets its input gradient.
+// CHECK-LABEL: func.func @train_gradients
+// CHECK: cnn.cross_entropy
+// CHECK: cnn.conv2d_input_grad
+// CHECK-LABEL: func.func @apply_gradients
+// CHECK: cnn.rmsprop_update {{.*}} {epsilon = 9.9999999999999995E-8 : f64, learning_rate = 1.000000e-03 : f64, rho = 9.000000e-01 : f64}
+func.func @forward(%x: tensor<?x5x5x1xf32>, %k1: tensor<2x2x1x1xf32>, %k2: tensor<2x2x1x2xf32>) -> tensor<?x2xf32> {
+  %0 = cnn.conv2d %x, %k1 strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x5x5x1xf32>, tensor<2x2x1x1xf32>) -> tensor<?x4x4x1xf32>
+  %1 = cnn.conv2d %0, %k2 strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x4x4x1xf32>, tensor<2x2x1x2xf32>) -> tensor<?x3x3x2xf32>
+  %2 = cnn.global_avg_pool2d %1 : (tensor<?x3x3x2xf32>) -> tensor<?x2xf32>
+  %3 = cnn.sigmoid %2 : tensor<?x2xf32>
+  return %3 : tensor<?x2xf32>
+}
+
+// -----
+
+// mse takes targets shaped like the output; SGD with Nesterov momentum.
+// CHECK-LABEL: func.func @train_gradients
+// CHECK-SAME: %{{.*}}: tensor<?x2xf32>, %{{.*}}: tensor<?x4xf32>
+// CHECK: cnn.mean_squared_error
+// CHECK: cnn.activation_grad tanh
+// CHECK-LABEL: func.func @apply_gradients
+// CHECK-SAME: memref<1x12xf32>
+// CHECK: cnn.sgd_update {{.*}} {learning_rate = 1.000000e-01 : f64, momentum = 9.000000e-01 : f64, nesterov = true}
+module attributes {cnn.training = {loss = "mse", optimizer = {name = "sgd", learning_rate = 0.1 : f64, momentum = 0.9 : f64, nesterov = 1.0 : f64}}} {
+func.func @forward(%x: tensor<?x2xf32>, %w: tensor<2x4xf32>, %b: tensor<4xf32>) -> tensor<?x4xf32> {
+  %0 = cnn.dense %x, %w, %b : (tensor<?x2xf32>, tensor<2x4xf32>, tensor<4xf32>) -> tensor<?x4xf32>
+  %1 = cnn.tanh %0 : tensor<?x4xf32>
+  return %1 : tensor<?x4xf32>
+}
+}
+
+// -----
+
+// A model whose output is not (batch, classes) cannot be trained.
+func.func @forward(%x: tensor<?x5x5x1xf32>, %k: tensor<2x2x1x3xf32>) -> tensor<?x4x4x3xf32> {
+  // expected-error @+1 {{training needs a (batch, classes) output, and the model's output is (None, 4, 4, 3)}}
+  %0 = cnn.conv2d %x, %k strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x5x5x1xf32>, tensor<2x2x1x3xf32>) -> tensor<?x4x4x3xf32>
+  return %0 : tensor<?x4x4x3xf32>
+}
+
+// -----
+
+// expected-error @+1 {{unsupported adam setting 'amsgrad'}}
+module attributes {cnn.training = {optimizer = {name = "adam", amsgrad = 1.0 : f64}}} {
+func.func @forward(%x: tensor<?x2xf32>, %w: tensor<2x4xf32>) -> tensor<?x4xf32> {
+  %0 = cnn.dense %x, %w : (tensor<?x2xf32>, tensor<2x4xf32>) -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+}
+
+// -----
+
+// expected-error @+1 {{unsupported loss 'hinge'}}
+module attributes {cnn.training = {loss = "hinge"}} {
+func.func @forward(%x: tensor<?x2xf32>, %w: tensor<2x4xf32>) -> tensor<?x4xf32> {
+  %0 = cnn.dense %x, %w : (tensor<?x2xf32>, tensor<2x4xf32>) -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+}
+
+// -----
+
+// The pass runs before fusion: a fused op has no backward op.
+func.func @forward(%x: tensor<?x5x5x1xf32>, %k: tensor<2x2x1x3xf32>) -> tensor<?x3xf32> {
+  // expected-error @+1 {{--cnn-build-train-step runs before fusion: cnn.fused_conv2d has no backward op}}
+  %0 = cnn.fused_conv2d %x, %k strides = [1, 1] dilation = [1, 1] padding = valid relu : (tensor<?x5x5x1xf32>, tensor<2x2x1x3xf32>) -> tensor<?x4x4x3xf32>
+  %1 = cnn.global_max_pool2d %0 : (tensor<?x4x4x3xf32>) -> tensor<?x3xf32>
+  return %1 : tensor<?x3xf32>
+}
