@@ -4,10 +4,19 @@
 
 #include <algorithm>
 
+#include <malloc.h>
+
 using namespace cnnc;
 
 Trainer::Trainer(const ModelKernels &kernels, unsigned threads)
     : kernels(kernels), pool(threads) {
+  // The compiled code allocates its temporaries per call (megabytes per
+  // step). With glibc's defaults those come from fresh mmaps and go back
+  // to the kernel on free, so every step pays page faults for memory it
+  // just released; keeping them in the heap makes a step allocation-free
+  // after the first.
+  mallopt(M_MMAP_THRESHOLD, 512 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   const ModelInfo &info = kernels.info;
   int64_t count = info.paramElements();
   paramData.assign(count, 0.0f);

@@ -128,40 +128,65 @@ struct LowerConv2DInputGrad : OpRewritePattern<Conv2DInputGradOp> {
   }
 };
 
-/// dK[p,q,c,f] = sum_{n,i,j} xpad[n, i*s0 + p*d0, j*s1 + q*d1, c] * dy[n,i,j,f].
+/// Permutes the dimensions of `value`: result dim i is input dim perm[i].
+Value transposed(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> perm) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, value);
+  SmallVector<OpFoldResult> permuted;
+  for (int64_t d : perm)
+    permuted.push_back(sizes[d]);
+  Value init = b.create<tensor::EmptyOp>(loc, permuted, type.getElementType());
+  return b.create<linalg::TransposeOp>(loc, value, init, perm).getResult()[0];
+}
+
+/// dK[p,q,c,f] = sum_{n,i,j} xpad[n, i*s0 + p*d0, j*s1 + q*d1, c] * dy[n,i,j,f]
+/// is itself a convolution, with the images as its input channels:
+///
+///   dK^T[c,p,q,f] = conv(xpad^T[c, h, w, n], dy^T[i, j, n, f]),
+///
+/// the forward dilation as its stride and the forward stride as its
+/// dilation. As a named convolution it is tiled and vectorized like the
+/// forward ones (accumulators in registers over i, j and the batch), where a
+/// generic contraction over a dynamic batch would stay scalar loops.
 struct LowerConv2DKernelGrad : OpRewritePattern<Conv2DKernelGradOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(Conv2DKernelGradOp op,
                                 PatternRewriter &b) const override {
     Location loc = op.getLoc();
     RankedTensorType kernelType = op.getType();
+    auto dyType = op.getOutputGrad().getType();
     ArrayRef<int64_t> s = op.getStrides(), d = op.getDilation();
+    int64_t kh = kernelType.getDimSize(0), kw = kernelType.getDimSize(1);
+    int64_t c = kernelType.getDimSize(2), f = kernelType.getDimSize(3);
     Value padded = padSpatial(b, loc, op.getInput(),
                               kernelType.getShape().take_front(2), s, d,
                               op.getPadding(), 0.0f);
-    // Dims: p, q, c, f (parallel), n, i, j (reduction).
-    auto dim = [&](unsigned i) { return b.getAffineDimExpr(i); };
-    AffineMap xMap = map(b, 7, {dim(4), dim(5) * s[0] + dim(0) * d[0],
-                                dim(6) * s[1] + dim(1) * d[1], dim(2)});
-    AffineMap dyMap = map(b, 7, {dim(4), dim(5), dim(6), dim(3)});
-    AffineMap outMap = map(b, 7, {dim(0), dim(1), dim(2), dim(3)});
+    // Only the rows and columns some tap reads: the convolution below then
+    // has exactly (kh, kw) outputs.
+    int64_t rows = (dyType.getDimSize(1) - 1) * s[0] + (kh - 1) * d[0] + 1;
+    int64_t cols = (dyType.getDimSize(2) - 1) * s[1] + (kw - 1) * d[1] + 1;
+    auto paddedType = cast<RankedTensorType>(padded.getType());
+    if (rows != paddedType.getDimSize(1) || cols != paddedType.getDimSize(2)) {
+      SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0));
+      SmallVector<OpFoldResult> sizes{tensor::getMixedSize(b, loc, padded, 0),
+                                      b.getIndexAttr(rows), b.getIndexAttr(cols),
+                                      b.getIndexAttr(c)};
+      SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
+      padded = b.create<tensor::ExtractSliceOp>(loc, padded, offsets, sizes, strides);
+    }
+    Value images = transposed(b, loc, padded, {3, 1, 2, 0});          // (c, h, w, n)
+    Value taps = transposed(b, loc, op.getOutputGrad(), {1, 2, 0, 3}); // (i, j, n, f)
+    auto resultType = RankedTensorType::get({c, kh, kw, f}, b.getF32Type());
     Value init = b.create<linalg::FillOp>(
                       loc, constantF32(b, loc, 0.0f),
-                      b.create<tensor::EmptyOp>(loc, kernelType.getShape(),
+                      b.create<tensor::EmptyOp>(loc, resultType.getShape(),
                                                 b.getF32Type()).getResult())
                      .getResult(0);
-    b.replaceOp(op, b.create<linalg::GenericOp>(
-                         loc, TypeRange{kernelType},
-                         ValueRange{padded, op.getOutputGrad()}, ValueRange{init},
-                         ArrayRef<AffineMap>{xMap, dyMap, outMap}, iterators(4, 3),
-                         [](OpBuilder &nb, Location nl, ValueRange args) {
-                           Value product =
-                               nb.create<arith::MulFOp>(nl, args[0], args[1]);
-                           nb.create<linalg::YieldOp>(
-                               nl, ValueRange{nb.create<arith::AddFOp>(
-                                       nl, args[2], product)});
-                         })
-                        .getResult(0));
+    Value grad = b.create<linalg::Conv2DNhwcHwcfOp>(
+                      loc, TypeRange{resultType}, ValueRange{images, taps},
+                      ValueRange{init}, b.getI64VectorAttr(d), b.getI64VectorAttr(s))
+                     .getResult(0);
+    b.replaceOp(op, transposed(b, loc, grad, {1, 2, 0, 3}));
     return success();
   }
 };
