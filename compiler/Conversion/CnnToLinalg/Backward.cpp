@@ -226,72 +226,61 @@ Value multiplyAdd(OpBuilder &b, Location loc, ValueRange args) {
   return b.create<arith::AddFOp>(loc, args[2], product);
 }
 
-/// dx[..., i] = sum_o dy[..., o] * K[i, o].
+/// `value` as a matrix: every axis but the last collapsed into rows (dense
+/// applies to the last axis of a tensor of any rank).
+Value asMatrix(OpBuilder &b, Location loc, Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getRank() == 2)
+    return value;
+  ReassociationIndices rows = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank() - 1));
+  return b.create<tensor::CollapseShapeOp>(
+      loc, value, ArrayRef<ReassociationIndices>{rows, {type.getRank() - 1}});
+}
+
+/// a . b into a zero-filled (rows of a) x (columns of b) matrix: a named
+/// matmul, which the vectorizer register-tiles.
+Value matmul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto type = RankedTensorType::get({lhsType.getDimSize(0), rhsType.getDimSize(1)},
+                                    b.getF32Type());
+  Value init = filledTensor(b, loc, type, lhs, 0.0f);
+  return b.create<linalg::MatmulOp>(loc, TypeRange{type}, ValueRange{lhs, rhs},
+                                    ValueRange{init})
+      .getResult(0);
+}
+
+/// dx = dy . K^T, K transposed once so that the product is a plain matmul
+/// (a generic reading K transposed vectorizes into shuffles).
 struct LowerDenseInputGrad : OpRewritePattern<DenseInputGradOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(DenseInputGradOp op,
                                 PatternRewriter &b) const override {
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();
-    unsigned rank = type.getRank(), dims = rank + 1;
-    SmallVector<AffineExpr> lead;
-    for (unsigned i = 0; i + 1 < rank; ++i)
-      lead.push_back(b.getAffineDimExpr(i));
-    AffineExpr in = b.getAffineDimExpr(rank - 1), out = b.getAffineDimExpr(rank);
-    auto with = [&](AffineExpr last) {
-      SmallVector<AffineExpr> exprs(lead);
-      exprs.push_back(last);
-      return map(b, dims, exprs);
-    };
-    Value init = filledTensor(b, loc, type, op.getOutputGrad(), 0.0f);
-    b.replaceOp(op, b.create<linalg::GenericOp>(
-                         loc, TypeRange{type},
-                         ValueRange{op.getOutputGrad(), op.getKernel()},
-                         ValueRange{init},
-                         ArrayRef<AffineMap>{with(out), map(b, dims, {in, out}),
-                                             with(in)},
-                         iterators(rank, 1),
-                         [](OpBuilder &nb, Location nl, ValueRange args) {
-                           nb.create<linalg::YieldOp>(nl, multiplyAdd(nb, nl, args));
-                         })
-                        .getResult(0));
+    Value kernelT = transposed(b, loc, op.getKernel(), {1, 0});
+    Value dx = matmul(b, loc, asMatrix(b, loc, op.getOutputGrad()), kernelT);
+    if (type.getRank() > 2) {
+      SmallVector<OpFoldResult> shape = tensor::getMixedSizes(b, loc, op.getOutputGrad());
+      shape.back() = b.getIndexAttr(type.getShape().back());
+      ReassociationIndices rows = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank() - 1));
+      dx = b.create<tensor::ExpandShapeOp>(
+          loc, type, dx, ArrayRef<ReassociationIndices>{rows, {type.getRank() - 1}},
+          shape);
+    }
+    b.replaceOp(op, dx);
     return success();
   }
 };
 
-/// dK[i, o] = sum over the leading axes of x[..., i] * dy[..., o].
+/// dK = x^T . dy over all rows (samples, and pixels for rank > 2 inputs).
 struct LowerDenseKernelGrad : OpRewritePattern<DenseKernelGradOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(DenseKernelGradOp op,
                                 PatternRewriter &b) const override {
     Location loc = op.getLoc();
-    RankedTensorType type = op.getType();
-    unsigned rank = op.getInput().getType().getRank(), dims = rank + 1;
-    // Dims: i, o (parallel), then the leading axes (reduction).
-    SmallVector<AffineExpr> lead;
-    for (unsigned k = 0; k + 1 < rank; ++k)
-      lead.push_back(b.getAffineDimExpr(2 + k));
-    auto with = [&](AffineExpr last) {
-      SmallVector<AffineExpr> exprs(lead);
-      exprs.push_back(last);
-      return map(b, dims, exprs);
-    };
-    AffineExpr i = b.getAffineDimExpr(0), o = b.getAffineDimExpr(1);
-    Value init = b.create<linalg::FillOp>(
-                      loc, constantF32(b, loc, 0.0f),
-                      b.create<tensor::EmptyOp>(loc, type.getShape(),
-                                                b.getF32Type()).getResult())
-                     .getResult(0);
-    b.replaceOp(op, b.create<linalg::GenericOp>(
-                         loc, TypeRange{type},
-                         ValueRange{op.getInput(), op.getOutputGrad()},
-                         ValueRange{init},
-                         ArrayRef<AffineMap>{with(i), with(o), map(b, dims, {i, o})},
-                         iterators(2, rank - 1),
-                         [](OpBuilder &nb, Location nl, ValueRange args) {
-                           nb.create<linalg::YieldOp>(nl, multiplyAdd(nb, nl, args));
-                         })
-                        .getResult(0));
+    Value inputT = transposed(b, loc, asMatrix(b, loc, op.getInput()), {1, 0});
+    b.replaceOp(op, matmul(b, loc, inputT, asMatrix(b, loc, op.getOutputGrad())));
     return success();
   }
 };
