@@ -75,10 +75,11 @@ CompiledModel::compile(ModuleOp module, const PipelineOptions &options) {
 
   ExecutionEngineOptions engineOptions;
   // `transformer` is a function_ref: the function must outlive create().
+  // -O2 as `cnnc -o` (see its -O): -O3 doubles the compile time for nothing.
   std::function<llvm::Error(llvm::Module *)> optimize =
-      makeOptimizingTransformer(3, /*sizeLevel=*/0, targetMachine->get());
+      makeOptimizingTransformer(2, /*sizeLevel=*/0, targetMachine->get());
   engineOptions.transformer = optimize;
-  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Default;
   auto engine = ExecutionEngine::create(module, engineOptions);
   if (!engine)
     return engine.takeError();

@@ -18,13 +18,16 @@ func.func @conv_input_grad(%dy: tensor<?x3x3x2xf32>, %k: tensor<3x3x1x2xf32>) ->
 
 // -----
 
-// The kernel gradient: a contraction over images and output cells of the
-// (padded) input, strided, with dy.
-// CHECK-DAG: #[[X:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d5 * 2 + d0, d6 * 2 + d1, d2)>
-// CHECK-DAG: #[[DY:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d5, d6, d3)>
-// CHECK-DAG: #[[DK:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+// The kernel gradient is a convolution too, with the images as its input
+// channels and the forward stride as its dilation: the input (cut to the
+// rows and columns a tap reads) as (c, h, w, n), dy as (i, j, n, f), the
+// result (c, p, q, f) transposed to the kernel's layout.
 // CHECK-LABEL: func.func @conv_kernel_grad
-// CHECK: linalg.generic {indexing_maps = [#[[X]], #[[DY]], #[[DK]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+// CHECK: %[[CUT:.*]] = tensor.extract_slice %{{.*}}[0, 0, 0, 0] [%{{.*}}, 8, 5, 1] [1, 1, 1, 1]
+// CHECK: %[[IMAGES:.*]] = linalg.transpose ins(%[[CUT]] : tensor<?x8x5x1xf32>) outs(%{{.*}} : tensor<1x8x5x?xf32>) permutation = [3, 1, 2, 0]
+// CHECK: %[[TAPS:.*]] = linalg.transpose ins(%{{.*}} : tensor<?x4x2x2xf32>) outs(%{{.*}} : tensor<4x2x?x2xf32>) permutation = [1, 2, 0, 3]
+// CHECK: %[[GRAD:.*]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<2> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%[[IMAGES]], %[[TAPS]] : tensor<1x8x5x?xf32>, tensor<4x2x?x2xf32>) outs(%{{.*}} : tensor<1x2x3x2xf32>)
+// CHECK: linalg.transpose ins(%[[GRAD]] : tensor<1x2x3x2xf32>) outs(%{{.*}} : tensor<2x3x1x2xf32>) permutation = [1, 2, 0, 3]
 func.func @conv_kernel_grad(%x: tensor<?x9x6x1xf32>, %dy: tensor<?x4x2x2xf32>) -> tensor<2x3x1x2xf32> {
   %0 = cnn.conv2d_kernel_grad %x, %dy strides = [2, 2] dilation = [1, 1] padding = valid : (tensor<?x9x6x1xf32>, tensor<?x4x2x2xf32>) -> tensor<2x3x1x2xf32>
   return %0 : tensor<2x3x1x2xf32>
@@ -44,6 +47,20 @@ func.func @conv_kernel_grad(%x: tensor<?x9x6x1xf32>, %dy: tensor<?x4x2x2xf32>) -
 func.func @max_pool_grad(%y: tensor<?x4x4x2xf32>, %p: tensor<?x2x2x2xf32>) -> tensor<?x4x4x2xf32> {
   %0 = cnn.pool2d_grad max %y, %p pool_size = [2, 2] strides = [2, 2] padding = valid : (tensor<?x4x4x2xf32>, tensor<?x2x2x2xf32>) -> tensor<?x4x4x2xf32>
   return %0 : tensor<?x4x4x2xf32>
+}
+
+// -----
+
+// Dense's gradients are matmuls on a transposed operand.
+// CHECK-LABEL: func.func @dense_grads
+// CHECK: %[[KT:.*]] = linalg.transpose ins(%{{.*}} : tensor<8x3xf32>) outs(%{{.*}} : tensor<3x8xf32>) permutation = [1, 0]
+// CHECK: linalg.matmul ins(%{{.*}}, %[[KT]] : tensor<?x3xf32>, tensor<3x8xf32>)
+// CHECK: %[[XT:.*]] = linalg.transpose ins(%{{.*}} : tensor<?x8xf32>) outs(%{{.*}} : tensor<8x?xf32>) permutation = [1, 0]
+// CHECK: linalg.matmul ins(%[[XT]], %{{.*}} : tensor<8x?xf32>, tensor<?x3xf32>) outs(%{{.*}} : tensor<8x3xf32>)
+func.func @dense_grads(%x: tensor<?x8xf32>, %k: tensor<8x3xf32>, %dy: tensor<?x3xf32>) -> (tensor<?x8xf32>, tensor<8x3xf32>) {
+  %0 = cnn.dense_input_grad %dy, %k : (tensor<?x3xf32>, tensor<8x3xf32>) -> tensor<?x8xf32>
+  %1 = cnn.dense_kernel_grad %x, %dy : (tensor<?x8xf32>, tensor<?x3xf32>) -> tensor<8x3xf32>
+  return %0, %1 : tensor<?x8xf32>, tensor<8x3xf32>
 }
 
 // -----
