@@ -1,6 +1,7 @@
 //===- Diagnostics.cpp - cnnc's one-line error reporting ------------------===//
 
 #include "compiler/Diagnostics.h"
+#include "runtime/support/AtomicFile.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Location.h"
@@ -98,6 +99,7 @@ void cnnc::report(llvm::Error error) {
 }
 
 void cnnc::installFatalErrorHandler() {
+  failWritesBeyondFileSizeLimit();
   llvm::install_fatal_error_handler(
       [](void *, const char *reason, bool) {
         reportError(reason);

@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/model/Kernels.h"
+#include "runtime/support/AtomicFile.h"
 #include "runtime/train/TrainRun.h"
 
 #include <cerrno>
@@ -72,6 +73,7 @@ bool parseNumber(const char *text, double &out) {
 } // namespace
 
 int main(int argc, char **argv) {
+  failWritesBeyondFileSizeLimit();
   ModelKernels kernels;
   std::string error;
   if (!parseModelInfo(cnnc_model_info, kernels.info, error))

@@ -2,11 +2,14 @@
 
 #include "runtime/support/AtomicFile.h"
 
+#include <csignal>
+
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace cnnc;
@@ -127,6 +130,22 @@ bool cnnc::writeFilesAtomically(
       discard();
       return false;
     }
+  }
+  return true;
+}
+
+void cnnc::failWritesBeyondFileSizeLimit() { std::signal(SIGXFSZ, SIG_IGN); }
+
+bool cnnc::checkWritable(const std::string &path, std::string &error) {
+  std::string directory = directoryOf(path);
+  struct stat info;
+  if (stat(directory.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
+    error = "cannot write '" + path + "': '" + directory + "' is not a directory";
+    return false;
+  }
+  if (access(directory.c_str(), W_OK) != 0) {
+    error = "cannot write '" + path + "': " + std::strerror(errno);
+    return false;
   }
   return true;
 }

@@ -17,6 +17,16 @@
 
 namespace cnnc {
 
+/// Checks, before any long work, that `path` could be written atomically:
+/// its directory exists, is a directory and is writable. False with a
+/// one-line `error` otherwise.
+bool checkWritable(const std::string &path, std::string &error);
+
+/// Makes a write beyond the file-size limit (`ulimit -f`) fail with EFBIG,
+/// which the writers below report as an error, instead of killing the
+/// process with SIGXFSZ. Tools call it once at start-up.
+void failWritesBeyondFileSizeLimit();
+
 /// Writes `contents` to `path` atomically. On failure returns false and sets
 /// `error` to a message naming the path and the system's reason.
 bool writeFileAtomically(const std::string &path, std::string_view contents,

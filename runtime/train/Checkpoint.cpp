@@ -143,7 +143,7 @@ bool elementCount(const std::vector<int64_t> &shape, uint64_t limit,
 
 /// Checks what the reader would refuse, so that every checkpoint written
 /// can be read back.
-bool checkWritable(const Checkpoint &checkpoint, std::string &error) {
+bool checkSerializable(const Checkpoint &checkpoint, std::string &error) {
   auto tooLong = [&](const std::string &text, const std::string &what) {
     if (text.size() <= kCheckpointMaxString)
       return false;
@@ -564,7 +564,7 @@ bool cnnc::parseRngState(std::string_view text, std::mt19937_64 &rng) {
 
 bool cnnc::serializeCheckpoint(const Checkpoint &checkpoint, std::string &bytes,
                                std::string &error) {
-  if (!checkWritable(checkpoint, error))
+  if (!checkSerializable(checkpoint, error))
     return false;
   std::string out;
   Writer write(out);

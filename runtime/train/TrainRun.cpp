@@ -3,6 +3,7 @@
 #include "runtime/train/TrainRun.h"
 
 #include "runtime/data/Mnist.h"
+#include "runtime/support/AtomicFile.h"
 #include "runtime/train/Checkpoint.h"
 #include "runtime/train/MetricsJson.h"
 #include "runtime/train/ProgressBar.h"
@@ -151,6 +152,10 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
     return fail("this compiled model has no training step (compile it with "
                 "--train-step)");
   std::string error;
+  // Where results go is checked before anything long runs.
+  for (const std::string *path : {&options.savePath, &options.metricsJsonPath})
+    if (!path->empty() && !checkWritable(*path, error))
+      return fail(error);
 
   // A resumed run's settings are its checkpoint's; flags may not contradict
   // them, since the run would then not continue the same training.
