@@ -241,6 +241,12 @@ const GradientCase kCases[] = {
     {"avg_pool_same", "(7, 5, 2)",
      "layers.Conv2D(2, 2), layers.AveragePooling2D(2, padding='same'),\n"
      "layers.Flatten(), layers.Dense(3)\n", "'mse'"},
+    {"avg_pool_tiles_uncovered_row", "(8, 7, 2)",
+     "layers.Conv2D(2, 2), layers.AveragePooling2D(2),\n"
+     "layers.Flatten(), layers.Dense(3)\n", "'mse'"},
+    {"max_pool_tiles_uncovered_row", "(8, 7, 2)",
+     "layers.Conv2D(2, 2), layers.MaxPooling2D(2),\n"
+     "layers.Flatten(), layers.Dense(3)\n", "'mse'"},
     {"avg_pool_overlapping", "(7, 7, 1)",
      "layers.Conv2D(2, 2), layers.AveragePooling2D(3, strides=1),\n"
      "layers.Flatten(), layers.Dense(3)\n", "'mse'"},

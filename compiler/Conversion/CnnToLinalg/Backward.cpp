@@ -308,24 +308,28 @@ Value windowChoice(OpBuilder &b, Location loc, PoolKind kind, Value input,
                    .getResult(0);
   Value windowShape =
       b.create<tensor::EmptyOp>(loc, window, b.getF32Type());
-  // Dims: n, i, j, c (parallel), p, q (reduction).
+  // Dims: n, i, j (parallel), p, q (reduction), c (parallel): channels
+  // innermost, so that the loops run along contiguous memory and LLVM
+  // vectorizes them.
   auto dim = [&](unsigned k) { return b.getAffineDimExpr(k); };
-  AffineMap inMap = map(b, 6, {dim(0), dim(1) * strides[0] + dim(4),
-                               dim(2) * strides[1] + dim(5), dim(3)});
-  AffineMap windowMap = map(b, 6, {dim(4), dim(5)});
-  AffineMap outMap = map(b, 6, {dim(0), dim(1), dim(2), dim(3)});
+  AffineMap inMap = map(b, 6, {dim(0), dim(1) * strides[0] + dim(3),
+                               dim(2) * strides[1] + dim(4), dim(5)});
+  AffineMap windowMap = map(b, 6, {dim(3), dim(4)});
+  AffineMap outMap = map(b, 6, {dim(0), dim(1), dim(2), dim(5)});
   int64_t windowCols = window[1];
+  SmallVector<utils::IteratorType> kinds = iterators(3, 2);
+  kinds.push_back(utils::IteratorType::parallel);
   auto generic = b.create<linalg::GenericOp>(
       loc, TypeRange{outputType, indexType}, ValueRange{padded, windowShape},
       ValueRange{best, choiceInit},
-      ArrayRef<AffineMap>{inMap, windowMap, outMap, outMap}, iterators(4, 2),
+      ArrayRef<AffineMap>{inMap, windowMap, outMap, outMap}, kinds,
       [&](OpBuilder &nb, Location nl, ValueRange args) {
         Value x = args[0], current = args[2], choice = args[3];
         Value better = nb.create<arith::CmpFOp>(
             nl, isMax ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT,
             x, current);
-        Value p = nb.create<linalg::IndexOp>(nl, 4);
-        Value q = nb.create<linalg::IndexOp>(nl, 5);
+        Value p = nb.create<linalg::IndexOp>(nl, 3);
+        Value q = nb.create<linalg::IndexOp>(nl, 4);
         Value offset = nb.create<arith::AddIOp>(
             nl, nb.create<arith::MulIOp>(nl, p, constantIndex(nb, nl, windowCols)),
             q);
@@ -335,6 +339,62 @@ Value windowChoice(OpBuilder &b, Location loc, PoolKind kind, Value input,
                            nb.create<arith::SelectOp>(nl, better, offset, choice)});
       });
   return generic.getResult(1);
+}
+
+/// The common case: windows that tile the input without overlap or
+/// padding (pool_size = strides, `valid`, as the lesson's 2x2 poolings).
+/// Each input cell belongs to at most one window, so the gradient is a map
+/// over (n, i, p, j, q, c), channels innermost, writing cell
+/// (i*s0 + p, j*s1 + q): dy where the window chose that cell (max/min) or
+/// dy / window size (avg). Cells no window covers keep the zero init.
+Value nonOverlappingPoolGrad(OpBuilder &b, Location loc, Pool2DGradOp op) {
+  PoolKind kind = op.getKind();
+  ArrayRef<int64_t> window = op.getPoolSize();
+  RankedTensorType dxType = op.getType();
+  Value dy = op.getOutputGrad();
+  Value choice;
+  if (kind != PoolKind::avg)
+    choice = windowChoice(b, loc, kind, op.getInput(), op.getOutputGrad().getType(),
+                          window, window, Padding::valid);
+  auto dim = [&](unsigned k) { return b.getAffineDimExpr(k); };
+  // Dims: n, i, p, j, q, c.
+  AffineMap perWindow = map(b, 6, {dim(0), dim(1), dim(3), dim(5)});
+  AffineMap windowMap = map(b, 6, {dim(2), dim(4)});
+  AffineMap cell = map(b, 6, {dim(0), dim(1) * window[0] + dim(2),
+                              dim(3) * window[1] + dim(4), dim(5)});
+  Value windowShape = b.create<tensor::EmptyOp>(loc, window, b.getF32Type());
+  SmallVector<Value> inputs{dy, windowShape};
+  SmallVector<AffineMap> maps{perWindow, windowMap};
+  if (choice) {
+    inputs.push_back(choice);
+    maps.push_back(perWindow);
+  }
+  maps.push_back(cell);
+  Value init = filledTensor(b, loc, dxType, dy, 0.0f);
+  float cells = static_cast<float>(window[0] * window[1]);
+  int64_t windowCols = window[1];
+  return b
+      .create<linalg::GenericOp>(
+          loc, TypeRange{dxType}, inputs, ValueRange{init}, maps, iterators(6, 0),
+          [&](OpBuilder &nb, Location nl, ValueRange args) {
+            Value g = args[0];
+            if (!choice) {
+              nb.create<linalg::YieldOp>(
+                  nl, ValueRange{nb.create<arith::DivFOp>(nl, g, constantF32(nb, nl, cells))});
+              return;
+            }
+            Value p = nb.create<linalg::IndexOp>(nl, 2);
+            Value q = nb.create<linalg::IndexOp>(nl, 4);
+            Value mine = nb.create<arith::AddIOp>(
+                nl, nb.create<arith::MulIOp>(nl, p, constantIndex(nb, nl, windowCols)), q);
+            mine = nb.create<arith::IndexCastOp>(nl, nb.getI32Type(), mine);
+            Value chosen =
+                nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq, args[2], mine);
+            nb.create<linalg::YieldOp>(
+                nl, ValueRange{nb.create<arith::SelectOp>(nl, chosen, g,
+                                                          constantF32(nb, nl, 0.0f))});
+          })
+      .getResult(0);
 }
 
 /// dx[n,h,w,c] = sum over the windows (i, j) holding (h, w) of dy[n,i,j,c],
@@ -348,6 +408,10 @@ struct LowerPool2DGrad : OpRewritePattern<Pool2DGradOp> {
     auto dyType = op.getOutputGrad().getType();
     ArrayRef<int64_t> window = op.getPoolSize(), s = op.getStrides();
     PoolKind kind = op.getKind();
+    if (window == s && op.getPadding() == Padding::valid) {
+      b.replaceOp(op, nonOverlappingPoolGrad(b, loc, op));
+      return success();
+    }
     int64_t before[2], in[2], out[2], candidates[2];
     for (int k = 0; k < 2; ++k) {
       in[k] = dxType.getDimSize(k + 1);
