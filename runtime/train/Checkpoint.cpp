@@ -292,6 +292,8 @@ public:
     if (!need(count * 4, what))
       return false;
     values.resize(size_t(count));
+    if (count == 0) // memcpy from or to a null pointer is undefined, even empty
+      return true;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     std::memcpy(values.data(), bytes.data() + pos, size_t(count) * 4);
 #else

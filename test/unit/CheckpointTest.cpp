@@ -582,3 +582,24 @@ TEST(CheckpointSniffTest, FormatsAreDescribedForMessages) {
 }
 
 } // namespace
+
+namespace {
+
+// Found by fuzz-checkpoint: a tensor with no elements made the reader call
+// memcpy with a null destination (undefined even for zero bytes; UBSan in
+// scripts/asan and scripts/fuzz reports it).
+TEST(CheckpointFuzzRegressions, AnEmptyTensorReads) {
+  Checkpoint checkpoint;
+  checkpoint.signature = "sig";
+  checkpoint.parameters = {{"empty/kernel", {0, 4}, {}}};
+  checkpoint.optimizer = "sgd";
+  checkpoint.optimizerState = {{"sgd/momentum", {0}, {}}};
+  std::string bytes = bytesOf(checkpoint);
+  Checkpoint out;
+  std::string error;
+  ASSERT_TRUE(parseCheckpoint(bytes, "ck", nullptr, out, error)) << error;
+  EXPECT_TRUE(out.parameters[0].data.empty());
+  EXPECT_EQ(out.parameters[0].shape, (std::vector<int64_t>{0, 4}));
+}
+
+} // namespace
