@@ -21,6 +21,8 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/StringSwitch.h"
 
+#include <malloc.h>
+
 using namespace mlir;
 using namespace cnnc;
 namespace cl = llvm::cl;
@@ -182,6 +184,11 @@ int cnnc::trainMain(MLIRContext &context, bool evaluateOnly) {
     report(compiled.takeError());
     return 1;
   }
+  // The IR is no longer needed: give its memory back before the data
+  // arrives, so that the process's peak is compilation or training, not
+  // both.
+  module = nullptr;
+  malloc_trim(0);
   RunOptions options = runOptionsFromFlags();
   return evaluateOnly ? runEvaluation((*compiled)->kernels(), options)
                       : runTraining((*compiled)->kernels(), options);
