@@ -36,14 +36,16 @@ func.func @conv_kernel_grad(%x: tensor<?x9x6x1xf32>, %dy: tensor<?x4x2x2xf32>) -
 // -----
 
 // Max pooling's gradient: first the offset each window chose (first
-// maximum, row-major), then a gather: each input cell sums the gradients of
-// the windows that chose it.
+// maximum, row-major; channels innermost). Windows that tile the input
+// (pool_size = strides, valid) then need no gather: a map over
+// (n, i, p, j, q, c) writes each cell (i*2 + p, j*2 + q) the window's
+// gradient where the window chose it.
+// CHECK-DAG: #[[CELL:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d2, d3 * 2 + d4, d5)>
 // CHECK-LABEL: func.func @max_pool_grad
-// CHECK: %[[CHOICE:.*]]:2 = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%{{.*}} : tensor<?x4x4x2xf32>, tensor<2x2xf32>) outs(%{{.*}}, %{{.*}} : tensor<?x2x2x2xf32>, tensor<?x2x2x2xi32>)
+// CHECK: %[[CHOICE:.*]]:2 = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]} ins(%{{.*}} : tensor<?x4x4x2xf32>, tensor<2x2xf32>) outs(%{{.*}}, %{{.*}} : tensor<?x2x2x2xf32>, tensor<?x2x2x2xi32>)
 // CHECK: arith.cmpf ogt
-// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<?x4x4x2xf32>)
-// CHECK: tensor.extract %{{.*}} : tensor<?x2x2x2xf32>
-// CHECK: tensor.extract %[[CHOICE]]#1
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}, #[[CELL]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%{{.*}}, %{{.*}}, %[[CHOICE]]#1 : tensor<?x2x2x2xf32>, tensor<2x2xf32>, tensor<?x2x2x2xi32>) outs(%{{.*}} : tensor<?x4x4x2xf32>)
+// CHECK-NOT: tensor.extract
 func.func @max_pool_grad(%y: tensor<?x4x4x2xf32>, %p: tensor<?x2x2x2xf32>) -> tensor<?x4x4x2xf32> {
   %0 = cnn.pool2d_grad max %y, %p pool_size = [2, 2] strides = [2, 2] padding = valid : (tensor<?x4x4x2xf32>, tensor<?x2x2x2xf32>) -> tensor<?x4x4x2xf32>
   return %0 : tensor<?x4x4x2xf32>
@@ -61,6 +63,19 @@ func.func @dense_grads(%x: tensor<?x8xf32>, %k: tensor<8x3xf32>, %dy: tensor<?x3
   %0 = cnn.dense_input_grad %dy, %k : (tensor<?x3xf32>, tensor<8x3xf32>) -> tensor<?x8xf32>
   %1 = cnn.dense_kernel_grad %x, %dy : (tensor<?x8xf32>, tensor<?x3xf32>) -> tensor<8x3xf32>
   return %0, %1 : tensor<?x8xf32>, tensor<8x3xf32>
+}
+
+// -----
+
+// Overlapping windows: each input cell gathers the gradients of the windows
+// that hold it and chose it.
+// CHECK-LABEL: func.func @overlapping_max_pool_grad
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<?x5x5x2xf32>)
+// CHECK: tensor.extract %{{.*}} : tensor<?x2x2x2xf32>
+// CHECK: tensor.extract %{{.*}} : tensor<?x2x2x2xi32>
+func.func @overlapping_max_pool_grad(%y: tensor<?x5x5x2xf32>, %p: tensor<?x2x2x2xf32>) -> tensor<?x5x5x2xf32> {
+  %0 = cnn.pool2d_grad max %y, %p pool_size = [3, 3] strides = [2, 2] padding = valid : (tensor<?x5x5x2xf32>, tensor<?x2x2x2xf32>) -> tensor<?x5x5x2xf32>
+  return %0 : tensor<?x5x5x2xf32>
 }
 
 // -----
