@@ -23,6 +23,8 @@ cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~")
 config.substitutions.append(("%mnist", os.path.join(cache, "cnnc", "datasets", "mnist")))
 # libcnnc_trainer.a, for linking AOT trainers.
 config.substitutions.append(("%cnnc_lib", os.path.join(config.cnnc_obj_root, "lib")))
+# Linking those archives in a sanitizer build needs the sanitizer runtimes.
+config.substitutions.append(("%cnnc_link_flags", config.cnnc_sanitizer_link_flags))
 
 llvm_config.with_system_environment(["HOME", "TMPDIR", "XDG_CACHE_HOME"])
 llvm_config.use_default_substitutions()
