@@ -123,23 +123,32 @@ static Value floatOp(StringRef op, double a, double b, Position pos) {
   return Value::unknown();
 }
 
-/// seq * n for strings, tuples and lists.
+/// seq * n for strings, tuples and lists. The length check divides rather
+/// than multiplies (a huge n would wrap the product), and an empty sequence
+/// is returned without looping n times (found by fuzz-keras-python:
+/// `()*30**7` ran for minutes).
 static Value repeat(const Value &seq, int64_t n) {
   if (n <= 0)
     n = 0;
   if (seq.is(Value::Kind::Str)) {
-    if (seq.text.size() * uint64_t(n) > kMaxStringLength)
+    size_t size = seq.text.size();
+    if (size == 0 || n == 0)
+      return Value::fromStr("");
+    if (uint64_t(n) > kMaxStringLength / size)
       return Value::unknown();
     std::string out;
     for (int64_t i = 0; i < n; ++i)
       out += seq.text;
     return Value::fromStr(out);
   }
-  if (uint64_t(n) * seq.elements->size() > kMaxSequenceLength)
-    return Value::unknown();
+  size_t size = seq.elements->size();
   std::vector<Value> out;
-  for (int64_t i = 0; i < n; ++i)
-    out.insert(out.end(), seq.elements->begin(), seq.elements->end());
+  if (size != 0 && n != 0) {
+    if (uint64_t(n) > kMaxSequenceLength / size)
+      return Value::unknown();
+    for (int64_t i = 0; i < n; ++i)
+      out.insert(out.end(), seq.elements->begin(), seq.elements->end());
+  }
   return seq.is(Value::Kind::Tuple) ? Value::tuple(std::move(out))
                                     : Value::list(std::move(out));
 }
