@@ -38,10 +38,6 @@ AffineMap map(OpBuilder &b, unsigned dims, ArrayRef<AffineExpr> exprs) {
   return AffineMap::get(dims, 0, exprs, b.getContext());
 }
 
-Value constantF32(OpBuilder &b, Location loc, float value) {
-  return b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(value));
-}
-
 Value constantIndex(OpBuilder &b, Location loc, int64_t value) {
   return b.create<arith::ConstantIndexOp>(loc, value);
 }
@@ -177,11 +173,7 @@ struct LowerConv2DKernelGrad : OpRewritePattern<Conv2DKernelGradOp> {
     Value images = transposed(b, loc, padded, {3, 1, 2, 0});          // (c, h, w, n)
     Value taps = transposed(b, loc, op.getOutputGrad(), {1, 2, 0, 3}); // (i, j, n, f)
     auto resultType = RankedTensorType::get({c, kh, kw, f}, b.getF32Type());
-    Value init = b.create<linalg::FillOp>(
-                      loc, constantF32(b, loc, 0.0f),
-                      b.create<tensor::EmptyOp>(loc, resultType.getShape(),
-                                                b.getF32Type()).getResult())
-                     .getResult(0);
+    Value init = filledTensor(b, loc, resultType, Value(), 0.0f);
     Value grad = b.create<linalg::Conv2DNhwcHwcfOp>(
                       loc, TypeRange{resultType}, ValueRange{images, taps},
                       ValueRange{init}, b.getI64VectorAttr(d), b.getI64VectorAttr(s))
@@ -198,11 +190,7 @@ struct LowerBiasGrad : OpRewritePattern<BiasGradOp> {
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();
     int64_t rank = op.getOutputGrad().getType().getRank();
-    Value init = b.create<linalg::FillOp>(
-                      loc, constantF32(b, loc, 0.0f),
-                      b.create<tensor::EmptyOp>(loc, type.getShape(),
-                                                b.getF32Type()).getResult())
-                     .getResult(0);
+    Value init = filledTensor(b, loc, type, Value(), 0.0f);
     SmallVector<int64_t> reduced = llvm::to_vector(llvm::seq<int64_t>(0, rank - 1));
     b.replaceOp(op, b.create<linalg::ReduceOp>(
                          loc, ValueRange{op.getOutputGrad()}, ValueRange{init},

@@ -26,10 +26,6 @@ namespace {
 /// Keras's epsilon for crossentropy of probabilities.
 constexpr float kEpsilon = 1e-7f;
 
-Value constantF32(OpBuilder &b, Location loc, float value) {
-  return b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(value));
-}
-
 /// Shapes and maps of a (batch, classes) computation.
 struct Rows {
   Rows(OpBuilder &b, Value prediction, Value labels)
@@ -78,11 +74,7 @@ struct Rows {
   Value sumCells(Location loc, ValueRange inputs, ArrayRef<AffineMap> maps,
                  function_ref<Value(OpBuilder &, Location, ValueRange)> term) {
     auto type = RankedTensorType::get({}, b.getF32Type());
-    Value start = b.create<linalg::FillOp>(
-                       loc, constantF32(b, loc, 0.0f),
-                       b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{},
-                                                 b.getF32Type()).getResult())
-                      .getResult(0);
+    Value start = filledTensor(b, loc, type, Value(), 0.0f);
     SmallVector<AffineMap> allMaps(maps);
     allMaps.push_back(scalar);
     return b

@@ -20,6 +20,10 @@ Value lowering::emptyTensor(OpBuilder &b, Location loc, RankedTensorType type,
   return b.create<tensor::EmptyOp>(loc, type, dynamicSizes);
 }
 
+Value lowering::constantF32(OpBuilder &b, Location loc, double value) {
+  return b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(static_cast<float>(value)));
+}
+
 Value lowering::filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
                              Value like, float value) {
   Value fill = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(value));

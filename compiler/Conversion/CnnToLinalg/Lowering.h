@@ -23,7 +23,11 @@ constexpr llvm::StringLiteral kFusionRootAttr =
 mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::RankedTensorType type, mlir::Value like);
 
-/// `type` filled with `value`.
+/// An f32 constant (the optimizers' settings, given as double, are rounded
+/// to float32 as Keras keeps them).
+mlir::Value constantF32(mlir::OpBuilder &b, mlir::Location loc, double value);
+
+/// `type` filled with `value` (`like` may be null when `type` is static).
 mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::RankedTensorType type, mlir::Value like,
                          float value);

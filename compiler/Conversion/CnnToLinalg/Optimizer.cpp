@@ -23,17 +23,9 @@ using namespace cnnc::lowering;
 
 namespace {
 
-Value constantF32(OpBuilder &b, Location loc, double value) {
-  return b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(static_cast<float>(value)));
-}
-
 /// g[i] = sum over shards s of gradients[s, i].
 Value sumShards(OpBuilder &b, Location loc, Value gradients, RankedTensorType type) {
-  Value init = b.create<linalg::FillOp>(
-                    loc, constantF32(b, loc, 0.0),
-                    b.create<tensor::EmptyOp>(loc, type.getShape(), b.getF32Type())
-                        .getResult())
-                   .getResult(0);
+  Value init = filledTensor(b, loc, type, Value(), 0.0f);
   MLIRContext *context = b.getContext();
   AffineExpr i = b.getAffineDimExpr(0), s = b.getAffineDimExpr(1);
   return b
