@@ -5,6 +5,7 @@
 #include "dialects/cnn/CnnDialect.h"
 #include "frontends/common/LocatedError.h"
 #include "frontends/common/ModelToCnn.h"
+#include "frontends/keras-h5/KerasH5.h"
 #include "frontends/keras-json/KerasJson.h"
 #include "frontends/keras-python/KerasPython.h"
 
@@ -39,32 +40,61 @@ static void report(llvm::Error error, MLIRContext &context) {
       });
 }
 
-OwningOpRef<ModuleOp> cnnc::loadModel(StringRef path, MLIRContext &context) {
-  Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
+/// A Keras .h5: `model.save()`'s topology (and compile() configuration).
+static llvm::Expected<ModelSpec> readKerasH5Model(StringRef path) {
+  llvm::Expected<KerasH5Contents> contents = readKerasH5(path);
+  if (!contents)
+    return contents.takeError();
+  if (!contents->modelConfig)
+    return makeError(SourceLoc{path.str(), 0, 0},
+                     "the file holds weights only (save_weights): give the "
+                     "model's .py or .json as MODEL and this file as --weights");
+  // Positions in errors are within the attribute's JSON text.
+  llvm::Expected<ModelSpec> model = parseKerasJson(*contents->modelConfig, path);
+  if (!model || !contents->trainingConfig)
+    return model;
+  if (llvm::Error err = parseKerasTrainingConfig(
+          *contents->trainingConfig, path, /*isTfjs=*/false, model->training))
+    return std::move(err);
+  return model;
+}
+
+llvm::Expected<ModelSpec> cnnc::readModelSpec(StringRef path) {
+  StringRef extension = llvm::sys::path::extension(path);
+  if (extension == ".h5" || extension == ".hdf5")
+    return readKerasH5Model(path);
+  if (extension != ".py" && extension != ".json")
+    return makeError(SourceLoc{path.str(), 0, 0}, "unknown model format '",
+                     extension.str(),
+                     "': expected a .py, .json, .h5 or .mlir file");
   auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false,
                                                    /*RequiresNullTerminator=*/true);
-  if (std::error_code ec = buffer.getError()) {
-    emitError(UnknownLoc::get(&context))
-        << "cannot read '" << path << "': " << ec.message();
-    return nullptr;
-  }
+  if (std::error_code ec = buffer.getError())
+    return makeError(SourceLoc{}, "cannot read '", path.str(),
+                     "': ", ec.message());
+  StringRef text = (*buffer)->getBuffer();
+  return extension == ".py" ? parseKerasPython(text, path)
+                            : parseKerasJson(text, path);
+}
 
-  StringRef extension = llvm::sys::path::extension(path);
-  if (extension == ".mlir") {
+void cnnc::reportModelError(llvm::Error error, MLIRContext &context) {
+  report(std::move(error), context);
+}
+
+OwningOpRef<ModuleOp> cnnc::loadModel(StringRef path, MLIRContext &context) {
+  if (llvm::sys::path::extension(path) == ".mlir") {
+    auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(
+        path, /*IsText=*/false, /*RequiresNullTerminator=*/true);
+    if (std::error_code ec = buffer.getError()) {
+      emitError(UnknownLoc::get(&context))
+          << "cannot read '" << path << "': " << ec.message();
+      return nullptr;
+    }
     llvm::SourceMgr sourceMgr;
     sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
     return parseSourceFile<ModuleOp>(sourceMgr, &context);
   }
-
-  if (extension != ".py" && extension != ".json") {
-    emitError(fileLoc) << "unknown model format '" << extension
-                       << "': expected a .py, .json or .mlir file";
-    return nullptr;
-  }
-  StringRef text = (*buffer)->getBuffer();
-  llvm::Expected<ModelSpec> model = extension == ".py"
-                                        ? parseKerasPython(text, path)
-                                        : parseKerasJson(text, path);
+  llvm::Expected<ModelSpec> model = readModelSpec(path);
   if (!model) {
     report(model.takeError(), context);
     return nullptr;

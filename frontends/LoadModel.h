@@ -3,17 +3,28 @@
 #ifndef CNNC_FRONTENDS_LOADMODEL_H
 #define CNNC_FRONTENDS_LOADMODEL_H
 
+#include "frontends/common/ModelSpec.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
 namespace cnnc {
 
 /// Reads MODEL as `cnn` IR: a Keras Python file (.py), Keras / TF.js JSON
-/// (.json) or MLIR (.mlir). Every error, the frontends' included, is reported
+/// (.json), a Keras .h5 (`model.save`) or MLIR (.mlir). Every error, the frontends' included, is reported
 /// through the context's diagnostic engine at its place in the file, and
 /// null is returned.
 mlir::OwningOpRef<mlir::ModuleOp> loadModel(llvm::StringRef path,
                                             mlir::MLIRContext &context);
+
+/// Reads a Keras model file (.py, .json, .h5) as the frontends see it,
+/// before any IR exists. Errors are LocatedError (file:line:col) or, for
+/// files without positions, a plain message naming the file.
+llvm::Expected<ModelSpec> readModelSpec(llvm::StringRef path);
+
+/// Reports an error of readModelSpec (or of a weight reader) through the
+/// context's diagnostic engine, at its place in the file.
+void reportModelError(llvm::Error error, mlir::MLIRContext &context);
 
 /// Registers what a `cnn` module may contain (cnn, func).
 void registerModelDialects(mlir::DialectRegistry &registry);

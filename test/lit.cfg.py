@@ -3,6 +3,7 @@
 # tools and FileCheck their output.
 
 import os
+import shutil
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -25,6 +26,15 @@ config.substitutions.append(("%mnist", os.path.join(cache, "cnnc", "datasets", "
 config.substitutions.append(("%cnnc_lib", os.path.join(config.cnnc_obj_root, "lib")))
 # Linking those archives in a sanitizer build needs the sanitizer runtimes.
 config.substitutions.append(("%cnnc_link_flags", config.cnnc_sanitizer_link_flags))
+
+# The interop tests (test/interop) compare cnnc with TF.js, which
+# scripts/fetch-tfjs installs into the build tree, and write Keras .h5 files
+# with Debian's python3-h5py (%python is lit's own interpreter, which may
+# lack it).
+tfjs_modules = os.path.join(config.cnnc_obj_root, "tfjs", "node_modules")
+config.substitutions.append(
+    ("%node", "env NODE_PATH=%s %s" % (tfjs_modules, shutil.which("node") or "node")))
+config.substitutions.append(("%h5py_python", "/usr/bin/python3"))
 
 llvm_config.with_system_environment(["HOME", "TMPDIR", "XDG_CACHE_HOME"])
 llvm_config.use_default_substitutions()

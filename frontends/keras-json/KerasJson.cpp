@@ -90,10 +90,8 @@ static llvm::Error convertParseError(llvm::Error err, llvm::StringRef text,
   return errorAt(text, fileName, offset, "invalid JSON: " + lowered);
 }
 
-/// Refuses, with a position, what is not a JSON document or would hurt the
-/// parser; then parses.
-static llvm::Expected<llvm::json::Value> parseJson(llvm::StringRef text,
-                                                   llvm::StringRef fileName) {
+llvm::Expected<llvm::json::Value>
+cnnc::parseKerasJsonText(llvm::StringRef text, llvm::StringRef fileName) {
   if (text.size() > kMaxFileSize)
     return errorAt(text, fileName, 0,
                    "the file is too large for a model description (" +
@@ -472,15 +470,14 @@ llvm::Expected<ModelSpec> ModelReader::read(const JsonNode &root) {
 // Entry points
 //===----------------------------------------------------------------------===//
 
-/// Positions count from after a UTF-8 byte order mark, as editors show them.
-static llvm::StringRef dropByteOrderMark(llvm::StringRef text) {
+llvm::StringRef cnnc::dropByteOrderMark(llvm::StringRef text) {
   return text.starts_with("\xef\xbb\xbf") ? text.drop_front(3) : text;
 }
 
 llvm::Expected<ModelSpec> cnnc::parseKerasJson(llvm::StringRef text,
                                                llvm::StringRef fileName) {
   text = dropByteOrderMark(text);
-  llvm::Expected<llvm::json::Value> root = parseJson(text, fileName);
+  llvm::Expected<llvm::json::Value> root = parseKerasJsonText(text, fileName);
   if (!root)
     return root.takeError();
   JsonDocument doc(fileName, text);
@@ -492,7 +489,7 @@ llvm::Error cnnc::parseKerasTrainingConfig(llvm::StringRef text,
                                            bool isTfjs,
                                            TrainingSpec &training) {
   text = dropByteOrderMark(text);
-  llvm::Expected<llvm::json::Value> root = parseJson(text, fileName);
+  llvm::Expected<llvm::json::Value> root = parseKerasJsonText(text, fileName);
   if (!root)
     return root.takeError();
   JsonDocument doc(fileName, text);

@@ -9,9 +9,12 @@
 #define CNNC_FRONTENDS_KERASJSON_KERASJSON_H
 
 #include "frontends/common/ModelSpec.h"
+#include "frontends/common/WeightSet.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
+
+#include <optional>
 
 namespace cnnc {
 
@@ -30,6 +33,21 @@ llvm::Expected<ModelSpec> parseKerasJson(llvm::StringRef text,
 llvm::Error parseKerasTrainingConfig(llvm::StringRef text,
                                      llvm::StringRef fileName, bool isTfjs,
                                      TrainingSpec &training);
+
+/// Who will read a written model: TF.js or Keras differ on a few spellings.
+enum class KerasTarget { Keras, Tfjs };
+
+/// `model` as tf.keras 2.x `model.to_json()` writes it, which Keras (as an
+/// .h5's `model_config`) and TF.js (as a model.json's `modelTopology`)
+/// both load. A layer neither has (min pooling) is a LocatedError.
+llvm::Expected<std::string> writeKerasModelConfig(const ModelSpec &model,
+                                                  KerasTarget target);
+
+/// Reads the weights a TF.js model.json lists in its `weightsManifest`,
+/// from the shard files beside it; none when the file has no manifest (a
+/// topology alone). Errors are LocatedError at the manifest's values.
+llvm::Expected<std::optional<WeightSet>>
+readTfjsWeights(llvm::StringRef text, llvm::StringRef fileName);
 
 } // namespace cnnc
 

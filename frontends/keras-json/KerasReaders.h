@@ -27,6 +27,14 @@ struct KerasFileInfo {
   bool isTfjs = false;
 };
 
+/// Refuses, with a position, what is not a JSON document or would hurt
+/// llvm::json's parser (too large, too deep, too many objects); then parses.
+llvm::Expected<llvm::json::Value> parseKerasJsonText(llvm::StringRef text,
+                                                     llvm::StringRef fileName);
+
+/// Positions count from after a UTF-8 byte order mark, as editors show them.
+llvm::StringRef dropByteOrderMark(llvm::StringRef text);
+
 /// A Keras object's `class_name` without what some writers wrap around it
 /// (`Custom>Adam`, `keras.layers.Conv2D`).
 llvm::StringRef bareClassName(llvm::StringRef className);

@@ -260,6 +260,8 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
     trainer.iteration = static_cast<int64_t>(resumed.step);
     firstEpoch = static_cast<int64_t>(resumed.epoch);
     history = resumed.history;
+  } else if (options.initialParams) {
+    trainer.params() = *options.initialParams;
   } else if (!options.weightsPath.empty()) {
     if (!loadWeights(info, options.weightsPath, trainer.params(), error))
       return fail(error);
@@ -333,6 +335,8 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
     }
   }
 
+  if (options.afterTraining && !options.afterTraining(trainer.params(), error))
+    return fail(error);
   LossAndAccuracy test = trainer.evaluate(testSet);
   std::printf("Test loss: %.4f\nTest accuracy: %.4f\n", test.loss, test.accuracy);
   std::fflush(stdout);
@@ -352,11 +356,13 @@ int cnnc::runEvaluation(const ModelKernels &kernels, const RunOptions &options) 
   if (!kernels.evaluate)
     return fail("this compiled model has no evaluation step (compile it with "
                 "--train-step)");
-  if (options.weightsPath.empty())
+  if (options.weightsPath.empty() && !options.initialParams)
     return fail("cnnc eval needs --weights FILE");
   std::string error;
   Trainer trainer(kernels, options.threads);
-  if (!loadWeights(info, options.weightsPath, trainer.params(), error))
+  if (options.initialParams)
+    trainer.params() = *options.initialParams;
+  else if (!loadWeights(info, options.weightsPath, trainer.params(), error))
     return fail(error);
   Dataset data;
   if (!loadData(info, options, /*train=*/false, data, error))

@@ -12,8 +12,10 @@
 #include "runtime/model/Kernels.h"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace cnnc {
 
@@ -30,6 +32,14 @@ struct RunOptions {
   unsigned threads = 0;
   std::string savePath, resumePath, weightsPath, metricsJsonPath;
   bool verbose = false;
+  /// Weights already read by the caller (from a format the runtime does not
+  /// read, such as Keras .h5); they take the place of weightsPath.
+  std::optional<std::vector<float>> initialParams;
+  /// Called with the trained parameters after the last epoch, before the
+  /// test evaluation (e.g. to export the model); false and `error` stop
+  /// the run.
+  std::function<bool(const std::vector<float> &params, std::string &error)>
+      afterTraining;
 };
 
 /// Trains, then evaluates on the test set; prints Keras's progress and the

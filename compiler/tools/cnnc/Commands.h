@@ -15,6 +15,7 @@ extern llvm::cl::OptionCategory cnncCategory;
 extern llvm::cl::SubCommand predictCommand;
 extern llvm::cl::SubCommand trainCommand;
 extern llvm::cl::SubCommand evalCommand;
+extern llvm::cl::SubCommand exportCommand;
 
 /// `cnnc predict MODEL --input X.npy -o Y.npy`.
 int predictMain(mlir::MLIRContext &context);
@@ -22,6 +23,9 @@ int predictMain(mlir::MLIRContext &context);
 /// `cnnc train MODEL [options]`, or `cnnc eval MODEL --weights W` when
 /// `evaluateOnly`.
 int trainMain(mlir::MLIRContext &context, bool evaluateOnly);
+
+/// `cnnc export MODEL [--weights W] --format tfjs|h5 -o PATH`.
+int exportMain(mlir::MLIRContext &context);
 
 /// Rewrites the module's `cnn.training` with --optimizer, --lr and --loss,
 /// the flags that change the compiled training step.

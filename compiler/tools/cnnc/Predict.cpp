@@ -1,6 +1,7 @@
 //===- Predict.cpp - cnnc predict: the forward pass on a .npy -------------===//
 
 #include "compiler/tools/cnnc/Commands.h"
+#include "compiler/tools/cnnc/Weights.h"
 
 #include "compiler/CompiledModel.h"
 #include "compiler/Diagnostics.h"
@@ -9,7 +10,6 @@
 #include "compiler/ModelParams.h"
 #include "frontends/LoadModel.h"
 #include "runtime/npy/Npy.h"
-#include "runtime/train/TrainRun.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -28,7 +28,8 @@ static cl::opt<std::string> outputPath("o", cl::desc("Output (.npy)"),
                                        cl::sub(predictCommand));
 static cl::opt<std::string> weightsPath(
     "weights",
-    cl::desc("Weights: a cnnc checkpoint (default: the model's initializers)"),
+    cl::desc("Weights: a cnnc checkpoint, a Keras .h5 or a TF.js model.json "
+             "(default: MODEL's own, else its initializers)"),
     cl::value_desc("FILE"), cl::sub(predictCommand));
 static cl::opt<uint64_t> seed("seed", cl::desc("Seed of the initializers"),
                               cl::init(0), cl::sub(predictCommand));
@@ -69,18 +70,18 @@ int cnnc::predictMain(MLIRContext &context) {
   }
 
   // The weights, checked against the model before anything is compiled.
+  ModelInfo info = describeModel(*module);
+  auto weights = loadModelWeights(info, modelPath, weightsPath);
+  if (!weights) {
+    reportModelError(weights.takeError(), context);
+    return 1;
+  }
   std::vector<std::vector<float>> params;
-  if (weightsPath.empty()) {
+  if (!*weights) {
     if (failed(initializeParams(forward, seed, params)))
       return 1;
   } else {
-    ModelInfo info = describeModel(*module);
-    std::vector<float> flat;
-    if (!loadWeights(info, weightsPath, flat, error)) {
-      reportError(error);
-      return 1;
-    }
-    const float *p = flat.data();
+    const float *p = (*weights)->data();
     for (const ParamInfo &param : info.params) {
       params.emplace_back(p, p + param.elements());
       p += param.elements();

@@ -9,17 +9,24 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/tools/cnnc/Commands.h"
+#include "compiler/tools/cnnc/Export.h"
+#include "compiler/tools/cnnc/Weights.h"
 
 #include "compiler/CompiledModel.h"
 #include "compiler/Diagnostics.h"
 #include "compiler/ModelSignature.h"
 #include "dialects/cnn/CnnDialect.h"
+#include "compiler/ModelDescription.h"
 #include "frontends/LoadModel.h"
+#include "frontends/common/ModelToCnn.h"
+#include "runtime/support/AtomicFile.h"
 #include "runtime/train/TrainRun.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 
 #include <malloc.h>
 
@@ -81,7 +88,10 @@ static cl::opt<std::string> resumePath(
     "resume", cl::desc("Continue the training a checkpoint stopped"),
     cl::value_desc("FILE"), cl::sub(trainCommand));
 static cl::opt<std::string> weightsPath(
-    "weights", cl::desc("Start from (train) or evaluate (eval) these weights"),
+    "weights",
+    cl::desc("Start from (train) or evaluate (eval) these weights: a cnnc "
+             "checkpoint, a Keras .h5 or a TF.js model.json (default: "
+             "MODEL's own, if it has any)"),
     cl::value_desc("FILE"), cl::sub(trainCommand), cl::sub(evalCommand));
 static cl::opt<bool> noShuffle("no-shuffle",
                                cl::desc("Keep the training data in order"),
@@ -89,6 +99,10 @@ static cl::opt<bool> noShuffle("no-shuffle",
 static cl::opt<std::string> metricsJson(
     "metrics-json", cl::desc("Write Keras's History, the test metrics and timings"),
     cl::value_desc("FILE"), cl::sub(trainCommand), cl::sub(evalCommand));
+static cl::opt<std::string> exportTfjsDir(
+    "export-tfjs", cl::desc("After training, write the model as a TF.js "
+                            "layers model (DIR/model.json and its shard)"),
+    cl::value_desc("DIR"), cl::sub(trainCommand));
 static cl::opt<bool> verbose("verbose",
                              cl::desc("Show the progress bar even when stdout is "
                                       "not a terminal"),
@@ -114,7 +128,7 @@ LogicalResult cnnc::applyTrainingFlags(ModuleOp module) {
     fields.erase("from_logits");
   }
   if (optimizer.getNumOccurrences() || learningRate.getNumOccurrences()) {
-    auto current = fields.get("optimizer").dyn_cast_or_null<DictionaryAttr>();
+    auto current = dyn_cast_or_null<DictionaryAttr>(fields.get("optimizer"));
     NamedAttrList settings(current ? current.getValue() : ArrayRef<NamedAttribute>{});
     if (optimizer.getNumOccurrences()) {
       std::string name = llvm::StringRef(optimizer).lower();
@@ -123,7 +137,7 @@ LogicalResult cnnc::applyTrainingFlags(ModuleOp module) {
                     "' (adam, sgd or rmsprop)");
         return failure();
       }
-      auto currentName = settings.get("name").dyn_cast_or_null<StringAttr>();
+      auto currentName = dyn_cast_or_null<StringAttr>(settings.get("name"));
       // compile()'s settings belong to compile()'s optimizer.
       if (!currentName || currentName.getValue() != name)
         settings = NamedAttrList();
@@ -173,10 +187,67 @@ int cnnc::trainMain(MLIRContext &context, bool evaluateOnly) {
                 "takes its weights from the checkpoint");
     return 1;
   }
-  OwningOpRef<ModuleOp> module = loadModel(modelPath, context);
+  // Exporting needs the model's Keras layers, so the model is read as the
+  // frontends see it first; whether it can be exported is known before
+  // anything is trained.
+  std::optional<ModelSpec> spec;
+  OwningOpRef<ModuleOp> module;
+  if (!exportTfjsDir.empty()) {
+    if (llvm::sys::path::extension(modelPath) == ".mlir") {
+      reportError("--export-tfjs: an .mlir model has no Keras layers to "
+                  "export; give the model's .py, .json or .h5");
+      return 1;
+    }
+    llvm::Expected<ModelSpec> read = readModelSpec(modelPath);
+    if (!read) {
+      reportModelError(read.takeError(), context);
+      return 1;
+    }
+    if (llvm::Error err = checkExportable(*read, /*tfjs=*/true)) {
+      reportModelError(std::move(err), context);
+      return 1;
+    }
+    // Where the model goes is checked before anything long runs.
+    llvm::SmallString<256> target(exportTfjsDir.getValue());
+    llvm::sys::path::append(target, "model.json");
+    std::string error;
+    if (std::error_code ec = llvm::sys::fs::create_directories(exportTfjsDir)) {
+      reportError("--export-tfjs: cannot create '" + exportTfjsDir +
+                  "': " + ec.message());
+      return 1;
+    }
+    if (!checkWritable(std::string(target), error)) {
+      reportError("--export-tfjs: " + error);
+      return 1;
+    }
+    spec = std::move(*read);
+    module = buildCnnModule(*spec, context);
+  } else {
+    module = loadModel(modelPath, context);
+  }
   if (!module || failed(verifyModelSignature(*module)) ||
       failed(applyTrainingFlags(*module)))
     return 1;
+  ModelInfo info = describeModel(*module);
+  RunOptions options = runOptionsFromFlags();
+  // Weights in any format are read here; a resumed run takes its own.
+  if (resumePath.empty()) {
+    auto weights = loadModelWeights(info, modelPath, weightsPath);
+    if (!weights) {
+      reportModelError(weights.takeError(), context);
+      return 1;
+    }
+    options.initialParams = std::move(*weights);
+  }
+  if (spec)
+    options.afterTraining = [&spec, info](const std::vector<float> &params,
+                                          std::string &error) {
+      if (llvm::Error err = exportTfjs(*spec, info, params, exportTfjsDir)) {
+        error = "--export-tfjs: " + llvm::toString(std::move(err));
+        return false;
+      }
+      return true;
+    };
   PipelineOptions pipeline = pipelineOptionsFromFlags();
   pipeline.train = true;
   auto compiled = CompiledModel::compile(*module, pipeline);
@@ -189,7 +260,6 @@ int cnnc::trainMain(MLIRContext &context, bool evaluateOnly) {
   // both.
   module = nullptr;
   malloc_trim(0);
-  RunOptions options = runOptionsFromFlags();
   return evaluateOnly ? runEvaluation((*compiled)->kernels(), options)
                       : runTraining((*compiled)->kernels(), options);
 }

@@ -3,10 +3,12 @@
 //   cnnc MODEL --summary                 Keras's model.summary() table
 //   cnnc MODEL --emit=STAGE [-o FILE]    one stage of the pipeline
 //   cnnc MODEL -o FILE.o                 an object and FILE.h (C ABI)
-//   cnnc predict MODEL --input X.npy -o Y.npy
+//   cnnc predict MODEL [--weights W] --input X.npy -o Y.npy
+//   cnnc train MODEL [options] / cnnc eval MODEL --weights W
+//   cnnc export MODEL [--weights W] --format tfjs|h5 -o PATH
 //
-// MODEL is a Keras Python file (.py), Keras / TF.js JSON (.json) or MLIR
-// (.mlir). Bad input is one located error line and exit code 1; outputs are
+// MODEL is a Keras Python file (.py), Keras / TF.js JSON (.json), a Keras
+// .h5 or MLIR (.mlir). Bad input is one located error line and exit code 1; outputs are
 // written whole or not at all.
 //
 //===----------------------------------------------------------------------===//
@@ -235,5 +237,7 @@ int main(int argc, char **argv) {
     return trainMain(context, /*evaluateOnly=*/false);
   if (evalCommand)
     return trainMain(context, /*evaluateOnly=*/true);
+  if (exportCommand)
+    return exportMain(context);
   return compileCommand(context);
 }

@@ -1,0 +1,264 @@
+//===- Isolation.cpp - readKerasH5: libhdf5 in a child process ------------===//
+//
+// Debian's libhdf5 (1.10) can crash or loop on crafted files. The child
+// reads the file and sends the contents back through a pipe, serialised
+// as below; the parent trusts nothing it receives. A child that dies, runs
+// out of time or memory becomes a one-line error.
+//
+//   u8 status (0: contents follow; 1: an error message follows)
+//   contents: opt-string model_config, opt-string training_config,
+//             u8 has_weights, u64 layers, per layer: string name,
+//             u64 arrays, per array: string name, u64 rank, rank × u64,
+//             u64 count, count × f32
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontends/keras-h5/KerasH5.h"
+
+#include "llvm/Support/FileSystem.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace cnnc;
+
+namespace {
+class Encoder {
+public:
+  void u8(uint8_t v) { bytes.push_back(char(v)); }
+  void u64(uint64_t v) { bytes.append(reinterpret_cast<const char *>(&v), 8); }
+  void string(const std::string &s) {
+    u64(s.size());
+    bytes += s;
+  }
+  void optString(const std::optional<std::string> &s) {
+    u8(s.has_value());
+    if (s)
+      string(*s);
+  }
+  void floats(const std::vector<float> &v) {
+    u64(v.size());
+    bytes.append(reinterpret_cast<const char *>(v.data()), v.size() * 4);
+  }
+  std::string bytes;
+};
+
+/// Reads what Encoder wrote; any inconsistency makes ok() false.
+class Decoder {
+public:
+  explicit Decoder(std::string_view bytes) : rest(bytes) {}
+  bool ok() const { return good; }
+  bool done() const { return rest.empty(); }
+
+  uint8_t u8() {
+    if (!take(1))
+      return 0;
+    return uint8_t(last[0]);
+  }
+  uint64_t u64() {
+    uint64_t v = 0;
+    if (take(8))
+      std::memcpy(&v, last.data(), 8);
+    return v;
+  }
+  std::string string() {
+    uint64_t n = u64();
+    return take(n) ? std::string(last) : std::string();
+  }
+  std::optional<std::string> optString() {
+    if (!u8())
+      return std::nullopt;
+    return string();
+  }
+  std::vector<float> floats() {
+    uint64_t n = u64();
+    std::vector<float> v;
+    if (n > rest.size() / 4 || !take(n * 4))
+      return good = false, v;
+    v.resize(n);
+    std::memcpy(v.data(), last.data(), n * 4);
+    return v;
+  }
+  /// A count of items at least `minBytes` each: never more than remain.
+  uint64_t count(uint64_t minBytes) {
+    uint64_t n = u64();
+    if (n > rest.size() / minBytes)
+      good = false;
+    return good ? n : 0;
+  }
+
+private:
+  bool take(uint64_t n) {
+    if (!good || n > rest.size())
+      return good = false;
+    last = rest.substr(0, n);
+    rest.remove_prefix(n);
+    return true;
+  }
+  std::string_view rest, last;
+  bool good = true;
+};
+} // namespace
+
+static std::string encode(llvm::Expected<KerasH5Contents> contents) {
+  Encoder e;
+  if (!contents) {
+    e.u8(1);
+    e.string(llvm::toString(contents.takeError()));
+    return std::move(e.bytes);
+  }
+  e.u8(0);
+  e.optString(contents->modelConfig);
+  e.optString(contents->trainingConfig);
+  e.u8(contents->weights.has_value());
+  if (contents->weights) {
+    e.u64(contents->weights->layers.size());
+    for (const LayerWeights &layer : contents->weights->layers) {
+      e.string(layer.layer);
+      e.u64(layer.weights.size());
+      for (const WeightArray &array : layer.weights) {
+        e.string(array.name);
+        e.u64(array.shape.size());
+        for (int64_t d : array.shape)
+          e.u64(uint64_t(d));
+        e.floats(array.data);
+      }
+    }
+  }
+  return std::move(e.bytes);
+}
+
+static llvm::Error childFailed(llvm::StringRef path, const llvm::Twine &why) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "cannot read '" + path.str() + "': " + why.str());
+}
+
+static llvm::Expected<KerasH5Contents> decode(std::string_view bytes,
+                                              llvm::StringRef path) {
+  Decoder d(bytes);
+  uint8_t status = d.u8();
+  if (d.ok() && status == 1) {
+    std::string message = d.string();
+    if (d.ok())
+      return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+  }
+  KerasH5Contents contents;
+  if (d.ok() && status == 0) {
+    contents.modelConfig = d.optString();
+    contents.trainingConfig = d.optString();
+    if (d.u8()) {
+      WeightSet weights;
+      uint64_t layers = d.count(16);
+      for (uint64_t i = 0; d.ok() && i < layers; ++i) {
+        LayerWeights layer{d.string(), {}};
+        uint64_t arrays = d.count(24);
+        for (uint64_t j = 0; d.ok() && j < arrays; ++j) {
+          WeightArray array;
+          array.name = d.string();
+          uint64_t rank = d.count(8);
+          for (uint64_t k = 0; d.ok() && k < rank; ++k)
+            array.shape.push_back(int64_t(d.u64()));
+          array.data = d.floats();
+          layer.weights.push_back(std::move(array));
+        }
+        weights.layers.push_back(std::move(layer));
+      }
+      contents.weights = std::move(weights);
+    }
+    if (d.ok() && d.done())
+      return contents;
+  }
+  return childFailed(path, "its reader sent back damaged contents");
+}
+
+static bool writeAll(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return false;
+    bytes.remove_prefix(size_t(n));
+  }
+  return true;
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define CNNC_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CNNC_ASAN 1
+#endif
+#endif
+
+/// Seconds a child may take: reading a real model takes well under one.
+static constexpr unsigned kChildSeconds = 60;
+
+[[noreturn]] static void runChild(int fd, llvm::StringRef path,
+                                  uint64_t fileSize) {
+#ifndef CNNC_ASAN
+  // A file may declare huge metadata; the library's allocations stop here.
+  // (Not under ASan, whose shadow memory needs the address space.)
+  rlim_t limit = rlim_t(2) << 30;
+  limit += rlim_t(fileSize) * 3;
+  struct rlimit memory = {limit, limit};
+  setrlimit(RLIMIT_AS, &memory);
+#endif
+  (void)fileSize;
+  alarm(kChildSeconds);
+  std::string bytes = encode(detail::readKerasH5InProcess(path));
+  _exit(writeAll(fd, bytes) ? 0 : 3);
+}
+
+llvm::Expected<KerasH5Contents> cnnc::readKerasH5(llvm::StringRef path) {
+  uint64_t fileSize = 0;
+  if (std::error_code ec = llvm::sys::fs::file_size(path, fileSize))
+    return childFailed(path, ec.message());
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0)
+    return childFailed(path, llvm::Twine("pipe: ") + std::strerror(errno));
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return childFailed(path, llvm::Twine("fork: ") + std::strerror(errno));
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    runChild(fds[1], path, fileSize);
+  }
+  close(fds[1]);
+  std::string bytes;
+  char buffer[1 << 16];
+  for (;;) {
+    ssize_t n = read(fds[0], buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    bytes.append(buffer, size_t(n));
+  }
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFSIGNALED(status)) {
+    int signal = WTERMSIG(status);
+    if (signal == SIGALRM)
+      return childFailed(path, "reading it took over " +
+                                   llvm::Twine(kChildSeconds) +
+                                   " s (a damaged file?)");
+    return childFailed(path, "the HDF5 library failed on it (" +
+                                 llvm::Twine(strsignal(signal)) +
+                                 "): the file is damaged");
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    return childFailed(path, "its reader failed (out of memory on a "
+                             "damaged file?)");
+  return decode(bytes, path);
+}

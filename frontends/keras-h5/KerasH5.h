@@ -1,0 +1,53 @@
+//===- KerasH5.h - Keras's legacy HDF5 files --------------------*- C++ -*-===//
+//
+// `model.save('m.h5')` and `model.save_weights('w.h5')` as Keras writes
+// them (keras-semantics.md §6): the topology as the root attribute
+// `model_config`, the weights as datasets in per-layer groups whose order
+// the `layer_names` and `weight_names` attributes give.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNNC_FRONTENDS_KERASH5_KERASH5_H
+#define CNNC_FRONTENDS_KERASH5_KERASH5_H
+
+#include "frontends/common/WeightSet.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <optional>
+#include <string>
+
+namespace cnnc {
+
+/// What cnnc takes from a Keras .h5 file.
+struct KerasH5Contents {
+  std::optional<std::string> modelConfig;    // JSON (model.save only)
+  std::optional<std::string> trainingConfig; // JSON, if compiled
+  /// The weights, when the file has `layer_names` (both save forms).
+  std::optional<WeightSet> weights;
+};
+
+/// True if `bytes` starts with HDF5's signature.
+bool isHdf5Signature(llvm::StringRef bytes);
+
+/// Reads `path`. libhdf5 is not hardened against crafted files, so the
+/// reading runs in a child process: whatever the file does to the library,
+/// cnnc gets either the contents or an error (one line, naming the file).
+llvm::Expected<KerasH5Contents> readKerasH5(llvm::StringRef path);
+
+/// The bytes of a legacy Keras `model.save('m.h5')` file holding the model
+/// `modelConfig` (Keras JSON) and `layers`: every layer of the model, in
+/// order, weightless ones with no weights.
+llvm::Expected<std::string> writeKerasH5Image(llvm::StringRef modelConfig,
+                                              llvm::ArrayRef<LayerWeights> layers);
+
+namespace detail {
+/// The reading itself, in this process; what readKerasH5 runs in its child.
+llvm::Expected<KerasH5Contents> readKerasH5InProcess(llvm::StringRef path);
+} // namespace detail
+
+} // namespace cnnc
+
+#endif // CNNC_FRONTENDS_KERASH5_KERASH5_H

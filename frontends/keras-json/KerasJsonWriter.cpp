@@ -1,0 +1,213 @@
+//===- KerasJsonWriter.cpp - A ModelSpec as Keras's model JSON ------------===//
+//
+// The reverse of the reader: tf.keras 2.x `model.to_json()` (an InputLayer
+// entry, then every layer's full config), the form that Keras loads from an
+// .h5's `model_config` and TF.js from a converted model.json. Values the
+// reader defaulted are written out, so the file says everything.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontends/common/LocatedError.h"
+#include "frontends/keras-json/KerasJson.h"
+
+#include "llvm/Support/JSON.h"
+
+using namespace cnnc;
+using llvm::json::Array;
+using llvm::json::Object;
+using llvm::json::Value;
+
+static Value pair(const std::array<int64_t, 2> &v) { return Array{v[0], v[1]}; }
+
+static Value seedValue(const std::optional<int64_t> &seed) {
+  return seed ? Value(*seed) : Value(nullptr);
+}
+
+static const char *activationName(Activation activation) {
+  switch (activation) {
+  case Activation::Linear:
+    return "linear";
+  case Activation::ReLU:
+    return "relu";
+  case Activation::Softmax:
+    return "softmax";
+  case Activation::Sigmoid:
+    return "sigmoid";
+  case Activation::Tanh:
+    return "tanh";
+  }
+  return "linear";
+}
+
+static Value initializerValue(const Initializer &init, KerasTarget target) {
+  using Kind = Initializer::Kind;
+  switch (init.kind) {
+  case Kind::Constant:
+    if (init.value == 0.0)
+      return Object{{"class_name", "Zeros"}, {"config", Object{}}};
+    if (init.value == 1.0)
+      return Object{{"class_name", "Ones"}, {"config", Object{}}};
+    return Object{{"class_name", "Constant"},
+                  {"config", Object{{"value", init.value}}}};
+  case Kind::RandomNormal:
+  case Kind::TruncatedNormal:
+    return Object{{"class_name", init.kind == Kind::RandomNormal
+                                     ? "RandomNormal"
+                                     : "TruncatedNormal"},
+                  {"config", Object{{"mean", init.mean},
+                                    {"stddev", init.stddev},
+                                    {"seed", seedValue(init.seed)}}}};
+  case Kind::RandomUniform:
+    return Object{{"class_name", "RandomUniform"},
+                  {"config", Object{{"minval", init.minval},
+                                    {"maxval", init.maxval},
+                                    {"seed", seedValue(init.seed)}}}};
+  case Kind::VarianceScaling:
+    break;
+  }
+  using Mode = Initializer::Mode;
+  const char *mode = init.mode == Mode::FanIn    ? "fan_in"
+                     : init.mode == Mode::FanOut ? "fan_out"
+                                                 : "fan_avg";
+  // Each reader's name for the distribution. TF.js knows no untruncated
+  // normal; its 'normal' (truncated, uncorrected) is the nearest. Only a
+  // re-initialisation would see it: the file carries the weights.
+  using D = Initializer::Distribution;
+  const char *distribution = "uniform";
+  switch (init.distribution) {
+  case D::Uniform:
+    distribution = "uniform";
+    break;
+  case D::TruncatedNormal:
+    distribution = "truncated_normal";
+    break;
+  case D::UntruncatedNormal:
+    distribution = target == KerasTarget::Tfjs ? "normal" : "untruncated_normal";
+    break;
+  case D::TruncatedNormalUncorrected:
+    distribution = "normal";
+    break;
+  }
+  return Object{{"class_name", "VarianceScaling"},
+                {"config", Object{{"scale", init.scale},
+                                  {"mode", mode},
+                                  {"distribution", distribution},
+                                  {"seed", seedValue(init.seed)}}}};
+}
+
+/// The fields every layer's config has.
+static Object baseConfig(const Layer &layer) {
+  return Object{{"name", layer.name}, {"trainable", true}, {"dtype", "float32"}};
+}
+
+static void addWeightFields(Object &config, const Layer &layer,
+                            KerasTarget target) {
+  config["use_bias"] = layer.useBias;
+  config["kernel_initializer"] = initializerValue(layer.kernelInitializer, target);
+  config["bias_initializer"] = initializerValue(layer.biasInitializer, target);
+  for (const char *key : {"kernel_regularizer", "bias_regularizer",
+                          "activity_regularizer", "kernel_constraint",
+                          "bias_constraint"})
+    config[key] = nullptr;
+}
+
+static llvm::Expected<Value> layerValue(const Layer &layer, KerasTarget target) {
+  Object config = baseConfig(layer);
+  const char *padding = layer.padding == Padding::Same ? "same" : "valid";
+  switch (layer.kind) {
+  case LayerKind::Conv2D:
+    config["filters"] = layer.filters;
+    config["kernel_size"] = pair(layer.kernelSize);
+    config["strides"] = pair(layer.strides.value_or(std::array<int64_t, 2>{1, 1}));
+    config["padding"] = padding;
+    config["data_format"] = "channels_last";
+    config["dilation_rate"] = pair(layer.dilation);
+    config["groups"] = 1;
+    config["activation"] = activationName(layer.activation);
+    addWeightFields(config, layer, target);
+    break;
+  case LayerKind::MaxPooling2D:
+  case LayerKind::AveragePooling2D:
+    config["pool_size"] = pair(layer.poolSize);
+    config["strides"] = pair(layer.strides.value_or(layer.poolSize));
+    config["padding"] = padding;
+    config["data_format"] = "channels_last";
+    break;
+  case LayerKind::GlobalMaxPooling2D:
+  case LayerKind::GlobalAveragePooling2D:
+    config["data_format"] = "channels_last";
+    if (layer.keepDims) {
+      if (target == KerasTarget::Tfjs)
+        return makeError(layer.loc, kerasClassName(layer.kind), " '",
+                         layer.name,
+                         "' keeps its dimensions (keepdims=True), which "
+                         "TF.js cannot express");
+      config["keepdims"] = true;
+    }
+    break;
+  case LayerKind::Flatten:
+    config["data_format"] = "channels_last";
+    break;
+  case LayerKind::Dense:
+    config["units"] = layer.units;
+    config["activation"] = activationName(layer.activation);
+    addWeightFields(config, layer, target);
+    break;
+  case LayerKind::Dropout:
+    config["rate"] = layer.rate;
+    config["noise_shape"] = nullptr;
+    config["seed"] = seedValue(layer.seed);
+    break;
+  case LayerKind::Activation:
+    config["activation"] = activationName(layer.activation);
+    break;
+  case LayerKind::ReLU:
+    config["max_value"] = nullptr;
+    config["negative_slope"] = 0.0;
+    config["threshold"] = 0.0;
+    break;
+  case LayerKind::Softmax:
+    config["axis"] = layer.axis;
+    break;
+  case LayerKind::MinPooling2D:
+  case LayerKind::GlobalMinPooling2D:
+    return makeError(layer.loc, kerasClassName(layer.kind), " '", layer.name,
+                     "' is cnnc's own layer: Keras and TF.js have no "
+                     "min pooling to load it as");
+  }
+  return Object{{"class_name", kerasClassName(layer.kind)},
+                {"config", std::move(config)}};
+}
+
+llvm::Expected<std::string> cnnc::writeKerasModelConfig(const ModelSpec &model,
+                                                        KerasTarget target) {
+  Array layers;
+  Array batchInputShape{nullptr};
+  for (int64_t d : model.inputShape)
+    batchInputShape.push_back(d);
+  std::string inputName =
+      (model.layers.empty() ? std::string("input") : model.layers[0].name) +
+      "_input";
+  layers.push_back(Object{
+      {"class_name", "InputLayer"},
+      {"config", Object{{"batch_input_shape", std::move(batchInputShape)},
+                        {"dtype", "float32"},
+                        {"sparse", false},
+                        {"ragged", false},
+                        {"name", inputName}}}});
+  for (const Layer &layer : model.layers) {
+    llvm::Expected<Value> value = layerValue(layer, target);
+    if (!value)
+      return value.takeError();
+    layers.push_back(std::move(*value));
+  }
+  Value root = Object{
+      {"class_name", "Sequential"},
+      {"config", Object{{"name", model.name}, {"layers", std::move(layers)}}},
+      {"keras_version", target == KerasTarget::Tfjs ? "tfjs-layers 4.22.0"
+                                                    : "2.15.0"},
+      {"backend", target == KerasTarget::Tfjs ? "tensor_flow.js" : "tensorflow"}};
+  std::string text;
+  llvm::raw_string_ostream(text) << root;
+  return text;
+}
