@@ -63,9 +63,10 @@ llvm::Expected<std::vector<float>> cnnc::bindWeights(const ModelInfo &info,
     for (const ModelLayer &layer : layers)
       if (!byName.count(layer.name))
         return failure("'" + file + "' has weights for " +
-                       llvm::Twine(weights.layers.size()) +
-                       " layers, the model " + llvm::Twine(layers.size()) +
-                       ", and none for layer '" + layer.name + "'");
+                       llvm::Twine(weights.layers.size()) + " layer" +
+                       (weights.layers.size() == 1 ? "" : "s") + ", the model " +
+                       llvm::Twine(layers.size()) + ", and none for layer '" +
+                       layer.name + "'");
   }
 
   std::vector<float> params(size_t(info.paramElements()));

@@ -2,9 +2,10 @@
 // TF.js's expected output.
 //
 // usage: each_model.js DIR OUT.npy TOLERANCE [--expected E.npy] [--if-exists F]
-//                      -- COMMAND ARGS...
-// For every DIR/mK (in order of K), runs COMMAND with each `{}` in ARGS
-// replaced by DIR/mK, then compares DIR/mK/OUT.npy with DIR/mK/E.npy
+//                      -- COMMAND ARGS... [-- COMMAND ARGS...]...
+// For every DIR/mK (in order of K), runs the COMMANDs in turn (stopping at
+// the first that fails) with each `{}` in their ARGS replaced by DIR/mK,
+// then compares DIR/mK/OUT.npy with DIR/mK/E.npy
 // (default expected.npy): same shape and max |difference| <= TOLERANCE.
 // --if-exists F skips the models without DIR/mK/F (e.g. no .h5 for a model
 // Keras cannot hold). Prints one line per failure (the model, what went
@@ -29,7 +30,12 @@ const option = (name) => {
 };
 const expectedName = option('--expected') || 'expected.npy';
 const ifExists = option('--if-exists');
-const command = argv.slice(dash + 1);
+// The commands, split at each bare `--`.
+const commands = [[]];
+for (const a of argv.slice(dash + 1)) {
+  if (a === '--') commands.push([]);
+  else commands[commands.length - 1].push(a);
+}
 
 const models = fs.readdirSync(dir).filter(d => /^m\d+$/.test(d))
                  .sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
@@ -41,14 +47,16 @@ for (const name of models) {
   const layers = fs.readFileSync(path.join(m, 'layers.txt'), 'utf8').trim();
   const fail = (what) => failures.push(`${name}: ${what}\n    layers: ${layers}`);
   ++checked;
-  const args = command.map(a => a.split('{}').join(m));
   fs.rmSync(path.join(m, out), {force: true});
-  const run = spawnSync(args[0], args.slice(1), {encoding: 'utf8'});
-  if (run.status !== 0) {
-    fail(`${path.basename(args[0])} exited with ${run.status ?? run.signal}: ` +
-         (run.stderr || run.stdout || String(run.error)).trim().split('\n').slice(0, 3).join(' / '));
-    continue;
-  }
+  const failed = commands.some((command) => {
+    const args = command.map(a => a.split('{}').join(m));
+    const run = spawnSync(args[0], args.slice(1), {encoding: 'utf8'});
+    if (run.status === 0) return false;
+    fail(`${args.slice(0, 3).map(a => path.basename(a)).join(' ')} ... exited with ${run.status ?? run.signal}: ` +
+         [run.stderr, run.stdout, run.error].filter(x => x).join('\n').trim().split('\n').slice(0, 4).join(' / '));
+    return true;
+  });
+  if (failed) continue;
   let got, expected;
   try {
     got = readNpy(path.join(m, out));

@@ -2,10 +2,10 @@
 // the expected outputs cnnc's `predict` must reproduce (keras-semantics.md).
 //
 // usage: tfjs_models.js OUT_DIR COUNT SEED
-// Writes OUT_DIR/mK/{model.json, weight shards, x.npy, expected.npy,
-// layers.txt} for K = 0..COUNT-1 and prints how often each feature of the
-// matrix occurs (the lit test checks that every one does). Deterministic:
-// a seed names the same models on every machine.
+// Writes OUT_DIR/mK/{model.json, weight shards, topology.json (no weights),
+// x.npy, expected.npy, layers.txt} for K = 0..COUNT-1 and prints how often
+// each feature of the matrix occurs (the lit test checks that every one
+// does). Deterministic: a seed names the same models on every machine.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -254,6 +254,8 @@ async function main() {
     }
     const dir = path.join(outDir, `m${k}`);
     const file = writeModelDir(dir, artifacts, layout);
+    // The topology alone, as Keras's to_json() would hold it, for --weights.
+    fs.writeFileSync(path.join(dir, 'topology.json'), JSON.stringify(artifacts.modelTopology));
     writeNpy(path.join(dir, 'x.npy'), x.shape, x.dataSync());
     writeNpy(path.join(dir, 'expected.npy'), y.shape, y.dataSync());
     const text = `input ${input} | ` + steps.map(s => s.text).join(' | ');
