@@ -196,8 +196,12 @@ static bool writeAll(int fd, std::string_view bytes) {
 #endif
 #endif
 
-/// Seconds a child may take: reading a real model takes well under one.
-static constexpr unsigned kChildSeconds = 60;
+/// The time a child may take. Reading a real model costs well under a
+/// second of CPU; a crafted file can send libhdf5 into an endless loop
+/// (fuzz-keras-h5 found one), which the CPU limit ends quickly. The wall
+/// clock limit is for a child that blocks.
+static constexpr unsigned kChildCpuSeconds = 5;
+static constexpr unsigned kChildWallSeconds = 60;
 
 [[noreturn]] static void runChild(int fd, llvm::StringRef path,
                                   uint64_t fileSize) {
@@ -210,7 +214,9 @@ static constexpr unsigned kChildSeconds = 60;
   setrlimit(RLIMIT_AS, &memory);
 #endif
   (void)fileSize;
-  alarm(kChildSeconds);
+  struct rlimit cpu = {kChildCpuSeconds, kChildCpuSeconds};
+  setrlimit(RLIMIT_CPU, &cpu);
+  alarm(kChildWallSeconds);
   std::string bytes = encode(detail::readKerasH5InProcess(path));
   _exit(writeAll(fd, bytes) ? 0 : 3);
 }
@@ -249,10 +255,9 @@ llvm::Expected<KerasH5Contents> cnnc::readKerasH5(llvm::StringRef path) {
   }
   if (WIFSIGNALED(status)) {
     int signal = WTERMSIG(status);
-    if (signal == SIGALRM)
-      return childFailed(path, "reading it took over " +
-                                   llvm::Twine(kChildSeconds) +
-                                   " s (a damaged file?)");
+    if (signal == SIGALRM || signal == SIGXCPU || signal == SIGKILL)
+      return childFailed(path, "the HDF5 library did not finish reading it "
+                               "(a damaged file?)");
     return childFailed(path, "the HDF5 library failed on it (" +
                                  llvm::Twine(strsignal(signal)) +
                                  "): the file is damaged");

@@ -53,7 +53,7 @@ for (const name of models) {
     const run = spawnSync(args[0], args.slice(1), {encoding: 'utf8'});
     if (run.status === 0) return false;
     fail(`${args.slice(0, 3).map(a => path.basename(a)).join(' ')} ... exited with ${run.status ?? run.signal}: ` +
-         [run.stderr, run.stdout, run.error].filter(x => x).join('\n').trim().split('\n').slice(0, 4).join(' / '));
+         [run.stderr, run.stdout, run.error].filter(x => x).join('\n').trim().split('\n').slice(-3).join(' / '));
     return true;
   });
   if (failed) continue;

@@ -21,10 +21,12 @@
   keras_h5.py check FILE.h5 MODEL.json
       FILE.h5 (cnnc's export of MODEL.json's model) has Keras's model.save
       layout and holds MODEL.json's weights bit for bit; prints what it checked.
-  keras_h5.py to-tfjs FILE.h5 OUT_DIR
-      Loads FILE.h5 as Keras's load_model does (layer order from layer_names,
-      weight order from weight_names, never from listing the file) and writes
-      OUT_DIR/model.json + weights.bin for TF.js.
+  keras_h5.py to-tfjs FILE.h5 OUT_DIR [--topology T.json]
+      Loads FILE.h5 as Keras's load_model (or, with the topology T.json,
+      load_weights) does: layer order from layer_names, weight order from
+      weight_names, never from listing the file; the file's layers with
+      weights bound to the model's in order. Writes OUT_DIR/model.json +
+      weights.bin for TF.js.
 """
 import argparse
 import json
@@ -250,7 +252,11 @@ def to_tfjs(args):
     """Keras's legacy load: the file's layers with weights, in layer_names
     order, go to the model_config's layers with weights, in order."""
     with h5py.File(args.h5, "r") as f:
-        topology = json.loads(text(f.attrs["model_config"]))
+        if args.topology:
+            with open(args.topology) as t:
+                topology = json.load(t)
+        else:
+            topology = json.loads(text(f.attrs["model_config"]))
         group = f["model_weights"] if "model_weights" in f else f
         filed = [[group[n][w][()] for w in name_list(group[n], "weight_names")]
                  for n in name_list(group, "layer_names")]
@@ -292,6 +298,7 @@ def main():
     p = sub.add_parser("to-tfjs")
     p.add_argument("h5")
     p.add_argument("out")
+    p.add_argument("--topology")
     p.set_defaults(run=to_tfjs)
     args = parser.parse_args()
     args.run(args)

@@ -70,7 +70,9 @@ function spatialLayer(r, shape, f) {
     const padding = cycle(`conv padding ${mode}`, ['valid', 'same']);
     const strides = pair(mode === 'strided' ? cycle('conv strides', [2, [1, 2], 3, [2, 1]]) : 1);
     const dilation = pair(mode === 'dilated' ? cycle('conv dilation', [2, [2, 1], 3, [1, 2]]) : 1);
-    const filters = r.int(1, 6), activation = cycle('conv activation', ACTIVATIONS);
+    // Mostly a few filters; sometimes as many as vector code takes in one go.
+    const filters = r.chance(0.3) ? r.pick([8, 16, 33]) : r.int(1, 6);
+    const activation = cycle('conv activation', ACTIVATIONS);
     const useBias = cycle('conv bias', [true, true, false]);
     const out = [outSize(h, kernel[0], strides[0], dilation[0], padding),
                  outSize(w, kernel[1], strides[1], dilation[1], padding), filters];
@@ -141,7 +143,8 @@ function elementwiseLayer(r, kind, shape, f) {
 }
 
 function denseLayer(r, shape, f) {
-  const units = r.int(1, 8), activation = cycle('dense activation', ACTIVATIONS);
+  const units = r.chance(0.3) ? r.pick([16, 33]) : r.int(1, 8);
+  const activation = cycle('dense activation', ACTIVATIONS);
   const useBias = cycle('dense bias', [true, true, true, false]);
   f.push(`Dense activation=${activation}`);
   if (!useBias) f.push('Dense use_bias=false');
@@ -154,7 +157,7 @@ function denseLayer(r, shape, f) {
 // global pooling and Dense layers, Dense on rank 4, or nothing). A layer
 // that does not fit the shape is drawn again.
 function buildModel(r) {
-  const input = [r.int(5, 14), r.int(5, 14), r.int(1, 3)];
+  const input = [r.int(5, 20), r.int(5, 20), r.chance(0.2) ? 8 : r.int(1, 3)];
   const features = [], steps = [];
   let shape = input;
   const take = (make) => {
