@@ -3,12 +3,13 @@
 #ifndef CNNC_FRONTENDS_LOADMODEL_H
 #define CNNC_FRONTENDS_LOADMODEL_H
 
-#include "frontends/common/ModelSpec.h"
-
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/Error.h"
 
 namespace cnnc {
+
+struct ModelSpec; // frontends/common/ModelSpec.h
 
 /// Reads MODEL as `cnn` IR: a Keras Python file (.py), Keras / TF.js JSON
 /// (.json), a Keras .h5 (`model.save`) or MLIR (.mlir). Every error, the frontends' included, is reported

@@ -329,61 +329,137 @@ Value windowChoice(OpBuilder &b, Location loc, PoolKind kind, Value input,
   return generic.getResult(1);
 }
 
+/// Windows of at most this many cells get the one-pass gradient below,
+/// which reads every cell of a window as an operand of its own.
+constexpr int64_t kMaxInlineWindow = 16;
+
 /// The common case: windows that tile the input without overlap or
 /// padding (pool_size = strides, `valid`, as the lesson's 2x2 poolings).
-/// Each input cell belongs to at most one window, so the gradient is a map
-/// over (n, i, p, j, q, c), channels innermost, writing cell
-/// (i*s0 + p, j*s1 + q): dy where the window chose that cell (max/min) or
-/// dy / window size (avg). Cells no window covers keep the zero init.
-Value nonOverlappingPoolGrad(OpBuilder &b, Location loc, Pool2DGradOp op) {
+bool isNonOverlapping(Pool2DGradOp op) {
+  ArrayRef<int64_t> window = op.getPoolSize();
+  return window == op.getStrides() && op.getPadding() == Padding::valid &&
+         window[0] * window[1] <= kMaxInlineWindow;
+}
+
+/// Each input cell belongs to at most one window, so the gradient is one
+/// map over (n, i, p, j, q, c), channels innermost, writing cell
+/// (i*s0 + p, j*s1 + q): dy where the window chose that cell (max/min: the
+/// first extreme, found here from the window's cells, each read as an
+/// operand of its own) or dy / window size (avg). With `reluMask` (the
+/// pooled tensor is a relu's output, and this gradient goes through it),
+/// the relu's gradient is applied on the way: a chosen cell passes dy only
+/// if it is positive. One pass, no index tensor, and no fill when the
+/// windows cover the input.
+Value nonOverlappingPoolGrad(OpBuilder &b, Location loc, Pool2DGradOp op,
+                             bool reluMask) {
   PoolKind kind = op.getKind();
   ArrayRef<int64_t> window = op.getPoolSize();
   RankedTensorType dxType = op.getType();
   Value dy = op.getOutputGrad();
-  Value choice;
-  if (kind != PoolKind::avg)
-    choice = windowChoice(b, loc, kind, op.getInput(), op.getOutputGrad().getType(),
-                          window, window, Padding::valid);
   auto dim = [&](unsigned k) { return b.getAffineDimExpr(k); };
   // Dims: n, i, p, j, q, c.
   AffineMap perWindow = map(b, 6, {dim(0), dim(1), dim(3), dim(5)});
-  AffineMap windowMap = map(b, 6, {dim(2), dim(4)});
   AffineMap cell = map(b, 6, {dim(0), dim(1) * window[0] + dim(2),
                               dim(3) * window[1] + dim(4), dim(5)});
-  Value windowShape = b.create<tensor::EmptyOp>(loc, window, b.getF32Type());
-  SmallVector<Value> inputs{dy, windowShape};
-  SmallVector<AffineMap> maps{perWindow, windowMap};
-  if (choice) {
-    inputs.push_back(choice);
-    maps.push_back(perWindow);
+  // The window's shape gives the loops over p and q their bounds: no other
+  // operand indexes them alone.
+  SmallVector<Value> inputs{
+      dy, b.create<tensor::EmptyOp>(loc, window, b.getF32Type())};
+  SmallVector<AffineMap> maps{perWindow, map(b, 6, {dim(2), dim(4)})};
+  int64_t cells = window[0] * window[1];
+  if (kind != PoolKind::avg) {
+    // Cell (r, t) of every window, as a strided view of the input (a
+    // subview after bufferization, no copy). Not a map with a constant
+    // term such as 2*i + 1: MLIR 19's tiling offsets the operand's slice by
+    // that term and keeps it in the map too.
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, dy);
+    SmallVector<OpFoldResult> strides{b.getIndexAttr(1), b.getIndexAttr(window[0]),
+                                      b.getIndexAttr(window[1]), b.getIndexAttr(1)};
+    for (int64_t r = 0; r < window[0]; ++r)
+      for (int64_t t = 0; t < window[1]; ++t) {
+        SmallVector<OpFoldResult> offsets{b.getIndexAttr(0), b.getIndexAttr(r),
+                                          b.getIndexAttr(t), b.getIndexAttr(0)};
+        inputs.push_back(b.create<tensor::ExtractSliceOp>(
+            loc, op.getOutputGrad().getType(), op.getInput(), offsets, sizes,
+            strides));
+        maps.push_back(perWindow);
+      }
   }
   maps.push_back(cell);
-  Value init = filledTensor(b, loc, dxType, dy, 0.0f);
-  float cells = static_cast<float>(window[0] * window[1]);
+  bool covered = dxType.getDimSize(1) % window[0] == 0 &&
+                 dxType.getDimSize(2) % window[1] == 0;
+  // Every cell is written when the windows cover the input; otherwise the
+  // cells no window holds stay zero.
+  Value init = covered ? emptyTensor(b, loc, dxType, dy)
+                       : filledTensor(b, loc, dxType, dy, 0.0f);
   int64_t windowCols = window[1];
+  bool isMax = kind == PoolKind::max;
   return b
       .create<linalg::GenericOp>(
           loc, TypeRange{dxType}, inputs, ValueRange{init}, maps, iterators(6, 0),
           [&](OpBuilder &nb, Location nl, ValueRange args) {
             Value g = args[0];
-            if (!choice) {
+            Value zero = constantF32(nb, nl, 0.0f);
+            if (kind == PoolKind::avg) {
               nb.create<linalg::YieldOp>(
-                  nl, ValueRange{nb.create<arith::DivFOp>(nl, g, constantF32(nb, nl, cells))});
+                  nl, ValueRange{nb.create<arith::DivFOp>(
+                          nl, g, constantF32(nb, nl, float(cells)))});
               return;
+            }
+            // The first extreme in row-major order, as the forward pass
+            // picks it.
+            ValueRange window = args.slice(2, cells);
+            Value best = window[0];
+            Value choice = constantIndex(nb, nl, 0);
+            for (int64_t k = 1; k < cells; ++k) {
+              Value better = nb.create<arith::CmpFOp>(
+                  nl, isMax ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT,
+                  window[k], best);
+              best = nb.create<arith::SelectOp>(nl, better, window[k], best);
+              choice = nb.create<arith::SelectOp>(nl, better,
+                                                  constantIndex(nb, nl, k), choice);
             }
             Value p = nb.create<linalg::IndexOp>(nl, 2);
             Value q = nb.create<linalg::IndexOp>(nl, 4);
             Value mine = nb.create<arith::AddIOp>(
                 nl, nb.create<arith::MulIOp>(nl, p, constantIndex(nb, nl, windowCols)), q);
-            mine = nb.create<arith::IndexCastOp>(nl, nb.getI32Type(), mine);
-            Value chosen =
-                nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq, args[2], mine);
+            Value passes =
+                nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq, choice, mine);
+            if (reluMask)
+              passes = nb.create<arith::AndIOp>(
+                  nl, passes,
+                  nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGT, best, zero));
             nb.create<linalg::YieldOp>(
-                nl, ValueRange{nb.create<arith::SelectOp>(nl, chosen, g,
-                                                          constantF32(nb, nl, 0.0f))});
+                nl, ValueRange{nb.create<arith::SelectOp>(nl, passes, g, zero)});
           })
       .getResult(0);
 }
+
+/// relu's gradient of a pooling gradient through the relu's own output,
+/// `activation_grad relu %a, (pool2d_grad %a, dy)`: one pass (above).
+Pool2DGradOp fusibleReluPoolGrad(ActivationGradOp op) {
+  if (op.getKind() != ActivationKind::relu)
+    return nullptr;
+  auto pool = op.getOutputGrad().getDefiningOp<Pool2DGradOp>();
+  if (!pool || !pool->hasOneUse() || pool.getInput() != op.getOutput() ||
+      !isNonOverlapping(pool))
+    return nullptr;
+  return pool;
+}
+
+struct LowerReluPoolGrad : OpRewritePattern<ActivationGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ActivationGradOp op,
+                                PatternRewriter &b) const override {
+    Pool2DGradOp pool = fusibleReluPoolGrad(op);
+    if (!pool)
+      return failure();
+    Value dx = nonOverlappingPoolGrad(b, op.getLoc(), pool, /*reluMask=*/true);
+    b.replaceOp(op, dx);
+    b.eraseOp(pool);
+    return success();
+  }
+};
 
 /// dx[n,h,w,c] = sum over the windows (i, j) holding (h, w) of dy[n,i,j,c],
 /// weighted by 1 if the window chose (h, w) (max/min) or 1/count (avg).
@@ -396,8 +472,13 @@ struct LowerPool2DGrad : OpRewritePattern<Pool2DGradOp> {
     auto dyType = op.getOutputGrad().getType();
     ArrayRef<int64_t> window = op.getPoolSize(), s = op.getStrides();
     PoolKind kind = op.getKind();
-    if (window == s && op.getPadding() == Padding::valid) {
-      b.replaceOp(op, nonOverlappingPoolGrad(b, loc, op));
+    if (isNonOverlapping(op)) {
+      // Left to LowerReluPoolGrad when a relu's gradient follows.
+      if (op->hasOneUse())
+        if (auto relu = dyn_cast<ActivationGradOp>(*op->getUsers().begin()))
+          if (fusibleReluPoolGrad(relu))
+            return failure();
+      b.replaceOp(op, nonOverlappingPoolGrad(b, loc, op, /*reluMask=*/false));
       return success();
     }
     int64_t before[2], in[2], out[2], candidates[2];
@@ -789,4 +870,6 @@ void lowering::populateBackwardPatterns(RewritePatternSet &patterns) {
                LowerGlobalPool2DGrad, LowerActivationGrad, LowerSoftmaxGrad,
                LowerMultiply, LowerReshape, LowerDropoutMask>(
       patterns.getContext());
+  // Before LowerActivationGrad, which would take the relu on its own.
+  patterns.add<LowerReluPoolGrad>(patterns.getContext(), /*benefit=*/2);
 }

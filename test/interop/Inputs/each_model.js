@@ -2,13 +2,15 @@
 // TF.js's expected output.
 //
 // usage: each_model.js DIR OUT.npy TOLERANCE [--expected E.npy] [--if-exists F]
+//                      [--unless-layer NAME]
 //                      -- COMMAND ARGS... [-- COMMAND ARGS...]...
 // For every DIR/mK (in order of K), runs the COMMANDs in turn (stopping at
 // the first that fails) with each `{}` in their ARGS replaced by DIR/mK,
 // then compares DIR/mK/OUT.npy with DIR/mK/E.npy
 // (default expected.npy): same shape and max |difference| <= TOLERANCE.
 // --if-exists F skips the models without DIR/mK/F (e.g. no .h5 for a model
-// Keras cannot hold). Prints one line per failure (the model, what went
+// Keras cannot hold), --unless-layer NAME those whose layers.txt names NAME
+// (MinPooling, say, which cnnc refuses to export). Prints one line per failure (the model, what went
 // wrong, its layers) and a summary; exits 1 if any model failed or none ran.
 'use strict';
 const fs = require('fs');
@@ -19,7 +21,7 @@ const {readNpy, maxAbsDiff} = require('./npy.js');
 const argv = process.argv.slice(2);
 const dash = argv.indexOf('--');
 if (dash < 3) {
-  console.error('usage: each_model.js DIR OUT.npy TOLERANCE [--expected E] [--if-exists F] -- COMMAND...');
+  console.error('usage: each_model.js DIR OUT.npy TOLERANCE [--expected E] [--if-exists F] [--unless-layer L] -- COMMAND...');
   process.exit(2);
 }
 const [dir, out, tolText] = argv;
@@ -30,6 +32,7 @@ const option = (name) => {
 };
 const expectedName = option('--expected') || 'expected.npy';
 const ifExists = option('--if-exists');
+const unlessLayer = option('--unless-layer');
 // The commands, split at each bare `--`.
 const commands = [[]];
 for (const a of argv.slice(dash + 1)) {
@@ -45,6 +48,7 @@ for (const name of models) {
   const m = path.join(dir, name);
   if (ifExists && !fs.existsSync(path.join(m, ifExists))) { ++skipped; continue; }
   const layers = fs.readFileSync(path.join(m, 'layers.txt'), 'utf8').trim();
+  if (unlessLayer && layers.includes(unlessLayer)) { ++skipped; continue; }
   const fail = (what) => failures.push(`${name}: ${what}\n    layers: ${layers}`);
   ++checked;
   fs.rmSync(path.join(m, out), {force: true});
