@@ -16,6 +16,8 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Dialect/LLVMIR/Transforms/Passes.h"
+#include "mlir/Transforms/LocationSnapshot.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -132,6 +134,9 @@ LogicalResult cnnc::lowerToStage(ModuleOp module, Stage stage,
       pm.addNestedPass<func::FuncOp>(createTileAndFuse());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
+    if (!options.lineTablesFile.empty())
+      pm.addPass(createLocationSnapshotPass(OpPrintingFlags(),
+                                            options.lineTablesFile));
   }
   if (stage >= Stage::Loops) {
     pm.addPass(createMaterializeOutput());
@@ -156,5 +161,7 @@ LogicalResult cnnc::lowerToStage(ModuleOp module, Stage stage,
   }
   if (stage >= Stage::LLVM && failed(addPasses(pm, kToLLVM)))
     return failure();
+  if (stage >= Stage::LLVM && !options.lineTablesFile.empty())
+    pm.addPass(LLVM::createDIScopeForLLVMFuncOpPass());
   return pm.run(module);
 }

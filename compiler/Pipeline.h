@@ -23,6 +23,10 @@ struct PipelineOptions {
   bool tile = true;
   /// Derive the training step (--cnn-build-train-step) too.
   bool train = false;
+  /// For profiling: write the tiled IR (linalg on tensors) to this file and
+  /// give the generated code line tables that point into it, so that a
+  /// profiler attributes samples to the linalg op each loop came from.
+  std::string lineTablesFile;
 };
 
 /// Lowers `module` in place up to `stage`. Failures are reported as located

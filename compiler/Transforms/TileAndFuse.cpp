@@ -50,6 +50,23 @@ struct TileAndFuse : cnnc::impl::TileAndFuseBase<TileAndFuse> {
 
       scf::SCFTileAndFuseOptions options;
       options.tilingOptions.setTileSizes(tileSizes);
+      // A producer whose whole result is needed elsewhere too (in training,
+      // the backward pass reads the first pooling's output) is computed
+      // once, whole, not again inside every tile: a window op's tiles
+      // overlap, so the tiles would recompute it several times over.
+      // Besides the tile's slice (and size queries), the producer's one
+      // other user is the untiled consumer it is being fused for.
+      // Destinations (fills, bias broadcasts) are always fused: the tile
+      // loop's own iteration argument uses them too.
+      options.setFusionControlFn([](tensor::ExtractSliceOp slice,
+                                    OpResult producer, bool isDestination) {
+        if (isDestination)
+          return std::make_tuple(true, false);
+        int64_t others = llvm::count_if(producer.getUsers(), [&](Operation *user) {
+          return user != slice.getOperation() && !isa<tensor::DimOp>(user);
+        });
+        return std::make_tuple(others <= 1, false);
+      });
       rewriter.setInsertionPoint(root);
       FailureOr<scf::SCFTileAndFuseResult> tiled =
           scf::tileConsumerAndFuseProducersUsingSCF(rewriter, root, options);

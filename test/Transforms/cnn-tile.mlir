@@ -170,3 +170,24 @@ func.func @fused_same_pool(%x: tensor<?x28x28x1xf32>, %k: tensor<3x3x1x32xf32>, 
   %0 = cnn.fused_conv2d %x, %k, %b strides = [1, 1] dilation = [1, 1] padding = same relu pool max size = [3, 3] strides = [2, 2] padding = same : (tensor<?x28x28x1xf32>, tensor<3x3x1x32xf32>, tensor<32xf32>) -> tensor<?x14x14x32xf32>
   return %0 : tensor<?x14x14x32xf32>
 }
+
+// -----
+
+// A producer whose whole result is needed elsewhere too is not fused into
+// the tiles: here the pooling feeds both the second convolution (the root)
+// and the caller, as in training, where the backward pass reads it. The
+// tiles of a 3x3 convolution overlap, so fusing it would recompute each
+// pooled row three times; the convolution reads it whole instead.
+// CHECK-LABEL: func.func @shared_pooling
+// CHECK: %[[POOLED:.*]] = linalg.pooling_nhwc_max {{.*}} -> tensor<?x13x13x32xf32>
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK-NOT: linalg.pooling_nhwc_max
+// CHECK: tensor.extract_slice %[[POOLED]]
+// CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} -> tensor<1x1x11x32xf32>
+// CHECK: return %{{.*}}, %[[POOLED]]
+func.func @shared_pooling(%x: tensor<?x26x26x32xf32>, %k: tensor<3x3x32x32xf32>, %b: tensor<32xf32>) -> (tensor<?x11x11x32xf32>, tensor<?x13x13x32xf32>) {
+  %0 = cnn.max_pool2d %x pool_size = [2, 2] strides = [2, 2] padding = valid : (tensor<?x26x26x32xf32>) -> tensor<?x13x13x32xf32>
+  %1 = cnn.fused_conv2d %0, %k, %b strides = [1, 1] dilation = [1, 1] padding = valid relu : (tensor<?x13x13x32xf32>, tensor<3x3x32x32xf32>, tensor<32xf32>) -> tensor<?x11x11x32xf32>
+  return %1, %0 : tensor<?x11x11x32xf32>, tensor<?x13x13x32xf32>
+}

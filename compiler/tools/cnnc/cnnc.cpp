@@ -91,12 +91,18 @@ static cl::opt<bool> trainStep(
 static cl::opt<bool> noTile("no-tile", cl::desc("Do not tile loop nests"),
                             cl::cat(cnncCategory),
                             cl::sub(cl::SubCommand::getAll()));
+static cl::opt<std::string> lineTables(
+    "line-tables",
+    cl::desc("For profiling: write the tiled IR to FILE and give the code "
+             "line tables into it (perf report --sort srcline)"),
+    cl::value_desc("FILE"), cl::Hidden, cl::sub(cl::SubCommand::getAll()));
 
 PipelineOptions cnnc::pipelineOptionsFromFlags() {
   PipelineOptions options;
   options.fuse = !noFuse;
   options.tile = !noTile;
   options.train = trainStep;
+  options.lineTablesFile = lineTables;
   return options;
 }
 
