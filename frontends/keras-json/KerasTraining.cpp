@@ -71,11 +71,10 @@ static KeyRule ruleFor(llvm::StringRef optimizer, llvm::StringRef folded,
   if (optimizer == "rmsprop") {
     if (folded == "rho")
       return {S::HyperParameter, "rho"};
-    if (folded == "momentum")
-      return {S::HyperParameter, "momentum"};
     if (folded == "epsilon")
       return {S::HyperParameter, "epsilon"};
-    if (folded == "centered")
+    // Both are off by default, and TF.js writes momentum: 0 always.
+    if (folded == "momentum" || folded == "centered")
       return {S::MustBeNullOrZero, nullptr};
   }
   return llvm::StringSwitch<KeyRule>(folded)

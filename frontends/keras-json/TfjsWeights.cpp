@@ -45,6 +45,16 @@ struct ManifestWeight {
   std::vector<int64_t> shape;
   int64_t elements = 1;
   Encoding encoding;
+  /// The optimizer's state (`"group": "optimizer"`, written by
+  /// `model.save(..., {includeOptimizer: true})`): its bytes are passed
+  /// over, as TF.js's loadLayersModel does.
+  bool optimizerState = false;
+  int64_t skippedBytesPerValue = 0;
+
+  int64_t bytes() const {
+    return elements *
+           (optimizerState ? skippedBytesPerValue : encoding.bytesPerValue());
+  }
 };
 } // namespace
 
@@ -128,6 +138,23 @@ static llvm::Error readManifestWeight(const JsonNode &node, size_t index,
       return named.fail(shape, "the weight is too large");
     out.elements *= dim;
   }
+  std::string group;
+  if (llvm::Error err = named.readString("group", group))
+    return err;
+  if (group == "optimizer") {
+    std::string dtype;
+    if (llvm::Error err = named.readString("dtype", dtype, /*required=*/true))
+      return err;
+    out.optimizerState = true;
+    out.skippedBytesPerValue = dtype == "float32" || dtype == "int32" ? 4
+                               : dtype == "bool"                      ? 1
+                                                                      : 0;
+    if (!out.skippedBytesPerValue || !named.field("quantization").isNullOrMissing())
+      return named.fail(named.field("dtype"),
+                        "optimizer state of dtype '" + dtype +
+                            "' cannot be passed over");
+    return llvm::Error::success();
+  }
   return readEncoding(named, out.encoding);
 }
 
@@ -173,7 +200,7 @@ static llvm::Error readGroup(const JsonNode &group, llvm::StringRef modelFile,
   for (size_t i = 0; i < entries.size(); ++i) {
     if (llvm::Error err = readManifestWeight(weights.at(i), i, entries[i]))
       return err;
-    needed += entries[i].elements * entries[i].encoding.bytesPerValue();
+    needed += entries[i].bytes();
     if (needed > kMaxWeightValues * 4)
       return weights.error("the weights are too large");
   }
@@ -214,6 +241,10 @@ static llvm::Error readGroup(const JsonNode &group, llvm::StringRef modelFile,
 
   const unsigned char *p = reinterpret_cast<const unsigned char *>(bytes.data());
   for (ManifestWeight &entry : entries) {
+    if (entry.optimizerState) {
+      p += entry.bytes();
+      continue;
+    }
     WeightArray array;
     array.name = entry.name;
     array.shape = entry.shape;

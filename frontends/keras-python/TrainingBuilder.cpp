@@ -136,7 +136,9 @@ static Expected<OptimizerSpec> buildOptimizer(const KerasCall &call,
   if (Error err = checkUnimplementedOptimizerArgs(args))
     return std::move(err);
   for (StringRef name : {"beta_1", "beta_2", "epsilon", "rho", "momentum"})
-    if (llvm::is_contained(params, name))
+    // RMSprop's momentum must stay 0 (checked below): not a setting to keep.
+    if (llvm::is_contained(params, name) &&
+        !(kind == "rmsprop" && name == "momentum"))
       if (Error err = readHyperParameter(args, name, spec))
         return std::move(err);
 

@@ -12,6 +12,7 @@ Run with Debian's python3 (numpy, h5py):  weight_files.py DIR
   DIR/tfjs-uint8/         uint8-quantized weights (expected-uint8.npy)
   DIR/tfjs-float16/       float16-quantized weights (expected-float16.npy)
   DIR/tfjs-split/         two groups, a weight straddling two shards
+  DIR/tfjs-optimizer/     with the optimizer's state in the manifest
   DIR/renamed/            layers named otherwise: bound by position
   DIR/bad-*/              one fault each (see the test)
   DIR/save_weights.h5     model.save_weights() layout
@@ -130,6 +131,14 @@ specs = [{"name": n, "shape": list(a.shape), "dtype": "float32"} for n, a in wei
 tfjs("tfjs-split", entries, groups=[
     (["./g1.bin"], specs[:2], [len(first)]),
     (["g2a.bin", "sub/g2b.bin"], specs[2:], [100, len(second) - 100])])
+
+# Saved with its optimizer (TF.js's includeOptimizer): the optimizer's state
+# follows the weights in the manifest, marked "group": "optimizer".
+iteration = np.array(3, dtype="<i4")
+moment = rng.uniform(size=(3,)).astype("<f4")
+tfjs("tfjs-optimizer", plain() + [
+    ("iter", iteration, {"dtype": "int32", "group": "optimizer"}, iteration.tobytes()),
+    ("dense/bias/m", moment, {"group": "optimizer"}, moment.tobytes())])
 
 # Other layer names, same structure: Keras binds by position.
 renamed = copy.deepcopy(topology)

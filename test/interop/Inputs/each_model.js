@@ -10,8 +10,9 @@
 // (default expected.npy): same shape and max |difference| <= TOLERANCE.
 // --if-exists F skips the models without DIR/mK/F (e.g. no .h5 for a model
 // Keras cannot hold), --unless-layer NAME those whose layers.txt names NAME
-// (MinPooling, say, which cnnc refuses to export). Prints one line per failure (the model, what went
-// wrong, its layers) and a summary; exits 1 if any model failed or none ran.
+// (MinPooling, which cnnc refuses to export). Prints one line per failure
+// (the model, what went wrong, its layers) and a summary; exits 1 if any
+// model failed or none ran.
 'use strict';
 const fs = require('fs');
 const path = require('path');

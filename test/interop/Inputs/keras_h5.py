@@ -103,6 +103,8 @@ def name_list_attr(group, key, names):
 
 
 def write(args):
+    if args.keras_names and args.layout == "save":
+        sys.exit("keras_h5.py: --keras-names is for save_weights (a model.save file names its own layers)")
     topology, weights = read_tfjs(args.model)
     layers = layers_of(topology)
     if any("Min" in l["class_name"] for l in layers):
@@ -114,8 +116,6 @@ def write(args):
     for name, array in weights:
         layer, short = name.rsplit("/", 1)
         by_layer.setdefault(layer, []).append((short, array))
-    if args.keras_names and args.layout == "save":
-        sys.exit("keras_h5.py: --keras-names is for save_weights (a model.save file names its own layers)")
     with h5py.File(args.out, "w") as f:
         string_attr(f, "keras_version", "2.12.0", args.strings)
         string_attr(f, "backend", "tensorflow", args.strings)

@@ -87,7 +87,10 @@ function kerasOptimizer(name, h) {
         const g = grads[v.name];
         if (name === 'adam') {
           const m = slot(v, 'm'), s = slot(v, 'v');
-          const alpha = h.lr * Math.sqrt(1 - h.beta2 ** t) / (1 - h.beta1 ** t);
+          // As Keras: the step size from float32 powers of float32 betas;
+          // the moment factors 1 - beta in double, then float32.
+          const f = Math.fround;
+          const alpha = f(f(f(h.lr) * f(Math.sqrt(f(1 - f(f(h.beta2) ** t))))) / f(1 - f(f(h.beta1) ** t)));
           m.assign(m.add(g.sub(m).mul(1 - h.beta1)));
           s.assign(s.add(g.square().sub(s).mul(1 - h.beta2)));
           v.assign(v.sub(m.mul(alpha).div(s.sqrt().add(h.eps))));
