@@ -91,7 +91,8 @@ std::string cnnc::buildCHeader(ModuleOp module, bool trainStep,
        << "                   const float *const *params, float *stats);\n"
        << "void cnnc_apply_gradients(float *params, float *state,\n"
        << "                          const float *gradients, int64_t shards,\n"
-       << "                          int64_t iteration);\n\n";
+       << "                          int64_t iteration, int64_t begin,\n"
+       << "                          int64_t count);\n\n";
   os << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
   return text;
 }

@@ -405,7 +405,8 @@ LogicalResult StepBuilder::backward(Operation *op, Value dy) {
 }
 
 /// Writes @apply_gradients: the optimizer update on the parameters laid end
-/// to end. Its arguments are memrefs from the start, updated in place.
+/// to end, or on a contiguous part of them. Its arguments are memrefs from
+/// the start, updated in place.
 void buildApplyGradients(func::FuncOp forward, const TrainingConfig &config) {
   OpBuilder b(forward.getContext());
   Location loc = forward.getLoc();
@@ -414,9 +415,14 @@ void buildApplyGradients(func::FuncOp forward, const TrainingConfig &config) {
     count += cast<ShapedType>(param).getNumElements();
   int64_t slots = config.optimizer == Optimizer::Adam ? 2 : 1;
   Type f32 = b.getF32Type();
-  auto paramsType = MemRefType::get({count}, f32);
-  auto stateType = MemRefType::get({slots, count}, f32);
-  auto gradsType = MemRefType::get({ShapedType::kDynamic, count}, f32);
+  // A part of the parameters, so that threads can update their parts at
+  // once: `part` values from some offset (the caller points at it), whose
+  // state and gradient rows keep the whole vector's stride.
+  int64_t part = ShapedType::kDynamic;
+  auto rows = StridedLayoutAttr::get(b.getContext(), 0, {count, 1});
+  auto paramsType = MemRefType::get({part}, f32);
+  auto stateType = MemRefType::get({slots, part}, f32, rows);
+  auto gradsType = MemRefType::get({ShapedType::kDynamic, part}, f32, rows);
 
   b.setInsertionPointToEnd(forward->getParentOfType<ModuleOp>().getBody());
   auto function = b.create<func::FuncOp>(

@@ -17,11 +17,12 @@
 //                      float *stats);
 //   void cnnc_apply_gradients(float *params, float *state,
 //                             const float *gradients, int64_t shards,
-//                             int64_t iteration);
+//                             int64_t iteration, int64_t begin,
+//                             int64_t count);
 //
-// each of which builds the descriptors from plain pointers (contiguous,
-// row-major, one dynamic size: the batch or the shard count) and calls the
-// function, now private. The
+// each of which builds the descriptors from plain pointers (row-major; the
+// dynamic sizes are the batch, or the shard count and the part of the
+// parameters a call updates) and calls the function, now private. The
 // descriptors become memrefs through unrealized casts that the LLVM
 // conversion folds away.
 //
@@ -40,9 +41,11 @@ using namespace mlir;
 
 namespace {
 
-/// Builds the descriptor of a contiguous row-major `type` at `pointer`.
+/// Builds the descriptor of `type` at `pointer`: row-major, contiguous
+/// unless its layout gives other (static) strides. Its dynamic sizes are
+/// `dynamicSizes`, outermost first.
 static Value buildDescriptor(OpBuilder &b, Location loc, MemRefType type,
-                             Value pointer, Value batch) {
+                             Value pointer, ArrayRef<Value> dynamicSizes) {
   MLIRContext *context = b.getContext();
   Type i64 = b.getI64Type();
   Type ptr = LLVM::LLVMPointerType::get(context);
@@ -60,18 +63,25 @@ static Value buildDescriptor(OpBuilder &b, Location loc, MemRefType type,
   desc = b.create<LLVM::InsertValueOp>(loc, desc, pointer, 0);
   desc = b.create<LLVM::InsertValueOp>(loc, desc, pointer, 1);
   desc = b.create<LLVM::InsertValueOp>(loc, desc, constant(0), 2);
-  // Sizes, and strides from the innermost dimension out; only the batch (the
-  // outermost dimension) is dynamic, so every stride is a constant.
-  int64_t stride = 1;
+  // Strides: the layout's, or row-major from the innermost dimension out
+  // (only the outermost size may then be dynamic).
+  SmallVector<int64_t> strides;
+  int64_t offset = 0;
+  if (failed(getStridesAndOffset(type, strides, offset)) ||
+      llvm::any_of(strides, ShapedType::isDynamic))
+    llvm_unreachable("C entry points take static strides");
+  unsigned next = 0;
+  SmallVector<Value> dynamicSizeOf(rank);
+  for (int64_t d = 0; d < rank; ++d)
+    if (type.isDynamicDim(d))
+      dynamicSizeOf[d] = dynamicSizes[next++];
   for (int64_t d = rank - 1; d >= 0; --d) {
-    int64_t size = type.getDimSize(d);
-    Value sizeValue = ShapedType::isDynamic(size) ? batch : constant(size);
+    Value sizeValue = dynamicSizeOf[d] ? dynamicSizeOf[d]
+                                       : constant(type.getDimSize(d));
     desc = b.create<LLVM::InsertValueOp>(
         loc, desc, sizeValue, ArrayRef<int64_t>{3, d});
-    desc = b.create<LLVM::InsertValueOp>(loc, desc, constant(stride),
+    desc = b.create<LLVM::InsertValueOp>(loc, desc, constant(strides[d]),
                                          ArrayRef<int64_t>{4, d});
-    if (d > 0)
-      stride *= size;
   }
   return b.create<UnrealizedConversionCastOp>(loc, TypeRange{type},
                                               ValueRange{desc})
@@ -83,6 +93,11 @@ struct ArgSource {
   enum Kind { Pointer, ArrayElement, Scalar } kind;
   unsigned cParam;     // index of the C parameter
   int64_t element = 0; // ArrayElement: which pointer; Pointer: float offset
+  /// The C parameters giving its dynamic sizes, outermost first; empty: the
+  /// entry's dynamicSizeParam for each.
+  SmallVector<unsigned, 2> sizeParams = {};
+  /// A C parameter holding a further offset in floats, or -1.
+  int offsetParam = -1;
 };
 
 /// A C entry point around a bufferized function.
@@ -138,12 +153,15 @@ std::optional<CEntry> entryFor(func::FuncOp function, unsigned paramCount) {
     entry.sources.push_back({ArgSource::Pointer, 4, 0}); // loss sum
     entry.sources.push_back({ArgSource::Pointer, 4, 1}); // correct count
   } else if (function.getName() == "apply_gradients") {
-    // cnnc_apply_gradients(params, state, gradients, shards, iteration)
+    // cnnc_apply_gradients(params, state, gradients, shards, iteration,
+    //                      begin, count): parameters [begin, begin + count)
+    // of each pointer's rows.
     entry.symbol = "cnnc_apply_gradients";
-    entry.cParams = {ptr, ptr, ptr, i64, i64};
-    entry.dynamicSizeParam = 3;
-    for (unsigned c = 0; c < 3; ++c)
-      entry.sources.push_back({ArgSource::Pointer, c});
+    entry.cParams = {ptr, ptr, ptr, i64, i64, i64, i64};
+    entry.dynamicSizeParam = 6;
+    entry.sources.push_back({ArgSource::Pointer, 0, 0, {6}, 5});
+    entry.sources.push_back({ArgSource::Pointer, 1, 0, {6}, 5});
+    entry.sources.push_back({ArgSource::Pointer, 2, 0, {3, 6}, 5});
     entry.sources.push_back({ArgSource::Scalar, 4});
   } else {
     function.emitError() << "@" << function.getName()
@@ -169,7 +187,6 @@ void emitEntry(OpBuilder &b, func::FuncOp function, const CEntry &entry) {
       loc, entry.symbol, b.getFunctionType(entry.cParams, {}));
   Block *body = wrapper.addEntryBlock();
   b.setInsertionPointToStart(body);
-  Value dynamicSize = body->getArgument(entry.dynamicSizeParam);
 
   SmallVector<Value> operands;
   for (auto [source, type] :
@@ -190,8 +207,18 @@ void emitEntry(OpBuilder &b, func::FuncOp function, const CEntry &entry) {
           loc, ptr, b.getF32Type(), cParam,
           ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(source.element)});
     }
-    operands.push_back(
-        buildDescriptor(b, loc, cast<MemRefType>(type), pointer, dynamicSize));
+    if (source.offsetParam >= 0)
+      pointer = b.create<LLVM::GEPOp>(
+          loc, ptr, b.getF32Type(), pointer,
+          ArrayRef<LLVM::GEPArg>{body->getArgument(source.offsetParam)});
+    auto memref = cast<MemRefType>(type);
+    SmallVector<Value> sizes;
+    if (source.sizeParams.empty())
+      sizes.assign(memref.getNumDynamicDims(),
+                   body->getArgument(entry.dynamicSizeParam));
+    for (unsigned c : source.sizeParams)
+      sizes.push_back(body->getArgument(c));
+    operands.push_back(buildDescriptor(b, loc, memref, pointer, sizes));
   }
   b.create<func::CallOp>(loc, function, operands);
   b.create<func::ReturnOp>(loc);
@@ -206,16 +233,23 @@ struct EmitCInterface : cnnc::impl::EmitCInterfaceBase<EmitCInterface> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto forward = module.lookupSymbol<func::FuncOp>("forward");
+    // Memrefs with static strides and offset 0 (the C caller passes plain
+    // pointers), and scalars.
     auto bufferized = [](func::FuncOp function) {
       return function.getNumResults() == 0 &&
              llvm::all_of(function.getArgumentTypes(), [](Type t) {
                auto memref = dyn_cast<MemRefType>(t);
-               return t.isIntOrFloat() || (memref && memref.getLayout().isIdentity());
+               if (!memref)
+                 return t.isIntOrFloat();
+               SmallVector<int64_t> strides;
+               int64_t offset;
+               return succeeded(getStridesAndOffset(memref, strides, offset)) &&
+                      offset == 0 && !llvm::any_of(strides, ShapedType::isDynamic);
              });
     };
     if (!forward || forward.getNumArguments() < 2 || !bufferized(forward)) {
       module.emitError("expected a bufferized 'func.func @forward' taking "
-                       "identity-layout memrefs and returning nothing");
+                       "memrefs with static strides and returning nothing");
       return signalPassFailure();
     }
     // @forward's arguments: input, parameters..., output.

@@ -177,15 +177,19 @@ template <typename UpdateOp>
 static LogicalResult verifyUpdate(UpdateOp op, int64_t slots) {
   auto params = op.getParams().getType(), state = op.getState().getType(),
        grads = op.getGradients().getType();
-  if (params.getRank() != 1 || params.isDynamicDim(0))
-    return op.emitOpError() << "expects the parameters as one static vector, not "
+  // The count may be dynamic: a thread updates its part of the parameters.
+  if (params.getRank() != 1)
+    return op.emitOpError() << "expects the parameters as one vector, not "
                             << params;
   int64_t count = params.getDimSize(0);
+  auto countText = [&] {
+    return ShapedType::isDynamic(count) ? std::string("?") : std::to_string(count);
+  };
   if (state != RankedTensorType::get({slots, count}, params.getElementType()))
     return op.emitOpError() << "expects a state of type tensor<" << slots << "x"
-                            << count << "xf32>, not " << state;
+                            << countText() << "xf32>, not " << state;
   if (grads.getRank() != 2 || grads.getDimSize(1) != count)
-    return op.emitOpError() << "expects gradients of type tensor<?x" << count
+    return op.emitOpError() << "expects gradients of type tensor<?x" << countText()
                             << "xf32>, not " << grads;
   if (op.getNewParams().getType() != params || op.getNewState().getType() != state)
     return op.emitOpError("expects results of the parameters' and state's types");

@@ -255,7 +255,8 @@ class Cnn_UpdateOp<string mnemonic, string rule, dag hyperParameters>
                              AllTypesMatch<["state", "new_state"]>]> {
   let description = [{
     One optimizer step on all parameters at once, laid end to end in Keras
-    order (`params`, P floats). `state` holds the optimizer's slots, one row
+    order (`params`, P floats), or on a contiguous part of them (P dynamic:
+    each thread updates its part). `state` holds the optimizer's slots, one row
     each. `gradients` holds one row per shard of the batch; the rows are
     summed (each shard's gradient is already scaled by 1 / the batch size).
     `iteration` counts the steps taken before this one. Keras's rule:

@@ -29,7 +29,8 @@ void cnnc_train_gradients(const float *, const void *, int64_t,
                           float *, float *const *);
 void cnnc_evaluate(const float *, const void *, int64_t, const float *const *,
                    float *);
-void cnnc_apply_gradients(float *, float *, const float *, int64_t, int64_t);
+void cnnc_apply_gradients(float *, float *, const float *, int64_t, int64_t,
+                          int64_t, int64_t);
 extern const char cnnc_model_info[];
 }
 

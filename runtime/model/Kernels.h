@@ -40,9 +40,12 @@ using EvaluateFn = void (*)(const float *input, const void *labels,
 /// One optimizer step: `params` (all parameters end to end), `state`
 /// (ModelInfo::stateSlots rows of as many floats) and `gradients` (`shards`
 /// rows, summed) as laid out by the Trainer; `iteration` = steps taken.
+/// Updates parameters [begin, begin + count) of each row only, so that
+/// threads can update disjoint parts at once.
 using ApplyGradientsFn = void (*)(float *params, float *state,
                                   const float *gradients, int64_t shards,
-                                  int64_t iteration);
+                                  int64_t iteration, int64_t begin,
+                                  int64_t count);
 }
 
 /// A compiled model: its description and entry points. The training

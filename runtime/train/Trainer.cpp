@@ -81,8 +81,18 @@ LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed) {
                            scale, static_cast<int64_t>(seed), iteration, first,
                            stats.data() + 2 * s, gradientPointers[s].data());
   });
-  kernels.applyGradients(paramData.data(), stateData.data(), gradientData.data(),
-                         parts, iteration);
+  // The update is elementwise: each thread takes a part of the parameters,
+  // cut at cache-line multiples so that no two threads write one line.
+  int64_t count = static_cast<int64_t>(paramData.size());
+  unsigned updaters = static_cast<unsigned>(
+      std::max<int64_t>(1, std::min<int64_t>(pool.size(), count / 4096)));
+  pool.run(updaters, [&](unsigned u) {
+    int64_t begin = count * u / updaters / 16 * 16;
+    int64_t end = u + 1 == updaters ? count : count * (u + 1) / updaters / 16 * 16;
+    kernels.applyGradients(paramData.data(), stateData.data(),
+                           gradientData.data(), parts, iteration, begin,
+                           end - begin);
+  });
   ++iteration;
 
   LossAndAccuracy result;

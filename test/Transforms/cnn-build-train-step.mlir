@@ -37,9 +37,11 @@
 // CHECK: cnn.count_correct
 // CHECK-NOT: grad
 
-// The update of all 44 parameters end to end, with Adam's defaults.
+// The update of the 44 parameters end to end, with Adam's defaults, on a
+// part of them of any length (a thread's): state and gradient rows keep
+// the stride of the whole vector.
 // CHECK-LABEL: func.func @apply_gradients
-// CHECK-SAME: (%[[P:.*]]: memref<44xf32>, %[[S:.*]]: memref<2x44xf32>, %[[G:.*]]: memref<?x44xf32>, %[[I:.*]]: i64)
+// CHECK-SAME: (%[[P:.*]]: memref<?xf32>, %[[S:.*]]: memref<2x?xf32, strided<[44, 1]>>, %[[G:.*]]: memref<?x?xf32, strided<[44, 1]>>, %[[I:.*]]: i64)
 // CHECK: %[[PT:.*]] = bufferization.to_tensor %[[P]] restrict writable
 // CHECK: %[[ST:.*]] = bufferization.to_tensor %[[S]] restrict writable
 // CHECK: %[[GT:.*]] = bufferization.to_tensor %[[G]] restrict :
@@ -85,7 +87,7 @@ func.func @forward(%x: tensor<?x5x5x1xf32>, %k1: tensor<2x2x1x1xf32>, %k2: tenso
 // CHECK: cnn.mean_squared_error
 // CHECK: cnn.activation_grad tanh
 // CHECK-LABEL: func.func @apply_gradients
-// CHECK-SAME: memref<1x12xf32>
+// CHECK-SAME: memref<1x?xf32, strided<[12, 1]>>
 // CHECK: cnn.sgd_update {{.*}} {learning_rate = 1.000000e-01 : f64, momentum = 9.000000e-01 : f64, nesterov = true}
 module attributes {cnn.training = {loss = "mse", optimizer = {name = "sgd", learning_rate = 0.1 : f64, momentum = 0.9 : f64, nesterov = 1.0 : f64}}} {
 func.func @forward(%x: tensor<?x2xf32>, %w: tensor<2x4xf32>, %b: tensor<4xf32>) -> tensor<?x4xf32> {

@@ -75,7 +75,7 @@ func.func @forward(%x: memref<?x28x28x1xf32>, %k: memref<3x3x1x8xf32>, %b: memre
 //===----------------------------------------------------------------------===//
 
 // No @forward.
-// expected-error @+1 {{expected a bufferized 'func.func @forward' taking identity-layout memrefs and returning nothing}}
+// expected-error @+1 {{expected a bufferized 'func.func @forward' taking memrefs with static strides and returning nothing}}
 module {
   func.func @main(%arg0: memref<?x4xf32>, %arg1: memref<?x4xf32>) {
     return
@@ -109,10 +109,10 @@ module {
 
 // -----
 
-// A strided (non-identity) layout cannot be described by a plain pointer.
-// expected-error @+1 {{identity-layout memrefs}}
+// A layout with a dynamic stride cannot be described by a plain pointer.
+// expected-error @+1 {{memrefs with static strides}}
 module {
-  func.func @forward(%arg0: memref<?x4xf32, strided<[8, 1]>>, %arg1: memref<?x2xf32>) {
+  func.func @forward(%arg0: memref<?x4xf32, strided<[?, 1]>>, %arg1: memref<?x2xf32>) {
     return
   }
 }
@@ -123,6 +123,34 @@ module {
 // expected-error @+1 {{expected a bufferized 'func.func @forward'}}
 module {
   func.func @forward(%arg0: memref<?x4xf32>) {
+    return
+  }
+}
+
+// -----
+
+// cnnc_apply_gradients(params, state, gradients, shards, iteration, begin,
+// count) updates parameters [begin, begin + count): each pointer is moved
+// `begin` floats on, `count` is the rows' dynamic size, and the state and
+// gradient rows keep the whole vector's stride (44).
+// CHECK-LABEL: func.func @cnnc_apply_gradients
+// CHECK-SAME: (%[[P:.*]]: !llvm.ptr, %[[S:.*]]: !llvm.ptr, %[[G:.*]]: !llvm.ptr, %[[SHARDS:.*]]: i64, %[[I:.*]]: i64, %[[BEGIN:.*]]: i64, %[[COUNT:.*]]: i64)
+// CHECK: %[[PB:.*]] = llvm.getelementptr %[[P]][%[[BEGIN]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+// CHECK: llvm.insertvalue %[[PB]], %{{.*}}[0]
+// CHECK: llvm.insertvalue %[[COUNT]], %{{.*}}[3, 0]
+// CHECK: %[[SB:.*]] = llvm.getelementptr %[[S]][%[[BEGIN]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+// CHECK: llvm.insertvalue %[[COUNT]], %{{.*}}[3, 1]
+// CHECK: %[[ROW:.*]] = llvm.mlir.constant(44 : i64) : i64
+// CHECK: llvm.insertvalue %[[ROW]], %{{.*}}[4, 0]
+// CHECK: %[[GB:.*]] = llvm.getelementptr %[[G]][%[[BEGIN]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+// CHECK: llvm.insertvalue %[[COUNT]], %{{.*}}[3, 1]
+// CHECK: llvm.insertvalue %[[SHARDS]], %{{.*}}[3, 0]
+// CHECK: call @apply_gradients(%{{.*}}, %{{.*}}, %{{.*}}, %[[I]]) : (memref<?xf32>, memref<2x?xf32, strided<[44, 1]>>, memref<?x?xf32, strided<[44, 1]>>, i64) -> ()
+module {
+  func.func @forward(%x: memref<?x4xf32>, %w: memref<4x11xf32>, %y: memref<?x11xf32>) {
+    return
+  }
+  func.func @apply_gradients(%p: memref<?xf32>, %s: memref<2x?xf32, strided<[44, 1]>>, %g: memref<?x?xf32, strided<[44, 1]>>, %i: i64) {
     return
   }
 }

@@ -353,7 +353,12 @@ TEST_P(OptimizerUpdate, FollowsKerasRule) {
     std::vector<float> grads(shards * count);
     for (float &g : grads)
       g = unit(rng);
-    k.applyGradients(params.data(), state.data(), grads.data(), shards, iteration);
+    // In two parts, as two threads would: the first part's size is odd.
+    int64_t half = count / 2 + 1;
+    k.applyGradients(params.data(), state.data(), grads.data(), shards,
+                     iteration, 0, half);
+    k.applyGradients(params.data(), state.data(), grads.data(), shards,
+                     iteration, half, count - half);
     for (int64_t i = 0; i < count; ++i) {
       double slot[2] = {expectedSlots[i], slots > 1 ? expectedSlots[count + i] : 0};
       double g = double(grads[i]) + double(grads[count + i]);

@@ -23,9 +23,22 @@ using namespace cnnc::lowering;
 
 namespace {
 
+/// The parameter count: static, or the size the caller passes (a thread's
+/// part of the parameters).
+OpFoldResult parameterCount(OpBuilder &b, Location loc, Value params) {
+  return tensor::getMixedSizes(b, loc, params)[0];
+}
+
 /// g[i] = sum over shards s of gradients[s, i].
-Value sumShards(OpBuilder &b, Location loc, Value gradients, RankedTensorType type) {
-  Value init = filledTensor(b, loc, type, Value(), 0.0f);
+Value sumShards(OpBuilder &b, Location loc, Value gradients, Value params) {
+  auto type = cast<RankedTensorType>(params.getType());
+  Value init = b.create<linalg::FillOp>(
+                    loc, constantF32(b, loc, 0.0f),
+                    b.create<tensor::EmptyOp>(
+                         loc, ArrayRef<OpFoldResult>{parameterCount(b, loc, params)},
+                         type.getElementType())
+                        .getResult())
+                   .getResult(0);
   MLIRContext *context = b.getContext();
   AffineExpr i = b.getAffineDimExpr(0), s = b.getAffineDimExpr(1);
   return b
@@ -44,20 +57,18 @@ Value sumShards(OpBuilder &b, Location loc, Value gradients, RankedTensorType ty
 
 /// Row `slot` of the state, as a vector.
 Value stateRow(OpBuilder &b, Location loc, Value state, int64_t slot,
-               RankedTensorType rowType) {
+               Value params) {
+  auto rowType = cast<RankedTensorType>(params.getType());
   SmallVector<OpFoldResult> offsets{b.getIndexAttr(slot), b.getIndexAttr(0)};
-  SmallVector<OpFoldResult> sizes{b.getIndexAttr(1),
-                                  b.getIndexAttr(rowType.getDimSize(0))};
+  SmallVector<OpFoldResult> sizes{b.getIndexAttr(1), parameterCount(b, loc, params)};
   SmallVector<OpFoldResult> strides{b.getIndexAttr(1), b.getIndexAttr(1)};
   return b.create<tensor::ExtractSliceOp>(loc, rowType, state, offsets, sizes,
                                           strides);
 }
 
 Value insertRow(OpBuilder &b, Location loc, Value row, Value state, int64_t slot) {
-  auto rowType = cast<RankedTensorType>(row.getType());
   SmallVector<OpFoldResult> offsets{b.getIndexAttr(slot), b.getIndexAttr(0)};
-  SmallVector<OpFoldResult> sizes{b.getIndexAttr(1),
-                                  b.getIndexAttr(rowType.getDimSize(0))};
+  SmallVector<OpFoldResult> sizes{b.getIndexAttr(1), parameterCount(b, loc, row)};
   SmallVector<OpFoldResult> strides{b.getIndexAttr(1), b.getIndexAttr(1)};
   return b.create<tensor::InsertSliceOp>(loc, row, state, offsets, sizes, strides);
 }
@@ -91,10 +102,10 @@ struct LowerAdam : OpRewritePattern<AdamUpdateOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(AdamUpdateOp op, PatternRewriter &b) const override {
     Location loc = op.getLoc();
-    auto type = op.getParams().getType();
+    Value params = op.getParams();
     double beta1 = op.getBeta_1().convertToDouble(),
            beta2 = op.getBeta_2().convertToDouble();
-    Value g = sumShards(b, loc, op.getGradients(), type);
+    Value g = sumShards(b, loc, op.getGradients(), params);
     // alpha = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)
     Value t = localStep(b, loc, op.getIteration());
     Value one = constantF32(b, loc, 1.0);
@@ -105,8 +116,8 @@ struct LowerAdam : OpRewritePattern<AdamUpdateOp> {
         b.create<math::SqrtOp>(loc, b.create<arith::SubFOp>(loc, one, beta2Power)));
     alpha = b.create<arith::DivFOp>(loc, alpha,
                                     b.create<arith::SubFOp>(loc, one, beta1Power));
-    Value m = stateRow(b, loc, op.getState(), 0, type);
-    Value v = stateRow(b, loc, op.getState(), 1, type);
+    Value m = stateRow(b, loc, op.getState(), 0, params);
+    Value v = stateRow(b, loc, op.getState(), 1, params);
     double epsilon = op.getEpsilon().convertToDouble();
     SmallVector<Value> results = updateElements(
         b, loc, g, ValueRange{op.getParams(), m, v},
@@ -140,8 +151,8 @@ struct LowerSGD : OpRewritePattern<SGDUpdateOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(SGDUpdateOp op, PatternRewriter &b) const override {
     Location loc = op.getLoc();
-    auto type = op.getParams().getType();
-    Value g = sumShards(b, loc, op.getGradients(), type);
+    Value params = op.getParams();
+    Value g = sumShards(b, loc, op.getGradients(), params);
     double lr = op.getLearningRate().convertToDouble();
     double momentum = op.getMomentum().convertToDouble();
     bool nesterov = op.getNesterov();
@@ -156,7 +167,7 @@ struct LowerSGD : OpRewritePattern<SGDUpdateOp> {
       b.replaceOp(op, {results[0], op.getState()});
       return success();
     }
-    Value m = stateRow(b, loc, op.getState(), 0, type);
+    Value m = stateRow(b, loc, op.getState(), 0, params);
     SmallVector<Value> results = updateElements(
         b, loc, g, ValueRange{op.getParams(), m},
         [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
@@ -184,12 +195,12 @@ struct LowerRMSprop : OpRewritePattern<RMSpropUpdateOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(RMSpropUpdateOp op, PatternRewriter &b) const override {
     Location loc = op.getLoc();
-    auto type = op.getParams().getType();
-    Value g = sumShards(b, loc, op.getGradients(), type);
+    Value params = op.getParams();
+    Value g = sumShards(b, loc, op.getGradients(), params);
     double lr = op.getLearningRate().convertToDouble();
     double rho = op.getRho().convertToDouble();
     double epsilon = op.getEpsilon().convertToDouble();
-    Value ms = stateRow(b, loc, op.getState(), 0, type);
+    Value ms = stateRow(b, loc, op.getState(), 0, params);
     SmallVector<Value> results = updateElements(
         b, loc, g, ValueRange{op.getParams(), ms},
         [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
