@@ -46,12 +46,93 @@ Value constantIndex(OpBuilder &b, Location loc, int64_t value) {
 // Convolution
 //===----------------------------------------------------------------------===//
 
-/// dx = conv(pad(dilate_s(dy)), flip(K) with c and f swapped), dilation d.
+Value transposed(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> perm);
+
+/// With unit strides, the input gradient is a sum over the kernel's taps:
+///
+///   dx[n, h + p*d0 - b0, w + q*d1 - b1, c] += sum_f dy[n, h, w, f] K[p, q, c, f]
+///
+/// one 1x1 convolution of dy per tap (p, q), accumulated into the window of
+/// dx that tap reaches (clipped to dx under `same` padding). That does only
+/// the products that exist, where a convolution of the padded dy also
+/// multiplies the zeros of its border (28 % of the work for the lesson's
+/// second convolution). Each 1x1 convolution is register-tiled like any
+/// other; its accumulators live in the dx window in place.
+Value inputGradByTaps(OpBuilder &b, Location loc, Conv2DInputGradOp op) {
+  Value dy = op.getOutputGrad();
+  auto dyType = op.getOutputGrad().getType();
+  auto kernelType = op.getKernel().getType();
+  RankedTensorType dxType = op.getType();
+  ArrayRef<int64_t> d = op.getDilation();
+  int64_t kh = kernelType.getDimSize(0), kw = kernelType.getDimSize(1);
+  int64_t c = kernelType.getDimSize(2), f = kernelType.getDimSize(3);
+  int64_t window[2] = {kh, kw}, before[2], in[2], out[2];
+  for (int i = 0; i < 2; ++i) {
+    in[i] = dxType.getDimSize(i + 1);
+    out[i] = dyType.getDimSize(i + 1);
+    before[i] = paddingAmounts(in[i], window[i], 1, d[i], op.getPadding()).first;
+  }
+  // K'[p, q, f, c]: each tap's filter with dy's channels as its input.
+  Value kernelT = transposed(b, loc, op.getKernel(), {0, 1, 3, 2});
+  Value dx = filledTensor(b, loc, dxType, dy, 0.0f);
+  auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+  OpFoldResult batch = tensor::getMixedSizes(b, loc, dy)[0];
+  SmallVector<OpFoldResult> unitStrides(4, index(1));
+  for (int64_t p = 0; p < kh; ++p)
+    for (int64_t q = 0; q < kw; ++q) {
+      // The rows h of dy whose tap lands inside dx: 0 <= h + shift < in.
+      int64_t shift[2] = {p * d[0] - before[0], q * d[1] - before[1]};
+      int64_t first[2], count[2];
+      for (int i = 0; i < 2; ++i) {
+        first[i] = std::max<int64_t>(0, -shift[i]);
+        count[i] = std::min(out[i], in[i] - shift[i]) - first[i];
+      }
+      if (count[0] <= 0 || count[1] <= 0)
+        continue;
+      auto sliceType = RankedTensorType::get(
+          {dyType.getDimSize(0), count[0], count[1], f}, b.getF32Type());
+      Value dySlice = b.create<tensor::ExtractSliceOp>(
+          loc, sliceType, dy,
+          SmallVector<OpFoldResult>{index(0), index(first[0]), index(first[1]), index(0)},
+          SmallVector<OpFoldResult>{batch, index(count[0]), index(count[1]), index(f)},
+          unitStrides);
+      auto filterType = RankedTensorType::get({1, 1, f, c}, b.getF32Type());
+      Value filter = b.create<tensor::ExtractSliceOp>(
+          loc, filterType, kernelT,
+          SmallVector<OpFoldResult>{index(p), index(q), index(0), index(0)},
+          SmallVector<OpFoldResult>{index(1), index(1), index(f), index(c)},
+          unitStrides);
+      SmallVector<OpFoldResult> dxOffsets{index(0), index(first[0] + shift[0]),
+                                          index(first[1] + shift[1]), index(0)};
+      SmallVector<OpFoldResult> dxSizes{batch, index(count[0]), index(count[1]),
+                                        index(c)};
+      auto windowType = RankedTensorType::get(
+          {dxType.getDimSize(0), count[0], count[1], c}, b.getF32Type());
+      Value dxWindow = b.create<tensor::ExtractSliceOp>(loc, windowType, dx,
+                                                        dxOffsets, dxSizes,
+                                                        unitStrides);
+      Value sum = b.create<linalg::Conv2DNhwcHwcfOp>(
+                       loc, TypeRange{windowType}, ValueRange{dySlice, filter},
+                       ValueRange{dxWindow}, b.getI64VectorAttr({1, 1}),
+                       b.getI64VectorAttr({1, 1}))
+                      .getResult(0);
+      dx = b.create<tensor::InsertSliceOp>(loc, sum, dx, dxOffsets, dxSizes,
+                                           unitStrides);
+    }
+  return dx;
+}
+
+/// Otherwise dx = conv(pad(dilate_s(dy)), flip(K) with c and f swapped),
+/// dilation d.
 struct LowerConv2DInputGrad : OpRewritePattern<Conv2DInputGradOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(Conv2DInputGradOp op,
                                 PatternRewriter &b) const override {
     Location loc = op.getLoc();
+    if (llvm::all_of(op.getStrides(), [](int64_t s) { return s == 1; })) {
+      b.replaceOp(op, inputGradByTaps(b, loc, op));
+      return success();
+    }
     Value dy = op.getOutputGrad();
     auto dyType = op.getOutputGrad().getType();
     auto kernelType = op.getKernel().getType();
