@@ -1,8 +1,8 @@
 //===- Codegen.cpp - LLVM IR, assembly and objects for a host -------------===//
 
 #include "compiler/Codegen.h"
+#include "compiler/Optimize.h"
 
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
@@ -90,8 +90,7 @@ llvm::Expected<std::string> cnnc::emitCode(mlir::ModuleOp module,
   llvmModule->setTargetTriple((*machine)->getTargetTriple().str());
   llvmModule->setDataLayout((*machine)->createDataLayout());
 
-  auto optimize = mlir::makeOptimizingTransformer(target.optLevel,
-                                                  /*sizeLevel=*/0, machine->get());
+  auto optimize = makeModuleOptimizer(target.optLevel, machine->get());
   if (llvm::Error error = optimize(llvmModule.get()))
     return std::move(error);
 

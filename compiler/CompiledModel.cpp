@@ -1,12 +1,12 @@
 //===- CompiledModel.cpp - A model, JIT-compiled --------------------------===//
 
 #include "compiler/CompiledModel.h"
+#include "compiler/Optimize.h"
 #include "compiler/Diagnostics.h"
 #include "compiler/ModelSignature.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 
@@ -77,7 +77,7 @@ CompiledModel::compile(ModuleOp module, const PipelineOptions &options) {
   // `transformer` is a function_ref: the function must outlive create().
   // -O2 as `cnnc -o` (see its -O): -O3 doubles the compile time for nothing.
   std::function<llvm::Error(llvm::Module *)> optimize =
-      makeOptimizingTransformer(2, /*sizeLevel=*/0, targetMachine->get());
+      makeModuleOptimizer(2, targetMachine->get());
   engineOptions.transformer = optimize;
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Default;
   auto engine = ExecutionEngine::create(module, engineOptions);

@@ -18,24 +18,20 @@ func.func @conv_input_grad(%dy: tensor<?x3x3x2xf32>, %k: tensor<3x3x1x2xf32>) ->
 
 // -----
 
-// With unit strides: one 1x1 convolution of dy per kernel tap (p, q),
-// accumulated into the window of dx the tap reaches, at (p, q): only the
-// products that exist, no padded border. The kernel's channel axes are
-// swapped once; each tap takes its [1, 1, f, c] slice.
+// With unit strides and `valid` padding: a loop over the kernel's taps
+// (p, q), each a 1x1 convolution of the whole dy accumulated into the
+// window of dx at (p, q): only the products that exist, no padded border.
+// The kernel's channel axes are swapped once; each tap takes its
+// [1, 1, f, c] slice.
 // CHECK-LABEL: func.func @conv_input_grad_taps
 // CHECK: %[[KT:.*]] = linalg.transpose ins(%arg1 : tensor<2x2x5x3xf32>) outs(%{{.*}} : tensor<2x2x3x5xf32>) permutation = [0, 1, 3, 2]
 // CHECK: %[[DX:.*]] = linalg.fill {{.*}} -> tensor<?x5x5x5xf32>
-// CHECK: %[[K00:.*]] = tensor.extract_slice %[[KT]][0, 0, 0, 0] [1, 1, 3, 5]
-// CHECK: %[[W00:.*]] = tensor.extract_slice %[[DX]][0, 0, 0, 0] [%{{.*}}, 4, 4, 5]
-// CHECK: %[[S00:.*]] = linalg.conv_2d_nhwc_hwcf {{.*}} ins(%{{.*}}, %[[K00]] : tensor<?x4x4x3xf32>, tensor<1x1x3x5xf32>) outs(%[[W00]] : tensor<?x4x4x5xf32>)
-// CHECK: %[[DX1:.*]] = tensor.insert_slice %[[S00]] into %[[DX]][0, 0, 0, 0] [%{{.*}}, 4, 4, 5]
-// CHECK: tensor.extract_slice %[[KT]][0, 1, 0, 0] [1, 1, 3, 5]
-// CHECK: tensor.extract_slice %[[DX1]][0, 0, 1, 0] [%{{.*}}, 4, 4, 5]
-// CHECK: tensor.extract_slice %[[KT]][1, 0, 0, 0] [1, 1, 3, 5]
-// CHECK: tensor.extract_slice %{{.*}}[0, 1, 0, 0] [%{{.*}}, 4, 4, 5]
-// CHECK: tensor.extract_slice %[[KT]][1, 1, 0, 0] [1, 1, 3, 5]
-// CHECK: tensor.extract_slice %{{.*}}[0, 1, 1, 0] [%{{.*}}, 4, 4, 5]
-// CHECK-COUNT-1: linalg.conv_2d_nhwc_hwcf
+// CHECK: scf.for %[[P:.*]] = %c0 to %c2 step %c1 iter_args(%[[A:.*]] = %[[DX]])
+// CHECK: scf.for %[[Q:.*]] = %c0 to %c2 step %c1 iter_args(%[[B:.*]] = %[[A]])
+// CHECK: %[[K:.*]] = tensor.extract_slice %[[KT]][%[[P]], %[[Q]], 0, 0] [1, 1, 3, 5]
+// CHECK: %[[W:.*]] = tensor.extract_slice %[[B]][0, %{{.*}}, %{{.*}}, 0] [%{{.*}}, 4, 4, 5]
+// CHECK: %[[S:.*]] = linalg.conv_2d_nhwc_hwcf {{.*}} ins(%arg0, %[[K]] : tensor<?x4x4x3xf32>, tensor<1x1x3x5xf32>) outs(%[[W]] : tensor<?x4x4x5xf32>)
+// CHECK: tensor.insert_slice %[[S]] into %[[B]][0, %{{.*}}, %{{.*}}, 0] [%{{.*}}, 4, 4, 5]
 // CHECK-NOT: tensor.pad
 func.func @conv_input_grad_taps(%dy: tensor<?x4x4x3xf32>, %k: tensor<2x2x5x3xf32>) -> tensor<?x5x5x5xf32> {
   %0 = cnn.conv2d_input_grad %dy, %k strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x4x4x3xf32>, tensor<2x2x5x3xf32>) -> tensor<?x5x5x5xf32>
