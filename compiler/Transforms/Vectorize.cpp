@@ -49,6 +49,17 @@ int64_t divisorAtMost(int64_t size, int64_t limit) {
   return 1;
 }
 
+/// The largest divisor of `size` that is a whole number of 16-lane vectors
+/// and at most `limit`; 0 if there is none.
+int64_t wholeVectorsDivisor(int64_t size, int64_t limit) {
+  if (ShapedType::isDynamic(size))
+    return 0;
+  for (int64_t d = std::min(size, limit) / 16 * 16; d >= 16; d -= 16)
+    if (size % d == 0)
+      return d;
+  return 0;
+}
+
 struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
   using VectorizeBase::VectorizeBase;
 
@@ -68,10 +79,13 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
               divisorAtMost(ranges[3], vectorChannels), 1, 0};
     }
     if (isa<linalg::MatmulOp>(op)) {
-      // (m, n, k): one row by up to 128 columns, i.e. 8 independent zmm
-      // accumulators, enough to hide the FMA latency that two would expose.
-      return {1, divisorAtMost(ranges[1], 4 * vectorChannels),
-              divisorAtMost(ranges[2], 2 * reductionChannels)};
+      // (m, n, k): one row by 8 to 10 whole zmm vectors of columns when the
+      // width allows (800 = 5 x 160), else up to 128 columns: independent
+      // accumulators enough to hide the FMA latency that two would expose.
+      int64_t columns = wholeVectorsDivisor(ranges[1], 5 * vectorChannels);
+      if (columns < 4 * vectorChannels)
+        columns = divisorAtMost(ranges[1], 4 * vectorChannels);
+      return {1, columns, divisorAtMost(ranges[2], 2 * reductionChannels)};
     }
     // Any other op: outer parallel loops by 1, the innermost parallel loop
     // by up to 64 lanes, reductions whole.
