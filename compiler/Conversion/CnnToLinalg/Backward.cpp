@@ -243,14 +243,58 @@ struct LowerConv2DKernelGrad : OpRewritePattern<Conv2DKernelGradOp> {
       SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
       padded = b.create<tensor::ExtractSliceOp>(loc, padded, offsets, sizes, strides);
     }
-    Value images = transposed(b, loc, padded, {3, 1, 2, 0});          // (c, h, w, n)
-    Value taps = transposed(b, loc, op.getOutputGrad(), {1, 2, 0, 3}); // (i, j, n, f)
     auto resultType = RankedTensorType::get({c, kh, kw, f}, b.getF32Type());
     Value init = filledTensor(b, loc, resultType, Value(), 0.0f);
-    Value grad = b.create<linalg::Conv2DNhwcHwcfOp>(
-                      loc, TypeRange{resultType}, ValueRange{images, taps},
-                      ValueRange{init}, b.getI64VectorAttr(d), b.getI64VectorAttr(s))
-                     .getResult(0);
+    Value grad;
+    if (c == 1) {
+      // One input channel: each image alone is already laid out as the
+      // convolution wants it (x[n] as a 1-image, 1-channel input, dy[n] as
+      // a filter with one input channel), so a loop over the batch
+      // accumulates one convolution per image and nothing is transposed.
+      // (Transposing the first layer's large dy took more time than its
+      // kernel gradient.)
+      Value zero = constantIndex(b, loc, 0), one = constantIndex(b, loc, 1);
+      Value batch = b.create<tensor::DimOp>(loc, op.getOutputGrad(), 0);
+      auto imageType = RankedTensorType::get({1, rows, cols, 1}, b.getF32Type());
+      auto tapsType = RankedTensorType::get(
+          {dyType.getDimSize(1), dyType.getDimSize(2), f}, b.getF32Type());
+      auto filterType = RankedTensorType::get(
+          {dyType.getDimSize(1), dyType.getDimSize(2), 1, f}, b.getF32Type());
+      auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+      SmallVector<OpFoldResult> unit(4, index(1));
+      Value dy = op.getOutputGrad();
+      grad = b.create<scf::ForOp>(
+                  loc, zero, batch, one, ValueRange{init},
+                  [&](OpBuilder &lb, Location ll, Value n, ValueRange acc) {
+                    Value image = lb.create<tensor::ExtractSliceOp>(
+                        ll, imageType, padded,
+                        SmallVector<OpFoldResult>{n, index(0), index(0), index(0)},
+                        SmallVector<OpFoldResult>{index(1), index(rows), index(cols), index(1)},
+                        unit);
+                    Value taps = lb.create<tensor::ExtractSliceOp>(
+                        ll, tapsType, dy,
+                        SmallVector<OpFoldResult>{n, index(0), index(0), index(0)},
+                        SmallVector<OpFoldResult>{index(1), index(dyType.getDimSize(1)),
+                                                  index(dyType.getDimSize(2)), index(f)},
+                        unit);
+                    Value filter = lb.create<tensor::ExpandShapeOp>(
+                        ll, filterType, taps,
+                        ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+                    Value sum = lb.create<linalg::Conv2DNhwcHwcfOp>(
+                                     ll, TypeRange{resultType}, ValueRange{image, filter},
+                                     acc, lb.getI64VectorAttr(d), lb.getI64VectorAttr(s))
+                                    .getResult(0);
+                    lb.create<scf::YieldOp>(ll, sum);
+                  })
+                 .getResult(0);
+    } else {
+      Value images = transposed(b, loc, padded, {3, 1, 2, 0});          // (c, h, w, n)
+      Value taps = transposed(b, loc, op.getOutputGrad(), {1, 2, 0, 3}); // (i, j, n, f)
+      grad = b.create<linalg::Conv2DNhwcHwcfOp>(
+                  loc, TypeRange{resultType}, ValueRange{images, taps},
+                  ValueRange{init}, b.getI64VectorAttr(d), b.getI64VectorAttr(s))
+                 .getResult(0);
+    }
     b.replaceOp(op, transposed(b, loc, grad, {1, 2, 0, 3}));
     return success();
   }

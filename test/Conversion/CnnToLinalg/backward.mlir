@@ -45,12 +45,31 @@ func.func @conv_input_grad_taps(%dy: tensor<?x4x4x3xf32>, %k: tensor<2x2x5x3xf32
 // rows and columns a tap reads) as (c, h, w, n), dy as (i, j, n, f), the
 // result (c, p, q, f) transposed to the kernel's layout.
 // CHECK-LABEL: func.func @conv_kernel_grad
-// CHECK: %[[CUT:.*]] = tensor.extract_slice %{{.*}}[0, 0, 0, 0] [%{{.*}}, 8, 5, 1] [1, 1, 1, 1]
-// CHECK: %[[IMAGES:.*]] = linalg.transpose ins(%[[CUT]] : tensor<?x8x5x1xf32>) outs(%{{.*}} : tensor<1x8x5x?xf32>) permutation = [3, 1, 2, 0]
+// CHECK: %[[CUT:.*]] = tensor.extract_slice %{{.*}}[0, 0, 0, 0] [%{{.*}}, 8, 5, 3] [1, 1, 1, 1]
+// CHECK: %[[IMAGES:.*]] = linalg.transpose ins(%[[CUT]] : tensor<?x8x5x3xf32>) outs(%{{.*}} : tensor<3x8x5x?xf32>) permutation = [3, 1, 2, 0]
 // CHECK: %[[TAPS:.*]] = linalg.transpose ins(%{{.*}} : tensor<?x4x2x2xf32>) outs(%{{.*}} : tensor<4x2x?x2xf32>) permutation = [1, 2, 0, 3]
-// CHECK: %[[GRAD:.*]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<2> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%[[IMAGES]], %[[TAPS]] : tensor<1x8x5x?xf32>, tensor<4x2x?x2xf32>) outs(%{{.*}} : tensor<1x2x3x2xf32>)
-// CHECK: linalg.transpose ins(%[[GRAD]] : tensor<1x2x3x2xf32>) outs(%{{.*}} : tensor<2x3x1x2xf32>) permutation = [1, 2, 0, 3]
-func.func @conv_kernel_grad(%x: tensor<?x9x6x1xf32>, %dy: tensor<?x4x2x2xf32>) -> tensor<2x3x1x2xf32> {
+// CHECK: %[[GRAD:.*]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<2> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%[[IMAGES]], %[[TAPS]] : tensor<3x8x5x?xf32>, tensor<4x2x?x2xf32>) outs(%{{.*}} : tensor<3x2x3x2xf32>)
+// CHECK: linalg.transpose ins(%[[GRAD]] : tensor<3x2x3x2xf32>) outs(%{{.*}} : tensor<2x3x3x2xf32>) permutation = [1, 2, 0, 3]
+func.func @conv_kernel_grad(%x: tensor<?x9x6x3xf32>, %dy: tensor<?x4x2x2xf32>) -> tensor<2x3x3x2xf32> {
+  %0 = cnn.conv2d_kernel_grad %x, %dy strides = [2, 2] dilation = [1, 1] padding = valid : (tensor<?x9x6x3xf32>, tensor<?x4x2x2xf32>) -> tensor<2x3x3x2xf32>
+  return %0 : tensor<2x3x3x2xf32>
+}
+
+// -----
+
+// With one input channel (a first layer) each image is already laid out
+// as the convolution wants it: a loop over the batch accumulates one
+// convolution per image, x[n] as its input and dy[n] as its filter, and
+// neither is transposed.
+// CHECK-LABEL: func.func @conv_kernel_grad_one_channel
+// CHECK: %[[INIT:.*]] = linalg.fill {{.*}} -> tensor<1x2x3x2xf32>
+// CHECK: %[[SUM:.*]] = scf.for %[[N:.*]] = %c0 to %{{.*}} step %c1 iter_args(%[[ACC:.*]] = %[[INIT]])
+// CHECK: %[[IMAGE:.*]] = tensor.extract_slice %{{.*}}[%[[N]], 0, 0, 0] [1, 8, 5, 1]
+// CHECK: %[[DYN:.*]] = tensor.extract_slice %arg1[%[[N]], 0, 0, 0] [1, 4, 2, 2] [1, 1, 1, 1] : tensor<?x4x2x2xf32> to tensor<4x2x2xf32>
+// CHECK: %[[FILTER:.*]] = tensor.expand_shape %[[DYN]] {{\[\[}}0], [1], [2, 3]] output_shape [4, 2, 1, 2]
+// CHECK: linalg.conv_2d_nhwc_hwcf {dilations = dense<2> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%[[IMAGE]], %[[FILTER]] : tensor<1x8x5x1xf32>, tensor<4x2x1x2xf32>) outs(%[[ACC]] : tensor<1x2x3x2xf32>)
+// CHECK: linalg.transpose ins(%[[SUM]] : tensor<1x2x3x2xf32>) outs(%{{.*}} : tensor<2x3x1x2xf32>)
+func.func @conv_kernel_grad_one_channel(%x: tensor<?x9x6x1xf32>, %dy: tensor<?x4x2x2xf32>) -> tensor<2x3x1x2xf32> {
   %0 = cnn.conv2d_kernel_grad %x, %dy strides = [2, 2] dilation = [1, 1] padding = valid : (tensor<?x9x6x1xf32>, tensor<?x4x2x2xf32>) -> tensor<2x3x1x2xf32>
   return %0 : tensor<2x3x1x2xf32>
 }
