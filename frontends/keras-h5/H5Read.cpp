@@ -7,36 +7,16 @@
 //===----------------------------------------------------------------------===//
 
 #include "frontends/keras-h5/KerasH5.h"
+#include "frontends/keras-h5/H5Handle.h"
 
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/FileSystem.h"
-
-#include <hdf5.h>
 
 #include <cstring>
 
 using namespace cnnc;
 
 namespace {
-/// An HDF5 identifier, closed when it goes out of scope.
-class Handle {
-public:
-  using Closer = herr_t (*)(hid_t);
-  Handle(hid_t id, Closer close) : id(id), close(close) {}
-  Handle(const Handle &) = delete;
-  Handle &operator=(const Handle &) = delete;
-  ~Handle() {
-    if (id >= 0)
-      close(id);
-  }
-  bool valid() const { return id >= 0; }
-  operator hid_t() const { return id; }
-
-private:
-  hid_t id;
-  Closer close;
-};
-
 /// The limits that keep a crafted file from costing more than a real one.
 struct Budget {
   uint64_t bytesLeft;   // dataset bytes: at most the file's size
@@ -82,11 +62,11 @@ Reader::readStrings(hid_t object, const char *name) {
     return fail(llvm::Twine("cannot read attribute '") + name + "'");
   if (exists == 0)
     return std::nullopt;
-  Handle attribute(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
+  H5Handle attribute(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
   if (!attribute.valid())
     return fail(llvm::Twine("cannot open attribute '") + name + "'");
-  Handle type(H5Aget_type(attribute), H5Tclose);
-  Handle space(H5Aget_space(attribute), H5Sclose);
+  H5Handle type(H5Aget_type(attribute), H5Tclose);
+  H5Handle space(H5Aget_space(attribute), H5Sclose);
   if (!type.valid() || !space.valid())
     return fail(llvm::Twine("attribute '") + name + "' is damaged");
   hssize_t count = H5Sget_simple_extent_npoints(space);
@@ -103,7 +83,7 @@ Reader::readStrings(hid_t object, const char *name) {
     return fail(llvm::Twine("attribute '") + name + "' is not a string");
 
   if (H5Tis_variable_str(type) > 0) {
-    Handle memory(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Handle memory(H5Tcopy(H5T_C_S1), H5Tclose);
     if (!memory.valid() || H5Tset_size(memory, H5T_VARIABLE) < 0 ||
         H5Tset_cset(memory, H5Tget_cset(type)) < 0)
       return fail(llvm::Twine("cannot read attribute '") + name + "'");
@@ -153,11 +133,11 @@ llvm::Error Reader::readDataset(hid_t group, const std::string &name,
   out.name = name;
   if (H5Lexists(group, name.c_str(), H5P_DEFAULT) <= 0)
     return fail("weight '" + name + "' is listed but not in the file");
-  Handle dataset(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose);
+  H5Handle dataset(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose);
   if (!dataset.valid())
     return fail("cannot open weight '" + name + "' (not a dataset?)");
-  Handle type(H5Dget_type(dataset), H5Tclose);
-  Handle space(H5Dget_space(dataset), H5Sclose);
+  H5Handle type(H5Dget_type(dataset), H5Tclose);
+  H5Handle space(H5Dget_space(dataset), H5Sclose);
   if (!type.valid() || !space.valid())
     return fail("weight '" + name + "' is damaged");
   if (H5Tget_class(type) != H5T_FLOAT)
@@ -195,7 +175,7 @@ llvm::Error Reader::readWeights(hid_t root, KerasH5Contents &out) {
   // model.save() puts the layers under model_weights; save_weights() at the
   // root.
   htri_t nested = H5Lexists(root, "model_weights", H5P_DEFAULT);
-  Handle weightsGroup(nested > 0 ? H5Gopen2(root, "model_weights", H5P_DEFAULT)
+  H5Handle weightsGroup(nested > 0 ? H5Gopen2(root, "model_weights", H5P_DEFAULT)
                                  : H5Gopen2(root, "/", H5P_DEFAULT),
                       H5Gclose);
   if (!weightsGroup.valid())
@@ -212,7 +192,7 @@ llvm::Error Reader::readWeights(hid_t root, KerasH5Contents &out) {
   for (const std::string &layer : **layerNames) {
     if (H5Lexists(weightsGroup, layer.c_str(), H5P_DEFAULT) <= 0)
       return fail("layer '" + layer + "' is listed but has no group");
-    Handle group(H5Gopen2(weightsGroup, layer.c_str(), H5P_DEFAULT), H5Gclose);
+    H5Handle group(H5Gopen2(weightsGroup, layer.c_str(), H5P_DEFAULT), H5Gclose);
     if (!group.valid())
       return fail("cannot open the group of layer '" + layer + "'");
     auto weightNames = readStrings(group, "weight_names");
@@ -246,11 +226,11 @@ cnnc::detail::readKerasH5InProcess(llvm::StringRef path) {
   std::string pathString = path.str();
   if (H5Fis_hdf5(pathString.c_str()) <= 0)
     return reader.fail("not an HDF5 file, or a damaged one");
-  Handle file(H5Fopen(pathString.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT),
+  H5Handle file(H5Fopen(pathString.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT),
               H5Fclose);
   if (!file.valid())
     return reader.fail("not an HDF5 file, or a damaged one");
-  Handle root(H5Gopen2(file, "/", H5P_DEFAULT), H5Gclose);
+  H5Handle root(H5Gopen2(file, "/", H5P_DEFAULT), H5Gclose);
   if (!root.valid())
     return reader.fail("cannot open its root group");
 

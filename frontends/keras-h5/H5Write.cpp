@@ -9,32 +9,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "frontends/keras-h5/KerasH5.h"
-
-#include <hdf5.h>
+#include "frontends/keras-h5/H5Handle.h"
 
 #include <algorithm>
 
 using namespace cnnc;
-
-namespace {
-class Handle {
-public:
-  using Closer = herr_t (*)(hid_t);
-  Handle(hid_t id, Closer close) : id(id), close(close) {}
-  Handle(const Handle &) = delete;
-  Handle &operator=(const Handle &) = delete;
-  ~Handle() {
-    if (id >= 0)
-      close(id);
-  }
-  bool valid() const { return id >= 0; }
-  operator hid_t() const { return id; }
-
-private:
-  hid_t id;
-  Closer close;
-};
-} // namespace
 
 /// The Keras version whose layout the file follows; Keras reads it only to
 /// convert files of Keras 1.
@@ -46,8 +25,8 @@ static bool writeNames(hid_t object, const char *name,
                        const std::vector<std::string> &names) {
   if (names.empty()) {
     hsize_t zero = 0;
-    Handle space(H5Screate_simple(1, &zero, nullptr), H5Sclose);
-    Handle attribute(H5Acreate2(object, name, H5T_IEEE_F64LE, space,
+    H5Handle space(H5Screate_simple(1, &zero, nullptr), H5Sclose);
+    H5Handle attribute(H5Acreate2(object, name, H5T_IEEE_F64LE, space,
                                 H5P_DEFAULT, H5P_DEFAULT),
                      H5Aclose);
     return space.valid() && attribute.valid();
@@ -58,44 +37,44 @@ static bool writeNames(hid_t object, const char *name,
   std::string buffer(width * names.size(), '\0');
   for (size_t i = 0; i < names.size(); ++i)
     std::copy(names[i].begin(), names[i].end(), buffer.begin() + i * width);
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
   hsize_t count = names.size();
-  Handle space(H5Screate_simple(1, &count, nullptr), H5Sclose);
+  H5Handle space(H5Screate_simple(1, &count, nullptr), H5Sclose);
   if (!type.valid() || !space.valid() || H5Tset_size(type, width) < 0 ||
       H5Tset_strpad(type, H5T_STR_NULLPAD) < 0)
     return false;
-  Handle attribute(H5Acreate2(object, name, type, space, H5P_DEFAULT, H5P_DEFAULT),
+  H5Handle attribute(H5Acreate2(object, name, type, space, H5P_DEFAULT, H5P_DEFAULT),
                    H5Aclose);
   return attribute.valid() && H5Awrite(attribute, type, buffer.data()) >= 0;
 }
 
 /// A scalar fixed-length string attribute, as h5py stores Python bytes.
 static bool writeString(hid_t object, const char *name, llvm::StringRef value) {
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  H5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
   if (!type.valid() || !space.valid() ||
       H5Tset_size(type, std::max<size_t>(value.size(), 1)) < 0 ||
       H5Tset_strpad(type, H5T_STR_NULLPAD) < 0)
     return false;
   std::string buffer = value.str();
   buffer.resize(std::max<size_t>(value.size(), 1), '\0');
-  Handle attribute(H5Acreate2(object, name, type, space, H5P_DEFAULT, H5P_DEFAULT),
+  H5Handle attribute(H5Acreate2(object, name, type, space, H5P_DEFAULT, H5P_DEFAULT),
                    H5Aclose);
   return attribute.valid() && H5Awrite(attribute, type, buffer.data()) >= 0;
 }
 
 static bool writeArray(hid_t group, const WeightArray &array) {
   std::vector<hsize_t> dims(array.shape.begin(), array.shape.end());
-  Handle space(dims.empty()
+  H5Handle space(dims.empty()
                    ? H5Screate(H5S_SCALAR)
                    : H5Screate_simple(int(dims.size()), dims.data(), nullptr),
                H5Sclose);
   // "conv2d/kernel:0" is a path: its groups are made on the way.
-  Handle links(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+  H5Handle links(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
   if (!space.valid() || !links.valid() ||
       H5Pset_create_intermediate_group(links, 1) < 0)
     return false;
-  Handle dataset(H5Dcreate2(group, array.name.c_str(), H5T_IEEE_F32LE, space,
+  H5Handle dataset(H5Dcreate2(group, array.name.c_str(), H5T_IEEE_F32LE, space,
                             links, H5P_DEFAULT, H5P_DEFAULT),
                  H5Dclose);
   return dataset.valid() &&
@@ -106,12 +85,12 @@ static bool writeArray(hid_t group, const WeightArray &array) {
 
 static bool writeModel(hid_t file, llvm::StringRef modelConfig,
                        llvm::ArrayRef<LayerWeights> layers) {
-  Handle root(H5Gopen2(file, "/", H5P_DEFAULT), H5Gclose);
+  H5Handle root(H5Gopen2(file, "/", H5P_DEFAULT), H5Gclose);
   if (!root.valid() || !writeString(root, "backend", "tensorflow") ||
       !writeString(root, "keras_version", kKerasVersion) ||
       !writeString(root, "model_config", modelConfig))
     return false;
-  Handle weights(H5Gcreate2(file, "model_weights", H5P_DEFAULT, H5P_DEFAULT,
+  H5Handle weights(H5Gcreate2(file, "model_weights", H5P_DEFAULT, H5P_DEFAULT,
                             H5P_DEFAULT),
                  H5Gclose);
   std::vector<std::string> layerNames;
@@ -122,7 +101,7 @@ static bool writeModel(hid_t file, llvm::StringRef modelConfig,
       !writeNames(weights, "layer_names", layerNames))
     return false;
   for (const LayerWeights &layer : layers) {
-    Handle group(H5Gcreate2(weights, layer.layer.c_str(), H5P_DEFAULT,
+    H5Handle group(H5Gcreate2(weights, layer.layer.c_str(), H5P_DEFAULT,
                             H5P_DEFAULT, H5P_DEFAULT),
                  H5Gclose);
     std::vector<std::string> weightNames;
@@ -145,11 +124,11 @@ cnnc::writeKerasH5Image(llvm::StringRef modelConfig,
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "the HDF5 library could not build the file");
   };
-  Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  H5Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
   if (!access.valid() ||
       H5Pset_fapl_core(access, 1 << 20, /*backing_store=*/0) < 0)
     return failure();
-  Handle file(H5Fcreate("cnnc-export.h5", H5F_ACC_TRUNC, H5P_DEFAULT, access),
+  H5Handle file(H5Fcreate("cnnc-export.h5", H5F_ACC_TRUNC, H5P_DEFAULT, access),
               H5Fclose);
   if (!file.valid() || !writeModel(file, modelConfig, layers) ||
       H5Fflush(file, H5F_SCOPE_GLOBAL) < 0)

@@ -155,10 +155,27 @@ static llvm::Error writeH5(const ModelSpec &model, const ModelInfo &info,
   return llvm::Error::success();
 }
 
-llvm::Error cnnc::checkExportable(const ModelSpec &model, bool tfjs) {
+std::optional<ModelSpec> cnnc::readExportableModel(llvm::StringRef path,
+                                                   bool tfjs,
+                                                   MLIRContext &context) {
+  if (llvm::sys::path::extension(path) == ".mlir") {
+    reportError("'" + path.str() +
+                "': an .mlir model has no Keras layers to export; give the "
+                "model's .py, .json or .h5");
+    return std::nullopt;
+  }
+  llvm::Expected<ModelSpec> model = readModelSpec(path);
+  if (!model) {
+    reportModelError(model.takeError(), context);
+    return std::nullopt;
+  }
   llvm::Expected<std::string> config = writeKerasModelConfig(
-      model, tfjs ? KerasTarget::Tfjs : KerasTarget::Keras);
-  return config ? llvm::Error::success() : config.takeError();
+      *model, tfjs ? KerasTarget::Tfjs : KerasTarget::Keras);
+  if (!config) {
+    reportModelError(config.takeError(), context);
+    return std::nullopt;
+  }
+  return std::move(*model);
 }
 
 llvm::Error cnnc::exportTfjs(const ModelSpec &model, const ModelInfo &info,
@@ -168,21 +185,10 @@ llvm::Error cnnc::exportTfjs(const ModelSpec &model, const ModelInfo &info,
 }
 
 int cnnc::exportMain(MLIRContext &context) {
-  if (llvm::sys::path::extension(modelPath) == ".mlir") {
-    reportError("'" + modelPath +
-                "': an .mlir model has no Keras layers to export; give the "
-                "model's .py, .json or .h5");
+  std::optional<ModelSpec> model =
+      readExportableModel(modelPath, format == ExportFormat::Tfjs, context);
+  if (!model)
     return 1;
-  }
-  llvm::Expected<ModelSpec> model = readModelSpec(modelPath);
-  if (!model) {
-    reportModelError(model.takeError(), context);
-    return 1;
-  }
-  if (llvm::Error err = checkExportable(*model, format == ExportFormat::Tfjs)) {
-    reportModelError(std::move(err), context);
-    return 1;
-  }
   OwningOpRef<ModuleOp> module = buildCnnModule(*model, context);
   if (!module || failed(verifyModelSignature(*module)))
     return 1;

@@ -6,15 +6,21 @@
 #include "frontends/common/ModelSpec.h"
 #include "runtime/model/ModelInfo.h"
 
+#include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/Error.h"
+
+#include <optional>
 
 #include <vector>
 
 namespace cnnc {
 
-/// Whether `model` can be written for TF.js (`tfjs`) or Keras: checked
-/// before anything long runs (a min-pooling model cannot).
-llvm::Error checkExportable(const ModelSpec &model, bool tfjs);
+/// Reads the Keras model at `path` for export to TF.js (`tfjs`) or Keras,
+/// before anything long runs: an .mlir model has no Keras layers, and a
+/// min-pooling model has none that Keras or TF.js could load. Errors are
+/// reported; none is returned then.
+std::optional<ModelSpec> readExportableModel(llvm::StringRef path, bool tfjs,
+                                             mlir::MLIRContext &context);
 
 /// Writes DIR/model.json and its shard: `model` with `params` (end to end,
 /// in info's order).

@@ -193,20 +193,10 @@ int cnnc::trainMain(MLIRContext &context, bool evaluateOnly) {
   std::optional<ModelSpec> spec;
   OwningOpRef<ModuleOp> module;
   if (!exportTfjsDir.empty()) {
-    if (llvm::sys::path::extension(modelPath) == ".mlir") {
-      reportError("--export-tfjs: an .mlir model has no Keras layers to "
-                  "export; give the model's .py, .json or .h5");
+    std::optional<ModelSpec> read =
+        readExportableModel(modelPath, /*tfjs=*/true, context);
+    if (!read)
       return 1;
-    }
-    llvm::Expected<ModelSpec> read = readModelSpec(modelPath);
-    if (!read) {
-      reportModelError(read.takeError(), context);
-      return 1;
-    }
-    if (llvm::Error err = checkExportable(*read, /*tfjs=*/true)) {
-      reportModelError(std::move(err), context);
-      return 1;
-    }
     // Where the model goes is checked before anything long runs.
     llvm::SmallString<256> target(exportTfjsDir.getValue());
     llvm::sys::path::append(target, "model.json");
