@@ -200,11 +200,10 @@ static bool writeAll(int fd, std::string_view bytes) {
 /// second of CPU; a crafted file can send libhdf5 into an endless loop
 /// (fuzz-keras-h5 found one), which the CPU limit ends quickly. The wall
 /// clock limit is for a child that blocks.
-static constexpr unsigned kChildCpuSeconds = 5;
 static constexpr unsigned kChildWallSeconds = 60;
 
 [[noreturn]] static void runChild(int fd, llvm::StringRef path,
-                                  uint64_t fileSize) {
+                                  uint64_t fileSize, unsigned cpuSeconds) {
 #ifndef CNNC_ASAN
   // A file may declare huge metadata; the library's allocations stop here.
   // (Not under ASan, whose shadow memory needs the address space.)
@@ -214,14 +213,15 @@ static constexpr unsigned kChildWallSeconds = 60;
   setrlimit(RLIMIT_AS, &memory);
 #endif
   (void)fileSize;
-  struct rlimit cpu = {kChildCpuSeconds, kChildCpuSeconds};
+  struct rlimit cpu = {cpuSeconds, cpuSeconds};
   setrlimit(RLIMIT_CPU, &cpu);
   alarm(kChildWallSeconds);
   std::string bytes = encode(detail::readKerasH5InProcess(path));
   _exit(writeAll(fd, bytes) ? 0 : 3);
 }
 
-llvm::Expected<KerasH5Contents> cnnc::readKerasH5(llvm::StringRef path) {
+llvm::Expected<KerasH5Contents> cnnc::readKerasH5(llvm::StringRef path,
+                                                  unsigned cpuSeconds) {
   uint64_t fileSize = 0;
   if (std::error_code ec = llvm::sys::fs::file_size(path, fileSize))
     return childFailed(path, ec.message());
@@ -236,7 +236,7 @@ llvm::Expected<KerasH5Contents> cnnc::readKerasH5(llvm::StringRef path) {
   }
   if (pid == 0) {
     close(fds[0]);
-    runChild(fds[1], path, fileSize);
+    runChild(fds[1], path, fileSize, cpuSeconds);
   }
   close(fds[1]);
   std::string bytes;

@@ -35,7 +35,10 @@ bool isHdf5Signature(llvm::StringRef bytes);
 /// Reads `path`. libhdf5 is not hardened against crafted files, so the
 /// reading runs in a child process: whatever the file does to the library,
 /// cnnc gets either the contents or an error (one line, naming the file).
-llvm::Expected<KerasH5Contents> readKerasH5(llvm::StringRef path);
+/// The child may use `cpuSeconds` of CPU (a crafted file can make the
+/// library loop forever; reading a real model takes well under a second).
+llvm::Expected<KerasH5Contents> readKerasH5(llvm::StringRef path,
+                                            unsigned cpuSeconds = 5);
 
 /// The bytes of a legacy Keras `model.save('m.h5')` file holding the model
 /// `modelConfig` (Keras JSON) and `layers`: every layer of the model, in
