@@ -196,10 +196,10 @@ static bool writeAll(int fd, std::string_view bytes) {
 #endif
 #endif
 
-/// The time a child may take. Reading a real model costs well under a
-/// second of CPU; a crafted file can send libhdf5 into an endless loop
-/// (fuzz-keras-h5 found one), which the CPU limit ends quickly. The wall
-/// clock limit is for a child that blocks.
+/// The wall-clock time a child may take, for a child that blocks. Its CPU
+/// time is limited by the caller (readKerasH5's cpuSeconds): a crafted file
+/// can send libhdf5 into an endless loop (fuzz-keras-h5 found one), which
+/// that limit ends quickly.
 static constexpr unsigned kChildWallSeconds = 60;
 
 [[noreturn]] static void runChild(int fd, llvm::StringRef path,
