@@ -84,11 +84,13 @@ static bool writeArray(hid_t group, const WeightArray &array) {
 }
 
 static bool writeModel(hid_t file, llvm::StringRef modelConfig,
+                       const std::optional<std::string> &trainingConfig,
                        llvm::ArrayRef<LayerWeights> layers) {
   H5Handle root(H5Gopen2(file, "/", H5P_DEFAULT), H5Gclose);
   if (!root.valid() || !writeString(root, "backend", "tensorflow") ||
       !writeString(root, "keras_version", kKerasVersion) ||
-      !writeString(root, "model_config", modelConfig))
+      !writeString(root, "model_config", modelConfig) ||
+      (trainingConfig && !writeString(root, "training_config", *trainingConfig)))
     return false;
   H5Handle weights(H5Gcreate2(file, "model_weights", H5P_DEFAULT, H5P_DEFAULT,
                             H5P_DEFAULT),
@@ -118,6 +120,7 @@ static bool writeModel(hid_t file, llvm::StringRef modelConfig,
 
 llvm::Expected<std::string>
 cnnc::writeKerasH5Image(llvm::StringRef modelConfig,
+                        const std::optional<std::string> &trainingConfig,
                         llvm::ArrayRef<LayerWeights> layers) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   auto failure = [] {
@@ -130,7 +133,7 @@ cnnc::writeKerasH5Image(llvm::StringRef modelConfig,
     return failure();
   H5Handle file(H5Fcreate("cnnc-export.h5", H5F_ACC_TRUNC, H5P_DEFAULT, access),
               H5Fclose);
-  if (!file.valid() || !writeModel(file, modelConfig, layers) ||
+  if (!file.valid() || !writeModel(file, modelConfig, trainingConfig, layers) ||
       H5Fflush(file, H5F_SCOPE_GLOBAL) < 0)
     return failure();
   ssize_t size = H5Fget_file_image(file, nullptr, 0);

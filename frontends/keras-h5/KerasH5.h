@@ -41,10 +41,13 @@ llvm::Expected<KerasH5Contents> readKerasH5(llvm::StringRef path,
                                             unsigned cpuSeconds = 5);
 
 /// The bytes of a legacy Keras `model.save('m.h5')` file holding the model
-/// `modelConfig` (Keras JSON) and `layers`: every layer of the model, in
-/// order, weightless ones with no weights.
-llvm::Expected<std::string> writeKerasH5Image(llvm::StringRef modelConfig,
-                                              llvm::ArrayRef<LayerWeights> layers);
+/// `modelConfig` (Keras JSON), its compile() settings `trainingConfig` (if
+/// any) and `layers`: every layer of the model, in order, weightless ones
+/// with no weights.
+llvm::Expected<std::string>
+writeKerasH5Image(llvm::StringRef modelConfig,
+                  const std::optional<std::string> &trainingConfig,
+                  llvm::ArrayRef<LayerWeights> layers);
 
 namespace detail {
 /// The reading itself, in this process; what readKerasH5 runs in its child.

@@ -43,6 +43,13 @@ enum class KerasTarget { Keras, Tfjs };
 llvm::Expected<std::string> writeKerasModelConfig(const ModelSpec &model,
                                                   KerasTarget target);
 
+/// compile()'s settings as Keras's `training_config` (an .h5's root
+/// attribute) or TF.js's `trainingConfig`, which the readers above read
+/// back; none when the model has no compile(), or for TF.js when the loss
+/// is from logits (TF.js's losses take probabilities only).
+std::optional<std::string> writeKerasTrainingConfig(const TrainingSpec &training,
+                                                    KerasTarget target);
+
 /// Reads the weights a TF.js model.json lists in its `weightsManifest`,
 /// from the shard files beside it; none when the file has no manifest (a
 /// topology alone). Errors are LocatedError at the manifest's values.

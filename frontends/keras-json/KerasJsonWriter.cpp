@@ -12,6 +12,8 @@
 
 #include "llvm/Support/JSON.h"
 
+#include <map>
+
 using namespace cnnc;
 using llvm::json::Array;
 using llvm::json::Object;
@@ -209,5 +211,103 @@ llvm::Expected<std::string> cnnc::writeKerasModelConfig(const ModelSpec &model,
       {"backend", target == KerasTarget::Tfjs ? "tensor_flow.js" : "tensorflow"}};
   std::string text;
   llvm::raw_string_ostream(text) << root;
+  return text;
+}
+
+//===----------------------------------------------------------------------===//
+// compile()
+//===----------------------------------------------------------------------===//
+
+static const char *lossClassName(llvm::StringRef loss) {
+  if (loss == "sparse_categorical_crossentropy")
+    return "SparseCategoricalCrossentropy";
+  if (loss == "categorical_crossentropy")
+    return "CategoricalCrossentropy";
+  return "MeanSquaredError";
+}
+
+/// The optimizer as Keras 2's `optimizer_config` or TF.js's, whose class
+/// names and keys differ (camelCase; RMSProp's rho is `decay`; SGD with
+/// momentum is the class `Momentum`).
+static Value optimizerValue(const OptimizerSpec &optimizer, KerasTarget target) {
+  bool tfjs = target == KerasTarget::Tfjs;
+  // Keras's defaults written out: TF.js's optimizers take their settings
+  // positionally from the config and have no defaults for missing ones.
+  std::map<std::string, double> hyper =
+      optimizer.name == "adam"
+          ? std::map<std::string, double>{{"learning_rate", 0.001},
+                                          {"beta_1", 0.9},
+                                          {"beta_2", 0.999},
+                                          {"epsilon", 1e-7}}
+      : optimizer.name == "sgd"
+          ? std::map<std::string, double>{{"learning_rate", 0.01},
+                                          {"momentum", 0.0},
+                                          {"nesterov", 0.0}}
+          : std::map<std::string, double>{{"learning_rate", 0.001},
+                                          {"rho", 0.9},
+                                          {"epsilon", 1e-7}};
+  for (const auto &[name, value] : optimizer.hyperParameters)
+    hyper[name] = value;
+  auto get = [&](llvm::StringRef name) -> std::optional<double> {
+    auto it = hyper.find(name.str());
+    if (it == hyper.end())
+      return std::nullopt;
+    return it->second;
+  };
+  Object config;
+  std::string className;
+  auto put = [&](llvm::StringRef keras, llvm::StringRef js) {
+    if (std::optional<double> value = get(keras))
+      config[tfjs ? js : keras] = *value;
+  };
+  put("learning_rate", "learningRate");
+  if (optimizer.name == "adam") {
+    className = "Adam";
+    put("beta_1", "beta1");
+    put("beta_2", "beta2");
+    put("epsilon", "epsilon");
+  } else if (optimizer.name == "sgd") {
+    bool momentum = get("momentum").value_or(0.0) != 0.0;
+    className = tfjs && momentum ? "Momentum" : "SGD";
+    put("momentum", "momentum");
+    if (std::optional<double> nesterov = get("nesterov"))
+      config[tfjs ? "useNesterov" : "nesterov"] = *nesterov != 0.0;
+  } else {
+    className = tfjs ? "RMSProp" : "RMSprop";
+    put("rho", "decay");
+    put("epsilon", "epsilon");
+    if (tfjs)
+      config["momentum"] = 0.0;
+  }
+  if (!tfjs)
+    config["name"] = className;
+  return Object{{"class_name", className}, {"config", std::move(config)}};
+}
+
+std::optional<std::string>
+cnnc::writeKerasTrainingConfig(const TrainingSpec &training, KerasTarget target) {
+  if (!training.optimizer && !training.loss)
+    return std::nullopt;
+  // TF.js's losses take probabilities only: a loss from logits would be
+  // compiled as something else, so TF.js gets the model uncompiled.
+  if (target == KerasTarget::Tfjs && training.lossFromLogits)
+    return std::nullopt;
+  Object config;
+  if (training.optimizer)
+    config["optimizer_config"] = optimizerValue(*training.optimizer, target);
+  if (training.loss) {
+    if (training.lossFromLogits)
+      config["loss"] = Object{{"class_name", lossClassName(*training.loss)},
+                              {"config", Object{{"from_logits", true}}}};
+    else
+      config["loss"] = *training.loss;
+  }
+  Array metrics;
+  for (const std::string &metric : training.metrics)
+    metrics.push_back(metric);
+  config["metrics"] = std::move(metrics);
+  config["loss_weights"] = nullptr;
+  std::string text;
+  llvm::raw_string_ostream(text) << Value(std::move(config));
   return text;
 }

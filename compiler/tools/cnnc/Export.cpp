@@ -110,7 +110,7 @@ static llvm::Error writeTfjs(const ModelSpec &model, const ModelInfo &info,
       manifestWeights.push_back(llvm::json::Object{
           {"name", array.name}, {"shape", std::move(shape)}, {"dtype", "float32"}});
     }
-  llvm::json::Value modelJson = llvm::json::Object{
+  llvm::json::Object modelJson{
       {"format", "layers-model"},
       {"generatedBy", "cnnc"},
       {"convertedBy", nullptr},
@@ -119,8 +119,17 @@ static llvm::Error writeTfjs(const ModelSpec &model, const ModelInfo &info,
        llvm::json::Array{llvm::json::Object{
            {"paths", llvm::json::Array{kShardName}},
            {"weights", std::move(manifestWeights)}}}}};
+  // compile()'s settings, as TF.js's model.save writes them.
+  if (std::optional<std::string> training =
+          writeKerasTrainingConfig(model.training, KerasTarget::Tfjs)) {
+    llvm::Expected<llvm::json::Value> value = llvm::json::parse(*training);
+    if (!value)
+      return value.takeError();
+    modelJson["trainingConfig"] = std::move(*value);
+  }
   std::string text;
-  llvm::raw_string_ostream(text) << llvm::formatv("{0:2}", modelJson) << "\n";
+  llvm::raw_string_ostream(text)
+      << llvm::formatv("{0:2}", llvm::json::Value(std::move(modelJson))) << "\n";
 
   if (llvm::sys::fs::exists(directory) && !llvm::sys::fs::is_directory(directory))
     return failure("'" + directory +
@@ -146,7 +155,8 @@ static llvm::Error writeH5(const ModelSpec &model, const ModelInfo &info,
   if (!config)
     return config.takeError();
   llvm::Expected<std::string> image = writeKerasH5Image(
-      *config, layerWeights(info, params, layerNames(model), /*kerasSuffix=*/true));
+      *config, writeKerasTrainingConfig(model.training, KerasTarget::Keras),
+      layerWeights(info, params, layerNames(model), /*kerasSuffix=*/true));
   if (!image)
     return image.takeError();
   std::string error;
