@@ -42,7 +42,10 @@ static void report(llvm::Error error, MLIRContext &context) {
 
 /// A Keras .h5: `model.save()`'s topology (and compile() configuration).
 static llvm::Expected<ModelSpec> readKerasH5Model(StringRef path) {
-  llvm::Expected<KerasH5Contents> contents = readKerasH5(path);
+  // The topology alone: the weights are read when they are bound.
+  KerasH5ReadOptions options;
+  options.weights = false;
+  llvm::Expected<KerasH5Contents> contents = readKerasH5(path, options);
   if (!contents)
     return contents.takeError();
   if (!contents->modelConfig)

@@ -43,7 +43,7 @@ public:
                                                         const char *name);
   llvm::Error readDataset(hid_t group, const std::string &name,
                           WeightArray &out);
-  llvm::Error readWeights(hid_t root, KerasH5Contents &out);
+  llvm::Error readWeights(hid_t root, bool datasets, KerasH5Contents &out);
 
 private:
   std::string path;
@@ -171,7 +171,8 @@ llvm::Error Reader::readDataset(hid_t group, const std::string &name,
   return llvm::Error::success();
 }
 
-llvm::Error Reader::readWeights(hid_t root, KerasH5Contents &out) {
+llvm::Error Reader::readWeights(hid_t root, bool datasets,
+                                KerasH5Contents &out) {
   // model.save() puts the layers under model_weights; save_weights() at the
   // root.
   htri_t nested = H5Lexists(root, "model_weights", H5P_DEFAULT);
@@ -189,6 +190,10 @@ llvm::Error Reader::readWeights(hid_t root, KerasH5Contents &out) {
     return llvm::Error::success(); // a topology alone
   }
   WeightSet weights;
+  if (!datasets) {
+    out.weights = std::move(weights);
+    return llvm::Error::success();
+  }
   for (const std::string &layer : **layerNames) {
     if (H5Lexists(weightsGroup, layer.c_str(), H5P_DEFAULT) <= 0)
       return fail("layer '" + layer + "' is listed but has no group");
@@ -214,7 +219,7 @@ llvm::Error Reader::readWeights(hid_t root, KerasH5Contents &out) {
 }
 
 llvm::Expected<KerasH5Contents>
-cnnc::detail::readKerasH5InProcess(llvm::StringRef path) {
+cnnc::detail::readKerasH5InProcess(llvm::StringRef path, bool weights) {
   // libhdf5 prints its error stack to stderr by default; cnnc reports one
   // line of its own instead.
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
@@ -243,7 +248,7 @@ cnnc::detail::readKerasH5InProcess(llvm::StringRef path) {
   if (!trainingConfig)
     return trainingConfig.takeError();
   contents.trainingConfig = std::move(*trainingConfig);
-  if (llvm::Error err = reader.readWeights(root, contents))
+  if (llvm::Error err = reader.readWeights(root, weights, contents))
     return std::move(err);
   if (!contents.modelConfig && !contents.weights)
     return reader.fail("not a Keras file: no 'model_config' and no "

@@ -197,13 +197,14 @@ static bool writeAll(int fd, std::string_view bytes) {
 #endif
 
 /// The wall-clock time a child may take, for a child that blocks. Its CPU
-/// time is limited by the caller (readKerasH5's cpuSeconds): a crafted file
-/// can send libhdf5 into an endless loop (fuzz-keras-h5 found one), which
-/// that limit ends quickly.
+/// time is limited by the caller (KerasH5ReadOptions::cpuSeconds): a
+/// crafted file can send libhdf5 into an endless loop (fuzz-keras-h5 found
+/// one), which that limit ends quickly.
 static constexpr unsigned kChildWallSeconds = 60;
 
 [[noreturn]] static void runChild(int fd, llvm::StringRef path,
-                                  uint64_t fileSize, unsigned cpuSeconds) {
+                                  uint64_t fileSize,
+                                  const KerasH5ReadOptions &options) {
 #ifndef CNNC_ASAN
   // A file may declare huge metadata; the library's allocations stop here.
   // (Not under ASan, whose shadow memory needs the address space.)
@@ -213,15 +214,16 @@ static constexpr unsigned kChildWallSeconds = 60;
   setrlimit(RLIMIT_AS, &memory);
 #endif
   (void)fileSize;
-  struct rlimit cpu = {cpuSeconds, cpuSeconds};
+  struct rlimit cpu = {options.cpuSeconds, options.cpuSeconds};
   setrlimit(RLIMIT_CPU, &cpu);
   alarm(kChildWallSeconds);
-  std::string bytes = encode(detail::readKerasH5InProcess(path));
+  std::string bytes =
+      encode(detail::readKerasH5InProcess(path, options.weights));
   _exit(writeAll(fd, bytes) ? 0 : 3);
 }
 
-llvm::Expected<KerasH5Contents> cnnc::readKerasH5(llvm::StringRef path,
-                                                  unsigned cpuSeconds) {
+llvm::Expected<KerasH5Contents>
+cnnc::readKerasH5(llvm::StringRef path, const KerasH5ReadOptions &options) {
   uint64_t fileSize = 0;
   if (std::error_code ec = llvm::sys::fs::file_size(path, fileSize))
     return childFailed(path, ec.message());
@@ -236,7 +238,7 @@ llvm::Expected<KerasH5Contents> cnnc::readKerasH5(llvm::StringRef path,
   }
   if (pid == 0) {
     close(fds[0]);
-    runChild(fds[1], path, fileSize, cpuSeconds);
+    runChild(fds[1], path, fileSize, options);
   }
   close(fds[1]);
   std::string bytes;

@@ -25,8 +25,17 @@ namespace cnnc {
 struct KerasH5Contents {
   std::optional<std::string> modelConfig;    // JSON (model.save only)
   std::optional<std::string> trainingConfig; // JSON, if compiled
-  /// The weights, when the file has `layer_names` (both save forms).
+  /// The weights, when the file has `layer_names` (both save forms); an
+  /// empty set when they were not asked for.
   std::optional<WeightSet> weights;
+};
+
+struct KerasH5ReadOptions {
+  /// Read the weights' datasets too (a model's topology needs none).
+  bool weights = true;
+  /// The CPU time the reading child may take: a crafted file can make the
+  /// library loop forever; reading a real model takes well under a second.
+  unsigned cpuSeconds = 5;
 };
 
 /// True if `bytes` starts with HDF5's signature.
@@ -35,10 +44,8 @@ bool isHdf5Signature(llvm::StringRef bytes);
 /// Reads `path`. libhdf5 is not hardened against crafted files, so the
 /// reading runs in a child process: whatever the file does to the library,
 /// cnnc gets either the contents or an error (one line, naming the file).
-/// The child may use `cpuSeconds` of CPU (a crafted file can make the
-/// library loop forever; reading a real model takes well under a second).
-llvm::Expected<KerasH5Contents> readKerasH5(llvm::StringRef path,
-                                            unsigned cpuSeconds = 5);
+llvm::Expected<KerasH5Contents>
+readKerasH5(llvm::StringRef path, const KerasH5ReadOptions &options = {});
 
 /// The bytes of a legacy Keras `model.save('m.h5')` file holding the model
 /// `modelConfig` (Keras JSON), its compile() settings `trainingConfig` (if
@@ -51,7 +58,8 @@ writeKerasH5Image(llvm::StringRef modelConfig,
 
 namespace detail {
 /// The reading itself, in this process; what readKerasH5 runs in its child.
-llvm::Expected<KerasH5Contents> readKerasH5InProcess(llvm::StringRef path);
+llvm::Expected<KerasH5Contents> readKerasH5InProcess(llvm::StringRef path,
+                                                     bool weights);
 } // namespace detail
 
 } // namespace cnnc

@@ -40,7 +40,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   writeFile(path, input);
   // One CPU second: the endless loops crafted files send libhdf5 into are
   // caught either way, and the fuzzer tries five times as many inputs.
-  llvm::consumeError(cnnc::readKerasH5(path, /*cpuSeconds=*/1).takeError());
+  cnnc::KerasH5ReadOptions options;
+  options.cpuSeconds = 1;
+  llvm::consumeError(cnnc::readKerasH5(path, options).takeError());
 #else
   size_t split = input.find('\0');
   std::string_view json = input.substr(0, split);

@@ -89,7 +89,7 @@ static std::string shardBytes(const std::vector<LayerWeights> &layers) {
 
 static constexpr const char *kShardName = "group1-shard1of1.bin";
 
-static llvm::Error writeTfjs(const ModelSpec &model, const ModelInfo &info,
+llvm::Error cnnc::exportTfjs(const ModelSpec &model, const ModelInfo &info,
                              const std::vector<float> &params,
                              llvm::StringRef directory) {
   llvm::Expected<std::string> topology =
@@ -188,12 +188,6 @@ std::optional<ModelSpec> cnnc::readExportableModel(llvm::StringRef path,
   return std::move(*model);
 }
 
-llvm::Error cnnc::exportTfjs(const ModelSpec &model, const ModelInfo &info,
-                             const std::vector<float> &params,
-                             llvm::StringRef directory) {
-  return writeTfjs(model, info, params, directory);
-}
-
 int cnnc::exportMain(MLIRContext &context) {
   std::optional<ModelSpec> model =
       readExportableModel(modelPath, format == ExportFormat::Tfjs, context);
@@ -204,24 +198,14 @@ int cnnc::exportMain(MLIRContext &context) {
     return 1;
   ModelInfo info = describeModel(*module);
 
-  auto weights = loadModelWeights(info, modelPath, weightsPath);
-  if (!weights) {
-    reportModelError(weights.takeError(), context);
+  auto params = weightsOrInitializers(info, modelPath, weightsPath, seed);
+  if (!params) {
+    reportModelError(params.takeError(), context);
     return 1;
   }
-  std::vector<float> params;
-  if (*weights) {
-    params = std::move(**weights);
-  } else {
-    std::string error;
-    if (!initializeParams(info, seed, params, error)) {
-      reportError(error);
-      return 1;
-    }
-  }
   llvm::Error written = format == ExportFormat::Tfjs
-                            ? writeTfjs(*model, info, params, outputPath)
-                            : writeH5(*model, info, params, outputPath);
+                            ? exportTfjs(*model, info, *params, outputPath)
+                            : writeH5(*model, info, *params, outputPath);
   if (written) {
     reportModelError(std::move(written), context);
     return 1;

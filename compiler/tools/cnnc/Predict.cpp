@@ -7,7 +7,6 @@
 #include "compiler/Diagnostics.h"
 #include "compiler/ModelSignature.h"
 #include "compiler/ModelDescription.h"
-#include "compiler/ModelParams.h"
 #include "frontends/LoadModel.h"
 #include "runtime/npy/Npy.h"
 
@@ -71,21 +70,10 @@ int cnnc::predictMain(MLIRContext &context) {
 
   // The weights, checked against the model before anything is compiled.
   ModelInfo info = describeModel(*module);
-  auto weights = loadModelWeights(info, modelPath, weightsPath);
-  if (!weights) {
-    reportModelError(weights.takeError(), context);
+  auto params = weightsOrInitializers(info, modelPath, weightsPath, seed);
+  if (!params) {
+    reportModelError(params.takeError(), context);
     return 1;
-  }
-  std::vector<std::vector<float>> params;
-  if (!*weights) {
-    if (failed(initializeParams(forward, seed, params)))
-      return 1;
-  } else {
-    const float *p = (*weights)->data();
-    for (const ParamInfo &param : info.params) {
-      params.emplace_back(p, p + param.elements());
-      p += param.elements();
-    }
   }
 
   auto compiled = CompiledModel::compile(*module, pipelineOptionsFromFlags());
@@ -99,9 +87,13 @@ int cnnc::predictMain(MLIRContext &context) {
   for (int64_t d : (*compiled)->outputShape())
     output.shape.push_back(d);
   output.data.assign(size_t(batch * (*compiled)->outputElementsPerImage()), 0.0f);
+  // Each parameter's buffer is its stretch of the flat vector.
   std::vector<const float *> paramPointers;
-  for (const auto &p : params)
-    paramPointers.push_back(p.data());
+  const float *p = params->data();
+  for (const ParamInfo &param : info.params) {
+    paramPointers.push_back(p);
+    p += param.elements();
+  }
   (*compiled)->forward(input.data.data(), batch, paramPointers.data(),
                        output.data.data(), threads);
   if (!writeNpy(outputPath, output, error)) {

@@ -189,6 +189,21 @@ cnnc::loadModelWeights(const ModelInfo &info, llvm::StringRef modelPath,
   return Result(std::move(*params));
 }
 
+llvm::Expected<std::vector<float>>
+cnnc::weightsOrInitializers(const ModelInfo &info, llvm::StringRef modelPath,
+                            llvm::StringRef weightsPath, uint64_t seed) {
+  auto weights = loadModelWeights(info, modelPath, weightsPath);
+  if (!weights)
+    return weights.takeError();
+  if (*weights)
+    return std::move(**weights);
+  std::vector<float> params;
+  std::string error;
+  if (!initializeParams(info, seed, params, error))
+    return failure(error);
+  return params;
+}
+
 std::vector<LayerWeights>
 cnnc::layerWeights(const ModelInfo &info, const std::vector<float> &params,
                    const std::vector<std::string> &layerNames, bool kerasSuffix) {

@@ -29,6 +29,12 @@ llvm::Expected<std::optional<std::vector<float>>>
 loadModelWeights(const ModelInfo &info, llvm::StringRef modelPath,
                  llvm::StringRef weightsPath);
 
+/// loadModelWeights, or when there are none, the model's initializers
+/// drawn with `seed` (`cnnc predict` and `cnnc export` without weights).
+llvm::Expected<std::vector<float>>
+weightsOrInitializers(const ModelInfo &info, llvm::StringRef modelPath,
+                      llvm::StringRef weightsPath, uint64_t seed);
+
 /// Binds a file's weights to the parameters of `info` (names
 /// "<layer>/<weight>"): by layer name when every layer of the model is in
 /// the file, else by the order of the layers that have weights. Errors
