@@ -25,6 +25,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -192,6 +193,13 @@ int cnnc::trainMain(MLIRContext &context, bool evaluateOnly) {
   // anything is trained.
   std::optional<ModelSpec> spec;
   OwningOpRef<ModuleOp> module;
+  // A run that fails leaves nothing behind, not even the directory it made
+  // for the export (remove() keeps a directory that is not empty).
+  bool createdExportDir = false, exported = false;
+  auto removeUnusedExportDir = llvm::make_scope_exit([&] {
+    if (createdExportDir && !exported)
+      llvm::sys::fs::remove(exportTfjsDir);
+  });
   if (!exportTfjsDir.empty()) {
     std::optional<ModelSpec> read =
         readExportableModel(modelPath, /*tfjs=*/true, context);
@@ -201,6 +209,7 @@ int cnnc::trainMain(MLIRContext &context, bool evaluateOnly) {
     llvm::SmallString<256> target(exportTfjsDir.getValue());
     llvm::sys::path::append(target, "model.json");
     std::string error;
+    createdExportDir = !llvm::sys::fs::exists(exportTfjsDir);
     if (std::error_code ec = llvm::sys::fs::create_directories(exportTfjsDir)) {
       reportError("--export-tfjs: cannot create '" + exportTfjsDir +
                   "': " + ec.message());
@@ -230,12 +239,14 @@ int cnnc::trainMain(MLIRContext &context, bool evaluateOnly) {
     options.initialParams = std::move(*weights);
   }
   if (spec)
-    options.afterTraining = [&spec, info](const std::vector<float> &params,
-                                          std::string &error) {
+    options.afterTraining = [&spec, &exported, info](
+                                const std::vector<float> &params,
+                                std::string &error) {
       if (llvm::Error err = exportTfjs(*spec, info, params, exportTfjsDir)) {
         error = "--export-tfjs: " + llvm::toString(std::move(err));
         return false;
       }
+      exported = true;
       return true;
     };
   PipelineOptions pipeline = pipelineOptionsFromFlags();
