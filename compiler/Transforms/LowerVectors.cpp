@@ -47,6 +47,10 @@ struct LowerVectors : cnnc::impl::LowerVectorsBase<LowerVectors> {
     RewritePatternSet patterns(context);
     auto options = vector::VectorTransformsOptions().setVectorTransformsOptions(
         vector::VectorContractLowering::OuterProduct);
+    // 16 x 16 transposes (--cnn-vectorize's transpose blocks) as 64 shuffles
+    // of whole vectors; other shapes element by element.
+    options.setVectorTransposeLowering(
+        vector::VectorTransposeLowering::Shuffle16x16);
     vector::populateVectorContractLoweringPatterns(patterns, options);
     vector::populateVectorOuterProductLoweringPatterns(patterns);
     vector::populateVectorMultiReductionLoweringPatterns(

@@ -10,6 +10,7 @@
 //     stay in zmm registers across the kh, kw, c loops (codegen-notes §3);
 //   - pooling: (n, oh, ow, c, kh, kw) -> (1, 1, W, F, 1, kw), then likewise;
 //   - matmul: one row at a time by up to 4F columns and 2C of the reduction;
+//   - a transpose that moves the innermost dimension: 16 x 16 blocks;
 //   - everything else (fills, broadcasts, elementwise generics, reductions):
 //     each outer parallel dimension by 1, the innermost by up to 64.
 //
@@ -86,6 +87,22 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
       if (columns < 4 * vectorChannels)
         columns = divisorAtMost(ranges[1], 4 * vectorChannels);
       return {1, columns, divisorAtMost(ranges[2], 2 * reductionChannels)};
+    }
+    if (auto transpose = dyn_cast<linalg::TransposeOp>(op.getOperation())) {
+      // A transpose that moves the innermost dimension: 16 x 16 blocks,
+      // read as 16 rows and written as 16 rows after a register transpose
+      // (--cnn-lower-vectors), instead of 16 strided scalar loads per
+      // vector written.
+      int64_t rank = ranges.size();
+      const int64_t *source = llvm::find(transpose.getPermutation(), rank - 1);
+      int64_t read = source - transpose.getPermutation().begin();
+      if (read != rank - 1 && !ShapedType::isDynamic(ranges[read]) &&
+          !ShapedType::isDynamic(ranges[rank - 1]) && ranges[read] % 16 == 0 &&
+          ranges[rank - 1] % 16 == 0) {
+        SmallVector<int64_t> sizes(rank, 1);
+        sizes[read] = sizes[rank - 1] = 16;
+        return sizes;
+      }
     }
     // Any other op: outer parallel loops by 1, the innermost parallel loop
     // by up to 64 lanes, reductions whole.

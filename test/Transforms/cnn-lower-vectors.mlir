@@ -1,4 +1,4 @@
-// RUN: cnnc-opt %s --cnn-lower-vectors | FileCheck %s
+// RUN: cnnc-opt %s --cnn-lower-vectors --split-input-file | FileCheck %s
 
 // After bufferization: a convolution's accumulators are read once, carried
 // through the reduction loop in registers, written once; the contraction is
@@ -33,4 +33,16 @@ func.func @accumulate(%in: memref<1x12x32xf32>, %k: memref<3x32x32xf32>, %out: m
     }
   }
   return
+}
+
+// -----
+
+// A 16 x 16 transpose becomes shuffles of whole rows, not 256 scalar moves.
+// CHECK-LABEL: func.func @transpose16x16
+func.func @transpose16x16(%v: vector<16x16xf32>) -> vector<16x16xf32> {
+  // CHECK-NOT: vector.extract {{.*}} : f32
+  // CHECK-COUNT-64: vector.shuffle
+  // CHECK-NOT: vector.shuffle
+  %t = vector.transpose %v, [1, 0] : vector<16x16xf32> to vector<16x16xf32>
+  return %t : vector<16x16xf32>
 }

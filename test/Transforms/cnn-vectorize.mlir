@@ -80,3 +80,19 @@ func.func @relu(%x: memref<?x26x26x32xf32>, %y: memref<?x26x26x32xf32>) {
   }
   return
 }
+
+// -----
+
+// A transpose that moves the innermost dimension goes in 16 x 16 blocks: a
+// read of 16 rows and a register transpose, not strided scalar loads.
+// CHECK-LABEL: func.func @transpose_blocks
+func.func @transpose_blocks(%w: memref<800x128xf32>, %t: memref<128x800xf32>) {
+  // CHECK: scf.for
+  // CHECK: scf.for
+  // CHECK: vector.transfer_read {{.*}} : memref<16x16xf32, strided<[128, 1], offset: ?>>, vector<16x16xf32>
+  // CHECK: vector.transpose {{.*}} [1, 0] : vector<16x16xf32> to vector<16x16xf32>
+  // CHECK: vector.transfer_write {{.*}} : vector<16x16xf32>, memref<16x16xf32, strided<[800, 1], offset: ?>>
+  linalg.transpose ins(%w : memref<800x128xf32>) outs(%t : memref<128x800xf32>)
+    permutation = [1, 0]
+  return
+}
