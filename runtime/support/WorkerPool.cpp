@@ -2,7 +2,12 @@
 
 #include "runtime/support/WorkerPool.h"
 
+#include <chrono>
+
 #include <sched.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 using namespace cnnc;
 
@@ -30,11 +35,28 @@ WorkerPool::~WorkerPool() {
     t.join();
 }
 
+template <typename Ready> bool WorkerPool::spinUntil(Ready ready) {
+  // Longer than the serial work between two jobs (a batch's gather), much
+  // shorter than a step.
+  constexpr auto kSpin = std::chrono::microseconds(200);
+  auto start = std::chrono::steady_clock::now();
+  for (unsigned i = 1;; ++i) {
+    if (ready())
+      return true;
+#if defined(__x86_64__) || defined(__i386__)
+    _mm_pause();
+#endif
+    if (i % 64 == 0 && std::chrono::steady_clock::now() - start > kSpin)
+      return ready();
+  }
+}
+
 void WorkerPool::loop(unsigned index) {
   uint64_t seen = 0;
   for (;;) {
     const std::function<void(unsigned)> *current;
     unsigned parts;
+    spinUntil([&] { return generation.load(std::memory_order_acquire) != seen; });
     {
       std::unique_lock<std::mutex> lock(mutex);
       wake.wait(lock, [&] { return stopping || generation != seen; });
@@ -47,10 +69,9 @@ void WorkerPool::loop(unsigned index) {
     // Worker i runs parts i, i + size, ...
     for (unsigned p = index; p < parts; p += workerCount)
       (*current)(p);
-    {
+    if (pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
       std::lock_guard<std::mutex> lock(mutex);
-      if (--pending == 0)
-        done.notify_one();
+      done.notify_one();
     }
   }
 }
@@ -71,6 +92,8 @@ void WorkerPool::run(unsigned parts, const std::function<void(unsigned)> &part) 
   wake.notify_all();
   for (unsigned p = 0; p < parts; p += workerCount)
     part(p);
+  if (spinUntil([&] { return pending.load(std::memory_order_acquire) == 0; }))
+    return;
   std::unique_lock<std::mutex> lock(mutex);
   done.wait(lock, [&] { return pending == 0; });
 }

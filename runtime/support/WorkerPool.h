@@ -2,13 +2,17 @@
 //
 // A training step is short (milliseconds) and runs thousands of times per
 // epoch: starting threads for each would cost more than the split gains.
-// The pool keeps its threads and hands each job's parts to them.
+// The pool keeps its threads and hands each job's parts to them. Jobs come
+// in quick succession (the gradients, then the update, then the next
+// batch's), so a worker, and the caller waiting for the workers, spin a
+// little before sleeping: a futex wake-up per job cost ~2 % of a step.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef CNNC_RUNTIME_SUPPORT_WORKERPOOL_H
 #define CNNC_RUNTIME_SUPPORT_WORKERPOOL_H
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -37,6 +41,8 @@ public:
 
 private:
   void loop(unsigned index);
+  /// Spins until `ready()` holds or the spin's time is up; returns ready().
+  template <typename Ready> static bool spinUntil(Ready ready);
 
   unsigned workerCount;
   std::vector<std::thread> threads;
@@ -44,8 +50,9 @@ private:
   std::condition_variable wake, done;
   const std::function<void(unsigned)> *job = nullptr;
   unsigned jobParts = 0;
-  uint64_t generation = 0;
-  unsigned pending = 0;
+  // Written under `mutex`; read while spinning without it.
+  std::atomic<uint64_t> generation{0};
+  std::atomic<unsigned> pending{0};
   bool stopping = false;
 };
 
