@@ -105,16 +105,26 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
       }
     }
     // Any other op: outer parallel loops by 1, the innermost parallel loop
-    // by up to 64 lanes, reductions whole.
+    // by up to 64 lanes, static reductions whole. A reduction over the
+    // batch (a bias gradient) is a loop of vector adds: whole, its tile
+    // would be dynamic and stay scalar.
     SmallVector<int64_t> sizes(ranges.size(), 0);
     auto iterators = op.getIteratorTypesArray();
     int64_t innermost = -1;
     for (auto [i, kind] : llvm::enumerate(iterators))
       if (kind == utils::IteratorType::parallel)
         innermost = i;
+    bool dynamicReduction = false;
+    for (auto [i, kind] : llvm::enumerate(iterators))
+      if (kind == utils::IteratorType::reduction &&
+          ShapedType::isDynamic(ranges[i]))
+        dynamicReduction = true;
     for (auto [i, kind] : llvm::enumerate(iterators)) {
-      if (kind != utils::IteratorType::parallel)
+      if (kind != utils::IteratorType::parallel) {
+        if (dynamicReduction && int64_t(i) < innermost)
+          sizes[i] = 1;
         continue;
+      }
       sizes[i] = int64_t(i) == innermost ? divisorAtMost(ranges[i], 64) : 1;
     }
     return sizes;

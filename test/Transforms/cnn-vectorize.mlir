@@ -96,3 +96,23 @@ func.func @transpose_blocks(%w: memref<800x128xf32>, %t: memref<128x800xf32>) {
     permutation = [1, 0]
   return
 }
+
+// -----
+
+// A reduction over the batch (a convolution's bias gradient) is a loop of
+// vector adds over the reduced dimensions: kept whole, its dynamic tile
+// would stay a scalar loop.
+// CHECK-LABEL: func.func @bias_gradient
+func.func @bias_gradient(%g: memref<?x26x26x32xf32>, %b: memref<32xf32>) {
+  // CHECK: scf.for
+  // CHECK: scf.for
+  // CHECK: scf.for
+  // CHECK: vector.transfer_read {{.*}} vector<1x1x1x32xf32>
+  // CHECK: vector.multi_reduction <add>, {{.*}} [0, 1, 2] : vector<1x1x1x32xf32> to vector<32xf32>
+  linalg.reduce ins(%g : memref<?x26x26x32xf32>) outs(%b : memref<32xf32>) dimensions = [0, 1, 2]
+    (%in: f32, %acc: f32) {
+      %s = arith.addf %in, %acc : f32
+      linalg.yield %s : f32
+    }
+  return
+}
