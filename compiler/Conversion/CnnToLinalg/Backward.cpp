@@ -466,23 +466,21 @@ bool isNonOverlapping(Pool2DGradOp op) {
 /// pooled tensor is a relu's output, and this gradient goes through it),
 /// the relu's gradient is applied on the way: a chosen cell passes dy only
 /// if it is positive. One pass, no index tensor, and no fill when the
-/// windows cover the input.
+/// windows cover the input. The map writes dx (or the part the windows
+/// cover) viewed as (n, i, p, j, q, c): an identity map, which the
+/// vectorizer needs of an output (i*s0 + p is not one).
 Value nonOverlappingPoolGrad(OpBuilder &b, Location loc, Pool2DGradOp op,
                              bool reluMask) {
   PoolKind kind = op.getKind();
   ArrayRef<int64_t> window = op.getPoolSize();
   RankedTensorType dxType = op.getType();
   Value dy = op.getOutputGrad();
+  auto dyType = cast<RankedTensorType>(dy.getType());
   auto dim = [&](unsigned k) { return b.getAffineDimExpr(k); };
   // Dims: n, i, p, j, q, c.
   AffineMap perWindow = map(b, 6, {dim(0), dim(1), dim(3), dim(5)});
-  AffineMap cell = map(b, 6, {dim(0), dim(1) * window[0] + dim(2),
-                              dim(3) * window[1] + dim(4), dim(5)});
-  // The window's shape gives the loops over p and q their bounds: no other
-  // operand indexes them alone.
-  SmallVector<Value> inputs{
-      dy, b.create<tensor::EmptyOp>(loc, window, b.getF32Type())};
-  SmallVector<AffineMap> maps{perWindow, map(b, 6, {dim(2), dim(4)})};
+  SmallVector<Value> inputs{dy};
+  SmallVector<AffineMap> maps{perWindow};
   int64_t cells = window[0] * window[1];
   if (kind != PoolKind::avg) {
     // Cell (r, t) of every window, as a strided view of the input (a
@@ -502,18 +500,35 @@ Value nonOverlappingPoolGrad(OpBuilder &b, Location loc, Pool2DGradOp op,
         maps.push_back(perWindow);
       }
   }
-  maps.push_back(cell);
-  bool covered = dxType.getDimSize(1) % window[0] == 0 &&
-                 dxType.getDimSize(2) % window[1] == 0;
+  maps.push_back(AffineMap::getMultiDimIdentityMap(6, b.getContext()));
+  int64_t rows = dyType.getDimSize(1) * window[0];
+  int64_t cols = dyType.getDimSize(2) * window[1];
+  bool covered = dxType.getDimSize(1) == rows && dxType.getDimSize(2) == cols;
   // Every cell is written when the windows cover the input; otherwise the
   // cells no window holds stay zero.
   Value init = covered ? emptyTensor(b, loc, dxType, dy)
                        : filledTensor(b, loc, dxType, dy, 0.0f);
+  SmallVector<OpFoldResult> regionOffsets(4, b.getIndexAttr(0));
+  SmallVector<OpFoldResult> regionSizes{tensor::getMixedSize(b, loc, dy, 0),
+                                        b.getIndexAttr(rows), b.getIndexAttr(cols),
+                                        b.getIndexAttr(dxType.getDimSize(3))};
+  SmallVector<OpFoldResult> unitStrides(4, b.getIndexAttr(1));
+  Value region = covered ? init
+                         : b.create<tensor::ExtractSliceOp>(loc, init, regionOffsets,
+                                                            regionSizes, unitStrides)
+                               .getResult();
+  SmallVector<ReassociationIndices> byWindow{{0}, {1, 2}, {3, 4}, {5}};
+  auto windowsType = RankedTensorType::get(
+      {dxType.getDimSize(0), dyType.getDimSize(1), window[0], dyType.getDimSize(2),
+       window[1], dxType.getDimSize(3)},
+      dxType.getElementType());
+  Value windows =
+      b.create<tensor::ExpandShapeOp>(loc, windowsType, region, byWindow);
   int64_t windowCols = window[1];
   bool isMax = kind == PoolKind::max;
-  return b
+  Value grad = b
       .create<linalg::GenericOp>(
-          loc, TypeRange{dxType}, inputs, ValueRange{init}, maps, iterators(6, 0),
+          loc, TypeRange{windowsType}, inputs, ValueRange{windows}, maps, iterators(6, 0),
           [&](OpBuilder &nb, Location nl, ValueRange args) {
             Value g = args[0];
             Value zero = constantF32(nb, nl, 0.0f);
@@ -525,7 +540,7 @@ Value nonOverlappingPoolGrad(OpBuilder &b, Location loc, Pool2DGradOp op,
             }
             // The first extreme in row-major order, as the forward pass
             // picks it.
-            ValueRange window = args.slice(2, cells);
+            ValueRange window = args.slice(1, cells);
             Value best = window[0];
             Value choice = constantIndex(nb, nl, 0);
             for (int64_t k = 1; k < cells; ++k) {
@@ -550,6 +565,11 @@ Value nonOverlappingPoolGrad(OpBuilder &b, Location loc, Pool2DGradOp op,
                 nl, ValueRange{nb.create<arith::SelectOp>(nl, passes, g, zero)});
           })
       .getResult(0);
+  Value collapsed = b.create<tensor::CollapseShapeOp>(loc, grad, byWindow);
+  if (covered)
+    return collapsed;
+  return b.create<tensor::InsertSliceOp>(loc, collapsed, init, regionOffsets,
+                                         regionSizes, unitStrides);
 }
 
 /// relu's gradient of a pooling gradient through the relu's own output,
