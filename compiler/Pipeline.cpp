@@ -97,10 +97,13 @@ static constexpr llvm::StringLiteral kToLoops =
     "canonicalize,cse";
 
 static constexpr llvm::StringLiteral kToLLVM =
+    // LLVM's intrinsics first: a vector square root is one instruction,
+    // where libm's conversion would unroll it into a call per lane. What
+    // has no intrinsic (tanh, erf) goes to libm.
+    "convert-math-to-llvm,"
     "convert-math-to-libm,"
     "convert-scf-to-cf,"
     "convert-vector-to-llvm,"
-    "convert-math-to-llvm,"
     "expand-strided-metadata,"
     "lower-affine,"
     "finalize-memref-to-llvm,"

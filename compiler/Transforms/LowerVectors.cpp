@@ -34,6 +34,13 @@ struct LowerVectors : cnnc::impl::LowerVectorsBase<LowerVectors> {
     MLIRContext *context = &getContext();
 
     {
+      // Masked tiles: the mask moves onto the transfers it guards.
+      RewritePatternSet patterns(context);
+      vector::populateVectorMaskLoweringPatternsForSideEffectingOps(patterns);
+      if (failed(applyPatternsAndFoldGreedily(func, std::move(patterns))))
+        return signalPassFailure();
+    }
+    {
       RewritePatternSet patterns(context);
       memref::populateFoldMemRefAliasOpPatterns(patterns);
       vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);

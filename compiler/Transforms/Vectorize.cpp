@@ -12,7 +12,9 @@
 //   - matmul: one row at a time by up to 4F columns and 2C of the reduction;
 //   - a transpose that moves the innermost dimension: 16 x 16 blocks;
 //   - everything else (fills, broadcasts, elementwise generics, reductions):
-//     each outer parallel dimension by 1, the innermost by up to 64.
+//     each outer parallel dimension by 1, the innermost by up to 64; when
+//     the innermost is dynamic and contiguous in every operand (the
+//     optimizer's update), by 16 with a mask for the partial tile.
 //
 //===----------------------------------------------------------------------===//
 
@@ -127,6 +129,45 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
       }
       sizes[i] = int64_t(i) == innermost ? divisorAtMost(ranges[i], 64) : 1;
     }
+    if (innermost >= 0 && isMaskable(op, innermost))
+      sizes[innermost] = kMaskedLanes;
+    return sizes;
+  }
+
+  /// Lanes of the masked vectors below: one zmm register.
+  static constexpr int64_t kMaskedLanes = 16;
+
+  /// Whether `op` is an elementwise-like loop over a dynamic innermost
+  /// dimension `dim` along which every operand is contiguous (the
+  /// optimizer's update over a dynamic range of parameters, the sum of the
+  /// shards' gradients): its tiles of 16 are vectorized with a mask for the
+  /// last, partial one, where tiles that divide a dynamic size could only
+  /// be 1 wide.
+  static bool isMaskable(linalg::LinalgOp op, int64_t dim) {
+    // Elementwise only: MLIR 19 lowers no masked multi-reduction.
+    if (!ShapedType::isDynamic(op.getStaticLoopRanges()[dim]) ||
+        op.hasIndexSemantics() || op.getNumReductionLoops() > 0)
+      return false;
+    // Every operand indexed by the innermost loops in order (a mask follows
+    // the vector's dimensions, which a permuted or broadcast operand would
+    // not).
+    // (Not linalg.fill: MLIR 19 masks its scalar operand's broadcast too,
+    // which does not verify.)
+    return dim + 1 == op.getNumLoops() &&
+           llvm::all_of(op.getIndexingMapsArray(), [](AffineMap map) {
+             return map.getNumResults() > 0 && map.isMinorIdentity();
+           });
+  }
+
+  /// The vector sizes of a masked tile: its static loop ranges, 16 for the
+  /// partial dimension; empty if another dimension is dynamic.
+  static SmallVector<int64_t> maskedVectorSizes(linalg::LinalgOp tile) {
+    SmallVector<int64_t> sizes = tile.getStaticLoopRanges();
+    int64_t dynamic = llvm::count_if(sizes, ShapedType::isDynamic);
+    if (dynamic != 1 || !ShapedType::isDynamic(sizes.back()) ||
+        !isMaskable(tile, sizes.size() - 1))
+      return {};
+    sizes.back() = kMaskedLanes;
     return sizes;
   }
 
@@ -177,15 +218,21 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
         return signalPassFailure();
     }
 
-    // 3. Vectorize every op whose tile is static.
+    // 3. Vectorize every op whose tile is static, and masked tiles.
     SmallVector<linalg::LinalgOp> candidates;
     func.walk([&](linalg::LinalgOp op) {
-      if (op.hasPureBufferSemantics() && !op.hasDynamicShape())
+      if (op.hasPureBufferSemantics())
         candidates.push_back(op);
     });
     for (linalg::LinalgOp op : candidates) {
       rewriter.setInsertionPoint(op);
-      (void)linalg::vectorize(rewriter, op);
+      if (!op.hasDynamicShape()) {
+        (void)linalg::vectorize(rewriter, op);
+        continue;
+      }
+      SmallVector<int64_t> sizes = maskedVectorSizes(op);
+      if (!sizes.empty())
+        (void)linalg::vectorize(rewriter, op, sizes);
     }
 
     // 4. Tidy what tiling and vectorization left: a matmul vectorizes to

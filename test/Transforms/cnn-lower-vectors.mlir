@@ -46,3 +46,20 @@ func.func @transpose16x16(%v: vector<16x16xf32>) -> vector<16x16xf32> {
   %t = vector.transpose %v, [1, 0] : vector<16x16xf32> to vector<16x16xf32>
   return %t : vector<16x16xf32>
 }
+
+// -----
+
+// A masked tile's transfers become masked loads and stores.
+// CHECK-LABEL: func.func @masked_tile
+func.func @masked_tile(%m: memref<?xf32>, %n: index) {
+  // CHECK: %[[MASK:.*]] = vector.create_mask
+  // CHECK: vector.maskedload %{{.*}}[%{{.*}}], %[[MASK]]
+  // CHECK: vector.maskedstore %{{.*}}[%{{.*}}], %[[MASK]]
+  %c0 = arith.constant 0 : index
+  %pad = arith.constant 0.0 : f32
+  %mask = vector.create_mask %n : vector<16xi1>
+  %v = vector.mask %mask { vector.transfer_read %m[%c0], %pad {in_bounds = [true]} : memref<?xf32>, vector<16xf32> } : vector<16xi1> -> vector<16xf32>
+  %w = arith.addf %v, %v : vector<16xf32>
+  vector.mask %mask { vector.transfer_write %w, %m[%c0] {in_bounds = [true]} : vector<16xf32>, memref<?xf32> } : vector<16xi1>
+  return
+}

@@ -116,3 +116,39 @@ func.func @bias_gradient(%g: memref<?x26x26x32xf32>, %b: memref<32xf32>) {
     }
   return
 }
+
+// -----
+
+// An elementwise loop over a dynamic number of elements, contiguous in
+// every operand (the optimizer's update of a thread's part of the
+// parameters): tiles of 16 lanes, the last one masked.
+// CHECK-LABEL: func.func @masked_update
+func.func @masked_update(%p: memref<?xf32>, %g: memref<?xf32>, %o: memref<?xf32>) {
+  // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c16
+  // CHECK: %[[LANES:.*]] = affine.min
+  // CHECK: %[[MASK:.*]] = vector.create_mask %[[LANES]] : vector<16xi1>
+  // CHECK: vector.mask %[[MASK]] { vector.transfer_read {{.*}} vector<16xf32> }
+  // CHECK: math.sqrt {{.*}} : vector<16xf32>
+  // CHECK: vector.mask %[[MASK]] { vector.transfer_write
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                  iterator_types = ["parallel"]}
+      ins(%p, %g : memref<?xf32>, memref<?xf32>) outs(%o : memref<?xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %s = arith.mulf %a, %b : f32
+    %q = math.sqrt %s : f32
+    linalg.yield %q : f32
+  }
+  return
+}
+
+// -----
+
+// A dynamic loop that reads an operand across (here, transposed) is not
+// masked: it stays scalar.
+// CHECK-LABEL: func.func @unmasked_transpose
+func.func @unmasked_transpose(%x: memref<?x16xf32>, %t: memref<16x?xf32>) {
+  // CHECK-NOT: vector.mask
+  // CHECK: memref.subview {{.*}} [1, 1]
+  linalg.transpose ins(%x : memref<?x16xf32>) outs(%t : memref<16x?xf32>) permutation = [1, 0]
+  return
+}

@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
@@ -29,28 +30,50 @@ OpFoldResult parameterCount(OpBuilder &b, Location loc, Value params) {
   return tensor::getMixedSizes(b, loc, params)[0];
 }
 
-/// g[i] = sum over shards s of gradients[s, i].
+/// g[i] = sum over shards s of gradients[s, i]: a loop over the shards,
+/// each adding its row elementwise (a loop the vectorizer takes whole
+/// vectors of parameters in, where a reduction over a dynamic number of
+/// shards would stay scalar).
 Value sumShards(OpBuilder &b, Location loc, Value gradients, Value params) {
   auto type = cast<RankedTensorType>(params.getType());
-  Value init = b.create<linalg::FillOp>(
-                    loc, constantF32(b, loc, 0.0f),
-                    b.create<tensor::EmptyOp>(
-                         loc, ArrayRef<OpFoldResult>{parameterCount(b, loc, params)},
-                         type.getElementType())
-                        .getResult())
-                   .getResult(0);
-  MLIRContext *context = b.getContext();
-  AffineExpr i = b.getAffineDimExpr(0), s = b.getAffineDimExpr(1);
+  OpFoldResult count = parameterCount(b, loc, params);
+  AffineMap identity = b.getMultiDimIdentityMap(1);
+  // Zeros by a generic rather than linalg.fill, which the vectorizer does
+  // not mask over a dynamic size.
+  Value init =
+      b.create<linalg::GenericOp>(
+           loc, TypeRange{type}, ValueRange{},
+           ValueRange{b.create<tensor::EmptyOp>(loc, ArrayRef<OpFoldResult>{count},
+                                                type.getElementType())},
+           ArrayRef<AffineMap>{identity},
+           ArrayRef<utils::IteratorType>{utils::IteratorType::parallel},
+           [](OpBuilder &nb, Location nl, ValueRange) {
+             nb.create<linalg::YieldOp>(nl, ValueRange{constantF32(nb, nl, 0.0f)});
+           })
+          .getResult(0);
+  Value zero = b.create<arith::ConstantIndexOp>(loc, 0);
+  Value one = b.create<arith::ConstantIndexOp>(loc, 1);
+  Value shards = b.create<tensor::DimOp>(loc, gradients, 0);
   return b
-      .create<linalg::GenericOp>(
-          loc, TypeRange{type}, ValueRange{gradients}, ValueRange{init},
-          ArrayRef<AffineMap>{AffineMap::get(2, 0, {s, i}, context),
-                              AffineMap::get(2, 0, {i}, context)},
-          ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
-                                        utils::IteratorType::reduction},
-          [](OpBuilder &nb, Location nl, ValueRange a) {
-            nb.create<linalg::YieldOp>(
-                nl, ValueRange{nb.create<arith::AddFOp>(nl, a[1], a[0])});
+      .create<scf::ForOp>(
+          loc, zero, shards, one, ValueRange{init},
+          [&](OpBuilder &lb, Location ll, Value s, ValueRange sum) {
+            SmallVector<OpFoldResult> offsets{s, lb.getIndexAttr(0)};
+            SmallVector<OpFoldResult> sizes{lb.getIndexAttr(1), count};
+            SmallVector<OpFoldResult> strides(2, lb.getIndexAttr(1));
+            Value row = lb.create<tensor::ExtractSliceOp>(ll, type, gradients,
+                                                          offsets, sizes, strides);
+            Value added =
+                lb.create<linalg::GenericOp>(
+                      ll, TypeRange{type}, ValueRange{row}, sum,
+                      ArrayRef<AffineMap>{identity, identity},
+                      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel},
+                      [](OpBuilder &nb, Location nl, ValueRange a) {
+                        nb.create<linalg::YieldOp>(
+                            nl, ValueRange{nb.create<arith::AddFOp>(nl, a[1], a[0])});
+                      })
+                    .getResult(0);
+            lb.create<scf::YieldOp>(ll, added);
           })
       .getResult(0);
 }

@@ -1,10 +1,15 @@
 // RUN: cnnc-opt %s --convert-cnn-to-linalg | FileCheck %s
 
-// Adam: the shards' gradients summed, the bias-corrected step size computed
+// Adam: the shards' gradients summed (zeros, then a loop over the shards
+// adding each row elementwise), the bias-corrected step size computed
 // once, then one elementwise generic updating the parameters and both slots
 // in place (the slots are rows of the state).
 // CHECK-LABEL: func.func @adam
-// CHECK: %[[G:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%{{.*}} : tensor<?x44xf32>) outs(%{{.*}} : tensor<44xf32>)
+// CHECK: %[[ZEROS:.*]] = linalg.generic {{.*}} iterator_types = ["parallel"]} outs(%{{.*}} : tensor<44xf32>)
+// CHECK: %[[G:.*]] = scf.for %[[SHARD:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[SUM:.*]] = %[[ZEROS]]) -> (tensor<44xf32>)
+// CHECK: %[[ROW:.*]] = tensor.extract_slice %{{.*}}[%[[SHARD]], 0] [1, 44] [1, 1] : tensor<?x44xf32> to tensor<44xf32>
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel"]} ins(%[[ROW]] : tensor<44xf32>) outs(%[[SUM]] : tensor<44xf32>)
+// CHECK: arith.addf
 // CHECK: math.powf
 // CHECK: math.powf
 // CHECK: %[[M:.*]] = tensor.extract_slice %[[S:.*]][0, 0] [1, 44] [1, 1] : tensor<2x44xf32> to tensor<44xf32>
