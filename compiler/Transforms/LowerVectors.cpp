@@ -28,6 +28,61 @@ using namespace mlir;
 
 namespace {
 
+/// A contraction whose reduction dimensions all have size 1, out(r, c) +=
+/// a(r) * b(c), is an outer product of its operands (a kernel gradient
+/// tap's step: 8 channels of an x pixel by the filters of a dy pixel).
+/// MLIR 19 lowers a contraction to outer products only along one
+/// reduction dimension, and such a step has several unit ones: without
+/// this, it would be lowered element by element.
+struct UnitReductionContractToOuterProduct
+    : OpRewritePattern<vector::ContractionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::ContractionOp op,
+                                PatternRewriter &b) const override {
+    auto accType = dyn_cast<VectorType>(op.getAccType());
+    if (op.getKind() != vector::CombiningKind::ADD || !accType ||
+        accType.getRank() != 2 || isa<vector::MaskOp>(op->getParentOp()) ||
+        !accType.getElementType().isF32())
+      return failure();
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    auto accDim = [&](unsigned k) -> std::optional<unsigned> {
+      auto d = dyn_cast<AffineDimExpr>(maps[2].getResult(k));
+      return d ? std::optional<unsigned>(d.getPosition()) : std::nullopt;
+    };
+    std::optional<unsigned> rows = accDim(0), cols = accDim(1);
+    if (!rows || !cols)
+      return failure();
+    // Each operand: one dimension of its own result dim, every other of
+    // size 1.
+    auto flatten = [&](Value operand, AffineMap map, unsigned keep) -> Value {
+      auto type = cast<VectorType>(operand.getType());
+      int64_t size = 0;
+      for (auto [k, expr] : llvm::enumerate(map.getResults())) {
+        auto d = dyn_cast<AffineDimExpr>(expr);
+        if (!d)
+          return {};
+        if (d.getPosition() == keep)
+          size = type.getDimSize(k);
+        else if (type.getDimSize(k) != 1)
+          return {};
+      }
+      if (size == 0)
+        return {};
+      return b.create<vector::ShapeCastOp>(
+          op.getLoc(), VectorType::get({size}, type.getElementType()), operand);
+    };
+    Value lhs = flatten(op.getLhs(), maps[0], *rows);
+    Value rhs = lhs ? flatten(op.getRhs(), maps[1], *cols) : Value();
+    if (!lhs || !rhs)
+      return failure();
+    b.replaceOpWithNewOp<vector::OuterProductOp>(op, accType, lhs, rhs,
+                                                 op.getAcc(),
+                                                 vector::CombiningKind::ADD);
+    return success();
+  }
+};
+
 struct LowerVectors : cnnc::impl::LowerVectorsBase<LowerVectors> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
@@ -52,6 +107,7 @@ struct LowerVectors : cnnc::impl::LowerVectorsBase<LowerVectors> {
     linalg::hoistRedundantVectorTransfers(func);
 
     RewritePatternSet patterns(context);
+    patterns.add<UnitReductionContractToOuterProduct>(context, /*benefit=*/2);
     auto options = vector::VectorTransformsOptions().setVectorTransformsOptions(
         vector::VectorContractLowering::OuterProduct);
     // 16 x 16 transposes (--cnn-vectorize's transpose blocks) as 64 shuffles

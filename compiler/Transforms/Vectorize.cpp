@@ -10,6 +10,8 @@
 //     stay in zmm registers across the kh, kw, c loops (codegen-notes §3);
 //   - pooling: (n, oh, ow, c, kh, kw) -> (1, 1, W, F, 1, kw), then likewise;
 //   - matmul: one row at a time by up to 4F columns and 2C of the reduction;
+//   - other contractions (a kernel gradient's taps): 8 rows by F columns
+//     of the output, the reductions by 1;
 //   - a transpose that moves the innermost dimension: 16 x 16 blocks;
 //   - everything else (fills, broadcasts, elementwise generics, reductions):
 //     each outer parallel dimension by 1, the innermost by up to 64; when
@@ -89,6 +91,27 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
       if (columns < 4 * vectorChannels)
         columns = divisorAtMost(ranges[1], 4 * vectorChannels);
       return {1, columns, divisorAtMost(ranges[2], 2 * reductionChannels)};
+    }
+    if (isa<linalg::GenericOp>(op) && linalg::isaContractionOpInterface(op) &&
+        op.getNumDpsInits() == 1) {
+      // A contraction such as a kernel gradient tap, out(c, f) += a(.., c) *
+      // b(.., f): the output's last dimension by up to F lanes, the one
+      // before it by up to 8, every reduction by 1. Each reduction step is
+      // 8 broadcasts against F/16 vectors: 8 x F/16 accumulators in zmm
+      // registers over all the reduction loops.
+      AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+      SmallVector<int64_t> sizes(ranges.size(), 1);
+      if (!out.isProjectedPermutation() || out.getNumResults() < 2 ||
+          llvm::any_of(out.getResults(), [&](AffineExpr e) {
+            return ShapedType::isDynamic(ranges[cast<AffineDimExpr>(e).getPosition()]);
+          }))
+        return {};
+      unsigned columns = cast<AffineDimExpr>(out.getResults().back()).getPosition();
+      unsigned rows =
+          cast<AffineDimExpr>(out.getResults()[out.getNumResults() - 2]).getPosition();
+      sizes[columns] = divisorAtMost(ranges[columns], vectorChannels);
+      sizes[rows] = divisorAtMost(ranges[rows], 8);
+      return sizes;
     }
     if (auto transpose = dyn_cast<linalg::TransposeOp>(op.getOperation())) {
       // A transpose that moves the innermost dimension: 16 x 16 blocks,

@@ -63,3 +63,22 @@ func.func @masked_tile(%m: memref<?xf32>, %n: index) {
   vector.mask %mask { vector.transfer_write %w, %m[%c0] {in_bounds = [true]} : vector<16xf32>, memref<?xf32> } : vector<16xi1>
   return
 }
+
+// -----
+
+// A contraction whose reductions all have size 1 is an outer product: one
+// broadcast FMA per row, not element-by-element products.
+// CHECK-LABEL: func.func @unit_reduction_contract
+func.func @unit_reduction_contract(%a: vector<1x1x1x8xf32>, %b: vector<1x1x1x32xf32>,
+                                   %acc: vector<8x32xf32>) -> vector<8x32xf32> {
+  // CHECK-COUNT-8: vector.fma {{.*}} : vector<32xf32>
+  // CHECK-NOT: vector.fma
+  // CHECK-NOT: arith.mulf
+  %r = vector.contract {indexing_maps = [affine_map<(c, f, n, i, j) -> (n, i, j, c)>,
+                                         affine_map<(c, f, n, i, j) -> (n, i, j, f)>,
+                                         affine_map<(c, f, n, i, j) -> (c, f)>],
+                        iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"],
+                        kind = #vector.kind<add>} %a, %b, %acc
+       : vector<1x1x1x8xf32>, vector<1x1x1x32xf32> into vector<8x32xf32>
+  return %r : vector<8x32xf32>
+}

@@ -152,3 +152,30 @@ func.func @unmasked_transpose(%x: memref<?x16xf32>, %t: memref<16x?xf32>) {
   linalg.transpose ins(%x : memref<?x16xf32>) outs(%t : memref<16x?xf32>) permutation = [1, 0]
   return
 }
+
+// -----
+
+// A kernel gradient tap, out(c, f) += x(n, i, j, c) * dy(n, i, j, f): tiles
+// of 8 channels by 32 filters, every reduction loop by 1, each step a
+// contraction of 8 channels of one x pixel with 32 filters of one dy pixel.
+// CHECK-LABEL: func.func @kernel_grad_tap
+func.func @kernel_grad_tap(%x: memref<?x11x11x32xf32, strided<[5408, 416, 32, 1], offset: ?>>,
+                           %dy: memref<?x11x11x32xf32>, %o: memref<32x32xf32>) {
+  // CHECK: scf.for %{{.*}} = %c0 to %c32 step %c8
+  // CHECK: scf.for
+  // CHECK: scf.for %{{.*}} = %c0 to %c11 step %c1
+  // CHECK: scf.for %{{.*}} = %c0 to %c11 step %c1
+  // CHECK: vector.contract {{.*}} : vector<1x1x1x8xf32>, vector<1x1x1x32xf32> into vector<8x32xf32>
+  linalg.generic {indexing_maps = [affine_map<(c, f, n, i, j) -> (n, i, j, c)>,
+                                   affine_map<(c, f, n, i, j) -> (n, i, j, f)>,
+                                   affine_map<(c, f, n, i, j) -> (c, f)>],
+                  iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %dy : memref<?x11x11x32xf32, strided<[5408, 416, 32, 1], offset: ?>>, memref<?x11x11x32xf32>)
+      outs(%o : memref<32x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}

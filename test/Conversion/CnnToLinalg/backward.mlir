@@ -40,16 +40,23 @@ func.func @conv_input_grad_taps(%dy: tensor<?x4x4x3xf32>, %k: tensor<2x2x5x3xf32
 
 // -----
 
-// The kernel gradient is a convolution too, with the images as its input
-// channels and the forward stride as its dilation: the input (cut to the
-// rows and columns a tap reads) as (c, h, w, n), dy as (i, j, n, f), the
-// result (c, p, q, f) transposed to the kernel's layout.
+// With several input channels, the kernel gradient is one contraction per
+// tap (p, q): the window of x the tap reads (a strided view: the forward
+// stride 2 as its step) against dy, over images, rows and columns, into
+// the tap's (c, f) block of the result. Nothing is transposed.
+// CHECK-DAG: #[[X:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d2, d3, d4, d0)>
+// CHECK-DAG: #[[DY:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d2, d3, d4, d1)>
+// CHECK-DAG: #[[TAP:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1)>
 // CHECK-LABEL: func.func @conv_kernel_grad
 // CHECK: %[[CUT:.*]] = tensor.extract_slice %{{.*}}[0, 0, 0, 0] [%{{.*}}, 8, 5, 3] [1, 1, 1, 1]
-// CHECK: %[[IMAGES:.*]] = linalg.transpose ins(%[[CUT]] : tensor<?x8x5x3xf32>) outs(%{{.*}} : tensor<3x8x5x?xf32>) permutation = [3, 1, 2, 0]
-// CHECK: %[[TAPS:.*]] = linalg.transpose ins(%{{.*}} : tensor<?x4x2x2xf32>) outs(%{{.*}} : tensor<4x2x?x2xf32>) permutation = [1, 2, 0, 3]
-// CHECK: %[[GRAD:.*]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<2> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%[[IMAGES]], %[[TAPS]] : tensor<3x8x5x?xf32>, tensor<4x2x?x2xf32>) outs(%{{.*}} : tensor<3x2x3x2xf32>)
-// CHECK: linalg.transpose ins(%[[GRAD]] : tensor<3x2x3x2xf32>) outs(%{{.*}} : tensor<2x3x3x2xf32>) permutation = [1, 2, 0, 3]
+// CHECK: %[[ZEROS:.*]] = linalg.fill {{.*}} -> tensor<2x3x3x2xf32>
+// CHECK: scf.for %[[P:.*]] = %c0 to %c2 step %c1 iter_args(%{{.*}} = %[[ZEROS]])
+// CHECK: scf.for %[[Q:.*]] = %c0 to %c3 step %c1 iter_args(%[[ACC:.*]] = %{{.*}})
+// CHECK: %[[WINDOW:.*]] = tensor.extract_slice %[[CUT]][0, %{{.*}}, %{{.*}}, 0] [%{{.*}}, 4, 2, 3] [1, 2, 2, 1] : tensor<?x8x5x3xf32> to tensor<?x4x2x3xf32>
+// CHECK: %[[BLOCK:.*]] = tensor.extract_slice %[[ACC]][%[[P]], %[[Q]], 0, 0] [1, 1, 3, 2] [1, 1, 1, 1] : tensor<2x3x3x2xf32> to tensor<3x2xf32>
+// CHECK: %[[SUM:.*]] = linalg.generic {indexing_maps = [#[[X]], #[[DY]], #[[TAP]]], iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[WINDOW]], %arg1 : tensor<?x4x2x3xf32>, tensor<?x4x2x2xf32>) outs(%[[BLOCK]] : tensor<3x2xf32>)
+// CHECK: tensor.insert_slice %[[SUM]] into %[[ACC]][%[[P]], %[[Q]], 0, 0] [1, 1, 3, 2]
+// CHECK-NOT: linalg.transpose
 func.func @conv_kernel_grad(%x: tensor<?x9x6x3xf32>, %dy: tensor<?x4x2x2xf32>) -> tensor<2x3x3x2xf32> {
   %0 = cnn.conv2d_kernel_grad %x, %dy strides = [2, 2] dilation = [1, 1] padding = valid : (tensor<?x9x6x3xf32>, tensor<?x4x2x2xf32>) -> tensor<2x3x3x2xf32>
   return %0 : tensor<2x3x3x2xf32>
