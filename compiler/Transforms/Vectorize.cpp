@@ -144,13 +144,29 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
       if (kind == utils::IteratorType::reduction &&
           ShapedType::isDynamic(ranges[i]))
         dynamicReduction = true;
+    // A small loop that indexes the output only (a pooling gradient's
+    // position in its window) stays whole in the tile: the inputs are then
+    // read, and what depends on them alone computed, once for all its
+    // positions, not once per position.
+    SmallVector<AffineMap> inputMaps;
+    for (OpOperand *input : op.getDpsInputOperands())
+      inputMaps.push_back(op.getMatchingIndexingMap(input));
+    auto outputOnly = [&](int64_t dim) {
+      return !ShapedType::isDynamic(ranges[dim]) && ranges[dim] <= 4 &&
+             !inputMaps.empty() && llvm::none_of(inputMaps, [&](AffineMap map) {
+               return map.isFunctionOfDim(dim);
+             });
+    };
     for (auto [i, kind] : llvm::enumerate(iterators)) {
       if (kind != utils::IteratorType::parallel) {
         if (dynamicReduction && int64_t(i) < innermost)
           sizes[i] = 1;
         continue;
       }
-      sizes[i] = int64_t(i) == innermost ? divisorAtMost(ranges[i], 64) : 1;
+      if (int64_t(i) == innermost)
+        sizes[i] = divisorAtMost(ranges[i], 64);
+      else
+        sizes[i] = outputOnly(i) ? 0 : 1;
     }
     if (innermost >= 0 && isMaskable(op, innermost))
       sizes[innermost] = kMaskedLanes;
@@ -263,6 +279,9 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
     //    products) again; unit loops and the like.
     RewritePatternSet patterns(&getContext());
     vector::populateVectorReductionToContractPatterns(patterns);
+    // Work on inputs broadcast over a tile's output-only loops happens
+    // before the broadcast, once.
+    vector::populateSinkVectorBroadcastPatterns(patterns);
     vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
     scf::ForOp::getCanonicalizationPatterns(patterns, &getContext());
     if (failed(applyPatternsAndFoldGreedily(func, std::move(patterns))))

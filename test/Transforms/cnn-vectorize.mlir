@@ -179,3 +179,38 @@ func.func @kernel_grad_tap(%x: memref<?x11x11x32xf32, strided<[5408, 416, 32, 1]
   }
   return
 }
+
+// -----
+
+// A pooling gradient's position in its window (p, q) indexes only the
+// output: those small loops stay whole in the tile, so each window's cells
+// are read once for its 2 x 2 positions, not once per position.
+// CHECK-LABEL: func.func @window_positions_whole
+func.func @window_positions_whole(%dy: memref<?x13x13x32xf32>, %a: memref<?x13x13x32xf32>,
+                                  %dx: memref<?x13x2x13x2x32xf32>) {
+  // CHECK: scf.for
+  // CHECK: scf.for %{{.*}} = %c0 to %c13 step %c1
+  // CHECK: scf.for %{{.*}} = %c0 to %c13 step %c1
+  // CHECK-NOT: scf.for
+  // CHECK-COUNT-2: vector.transfer_read {{.*}} vector<1x1x1x32xf32>
+  // CHECK-NOT: vector.transfer_read
+  // CHECK: vector.transfer_write {{.*}} : vector<1x1x2x1x2x32xf32>
+  linalg.generic {indexing_maps = [affine_map<(n, i, p, j, q, c) -> (n, i, j, c)>,
+                                   affine_map<(n, i, p, j, q, c) -> (n, i, j, c)>,
+                                   affine_map<(n, i, p, j, q, c) -> (n, i, p, j, q, c)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%dy, %a : memref<?x13x13x32xf32>, memref<?x13x13x32xf32>) outs(%dx : memref<?x13x2x13x2x32xf32>) {
+  ^bb0(%g: f32, %x: f32, %out: f32):
+    %zero = arith.constant 0.0 : f32
+    %positive = arith.cmpf ogt, %x, %zero : f32
+    %p = linalg.index 2 : index
+    %q = linalg.index 4 : index
+    %offset = arith.addi %p, %q : index
+    %c0 = arith.constant 0 : index
+    %first = arith.cmpi eq, %offset, %c0 : index
+    %pass = arith.andi %positive, %first : i1
+    %r = arith.select %pass, %g, %zero : f32
+    linalg.yield %r : f32
+  }
+  return
+}
