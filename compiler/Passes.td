@@ -43,6 +43,21 @@ def EmitModelInfo : Pass<"cnn-emit-model-info", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def CropUnpooledBorder : Pass<"cnn-crop-unpooled-border", "::mlir::func::FuncOp"> {
+  let summary = "Do not compute the rows and columns no pooling window reads";
+  let description = [{
+    A `valid` pooling whose windows stop short of its input's last rows or
+    columns (2x2 windows over 11x11 read 10x10) never reads them. When that
+    input is a `valid` conv2d (through an elementwise activation), the
+    convolution is given `cnn.crop2d` of its input, cut to what the read
+    rows and columns need, so they are not computed, nor, in training,
+    their gradients (a fifth of the lesson's second convolution, three
+    times over). Runs before the training step is derived, so that
+    the backward pass sees the smaller convolution.
+  }];
+  let dependentDialects = ["::mlir::cnn::CnnDialect"];
+}
+
 def FuseConvReluPool : Pass<"cnn-fuse-conv-relu-pool", "::mlir::func::FuncOp"> {
   let summary = "Fuse conv2d -> relu -> pooling chains into cnn.fused_conv2d";
   let description = [{

@@ -125,6 +125,8 @@ LogicalResult cnnc::lowerToStage(ModuleOp module, Stage stage,
   (void)applyPassManagerCLOptions(pm);
 
   if (stage >= Stage::Fused) {
+    // On @forward, before the training step is derived from it.
+    pm.addNestedPass<func::FuncOp>(createCropUnpooledBorder());
     if (options.train)
       pm.addPass(createBuildTrainStep());
     pm.addPass(createEmitModelInfo());

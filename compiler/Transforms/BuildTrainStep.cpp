@@ -369,6 +369,12 @@ LogicalResult StepBuilder::backward(Operation *op, Value dy) {
       .Case([&](GlobalMaxPool2DOp p) { return globalPool(p, PoolKind::max); })
       .Case([&](GlobalAvgPool2DOp p) { return globalPool(p, PoolKind::avg); })
       .Case([&](GlobalMinPool2DOp p) { return globalPool(p, PoolKind::min); })
+      .Case([&](Crop2DOp crop) {
+        Value x = crop.getInput();
+        if (wantsGrad(x))
+          addGrad(x, b.create<Crop2DGradOp>(loc, x.getType(), dy));
+        return success();
+      })
       .Case([&](FlattenOp flatten) {
         Value x = flatten.getInput();
         if (wantsGrad(x))

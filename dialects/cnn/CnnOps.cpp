@@ -202,6 +202,19 @@ LogicalResult FlattenOp::inferReturnTypes(MLIRContext *,
   return result(inferFlattenType(loc, input), inferred);
 }
 
+LogicalResult Crop2DOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  auto input = ranked(adaptor.getInput());
+  if (!input)
+    return notRanked(loc);
+  if (!adaptor.getRowsAttr() || !adaptor.getColsAttr())
+    return missingAttribute(loc);
+  return result(inferCrop2DType(loc, input, adaptor.getRows(), adaptor.getCols()),
+                inferred);
+}
+
 LogicalResult DropoutOp::inferReturnTypes(MLIRContext *,
                                           std::optional<Location> loc,
                                           Adaptor adaptor,

@@ -202,6 +202,27 @@ def Cnn_FlattenOp : Cnn_Op<"flatten"> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
+def Cnn_Crop2DOp : Cnn_Op<"crop2d"> {
+  let summary = "the first `rows` rows and `cols` columns of each image";
+  let description = [{
+    (N, H, W, C) -> (N, rows, cols, C), keeping the top-left corner. Not a
+    Keras layer: `--cnn-crop-unpooled-border` puts it before a convolution
+    whose last rows or columns no pooling window reads, so that they are
+    not computed (nor, in training, their gradients).
+
+    ```mlir
+    %y = cnn.crop2d %x rows = 12 cols = 12
+        : (tensor<?x13x13x32xf32>) -> tensor<?x12x12x32xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, I64Attr:$rows, I64Attr:$cols);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `rows` `=` $rows `cols` `=` $cols attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
 def Cnn_DropoutOp : Cnn_Op<"dropout"> {
   let summary = "Keras Dropout: identity outside training";
   let description = [{

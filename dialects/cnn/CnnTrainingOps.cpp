@@ -48,6 +48,16 @@ LogicalResult BiasGradOp::verify() {
   return success();
 }
 
+LogicalResult Crop2DGradOp::verify() {
+  RankedTensorType dy = getOutputGrad().getType();
+  if (dy.getRank() != 4)
+    return emitOpError("expects an image gradient (N, H, W, C), not ") << dy;
+  return forwardGives(*this,
+                      inferCrop2DType(getLoc(), getType(), dy.getDimSize(1),
+                                      dy.getDimSize(2)),
+                      dy, "an output gradient");
+}
+
 LogicalResult DenseInputGradOp::verify() {
   return forwardGives(*this,
                       inferDenseType(getLoc(), getType(), getKernel().getType(),

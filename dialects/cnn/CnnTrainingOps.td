@@ -161,6 +161,15 @@ def Cnn_SoftmaxGradOp : Cnn_TrainOp<"softmax_grad",
   }];
 }
 
+def Cnn_Crop2DGradOp : Cnn_TrainOp<"crop2d_grad"> {
+  let summary = "gradient of crop2d: dy in the top-left corner, zeros around";
+  let arguments = (ins Cnn_Tensor:$output_grad);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = [{
+    $output_grad attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 def Cnn_ReshapeOp : Cnn_TrainOp<"reshape"> {
   let summary = "row-major reshape of each sample (the inverse of flatten)";
   let arguments = (ins Cnn_Tensor:$input);

@@ -253,6 +253,21 @@ FailureOr<RankedTensorType> cnn::inferFlattenType(std::optional<Location> loc,
   return makeResult(loc, input, {input.getDimSize(0), features});
 }
 
+FailureOr<RankedTensorType> cnn::inferCrop2DType(std::optional<Location> loc,
+                                                 RankedTensorType input,
+                                                 int64_t rows, int64_t cols) {
+  if (failed(verifyImage(loc, input)))
+    return failure();
+  if (rows < 1 || rows > input.getDimSize(1) || cols < 1 ||
+      cols > input.getDimSize(2))
+    return emitOptionalError(loc, "crop2d keeps ", rows, "x", cols,
+                             " of a ", input.getDimSize(1), "x",
+                             input.getDimSize(2), " image: it must keep at "
+                             "least 1x1 and at most all of it");
+  return makeResult(loc, input,
+                    {input.getDimSize(0), rows, cols, input.getDimSize(3)});
+}
+
 FailureOr<RankedTensorType> cnn::inferDropoutType(std::optional<Location> loc,
                                                   RankedTensorType input,
                                                   double rate) {

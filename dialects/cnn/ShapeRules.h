@@ -64,6 +64,12 @@ FailureOr<RankedTensorType> inferGlobalPool2DType(std::optional<Location> loc,
 FailureOr<RankedTensorType> inferFlattenType(std::optional<Location> loc,
                                              RankedTensorType input);
 
+/// crop2d: an image tensor's first `rows` rows and `cols` columns, each at
+/// least 1 and at most what the input has.
+FailureOr<RankedTensorType> inferCrop2DType(std::optional<Location> loc,
+                                            RankedTensorType input,
+                                            int64_t rows, int64_t cols);
+
 FailureOr<RankedTensorType> inferDropoutType(std::optional<Location> loc,
                                              RankedTensorType input,
                                              double rate);

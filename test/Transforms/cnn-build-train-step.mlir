@@ -135,3 +135,18 @@ func.func @forward(%x: tensor<?x5x5x1xf32>, %k: tensor<2x2x1x3xf32>) -> tensor<?
   %1 = cnn.global_max_pool2d %0 : (tensor<?x4x4x3xf32>) -> tensor<?x3xf32>
   return %1 : tensor<?x3xf32>
 }
+
+// -----
+
+// A cropped convolution's input gets its gradient back at full size: the
+// input gradient of the 3x3 it was given, padded with zeros (crop2d_grad).
+// CHECK-LABEL: func.func @train_gradients
+// CHECK: %[[DX:.*]] = cnn.conv2d_input_grad {{.*}} -> tensor<?x3x3x1xf32>
+// CHECK: cnn.crop2d_grad %[[DX]] : (tensor<?x3x3x1xf32>) -> tensor<?x4x4x1xf32>
+func.func @forward(%x: tensor<?x5x5x1xf32>, %k1: tensor<2x2x1x1xf32>, %k2: tensor<2x2x1x2xf32>) -> tensor<?x2xf32> {
+  %0 = cnn.conv2d %x, %k1 strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x5x5x1xf32>, tensor<2x2x1x1xf32>) -> tensor<?x4x4x1xf32>
+  %1 = cnn.crop2d %0 rows = 3 cols = 3 : (tensor<?x4x4x1xf32>) -> tensor<?x3x3x1xf32>
+  %2 = cnn.conv2d %1, %k2 strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x3x3x1xf32>, tensor<2x2x1x2xf32>) -> tensor<?x2x2x2xf32>
+  %3 = cnn.global_avg_pool2d %2 : (tensor<?x2x2x2xf32>) -> tensor<?x2xf32>
+  return %3 : tensor<?x2xf32>
+}

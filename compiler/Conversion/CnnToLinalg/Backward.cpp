@@ -964,6 +964,22 @@ struct LowerMultiply : OpRewritePattern<MultiplyOp> {
   }
 };
 
+/// dy in the top-left corner of zeros.
+struct LowerCrop2DGrad : OpRewritePattern<Crop2DGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(Crop2DGradOp op, PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    Value dy = op.getOutputGrad();
+    Value zeros = filledTensor(b, loc, op.getType(), dy, 0.0f);
+    SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0));
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, dy);
+    SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
+    b.replaceOpWithNewOp<tensor::InsertSliceOp>(op, dy, zeros, offsets, sizes,
+                                                strides);
+    return success();
+  }
+};
+
 /// Collapse to (batch, elements), then expand to the result's shape.
 struct LowerReshape : OpRewritePattern<ReshapeOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -1070,7 +1086,7 @@ void lowering::populateBackwardPatterns(RewritePatternSet &patterns) {
   patterns.add<LowerConv2DInputGrad, LowerConv2DKernelGrad, LowerBiasGrad,
                LowerDenseInputGrad, LowerDenseKernelGrad, LowerPool2DGrad,
                LowerGlobalPool2DGrad, LowerActivationGrad, LowerSoftmaxGrad,
-               LowerMultiply, LowerReshape, LowerDropoutMask>(
+               LowerMultiply, LowerReshape, LowerCrop2DGrad, LowerDropoutMask>(
       patterns.getContext());
   // Before LowerActivationGrad, which would take the relu on its own.
   patterns.add<LowerReluPoolGrad>(patterns.getContext(), /*benefit=*/2);

@@ -81,6 +81,26 @@ struct LowerFlatten : OpRewritePattern<FlattenOp> {
   }
 };
 
+/// The top-left corner: a slice (a view, once bufferized).
+struct LowerCrop2D : OpRewritePattern<Crop2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(Crop2DOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    SmallVector<OpFoldResult> offsets(4, rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> sizes{
+        tensor::getMixedSize(rewriter, loc, op.getInput(), 0),
+        rewriter.getIndexAttr(type.getDimSize(1)),
+        rewriter.getIndexAttr(type.getDimSize(2)),
+        rewriter.getIndexAttr(type.getDimSize(3))};
+    SmallVector<OpFoldResult> strides(4, rewriter.getIndexAttr(1));
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(op, type, op.getInput(),
+                                                        offsets, sizes, strides);
+    return success();
+  }
+};
+
 /// exp(x - max(x)) / sum(exp(x - max(x))) along one axis: a max reduction,
 /// an elementwise exp, a sum reduction and an elementwise division.
 struct LowerSoftmax : OpRewritePattern<SoftmaxOp> {
@@ -162,6 +182,6 @@ struct LowerSoftmax : OpRewritePattern<SoftmaxOp> {
 
 void lowering::populateElementwisePatterns(RewritePatternSet &patterns) {
   patterns.add<LowerRelu, LowerSigmoid, LowerTanh, LowerIdentity<LinearOp>,
-               LowerIdentity<DropoutOp>, LowerFlatten, LowerSoftmax>(
+               LowerIdentity<DropoutOp>, LowerFlatten, LowerCrop2D, LowerSoftmax>(
       patterns.getContext());
 }

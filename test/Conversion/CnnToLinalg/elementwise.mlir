@@ -142,3 +142,14 @@ func.func @classifier_tail(%x: tensor<?x5x5x32xf32>, %k1: tensor<800x128xf32>, %
   %5 = cnn.softmax %4 : tensor<?x10xf32>
   return %5 : tensor<?x10xf32>
 }
+
+// -----
+
+// crop2d is a slice of the top-left corner (a view once bufferized).
+// CHECK-LABEL: func.func @crop
+// CHECK: %[[N:.*]] = tensor.dim %arg0, %c0
+// CHECK: tensor.extract_slice %arg0[0, 0, 0, 0] [%[[N]], 12, 11, 32] [1, 1, 1, 1] : tensor<?x13x13x32xf32> to tensor<?x12x11x32xf32>
+func.func @crop(%x: tensor<?x13x13x32xf32>) -> tensor<?x12x11x32xf32> {
+  %0 = cnn.crop2d %x rows = 12 cols = 11 : (tensor<?x13x13x32xf32>) -> tensor<?x12x11x32xf32>
+  return %0 : tensor<?x12x11x32xf32>
+}

@@ -128,3 +128,27 @@ func.func @update_negative_rate(%p: tensor<44xf32>, %s: tensor<1x44xf32>, %g: te
   %0:2 = cnn.sgd_update %p, %s, %g, %i {learning_rate = -1.0e-3, momentum = 0.0, nesterov = false} : tensor<44xf32>, tensor<1x44xf32>, tensor<?x44xf32>
   return
 }
+
+// -----
+
+func.func @crop_grad_bigger_than_its_input(%dy: tensor<?x5x4x8xf32>) {
+  // expected-error @+1 {{crop2d keeps 5x4 of a 4x4 image}}
+  %0 = cnn.crop2d_grad %dy : (tensor<?x5x4x8xf32>) -> tensor<?x4x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @crop_grad_other_channels(%dy: tensor<?x3x4x8xf32>) {
+  // expected-error @+1 {{expects an output gradient of type 'tensor<?x3x4x4xf32>', not 'tensor<?x3x4x8xf32>'}}
+  %0 = cnn.crop2d_grad %dy : (tensor<?x3x4x8xf32>) -> tensor<?x4x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @crop_grad_not_an_image(%dy: tensor<?x12xf32>) {
+  // expected-error @+1 {{expects an image gradient (N, H, W, C), not 'tensor<?x12xf32>'}}
+  %0 = cnn.crop2d_grad %dy : (tensor<?x12xf32>) -> tensor<?x4x4x4xf32>
+  return
+}

@@ -196,3 +196,21 @@ func.func @bad_layer_attr(%x: tensor<?x10xf32>) {
 func.func @bad_param_attr(%k: tensor<3x3x1x8xf32> {cnn.param = 3}) {
   return
 }
+
+// -----
+
+func.func @crop_more_than_the_image(%x: tensor<?x4x4x8xf32>) {
+  // expected-error @+2 {{crop2d keeps 5x4 of a 4x4 image: it must keep at least 1x1 and at most all of it}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = cnn.crop2d %x rows = 5 cols = 4 : (tensor<?x4x4x8xf32>) -> tensor<?x5x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @crop_nothing(%x: tensor<?x4x4x8xf32>) {
+  // expected-error @+2 {{crop2d keeps 4x0 of a 4x4 image}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = cnn.crop2d %x rows = 4 cols = 0 : (tensor<?x4x4x8xf32>) -> tensor<?x4x0x8xf32>
+  return
+}

@@ -23,6 +23,8 @@ func.func @lesson(%x: tensor<?x28x28x1xf32>,
   %3 = cnn.min_pool2d %2 pool_size = [2, 2] padding = valid : (tensor<?x13x13x32xf32>) -> tensor<?x6x6x32xf32>
   // CHECK: cnn.avg_pool2d %{{.*}} pool_size = [3, 3] strides = [1, 1] padding = valid : (tensor<?x6x6x32xf32>) -> tensor<?x4x4x32xf32>
   %4 = cnn.avg_pool2d %3 pool_size = [3, 3] strides = [1, 1] padding = valid : (tensor<?x6x6x32xf32>) -> tensor<?x4x4x32xf32>
+  // CHECK: cnn.crop2d %{{.*}} rows = 3 cols = 4 : (tensor<?x4x4x32xf32>) -> tensor<?x3x4x32xf32>
+  %c = cnn.crop2d %4 rows = 3 cols = 4 : (tensor<?x4x4x32xf32>) -> tensor<?x3x4x32xf32>
   // CHECK: cnn.flatten %{{.*}} : (tensor<?x4x4x32xf32>) -> tensor<?x512xf32>
   %5 = cnn.flatten %4 : (tensor<?x4x4x32xf32>) -> tensor<?x512xf32>
   // CHECK: cnn.dropout %{{.*}} rate = 5.000000e-01 seed = 7 : tensor<?x512xf32>

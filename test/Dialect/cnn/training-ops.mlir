@@ -50,6 +50,13 @@ func.func @losses(%z: tensor<?x10xf32>, %labels: tensor<?xi32>, %t: tensor<?x10x
   return
 }
 
+// CHECK-LABEL: func.func @crop_grad
+func.func @crop_grad(%dy: tensor<?x12x12x32xf32>) -> tensor<?x13x13x32xf32> {
+  // CHECK: cnn.crop2d_grad %{{.*}} : (tensor<?x12x12x32xf32>) -> tensor<?x13x13x32xf32>
+  %0 = cnn.crop2d_grad %dy : (tensor<?x12x12x32xf32>) -> tensor<?x13x13x32xf32>
+  return %0 : tensor<?x13x13x32xf32>
+}
+
 // CHECK-LABEL: func.func @updates
 func.func @updates(%p: tensor<44xf32>, %s2: tensor<2x44xf32>, %s1: tensor<1x44xf32>, %g: tensor<?x44xf32>, %i: i64) {
   // CHECK: cnn.adam_update %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {beta_1 = 9.000000e-01 : f64, beta_2 = 0.99899999999999999 : f64, epsilon = 9.9999999999999995E-8 : f64, learning_rate = 1.000000e-03 : f64} : tensor<44xf32>, tensor<2x44xf32>, tensor<?x44xf32>
