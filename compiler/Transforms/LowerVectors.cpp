@@ -28,11 +28,12 @@ using namespace mlir;
 
 namespace {
 
-/// A contraction whose reduction dimensions all have size 1, out(r, c) +=
-/// a(r) * b(c), is an outer product of its operands (a kernel gradient
-/// tap's step: 8 channels of an x pixel by the filters of a dy pixel).
-/// MLIR 19 lowers a contraction to outer products only along one
-/// reduction dimension, and such a step has several unit ones: without
+/// A contraction whose reduction dimensions all have size 1 is an outer
+/// product of its operands: out(r, c) += a(r) * b(c) (a kernel gradient
+/// tap's step: 8 channels of an x pixel by the filters of a dy pixel), or
+/// out(c) += a * b(c) with a scalar `a` (one tap of a one-channel kernel
+/// gradient). MLIR 19 lowers a contraction to outer products only along
+/// one reduction dimension, and such a step has several unit ones: without
 /// this, it would be lowered element by element.
 struct UnitReductionContractToOuterProduct
     : OpRewritePattern<vector::ContractionOp> {
@@ -42,38 +43,59 @@ struct UnitReductionContractToOuterProduct
                                 PatternRewriter &b) const override {
     auto accType = dyn_cast<VectorType>(op.getAccType());
     if (op.getKind() != vector::CombiningKind::ADD || !accType ||
-        accType.getRank() != 2 || isa<vector::MaskOp>(op->getParentOp()) ||
+        accType.getRank() > 2 || isa<vector::MaskOp>(op->getParentOp()) ||
         !accType.getElementType().isF32())
       return failure();
     SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-    auto accDim = [&](unsigned k) -> std::optional<unsigned> {
-      auto d = dyn_cast<AffineDimExpr>(maps[2].getResult(k));
-      return d ? std::optional<unsigned>(d.getPosition()) : std::nullopt;
-    };
-    std::optional<unsigned> rows = accDim(0), cols = accDim(1);
-    if (!rows || !cols)
-      return failure();
-    // Each operand: one dimension of its own result dim, every other of
-    // size 1.
-    auto flatten = [&](Value operand, AffineMap map, unsigned keep) -> Value {
+    SmallVector<unsigned> accDims;
+    for (AffineExpr expr : maps[2].getResults()) {
+      auto d = dyn_cast<AffineDimExpr>(expr);
+      if (!d)
+        return failure();
+      accDims.push_back(d.getPosition());
+    }
+    // `operand` as a vector along its one dimension of size > 1, which must
+    // be `keep` (or, with no `keep`, as a scalar: every dimension 1).
+    auto flatten = [&](Value operand, AffineMap map,
+                       std::optional<unsigned> keep) -> Value {
       auto type = cast<VectorType>(operand.getType());
-      int64_t size = 0;
+      int64_t size = 1;
+      bool kept = false;
       for (auto [k, expr] : llvm::enumerate(map.getResults())) {
         auto d = dyn_cast<AffineDimExpr>(expr);
         if (!d)
           return {};
-        if (d.getPosition() == keep)
+        if (keep && d.getPosition() == *keep) {
           size = type.getDimSize(k);
-        else if (type.getDimSize(k) != 1)
+          kept = true;
+        } else if (type.getDimSize(k) != 1) {
           return {};
+        }
       }
-      if (size == 0)
+      if (keep && !kept)
         return {};
+      // Leading unit dimensions are dropped by an extract (free); others
+      // need a shape cast.
+      int64_t rank = type.getRank();
+      bool innermost = !keep || type.getDimSize(rank - 1) == size;
+      if (innermost) {
+        SmallVector<int64_t> position(keep ? rank - 1 : rank, 0);
+        return b.create<vector::ExtractOp>(op.getLoc(), operand, position);
+      }
       return b.create<vector::ShapeCastOp>(
           op.getLoc(), VectorType::get({size}, type.getElementType()), operand);
     };
-    Value lhs = flatten(op.getLhs(), maps[0], *rows);
-    Value rhs = lhs ? flatten(op.getRhs(), maps[1], *cols) : Value();
+    Value lhs, rhs;
+    if (accDims.size() == 2) {
+      lhs = flatten(op.getLhs(), maps[0], accDims[0]);
+      rhs = lhs ? flatten(op.getRhs(), maps[1], accDims[1]) : Value();
+    } else if (maps[0].isFunctionOfDim(accDims[0])) {
+      lhs = flatten(op.getLhs(), maps[0], accDims[0]);
+      rhs = lhs ? flatten(op.getRhs(), maps[1], std::nullopt) : Value();
+    } else {
+      lhs = flatten(op.getRhs(), maps[1], accDims[0]);
+      rhs = lhs ? flatten(op.getLhs(), maps[0], std::nullopt) : Value();
+    }
     if (!lhs || !rhs)
       return failure();
     b.replaceOpWithNewOp<vector::OuterProductOp>(op, accType, lhs, rhs,

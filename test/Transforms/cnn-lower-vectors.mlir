@@ -82,3 +82,24 @@ func.func @unit_reduction_contract(%a: vector<1x1x1x8xf32>, %b: vector<1x1x1x32x
        : vector<1x1x1x8xf32>, vector<1x1x1x32xf32> into vector<8x32xf32>
   return %r : vector<8x32xf32>
 }
+
+// -----
+
+// With a scalar operand (one tap of a one-channel kernel gradient: an x
+// value against a dy pixel's filters), it is one broadcast FMA.
+// CHECK-LABEL: func.func @unit_reduction_axpy
+func.func @unit_reduction_axpy(%x: vector<1x1x1xf32>, %dy: vector<1x1x1x32xf32>,
+                               %acc: vector<32xf32>) -> vector<32xf32> {
+  // CHECK: %[[DY:.*]] = vector.extract %arg1[0, 0, 0] : vector<32xf32> from vector<1x1x1x32xf32>
+  // CHECK: %[[X:.*]] = vector.extract %arg0[0, 0, 0] : f32 from vector<1x1x1xf32>
+  // CHECK: %[[SPLAT:.*]] = vector.splat %[[X]] : vector<32xf32>
+  // CHECK: vector.fma %[[DY]], %[[SPLAT]], %arg2 : vector<32xf32>
+  // CHECK-NOT: vector.insert
+  %r = vector.contract {indexing_maps = [affine_map<(n, i, j, f) -> (n, i, j)>,
+                                         affine_map<(n, i, j, f) -> (n, i, j, f)>,
+                                         affine_map<(n, i, j, f) -> (f)>],
+                        iterator_types = ["reduction", "reduction", "reduction", "parallel"],
+                        kind = #vector.kind<add>} %x, %dy, %acc
+       : vector<1x1x1xf32>, vector<1x1x1x32xf32> into vector<32xf32>
+  return %r : vector<32xf32>
+}

@@ -276,6 +276,75 @@ Value kernelGradByTaps(OpBuilder &b, Location loc, Value padded, Value dy,
   return rows.getResult(0);
 }
 
+/// With one input channel, each tap (p, q) of the kernel gradient is
+///
+///   dK[p, q, 0, f] = sum_{n,i,j} xwin_pq[n, i, j] * dy[n, i, j, f]
+///
+/// with xwin_pq the tap's strided view of x. One loop computes all taps at
+/// once (a linalg.generic with one output per tap): each step loads dy's
+/// filters for one pixel once and multiplies them by the tap's x value
+/// for every tap, so that a load feeds kh*kw FMAs. A convolution per image
+/// fed each load of dy to as many FMAs as its output has columns (3).
+/// Null when the taps' accumulators would not fit in registers.
+Value kernelGradOneChannel(OpBuilder &b, Location loc, Value padded, Value dy,
+                           RankedTensorType kernelType, ArrayRef<int64_t> s,
+                           ArrayRef<int64_t> d) {
+  auto dyType = cast<RankedTensorType>(dy.getType());
+  int64_t kh = kernelType.getDimSize(0), kw = kernelType.getDimSize(1);
+  int64_t f = kernelType.getDimSize(3);
+  constexpr int64_t kAccumulatorRegisters = 24, kLanes = 16;
+  if (kh * kw * ((f + kLanes - 1) / kLanes) > kAccumulatorRegisters)
+    return {};
+  auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+  OpFoldResult batch = tensor::getMixedSizes(b, loc, dy)[0];
+  int64_t rows = dyType.getDimSize(1), cols = dyType.getDimSize(2);
+  auto windowType = RankedTensorType::get({dyType.getDimSize(0), rows, cols},
+                                          b.getF32Type());
+  auto tapType = RankedTensorType::get({f}, b.getF32Type());
+  auto dim = [&](unsigned k) { return b.getAffineDimExpr(k); };
+  // Dims: n, i, j, f.
+  AffineMap pixel = map(b, 4, {dim(0), dim(1), dim(2)});
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  for (int64_t p = 0; p < kh; ++p)
+    for (int64_t q = 0; q < kw; ++q) {
+      inputs.push_back(b.create<tensor::ExtractSliceOp>(
+          loc, windowType, padded,
+          SmallVector<OpFoldResult>{index(0), index(p * d[0]), index(q * d[1]),
+                                    index(0)},
+          SmallVector<OpFoldResult>{batch, index(rows), index(cols), index(1)},
+          SmallVector<OpFoldResult>{index(1), index(s[0]), index(s[1]), index(1)}));
+      maps.push_back(pixel);
+    }
+  inputs.push_back(dy);
+  maps.push_back(map(b, 4, {dim(0), dim(1), dim(2), dim(3)}));
+  int64_t taps = kh * kw;
+  SmallVector<Value> inits(taps, filledTensor(b, loc, tapType, Value(), 0.0f));
+  SmallVector<Type> types(taps, tapType);
+  maps.append(taps, map(b, 4, {dim(3)}));
+  auto generic = b.create<linalg::GenericOp>(
+      loc, types, inputs, inits, maps,
+      ArrayRef<utils::IteratorType>{utils::IteratorType::reduction,
+                                    utils::IteratorType::reduction,
+                                    utils::IteratorType::reduction,
+                                    utils::IteratorType::parallel},
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        Value g = args[taps];
+        SmallVector<Value> sums;
+        for (int64_t t = 0; t < taps; ++t)
+          sums.push_back(multiplyAdd(nb, nl, {args[t], g, args[taps + 1 + t]}));
+        nb.create<linalg::YieldOp>(nl, sums);
+      });
+  Value grad = filledTensor(b, loc, kernelType, Value(), 0.0f);
+  for (int64_t t = 0; t < taps; ++t)
+    grad = b.create<tensor::InsertSliceOp>(
+        loc, generic.getResult(t), grad,
+        SmallVector<OpFoldResult>{index(t / kw), index(t % kw), index(0), index(0)},
+        SmallVector<OpFoldResult>{index(1), index(1), index(1), index(f)},
+        SmallVector<OpFoldResult>(4, index(1)));
+  return grad;
+}
+
 /// dK[p,q,c,f] = sum_{n,i,j} xpad[n, i*s0 + p*d0, j*s1 + q*d1, c] * dy[n,i,j,f]
 /// is itself a convolution, with the images as its input channels:
 ///
@@ -315,7 +384,12 @@ struct LowerConv2DKernelGrad : OpRewritePattern<Conv2DKernelGradOp> {
     Value init = filledTensor(b, loc, resultType, Value(), 0.0f);
     Value grad;
     if (c == 1) {
-      // One input channel: each image alone is already laid out as the
+      if (Value taps = kernelGradOneChannel(b, loc, padded, op.getOutputGrad(),
+                                            kernelType, s, d)) {
+        b.replaceOp(op, taps);
+        return success();
+      }
+      // Too many taps for that: each image alone is already laid out as the
       // convolution wants it (x[n] as a 1-image, 1-channel input, dy[n] as
       // a filter with one input channel), so a loop over the batch
       // accumulates one convolution per image and nothing is transposed.

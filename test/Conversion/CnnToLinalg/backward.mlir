@@ -64,18 +64,23 @@ func.func @conv_kernel_grad(%x: tensor<?x9x6x3xf32>, %dy: tensor<?x4x2x2xf32>) -
 
 // -----
 
-// With one input channel (a first layer) each image is already laid out
-// as the convolution wants it: a loop over the batch accumulates one
-// convolution per image, x[n] as its input and dy[n] as its filter, and
-// neither is transposed.
+// With one input channel (a first layer), one loop computes every tap at
+// once: a generic with one output per tap, which reads each tap's strided
+// window of x and dy's filters once per pixel (6 taps here: 6 products per
+// load of dy). The taps' results go to their places in the kernel layout.
+// CHECK-DAG: #[[PIXEL:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// CHECK-DAG: #[[DY:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[TAP:.*]] = affine_map<(d0, d1, d2, d3) -> (d3)>
 // CHECK-LABEL: func.func @conv_kernel_grad_one_channel
-// CHECK: %[[INIT:.*]] = linalg.fill {{.*}} -> tensor<1x2x3x2xf32>
-// CHECK: %[[SUM:.*]] = scf.for %[[N:.*]] = %c0 to %{{.*}} step %c1 iter_args(%[[ACC:.*]] = %[[INIT]])
-// CHECK: %[[IMAGE:.*]] = tensor.extract_slice %{{.*}}[%[[N]], 0, 0, 0] [1, 8, 5, 1]
-// CHECK: %[[DYN:.*]] = tensor.extract_slice %arg1[%[[N]], 0, 0, 0] [1, 4, 2, 2] [1, 1, 1, 1] : tensor<?x4x2x2xf32> to tensor<4x2x2xf32>
-// CHECK: %[[FILTER:.*]] = tensor.expand_shape %[[DYN]] {{\[\[}}0], [1], [2, 3]] output_shape [4, 2, 1, 2]
-// CHECK: linalg.conv_2d_nhwc_hwcf {dilations = dense<2> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%[[IMAGE]], %[[FILTER]] : tensor<1x8x5x1xf32>, tensor<4x2x1x2xf32>) outs(%[[ACC]] : tensor<1x2x3x2xf32>)
-// CHECK: linalg.transpose ins(%[[SUM]] : tensor<1x2x3x2xf32>) outs(%{{.*}} : tensor<2x3x1x2xf32>)
+// CHECK: %[[CUT:.*]] = tensor.extract_slice %arg0[0, 0, 0, 0] [%{{.*}}, 8, 5, 1]
+// CHECK: %[[X00:.*]] = tensor.extract_slice %[[CUT]][0, 0, 0, 0] [%{{.*}}, 4, 2, 1] [1, 2, 2, 1] : tensor<?x8x5x1xf32> to tensor<?x4x2xf32>
+// CHECK: %[[X01:.*]] = tensor.extract_slice %[[CUT]][0, 0, 1, 0] [%{{.*}}, 4, 2, 1] [1, 2, 2, 1]
+// CHECK: %[[X12:.*]] = tensor.extract_slice %[[CUT]][0, 1, 2, 0] [%{{.*}}, 4, 2, 1] [1, 2, 2, 1]
+// CHECK: %[[TAPS:.*]]:6 = linalg.generic {indexing_maps = [#[[PIXEL]], #[[PIXEL]], #[[PIXEL]], #[[PIXEL]], #[[PIXEL]], #[[PIXEL]], #[[DY]], #[[TAP]], #[[TAP]], #[[TAP]], #[[TAP]], #[[TAP]], #[[TAP]]], iterator_types = ["reduction", "reduction", "reduction", "parallel"]} ins(%[[X00]], %[[X01]], {{.*}}, %[[X12]], %arg1 :
+// CHECK-COUNT-6: arith.mulf
+// CHECK: tensor.insert_slice %[[TAPS]]#0 into %{{.*}}[0, 0, 0, 0] [1, 1, 1, 2]
+// CHECK: tensor.insert_slice %[[TAPS]]#5 into %{{.*}}[1, 2, 0, 0] [1, 1, 1, 2]
+// CHECK-NOT: linalg.transpose
 func.func @conv_kernel_grad_one_channel(%x: tensor<?x9x6x1xf32>, %dy: tensor<?x4x2x2xf32>) -> tensor<2x3x1x2xf32> {
   %0 = cnn.conv2d_kernel_grad %x, %dy strides = [2, 2] dilation = [1, 1] padding = valid : (tensor<?x9x6x1xf32>, tensor<?x4x2x2xf32>) -> tensor<2x3x1x2xf32>
   return %0 : tensor<2x3x1x2xf32>
