@@ -146,12 +146,11 @@ LogicalResult cnnc::lowerToStage(ModuleOp module, Stage stage,
   if (stage >= Stage::Loops) {
     pm.addPass(createMaterializeOutput());
     // Lets the last op compute straight into the caller's output buffer
-    // instead of into a temporary that is then copied there. Only without
-    // a training step: with two results (@evaluate's loss and count) whose
-    // accumulators CSE made one `fill` of one `tensor.empty`, the
-    // elimination in MLIR 19 lets both write the same output buffer. A copy
-    // of a few bytes per call is the price of the other functions' safety.
-    if (!options.train && failed(addPasses(pm, "eliminate-empty-tensors")))
+    // instead of into a temporary that is then copied there (the training
+    // step's gradients: a copy of every parameter's worth per call).
+    // MaterializeOutput has given each result its own tensor.empty, without
+    // which MLIR 19's elimination could give two results one buffer.
+    if (failed(addPasses(pm, "eliminate-empty-tensors")))
       return failure();
     pm.addPass(createBufferizePass());
     if (failed(addPasses(pm, kAfterBufferize)))

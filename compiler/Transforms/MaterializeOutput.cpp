@@ -5,11 +5,15 @@
 // with bufferization.materialize_in_destination of each result into its
 // memref, returning nothing. With eliminate-empty-tensors,
 // one-shot bufferization then computes the last op straight into the
-// caller's buffer.
+// caller's buffer; each result's chain of initial values is made its own
+// first, so that no two results can be given one buffer.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 namespace cnnc {
 #define GEN_PASS_DEF_MATERIALIZEOUTPUT
@@ -50,6 +54,36 @@ void materializeResults(func::FuncOp function) {
       context, function.getFunctionType().getInputs(), {}));
 }
 
+/// Gives every use of an `OpTy` result its own copy of the op.
+template <typename OpTy> void cloneForEachUse(func::FuncOp function) {
+  OpBuilder b(function.getContext());
+  SmallVector<OpTy> shared;
+  function.walk([&](OpTy op) {
+    if (!op->getResult(0).hasOneUse())
+      shared.push_back(op);
+  });
+  for (OpTy op : shared) {
+    SmallVector<OpOperand *> uses;
+    for (OpOperand &use : op->getResult(0).getUses())
+      uses.push_back(&use);
+    for (OpOperand *use : llvm::drop_begin(uses)) {
+      b.setInsertionPoint(op);
+      use->set(b.clone(*op)->getResult(0));
+    }
+  }
+}
+
+/// Gives every use of a tensor.empty, and of a linalg.fill of one, its own
+/// copy. CSE merges identical zero-filled accumulators (a loss sum and an
+/// accuracy count); eliminate-empty-tensors, which puts each result's
+/// tensor.empty in its output buffer, would then have two results write
+/// one buffer. With one chain per use, each result has its own.
+void unshareInits(func::FuncOp function) {
+  // Fills first: their copies share the fill's empty, which is split next.
+  cloneForEachUse<linalg::FillOp>(function);
+  cloneForEachUse<tensor::EmptyOp>(function);
+}
+
 struct MaterializeOutput
     : cnnc::impl::MaterializeOutputBase<MaterializeOutput> {
   void runOnOperation() override {
@@ -72,6 +106,7 @@ struct MaterializeOutput
         return signalPassFailure();
       }
       materializeResults(function);
+      unshareInits(function);
     }
   }
 };

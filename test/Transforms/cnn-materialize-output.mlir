@@ -36,6 +36,41 @@ func.func @forward(%x: tensor<?x28x28x1xf32>, %k: tensor<3x3x1x8xf32>) -> tensor
 
 // -----
 
+// Two results whose accumulators CSE made one zero fill of one
+// tensor.empty (@evaluate's loss sum and accuracy count) get a fill and an
+// empty each: eliminate-empty-tensors then puts each in its own output
+// buffer, where a shared one would have both results written to one.
+// CHECK-LABEL: func.func @evaluate
+// CHECK: %[[EA:.*]] = tensor.empty() : tensor<f32>
+// CHECK-NEXT: %[[EB:.*]] = tensor.empty() : tensor<f32>
+// CHECK-NEXT: %[[ZB:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[EB]] : tensor<f32>)
+// CHECK-NEXT: %[[ZA:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[EA]] : tensor<f32>)
+// CHECK-NEXT: %[[LOSS:.*]] = linalg.reduce ins(%arg0 : tensor<4xf32>) outs(%[[ZB]] : tensor<f32>)
+// CHECK: %[[COUNT:.*]] = linalg.reduce ins(%arg1 : tensor<4xf32>) outs(%[[ZA]] : tensor<f32>)
+// CHECK: bufferization.materialize_in_destination %[[LOSS]]
+// CHECK: bufferization.materialize_in_destination %[[COUNT]]
+func.func @forward(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  return %x : tensor<?x4xf32>
+}
+func.func @evaluate(%a: tensor<4xf32>, %b: tensor<4xf32>) -> (tensor<f32>, tensor<f32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<f32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<f32>) -> tensor<f32>
+  %loss = linalg.reduce ins(%a : tensor<4xf32>) outs(%z : tensor<f32>) dimensions = [0]
+    (%in: f32, %acc: f32) {
+      %s = arith.addf %in, %acc : f32
+      linalg.yield %s : f32
+    }
+  %count = linalg.reduce ins(%b : tensor<4xf32>) outs(%z : tensor<f32>) dimensions = [0]
+    (%in: f32, %acc: f32) {
+      %s = arith.addf %in, %acc : f32
+      linalg.yield %s : f32
+    }
+  return %loss, %count : tensor<f32>, tensor<f32>
+}
+
+// -----
+
 //===----------------------------------------------------------------------===//
 // Errors: a module without a model the pass can handle
 //===----------------------------------------------------------------------===//
