@@ -93,52 +93,69 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
       return {1, columns, divisorAtMost(ranges[2], 2 * reductionChannels)};
     }
     if (isa<linalg::GenericOp>(op) && linalg::isaContractionOpInterface(op) &&
-        op.getNumDpsInits() == 1) {
-      // A contraction such as a kernel gradient tap, out(c, f) += a(.., c) *
-      // b(.., f): the output's last dimension by up to F lanes, the one
-      // before it by up to 8, every reduction by 1. Each reduction step is
-      // 8 broadcasts against F/16 vectors: 8 x F/16 accumulators in zmm
-      // registers over all the reduction loops.
-      AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
-      SmallVector<int64_t> sizes(ranges.size(), 1);
-      if (!out.isProjectedPermutation() || out.getNumResults() < 2 ||
-          llvm::any_of(out.getResults(), [&](AffineExpr e) {
-            return ShapedType::isDynamic(ranges[cast<AffineDimExpr>(e).getPosition()]);
-          }))
-        return {};
-      unsigned columns = cast<AffineDimExpr>(out.getResults().back()).getPosition();
-      unsigned rows =
-          cast<AffineDimExpr>(out.getResults()[out.getNumResults() - 2]).getPosition();
-      sizes[columns] = divisorAtMost(ranges[columns], vectorChannels);
-      sizes[rows] = divisorAtMost(ranges[rows], 8);
-      return sizes;
-    }
+        op.getNumDpsInits() == 1)
+      return contractionTiles(op, ranges);
     if (auto transpose = dyn_cast<linalg::TransposeOp>(op.getOperation())) {
-      // A transpose that moves the innermost dimension: 16 x 16 blocks,
-      // read as 16 rows and written as 16 rows after a register transpose
-      // (--cnn-lower-vectors), instead of 16 strided scalar loads per
-      // vector written.
-      int64_t rank = ranges.size();
-      const int64_t *source = llvm::find(transpose.getPermutation(), rank - 1);
-      int64_t read = source - transpose.getPermutation().begin();
-      if (read != rank - 1 && !ShapedType::isDynamic(ranges[read]) &&
-          !ShapedType::isDynamic(ranges[rank - 1]) && ranges[read] % 16 == 0 &&
-          ranges[rank - 1] % 16 == 0) {
-        SmallVector<int64_t> sizes(rank, 1);
-        sizes[read] = sizes[rank - 1] = 16;
+      SmallVector<int64_t> sizes = transposeTiles(transpose, ranges);
+      if (!sizes.empty())
         return sizes;
-      }
     }
-    // Any other op: outer parallel loops by 1, the innermost parallel loop
-    // by up to 64 lanes, static reductions whole. A reduction over the
-    // batch (a bias gradient) is a loop of vector adds: whole, its tile
-    // would be dynamic and stay scalar.
+    return loopTiles(op, ranges);
+  }
+
+  /// A contraction such as a kernel gradient tap, out(c, f) += a(.., c) *
+  /// b(.., f): the output's last dimension by up to F lanes, the one before
+  /// it by up to 8, every reduction by 1. Each reduction step is 8
+  /// broadcasts against F/16 vectors: 8 x F/16 accumulators in zmm
+  /// registers over all the reduction loops.
+  SmallVector<int64_t> contractionTiles(linalg::LinalgOp op,
+                                        ArrayRef<int64_t> ranges) {
+    AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+    if (!out.isProjectedPermutation() || out.getNumResults() < 2 ||
+        llvm::any_of(out.getResults(), [&](AffineExpr e) {
+          return ShapedType::isDynamic(ranges[cast<AffineDimExpr>(e).getPosition()]);
+        }))
+      return {};
+    unsigned columns = cast<AffineDimExpr>(out.getResults().back()).getPosition();
+    unsigned rows =
+        cast<AffineDimExpr>(out.getResults()[out.getNumResults() - 2]).getPosition();
+    SmallVector<int64_t> sizes(ranges.size(), 1);
+    sizes[columns] = divisorAtMost(ranges[columns], vectorChannels);
+    sizes[rows] = divisorAtMost(ranges[rows], 8);
+    return sizes;
+  }
+
+  /// A transpose that moves the innermost dimension: 16 x 16 blocks, read
+  /// as 16 rows and written as 16 rows after a register transpose
+  /// (--cnn-lower-vectors), instead of 16 strided scalar loads per vector
+  /// written. Empty for any other transpose.
+  static SmallVector<int64_t> transposeTiles(linalg::TransposeOp transpose,
+                                             ArrayRef<int64_t> ranges) {
+    int64_t rank = ranges.size();
+    const int64_t *source = llvm::find(transpose.getPermutation(), rank - 1);
+    int64_t read = source - transpose.getPermutation().begin();
+    if (read == rank - 1 || ShapedType::isDynamic(ranges[read]) ||
+        ShapedType::isDynamic(ranges[rank - 1]) || ranges[read] % 16 != 0 ||
+        ranges[rank - 1] % 16 != 0)
+      return {};
+    SmallVector<int64_t> sizes(rank, 1);
+    sizes[read] = sizes[rank - 1] = 16;
+    return sizes;
+  }
+
+  /// Any other op: outer parallel loops by 1, the innermost parallel loop
+  /// by up to 64 lanes (16 with a mask when it is dynamic: isMaskable),
+  /// static reductions whole.
+  static SmallVector<int64_t> loopTiles(linalg::LinalgOp op,
+                                        ArrayRef<int64_t> ranges) {
     SmallVector<int64_t> sizes(ranges.size(), 0);
     auto iterators = op.getIteratorTypesArray();
     int64_t innermost = -1;
     for (auto [i, kind] : llvm::enumerate(iterators))
       if (kind == utils::IteratorType::parallel)
         innermost = i;
+    // A reduction over the batch (a bias gradient) is a loop of vector
+    // adds: whole, its tile would be dynamic and stay scalar.
     bool dynamicReduction = false;
     for (auto [i, kind] : llvm::enumerate(iterators))
       if (kind == utils::IteratorType::reduction &&
@@ -187,11 +204,10 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
     if (!ShapedType::isDynamic(op.getStaticLoopRanges()[dim]) ||
         op.hasIndexSemantics() || op.getNumReductionLoops() > 0)
       return false;
-    // Every operand indexed by the innermost loops in order (a mask follows
+    // Every operand indexed by the innermost loops in order: a mask follows
     // the vector's dimensions, which a permuted or broadcast operand would
-    // not).
-    // (Not linalg.fill: MLIR 19 masks its scalar operand's broadcast too,
-    // which does not verify.)
+    // not (and MLIR 19 masks a fill's scalar operand too, which does not
+    // verify).
     return dim + 1 == op.getNumLoops() &&
            llvm::all_of(op.getIndexingMapsArray(), [](AffineMap map) {
              return map.getNumResults() > 0 && map.isMinorIdentity();
@@ -270,8 +286,12 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
         continue;
       }
       SmallVector<int64_t> sizes = maskedVectorSizes(op);
+      // The scalable flags spelled out: left empty, MLIR 19 builds the mask
+      // type with none, the transfer's with one per dimension, and the two
+      // vector<16xi1> types differ.
+      SmallVector<bool> fixedSize(sizes.size(), false);
       if (!sizes.empty())
-        (void)linalg::vectorize(rewriter, op, sizes);
+        (void)linalg::vectorize(rewriter, op, sizes, fixedSize);
     }
 
     // 4. Tidy what tiling and vectorization left: a matmul vectorizes to
