@@ -39,11 +39,45 @@ struct UnitReductionContractToOuterProduct
     : OpRewritePattern<vector::ContractionOp> {
   using OpRewritePattern::OpRewritePattern;
 
+  /// The length of `operand` along dimension `keep` when every other
+  /// dimension has size 1 (with no `keep`: 1, when every dimension does);
+  /// nullopt otherwise.
+  static std::optional<int64_t> lengthAlong(Value operand, AffineMap map,
+                                            std::optional<unsigned> keep) {
+    auto type = cast<VectorType>(operand.getType());
+    std::optional<int64_t> length = keep ? std::nullopt : std::optional<int64_t>(1);
+    for (auto [k, expr] : llvm::enumerate(map.getResults())) {
+      auto d = dyn_cast<AffineDimExpr>(expr);
+      if (!d)
+        return std::nullopt;
+      if (keep && d.getPosition() == *keep)
+        length = type.getDimSize(k);
+      else if (type.getDimSize(k) != 1)
+        return std::nullopt;
+    }
+    return length;
+  }
+
+  /// `operand` as a vector<length>, or as a scalar without `keep`. Leading
+  /// unit dimensions go by an extract (free); others need a shape cast.
+  static Value flatten(PatternRewriter &b, Location loc, Value operand,
+                       int64_t length, bool keep) {
+    auto type = cast<VectorType>(operand.getType());
+    int64_t rank = type.getRank();
+    if (!keep || type.getDimSize(rank - 1) == length) {
+      SmallVector<int64_t> position(keep ? rank - 1 : rank, 0);
+      return b.create<vector::ExtractOp>(loc, operand, position);
+    }
+    return b.create<vector::ShapeCastOp>(
+        loc, VectorType::get({length}, type.getElementType()), operand);
+  }
+
   LogicalResult matchAndRewrite(vector::ContractionOp op,
                                 PatternRewriter &b) const override {
     auto accType = dyn_cast<VectorType>(op.getAccType());
     if (op.getKind() != vector::CombiningKind::ADD || !accType ||
-        accType.getRank() > 2 || isa<vector::MaskOp>(op->getParentOp()) ||
+        accType.getRank() < 1 || accType.getRank() > 2 ||
+        isa<vector::MaskOp>(op->getParentOp()) ||
         !accType.getElementType().isF32())
       return failure();
     SmallVector<AffineMap> maps = op.getIndexingMapsArray();
@@ -54,50 +88,24 @@ struct UnitReductionContractToOuterProduct
         return failure();
       accDims.push_back(d.getPosition());
     }
-    // `operand` as a vector along its one dimension of size > 1, which must
-    // be `keep` (or, with no `keep`, as a scalar: every dimension 1).
-    auto flatten = [&](Value operand, AffineMap map,
-                       std::optional<unsigned> keep) -> Value {
-      auto type = cast<VectorType>(operand.getType());
-      int64_t size = 1;
-      bool kept = false;
-      for (auto [k, expr] : llvm::enumerate(map.getResults())) {
-        auto d = dyn_cast<AffineDimExpr>(expr);
-        if (!d)
-          return {};
-        if (keep && d.getPosition() == *keep) {
-          size = type.getDimSize(k);
-          kept = true;
-        } else if (type.getDimSize(k) != 1) {
-          return {};
-        }
-      }
-      if (keep && !kept)
-        return {};
-      // Leading unit dimensions are dropped by an extract (free); others
-      // need a shape cast.
-      int64_t rank = type.getRank();
-      bool innermost = !keep || type.getDimSize(rank - 1) == size;
-      if (innermost) {
-        SmallVector<int64_t> position(keep ? rank - 1 : rank, 0);
-        return b.create<vector::ExtractOp>(op.getLoc(), operand, position);
-      }
-      return b.create<vector::ShapeCastOp>(
-          op.getLoc(), VectorType::get({size}, type.getElementType()), operand);
-    };
-    Value lhs, rhs;
+    // The vector operand and what it keeps, then the other: a vector too
+    // (out(r, c) += a(r) * b(c)) or a scalar (out(c) += a * b(c)).
+    Value first = op.getLhs(), second = op.getRhs();
+    AffineMap firstMap = maps[0], secondMap = maps[1];
+    std::optional<unsigned> secondKeeps;
     if (accDims.size() == 2) {
-      lhs = flatten(op.getLhs(), maps[0], accDims[0]);
-      rhs = lhs ? flatten(op.getRhs(), maps[1], accDims[1]) : Value();
-    } else if (maps[0].isFunctionOfDim(accDims[0])) {
-      lhs = flatten(op.getLhs(), maps[0], accDims[0]);
-      rhs = lhs ? flatten(op.getRhs(), maps[1], std::nullopt) : Value();
-    } else {
-      lhs = flatten(op.getRhs(), maps[1], accDims[0]);
-      rhs = lhs ? flatten(op.getLhs(), maps[0], std::nullopt) : Value();
+      secondKeeps = accDims[1];
+    } else if (!maps[0].isFunctionOfDim(accDims[0])) {
+      std::swap(first, second);
+      std::swap(firstMap, secondMap);
     }
-    if (!lhs || !rhs)
+    std::optional<int64_t> firstLength = lengthAlong(first, firstMap, accDims[0]);
+    std::optional<int64_t> secondLength =
+        lengthAlong(second, secondMap, secondKeeps);
+    if (!firstLength || !secondLength)
       return failure();
+    Value lhs = flatten(b, op.getLoc(), first, *firstLength, true);
+    Value rhs = flatten(b, op.getLoc(), second, *secondLength, bool(secondKeeps));
     b.replaceOpWithNewOp<vector::OuterProductOp>(op, accType, lhs, rhs,
                                                  op.getAcc(),
                                                  vector::CombiningKind::ADD);

@@ -54,8 +54,11 @@ void materializeResults(func::FuncOp function) {
       context, function.getFunctionType().getInputs(), {}));
 }
 
-/// Gives every use of an `OpTy` result its own copy of the op.
-template <typename OpTy> void cloneForEachUse(func::FuncOp function) {
+/// Gives every use of an `OpTy` result as the initial value (destination)
+/// of another linalg op its own copy of the op. Other uses, such as a slice
+/// taken out and inserted back, keep the original: a copy there would
+/// split an in-place update in two.
+template <typename OpTy> void cloneForEachInitUse(func::FuncOp function) {
   OpBuilder b(function.getContext());
   SmallVector<OpTy> shared;
   function.walk([&](OpTy op) {
@@ -63,25 +66,31 @@ template <typename OpTy> void cloneForEachUse(func::FuncOp function) {
       shared.push_back(op);
   });
   for (OpTy op : shared) {
-    SmallVector<OpOperand *> uses;
-    for (OpOperand &use : op->getResult(0).getUses())
-      uses.push_back(&use);
-    for (OpOperand *use : llvm::drop_begin(uses)) {
+    SmallVector<OpOperand *> inits;
+    for (OpOperand &use : op->getResult(0).getUses()) {
+      auto user = dyn_cast<linalg::LinalgOp>(use.getOwner());
+      if (user && user.isDpsInit(&use))
+        inits.push_back(&use);
+    }
+    // The first keeps the original unless other uses do.
+    bool othersToo = inits.size() != llvm::range_size(op->getResult(0).getUses());
+    for (OpOperand *use : llvm::drop_begin(inits, othersToo ? 0 : 1)) {
       b.setInsertionPoint(op);
       use->set(b.clone(*op)->getResult(0));
     }
   }
 }
 
-/// Gives every use of a tensor.empty, and of a linalg.fill of one, its own
-/// copy. CSE merges identical zero-filled accumulators (a loss sum and an
-/// accuracy count); eliminate-empty-tensors, which puts each result's
-/// tensor.empty in its output buffer, would then have two results write
-/// one buffer. With one chain per use, each result has its own.
+/// Gives every linalg op that starts from a tensor.empty, or from a
+/// linalg.fill of one, its own copy. CSE merges identical zero-filled
+/// accumulators (a loss sum and an accuracy count); eliminate-empty-tensors,
+/// which puts each result's tensor.empty in its output buffer, would then
+/// have two results write one buffer. With one chain per accumulator, each
+/// result has its own.
 void unshareInits(func::FuncOp function) {
   // Fills first: their copies share the fill's empty, which is split next.
-  cloneForEachUse<linalg::FillOp>(function);
-  cloneForEachUse<tensor::EmptyOp>(function);
+  cloneForEachInitUse<linalg::FillOp>(function);
+  cloneForEachInitUse<tensor::EmptyOp>(function);
 }
 
 struct MaterializeOutput

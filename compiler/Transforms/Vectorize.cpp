@@ -93,8 +93,11 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
       return {1, columns, divisorAtMost(ranges[2], 2 * reductionChannels)};
     }
     if (isa<linalg::GenericOp>(op) && linalg::isaContractionOpInterface(op) &&
-        op.getNumDpsInits() == 1)
-      return contractionTiles(op, ranges);
+        op.getNumDpsInits() == 1) {
+      SmallVector<int64_t> sizes = contractionTiles(op, ranges);
+      if (!sizes.empty())
+        return sizes;
+    }
     if (auto transpose = dyn_cast<linalg::TransposeOp>(op.getOperation())) {
       SmallVector<int64_t> sizes = transposeTiles(transpose, ranges);
       if (!sizes.empty())
@@ -107,7 +110,8 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
   /// b(.., f): the output's last dimension by up to F lanes, the one before
   /// it by up to 8, every reduction by 1. Each reduction step is 8
   /// broadcasts against F/16 vectors: 8 x F/16 accumulators in zmm
-  /// registers over all the reduction loops.
+  /// registers over all the reduction loops. Empty (the op then goes by
+  /// loopTiles) for an output of rank 1 or with a dynamic dimension.
   SmallVector<int64_t> contractionTiles(linalg::LinalgOp op,
                                         ArrayRef<int64_t> ranges) {
     AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
@@ -145,7 +149,8 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
 
   /// Any other op: outer parallel loops by 1, the innermost parallel loop
   /// by up to 64 lanes (16 with a mask when it is dynamic: isMaskable),
-  /// static reductions whole.
+  /// reductions whole, unless one is dynamic: then the reductions outside
+  /// the innermost parallel loop go by 1.
   static SmallVector<int64_t> loopTiles(linalg::LinalgOp op,
                                         ArrayRef<int64_t> ranges) {
     SmallVector<int64_t> sizes(ranges.size(), 0);
@@ -204,14 +209,13 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
     if (!ShapedType::isDynamic(op.getStaticLoopRanges()[dim]) ||
         op.hasIndexSemantics() || op.getNumReductionLoops() > 0)
       return false;
-    // Every operand indexed by the innermost loops in order: a mask follows
-    // the vector's dimensions, which a permuted or broadcast operand would
-    // not (and MLIR 19 masks a fill's scalar operand too, which does not
+    // Every operand indexed by all the loops in order: a mask follows the
+    // vector's dimensions, which a permuted or broadcast operand would not
+    // (and MLIR 19 masks a fill's scalar operand too, which does not
     // verify).
     return dim + 1 == op.getNumLoops() &&
-           llvm::all_of(op.getIndexingMapsArray(), [](AffineMap map) {
-             return map.getNumResults() > 0 && map.isMinorIdentity();
-           });
+           llvm::all_of(op.getIndexingMapsArray(),
+                        [](AffineMap map) { return map.isIdentity(); });
   }
 
   /// The vector sizes of a masked tile: its static loop ranges, 16 for the
@@ -289,9 +293,9 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
       // The scalable flags spelled out: left empty, MLIR 19 builds the mask
       // type with none, the transfer's with one per dimension, and the two
       // vector<16xi1> types differ.
-      SmallVector<bool> fixedSize(sizes.size(), false);
+      SmallVector<bool> scalableDims(sizes.size(), false);
       if (!sizes.empty())
-        (void)linalg::vectorize(rewriter, op, sizes, fixedSize);
+        (void)linalg::vectorize(rewriter, op, sizes, scalableDims);
     }
 
     // 4. Tidy what tiling and vectorization left: a matmul vectorizes to

@@ -20,7 +20,8 @@ unsigned WorkerPool::availableCores() {
 }
 
 WorkerPool::WorkerPool(unsigned threadCount)
-    : workerCount(threadCount ? threadCount : availableCores()) {
+    : workerCount(threadCount ? threadCount : availableCores()),
+      spins(workerCount <= availableCores()) {
   for (unsigned i = 1; i < workerCount; ++i)
     threads.emplace_back([this, i] { loop(i); });
 }
@@ -56,7 +57,11 @@ void WorkerPool::loop(unsigned index) {
   for (;;) {
     const std::function<void(unsigned)> *current;
     unsigned parts;
-    spinUntil([&] { return generation.load(std::memory_order_acquire) != seen; });
+    if (spins)
+      spinUntil([&] {
+        return stopping.load(std::memory_order_acquire) ||
+               generation.load(std::memory_order_acquire) != seen;
+      });
     {
       std::unique_lock<std::mutex> lock(mutex);
       wake.wait(lock, [&] { return stopping || generation != seen; });
@@ -92,7 +97,8 @@ void WorkerPool::run(unsigned parts, const std::function<void(unsigned)> &part) 
   wake.notify_all();
   for (unsigned p = 0; p < parts; p += workerCount)
     part(p);
-  if (spinUntil([&] { return pending.load(std::memory_order_acquire) == 0; }))
+  if (spins &&
+      spinUntil([&] { return pending.load(std::memory_order_acquire) == 0; }))
     return;
   std::unique_lock<std::mutex> lock(mutex);
   done.wait(lock, [&] { return pending == 0; });

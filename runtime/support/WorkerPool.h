@@ -5,7 +5,9 @@
 // The pool keeps its threads and hands each job's parts to them. Jobs come
 // in quick succession (the gradients, then the update, then the next
 // batch's), so a worker, and the caller waiting for the workers, spin a
-// little before sleeping: a futex wake-up per job cost ~2 % of a step.
+// little before sleeping: a futex wake-up per job cost 2-5 % of a step.
+// With more threads than cores, nobody spins: a spinning thread would take
+// the core of one that has work.
 //
 //===----------------------------------------------------------------------===//
 
@@ -45,6 +47,7 @@ private:
   template <typename Ready> static bool spinUntil(Ready ready);
 
   unsigned workerCount;
+  bool spins; // at most one thread per core
   std::vector<std::thread> threads;
   std::mutex mutex;
   std::condition_variable wake, done;
@@ -53,7 +56,7 @@ private:
   // Written under `mutex`; read while spinning without it.
   std::atomic<uint64_t> generation{0};
   std::atomic<unsigned> pending{0};
-  bool stopping = false;
+  std::atomic<bool> stopping{false};
 };
 
 } // namespace cnnc

@@ -58,3 +58,34 @@ func.func @left_alone(%x: tensor<?x28x28x1xf32>, %k: tensor<3x3x1x32xf32>, %y: t
   %7 = cnn.max_pool2d %6 pool_size = [2, 2] strides = [2, 2] padding = valid : (tensor<?x11x11x32xf32>) -> tensor<?x5x5x32xf32>
   return %1, %3, %5, %7, %6 : tensor<?x13x13x32xf32>, tensor<?x6x6x32xf32>, tensor<?x6x6x32xf32>, tensor<?x5x5x32xf32>, tensor<?x11x11x32xf32>
 }
+
+// -----
+
+// Windows that read every column but not the last row: only rows are cut.
+// Any elementwise activation may sit between the convolution and the
+// pooling.
+// CHECK-LABEL: func.func @rows_only
+// CHECK: cnn.crop2d %arg0 rows = 10 cols = 10 : (tensor<?x11x10x3xf32>) -> tensor<?x10x10x3xf32>
+// CHECK: cnn.conv2d {{.*}} -> tensor<?x8x8x3xf32>
+// CHECK: cnn.sigmoid {{.*}} : tensor<?x8x8x3xf32>
+// CHECK: cnn.max_pool2d {{.*}} : (tensor<?x8x8x3xf32>) -> tensor<?x4x4x3xf32>
+func.func @rows_only(%x: tensor<?x11x10x3xf32>, %k: tensor<3x3x3x3xf32>) -> tensor<?x4x4x3xf32> {
+  %0 = cnn.conv2d %x, %k strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x11x10x3xf32>, tensor<3x3x3x3xf32>) -> tensor<?x9x8x3xf32>
+  %1 = cnn.sigmoid %0 : tensor<?x9x8x3xf32>
+  %2 = cnn.max_pool2d %1 pool_size = [2, 2] strides = [2, 2] padding = valid : (tensor<?x9x8x3xf32>) -> tensor<?x4x4x3xf32>
+  return %2 : tensor<?x4x4x3xf32>
+}
+
+// -----
+
+// An activation whose whole output is needed elsewhere keeps its
+// convolution whole.
+// CHECK-LABEL: func.func @activation_used_elsewhere
+// CHECK-NOT: cnn.crop2d
+// CHECK: return
+func.func @activation_used_elsewhere(%x: tensor<?x13x13x8xf32>, %k: tensor<3x3x8x8xf32>) -> (tensor<?x5x5x8xf32>, tensor<?x11x11x8xf32>) {
+  %0 = cnn.conv2d %x, %k strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x13x13x8xf32>, tensor<3x3x8x8xf32>) -> tensor<?x11x11x8xf32>
+  %1 = cnn.relu %0 : tensor<?x11x11x8xf32>
+  %2 = cnn.max_pool2d %1 pool_size = [2, 2] strides = [2, 2] padding = valid : (tensor<?x11x11x8xf32>) -> tensor<?x5x5x8xf32>
+  return %2, %1 : tensor<?x5x5x8xf32>, tensor<?x11x11x8xf32>
+}

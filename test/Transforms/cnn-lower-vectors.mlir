@@ -103,3 +103,41 @@ func.func @unit_reduction_axpy(%x: vector<1x1x1xf32>, %dy: vector<1x1x1x32xf32>,
        : vector<1x1x1xf32>, vector<1x1x1x32xf32> into vector<32xf32>
   return %r : vector<32xf32>
 }
+
+// -----
+
+// A reduction of size 2 is not an outer product: the pattern leaves such a
+// contraction to the general lowering (which then reduces along it), and
+// changes nothing on its way.
+// CHECK-LABEL: func.func @reduction_of_two
+func.func @reduction_of_two(%a: vector<2x8xf32>, %b: vector<2x32xf32>,
+                            %acc: vector<8x32xf32>) -> vector<8x32xf32> {
+  // CHECK-NOT: vector.contract
+  // CHECK-COUNT-16: vector.fma
+  // CHECK-NOT: vector.fma
+  %r = vector.contract {indexing_maps = [affine_map<(c, f, k) -> (k, c)>,
+                                         affine_map<(c, f, k) -> (k, f)>,
+                                         affine_map<(c, f, k) -> (c, f)>],
+                        iterator_types = ["parallel", "parallel", "reduction"],
+                        kind = #vector.kind<add>} %a, %b, %acc
+       : vector<2x8xf32>, vector<2x32xf32> into vector<8x32xf32>
+  return %r : vector<8x32xf32>
+}
+
+// -----
+
+// out(i) += a(i) * b(i): neither operand is a scalar, so this is no outer
+// product either.
+// CHECK-LABEL: func.func @elementwise_product
+func.func @elementwise_product(%a: vector<1x16xf32>, %b: vector<1x16xf32>,
+                               %acc: vector<16xf32>) -> vector<16xf32> {
+  // CHECK-NOT: vector.outerproduct
+  // CHECK-NOT: vector.splat
+  %r = vector.contract {indexing_maps = [affine_map<(k, i) -> (k, i)>,
+                                         affine_map<(k, i) -> (k, i)>,
+                                         affine_map<(k, i) -> (i)>],
+                        iterator_types = ["reduction", "parallel"],
+                        kind = #vector.kind<add>} %a, %b, %acc
+       : vector<1x16xf32>, vector<1x16xf32> into vector<16xf32>
+  return %r : vector<16xf32>
+}

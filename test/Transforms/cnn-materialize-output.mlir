@@ -100,3 +100,23 @@ module {
     return %x, %x : tensor<?x4xf32>, tensor<?x4xf32>
   }
 }
+
+// -----
+
+// A fill whose uses are a slice taken out and inserted back (a pooling
+// gradient that writes the covered part of a zeroed tensor) stays one fill:
+// a copy there would split the in-place update in two.
+// CHECK-LABEL: func.func @forward
+// CHECK-COUNT-1: linalg.fill
+// CHECK-NOT: linalg.fill
+func.func @forward(%x: tensor<?x4xf32>) -> tensor<?x5xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x4xf32>
+  %e = tensor.empty(%n) : tensor<?x5xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<?x5xf32>) -> tensor<?x5xf32>
+  %part = tensor.extract_slice %z[0, 0] [%n, 4] [1, 1] : tensor<?x5xf32> to tensor<?x4xf32>
+  %sum = linalg.add ins(%x, %x : tensor<?x4xf32>, tensor<?x4xf32>) outs(%part : tensor<?x4xf32>) -> tensor<?x4xf32>
+  %r = tensor.insert_slice %sum into %z[0, 0] [%n, 4] [1, 1] : tensor<?x4xf32> into tensor<?x5xf32>
+  return %r : tensor<?x5xf32>
+}

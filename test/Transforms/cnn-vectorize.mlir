@@ -214,3 +214,42 @@ func.func @window_positions_whole(%dy: memref<?x13x13x32xf32>, %a: memref<?x13x1
   }
   return
 }
+
+// -----
+
+// A contraction whose output has one dimension (out(f) += a(n) * b(n, f))
+// has no 8 x F tile: it is tiled like any other loop, the reductions
+// whole.
+// CHECK-LABEL: func.func @contraction_rank_one_output
+func.func @contraction_rank_one_output(%a: memref<8xf32>, %b: memref<8x32xf32>, %o: memref<32xf32>) {
+  // CHECK: vector.contract {{.*}} : vector<8xf32>, vector<8x32xf32> into vector<32xf32>
+  linalg.generic {indexing_maps = [affine_map<(f, n) -> (n)>, affine_map<(f, n) -> (n, f)>,
+                                   affine_map<(f, n) -> (f)>],
+                  iterator_types = ["parallel", "reduction"]}
+      ins(%a, %b : memref<8xf32>, memref<8x32xf32>) outs(%o : memref<32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A dynamic elementwise loop with an operand broadcast along it is not
+// masked (a mask follows the vector's dimensions): it stays scalar.
+// CHECK-LABEL: func.func @unmasked_broadcast
+func.func @unmasked_broadcast(%x: memref<?x4xf32>, %b: memref<4xf32>, %o: memref<?x4xf32>) {
+  // CHECK-NOT: vector.mask
+  // CHECK: return
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (j, i)>, affine_map<(i, j) -> (i)>,
+                                   affine_map<(i, j) -> (j, i)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%x, %b : memref<?x4xf32>, memref<4xf32>) outs(%o : memref<?x4xf32>) {
+  ^bb0(%v: f32, %w: f32, %out: f32):
+    %s = arith.addf %v, %w : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -319,7 +319,9 @@ Value kernelGradOneChannel(OpBuilder &b, Location loc, Value padded, Value dy,
   inputs.push_back(dy);
   maps.push_back(map(b, 4, {dim(0), dim(1), dim(2), dim(3)}));
   int64_t taps = kh * kw;
-  SmallVector<Value> inits(taps, filledTensor(b, loc, tapType, Value(), 0.0f));
+  SmallVector<Value> inits;
+  for (int64_t t = 0; t < taps; ++t)
+    inits.push_back(filledTensor(b, loc, tapType, Value(), 0.0f));
   SmallVector<Type> types(taps, tapType);
   maps.append(taps, map(b, 4, {dim(3)}));
   auto generic = b.create<linalg::GenericOp>(
@@ -335,7 +337,9 @@ Value kernelGradOneChannel(OpBuilder &b, Location loc, Value padded, Value dy,
           sums.push_back(multiplyAdd(nb, nl, {args[t], g, args[taps + 1 + t]}));
         nb.create<linalg::YieldOp>(nl, sums);
       });
-  Value grad = filledTensor(b, loc, kernelType, Value(), 0.0f);
+  // Every element is one tap's: nothing to zero.
+  Value grad = b.create<tensor::EmptyOp>(loc, kernelType.getShape(),
+                                         kernelType.getElementType());
   for (int64_t t = 0; t < taps; ++t)
     grad = b.create<tensor::InsertSliceOp>(
         loc, generic.getResult(t), grad,
@@ -345,15 +349,64 @@ Value kernelGradOneChannel(OpBuilder &b, Location loc, Value padded, Value dy,
   return grad;
 }
 
-/// dK[p,q,c,f] = sum_{n,i,j} xpad[n, i*s0 + p*d0, j*s1 + q*d1, c] * dy[n,i,j,f]
-/// is itself a convolution, with the images as its input channels:
-///
-///   dK^T[c,p,q,f] = conv(xpad^T[c, h, w, n], dy^T[i, j, n, f]),
-///
-/// the forward dilation as its stride and the forward stride as its
-/// dilation. As a named convolution it is tiled and vectorized like the
-/// forward ones (accumulators in registers over i, j and the batch), where a
-/// generic contraction over a dynamic batch would stay scalar loops.
+/// One input channel, more taps than registers: each image alone is laid
+/// out as a convolution wants it (x[n] as a 1-image, 1-channel input, dy[n]
+/// as a filter with one input channel), so a loop over the batch
+/// accumulates one convolution per image, the forward dilation as its
+/// stride and the forward stride as its dilation, and nothing is
+/// transposed. `padded` holds exactly the rows and columns the taps read.
+Value kernelGradPerImage(OpBuilder &b, Location loc, Value padded, Value dy,
+                         RankedTensorType kernelType, ArrayRef<int64_t> s,
+                         ArrayRef<int64_t> d) {
+  auto dyType = cast<RankedTensorType>(dy.getType());
+  auto paddedType = cast<RankedTensorType>(padded.getType());
+  int64_t rows = paddedType.getDimSize(1), cols = paddedType.getDimSize(2);
+  int64_t kh = kernelType.getDimSize(0), kw = kernelType.getDimSize(1);
+  int64_t f = kernelType.getDimSize(3);
+  auto sumType = RankedTensorType::get({1, kh, kw, f}, b.getF32Type());
+  Value zeros = filledTensor(b, loc, sumType, Value(), 0.0f);
+  Value zero = constantIndex(b, loc, 0), one = constantIndex(b, loc, 1);
+  Value batch = b.create<tensor::DimOp>(loc, dy, 0);
+  auto imageType = RankedTensorType::get({1, rows, cols, 1}, b.getF32Type());
+  auto tapsType = RankedTensorType::get(
+      {dyType.getDimSize(1), dyType.getDimSize(2), f}, b.getF32Type());
+  auto filterType = RankedTensorType::get(
+      {dyType.getDimSize(1), dyType.getDimSize(2), 1, f}, b.getF32Type());
+  auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+  SmallVector<OpFoldResult> unit(4, index(1));
+  Value sum =
+      b.create<scf::ForOp>(
+           loc, zero, batch, one, ValueRange{zeros},
+           [&](OpBuilder &lb, Location ll, Value n, ValueRange acc) {
+             Value image = lb.create<tensor::ExtractSliceOp>(
+                 ll, imageType, padded,
+                 SmallVector<OpFoldResult>{n, index(0), index(0), index(0)},
+                 SmallVector<OpFoldResult>{index(1), index(rows), index(cols), index(1)},
+                 unit);
+             Value taps = lb.create<tensor::ExtractSliceOp>(
+                 ll, tapsType, dy,
+                 SmallVector<OpFoldResult>{n, index(0), index(0), index(0)},
+                 SmallVector<OpFoldResult>{index(1), index(dyType.getDimSize(1)),
+                                           index(dyType.getDimSize(2)), index(f)},
+                 unit);
+             Value filter = lb.create<tensor::ExpandShapeOp>(
+                 ll, filterType, taps, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+             Value next = lb.create<linalg::Conv2DNhwcHwcfOp>(
+                                ll, TypeRange{sumType}, ValueRange{image, filter}, acc,
+                                lb.getI64VectorAttr(d), lb.getI64VectorAttr(s))
+                              .getResult(0);
+             lb.create<scf::YieldOp>(ll, next);
+           })
+          .getResult(0);
+  // (1, kh, kw, f) -> (kh, kw, 1, f)
+  return transposed(b, loc, sum, {1, 2, 0, 3});
+}
+
+/// dK[p,q,c,f] = sum_{n,i,j} xpad[n, i*s0 + p*d0, j*s1 + q*d1, c] * dy[n,i,j,f],
+/// over the input cut to the rows and columns some tap reads, in one of
+/// three forms: a contraction per tap (several input channels), all taps
+/// in one loop (one input channel), or a convolution per image (one input
+/// channel, more taps than registers).
 struct LowerConv2DKernelGrad : OpRewritePattern<Conv2DKernelGradOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(Conv2DKernelGradOp op,
@@ -363,12 +416,10 @@ struct LowerConv2DKernelGrad : OpRewritePattern<Conv2DKernelGradOp> {
     auto dyType = op.getOutputGrad().getType();
     ArrayRef<int64_t> s = op.getStrides(), d = op.getDilation();
     int64_t kh = kernelType.getDimSize(0), kw = kernelType.getDimSize(1);
-    int64_t c = kernelType.getDimSize(2), f = kernelType.getDimSize(3);
+    int64_t c = kernelType.getDimSize(2);
     Value padded = padSpatial(b, loc, op.getInput(),
                               kernelType.getShape().take_front(2), s, d,
                               op.getPadding(), 0.0f);
-    // Only the rows and columns some tap reads: the convolution below then
-    // has exactly (kh, kw) outputs.
     int64_t rows = (dyType.getDimSize(1) - 1) * s[0] + (kh - 1) * d[0] + 1;
     int64_t cols = (dyType.getDimSize(2) - 1) * s[1] + (kw - 1) * d[1] + 1;
     auto paddedType = cast<RankedTensorType>(padded.getType());
@@ -380,61 +431,13 @@ struct LowerConv2DKernelGrad : OpRewritePattern<Conv2DKernelGradOp> {
       SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
       padded = b.create<tensor::ExtractSliceOp>(loc, padded, offsets, sizes, strides);
     }
-    auto resultType = RankedTensorType::get({c, kh, kw, f}, b.getF32Type());
-    Value init = filledTensor(b, loc, resultType, Value(), 0.0f);
+    Value dy = op.getOutputGrad();
     Value grad;
-    if (c == 1) {
-      if (Value taps = kernelGradOneChannel(b, loc, padded, op.getOutputGrad(),
-                                            kernelType, s, d)) {
-        b.replaceOp(op, taps);
-        return success();
-      }
-      // Too many taps for that: each image alone is already laid out as the
-      // convolution wants it (x[n] as a 1-image, 1-channel input, dy[n] as
-      // a filter with one input channel), so a loop over the batch
-      // accumulates one convolution per image and nothing is transposed.
-      // (Transposing the first layer's large dy took more time than its
-      // kernel gradient.)
-      Value zero = constantIndex(b, loc, 0), one = constantIndex(b, loc, 1);
-      Value batch = b.create<tensor::DimOp>(loc, op.getOutputGrad(), 0);
-      auto imageType = RankedTensorType::get({1, rows, cols, 1}, b.getF32Type());
-      auto tapsType = RankedTensorType::get(
-          {dyType.getDimSize(1), dyType.getDimSize(2), f}, b.getF32Type());
-      auto filterType = RankedTensorType::get(
-          {dyType.getDimSize(1), dyType.getDimSize(2), 1, f}, b.getF32Type());
-      auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
-      SmallVector<OpFoldResult> unit(4, index(1));
-      Value dy = op.getOutputGrad();
-      grad = b.create<scf::ForOp>(
-                  loc, zero, batch, one, ValueRange{init},
-                  [&](OpBuilder &lb, Location ll, Value n, ValueRange acc) {
-                    Value image = lb.create<tensor::ExtractSliceOp>(
-                        ll, imageType, padded,
-                        SmallVector<OpFoldResult>{n, index(0), index(0), index(0)},
-                        SmallVector<OpFoldResult>{index(1), index(rows), index(cols), index(1)},
-                        unit);
-                    Value taps = lb.create<tensor::ExtractSliceOp>(
-                        ll, tapsType, dy,
-                        SmallVector<OpFoldResult>{n, index(0), index(0), index(0)},
-                        SmallVector<OpFoldResult>{index(1), index(dyType.getDimSize(1)),
-                                                  index(dyType.getDimSize(2)), index(f)},
-                        unit);
-                    Value filter = lb.create<tensor::ExpandShapeOp>(
-                        ll, filterType, taps,
-                        ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
-                    Value sum = lb.create<linalg::Conv2DNhwcHwcfOp>(
-                                     ll, TypeRange{resultType}, ValueRange{image, filter},
-                                     acc, lb.getI64VectorAttr(d), lb.getI64VectorAttr(s))
-                                    .getResult(0);
-                    lb.create<scf::YieldOp>(ll, sum);
-                  })
-                 .getResult(0);
-    } else {
-      b.replaceOp(op, kernelGradByTaps(b, loc, padded, op.getOutputGrad(),
-                                       kernelType, s, d));
-      return success();
-    }
-    b.replaceOp(op, transposed(b, loc, grad, {1, 2, 0, 3}));
+    if (c > 1)
+      grad = kernelGradByTaps(b, loc, padded, dy, kernelType, s, d);
+    else if (!(grad = kernelGradOneChannel(b, loc, padded, dy, kernelType, s, d)))
+      grad = kernelGradPerImage(b, loc, padded, dy, kernelType, s, d);
+    b.replaceOp(op, grad);
     return success();
   }
 };

@@ -192,3 +192,21 @@ func.func @crop_grad(%dy: tensor<?x12x12x32xf32>) -> tensor<?x13x13x32xf32> {
   %0 = cnn.crop2d_grad %dy : (tensor<?x12x12x32xf32>) -> tensor<?x13x13x32xf32>
   return %0 : tensor<?x13x13x32xf32>
 }
+
+// -----
+
+// One input channel with more taps than registers (5x5 taps of 32 filters:
+// 50 accumulators): one convolution per image, x[n] as its input and dy[n]
+// as its filter, accumulated over the batch; nothing of x or dy is
+// transposed, only the small result to the kernel's layout.
+// CHECK-LABEL: func.func @conv_kernel_grad_per_image
+// CHECK: %[[SUM:.*]] = scf.for %[[N:.*]] = %c0 to %{{.*}} step %c1 iter_args(%[[ACC:.*]] = %{{.*}}) -> (tensor<1x5x5x32xf32>)
+// CHECK: %[[IMAGE:.*]] = tensor.extract_slice %arg0[%[[N]], 0, 0, 0] [1, 12, 12, 1]
+// CHECK: %[[DYN:.*]] = tensor.extract_slice %arg1[%[[N]], 0, 0, 0] [1, 8, 8, 32] [1, 1, 1, 1] : tensor<?x8x8x32xf32> to tensor<8x8x32xf32>
+// CHECK: %[[FILTER:.*]] = tensor.expand_shape %[[DYN]]
+// CHECK: linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%[[IMAGE]], %[[FILTER]] : tensor<1x12x12x1xf32>, tensor<8x8x1x32xf32>) outs(%[[ACC]] : tensor<1x5x5x32xf32>)
+// CHECK: linalg.transpose ins(%[[SUM]] : tensor<1x5x5x32xf32>) outs(%{{.*}} : tensor<5x5x1x32xf32>) permutation = [1, 2, 0, 3]
+func.func @conv_kernel_grad_per_image(%x: tensor<?x12x12x1xf32>, %dy: tensor<?x8x8x32xf32>) -> tensor<5x5x1x32xf32> {
+  %0 = cnn.conv2d_kernel_grad %x, %dy strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x12x12x1xf32>, tensor<?x8x8x32xf32>) -> tensor<5x5x1x32xf32>
+  return %0 : tensor<5x5x1x32xf32>
+}
