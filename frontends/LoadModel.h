@@ -7,6 +7,10 @@
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/Support/Error.h"
 
+namespace llvm {
+class SourceMgr;
+} // namespace llvm
+
 namespace cnnc {
 
 struct ModelSpec; // frontends/common/ModelSpec.h
@@ -26,6 +30,12 @@ llvm::Expected<ModelSpec> readModelSpec(llvm::StringRef path);
 /// Reports an error of readModelSpec (or of a weight reader) through the
 /// context's diagnostic engine, at its place in the file.
 void reportModelError(llvm::Error error, mlir::MLIRContext &context);
+
+/// Parses a .mlir model: first knowing only the model's dialects (an op,
+/// type or attribute of another is an error at its place), then into
+/// `context`. Null on error, reported through `context`.
+mlir::OwningOpRef<mlir::ModuleOp> parseModelMlir(llvm::SourceMgr &sourceMgr,
+                                                 mlir::MLIRContext &context);
 
 /// Registers what a `cnn` module may contain (cnn, func).
 void registerModelDialects(mlir::DialectRegistry &registry);

@@ -33,7 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       llvm::MemoryBuffer::getMemBufferCopy(
           llvm::StringRef(reinterpret_cast<const char *>(data), size), "fuzz.mlir"),
       llvm::SMLoc());
-  auto module = mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  // As cnnc reads a .mlir model.
+  auto module = cnnc::parseModelMlir(sourceMgr, context);
   if (!module || mlir::failed(cnnc::verifyModelSignature(*module)))
     return 0;
   cnnc::PipelineOptions options;
