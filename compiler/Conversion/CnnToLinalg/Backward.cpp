@@ -50,6 +50,26 @@ Value constantIndex(OpBuilder &b, Location loc, int64_t value) {
 Value transposed(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> perm);
 Value multiplyAdd(OpBuilder &b, Location loc, ValueRange args);
 
+/// A loop over the kernel's taps (p, q) in [0, kh) x [0, kw), carrying
+/// `init`: `body(b, loc, p, q, acc)` returns the next value. Both
+/// per-tap gradients below are such loops, so that the register-tiled op in
+/// the body is generated once, not once per tap.
+Value forEachTap(OpBuilder &b, Location loc, int64_t kh, int64_t kw, Value init,
+                 function_ref<Value(OpBuilder &, Location, Value, Value, Value)> body) {
+  Value zero = constantIndex(b, loc, 0), one = constantIndex(b, loc, 1);
+  auto rows = b.create<scf::ForOp>(
+      loc, zero, constantIndex(b, loc, kh), one, ValueRange{init},
+      [&](OpBuilder &rb, Location rl, Value p, ValueRange rowArgs) {
+        auto cols = rb.create<scf::ForOp>(
+            rl, zero, constantIndex(rb, rl, kw), one, rowArgs,
+            [&](OpBuilder &cb, Location cl, Value q, ValueRange colArgs) {
+              cb.create<scf::YieldOp>(cl, body(cb, cl, p, q, colArgs[0]));
+            });
+        rb.create<scf::YieldOp>(rl, cols.getResults());
+      });
+  return rows.getResult(0);
+}
+
 /// With unit strides and `valid` padding, the input gradient is a sum over
 /// the kernel's taps:
 ///
@@ -80,38 +100,29 @@ Value inputGradByTaps(OpBuilder &b, Location loc, Conv2DInputGradOp op) {
       {dxType.getDimSize(0), dyType.getDimSize(1), dyType.getDimSize(2), c},
       b.getF32Type());
   auto filterType = RankedTensorType::get({1, 1, f, c}, b.getF32Type());
-  Value zero = constantIndex(b, loc, 0), one = constantIndex(b, loc, 1);
-  auto rows = b.create<scf::ForOp>(
-      loc, zero, constantIndex(b, loc, kh), one, ValueRange{zeros},
-      [&](OpBuilder &rb, Location rl, Value p, ValueRange rowArgs) {
-        auto cols = rb.create<scf::ForOp>(
-            rl, zero, constantIndex(rb, rl, kw), one, rowArgs,
-            [&](OpBuilder &cb, Location cl, Value q, ValueRange colArgs) {
-              Value dx = colArgs[0];
-              Value filter = cb.create<tensor::ExtractSliceOp>(
-                  cl, filterType, kernelT,
-                  SmallVector<OpFoldResult>{p, q, index(0), index(0)},
-                  SmallVector<OpFoldResult>{index(1), index(1), index(f), index(c)},
-                  unitStrides);
-              Value row = cb.create<arith::MulIOp>(cl, p, constantIndex(cb, cl, d[0]));
-              Value col = cb.create<arith::MulIOp>(cl, q, constantIndex(cb, cl, d[1]));
-              SmallVector<OpFoldResult> offsets{index(0), row, col, index(0)};
-              SmallVector<OpFoldResult> sizes{batch, index(dyType.getDimSize(1)),
-                                              index(dyType.getDimSize(2)), index(c)};
-              Value window = cb.create<tensor::ExtractSliceOp>(
-                  cl, windowType, dx, offsets, sizes, unitStrides);
-              Value sum = cb.create<linalg::Conv2DNhwcHwcfOp>(
-                               cl, TypeRange{windowType}, ValueRange{dy, filter},
-                               ValueRange{window}, cb.getI64VectorAttr({1, 1}),
-                               cb.getI64VectorAttr({1, 1}))
-                              .getResult(0);
-              Value updated = cb.create<tensor::InsertSliceOp>(
-                  cl, sum, dx, offsets, sizes, unitStrides);
-              cb.create<scf::YieldOp>(cl, updated);
-            });
-        rb.create<scf::YieldOp>(rl, cols.getResults());
+  return forEachTap(
+      b, loc, kh, kw, zeros,
+      [&](OpBuilder &cb, Location cl, Value p, Value q, Value dx) -> Value {
+        Value filter = cb.create<tensor::ExtractSliceOp>(
+            cl, filterType, kernelT,
+            SmallVector<OpFoldResult>{p, q, index(0), index(0)},
+            SmallVector<OpFoldResult>{index(1), index(1), index(f), index(c)},
+            unitStrides);
+        Value row = cb.create<arith::MulIOp>(cl, p, constantIndex(cb, cl, d[0]));
+        Value col = cb.create<arith::MulIOp>(cl, q, constantIndex(cb, cl, d[1]));
+        SmallVector<OpFoldResult> offsets{index(0), row, col, index(0)};
+        SmallVector<OpFoldResult> sizes{batch, index(dyType.getDimSize(1)),
+                                        index(dyType.getDimSize(2)), index(c)};
+        Value window = cb.create<tensor::ExtractSliceOp>(
+            cl, windowType, dx, offsets, sizes, unitStrides);
+        Value sum = cb.create<linalg::Conv2DNhwcHwcfOp>(
+                         cl, TypeRange{windowType}, ValueRange{dy, filter},
+                         ValueRange{window}, cb.getI64VectorAttr({1, 1}),
+                         cb.getI64VectorAttr({1, 1}))
+                        .getResult(0);
+        return cb.create<tensor::InsertSliceOp>(cl, sum, dx, offsets, sizes,
+                                                unitStrides);
       });
-  return rows.getResult(0);
 }
 
 /// Otherwise dx = conv(pad(dilate_s(dy)), flip(K) with c and f swapped),
@@ -238,42 +249,32 @@ Value kernelGradByTaps(OpBuilder &b, Location loc, Value padded, Value dy,
   SmallVector<AffineMap> maps{map(b, 5, {dim(2), dim(3), dim(4), dim(0)}),
                               map(b, 5, {dim(2), dim(3), dim(4), dim(1)}),
                               map(b, 5, {dim(0), dim(1)})};
-  Value zero = constantIndex(b, loc, 0), one = constantIndex(b, loc, 1);
-  auto rows = b.create<scf::ForOp>(
-      loc, zero, constantIndex(b, loc, kh), one, ValueRange{zeros},
-      [&](OpBuilder &rb, Location rl, Value p, ValueRange rowArgs) {
-        auto cols = rb.create<scf::ForOp>(
-            rl, zero, constantIndex(rb, rl, kw), one, rowArgs,
-            [&](OpBuilder &cb, Location cl, Value q, ValueRange colArgs) {
-              Value grad = colArgs[0];
-              Value row = cb.create<arith::MulIOp>(cl, p, constantIndex(cb, cl, d[0]));
-              Value col = cb.create<arith::MulIOp>(cl, q, constantIndex(cb, cl, d[1]));
-              Value window = cb.create<tensor::ExtractSliceOp>(
-                  cl, windowType, padded,
-                  SmallVector<OpFoldResult>{index(0), row, col, index(0)},
-                  SmallVector<OpFoldResult>{batch, index(dyType.getDimSize(1)),
-                                            index(dyType.getDimSize(2)), index(c)},
-                  SmallVector<OpFoldResult>{index(1), index(s[0]), index(s[1]), index(1)});
-              SmallVector<OpFoldResult> tapOffsets{p, q, index(0), index(0)};
-              SmallVector<OpFoldResult> tapSizes{index(1), index(1), index(c), index(f)};
-              SmallVector<OpFoldResult> unitStrides(4, index(1));
-              Value tap = cb.create<tensor::ExtractSliceOp>(
-                  cl, tapType, grad, tapOffsets, tapSizes, unitStrides);
-              Value sum =
-                  cb.create<linalg::GenericOp>(
-                        cl, TypeRange{tapType}, ValueRange{window, dy}, ValueRange{tap},
-                        maps, iterators(2, 3),
-                        [](OpBuilder &nb, Location nl, ValueRange args) {
-                          nb.create<linalg::YieldOp>(nl, multiplyAdd(nb, nl, args));
-                        })
-                      .getResult(0);
-              cb.create<scf::YieldOp>(
-                  cl, ValueRange{cb.create<tensor::InsertSliceOp>(
-                          cl, sum, grad, tapOffsets, tapSizes, unitStrides)});
-            });
-        rb.create<scf::YieldOp>(rl, cols.getResults());
+  SmallVector<OpFoldResult> unitStrides(4, index(1));
+  return forEachTap(
+      b, loc, kh, kw, zeros,
+      [&](OpBuilder &cb, Location cl, Value p, Value q, Value grad) -> Value {
+        Value row = cb.create<arith::MulIOp>(cl, p, constantIndex(cb, cl, d[0]));
+        Value col = cb.create<arith::MulIOp>(cl, q, constantIndex(cb, cl, d[1]));
+        Value window = cb.create<tensor::ExtractSliceOp>(
+            cl, windowType, padded,
+            SmallVector<OpFoldResult>{index(0), row, col, index(0)},
+            SmallVector<OpFoldResult>{batch, index(dyType.getDimSize(1)),
+                                      index(dyType.getDimSize(2)), index(c)},
+            SmallVector<OpFoldResult>{index(1), index(s[0]), index(s[1]), index(1)});
+        SmallVector<OpFoldResult> tapOffsets{p, q, index(0), index(0)};
+        SmallVector<OpFoldResult> tapSizes{index(1), index(1), index(c), index(f)};
+        Value tap = cb.create<tensor::ExtractSliceOp>(cl, tapType, grad, tapOffsets,
+                                                      tapSizes, unitStrides);
+        Value sum = cb.create<linalg::GenericOp>(
+                          cl, TypeRange{tapType}, ValueRange{window, dy},
+                          ValueRange{tap}, maps, iterators(2, 3),
+                          [](OpBuilder &nb, Location nl, ValueRange args) {
+                            nb.create<linalg::YieldOp>(nl, multiplyAdd(nb, nl, args));
+                          })
+                        .getResult(0);
+        return cb.create<tensor::InsertSliceOp>(cl, sum, grad, tapOffsets, tapSizes,
+                                                unitStrides);
       });
-  return rows.getResult(0);
 }
 
 /// With one input channel, each tap (p, q) of the kernel gradient is
