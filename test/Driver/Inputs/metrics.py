@@ -5,7 +5,8 @@ usage: metrics.py check FILE MIN_TEST_ACCURACY EPOCHS
 `check` asserts the file's keys and value ranges (cli.md) and that the test
 accuracy is at least the minimum; `same` asserts that two runs trained the
 same: equal history and test metrics (to TOLERANCE, default exact), timings
-aside.
+aside. A NaN, or a null (how cnnc writes a non-finite value), is never equal,
+not even to itself.
 """
 import json, math, sys
 
@@ -51,8 +52,18 @@ elif sys.argv[1] == "same":
                 fail(f"{where}: {len(x)} vs {len(y)} values")
             for i, (p, q) in enumerate(zip(x, y)):
                 close(p, q, f"{where}[{i}]")
-        elif abs(x - y) > tolerance * max(1.0, abs(x)):
+        elif not same_number(x, y):
             fail(f"{where}: {x} vs {y}")
+    def same_number(x, y):
+        # cnnc writes a non-finite value as null (MetricsJson.cpp); json
+        # reads a NaN literal as nan. Either is the same as nothing, itself
+        # included: a run whose metric is NaN checks nothing. (A bare
+        # `abs(x - y) > tolerance` is False for a NaN, which passed.)
+        if x is None or y is None or math.isnan(x) or math.isnan(y):
+            return False
+        if math.isinf(x) or math.isinf(y):
+            return x == y
+        return abs(x - y) <= tolerance * max(1.0, abs(x))
     close(a["history"], b["history"], "history")
     close(a["test"], b["test"], "test")
     print("same")

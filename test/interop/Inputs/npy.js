@@ -31,13 +31,18 @@ function readNpy(file) {
   return {shape, data};
 }
 
-// Max |a - b| of two arrays of one shape; null when the shapes differ.
+// Max |a - b| of two arrays of one shape; null when the shapes (or the
+// element counts) differ. NaN as soon as a NaN is on either side, NaN against
+// NaN included, or infinities of one sign meet (inf - inf): NaN is never
+// <= a tolerance, so such a pair always fails the callers' `diff <= tol`.
+// (No test needs two NaNs to agree: a reference with a NaN checks nothing.)
 function maxAbsDiff(a, b) {
-  if (a.shape.join() !== b.shape.join()) return null;
+  if (a.shape.join() !== b.shape.join() || a.data.length !== b.data.length) return null;
   let worst = 0;
   for (let i = 0; i < a.data.length; ++i) {
     const d = Math.abs(a.data[i] - b.data[i]);
-    if (!(d <= worst)) worst = d;  // NaN wins
+    if (Number.isNaN(d)) return NaN;  // sticky: a later, smaller d must not hide it
+    if (d > worst) worst = d;
   }
   return worst;
 }
