@@ -6,7 +6,7 @@ usage: torch_infer.py [--data DIR] [--batch B] [--threads T] [--passes N]
 
 The project's copy of ../shared/peers/torch_seed.py, cut down to what the
 inference benchmark measures and set up as fast as PyTorch goes on this
-machine (../shared/docs/performance.md): Debian's python3-torch with OpenBLAS
+machine (bench/README.md, "The machine and the work"): Debian's python3-torch with OpenBLAS
 limited to one thread (torch's own threads do the parallel work; a threaded
 BLAS under them only oversubscribes the cores), channels-last tensors, eval
 mode under no_grad. It times exactly what cnnc-bench times: the forward pass

@@ -2,7 +2,7 @@
 //
 // This file implements --cnn-lower-vectors, after bufferization:
 //   1. subviews are folded into vector transfers: hoisting in MLIR 19 gives
-//      up on transfers whose base is a subview (codegen-notes §4.2);
+//      up on transfers whose base is a subview (docs/compiler.md §6);
 //   2. loop-invariant transfer pairs are hoisted, so a convolution's
 //      accumulators live in registers across its reduction loops;
 //   3. contractions become outer products (one broadcast FMA per input

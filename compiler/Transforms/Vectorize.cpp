@@ -7,7 +7,7 @@
 // tile is vectorized:
 //   - conv_2d_nhwc_hwcf: (n, oh, ow, f, kh, kw, c) -> (1, 1, W, F, 1, 1, C),
 //     decomposed to a 1-D convolution and vectorized; W x F/16 accumulators
-//     stay in zmm registers across the kh, kw, c loops (codegen-notes §3);
+//     stay in zmm registers across the kh, kw, c loops (docs/compiler.md §6);
 //   - pooling: (n, oh, ow, c, kh, kw) -> (1, 1, W, F, 1, kw), then likewise;
 //   - matmul: one row at a time by up to 4F columns and 2C of the reduction;
 //   - other contractions (a kernel gradient's taps): 8 rows by F columns

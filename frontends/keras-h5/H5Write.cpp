@@ -2,7 +2,7 @@
 //
 // Built in memory (libhdf5's core driver, no backing file) so that the
 // caller writes the bytes atomically like every other output. The layout is
-// what h5py writes for Keras 2 (keras-semantics.md §6): superblock v0,
+// what h5py writes for Keras 2 (docs/keras-semantics.md §6): superblock v0,
 // fixed-length byte-string attributes, contiguous float32 datasets at
 // model_weights/<layer>/<layer>/kernel:0.
 //

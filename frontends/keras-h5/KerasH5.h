@@ -1,7 +1,7 @@
 //===- KerasH5.h - Keras's legacy HDF5 files --------------------*- C++ -*-===//
 //
 // `model.save('m.h5')` and `model.save_weights('w.h5')` as Keras writes
-// them (keras-semantics.md §6): the topology as the root attribute
+// them (docs/keras-semantics.md §6): the topology as the root attribute
 // `model_config`, the weights as datasets in per-layer groups whose order
 // the `layer_names` and `weight_names` attributes give.
 //

@@ -1,7 +1,7 @@
 //===- KerasInitializers.cpp - Keras initializers to Initializer ----------===//
 //
 // This file normalises every way a model file names an initializer into one
-// Initializer (keras-semantics.md §3): Keras 2 strings (`glorot_uniform`),
+// Initializer (docs/keras-semantics.md §3): Keras 2 strings (`glorot_uniform`),
 // class objects (`{"class_name": "GlorotUniform", "config": {"seed": null}}`),
 // Keras 3's module-wrapped objects, TF.js's camelCase identifiers and its
 // habit of writing every Glorot/He/LeCun initializer as VarianceScaling.

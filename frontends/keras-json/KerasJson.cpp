@@ -6,7 +6,7 @@
 // shape from wherever that writer put it, and hands each layer to the layer
 // readers.
 //
-// The wrappers (keras-semantics.md §5):
+// The wrappers (docs/keras-semantics.md §5):
 //   Keras 2 to_json     {"class_name": "Sequential", "config": {...},
 //                        "keras_version": "2.12.0", ...}
 //   Keras 2.13+, 3      the same, objects wrapped with "module" and

@@ -1,7 +1,7 @@
 //===- KerasJson.h - Keras / TF.js JSON files to ModelSpec ----*- C++ -*-===//
 //
 // The JSON frontend: reads a Keras Sequential model as the Keras family
-// writes it in JSON (keras-semantics.md §5) into a ModelSpec.
+// writes it in JSON (docs/keras-semantics.md §5) into a ModelSpec.
 //
 //===----------------------------------------------------------------------===//
 

@@ -4,7 +4,7 @@
 // `compile_config`, Keras 2's and the TF.js converter's `training_config`,
 // and TF.js's own `trainingConfig`. They hold the same three things in
 // different spellings (the optimizer with its hyper-parameters, the loss, the
-// metrics); TrainingSpec holds them in Keras's (keras-semantics.md §4):
+// metrics); TrainingSpec holds them in Keras's (docs/keras-semantics.md §4):
 // optimizer names in lower case, hyper-parameters under Keras's keyword
 // names, losses by their canonical Keras name.
 //

@@ -1,6 +1,6 @@
 //===- Batching.h - fit()'s split, shuffle and batches ----------*- C++ -*-===//
 //
-// How Keras's `fit()` feeds a model (keras-semantics.md §4):
+// How Keras's `fit()` feeds a model (docs/keras-semantics.md §4):
 //
 //   validation_split=f   split_at = floor(N * (1 - f)), computed in double
 //                        as Keras does; samples [split_at, N) are the

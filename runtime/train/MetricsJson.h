@@ -1,6 +1,6 @@
 //===- MetricsJson.h - The --metrics-json file ------------------*- C++ -*-===//
 //
-// Keras's History plus timings, as cli.md specifies it, on one line:
+// Keras's History plus timings, as docs/cli.md §9.6 specifies it, on one line:
 //
 //   {"history": {"loss": [...], "accuracy": [...], "val_loss": [...],
 //   "val_accuracy": [...]}, "epoch_seconds": [...], "test": {"loss": L,

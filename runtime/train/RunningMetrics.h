@@ -2,7 +2,7 @@
 //
 // The loss and accuracy `fit()` reports for an epoch (in the progress bar
 // and in History) are not a re-evaluation after the epoch but running means
-// over its batches (keras-semantics.md §4): each batch's value, taken before
+// over its batches (docs/keras-semantics.md §4): each batch's value, taken before
 // that batch's update, weighted by the batch's size. `evaluate()` reports
 // its loss and accuracy the same way over the test batches.
 //

@@ -108,7 +108,7 @@ SampleSet samplesOf(const IdxImages &images, const std::vector<uint8_t> &labels)
 }
 
 /// The test set's images per second through the compiled forward pass: the
-/// best of three passes at batch 256 (cli.md, --metrics-json).
+/// best of three passes at batch 256 (docs/cli.md §9.6).
 double forwardImagesPerSecond(Trainer &trainer, const SampleSet &test) {
   Batch all;
   gatherRange(test, 0, test.count, GatherOptions{}, all);

@@ -1,7 +1,7 @@
 //===- Reference.h - A plain-loop forward pass, for tests -------*- C++ -*-===//
 //
 // The yardstick the compiled forward pass is measured against. Every layer
-// is the definition from ../shared/docs/keras-semantics.md §1 written as the
+// is the definition from docs/keras-semantics.md §1 written as the
 // obvious loops, in NHWC, accumulating in double: no tiling, no fusion, no
 // cleverness, and nothing shared with the compiler (not even its shape
 // rules), so that a mistake there cannot hide by being made twice.

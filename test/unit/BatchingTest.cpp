@@ -1,6 +1,6 @@
 //===- BatchingTest.cpp - fit()'s split, shuffle and batches --------------===//
 //
-// The rules are Keras's (keras-semantics.md §4). Expected splits were
+// The rules are Keras's (docs/keras-semantics.md §4). Expected splits were
 // computed with Python's own `int(math.floor(n * (1. - f)))`, the expression
 // in keras/engine/data_adapter.py::train_validation_split, including the
 // cases where double rounding makes it differ from exact arithmetic.

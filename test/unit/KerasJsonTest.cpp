@@ -1,11 +1,11 @@
 //===- KerasJsonTest.cpp - The Keras / TF.js JSON frontend ----------------===//
 //
 // What parseKerasJson reads from each JSON form of a Keras Sequential model
-// (keras-semantics.md §5), and what it refuses, with the exact error text.
+// (docs/keras-semantics.md §5), and what it refuses, with the exact error text.
 //
 // The fixtures come from outside cnnc: examples/*.json are tf.keras 2.12
 // to_json() twins of examples/*.py, the Keras 2.3 / 2.15 / 3.x / converter
-// files are written by hand from keras-semantics.md, and tfjs/ is written by
+// files are written by hand from docs/keras-semantics.md, and tfjs/ is written by
 // TF.js 4.22 itself (test/Frontends/keras-json/Inputs/make_tfjs_fixtures.js).
 //
 //===----------------------------------------------------------------------===//

@@ -1,7 +1,7 @@
 //===- KerasPythonTest.cpp - The Keras-Python frontend --------------------===//
 //
 // What parseKerasPython reads from a training script as people write it
-// (keras-semantics.md §2-§5): the lesson's model and every example, each
+// (docs/keras-semantics.md §2-§5): the lesson's model and every example, each
 // import style, constants, Keras 2's positional signatures and defaults,
 // layer names, compile() and fit(); and what it refuses, with the exact
 // `file:line:col: error: message` text. The last part feeds it hostile
@@ -253,7 +253,7 @@ TEST(KerasPythonExamples, SeparateActivations) {
 }
 
 //===----------------------------------------------------------------------===//
-// Import styles (keras-semantics.md §5)
+// Import styles (docs/keras-semantics.md §5)
 //===----------------------------------------------------------------------===//
 
 struct ImportStyle {

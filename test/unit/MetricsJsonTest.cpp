@@ -1,6 +1,6 @@
 //===- MetricsJsonTest.cpp - The --metrics-json file ----------------------===//
 //
-// The layout is cli.md's; numbers are checked against what Python's
+// The layout is docs/cli.md §9.6's; numbers are checked against what Python's
 // json.dumps writes for the same doubles (its float repr), worked out with
 // CPython's rules: fixed notation for 1e-4 <= |x| < 1e16, with at least one
 // digit after the point, else an exponent of at least two digits.

@@ -2,7 +2,7 @@
 //
 // The numbers fit() reports are tf.keras's `Mean` metrics: float32 running
 // totals over the epoch's batches, each batch weighted by its size
-// (keras-semantics.md §4). Expected values are worked out by hand below.
+// (docs/keras-semantics.md §4). Expected values are worked out by hand below.
 //
 //===----------------------------------------------------------------------===//
 

@@ -2,7 +2,7 @@
 
 usage: metrics.py check FILE MIN_TEST_ACCURACY EPOCHS
        metrics.py same FILE_A FILE_B [TOLERANCE]
-`check` asserts the file's keys and value ranges (cli.md) and that the test
+`check` asserts the file's keys and value ranges (docs/cli.md §9.6) and that the test
 accuracy is at least the minimum; `same` asserts that two runs trained the
 same: equal history and test metrics (to TOLERANCE, default exact), timings
 aside. A NaN, or a null (how cnnc writes a non-finite value), is never equal,

@@ -1,5 +1,5 @@
 """Writes weight files in Keras's and TF.js's formats, by hand from
-keras-semantics.md §5-§6 (not by cnnc), for one small model:
+docs/keras-semantics.md §5-§6 (not by cnnc), for one small model:
 
   Input (5, 5, 1) -> Conv2D 'conv2d' (2 filters, 3x3, relu) -> Flatten
   -> Dense 'dense' (3 units)

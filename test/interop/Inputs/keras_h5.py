@@ -4,7 +4,7 @@
               [--strings fixed|ascii|utf8] [--optimizer-weights] [--keras-names]
       A TF.js model.json (topology + weight shards) as Keras 2's
       model.save('m.h5') or model.save_weights('w.h5') writes it
-      (keras-semantics.md section 6). --strings: the scalar string attributes
+      (docs/keras-semantics.md §6). --strings: the scalar string attributes
       fixed-length (Keras 2 with h5py 2), variable-length ASCII (bytes with
       h5py 3, the default) or variable-length UTF-8 (a str); the name lists
       are always fixed-length byte-string arrays, an empty one a zero-length

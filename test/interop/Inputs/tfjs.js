@@ -18,8 +18,8 @@ try {
 tf.env().set('PROD', true);
 tf.setBackend('cpu');
 
-// cnnc's MinPooling2D / GlobalMinPooling2D (not Keras layers; keras-semantics
-// §1: -maxpool(-x)), registered so that TF.js builds, saves, loads and
+// cnnc's MinPooling2D / GlobalMinPooling2D (not Keras layers; docs/keras-semantics.md
+// §2: -maxpool(-x)), registered so that TF.js builds, saves, loads and
 // predicts models that use them like any other layer.
 const MaxPooling2D = tf.layers.maxPooling2d({poolSize: 2}).constructor;
 const GlobalMaxPooling2D = tf.layers.globalMaxPooling2d({}).constructor;

@@ -1,5 +1,5 @@
 // Random Sequential models, built, weighted, saved and predicted by TF.js:
-// the expected outputs cnnc's `predict` must reproduce (keras-semantics.md).
+// the expected outputs cnnc's `predict` must reproduce (docs/keras-semantics.md).
 //
 // usage: tfjs_models.js OUT_DIR COUNT SEED
 // Writes OUT_DIR/mK/{model.json, weight shards, topology.json (no weights),
@@ -55,7 +55,7 @@ function cycle(key, options) {
   return options[n % options.length];
 }
 const pair = (v) => (Array.isArray(v) ? v : [v, v]);
-// keras-semantics §1: the output size of one spatial dimension, 0 if invalid.
+// docs/keras-semantics.md §1: the output size of one spatial dimension, 0 if invalid.
 const outSize = (n, k, s, d, padding) =>
   padding === 'same' ? Math.ceil(n / s) : Math.max(0, Math.floor((n - d * (k - 1) - 1) / s) + 1);
 

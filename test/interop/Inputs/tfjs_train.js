@@ -19,7 +19,7 @@
 //   its predictions within the reference's prediction tolerance.
 //
 // The reference trains as Keras (and cnnc) does, which is not quite TF.js's
-// model.fit (keras-semantics.md section 4):
+// model.fit (docs/keras-semantics.md §4):
 // - the loss is computed from the logits (logsumexp(z) - z_y); TF.js takes
 //   -log of the softmax's probabilities clipped to [1e-7, 1 - 1e-7];
 // - Adam puts epsilon on sqrt(v) (w -= a*m/(sqrt(v) + eps), a bias-corrected

@@ -1,6 +1,6 @@
 // Writes the TF.js fixtures of the Keras JSON frontend's tests, with TF.js
 // itself, so the tests read what a real TF.js user brings rather than what
-// cnnc thinks TF.js writes (keras-semantics.md §5).
+// cnnc thinks TF.js writes (docs/keras-semantics.md §5).
 //
 //   mkdir -p /tmp/tfjs && cd /tmp/tfjs && npm init -y &&
 //     npm install @tensorflow/tfjs@4.22.0
