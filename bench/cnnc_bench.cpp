@@ -58,7 +58,7 @@ struct Options {
   int64_t batchSize = 256;
   unsigned threads = 2, passes = 5;
   uint64_t seed = 0;
-  double peakGflops = 230.0; // both cores of this machine (performance.md)
+  double peakGflops = 230.0; // both cores of this machine (bench/README.md)
   bool fuse = true, tile = true;
 };
 
