@@ -18,12 +18,14 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/CompiledModel.h"
-#include "compiler/Diagnostics.h"
-#include "compiler/ModelParams.h"
+#include "compiler/backend/CompiledModel.h"
+#include "compiler/support/Diagnostics.h"
+#include "compiler/ModelSignature.h"
+#include "compiler/reports/ModelDescription.h"
 #include "dialects/cnn/CnnOps.h"
 #include "frontends/LoadModel.h"
 #include "runtime/data/Mnist.h"
+#include "runtime/infer/ForwardRunner.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -39,7 +41,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <type_traits>
-#include <thread>
 
 using namespace mlir;
 using namespace cnnc;
@@ -216,16 +217,16 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> module = loadModel(opt.model, context);
   if (!module)
     return 1;
+  if (failed(verifyModelSignature(*module)))
+    return 1;
   auto forward = module->lookupSymbol<func::FuncOp>("forward");
-  if (!forward) {
-    (void)module->emitError("the module has no model: expected a "
-                            "'func.func @forward' with a body");
+  int64_t macs = macsPerImage(forward);
+  ModelInfo info = describeModel(*module);
+  std::vector<float> params;
+  if (!initializeParams(info, opt.seed, params, error)) {
+    reportError(error);
     return 1;
   }
-  int64_t macs = macsPerImage(forward);
-  std::vector<std::vector<float>> params;
-  if (failed(initializeParams(forward, opt.seed, params)))
-    return 1;
 
   // The test set, checked against the model's input before compiling.
   DatasetRequest request;
@@ -263,18 +264,17 @@ int main(int argc, char **argv) {
   }
   double compileSeconds = seconds() - start;
 
-  std::vector<const float *> paramPointers;
-  for (const auto &p : params)
-    paramPointers.push_back(p.data());
-  int64_t count = images.count, outPer = (*compiled)->outputElementsPerImage();
-  int64_t inPer = (*compiled)->inputElementsPerImage();
+  std::vector<const float *> pointers = paramPointers(info, params.data());
+  int64_t count = images.count, outPer = info.outputElements();
+  int64_t inPer = info.inputElements();
+  WorkerPool pool(opt.threads);
   std::vector<float> y(size_t(count * outPer));
   auto pass = [&] {
     double t0 = seconds();
     for (int64_t i = 0; i < count; i += opt.batchSize) {
       int64_t b = std::min<int64_t>(opt.batchSize, count - i);
-      (*compiled)->forward(x.data() + i * inPer, b, paramPointers.data(),
-                           y.data() + i * outPer, opt.threads);
+      runForward((*compiled)->kernels(), pool, x.data() + i * inPer, b,
+                 pointers.data(), y.data() + i * outPer);
     }
     return seconds() - t0;
   };
@@ -288,9 +288,7 @@ int main(int argc, char **argv) {
   for (float v : y)
     checksum += double(v) * double(v);
 
-  unsigned usedThreads =
-      opt.threads ? opt.threads
-              : std::max(1u, std::thread::hardware_concurrency());
+  unsigned usedThreads = pool.size();
   double imagesPerSecond = double(count) / best;
   double mflopPerImage = 2.0 * double(macs) / 1e6;
   double gflops = imagesPerSecond * mflopPerImage / 1e3;

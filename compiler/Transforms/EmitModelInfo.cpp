@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/ModelDescription.h"
+#include "compiler/reports/ModelDescription.h"
 #include "compiler/ModelSignature.h"
 #include "compiler/Passes.h"
 

@@ -2,6 +2,7 @@
 
 #include "runtime/model/ModelInfo.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -102,13 +103,43 @@ int64_t ModelInfo::paramElements() const {
   return n;
 }
 
+int64_t ModelInfo::imagesPerCall() const {
+  // 256 is where larger calls stop being faster; the byte budget keeps a
+  // model with large activations from allocating gigabytes in one call.
+  constexpr int64_t kCallBudgetBytes = int64_t(1) << 30, kMostImages = 256;
+  return std::clamp<int64_t>(
+      kCallBudgetBytes / std::max<int64_t>(activationBytesPerImage, 1), 1,
+      kMostImages);
+}
+
+template <typename T>
+static std::vector<T *> pointersInto(const ModelInfo &info, T *flat) {
+  std::vector<T *> pointers;
+  pointers.reserve(info.params.size());
+  for (const ParamInfo &param : info.params) {
+    pointers.push_back(flat);
+    flat += param.elements();
+  }
+  return pointers;
+}
+
+std::vector<const float *> cnnc::paramPointers(const ModelInfo &info,
+                                               const float *flat) {
+  return pointersInto(info, flat);
+}
+
+std::vector<float *> cnnc::writableParamPointers(const ModelInfo &info,
+                                                 float *flat) {
+  return pointersInto(info, flat);
+}
+
 std::string cnnc::formatModelInfo(const ModelInfo &info) {
   std::string out(kHeader);
   out += "\nname " + info.name + "\ninput";
   appendShape(out, info.inputShape);
   out += "\noutput";
   appendShape(out, info.outputShape);
-  out += "\n";
+  out += "\nactivations " + std::to_string(info.activationBytesPerImage) + "\n";
   for (const ParamInfo &p : info.params) {
     out += "param " + p.name;
     appendShape(out, p.shape);
@@ -163,6 +194,10 @@ bool cnnc::parseModelInfo(std::string_view text, ModelInfo &info,
       if (!parseShape(w, 1, shape) || shape.empty())
         return fail("bad " + key + " shape");
       (key == "input" ? sawInput : sawOutput) = true;
+    } else if (key == "activations" && w.size() == 2) {
+      if (!parseInt(w[1], info.activationBytesPerImage) ||
+          info.activationBytesPerImage < 0)
+        return fail("bad activation size");
     } else if (key == "param" && w.size() >= 2) {
       ParamInfo p;
       p.name = w[1];

@@ -11,6 +11,7 @@
 //   name sequential
 //   input 28 28 1
 //   output 10
+//   activations 97344                                 (bytes per image)
 //   param conv2d/kernel 3 3 1 32
 //   init conv2d/kernel kind=variance_scaling scale=1 mode=fan_avg ...
 //   train sparse_categorical_crossentropy sparse      (absent: no train step)
@@ -45,6 +46,9 @@ struct ParamInfo {
 struct ModelInfo {
   std::string name;
   std::vector<int64_t> inputShape, outputShape; // without the batch
+  /// Bytes of the intermediate tensors of one image's forward pass: what a
+  /// call allocates grows with its batch by this much.
+  int64_t activationBytesPerImage = 0;
   std::vector<ParamInfo> params;
 
   // The training step, when the code has one.
@@ -61,12 +65,21 @@ struct ModelInfo {
   int64_t inputElements() const;
   int64_t outputElements() const;
   int64_t paramElements() const;
+  /// The most images one call of the forward pass should take, so that its
+  /// temporaries stay near 1 GiB whatever batch a caller asks for.
+  int64_t imagesPerCall() const;
 };
 
 std::string formatModelInfo(const ModelInfo &info);
 
 /// Parses what formatModelInfo wrote; false with `error` set otherwise.
 bool parseModelInfo(std::string_view text, ModelInfo &info, std::string &error);
+
+/// Each parameter's stretch of `flat` (all parameters end to end, in
+/// info's order): the `params` argument of the compiled entry points.
+std::vector<const float *> paramPointers(const ModelInfo &info,
+                                         const float *flat);
+std::vector<float *> writableParamPointers(const ModelInfo &info, float *flat);
 
 /// Initialises every parameter from its initializer with one stream seeded
 /// by `seed`, in order, into `params` (laid end to end, paramElements()).

@@ -2,6 +2,7 @@
 
 #include "runtime/support/WorkerPool.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include <sched.h>
@@ -102,4 +103,13 @@ void WorkerPool::run(unsigned parts, const std::function<void(unsigned)> &part) 
     return;
   std::unique_lock<std::mutex> lock(mutex);
   done.wait(lock, [&] { return pending == 0; });
+}
+
+std::vector<int64_t> WorkerPool::shards(int64_t n) const {
+  int64_t parts = std::max<int64_t>(1, std::min<int64_t>(workerCount, n));
+  std::vector<int64_t> bounds;
+  bounds.reserve(parts + 1);
+  for (int64_t i = 0; i <= parts; ++i)
+    bounds.push_back(n * i / parts);
+  return bounds;
 }

@@ -38,8 +38,13 @@ public:
   /// running part 0; returns when all are done.
   void run(unsigned parts, const std::function<void(unsigned)> &part);
 
-  /// The cores this process may use (at least 1).
+  /// The cores this process may use (at least 1): its affinity mask.
   static unsigned availableCores();
+
+  /// How every caller cuts `n` items (images of a batch) into at most
+  /// size() contiguous parts: part i is [bounds[i], bounds[i + 1]), the
+  /// parts' sizes differ by at most one, and no part is empty.
+  std::vector<int64_t> shards(int64_t n) const;
 
 private:
   void loop(unsigned index);

@@ -1,6 +1,7 @@
 //===- Trainer.cpp - Training and evaluation on a compiled model ----------===//
 
 #include "runtime/train/Trainer.h"
+#include "runtime/infer/ForwardRunner.h"
 
 #include <algorithm>
 
@@ -23,15 +24,9 @@ Trainer::Trainer(const ModelKernels &kernels, unsigned threads)
   stateData.assign(info.stateSlots * count, 0.0f);
   gradientData.assign(int64_t(pool.size()) * count, 0.0f);
   stats.assign(2 * pool.size(), 0.0f);
-  for (unsigned s = 0; s < pool.size(); ++s) {
-    std::vector<float *> pointers;
-    float *row = gradientData.data() + s * count;
-    for (const ParamInfo &p : info.params) {
-      pointers.push_back(row);
-      row += p.elements();
-    }
-    gradientPointers.push_back(std::move(pointers));
-  }
+  for (unsigned s = 0; s < pool.size(); ++s)
+    gradientPointers.push_back(
+        writableParamPointers(info, gradientData.data() + s * count));
 }
 
 GatherOptions Trainer::gatherOptions() const {
@@ -39,24 +34,6 @@ GatherOptions Trainer::gatherOptions() const {
   options.classes = kernels.info.outputElements();
   options.oneHot = !kernels.info.sparseLabels;
   return options;
-}
-
-std::vector<const float *> Trainer::paramPointers() const {
-  std::vector<const float *> pointers;
-  const float *p = paramData.data();
-  for (const ParamInfo &param : kernels.info.params) {
-    pointers.push_back(p);
-    p += param.elements();
-  }
-  return pointers;
-}
-
-std::vector<int64_t> Trainer::shards(int64_t n) const {
-  int64_t parts = std::max<int64_t>(1, std::min<int64_t>(pool.size(), n));
-  std::vector<int64_t> bounds;
-  for (int64_t i = 0; i <= parts; ++i)
-    bounds.push_back(n * i / parts);
-  return bounds;
 }
 
 /// The labels of samples [first, ...) of `batch`, as the kernels take them.
@@ -69,9 +46,9 @@ static const void *labelsAt(const Batch &batch, const ModelInfo &info,
 
 LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed) {
   const ModelInfo &info = kernels.info;
-  std::vector<int64_t> bounds = shards(batch.size);
+  std::vector<int64_t> bounds = pool.shards(batch.size);
   unsigned parts = bounds.size() - 1;
-  std::vector<const float *> params = paramPointers();
+  std::vector<const float *> params = paramPointers(info, paramData.data());
   float scale = 1.0f / static_cast<float>(batch.size);
   int64_t pixels = info.inputElements();
   pool.run(parts, [&](unsigned s) {
@@ -110,14 +87,14 @@ LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed) {
 
 LossAndAccuracy Trainer::evaluate(const SampleSet &samples, int64_t batchSize) {
   const ModelInfo &info = kernels.info;
-  std::vector<const float *> params = paramPointers();
+  std::vector<const float *> params = paramPointers(info, paramData.data());
   GatherOptions options = gatherOptions();
   int64_t pixels = info.inputElements();
   double lossSum = 0.0, correct = 0.0;
   for (int64_t begin = 0; begin < samples.count; begin += batchSize) {
     int64_t n = std::min(batchSize, samples.count - begin);
     gatherRange(samples, begin, n, options, evalBatch);
-    std::vector<int64_t> bounds = shards(n);
+    std::vector<int64_t> bounds = pool.shards(n);
     unsigned parts = bounds.size() - 1;
     pool.run(parts, [&](unsigned s) {
       int64_t first = bounds[s];
@@ -141,17 +118,6 @@ LossAndAccuracy Trainer::evaluate(const SampleSet &samples, int64_t batchSize) {
 }
 
 void Trainer::forward(const float *images, int64_t count, float *output) {
-  std::vector<const float *> params = paramPointers();
-  int64_t in = kernels.info.inputElements(), out = kernels.info.outputElements();
-  // Bounded calls: a call's temporaries grow with its batch.
-  constexpr int64_t kImagesPerCall = 256;
-  for (int64_t begin = 0; begin < count; begin += kImagesPerCall * pool.size()) {
-    int64_t n = std::min(kImagesPerCall * pool.size(), count - begin);
-    std::vector<int64_t> bounds = shards(n);
-    pool.run(bounds.size() - 1, [&](unsigned s) {
-      int64_t first = begin + bounds[s];
-      kernels.forward(images + first * in, bounds[s + 1] - bounds[s],
-                      params.data(), output + first * out);
-    });
-  }
+  std::vector<const float *> params = paramPointers(kernels.info, paramData.data());
+  runForward(kernels, pool, images, count, params.data(), output);
 }

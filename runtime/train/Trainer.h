@@ -60,10 +60,6 @@ public:
   void forward(const float *images, int64_t count, float *output);
 
 private:
-  /// Cuts [0, n) into at most threads() parts; part i is
-  /// [bounds[i], bounds[i + 1]).
-  std::vector<int64_t> shards(int64_t n) const;
-  std::vector<const float *> paramPointers() const;
 
   const ModelKernels &kernels;
   WorkerPool pool;

@@ -8,7 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/ModelSignature.h"
-#include "compiler/Pipeline.h"
+#include "compiler/backend/Pipeline.h"
 #include "frontends/LoadModel.h"
 
 #include "mlir/IR/Diagnostics.h"

@@ -28,8 +28,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/CompiledModel.h"
-#include "compiler/Pipeline.h"
+#include "compiler/backend/CompiledModel.h"
+#include "runtime/infer/ForwardRunner.h"
+#include "compiler/backend/Pipeline.h"
 #include "frontends/LoadModel.h"
 #include "test/reference/Reference.h"
 
@@ -566,17 +567,19 @@ TEST_P(ForwardMatrix, MatchesTheReference) {
   ASSERT_TRUE(bool(compiled))
       << llvm::toString(compiled.takeError()) << diagnostics << "\n"
       << ir;
-  const CompiledModel &forward = **compiled;
+  const ModelKernels &kernels = (*compiled)->kernels();
+  const ModelInfo &info = kernels.info;
+  WorkerPool onePool(1), twoPool(2);
 
   // The model's interface, as the reference sees it.
   const Fixture &first = fixtureFor(model, model.batches.front());
-  EXPECT_EQ(forward.inputShape(), model.input);
+  EXPECT_EQ(info.inputShape, model.input);
   std::vector<int64_t> outputDims(first.expected.shape.begin() + 1,
                                   first.expected.shape.end());
-  ASSERT_EQ(forward.outputShape(), outputDims) << ir;
-  ASSERT_EQ(forward.paramShapes().size(), first.params.size());
+  ASSERT_EQ(info.outputShape, outputDims) << ir;
+  ASSERT_EQ(info.params.size(), first.params.size());
   for (size_t i = 0; i < first.params.size(); ++i)
-    EXPECT_EQ(forward.paramShapes()[i], first.params[i].shape);
+    EXPECT_EQ(info.params[i].shape, first.params[i].shape);
 
   for (int64_t batch : model.batches) {
     SCOPED_TRACE("batch " + std::to_string(batch));
@@ -593,10 +596,10 @@ TEST_P(ForwardMatrix, MatchesTheReference) {
     size_t outputSize = fixture.expected.data.size();
     Fenced one(outputSize, quietNaN(), sentinel()), two(outputSize, quietNaN(),
                                                    sentinel());
-    forward.forward(input.begin(), batch, paramPointers.data(), one.begin(),
-                    /*threads=*/1);
-    forward.forward(input.begin(), batch, paramPointers.data(), two.begin(),
-                    /*threads=*/2);
+    runForward(kernels, onePool, input.begin(), batch, paramPointers.data(),
+               one.begin());
+    runForward(kernels, twoPool, input.begin(), batch, paramPointers.data(),
+               two.begin());
 
     EXPECT_TRUE(one.fencesIntact(sentinel())) << "wrote outside the output";
     EXPECT_TRUE(two.fencesIntact(sentinel())) << "wrote outside the output";

@@ -1,11 +1,13 @@
 //===- cnnc-opt.cpp - mlir-opt with the cnn dialect and cnnc's passes -----===//
 //
 // Runs any upstream pass or cnnc pass on `.mlir` files, as mlir-opt does:
-// the tool behind every pass test in test/.
+// the tool behind every pass test in test/. `--cnn-pipeline` runs what
+// `cnnc --emit=STAGE` runs.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Passes.h"
+#include "compiler/backend/Pipeline.h"
 #include "dialects/cnn/CnnDialect.h"
 
 #include "mlir/InitAllDialects.h"
@@ -16,6 +18,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   cnnc::registerCnncPasses();
+  cnnc::registerPipeline();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

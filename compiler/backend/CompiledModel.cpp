@@ -1,0 +1,80 @@
+//===- CompiledModel.cpp - A model, JIT-compiled --------------------------===//
+
+#include "compiler/backend/CompiledModel.h"
+#include "compiler/backend/Optimize.h"
+#include "compiler/support/Diagnostics.h"
+#include "compiler/ModelSignature.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/TargetSelect.h"
+
+
+using namespace mlir;
+using namespace cnnc;
+
+CompiledModel::~CompiledModel() = default;
+
+llvm::Expected<std::unique_ptr<CompiledModel>>
+CompiledModel::compile(ModuleOp module, const PipelineOptions &options) {
+  // The signature is what makes the shapes below, and the code's bounds,
+  // trustworthy; a hand-written .mlir may not have it.
+  if (failed(verifyModelSignature(module)))
+    return alreadyReported();
+
+  std::unique_ptr<CompiledModel> model(new CompiledModel());
+  if (failed(lowerToStage(module, Stage::LLVM, options)))
+    return alreadyReported();
+
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  // Optimise for this CPU (AVX-512 where it has it), as the JIT runs here.
+  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!machineBuilder)
+    return machineBuilder.takeError();
+  auto targetMachine = machineBuilder->createTargetMachine();
+  if (!targetMachine)
+    return targetMachine.takeError();
+
+  ExecutionEngineOptions engineOptions;
+  // `transformer` is a function_ref: the function must outlive create().
+  // -O2 as `cnnc -o` (see its -O): -O3 doubles the compile time for nothing.
+  std::function<llvm::Error(llvm::Module *)> optimize =
+      makeModuleOptimizer(2, targetMachine->get());
+  engineOptions.transformer = optimize;
+  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Default;
+  auto engine = ExecutionEngine::create(module, engineOptions);
+  if (!engine)
+    return engine.takeError();
+  model->engine = std::move(*engine);
+  auto symbol = [&](StringRef name) -> llvm::Expected<void *> {
+    return model->engine->lookup(name);
+  };
+  ModelKernels &kernels = model->entries;
+  auto forwardEntry = symbol("cnnc_forward");
+  auto infoText = symbol("cnnc_model_info");
+  if (!forwardEntry)
+    return forwardEntry.takeError();
+  if (!infoText)
+    return infoText.takeError();
+  kernels.forward = reinterpret_cast<ForwardFn>(*forwardEntry);
+  std::string error;
+  if (!parseModelInfo(static_cast<const char *>(*infoText), kernels.info, error))
+    return llvm::createStringError(error);
+  if (options.train) {
+    auto gradients = symbol("cnnc_train_gradients");
+    auto evaluate = symbol("cnnc_evaluate");
+    auto apply = symbol("cnnc_apply_gradients");
+    if (!gradients)
+      return gradients.takeError();
+    if (!evaluate)
+      return evaluate.takeError();
+    if (!apply)
+      return apply.takeError();
+    kernels.trainGradients = reinterpret_cast<TrainGradientsFn>(*gradients);
+    kernels.evaluate = reinterpret_cast<EvaluateFn>(*evaluate);
+    kernels.applyGradients = reinterpret_cast<ApplyGradientsFn>(*apply);
+  }
+  return model;
+}

@@ -1,0 +1,139 @@
+//===- CompileCommand.cpp - cnnc MODEL: a summary, IR or code -------------===//
+
+#include "compiler/commands/CompileCommand.h"
+#include "compiler/ModelSignature.h"
+#include "compiler/commands/Output.h"
+#include "compiler/reports/CHeader.h"
+#include "compiler/reports/ModelDescription.h"
+#include "compiler/reports/ModelSummary.h"
+#include "compiler/support/Diagnostics.h"
+#include "frontends/LoadModel.h"
+#include "frontends/weights/ModelWeights.h"
+#include "runtime/support/AtomicFile.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace cnnc;
+
+static std::optional<Stage> pipelineStage(EmitStage emit) {
+  switch (emit) {
+  case EmitStage::Default:
+  case EmitStage::Cnn:
+    return std::nullopt;
+  case EmitStage::Fused:
+    return Stage::Fused;
+  case EmitStage::Tiled:
+    return Stage::Tiled;
+  case EmitStage::Loops:
+    return Stage::Loops;
+  case EmitStage::LLVM:
+  case EmitStage::LLVMIR:
+  case EmitStage::Asm:
+  case EmitStage::Obj:
+    return Stage::LLVM;
+  }
+  return std::nullopt;
+}
+
+/// Writes an object and its header beside it (FILE.o, FILE.h): both or
+/// neither, since an object without its header (or the reverse) misleads.
+static int writeObject(const CompileRequest &request, const std::string &code,
+                       const std::string &header) {
+  if (request.outputPath == "-") {
+    reportError("an object file needs -o FILE");
+    return 1;
+  }
+  llvm::SmallString<256> headerPath(request.outputPath);
+  llvm::sys::path::replace_extension(headerPath, ".h");
+  std::string error;
+  if (!writeFilesAtomically({{request.outputPath, code},
+                             {headerPath.str().str(), header}},
+                            error)) {
+    reportError(error);
+    return 1;
+  }
+  return 0;
+}
+
+/// Binds the summary's weights to the model, reporting what does not fit.
+static LogicalResult checkWeightsFit(ModuleOp module,
+                                     const CompileRequest &request,
+                                     MLIRContext &context) {
+  if (failed(verifyModelSignature(module)))
+    return failure();
+  auto weights = loadModelWeights(describeModel(module), request.modelPath,
+                                  request.summaryWeightsPath);
+  if (!weights) {
+    reportModelError(weights.takeError(), context);
+    return failure();
+  }
+  return success();
+}
+
+int cnnc::runCompile(const CompileRequest &request, MLIRContext &context) {
+  OwningOpRef<ModuleOp> module = loadModel(request.modelPath, context);
+  if (!module)
+    return 1;
+
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (request.summary) {
+    if (!request.summaryWeightsPath.empty() &&
+        failed(checkWeightsFit(*module, request, context)))
+      return 1;
+    if (failed(printModelSummary(*module, os)))
+      return 1;
+    return writeOutput(request.outputPath, text) ? 0 : 1;
+  }
+
+  EmitStage emit = request.emit;
+  if (emit == EmitStage::Default)
+    emit = llvm::sys::path::extension(request.outputPath) == ".o"
+               ? EmitStage::Obj
+               : EmitStage::Cnn;
+  std::optional<Stage> stage = pipelineStage(emit);
+  // The header is built from @forward before lowering: check it first.
+  if (stage && failed(verifyModelSignature(*module)))
+    return 1;
+  if (request.pipeline.train &&
+      failed(applyTrainingOverrides(*module, request.training)))
+    return 1;
+  if (!stage) {
+    module->print(os);
+    os << '\n';
+    return writeOutput(request.outputPath, text) ? 0 : 1;
+  }
+
+  // The header describes the model as the frontend gave it.
+  std::string header;
+  if (*stage == Stage::LLVM)
+    header = buildCHeader(
+        *module, request.pipeline.train,
+        llvm::sys::path::filename(request.outputPath) == "-"
+            ? "model.h"
+            : (llvm::sys::path::stem(request.outputPath) + ".h").str(),
+        llvm::sys::path::filename(request.modelPath));
+  if (failed(lowerToStage(*module, *stage, request.pipeline)))
+    return 1;
+  if (emit == EmitStage::Fused || emit == EmitStage::Tiled ||
+      emit == EmitStage::Loops || emit == EmitStage::LLVM) {
+    module->print(os);
+    os << '\n';
+    return writeOutput(request.outputPath, text) ? 0 : 1;
+  }
+
+  OutputKind kind = emit == EmitStage::LLVMIR ? OutputKind::LLVMIR
+                    : emit == EmitStage::Asm  ? OutputKind::Assembly
+                                              : OutputKind::Object;
+  llvm::Expected<std::string> code = emitCode(*module, request.target, kind);
+  if (!code) {
+    reportError(llvm::toString(code.takeError()));
+    return 1;
+  }
+  if (kind == OutputKind::Object)
+    return writeObject(request, *code, header);
+  return writeOutput(request.outputPath, *code) ? 0 : 1;
+}

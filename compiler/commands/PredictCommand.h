@@ -1,0 +1,31 @@
+//===- PredictCommand.h - cnnc predict: the forward pass on a .npy -*- C++ -*-===//
+
+#ifndef CNNC_COMPILER_COMMANDS_PREDICTCOMMAND_H
+#define CNNC_COMPILER_COMMANDS_PREDICTCOMMAND_H
+
+#include "compiler/backend/Pipeline.h"
+
+#include "mlir/IR/MLIRContext.h"
+
+#include <cstdint>
+#include <string>
+
+namespace cnnc {
+
+struct PredictRequest {
+  std::string modelPath;
+  std::string inputPath;  // .npy, float32 NHWC
+  std::string outputPath; // .npy
+  /// Empty: the model file's own weights, else its initializers with `seed`.
+  std::string weightsPath;
+  uint64_t seed = 0;
+  unsigned threads = 0; // 0: all cores
+  PipelineOptions pipeline;
+};
+
+/// Runs `cnnc predict`; the exit code (errors are reported).
+int runPredict(const PredictRequest &request, mlir::MLIRContext &context);
+
+} // namespace cnnc
+
+#endif // CNNC_COMPILER_COMMANDS_PREDICTCOMMAND_H

@@ -1,0 +1,113 @@
+//===- TrainCommand.cpp - cnnc train / eval: the JIT route to the runtime -===//
+
+#include "compiler/commands/TrainCommand.h"
+#include "compiler/ModelSignature.h"
+#include "compiler/backend/CompiledModel.h"
+#include "compiler/backend/CompilerMemory.h"
+#include "compiler/reports/ModelDescription.h"
+#include "compiler/support/Diagnostics.h"
+#include "frontends/LoadModel.h"
+#include "frontends/common/ModelToCnn.h"
+#include "frontends/export/ModelExport.h"
+#include "frontends/weights/ModelWeights.h"
+#include "runtime/support/AtomicFile.h"
+
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+using namespace mlir;
+using namespace cnnc;
+
+/// Creates the export directory and checks that model.json can be written
+/// there, before anything long runs; `created` says whether it was new.
+static bool prepareExportDir(const std::string &dir, bool &created) {
+  llvm::SmallString<256> target(dir);
+  llvm::sys::path::append(target, "model.json");
+  created = !llvm::sys::fs::exists(dir);
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
+    reportError("--export-tfjs: cannot create '" + dir + "': " + ec.message());
+    return false;
+  }
+  std::string error;
+  if (!checkWritable(std::string(target), error)) {
+    reportError("--export-tfjs: " + error);
+    return false;
+  }
+  return true;
+}
+
+int cnnc::runTrain(TrainRequest request, MLIRContext &context) {
+  RunOptions &options = request.run;
+  if (!options.resumePath.empty() && !options.weightsPath.empty()) {
+    reportError("--resume and --weights cannot be combined: a resumed run "
+                "takes its weights from the checkpoint");
+    return 1;
+  }
+  // Exporting needs the model's Keras layers, so the model is read as the
+  // frontends see it first; whether it can be exported is known before
+  // anything is trained.
+  std::optional<ModelSpec> spec;
+  OwningOpRef<ModuleOp> module;
+  // A run that fails leaves nothing behind, not even the directory it made
+  // for the export (remove() keeps a directory that is not empty).
+  bool createdExportDir = false, exported = false;
+  auto removeUnusedExportDir = llvm::make_scope_exit([&] {
+    if (createdExportDir && !exported)
+      llvm::sys::fs::remove(request.exportTfjsDir);
+  });
+  if (!request.exportTfjsDir.empty()) {
+    llvm::Expected<ModelSpec> read =
+        readExportableModel(request.modelPath, ExportFormat::Tfjs);
+    if (!read) {
+      reportModelError(read.takeError(), context);
+      return 1;
+    }
+    if (!prepareExportDir(request.exportTfjsDir, createdExportDir))
+      return 1;
+    spec = std::move(*read);
+    module = buildCnnModule(*spec, context);
+  } else {
+    module = loadModel(request.modelPath, context);
+  }
+  if (!module || failed(verifyModelSignature(*module)) ||
+      failed(applyTrainingOverrides(*module, request.training)))
+    return 1;
+  ModelInfo info = describeModel(*module);
+  // Weights in any format are read here; a resumed run takes its own.
+  if (options.resumePath.empty()) {
+    auto weights =
+        loadModelWeights(info, request.modelPath, options.weightsPath);
+    if (!weights) {
+      reportModelError(weights.takeError(), context);
+      return 1;
+    }
+    options.initialParams = std::move(*weights);
+  }
+  if (spec)
+    options.afterTraining = [&](const std::vector<float> &params,
+                                std::string &error) {
+      if (llvm::Error err =
+              exportTfjs(*spec, info, params, request.exportTfjsDir)) {
+        error = "--export-tfjs: " + llvm::toString(std::move(err));
+        return false;
+      }
+      exported = true;
+      return true;
+    };
+  PipelineOptions pipeline = request.pipeline;
+  pipeline.train = true;
+  auto compiled = CompiledModel::compile(*module, pipeline);
+  if (!compiled) {
+    report(compiled.takeError());
+    return 1;
+  }
+  // The IR and the compiler are no longer needed: give their memory back
+  // before the data arrives, so that the process's peak is compilation or
+  // training, not both (195 MB -> 103 MB while training the lesson).
+  module = nullptr;
+  releaseCompilerMemory();
+  return request.evaluateOnly ? runEvaluation((*compiled)->kernels(), options)
+                              : runTraining((*compiled)->kernels(), options);
+}

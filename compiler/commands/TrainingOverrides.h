@@ -1,0 +1,32 @@
+//===- TrainingOverrides.h - compile() settings from the command line -*- C++ -*-===//
+//
+// `--optimizer`, `--lr` and `--loss` change what is compiled (the training
+// step's optimizer and loss), so they are applied to the module's
+// `cnn.training` before the pipeline runs, as if compile() had said them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNNC_COMPILER_COMMANDS_TRAININGOVERRIDES_H
+#define CNNC_COMPILER_COMMANDS_TRAININGOVERRIDES_H
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <optional>
+#include <string>
+
+namespace cnnc {
+
+struct TrainingOverrides {
+  std::optional<std::string> optimizer; // as the user spelled it
+  std::optional<double> learningRate;
+  std::optional<std::string> loss;
+};
+
+/// Rewrites `module`'s `cnn.training` with `overrides`; an unknown name or
+/// a value that cannot work is one error line.
+mlir::LogicalResult applyTrainingOverrides(mlir::ModuleOp module,
+                                          const TrainingOverrides &overrides);
+
+} // namespace cnnc
+
+#endif // CNNC_COMPILER_COMMANDS_TRAININGOVERRIDES_H

@@ -1,0 +1,151 @@
+//===- ModelSummary.cpp - Keras's model.summary() of `cnn` IR -------------===//
+//
+// Reproduces keras/utils/layer_utils.py::print_summary of Keras 2.8-2.12 for
+// Sequential models: line length 65, columns ending at 29, 55 and 65, a
+// leading space, a column's text cut at its width less two and continued on
+// the next line, and a line of spaces after each layer.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/reports/ModelSummary.h"
+
+#include "dialects/cnn/CnnOps.h"
+#include "dialects/cnn/ShapeRules.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/SetVector.h"
+
+using namespace mlir;
+using namespace cnnc;
+
+namespace {
+
+constexpr int kLineLength = 65;
+constexpr int kColumnEnds[] = {29, 55, 65};
+
+/// One summary row: a Keras layer and the ops that implement it.
+struct LayerRow {
+  std::string title; // "conv2d (Conv2D)"
+  Type outputType;
+  int64_t params = 0;
+};
+
+} // namespace
+
+/// print_row: each column is cut to its width (less two spaces of gutter,
+/// except the last); whatever does not fit continues on following lines.
+/// Keras also breaks early after "),", "},", "]," or "',".
+static void printRow(raw_ostream &os, ArrayRef<std::string> fields) {
+  SmallVector<std::string> left(fields.begin(), fields.end());
+  auto anyLeft = [&] {
+    return llvm::any_of(left, [](const std::string &s) { return !s.empty(); });
+  };
+  do {
+    std::string line;
+    for (size_t col = 0; col < left.size(); ++col) {
+      int start = col == 0 ? 0 : kColumnEnds[col - 1];
+      int end = kColumnEnds[col];
+      int space = col + 1 == std::size(kColumnEnds) ? 0 : 2;
+      size_t cutoff = std::max(0, end - start - space);
+      std::string fit = left[col].substr(0, cutoff);
+      size_t earliest = std::string::npos;
+      for (const char *breakAfter : {"),", "},", "],", "',"}) {
+        size_t at = fit.find(breakAfter);
+        if (at != std::string::npos)
+          earliest = std::min(earliest, at + 2);
+      }
+      if (earliest != std::string::npos) {
+        cutoff = earliest;
+        fit = fit.substr(0, cutoff);
+      }
+      if (col == 0)
+        line += ' ';
+      line += fit;
+      line.append(space, ' ');
+      left[col] = left[col].size() > cutoff ? left[col].substr(cutoff) : "";
+      if (line.size() < size_t(end))
+        line.append(end - line.size(), ' ');
+    }
+    os << line << '\n';
+  } while (anyLeft());
+}
+
+/// 113386 -> "113,386", as Keras's `{:,}`.
+static std::string withThousands(int64_t value) {
+  std::string digits = std::to_string(value);
+  std::string text;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0)
+      text += ',';
+    text += digits[i];
+  }
+  return text;
+}
+
+static int64_t elementCount(Type type) {
+  auto shaped = cast<ShapedType>(type);
+  return shaped.hasStaticShape() ? shaped.getNumElements() : 0;
+}
+
+/// Groups the ops of @forward into Keras layers, in order.
+static SmallVector<LayerRow> collectRows(func::FuncOp forward) {
+  SmallVector<LayerRow> rows;
+  Attribute currentLayer;
+  llvm::SmallSetVector<Value, 8> countedParams;
+  for (Operation &op : forward.getBody().front()) {
+    if (!isa<cnn::CnnDialect>(op.getDialect()) || op.getNumResults() != 1)
+      continue;
+    auto layer = op.getAttrOfType<cnn::LayerAttr>(
+        cnn::CnnDialect::kLayerAttrName);
+    if (!layer || layer != currentLayer) {
+      LayerRow row;
+      if (layer)
+        row.title = (layer.getName() + " (" + layer.getClassName() + ")").str();
+      else
+        row.title = (op.getName().stripDialect() + " (" +
+                     op.getName().getStringRef() + ")")
+                        .str();
+      rows.push_back(row);
+      currentLayer = layer;
+    }
+    LayerRow &row = rows.back();
+    row.outputType = op.getResult(0).getType();
+    for (Value operand : op.getOperands())
+      if (isa<BlockArgument>(operand) && operand != forward.getArgument(0) &&
+          countedParams.insert(operand))
+        row.params += elementCount(operand.getType());
+  }
+  return rows;
+}
+
+LogicalResult cnnc::printModelSummary(ModuleOp module, raw_ostream &os) {
+  auto forward = module.lookupSymbol<func::FuncOp>("forward");
+  if (!forward || forward.isExternal() || forward.getNumArguments() == 0)
+    return module.emitError("the module has no model: expected a 'func.func "
+                            "@forward' with a body and an input argument");
+
+  StringRef modelName = "sequential";
+  if (auto name = module->getAttrOfType<StringAttr>(
+          cnn::CnnDialect::kModelNameAttrName))
+    modelName = name.getValue();
+
+  os << "Model: \"" << modelName << "\"\n";
+  os << std::string(kLineLength, '_') << '\n';
+  printRow(os, {"Layer (type)", "Output Shape", "Param #"});
+  os << std::string(kLineLength, '=') << '\n';
+
+  int64_t total = 0;
+  for (const LayerRow &row : collectRows(forward)) {
+    std::string shape = cnn::kerasShapeString(
+        cast<ShapedType>(row.outputType).getShape());
+    printRow(os, {row.title, shape, std::to_string(row.params)});
+    os << std::string(kLineLength, ' ') << '\n';
+    total += row.params;
+  }
+  os << std::string(kLineLength, '=') << '\n';
+  os << "Total params: " << withThousands(total) << '\n';
+  os << "Trainable params: " << withThousands(total) << '\n';
+  os << "Non-trainable params: 0\n";
+  os << std::string(kLineLength, '_') << '\n';
+  return success();
+}

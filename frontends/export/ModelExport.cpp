@@ -1,0 +1,151 @@
+//===- ModelExport.cpp - A model as TF.js or Keras load it ----------------===//
+//
+// The topology comes from the model file as the frontends read it (the
+// Keras vocabulary, not the IR); the weights are whatever the caller has
+// (a weight file, the model file's own, trained ones). `cnnc export` and
+// `cnnc train --export-tfjs` both write through here.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontends/export/ModelExport.h"
+#include "frontends/LoadModel.h"
+#include "frontends/keras-h5/KerasH5.h"
+#include "frontends/keras-json/KerasJson.h"
+#include "frontends/weights/ModelWeights.h"
+#include "runtime/support/AtomicFile.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+
+#include <cstring>
+
+using namespace cnnc;
+
+static llvm::Error failure(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+static std::vector<std::string> layerNames(const ModelSpec &model) {
+  std::vector<std::string> names;
+  for (const Layer &layer : model.layers)
+    names.push_back(layer.name);
+  return names;
+}
+
+/// The shard's bytes: little-endian float32, in manifest order.
+static std::string shardBytes(const std::vector<LayerWeights> &layers) {
+  std::string bytes;
+  for (const LayerWeights &layer : layers)
+    for (const WeightArray &array : layer.weights)
+      for (float value : array.data) {
+        uint32_t bits;
+        std::memcpy(&bits, &value, 4);
+        for (int i = 0; i < 4; ++i)
+          bytes.push_back(char(bits >> (8 * i)));
+      }
+  return bytes;
+}
+
+static constexpr const char *kShardName = "group1-shard1of1.bin";
+
+llvm::Error cnnc::exportTfjs(const ModelSpec &model, const ModelInfo &info,
+                             const std::vector<float> &params,
+                             llvm::StringRef directory) {
+  llvm::Expected<std::string> topology =
+      writeKerasModelConfig(model, KerasTarget::Tfjs);
+  if (!topology)
+    return topology.takeError();
+  llvm::Expected<llvm::json::Value> topologyValue = llvm::json::parse(*topology);
+  if (!topologyValue)
+    return topologyValue.takeError();
+  std::vector<LayerWeights> layers =
+      layerWeights(info, params, layerNames(model), /*kerasSuffix=*/false);
+  llvm::json::Array manifestWeights;
+  for (const LayerWeights &layer : layers)
+    for (const WeightArray &array : layer.weights) {
+      llvm::json::Array shape;
+      for (int64_t d : array.shape)
+        shape.push_back(d);
+      manifestWeights.push_back(llvm::json::Object{
+          {"name", array.name}, {"shape", std::move(shape)}, {"dtype", "float32"}});
+    }
+  llvm::json::Object modelJson{
+      {"format", "layers-model"},
+      {"generatedBy", "cnnc"},
+      {"convertedBy", nullptr},
+      {"modelTopology", std::move(*topologyValue)},
+      {"weightsManifest",
+       llvm::json::Array{llvm::json::Object{
+           {"paths", llvm::json::Array{kShardName}},
+           {"weights", std::move(manifestWeights)}}}}};
+  // compile()'s settings, as TF.js's model.save writes them.
+  if (std::optional<std::string> training =
+          writeKerasTrainingConfig(model.training, KerasTarget::Tfjs)) {
+    llvm::Expected<llvm::json::Value> value = llvm::json::parse(*training);
+    if (!value)
+      return value.takeError();
+    modelJson["trainingConfig"] = std::move(*value);
+  }
+  std::string text;
+  llvm::raw_string_ostream(text)
+      << llvm::formatv("{0:2}", llvm::json::Value(std::move(modelJson))) << "\n";
+
+  if (llvm::sys::fs::exists(directory) && !llvm::sys::fs::is_directory(directory))
+    return failure("'" + directory +
+                   "' is a file; --format tfjs writes a directory");
+  if (std::error_code ec = llvm::sys::fs::create_directories(directory))
+    return failure("cannot create '" + directory + "': " + ec.message());
+  llvm::SmallString<256> jsonPath(directory), shardPath(directory);
+  llvm::sys::path::append(jsonPath, "model.json");
+  llvm::sys::path::append(shardPath, kShardName);
+  std::string error;
+  if (!writeFilesAtomically({{std::string(shardPath), shardBytes(layers)},
+                             {std::string(jsonPath), std::move(text)}},
+                            error))
+    return failure(error);
+  return llvm::Error::success();
+}
+
+llvm::Error cnnc::exportKerasH5(const ModelSpec &model, const ModelInfo &info,
+                           const std::vector<float> &params,
+                           llvm::StringRef path) {
+  llvm::Expected<std::string> config =
+      writeKerasModelConfig(model, KerasTarget::Keras);
+  if (!config)
+    return config.takeError();
+  llvm::Expected<std::string> image = writeKerasH5Image(
+      *config, writeKerasTrainingConfig(model.training, KerasTarget::Keras),
+      layerWeights(info, params, layerNames(model), /*kerasSuffix=*/true));
+  if (!image)
+    return image.takeError();
+  std::string error;
+  if (!writeFileAtomically(path.str(), *image, error))
+    return failure(error);
+  return llvm::Error::success();
+}
+
+llvm::Expected<ModelSpec> cnnc::readExportableModel(llvm::StringRef path,
+                                                   ExportFormat format) {
+  if (llvm::sys::path::extension(path) == ".mlir")
+    return failure("'" + path +
+                   "': an .mlir model has no Keras layers to export; give the "
+                   "model's .py, .json or .h5");
+  llvm::Expected<ModelSpec> model = readModelSpec(path);
+  if (!model)
+    return model.takeError();
+  llvm::Expected<std::string> config = writeKerasModelConfig(
+      *model,
+      format == ExportFormat::Tfjs ? KerasTarget::Tfjs : KerasTarget::Keras);
+  if (!config)
+    return config.takeError();
+  return std::move(*model);
+}
+
+llvm::Error cnnc::exportModel(const ModelSpec &model, const ModelInfo &info,
+                              const std::vector<float> &params,
+                              ExportFormat format, llvm::StringRef path) {
+  return format == ExportFormat::Tfjs ? exportTfjs(model, info, params, path)
+                                      : exportKerasH5(model, info, params, path);
+}

@@ -1,0 +1,229 @@
+//===- ModelWeights.cpp - Weights from any file cnnc reads ---------------------===//
+
+#include "frontends/weights/ModelWeights.h"
+
+#include "frontends/keras-h5/KerasH5.h"
+#include "frontends/keras-json/KerasJson.h"
+#include "runtime/npy/Npy.h"
+#include "runtime/train/Checkpoint.h"
+#include "runtime/train/TrainRun.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <fstream>
+
+using namespace cnnc;
+
+static llvm::Error failure(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+namespace {
+/// A model parameter's place: its layer and its short name.
+struct ParamRef {
+  std::string layer, weight;
+  const ParamInfo *param;
+  int64_t offset;
+};
+
+/// The layers of a model that have parameters, in order.
+struct ModelLayer {
+  std::string name;
+  std::vector<ParamRef> params;
+};
+} // namespace
+
+static std::vector<ModelLayer> modelLayers(const ModelInfo &info) {
+  std::vector<ModelLayer> layers;
+  int64_t offset = 0;
+  for (const ParamInfo &param : info.params) {
+    llvm::StringRef name(param.name);
+    auto [layer, weight] = name.rsplit('/');
+    if (layers.empty() || layers.back().name != layer)
+      layers.push_back({layer.str(), {}});
+    layers.back().params.push_back({layer.str(), weight.str(), &param, offset});
+    offset += param.elements();
+  }
+  return layers;
+}
+
+llvm::Expected<std::vector<float>> cnnc::bindWeights(const ModelInfo &info,
+                                                     const WeightSet &weights,
+                                                     llvm::StringRef file) {
+  std::vector<ModelLayer> layers = modelLayers(info);
+  llvm::StringMap<const LayerWeights *> byName;
+  for (const LayerWeights &layer : weights.layers)
+    byName.try_emplace(layer.layer, &layer);
+  bool allNamed = llvm::all_of(
+      layers, [&](const ModelLayer &l) { return byName.count(l.name) != 0; });
+  if (!allNamed && layers.size() != weights.layers.size()) {
+    // Name the first layer the file lacks: the likeliest mistake.
+    for (const ModelLayer &layer : layers)
+      if (!byName.count(layer.name))
+        return failure("'" + file + "' has weights for " +
+                       llvm::Twine(weights.layers.size()) + " layer" +
+                       (weights.layers.size() == 1 ? "" : "s") + ", the model " +
+                       llvm::Twine(layers.size()) + ", and none for layer '" +
+                       layer.name + "'");
+  }
+
+  std::vector<float> params(size_t(info.paramElements()));
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const ModelLayer &layer = layers[i];
+    const LayerWeights &stored =
+        allNamed ? *byName.lookup(layer.name) : weights.layers[i];
+    std::string where = "layer '" + stored.layer + "' of '" + file.str() + "'";
+    if (stored.weights.size() != layer.params.size())
+      return failure(where + " has " + llvm::Twine(stored.weights.size()) +
+                     " weights; the model's layer '" + layer.name + "' has " +
+                     llvm::Twine(layer.params.size()));
+    for (size_t j = 0; j < layer.params.size(); ++j) {
+      const ParamRef &param = layer.params[j];
+      const WeightArray &array = stored.weights[j];
+      std::string_view shortName = shortWeightName(array.name);
+      // Keras names a layer's variables kernel and bias; a file that names
+      // them so must list them where the model has them.
+      if ((shortName == "kernel" || shortName == "bias") &&
+          shortName != param.weight)
+        return failure("weight '" + array.name + "' of " + where +
+                       " is where the model has '" + param.param->name + "'");
+      if (array.shape != param.param->shape)
+        return failure("weight '" + array.name + "' of " + where +
+                       " has shape " + formatNpyShape(array.shape) +
+                       "; the model's '" + param.param->name + "' is " +
+                       formatNpyShape(param.param->shape));
+      std::copy(array.data.begin(), array.data.end(),
+                params.begin() + param.offset);
+    }
+  }
+  return params;
+}
+
+/// The first bytes of a file, to tell its format.
+static llvm::Expected<std::string> fileHead(llvm::StringRef path) {
+  std::ifstream in(path.str(), std::ios::binary);
+  if (!in)
+    return failure("cannot read '" + path + "': " +
+                   std::error_code(errno, std::generic_category()).message());
+  std::string head(64, '\0');
+  in.read(head.data(), std::streamsize(head.size()));
+  head.resize(size_t(in.gcount()));
+  return head;
+}
+
+static llvm::Expected<std::optional<WeightSet>> readTfjsFile(llvm::StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
+  if (!buffer)
+    return failure("cannot read '" + path + "': " + buffer.getError().message());
+  return readTfjsWeights((*buffer)->getBuffer(), path);
+}
+
+/// The weight set of a Keras .h5 or TF.js model.json; none if the file is a
+/// topology without weights.
+static llvm::Expected<std::optional<WeightSet>>
+readKerasWeights(llvm::StringRef path, llvm::StringRef head) {
+  if (isHdf5Signature(head)) {
+    llvm::Expected<KerasH5Contents> contents = readKerasH5(path);
+    if (!contents)
+      return contents.takeError();
+    return std::move(contents->weights);
+  }
+  return readTfjsFile(path);
+}
+
+llvm::Expected<std::optional<std::vector<float>>>
+cnnc::loadModelWeights(const ModelInfo &info, llvm::StringRef modelPath,
+                       llvm::StringRef weightsPath) {
+  using Result = std::optional<std::vector<float>>;
+  if (weightsPath.empty()) {
+    llvm::StringRef extension = llvm::sys::path::extension(modelPath);
+    if (extension != ".json" && extension != ".h5" && extension != ".hdf5")
+      return Result();
+    llvm::Expected<std::string> head = fileHead(modelPath);
+    if (!head)
+      return head.takeError();
+    llvm::Expected<std::optional<WeightSet>> weights =
+        readKerasWeights(modelPath, *head);
+    if (!weights)
+      return weights.takeError();
+    if (!*weights)
+      return Result();
+    llvm::Expected<std::vector<float>> params =
+        bindWeights(info, **weights, modelPath);
+    if (!params)
+      return params.takeError();
+    return Result(std::move(*params));
+  }
+
+  llvm::Expected<std::string> head = fileHead(weightsPath);
+  if (!head)
+    return head.takeError();
+  if (looksLikeCheckpoint(*head)) {
+    std::vector<float> params;
+    std::string error;
+    if (!loadWeights(info, weightsPath.str(), params, error))
+      return failure(error);
+    return Result(std::move(params));
+  }
+  llvm::StringRef text = llvm::StringRef(*head).ltrim(" \t\r\n");
+  if (text.starts_with("\xef\xbb\xbf"))
+    text = text.drop_front(3);
+  if (!isHdf5Signature(*head) && !text.starts_with("{"))
+    return failure("'" + weightsPath +
+                   "' is not a weight file cnnc reads: expected a cnnc "
+                   "checkpoint, a Keras .h5 or a TF.js model.json");
+  llvm::Expected<std::optional<WeightSet>> weights =
+      readKerasWeights(weightsPath, *head);
+  if (!weights)
+    return weights.takeError();
+  if (!*weights)
+    return failure("'" + weightsPath +
+                   "' holds no weights (a model.json without a "
+                   "weightsManifest, or an .h5 without layer_names)");
+  llvm::Expected<std::vector<float>> params =
+      bindWeights(info, **weights, weightsPath);
+  if (!params)
+    return params.takeError();
+  return Result(std::move(*params));
+}
+
+llvm::Expected<std::vector<float>>
+cnnc::weightsOrInitializers(const ModelInfo &info, llvm::StringRef modelPath,
+                            llvm::StringRef weightsPath, uint64_t seed) {
+  auto weights = loadModelWeights(info, modelPath, weightsPath);
+  if (!weights)
+    return weights.takeError();
+  if (*weights)
+    return std::move(**weights);
+  std::vector<float> params;
+  std::string error;
+  if (!initializeParams(info, seed, params, error))
+    return failure(error);
+  return params;
+}
+
+std::vector<LayerWeights>
+cnnc::layerWeights(const ModelInfo &info, const std::vector<float> &params,
+                   const std::vector<std::string> &layerNames, bool kerasSuffix) {
+  std::vector<ModelLayer> layers = modelLayers(info);
+  std::vector<LayerWeights> result;
+  for (const std::string &name : layerNames) {
+    LayerWeights out{name, {}};
+    for (const ModelLayer &layer : layers) {
+      if (layer.name != name)
+        continue;
+      for (const ParamRef &param : layer.params) {
+        WeightArray array;
+        array.name = param.param->name + (kerasSuffix ? ":0" : "");
+        array.shape = param.param->shape;
+        auto begin = params.begin() + param.offset;
+        array.data.assign(begin, begin + param.param->elements());
+        out.weights.push_back(std::move(array));
+      }
+    }
+    result.push_back(std::move(out));
+  }
+  return result;
+}
