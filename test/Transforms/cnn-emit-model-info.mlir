@@ -3,12 +3,14 @@
 
 // --cnn-emit-model-info describes the model to the runtime in the constant
 // string @cnnc_model_info, one fact per line (runtime/model/ModelInfo.h):
-// the shapes without the batch, each parameter's name, shape and
+// the shapes without the batch, the bytes of one image's intermediate
+// tensors (conv 4x4x2, pool 2x2x2, flatten 8, dense 3, softmax 3: 54
+// floats), each parameter's name, shape and
 // initializer (Keras's defaults where the IR names none), and compile()'s
 // fit() settings. With a training step it adds the loss, the label kind and
 // the optimizer with its state slots and settings.
 
-// CHECK: llvm.mlir.global external constant @cnnc_model_info("cnnc-model-info 1\0Aname lesson\0Ainput 6 6 1\0Aoutput 3\0A
+// CHECK: llvm.mlir.global external constant @cnnc_model_info("cnnc-model-info 1\0Aname lesson\0Ainput 6 6 1\0Aoutput 3\0Aactivations 216\0A
 // CHECK-SAME: param conv2d/kernel 3 3 1 2\0Ainit conv2d/kernel kind=variance_scaling scale=1 mode=fan_avg distribution=uniform
 // CHECK-SAME: param conv2d/bias 2\0Ainit conv2d/bias kind=constant
 // CHECK-SAME: param dense/kernel 8 3\0Ainit dense/kernel kind=variance_scaling scale=2 mode=fan_in distribution=truncated_normal

@@ -56,3 +56,12 @@ TEST(WorkerPool, DestroyedRightAfterAJob) {
 }
 
 } // namespace
+
+TEST(WorkerPool, ShardsCoverTheBatchEvenlyAndAreNeverEmpty) {
+  WorkerPool pool(3);
+  EXPECT_EQ(pool.shards(10), (std::vector<int64_t>{0, 3, 6, 10}));
+  EXPECT_EQ(pool.shards(2), (std::vector<int64_t>{0, 1, 2}));
+  EXPECT_EQ(pool.shards(1), (std::vector<int64_t>{0, 1}));
+  // An empty batch is one empty shard, so callers need no special case.
+  EXPECT_EQ(pool.shards(0), (std::vector<int64_t>{0, 0}));
+}

@@ -1,0 +1,84 @@
+//===- ForwardRunnerTest.cpp - A batch's images, each once, in bounded calls ===//
+//
+// runForward drives a compiled forward pass; here a plain C function stands
+// in for the compiled code and records what it was asked to do.
+
+#include "runtime/infer/ForwardRunner.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <vector>
+
+using namespace cnnc;
+
+namespace {
+
+std::mutex callsMutex;
+std::vector<int64_t> callSizes;
+
+/// Two inputs per image, one output: the output is their sum plus the only
+/// parameter, so every image's result shows that it ran with its own input.
+extern "C" void sumForward(const float *input, int64_t batch,
+                           const float *const *params, float *output) {
+  {
+    std::lock_guard<std::mutex> lock(callsMutex);
+    callSizes.push_back(batch);
+  }
+  for (int64_t i = 0; i < batch; ++i)
+    output[i] = input[2 * i] + input[2 * i + 1] + params[0][0];
+}
+
+ModelKernels sumKernels(int64_t activationBytesPerImage) {
+  ModelKernels kernels;
+  kernels.forward = sumForward;
+  kernels.info.inputShape = {2};
+  kernels.info.outputShape = {1};
+  kernels.info.params = {ParamInfo{"dense/bias", {1}, {}}};
+  kernels.info.activationBytesPerImage = activationBytesPerImage;
+  return kernels;
+}
+
+void expectEveryImageOnce(const ModelKernels &kernels, unsigned threads,
+                          int64_t batch) {
+  callSizes.clear();
+  std::vector<float> input(2 * batch), output(batch, -1.0f);
+  for (int64_t i = 0; i < 2 * batch; ++i)
+    input[i] = float(i);
+  float bias = 0.5f;
+  const float *params[] = {&bias};
+  WorkerPool pool(threads);
+  runForward(kernels, pool, input.data(), batch, params, output.data());
+  for (int64_t i = 0; i < batch; ++i)
+    ASSERT_EQ(output[i], float(4 * i + 1) + 0.5f) << "image " << i;
+  int64_t images = 0;
+  for (int64_t size : callSizes) {
+    EXPECT_LE(size, kernels.info.imagesPerCall());
+    images += size;
+  }
+  EXPECT_EQ(images, batch);
+}
+
+TEST(ForwardRunner, EveryImageOnceOnAnyThreadCount) {
+  ModelKernels kernels = sumKernels(64);
+  for (unsigned threads : {1u, 2u, 3u})
+    for (int64_t batch : {0, 1, 2, 7, 300, 1000})
+      expectEveryImageOnce(kernels, threads, batch);
+}
+
+TEST(ForwardRunner, CallsStayWithinTheModelsBound) {
+  // 256 MiB an image: a call takes at most 4 images (1 GiB), however large
+  // the batch.
+  ModelKernels kernels = sumKernels(int64_t(256) << 20);
+  ASSERT_EQ(kernels.info.imagesPerCall(), 4);
+  expectEveryImageOnce(kernels, 2, 37);
+  EXPECT_GE(callSizes.size(), 10u);
+}
+
+TEST(ForwardRunner, SmallModelsRunInCallsOfUpTo256Images) {
+  EXPECT_EQ(sumKernels(0).info.imagesPerCall(), 256);
+  EXPECT_EQ(sumKernels(100).info.imagesPerCall(), 256);
+}
+
+} // namespace
