@@ -1,7 +1,9 @@
 //===- CnnToLinalg.cpp - The convert-cnn-to-linalg pass -------------------===//
 //
 // Patterns for each op family live in Conv.cpp, Pool.cpp, Dense.cpp and
-// Elementwise.cpp; this file is just the pass.
+// Elementwise.cpp, their gradients' in ConvBackward.cpp, DenseBackward.cpp,
+// PoolBackward.cpp and ElementwiseBackward.cpp, and the training step's in
+// Loss.cpp and Optimizer.cpp; this file is just the pass.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,7 +30,10 @@ struct ConvertCnnToLinalg
     lowering::populatePoolPatterns(patterns);
     lowering::populateDensePatterns(patterns);
     lowering::populateElementwisePatterns(patterns);
-    lowering::populateBackwardPatterns(patterns);
+    lowering::populateConvBackwardPatterns(patterns);
+    lowering::populateDenseBackwardPatterns(patterns);
+    lowering::populatePoolBackwardPatterns(patterns);
+    lowering::populateElementwiseBackwardPatterns(patterns);
     lowering::populateLossPatterns(patterns);
     lowering::populateOptimizerPatterns(patterns);
     GreedyRewriteConfig config;

@@ -71,6 +71,37 @@ Value lowering::mapElements(
       .getResult(0);
 }
 
+SmallVector<utils::IteratorType> lowering::iterators(int64_t parallel,
+                                                    int64_t reduction) {
+  SmallVector<utils::IteratorType> result(parallel, utils::IteratorType::parallel);
+  result.append(reduction, utils::IteratorType::reduction);
+  return result;
+}
+
+AffineMap lowering::map(OpBuilder &b, unsigned dims, ArrayRef<AffineExpr> exprs) {
+  return AffineMap::get(dims, 0, exprs, b.getContext());
+}
+
+Value lowering::constantIndex(OpBuilder &b, Location loc, int64_t value) {
+  return b.create<arith::ConstantIndexOp>(loc, value);
+}
+
+Value lowering::transposed(OpBuilder &b, Location loc, Value value,
+                           ArrayRef<int64_t> perm) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, value);
+  SmallVector<OpFoldResult> permuted;
+  for (int64_t d : perm)
+    permuted.push_back(sizes[d]);
+  Value init = b.create<tensor::EmptyOp>(loc, permuted, type.getElementType());
+  return b.create<linalg::TransposeOp>(loc, value, init, perm).getResult()[0];
+}
+
+Value lowering::multiplyAdd(OpBuilder &b, Location loc, ValueRange args) {
+  Value product = b.create<arith::MulFOp>(loc, args[0], args[1]);
+  return b.create<arith::AddFOp>(loc, args[2], product);
+}
+
 Value lowering::buildConv2D(OpBuilder &b, Location loc,
                             RankedTensorType resultType, Value input,
                             Value kernel, Value bias, ArrayRef<int64_t> strides,

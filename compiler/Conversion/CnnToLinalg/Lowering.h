@@ -1,8 +1,9 @@
 //===- Lowering.h - Building blocks of the cnn-to-linalg lowering -*- C++ -*-===//
 //
 // Private to convert-cnn-to-linalg: one function per piece of math, shared by
-// the op patterns (fused_conv2d reuses conv, relu and pooling), and the
-// populate functions of each op family's file.
+// the op patterns (fused_conv2d reuses conv, relu and pooling; the gradients
+// share transposes, maps and contractions' bodies), and the populate
+// functions of each op family's file.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,6 +12,7 @@
 
 #include "dialects/cnn/CnnOps.h"
 
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -47,6 +49,26 @@ mlir::Value mapElements(
                                    mlir::Value)>
         body);
 
+/// Iterator types for a linalg.generic: `parallel` parallel dims, then
+/// `reduction` reduction dims.
+llvm::SmallVector<mlir::utils::IteratorType> iterators(int64_t parallel,
+                                                       int64_t reduction);
+
+/// An affine map of `dims` dimensions, no symbols, and `exprs` as results.
+mlir::AffineMap map(mlir::OpBuilder &b, unsigned dims,
+                    llvm::ArrayRef<mlir::AffineExpr> exprs);
+
+mlir::Value constantIndex(mlir::OpBuilder &b, mlir::Location loc,
+                          int64_t value);
+
+/// Permutes the dimensions of `value`: result dim i is input dim perm[i].
+mlir::Value transposed(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::Value value, llvm::ArrayRef<int64_t> perm);
+
+/// args[2] + args[0] * args[1]: the body of a contraction's generic.
+mlir::Value multiplyAdd(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::ValueRange args);
+
 mlir::Value buildConv2D(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::RankedTensorType resultType, mlir::Value input,
                         mlir::Value kernel, mlir::Value bias,
@@ -67,7 +89,10 @@ void populateConvPatterns(mlir::RewritePatternSet &patterns);
 void populatePoolPatterns(mlir::RewritePatternSet &patterns);
 void populateDensePatterns(mlir::RewritePatternSet &patterns);
 void populateElementwisePatterns(mlir::RewritePatternSet &patterns);
-void populateBackwardPatterns(mlir::RewritePatternSet &patterns);
+void populateConvBackwardPatterns(mlir::RewritePatternSet &patterns);
+void populateDenseBackwardPatterns(mlir::RewritePatternSet &patterns);
+void populatePoolBackwardPatterns(mlir::RewritePatternSet &patterns);
+void populateElementwiseBackwardPatterns(mlir::RewritePatternSet &patterns);
 void populateLossPatterns(mlir::RewritePatternSet &patterns);
 void populateOptimizerPatterns(mlir::RewritePatternSet &patterns);
 

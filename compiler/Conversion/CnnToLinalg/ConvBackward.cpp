@@ -1,0 +1,441 @@
+//===- ConvBackward.cpp - Gradients of conv2d and of a bias ---------------===//
+//
+// Each backward op becomes linalg on tensors, in the forms the forward ops
+// take where one exists: the input gradient of a convolution is a
+// convolution (of the stride-dilated, padded output gradient with the
+// flipped kernel), so it is tiled and vectorized as one; with unit strides
+// and `valid` padding it is a loop of 1x1 convolutions, one per kernel tap,
+// which skips the padded border's products. The kernel gradient takes one
+// of three forms by the input's channels and the registers its taps need
+// (a contraction per tap, all taps in one loop, or a convolution per
+// image), each chosen for what it feeds the vectorizer; the measurements
+// are in the comments below. The bias gradient (of conv2d and dense alike)
+// is a reduction over every axis but the channels.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Conversion/CnnToLinalg/Lowering.h"
+#include "dialects/cnn/ShapeRules.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlir::cnn;
+using namespace cnnc;
+using namespace cnnc::lowering;
+
+namespace {
+
+/// A loop over the kernel's taps (p, q) in [0, kh) x [0, kw), carrying
+/// `init`: `body(b, loc, p, q, acc)` returns the next value. Both
+/// per-tap gradients below are such loops, so that the register-tiled op in
+/// the body is generated once, not once per tap.
+Value forEachTap(OpBuilder &b, Location loc, int64_t kh, int64_t kw, Value init,
+                 function_ref<Value(OpBuilder &, Location, Value, Value, Value)> body) {
+  Value zero = constantIndex(b, loc, 0), one = constantIndex(b, loc, 1);
+  auto rows = b.create<scf::ForOp>(
+      loc, zero, constantIndex(b, loc, kh), one, ValueRange{init},
+      [&](OpBuilder &rb, Location rl, Value p, ValueRange rowArgs) {
+        auto cols = rb.create<scf::ForOp>(
+            rl, zero, constantIndex(rb, rl, kw), one, rowArgs,
+            [&](OpBuilder &cb, Location cl, Value q, ValueRange colArgs) {
+              cb.create<scf::YieldOp>(cl, body(cb, cl, p, q, colArgs[0]));
+            });
+        rb.create<scf::YieldOp>(rl, cols.getResults());
+      });
+  return rows.getResult(0);
+}
+
+/// With unit strides and `valid` padding, the input gradient is a sum over
+/// the kernel's taps:
+///
+///   dx[n, h + p*d0, w + q*d1, c] += sum_f dy[n, h, w, f] K[p, q, c, f]
+///
+/// one 1x1 convolution of dy per tap (p, q), accumulated into the window of
+/// dx that tap reaches. That does only the products that exist, where a
+/// convolution of the padded dy also multiplies the zeros of its border
+/// (40 % more work for the lesson's second convolution). The taps are a
+/// loop (every window has dy's size), so the register-tiled convolution is
+/// generated once, not once per tap; its accumulators live in the dx window
+/// in place.
+Value inputGradByTaps(OpBuilder &b, Location loc, Conv2DInputGradOp op) {
+  Value dy = op.getOutputGrad();
+  auto dyType = op.getOutputGrad().getType();
+  auto kernelType = op.getKernel().getType();
+  RankedTensorType dxType = op.getType();
+  ArrayRef<int64_t> d = op.getDilation();
+  int64_t kh = kernelType.getDimSize(0), kw = kernelType.getDimSize(1);
+  int64_t c = kernelType.getDimSize(2), f = kernelType.getDimSize(3);
+  // K'[p, q, f, c]: each tap's filter with dy's channels as its input.
+  Value kernelT = transposed(b, loc, op.getKernel(), {0, 1, 3, 2});
+  Value zeros = filledTensor(b, loc, dxType, dy, 0.0f);
+  auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+  OpFoldResult batch = tensor::getMixedSizes(b, loc, dy)[0];
+  SmallVector<OpFoldResult> unitStrides(4, index(1));
+  auto windowType = RankedTensorType::get(
+      {dxType.getDimSize(0), dyType.getDimSize(1), dyType.getDimSize(2), c},
+      b.getF32Type());
+  auto filterType = RankedTensorType::get({1, 1, f, c}, b.getF32Type());
+  return forEachTap(
+      b, loc, kh, kw, zeros,
+      [&](OpBuilder &cb, Location cl, Value p, Value q, Value dx) -> Value {
+        Value filter = cb.create<tensor::ExtractSliceOp>(
+            cl, filterType, kernelT,
+            SmallVector<OpFoldResult>{p, q, index(0), index(0)},
+            SmallVector<OpFoldResult>{index(1), index(1), index(f), index(c)},
+            unitStrides);
+        Value row = cb.create<arith::MulIOp>(cl, p, constantIndex(cb, cl, d[0]));
+        Value col = cb.create<arith::MulIOp>(cl, q, constantIndex(cb, cl, d[1]));
+        SmallVector<OpFoldResult> offsets{index(0), row, col, index(0)};
+        SmallVector<OpFoldResult> sizes{batch, index(dyType.getDimSize(1)),
+                                        index(dyType.getDimSize(2)), index(c)};
+        Value window = cb.create<tensor::ExtractSliceOp>(
+            cl, windowType, dx, offsets, sizes, unitStrides);
+        Value sum = cb.create<linalg::Conv2DNhwcHwcfOp>(
+                         cl, TypeRange{windowType}, ValueRange{dy, filter},
+                         ValueRange{window}, cb.getI64VectorAttr({1, 1}),
+                         cb.getI64VectorAttr({1, 1}))
+                        .getResult(0);
+        return cb.create<tensor::InsertSliceOp>(cl, sum, dx, offsets, sizes,
+                                                unitStrides);
+      });
+}
+
+/// Otherwise dx = conv(pad(dilate_s(dy)), flip(K) with c and f swapped),
+/// dilation d.
+struct LowerConv2DInputGrad : OpRewritePattern<Conv2DInputGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(Conv2DInputGradOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    if (op.getPadding() == Padding::valid &&
+        llvm::all_of(op.getStrides(), [](int64_t s) { return s == 1; })) {
+      b.replaceOp(op, inputGradByTaps(b, loc, op));
+      return success();
+    }
+    Value dy = op.getOutputGrad();
+    auto dyType = op.getOutputGrad().getType();
+    auto kernelType = op.getKernel().getType();
+    RankedTensorType dxType = op.getType();
+    ArrayRef<int64_t> s = op.getStrides(), d = op.getDilation();
+    int64_t kh = kernelType.getDimSize(0), kw = kernelType.getDimSize(1);
+    int64_t c = kernelType.getDimSize(2), f = kernelType.getDimSize(3);
+
+    // Stride: put dy's cells s apart, zeros between.
+    if (s[0] > 1 || s[1] > 1) {
+      auto dilatedType = RankedTensorType::get(
+          {dyType.getDimSize(0), (dyType.getDimSize(1) - 1) * s[0] + 1,
+           (dyType.getDimSize(2) - 1) * s[1] + 1, f},
+          b.getF32Type());
+      Value zeros = filledTensor(b, loc, dilatedType, dy, 0.0f);
+      SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0));
+      SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, dy);
+      SmallVector<OpFoldResult> strides{b.getIndexAttr(1), b.getIndexAttr(s[0]),
+                                        b.getIndexAttr(s[1]), b.getIndexAttr(1)};
+      dy = b.create<tensor::InsertSliceOp>(loc, dy, zeros, offsets, sizes,
+                                           strides);
+    }
+    // Full correlation: pad so that every input cell sees every tap.
+    SmallVector<OpFoldResult> low(4, b.getIndexAttr(0)), high(4, b.getIndexAttr(0));
+    int64_t window[2] = {kh, kw};
+    for (int i = 0; i < 2; ++i) {
+      int64_t in = dxType.getDimSize(i + 1);
+      int64_t out = dyType.getDimSize(i + 1);
+      int64_t before =
+          paddingAmounts(in, window[i], s[i], d[i], op.getPadding()).first;
+      int64_t span = (window[i] - 1) * d[i];
+      low[i + 1] = b.getIndexAttr(span - before);
+      high[i + 1] = b.getIndexAttr(in - 1 - (out - 1) * s[i] + before);
+    }
+    Value zero = constantF32(b, loc, 0.0f);
+    Value padded = b.create<tensor::PadOp>(loc, nullptr, dy, low, high, zero);
+
+    // K'[p, q, f, c] = K[kh-1-p, kw-1-q, c, f], read in the body: tiling
+    // cannot slice through an indexing map with negative coefficients.
+    auto flippedType = RankedTensorType::get({kh, kw, f, c}, b.getF32Type());
+    Value kernel = op.getKernel();
+    Value flipped =
+        b.create<linalg::GenericOp>(
+             loc, TypeRange{flippedType}, ValueRange{},
+             ValueRange{b.create<tensor::EmptyOp>(loc, flippedType.getShape(),
+                                                  b.getF32Type())},
+             ArrayRef<AffineMap>{b.getMultiDimIdentityMap(4)}, iterators(4, 0),
+             [&](OpBuilder &nb, Location nl, ValueRange) {
+               auto index = [&](unsigned d) {
+                 return nb.create<linalg::IndexOp>(nl, d).getResult();
+               };
+               auto reversed = [&](unsigned d, int64_t size) -> Value {
+                 return nb.create<arith::SubIOp>(
+                     nl, constantIndex(nb, nl, size - 1), index(d));
+               };
+               Value value = nb.create<tensor::ExtractOp>(
+                   nl, kernel,
+                   ValueRange{reversed(0, kh), reversed(1, kw), index(3), index(2)});
+               nb.create<linalg::YieldOp>(nl, value);
+             })
+            .getResult(0);
+
+    Value init = filledTensor(b, loc, dxType, op.getOutputGrad(), 0.0f);
+    b.replaceOp(op, b.create<linalg::Conv2DNhwcHwcfOp>(
+                         loc, TypeRange{dxType}, ValueRange{padded, flipped},
+                         ValueRange{init}, b.getI64VectorAttr({1, 1}),
+                         b.getI64VectorAttr(d))
+                        .getResult(0));
+    return success();
+  }
+};
+
+/// With several input channels, the kernel gradient is one contraction
+/// per tap (p, q) of the window of x that tap reads with dy:
+///
+///   dK[p, q, c, f] = sum_{n,i,j} xwin_pq[n, i, j, c] * dy[n, i, j, f],
+///   xwin_pq = xpad[:, p*d0 :: s0, q*d1 :: s1, :]   (a strided view)
+///
+/// over the images and dy's rows and columns. The vectorizer gives it
+/// register tiles of (8 input channels) x (the filters): each step
+/// broadcasts 8 consecutive channels of one x pixel against one dy pixel,
+/// so neither x nor dy is transposed (the transposes of the images-as-
+/// channels convolution this replaces took 4 % of a training step).
+Value kernelGradByTaps(OpBuilder &b, Location loc, Value padded, Value dy,
+                       RankedTensorType kernelType, ArrayRef<int64_t> s,
+                       ArrayRef<int64_t> d) {
+  auto dyType = cast<RankedTensorType>(dy.getType());
+  int64_t kh = kernelType.getDimSize(0), kw = kernelType.getDimSize(1);
+  int64_t c = kernelType.getDimSize(2), f = kernelType.getDimSize(3);
+  auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+  OpFoldResult batch = tensor::getMixedSizes(b, loc, dy)[0];
+  auto windowType = RankedTensorType::get(
+      {dyType.getDimSize(0), dyType.getDimSize(1), dyType.getDimSize(2), c},
+      b.getF32Type());
+  auto tapType = RankedTensorType::get({c, f}, b.getF32Type());
+  Value zeros = filledTensor(b, loc, kernelType, Value(), 0.0f);
+  auto dim = [&](unsigned k) { return b.getAffineDimExpr(k); };
+  // Dims: c, f, n, i, j.
+  SmallVector<AffineMap> maps{map(b, 5, {dim(2), dim(3), dim(4), dim(0)}),
+                              map(b, 5, {dim(2), dim(3), dim(4), dim(1)}),
+                              map(b, 5, {dim(0), dim(1)})};
+  SmallVector<OpFoldResult> unitStrides(4, index(1));
+  return forEachTap(
+      b, loc, kh, kw, zeros,
+      [&](OpBuilder &cb, Location cl, Value p, Value q, Value grad) -> Value {
+        Value row = cb.create<arith::MulIOp>(cl, p, constantIndex(cb, cl, d[0]));
+        Value col = cb.create<arith::MulIOp>(cl, q, constantIndex(cb, cl, d[1]));
+        Value window = cb.create<tensor::ExtractSliceOp>(
+            cl, windowType, padded,
+            SmallVector<OpFoldResult>{index(0), row, col, index(0)},
+            SmallVector<OpFoldResult>{batch, index(dyType.getDimSize(1)),
+                                      index(dyType.getDimSize(2)), index(c)},
+            SmallVector<OpFoldResult>{index(1), index(s[0]), index(s[1]), index(1)});
+        SmallVector<OpFoldResult> tapOffsets{p, q, index(0), index(0)};
+        SmallVector<OpFoldResult> tapSizes{index(1), index(1), index(c), index(f)};
+        Value tap = cb.create<tensor::ExtractSliceOp>(cl, tapType, grad, tapOffsets,
+                                                      tapSizes, unitStrides);
+        Value sum = cb.create<linalg::GenericOp>(
+                          cl, TypeRange{tapType}, ValueRange{window, dy},
+                          ValueRange{tap}, maps, iterators(2, 3),
+                          [](OpBuilder &nb, Location nl, ValueRange args) {
+                            nb.create<linalg::YieldOp>(nl, multiplyAdd(nb, nl, args));
+                          })
+                        .getResult(0);
+        return cb.create<tensor::InsertSliceOp>(cl, sum, grad, tapOffsets, tapSizes,
+                                                unitStrides);
+      });
+}
+
+/// With one input channel, each tap (p, q) of the kernel gradient is
+///
+///   dK[p, q, 0, f] = sum_{n,i,j} xwin_pq[n, i, j] * dy[n, i, j, f]
+///
+/// with xwin_pq the tap's strided view of x. One loop computes all taps at
+/// once (a linalg.generic with one output per tap): each step loads dy's
+/// filters for one pixel once and multiplies them by the tap's x value
+/// for every tap, so that a load feeds kh*kw FMAs. A convolution per image
+/// fed each load of dy to as many FMAs as its output has columns (3).
+/// Null when the taps' accumulators would not fit in registers.
+Value kernelGradOneChannel(OpBuilder &b, Location loc, Value padded, Value dy,
+                           RankedTensorType kernelType, ArrayRef<int64_t> s,
+                           ArrayRef<int64_t> d) {
+  auto dyType = cast<RankedTensorType>(dy.getType());
+  int64_t kh = kernelType.getDimSize(0), kw = kernelType.getDimSize(1);
+  int64_t f = kernelType.getDimSize(3);
+  constexpr int64_t kAccumulatorRegisters = 24, kLanes = 16;
+  if (kh * kw * ((f + kLanes - 1) / kLanes) > kAccumulatorRegisters)
+    return {};
+  auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+  OpFoldResult batch = tensor::getMixedSizes(b, loc, dy)[0];
+  int64_t rows = dyType.getDimSize(1), cols = dyType.getDimSize(2);
+  auto windowType = RankedTensorType::get({dyType.getDimSize(0), rows, cols},
+                                          b.getF32Type());
+  auto tapType = RankedTensorType::get({f}, b.getF32Type());
+  auto dim = [&](unsigned k) { return b.getAffineDimExpr(k); };
+  // Dims: n, i, j, f.
+  AffineMap pixel = map(b, 4, {dim(0), dim(1), dim(2)});
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  for (int64_t p = 0; p < kh; ++p)
+    for (int64_t q = 0; q < kw; ++q) {
+      inputs.push_back(b.create<tensor::ExtractSliceOp>(
+          loc, windowType, padded,
+          SmallVector<OpFoldResult>{index(0), index(p * d[0]), index(q * d[1]),
+                                    index(0)},
+          SmallVector<OpFoldResult>{batch, index(rows), index(cols), index(1)},
+          SmallVector<OpFoldResult>{index(1), index(s[0]), index(s[1]), index(1)}));
+      maps.push_back(pixel);
+    }
+  inputs.push_back(dy);
+  maps.push_back(map(b, 4, {dim(0), dim(1), dim(2), dim(3)}));
+  int64_t taps = kh * kw;
+  SmallVector<Value> inits;
+  for (int64_t t = 0; t < taps; ++t)
+    inits.push_back(filledTensor(b, loc, tapType, Value(), 0.0f));
+  SmallVector<Type> types(taps, tapType);
+  maps.append(taps, map(b, 4, {dim(3)}));
+  auto generic = b.create<linalg::GenericOp>(
+      loc, types, inputs, inits, maps,
+      ArrayRef<utils::IteratorType>{utils::IteratorType::reduction,
+                                    utils::IteratorType::reduction,
+                                    utils::IteratorType::reduction,
+                                    utils::IteratorType::parallel},
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        Value g = args[taps];
+        SmallVector<Value> sums;
+        for (int64_t t = 0; t < taps; ++t)
+          sums.push_back(multiplyAdd(nb, nl, {args[t], g, args[taps + 1 + t]}));
+        nb.create<linalg::YieldOp>(nl, sums);
+      });
+  // Every element is one tap's: nothing to zero.
+  Value grad = b.create<tensor::EmptyOp>(loc, kernelType.getShape(),
+                                         kernelType.getElementType());
+  for (int64_t t = 0; t < taps; ++t)
+    grad = b.create<tensor::InsertSliceOp>(
+        loc, generic.getResult(t), grad,
+        SmallVector<OpFoldResult>{index(t / kw), index(t % kw), index(0), index(0)},
+        SmallVector<OpFoldResult>{index(1), index(1), index(1), index(f)},
+        SmallVector<OpFoldResult>(4, index(1)));
+  return grad;
+}
+
+/// One input channel, more taps than registers: each image alone is laid
+/// out as a convolution wants it (x[n] as a 1-image, 1-channel input, dy[n]
+/// as a filter with one input channel), so a loop over the batch
+/// accumulates one convolution per image, the forward dilation as its
+/// stride and the forward stride as its dilation, and nothing is
+/// transposed. `padded` holds exactly the rows and columns the taps read.
+Value kernelGradPerImage(OpBuilder &b, Location loc, Value padded, Value dy,
+                         RankedTensorType kernelType, ArrayRef<int64_t> s,
+                         ArrayRef<int64_t> d) {
+  auto dyType = cast<RankedTensorType>(dy.getType());
+  auto paddedType = cast<RankedTensorType>(padded.getType());
+  int64_t rows = paddedType.getDimSize(1), cols = paddedType.getDimSize(2);
+  int64_t kh = kernelType.getDimSize(0), kw = kernelType.getDimSize(1);
+  int64_t f = kernelType.getDimSize(3);
+  auto sumType = RankedTensorType::get({1, kh, kw, f}, b.getF32Type());
+  Value zeros = filledTensor(b, loc, sumType, Value(), 0.0f);
+  Value zero = constantIndex(b, loc, 0), one = constantIndex(b, loc, 1);
+  Value batch = b.create<tensor::DimOp>(loc, dy, 0);
+  auto imageType = RankedTensorType::get({1, rows, cols, 1}, b.getF32Type());
+  auto tapsType = RankedTensorType::get(
+      {dyType.getDimSize(1), dyType.getDimSize(2), f}, b.getF32Type());
+  auto filterType = RankedTensorType::get(
+      {dyType.getDimSize(1), dyType.getDimSize(2), 1, f}, b.getF32Type());
+  auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+  SmallVector<OpFoldResult> unit(4, index(1));
+  Value sum =
+      b.create<scf::ForOp>(
+           loc, zero, batch, one, ValueRange{zeros},
+           [&](OpBuilder &lb, Location ll, Value n, ValueRange acc) {
+             Value image = lb.create<tensor::ExtractSliceOp>(
+                 ll, imageType, padded,
+                 SmallVector<OpFoldResult>{n, index(0), index(0), index(0)},
+                 SmallVector<OpFoldResult>{index(1), index(rows), index(cols), index(1)},
+                 unit);
+             Value taps = lb.create<tensor::ExtractSliceOp>(
+                 ll, tapsType, dy,
+                 SmallVector<OpFoldResult>{n, index(0), index(0), index(0)},
+                 SmallVector<OpFoldResult>{index(1), index(dyType.getDimSize(1)),
+                                           index(dyType.getDimSize(2)), index(f)},
+                 unit);
+             Value filter = lb.create<tensor::ExpandShapeOp>(
+                 ll, filterType, taps, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+             Value next = lb.create<linalg::Conv2DNhwcHwcfOp>(
+                                ll, TypeRange{sumType}, ValueRange{image, filter}, acc,
+                                lb.getI64VectorAttr(d), lb.getI64VectorAttr(s))
+                              .getResult(0);
+             lb.create<scf::YieldOp>(ll, next);
+           })
+          .getResult(0);
+  // (1, kh, kw, f) -> (kh, kw, 1, f)
+  return transposed(b, loc, sum, {1, 2, 0, 3});
+}
+
+/// dK[p,q,c,f] = sum_{n,i,j} xpad[n, i*s0 + p*d0, j*s1 + q*d1, c] * dy[n,i,j,f],
+/// over the input cut to the rows and columns some tap reads, in one of
+/// three forms: a contraction per tap (several input channels), all taps
+/// in one loop (one input channel), or a convolution per image (one input
+/// channel, more taps than registers).
+struct LowerConv2DKernelGrad : OpRewritePattern<Conv2DKernelGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(Conv2DKernelGradOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    RankedTensorType kernelType = op.getType();
+    auto dyType = op.getOutputGrad().getType();
+    ArrayRef<int64_t> s = op.getStrides(), d = op.getDilation();
+    int64_t kh = kernelType.getDimSize(0), kw = kernelType.getDimSize(1);
+    int64_t c = kernelType.getDimSize(2);
+    Value padded = padSpatial(b, loc, op.getInput(),
+                              kernelType.getShape().take_front(2), s, d,
+                              op.getPadding(), 0.0f);
+    int64_t rows = (dyType.getDimSize(1) - 1) * s[0] + (kh - 1) * d[0] + 1;
+    int64_t cols = (dyType.getDimSize(2) - 1) * s[1] + (kw - 1) * d[1] + 1;
+    auto paddedType = cast<RankedTensorType>(padded.getType());
+    if (rows != paddedType.getDimSize(1) || cols != paddedType.getDimSize(2)) {
+      SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0));
+      SmallVector<OpFoldResult> sizes{tensor::getMixedSize(b, loc, padded, 0),
+                                      b.getIndexAttr(rows), b.getIndexAttr(cols),
+                                      b.getIndexAttr(c)};
+      SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
+      padded = b.create<tensor::ExtractSliceOp>(loc, padded, offsets, sizes, strides);
+    }
+    Value dy = op.getOutputGrad();
+    Value grad;
+    if (c > 1)
+      grad = kernelGradByTaps(b, loc, padded, dy, kernelType, s, d);
+    else if (!(grad = kernelGradOneChannel(b, loc, padded, dy, kernelType, s, d)))
+      grad = kernelGradPerImage(b, loc, padded, dy, kernelType, s, d);
+    b.replaceOp(op, grad);
+    return success();
+  }
+};
+
+/// db[f] = sum of dy over every axis but the last.
+struct LowerBiasGrad : OpRewritePattern<BiasGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BiasGradOp op, PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    int64_t rank = op.getOutputGrad().getType().getRank();
+    Value init = filledTensor(b, loc, type, Value(), 0.0f);
+    SmallVector<int64_t> reduced = llvm::to_vector(llvm::seq<int64_t>(0, rank - 1));
+    b.replaceOp(op, b.create<linalg::ReduceOp>(
+                         loc, ValueRange{op.getOutputGrad()}, ValueRange{init},
+                         reduced,
+                         [](OpBuilder &nb, Location nl, ValueRange args) {
+                           nb.create<linalg::YieldOp>(
+                               nl, ValueRange{nb.create<arith::AddFOp>(
+                                       nl, args[0], args[1])});
+                         })
+                        .getResult(0));
+    return success();
+  }
+};
+
+} // namespace
+
+void lowering::populateConvBackwardPatterns(RewritePatternSet &patterns) {
+  patterns.add<LowerConv2DInputGrad, LowerConv2DKernelGrad, LowerBiasGrad>(
+      patterns.getContext());
+}
