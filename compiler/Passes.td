@@ -117,9 +117,13 @@ def Vectorize : Pass<"cnn-vectorize", "::mlir::func::FuncOp"> {
     output row of `conv-width` pixels by up to `vector-channels` filters, one
     kernel tap and a few input channels, decomposed to 1-D convolutions and
     vectorized into outer products (NHWC with 32 channels is two AVX-512
-    vectors); pooling likewise; matmuls row by row; elementwise ops along
-    their innermost dimension. Sizes are divisors of each dimension, so no
-    tile is partial. An op whose tile is not static stays as loops.
+    vectors); pooling likewise; matmuls row by row; other contractions 8
+    rows by up to 32 columns; transposes of the innermost dimension in
+    16x16 blocks; elementwise ops along their innermost dimension. Sizes
+    divide each static dimension, so those tiles are whole; an elementwise
+    loop whose innermost dimension is dynamic and contiguous (the
+    optimizer's update) is tiled by 16 with a masked last tile. An op whose
+    tile is not static otherwise stays as loops.
   }];
   let options = [
     Option<"convWidth", "conv-width", "int64_t", /*default=*/"14",

@@ -358,6 +358,11 @@ int cnnc::runEvaluation(const ModelKernels &kernels, const RunOptions &options) 
                 "--train-step)");
   if (options.weightsPath.empty() && !options.initialParams)
     return fail("cnnc eval needs --weights FILE");
+  // Images per evaluation call: it changes nothing but speed and memory.
+  int64_t batchSize = options.batchSize.value_or(256);
+  if (batchSize < 1)
+    return fail("--batch-size must be at least 1, not " +
+                std::to_string(batchSize));
   std::string error;
   Trainer trainer(kernels, options.threads);
   if (options.initialParams)
@@ -367,8 +372,8 @@ int cnnc::runEvaluation(const ModelKernels &kernels, const RunOptions &options) 
   Dataset data;
   if (!loadData(info, options, /*train=*/false, data, error))
     return fail(error);
-  LossAndAccuracy test = trainer.evaluate(samplesOf(data.testImages, data.testLabels),
-                                          options.batchSize.value_or(256));
+  LossAndAccuracy test = trainer.evaluate(
+      samplesOf(data.testImages, data.testLabels), batchSize);
   std::printf("Test loss: %.4f\nTest accuracy: %.4f\n", test.loss, test.accuracy);
   if (!options.metricsJsonPath.empty()) {
     MetricsReport report;

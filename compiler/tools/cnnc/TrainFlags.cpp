@@ -33,7 +33,9 @@ static cl::opt<std::string> dataset("dataset",
 static cl::opt<int64_t> epochs("epochs", cl::desc("Epochs (default: fit()'s, else 1)"),
                                cl::sub(trainCommand));
 static cl::opt<int64_t> batchSize(
-    "batch-size", cl::desc("Batch size (default: fit()'s, else 32)"),
+    "batch-size",
+    cl::desc("Batch size (train: fit()'s, else 32; eval: 256, which only "
+             "changes how many images a call takes)"),
     cl::sub(trainCommand), cl::sub(evalCommand));
 static cl::opt<uint64_t> seed("seed",
                               cl::desc("Seed of the initializers, the shuffle and "
