@@ -25,6 +25,7 @@
 #include "dialects/cnn/CnnOps.h"
 #include "frontends/LoadModel.h"
 #include "runtime/data/Mnist.h"
+#include "runtime/support/AtomicFile.h"
 #include "runtime/infer/ForwardRunner.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -194,6 +195,7 @@ double seconds() {
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   installFatalErrorHandler();
+  failWritesBeyondFileSizeLimit();
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
       llvm::outs() << kUsage;

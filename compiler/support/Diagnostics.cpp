@@ -1,7 +1,6 @@
 //===- Diagnostics.cpp - cnnc's one-line error reporting ------------------===//
 
 #include "compiler/support/Diagnostics.h"
-#include "runtime/support/AtomicFile.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Location.h"
@@ -99,7 +98,6 @@ void cnnc::report(llvm::Error error) {
 }
 
 void cnnc::installFatalErrorHandler() {
-  failWritesBeyondFileSizeLimit();
   llvm::install_fatal_error_handler(
       [](void *, const char *reason, bool) {
         reportError(reason);

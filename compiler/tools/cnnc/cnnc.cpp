@@ -17,6 +17,7 @@
 #include "compiler/backend/Pipeline.h"
 #include "compiler/support/Diagnostics.h"
 #include "frontends/LoadModel.h"
+#include "runtime/support/AtomicFile.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -36,6 +37,7 @@ static int dispatch(std::optional<Request> request, Run run,
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   installFatalErrorHandler();
+  failWritesBeyondFileSizeLimit();
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
