@@ -1,4 +1,4 @@
-//===- Optimize.h - LLVM's optimizations, as cnnc's code needs them -*- C++ -*-===//
+//===- Optimize.h - LLVM's optimizations for cnnc's code --------*- C++ -*-===//
 
 #ifndef CNNC_COMPILER_BACKEND_OPTIMIZE_H
 #define CNNC_COMPILER_BACKEND_OPTIMIZE_H

@@ -1,4 +1,4 @@
-//===- ExportCommand.h - cnnc export: a model TF.js or Keras loads -*- C++ -*-===//
+//===- ExportCommand.h - cnnc export: TF.js or Keras files ------*- C++ -*-===//
 
 #ifndef CNNC_COMPILER_COMMANDS_EXPORTCOMMAND_H
 #define CNNC_COMPILER_COMMANDS_EXPORTCOMMAND_H

@@ -1,4 +1,4 @@
-//===- PredictCommand.h - cnnc predict: the forward pass on a .npy -*- C++ -*-===//
+//===- PredictCommand.h - cnnc predict: forward pass on a .npy --*- C++ -*-===//
 
 #ifndef CNNC_COMPILER_COMMANDS_PREDICTCOMMAND_H
 #define CNNC_COMPILER_COMMANDS_PREDICTCOMMAND_H

@@ -1,4 +1,4 @@
-//===- TrainCommand.h - cnnc train / eval: the JIT route to the runtime -*- C++ -*-===//
+//===- TrainCommand.h - cnnc train / eval via the JIT -----------*- C++ -*-===//
 
 #ifndef CNNC_COMPILER_COMMANDS_TRAINCOMMAND_H
 #define CNNC_COMPILER_COMMANDS_TRAINCOMMAND_H

@@ -1,4 +1,4 @@
-//===- TrainingOverrides.h - compile() settings from the command line -*- C++ -*-===//
+//===- TrainingOverrides.h - compile() settings from flags ------*- C++ -*-===//
 //
 // `--optimizer`, `--lr` and `--loss` change what is compiled (the training
 // step's optimizer and loss), so they are applied to the module's

@@ -1,4 +1,4 @@
-//===- JsonNode.h - Located, typed access to parsed JSON -------*- C++ -*-===//
+//===- JsonNode.h - Located, typed access to parsed JSON --------*- C++ -*-===//
 //
 // The Keras JSON readers never touch llvm::json::Value directly: they walk
 // JsonNodes, which pair a value with its JsonPath, so that any value can turn

@@ -1,4 +1,4 @@
-//===- KerasJson.h - Keras / TF.js JSON files to ModelSpec ----*- C++ -*-===//
+//===- KerasJson.h - Keras / TF.js JSON files to ModelSpec ------*- C++ -*-===//
 //
 // The JSON frontend: reads a Keras Sequential model as the Keras family
 // writes it in JSON (docs/keras-semantics.md §5) into a ModelSpec.

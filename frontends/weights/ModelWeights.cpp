@@ -1,4 +1,4 @@
-//===- ModelWeights.cpp - Weights from any file cnnc reads ---------------------===//
+//===- ModelWeights.cpp - Weights from any file cnnc reads ----------------===//
 
 #include "frontends/weights/ModelWeights.h"
 

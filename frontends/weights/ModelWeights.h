@@ -1,4 +1,4 @@
-//===- ModelWeights.h - Weights from any file cnnc reads -------------*- C++ -*-===//
+//===- ModelWeights.h - Weights from any file cnnc reads --------*- C++ -*-===//
 //
 // `--weights W` takes a cnnc checkpoint, a Keras .h5 or a TF.js model.json,
 // told apart by their first bytes; a model file that carries weights (a

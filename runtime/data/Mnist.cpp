@@ -1,4 +1,4 @@
-//===- Mnist.cpp - MNIST and Fashion-MNIST, found or read ----------------===//
+//===- Mnist.cpp - MNIST and Fashion-MNIST, found or read -----------------===//
 //
 // Locating and reading; fetching is in Fetch.cpp.
 //

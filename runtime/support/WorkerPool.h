@@ -1,4 +1,4 @@
-//===- WorkerPool.h - A fixed set of threads running one job at a time -*- C++ -*-===//
+//===- WorkerPool.h - Threads running one job at a time ---------*- C++ -*-===//
 //
 // A training step is short (milliseconds) and runs thousands of times per
 // epoch: starting threads for each would cost more than the split gains.

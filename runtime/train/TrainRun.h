@@ -1,4 +1,4 @@
-//===- TrainRun.h - `cnnc train` and `cnnc eval`, on compiled kernels -*- C++ -*-===//
+//===- TrainRun.h - cnnc train and eval on compiled code --------*- C++ -*-===//
 //
 // fit() and evaluate() as Keras runs them, on whatever compiled the model:
 // the JIT (`cnnc train`) or a linked object (an AOT-built trainer). Both

@@ -1,4 +1,4 @@
-//===- FuzzKerasModel.cpp - libFuzzer targets: the Keras frontends -------===//
+//===- FuzzKerasModel.cpp - libFuzzer targets: the Keras frontends --------===//
 //
 // Any bytes as a model file: the Python frontend (parser, interpreter) or,
 // built with CNNC_FUZZ_JSON, the Keras / TF.js JSON frontend; then, for what

@@ -1,4 +1,4 @@
-//===- FuzzRuntimeReaders.h - Inputs as files for path-based readers -*- C++ -*-===//
+//===- FuzzRuntimeReaders.h - Inputs as files for readers -------*- C++ -*-===//
 //
 // The IDX and .npy readers take paths (they check a file's length against
 // its header); the fuzz targets hand them the input as a file in /dev/shm.

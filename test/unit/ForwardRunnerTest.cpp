@@ -1,4 +1,4 @@
-//===- ForwardRunnerTest.cpp - A batch's images, each once, in bounded calls ===//
+//===- ForwardRunnerTest.cpp - Each image once, in bounded calls ----------===//
 //
 // runForward drives a compiled forward pass; here a plain C function stands
 // in for the compiled code and records what it was asked to do.

@@ -1,4 +1,4 @@
-//===- Lowering.h - Building blocks of the cnn-to-linalg lowering -*- C++ -*-===//
+//===- Lowering.h - Helpers of the cnn-to-linalg lowering -------*- C++ -*-===//
 //
 // Private to convert-cnn-to-linalg: one function per piece of math, shared by
 // the op patterns (fused_conv2d reuses conv, relu and pooling; the gradients
