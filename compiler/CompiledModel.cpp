@@ -3,7 +3,7 @@
 #include "compiler/CompiledModel.h"
 #include "compiler/Optimize.h"
 #include "compiler/Diagnostics.h"
-#include "compiler/ModelSignature.h"
+#include "dialects/cnn/ModelContract.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -31,10 +31,12 @@ static int64_t product(const std::vector<int64_t> &shape) {
 
 llvm::Expected<std::unique_ptr<CompiledModel>>
 CompiledModel::compile(ModuleOp module, const PipelineOptions &options) {
-  // The signature is what makes the shapes below, and the code's bounds,
-  // trustworthy; a hand-written .mlir may not have it.
-  if (failed(verifyModelSignature(module)))
-    return alreadyReported();
+  // The model's contract, which the verifier checked when the module was
+  // marked (loadModel, buildCnnModule), is what makes the shapes below, and
+  // the code's bounds, trustworthy.
+  if (!cnn::isModel(module))
+    return llvm::createStringError(
+        "the module is not a cnn model (it is not marked 'cnn.model')");
   auto forward = module.lookupSymbol<func::FuncOp>("forward");
 
   std::unique_ptr<CompiledModel> model(new CompiledModel());

@@ -7,7 +7,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Pipeline.h"
-#include "compiler/ModelSignature.h"
 #include "compiler/Passes.h"
 
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
@@ -116,8 +115,6 @@ static constexpr llvm::StringLiteral kToLLVM =
 
 LogicalResult cnnc::lowerToStage(ModuleOp module, Stage stage,
                                  const PipelineOptions &options) {
-  if (stage > Stage::Cnn && failed(verifyModelSignature(module)))
-    return failure();
   registerPipelinePasses();
   PassManager pm(module.getContext());
   // --mlir-print-ir-after-all and friends, when the tool registered them

@@ -5,7 +5,6 @@
 
 #include "compiler/CompiledModel.h"
 #include "compiler/Diagnostics.h"
-#include "compiler/ModelSignature.h"
 #include "compiler/ModelDescription.h"
 #include "frontends/LoadModel.h"
 #include "runtime/npy/Npy.h"
@@ -40,9 +39,8 @@ int cnnc::predictMain(MLIRContext &context) {
   OwningOpRef<ModuleOp> module = loadModel(modelPath, context);
   if (!module)
     return 1;
-  // Check the model, then the input against it, before compiling anything.
-  if (failed(verifyModelSignature(*module)))
-    return 1;
+  // The model is checked (loadModel); the input against it, before
+  // compiling anything.
   auto forward = module->lookupSymbol<func::FuncOp>("forward");
 
   NpyArray input;

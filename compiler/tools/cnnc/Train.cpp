@@ -15,8 +15,7 @@
 
 #include "compiler/CompiledModel.h"
 #include "compiler/Diagnostics.h"
-#include "compiler/ModelSignature.h"
-#include "dialects/cnn/CnnDialect.h"
+#include "dialects/cnn/Training.h"
 #include "compiler/ModelDescription.h"
 #include "frontends/LoadModel.h"
 #include "frontends/common/ModelToCnn.h"
@@ -110,51 +109,20 @@ static cl::opt<bool> verbose("verbose",
                              cl::sub(trainCommand));
 
 LogicalResult cnnc::applyTrainingFlags(ModuleOp module) {
-  Builder b(module.getContext());
-  auto training = module->getAttrOfType<DictionaryAttr>(
-      cnn::CnnDialect::kTrainingAttrName);
-  NamedAttrList fields(training ? training.getValue() : ArrayRef<NamedAttribute>{});
-  if (loss.getNumOccurrences()) {
-    std::string name = llvm::StringSwitch<std::string>(loss)
-                           .Case("mean_squared_error", "mse")
-                           .Default(loss);
-    if (name != "sparse_categorical_crossentropy" &&
-        name != "categorical_crossentropy" && name != "mse") {
-      reportError("--loss: unsupported loss '" + loss +
-                  "' (sparse_categorical_crossentropy, "
-                  "categorical_crossentropy or mse)");
-      return failure();
-    }
-    fields.set("loss", b.getStringAttr(name));
-    fields.erase("from_logits");
+  cnn::TrainingOverrides overrides;
+  if (loss.getNumOccurrences())
+    overrides.loss = loss;
+  if (optimizer.getNumOccurrences())
+    overrides.optimizer = optimizer;
+  if (learningRate.getNumOccurrences())
+    overrides.learningRate = learningRate;
+  llvm::Expected<cnn::TrainingAttr> training =
+      cnn::withOverrides(cnn::getTraining(module), overrides);
+  if (!training) {
+    reportError(llvm::toString(training.takeError()));
+    return failure();
   }
-  if (optimizer.getNumOccurrences() || learningRate.getNumOccurrences()) {
-    auto current = dyn_cast_or_null<DictionaryAttr>(fields.get("optimizer"));
-    NamedAttrList settings(current ? current.getValue() : ArrayRef<NamedAttribute>{});
-    if (optimizer.getNumOccurrences()) {
-      std::string name = llvm::StringRef(optimizer).lower();
-      if (name != "adam" && name != "sgd" && name != "rmsprop") {
-        reportError("--optimizer: unsupported optimizer '" + optimizer +
-                    "' (adam, sgd or rmsprop)");
-        return failure();
-      }
-      auto currentName = dyn_cast_or_null<StringAttr>(settings.get("name"));
-      // compile()'s settings belong to compile()'s optimizer.
-      if (!currentName || currentName.getValue() != name)
-        settings = NamedAttrList();
-      settings.set("name", b.getStringAttr(name));
-    }
-    if (learningRate.getNumOccurrences()) {
-      if (!(learningRate >= 0.0)) {
-        reportError("--lr must be a non-negative number");
-        return failure();
-      }
-      settings.set("learning_rate", b.getF64FloatAttr(learningRate));
-    }
-    fields.set("optimizer", settings.getDictionary(module.getContext()));
-  }
-  module->setAttr(cnn::CnnDialect::kTrainingAttrName,
-                  fields.getDictionary(module.getContext()));
+  module->setAttr(cnn::CnnDialect::kTrainingAttrName, *training);
   return success();
 }
 
@@ -224,8 +192,7 @@ int cnnc::trainMain(MLIRContext &context, bool evaluateOnly) {
   } else {
     module = loadModel(modelPath, context);
   }
-  if (!module || failed(verifyModelSignature(*module)) ||
-      failed(applyTrainingFlags(*module)))
+  if (!module || failed(applyTrainingFlags(*module)))
     return 1;
   ModelInfo info = describeModel(*module);
   RunOptions options = runOptionsFromFlags();

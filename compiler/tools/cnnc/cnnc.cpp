@@ -18,7 +18,6 @@
 #include "compiler/CHeader.h"
 #include "compiler/Codegen.h"
 #include "compiler/Diagnostics.h"
-#include "compiler/ModelSignature.h"
 #include "compiler/ModelSummary.h"
 #include "compiler/Pipeline.h"
 #include "frontends/LoadModel.h"
@@ -130,7 +129,15 @@ static int compileCommand(MLIRContext &context) {
     reportError(std::string("invalid optimization level -O") + optLevel.getValue());
     return 1;
   }
-  OwningOpRef<ModuleOp> module = loadModel(modelPath, context);
+  // No --emit: an object (with its header) when -o names a .o, else the IR.
+  Emit stage = emit;
+  if (stage == Emit::Default)
+    stage = llvm::sys::path::extension(outputPath) == ".o" ? Emit::Obj : Emit::Cnn;
+
+  // What is compiled must be a model (the header is built from @forward
+  // before lowering); the IR alone may be printed or summarised.
+  bool asModel = !summary && stage != Emit::Cnn;
+  OwningOpRef<ModuleOp> module = loadModel(modelPath, context, asModel);
   if (!module)
     return 1;
 
@@ -141,15 +148,6 @@ static int compileCommand(MLIRContext &context) {
       return 1;
     return writeOutput(outputPath, text) ? 0 : 1;
   }
-
-  // No --emit: an object (with its header) when -o names a .o, else the IR.
-  Emit stage = emit;
-  if (stage == Emit::Default)
-    stage = llvm::sys::path::extension(outputPath) == ".o" ? Emit::Obj : Emit::Cnn;
-
-  // The header is built from @forward before lowering: check it first.
-  if (stage != Emit::Cnn && failed(verifyModelSignature(*module)))
-    return 1;
   if (trainStep && failed(applyTrainingFlags(*module)))
     return 1;
 
