@@ -20,7 +20,6 @@
 
 #include "compiler/backend/CompiledModel.h"
 #include "compiler/support/Diagnostics.h"
-#include "compiler/ModelSignature.h"
 #include "compiler/reports/ModelDescription.h"
 #include "dialects/cnn/CnnOps.h"
 #include "frontends/LoadModel.h"
@@ -218,8 +217,6 @@ int main(int argc, char **argv) {
 
   OwningOpRef<ModuleOp> module = loadModel(opt.model, context);
   if (!module)
-    return 1;
-  if (failed(verifyModelSignature(*module)))
     return 1;
   auto forward = module->lookupSymbol<func::FuncOp>("forward");
   int64_t macs = macsPerImage(forward);

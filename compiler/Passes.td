@@ -82,7 +82,8 @@ def ConvertCnnToLinalg : Pass<"convert-cnn-to-linalg", "::mlir::ModuleOp"> {
     last axis for rank > 2); flatten a tensor.collapse_shape; activations and
     softmax linalg.generic / linalg.reduce. Dropout is the identity (the
     forward pass is inference). An op the lowering does not support is a
-    located error naming it.
+    located error naming it. The module is no longer a cnn-level model
+    afterwards: the pass removes its `cnn.model` mark.
   }];
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",

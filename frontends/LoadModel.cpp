@@ -3,6 +3,7 @@
 #include "frontends/LoadModel.h"
 
 #include "dialects/cnn/CnnDialect.h"
+#include "dialects/cnn/ModelContract.h"
 #include "frontends/common/LocatedError.h"
 #include "frontends/common/ModelToCnn.h"
 #include "frontends/keras-h5/KerasH5.h"
@@ -11,6 +12,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -89,7 +91,7 @@ void cnnc::reportModelError(llvm::Error error, MLIRContext &context) {
 // vector.contract parser crashes on some: fuzz-model-mlir), so a model is
 // first parsed in a context that knows only the model's dialects.
 OwningOpRef<ModuleOp> cnnc::parseModelMlir(llvm::SourceMgr &sourceMgr,
-                                          MLIRContext &context) {
+                                          MLIRContext &context, bool asModel) {
   DialectRegistry modelDialects;
   registerModelDialects(modelDialects);
   MLIRContext restricted(modelDialects);
@@ -105,10 +107,19 @@ OwningOpRef<ModuleOp> cnnc::parseModelMlir(llvm::SourceMgr &sourceMgr,
   });
   if (!parseSourceFile<ModuleOp>(sourceMgr, &restricted))
     return nullptr;
-  return parseSourceFile<ModuleOp>(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module || !asModel)
+    return module;
+  // The one check of a hand-written model: the verifier checks the
+  // contract of a module marked as a model.
+  cnn::markAsModel(*module);
+  if (failed(verify(*module)))
+    return nullptr;
+  return module;
 }
 
-OwningOpRef<ModuleOp> cnnc::loadModel(StringRef path, MLIRContext &context) {
+OwningOpRef<ModuleOp> cnnc::loadModel(StringRef path, MLIRContext &context,
+                                      bool asModel) {
   if (llvm::sys::path::extension(path) == ".mlir") {
     auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(
         path, /*IsText=*/false, /*RequiresNullTerminator=*/true);
@@ -119,7 +130,7 @@ OwningOpRef<ModuleOp> cnnc::loadModel(StringRef path, MLIRContext &context) {
     }
     llvm::SourceMgr sourceMgr;
     sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
-    return parseModelMlir(sourceMgr, context);
+    return parseModelMlir(sourceMgr, context, asModel);
   }
   llvm::Expected<ModelSpec> model = readModelSpec(path);
   if (!model) {

@@ -19,8 +19,14 @@ struct ModelSpec; // frontends/common/ModelSpec.h
 /// (.json), a Keras .h5 (`model.save`) or MLIR (.mlir). Every error, the frontends' included, is reported
 /// through the context's diagnostic engine at its place in the file, and
 /// null is returned.
+///
+/// The module is a model, marked `cnn.model`, whose contract the verifier
+/// has checked (dialects/cnn/ModelContract.h): the frontends build models,
+/// and a .mlir is marked and verified here. With `asModel` false a .mlir is
+/// read as the IR it is, model or not (to print it).
 mlir::OwningOpRef<mlir::ModuleOp> loadModel(llvm::StringRef path,
-                                            mlir::MLIRContext &context);
+                                            mlir::MLIRContext &context,
+                                            bool asModel = true);
 
 /// Reads a Keras model file (.py, .json, .h5) as the frontends see it,
 /// before any IR exists. Errors are LocatedError (file:line:col) or, for
@@ -33,9 +39,11 @@ void reportModelError(llvm::Error error, mlir::MLIRContext &context);
 
 /// Parses a .mlir model: first knowing only the model's dialects (an op,
 /// type or attribute of another is an error at its place), then into
-/// `context`. Null on error, reported through `context`.
+/// `context`; with `asModel`, marks it `cnn.model` and verifies it, which
+/// checks the model's contract. Null on error, reported through `context`.
 mlir::OwningOpRef<mlir::ModuleOp> parseModelMlir(llvm::SourceMgr &sourceMgr,
-                                                 mlir::MLIRContext &context);
+                                                 mlir::MLIRContext &context,
+                                                 bool asModel = true);
 
 /// Registers what a `cnn` module may contain (cnn, func).
 void registerModelDialects(mlir::DialectRegistry &registry);

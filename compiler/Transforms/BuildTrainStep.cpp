@@ -25,11 +25,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/ModelSignature.h"
 #include "compiler/Passes.h"
+#include "dialects/cnn/ModelContract.h"
 #include "dialects/cnn/ShapeRules.h"
+#include "dialects/cnn/Training.h"
 
-#include "llvm/ADT/StringSwitch.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 namespace cnnc {
@@ -42,81 +42,20 @@ using namespace mlir::cnn;
 
 namespace {
 
-enum class Loss { SparseCrossEntropy, CrossEntropy, MeanSquaredError };
-enum class Optimizer { Adam, SGD, RMSprop };
-
 /// compile()'s settings with Keras's defaults filled in.
 struct TrainingConfig {
-  Loss loss = Loss::SparseCrossEntropy;
-  bool fromLogits = false;
-  Optimizer optimizer = Optimizer::RMSprop; // compile()'s default
-  llvm::StringMap<double> hyper;
+  Loss loss;
+  bool fromLogits;
+  /// Every setting of the kind present.
+  OptimizerAttr optimizer;
 
-  double get(StringRef name) const { return hyper.lookup(name); }
+  explicit TrainingConfig(TrainingAttr training)
+      : loss(training.getLossOrDefault()),
+        fromLogits(training.getFromLogits()),
+        optimizer(training.getOptimizerOrDefault()) {}
+
+  double get(StringRef name) const { return *optimizer.getSetting(name); }
 };
-
-/// Reads `cnn.training`; an unknown name is an error at the module.
-FailureOr<TrainingConfig> readTrainingConfig(ModuleOp module) {
-  TrainingConfig config;
-  auto training =
-      module->getAttrOfType<DictionaryAttr>(CnnDialect::kTrainingAttrName);
-  auto error = [&](const Twine &message) {
-    module.emitError(message);
-    return failure();
-  };
-  std::string optimizerName = "rmsprop";
-  DictionaryAttr optimizer;
-  if (training) {
-    if (auto loss = training.getAs<StringAttr>("loss")) {
-      std::optional<Loss> kind =
-          llvm::StringSwitch<std::optional<Loss>>(loss.getValue())
-              .Case("sparse_categorical_crossentropy", Loss::SparseCrossEntropy)
-              .Case("categorical_crossentropy", Loss::CrossEntropy)
-              .Cases("mse", "mean_squared_error", Loss::MeanSquaredError)
-              .Default(std::nullopt);
-      if (!kind)
-        return error("unsupported loss '" + loss.getValue() +
-                     "': cnnc trains with sparse_categorical_crossentropy, "
-                     "categorical_crossentropy or mse");
-      config.loss = *kind;
-    }
-    if (auto fromLogits = training.getAs<BoolAttr>("from_logits"))
-      config.fromLogits = fromLogits.getValue();
-    optimizer = training.getAs<DictionaryAttr>("optimizer");
-    if (optimizer)
-      if (auto name = optimizer.getAs<StringAttr>("name"))
-        optimizerName = name.getValue().lower();
-  }
-  // Keras's defaults, then what compile() said.
-  if (optimizerName == "adam") {
-    config.optimizer = Optimizer::Adam;
-    config.hyper = {{"learning_rate", 0.001},
-                    {"beta_1", 0.9},
-                    {"beta_2", 0.999},
-                    {"epsilon", 1e-7}};
-  } else if (optimizerName == "sgd") {
-    config.optimizer = Optimizer::SGD;
-    config.hyper = {{"learning_rate", 0.01}, {"momentum", 0.0}, {"nesterov", 0}};
-  } else if (optimizerName == "rmsprop") {
-    config.optimizer = Optimizer::RMSprop;
-    config.hyper = {{"learning_rate", 0.001}, {"rho", 0.9}, {"epsilon", 1e-7}};
-  } else {
-    return error("unsupported optimizer '" + optimizerName +
-                 "': cnnc trains with adam, sgd or rmsprop");
-  }
-  if (optimizer) {
-    for (NamedAttribute entry : optimizer) {
-      if (entry.getName() == "name")
-        continue;
-      auto value = dyn_cast<FloatAttr>(entry.getValue());
-      if (!value || !config.hyper.count(entry.getName()))
-        return error("unsupported " + optimizerName + " setting '" +
-                     entry.getName().strref() + "'");
-      config.hyper[entry.getName()] = value.getValueAsDouble();
-    }
-  }
-  return config;
-}
 
 /// Writes @train_gradients (training = true) or @evaluate (the loss and the
 /// accuracy count in inference mode) from @forward.
@@ -168,7 +107,7 @@ LogicalResult StepBuilder::build() {
            << kerasShapeString(output.getShape())
            << ": end the model with Flatten/Dense or global pooling";
   Type labelType =
-      config.loss == Loss::SparseCrossEntropy
+      config.loss == Loss::SparseCategoricalCrossentropy
           ? Type(RankedTensorType::get({ShapedType::kDynamic},
                                        b.getI32Type()))
           : Type(output);
@@ -419,7 +358,7 @@ void buildApplyGradients(func::FuncOp forward, const TrainingConfig &config) {
   int64_t count = 0;
   for (Type param : forward.getArgumentTypes().drop_front())
     count += cast<ShapedType>(param).getNumElements();
-  int64_t slots = config.optimizer == Optimizer::Adam ? 2 : 1;
+  int64_t slots = config.optimizer.getKind() == OptimizerKind::Adam ? 2 : 1;
   Type f32 = b.getF32Type();
   // A part of the parameters, so that threads can update their parts at
   // once: `part` values from some offset (the caller points at it), whose
@@ -448,18 +387,18 @@ void buildApplyGradients(func::FuncOp forward, const TrainingConfig &config) {
   };
   SmallVector<NamedAttribute> attrs{f64("learning_rate")};
   OperationState update(loc, "");
-  switch (config.optimizer) {
-  case Optimizer::Adam:
+  switch (config.optimizer.getKind()) {
+  case OptimizerKind::Adam:
     update = OperationState(loc, AdamUpdateOp::getOperationName());
     attrs.append({f64("beta_1"), f64("beta_2"), f64("epsilon")});
     break;
-  case Optimizer::SGD:
+  case OptimizerKind::SGD:
     update = OperationState(loc, SGDUpdateOp::getOperationName());
     attrs.append({f64("momentum"),
                   b.getNamedAttr("nesterov",
                                  b.getBoolAttr(config.get("nesterov") != 0))});
     break;
-  case Optimizer::RMSprop:
+  case OptimizerKind::RMSprop:
     update = OperationState(loc, RMSpropUpdateOp::getOperationName());
     attrs.append({f64("rho"), f64("epsilon")});
     break;
@@ -478,21 +417,23 @@ void buildApplyGradients(func::FuncOp forward, const TrainingConfig &config) {
 struct BuildTrainStep : cnnc::impl::BuildTrainStepBase<BuildTrainStep> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (failed(cnnc::verifyModelSignature(module)))
+    // A module marked as a model verified its contract.
+    if (!isModel(module)) {
+      module.emitError("--cnn-build-train-step needs a cnn model: a module "
+                       "marked 'cnn.model'");
       return signalPassFailure();
+    }
     auto forward = module.lookupSymbol<func::FuncOp>("forward");
     if (module.lookupSymbol("train_gradients") ||
         module.lookupSymbol("apply_gradients") || module.lookupSymbol("evaluate")) {
       module.emitError("the module already has a training step");
       return signalPassFailure();
     }
-    FailureOr<TrainingConfig> config = readTrainingConfig(module);
-    if (failed(config))
+    TrainingConfig config(getTraining(module));
+    if (failed(StepBuilder(forward, config, /*training=*/true).build()) ||
+        failed(StepBuilder(forward, config, /*training=*/false).build()))
       return signalPassFailure();
-    if (failed(StepBuilder(forward, *config, /*training=*/true).build()) ||
-        failed(StepBuilder(forward, *config, /*training=*/false).build()))
-      return signalPassFailure();
-    buildApplyGradients(forward, *config);
+    buildApplyGradients(forward, config);
   }
 };
 

@@ -8,8 +8,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/reports/ModelDescription.h"
-#include "compiler/ModelSignature.h"
 #include "compiler/Passes.h"
+#include "dialects/cnn/ModelContract.h"
 
 namespace cnnc {
 #define GEN_PASS_DEF_EMITMODELINFO
@@ -23,8 +23,12 @@ namespace {
 struct EmitModelInfo : cnnc::impl::EmitModelInfoBase<EmitModelInfo> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (failed(cnnc::verifyModelSignature(module)))
+    // A module marked as a model verified its contract.
+    if (!cnn::isModel(module)) {
+      module.emitError("--cnn-emit-model-info needs a cnn model: a module "
+                       "marked 'cnn.model'");
       return signalPassFailure();
+    }
     if (module.lookupSymbol("cnnc_model_info")) {
       module.emitError("the module already has a 'cnnc_model_info'");
       return signalPassFailure();

@@ -3,7 +3,7 @@
 #include "compiler/backend/CompiledModel.h"
 #include "compiler/backend/Optimize.h"
 #include "compiler/support/Diagnostics.h"
-#include "compiler/ModelSignature.h"
+#include "dialects/cnn/ModelContract.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -18,10 +18,12 @@ CompiledModel::~CompiledModel() = default;
 
 llvm::Expected<std::unique_ptr<CompiledModel>>
 CompiledModel::compile(ModuleOp module, const PipelineOptions &options) {
-  // The signature is what makes the shapes below, and the code's bounds,
-  // trustworthy; a hand-written .mlir may not have it.
-  if (failed(verifyModelSignature(module)))
-    return alreadyReported();
+  // The model's contract, which the verifier checked when the module was
+  // marked (loadModel, buildCnnModule), is what makes the shapes below, and
+  // the code's bounds, trustworthy.
+  if (!cnn::isModel(module))
+    return llvm::createStringError(
+        "the module is not a cnn model (it is not marked 'cnn.model')");
 
   std::unique_ptr<CompiledModel> model(new CompiledModel());
   if (failed(lowerToStage(module, Stage::LLVM, options)))

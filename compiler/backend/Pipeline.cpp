@@ -7,7 +7,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/backend/Pipeline.h"
-#include "compiler/ModelSignature.h"
 #include "compiler/Passes.h"
 
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
@@ -159,8 +158,6 @@ void cnnc::buildPipeline(OpPassManager &pm, Stage stage,
 
 LogicalResult cnnc::lowerToStage(ModuleOp module, Stage stage,
                                  const PipelineOptions &options) {
-  if (stage > Stage::Cnn && failed(verifyModelSignature(module)))
-    return failure();
   PassManager pm(module.getContext());
   // --mlir-print-ir-after-all and friends, when the tool registered them
   // (it fails, harmlessly, when it did not, as in the unit tests).

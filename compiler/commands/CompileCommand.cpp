@@ -1,7 +1,6 @@
 //===- CompileCommand.cpp - cnnc MODEL: a summary, IR or code -------------===//
 
 #include "compiler/commands/CompileCommand.h"
-#include "compiler/ModelSignature.h"
 #include "compiler/commands/Output.h"
 #include "compiler/reports/CHeader.h"
 #include "compiler/reports/ModelDescription.h"
@@ -62,8 +61,6 @@ static int writeObject(const CompileRequest &request, const std::string &code,
 static LogicalResult checkWeightsFit(ModuleOp module,
                                      const CompileRequest &request,
                                      MLIRContext &context) {
-  if (failed(verifyModelSignature(module)))
-    return failure();
   auto weights = loadModelWeights(describeModel(module), request.modelPath,
                                   request.summaryWeightsPath);
   if (!weights) {
@@ -74,7 +71,19 @@ static LogicalResult checkWeightsFit(ModuleOp module,
 }
 
 int cnnc::runCompile(const CompileRequest &request, MLIRContext &context) {
-  OwningOpRef<ModuleOp> module = loadModel(request.modelPath, context);
+  EmitStage emit = request.emit;
+  if (emit == EmitStage::Default)
+    emit = llvm::sys::path::extension(request.outputPath) == ".o"
+               ? EmitStage::Obj
+               : EmitStage::Cnn;
+  std::optional<Stage> stage = pipelineStage(emit);
+  // What is compiled, or given weights, must be a model (the header is
+  // built from @forward before lowering); the IR alone may be printed or
+  // summarised as it is.
+  bool asModel = request.summary ? !request.summaryWeightsPath.empty()
+                                 : stage.has_value();
+  OwningOpRef<ModuleOp> module =
+      loadModel(request.modelPath, context, asModel);
   if (!module)
     return 1;
 
@@ -89,15 +98,6 @@ int cnnc::runCompile(const CompileRequest &request, MLIRContext &context) {
     return writeOutput(request.outputPath, text) ? 0 : 1;
   }
 
-  EmitStage emit = request.emit;
-  if (emit == EmitStage::Default)
-    emit = llvm::sys::path::extension(request.outputPath) == ".o"
-               ? EmitStage::Obj
-               : EmitStage::Cnn;
-  std::optional<Stage> stage = pipelineStage(emit);
-  // The header is built from @forward before lowering: check it first.
-  if (stage && failed(verifyModelSignature(*module)))
-    return 1;
   if (request.pipeline.train &&
       failed(applyTrainingOverrides(*module, request.training)))
     return 1;

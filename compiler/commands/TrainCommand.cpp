@@ -1,7 +1,6 @@
 //===- TrainCommand.cpp - cnnc train / eval: the JIT route to the runtime -===//
 
 #include "compiler/commands/TrainCommand.h"
-#include "compiler/ModelSignature.h"
 #include "compiler/backend/CompiledModel.h"
 #include "compiler/backend/CompilerMemory.h"
 #include "compiler/reports/ModelDescription.h"
@@ -71,8 +70,7 @@ int cnnc::runTrain(TrainRequest request, MLIRContext &context) {
   } else {
     module = loadModel(request.modelPath, context);
   }
-  if (!module || failed(verifyModelSignature(*module)) ||
-      failed(applyTrainingOverrides(*module, request.training)))
+  if (!module || failed(applyTrainingOverrides(*module, request.training)))
     return 1;
   ModelInfo info = describeModel(*module);
   // Weights in any format are read here; a resumed run takes its own.

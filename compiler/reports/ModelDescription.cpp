@@ -2,6 +2,7 @@
 
 #include "compiler/reports/ModelDescription.h"
 #include "dialects/cnn/CnnOps.h"
+#include "dialects/cnn/Training.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
@@ -48,13 +49,29 @@ static std::vector<int64_t> withoutBatch(Type type) {
   return std::vector<int64_t>(shape.begin() + 1, shape.end());
 }
 
-/// The optimizer update in @apply_gradients: its name, slots and settings.
+static LossKind runtimeLoss(cnn::Loss loss) {
+  switch (loss) {
+  case cnn::Loss::SparseCategoricalCrossentropy:
+    return LossKind::SparseCategoricalCrossentropy;
+  case cnn::Loss::CategoricalCrossentropy:
+    return LossKind::CategoricalCrossentropy;
+  case cnn::Loss::MeanSquaredError:
+    return LossKind::MSE;
+  }
+  llvm_unreachable("unknown loss");
+}
+
+/// The optimizer update in @apply_gradients: its kind, slots and settings.
 static void describeOptimizer(func::FuncOp apply, ModelInfo &info) {
   apply.walk([&](Operation *op) {
-    StringRef name = op->getName().stripDialect();
-    if (!name.consume_back("_update"))
+    if (isa<cnn::AdamUpdateOp>(op))
+      info.optimizer = OptimizerKind::Adam;
+    else if (isa<cnn::SGDUpdateOp>(op))
+      info.optimizer = OptimizerKind::SGD;
+    else if (isa<cnn::RMSpropUpdateOp>(op))
+      info.optimizer = OptimizerKind::RMSprop;
+    else
       return;
-    info.optimizer = name.str();
     info.stateSlots = cast<ShapedType>(op->getOperand(1).getType()).getDimSize(0);
     for (NamedAttribute attr : op->getAttrs()) {
       if (auto f = dyn_cast<FloatAttr>(attr.getValue()))
@@ -101,29 +118,24 @@ ModelInfo cnnc::describeModel(ModuleOp module) {
     info.params.push_back(std::move(param));
   }
 
-  auto training =
-      module->getAttrOfType<DictionaryAttr>(cnn::CnnDialect::kTrainingAttrName);
+  cnn::TrainingAttr training = cnn::getTraining(module);
   auto gradients = module.lookupSymbol<func::FuncOp>("train_gradients");
   auto apply = module.lookupSymbol<func::FuncOp>("apply_gradients");
   if (gradients && apply) {
     info.trainable = true;
-    auto loss = training ? training.getAs<StringAttr>("loss") : StringAttr();
-    info.loss = loss ? loss.str() : "sparse_categorical_crossentropy";
-    if (info.loss == "mean_squared_error")
-      info.loss = "mse";
+    info.loss = runtimeLoss(training.getLossOrDefault());
     info.sparseLabels = cast<ShapedType>(gradients.getArgumentTypes()[1])
                             .getElementType()
                             .isInteger(32);
     describeOptimizer(apply, info);
   }
-  if (training) {
-    for (StringRef key : {"epochs", "batch_size"})
-      if (auto value = training.getAs<IntegerAttr>(key))
-        info.fit[key.str()] = static_cast<double>(value.getInt());
-    if (auto value = training.getAs<FloatAttr>("validation_split"))
-      info.fit["validation_split"] = value.getValueAsDouble();
-    if (auto value = training.getAs<BoolAttr>("shuffle"))
-      info.fit["shuffle"] = value.getValue() ? 1 : 0;
-  }
+  if (std::optional<int64_t> epochs = training.getEpochs())
+    info.fit["epochs"] = static_cast<double>(*epochs);
+  if (std::optional<int64_t> batchSize = training.getBatchSize())
+    info.fit["batch_size"] = static_cast<double>(*batchSize);
+  if (std::optional<double> split = training.getValidationSplit())
+    info.fit["validation_split"] = *split;
+  if (std::optional<bool> shuffle = training.getShuffle())
+    info.fit["shuffle"] = *shuffle ? 1 : 0;
   return info;
 }

@@ -15,8 +15,8 @@
 
 namespace cnnc {
 
-/// Describes `module`, which must hold a verified @forward
-/// (verifyModelSignature).
+/// Describes `module`, which must be a verified model (a module marked
+/// cnn.model: dialects/cnn/ModelContract.h).
 ModelInfo describeModel(mlir::ModuleOp module);
 
 } // namespace cnnc

@@ -27,17 +27,30 @@ def Cnn_Dialect : Dialect {
     carrying `cnn.param = "<layer>/<weight>"` and `cnn.initializer`. Each op
     carries `cnn.layer = #cnn.layer<"name", "Class">`, the Keras layer it
     implements; a layer such as `Conv2D(activation='relu')` is two ops.
+
+    A module marked `cnn.model` is such a model: the verifier checks
+    @forward's signature and body (ModelContract.h) whenever it verifies the
+    module, until --convert-cnn-to-linalg lowers @forward and removes the
+    mark. Its `cnn.training = #cnn.training<...>` holds compile()'s and
+    fit()'s settings.
   }];
   let useDefaultAttributePrinterParser = 1;
   let hasOperationAttrVerify = 1;
   let hasRegionArgAttrVerify = 1;
   let extraClassDeclaration = [{
+    /// Registers the attributes (CnnAttrs.cpp, where their storage is).
+    void registerAttributes();
+
     /// Discardable attribute names the dialect gives meaning to.
     static constexpr ::llvm::StringLiteral kLayerAttrName = "cnn.layer";
     static constexpr ::llvm::StringLiteral kParamAttrName = "cnn.param";
     static constexpr ::llvm::StringLiteral kInitializerAttrName = "cnn.initializer";
     static constexpr ::llvm::StringLiteral kModelNameAttrName = "cnn.model_name";
     static constexpr ::llvm::StringLiteral kTrainingAttrName = "cnn.training";
+    /// Marks a module as a cnn-level model: the verifier then checks
+    /// @forward's contract (ModelContract.h). --convert-cnn-to-linalg
+    /// removes it with the cnn ops.
+    static constexpr ::llvm::StringLiteral kModelAttrName = "cnn.model";
     /// Marks the linalg op ending a lowered fused_conv2d: --cnn-tile fuses
     /// its producers into its tiles.
     static constexpr ::llvm::StringLiteral kFusionRootAttrName = "cnn.fusion_root";
@@ -87,5 +100,7 @@ def Cnn_LayerAttr : AttrDef<Cnn_Dialect, "Layer"> {
                         StringRefParameter<"Keras class name">:$className);
   let assemblyFormat = "`<` $name `,` $className `>`";
 }
+
+include "dialects/cnn/CnnAttrs.td"
 
 #endif // CNN_BASE

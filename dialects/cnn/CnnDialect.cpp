@@ -2,6 +2,7 @@
 
 #include "dialects/cnn/CnnDialect.h"
 #include "dialects/cnn/CnnOps.h"
+#include "dialects/cnn/ModelContract.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -14,22 +15,17 @@ using namespace mlir::cnn;
 #include "dialects/cnn/CnnDialect.cpp.inc"
 #include "dialects/cnn/CnnEnums.cpp.inc"
 
-#define GET_ATTRDEF_CLASSES
-#include "dialects/cnn/CnnAttrs.cpp.inc"
-
 void CnnDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
 #include "dialects/cnn/CnnOps.cpp.inc"
       >();
-  addAttributes<
-#define GET_ATTRDEF_LIST
-#include "dialects/cnn/CnnAttrs.cpp.inc"
-      >();
+  registerAttributes();
 }
 
-/// `cnn.layer` must be a #cnn.layer; `cnn.model_name` a string and
-/// `cnn.training` a dictionary, on a module.
+/// `cnn.layer` must be a #cnn.layer; `cnn.model_name` a string,
+/// `cnn.training` a #cnn.training and `cnn.model` a unit attribute, on a
+/// module, whose model contract it then is to check.
 LogicalResult CnnDialect::verifyOperationAttribute(Operation *op,
                                                    NamedAttribute attribute) {
   StringRef name = attribute.getName().strref();
@@ -43,13 +39,20 @@ LogicalResult CnnDialect::verifyOperationAttribute(Operation *op,
       return op->emitError() << "'" << name << "' must be a unit attribute";
     return success();
   }
-  if (name == kModelNameAttrName || name == kTrainingAttrName) {
-    if (!isa<ModuleOp>(op))
+  if (name == kModelNameAttrName || name == kTrainingAttrName ||
+      name == kModelAttrName) {
+    auto module = dyn_cast<ModuleOp>(op);
+    if (!module)
       return op->emitError() << "'" << name << "' belongs on the module";
     if (name == kModelNameAttrName && !isa<StringAttr>(attribute.getValue()))
       return op->emitError() << "'" << name << "' must be a string";
-    if (name == kTrainingAttrName && !isa<DictionaryAttr>(attribute.getValue()))
-      return op->emitError() << "'" << name << "' must be a dictionary";
+    if (name == kTrainingAttrName && !isa<TrainingAttr>(attribute.getValue()))
+      return op->emitError() << "'" << name << "' must be a #cnn.training";
+    if (name == kModelAttrName) {
+      if (!isa<UnitAttr>(attribute.getValue()))
+        return op->emitError() << "'" << name << "' must be a unit attribute";
+      return verifyModelContract(module);
+    }
     return success();
   }
   return op->emitError() << "unknown cnn attribute '" << name << "'";

@@ -14,6 +14,21 @@
 
 #include "dialects/cnn/CnnEnums.h.inc"
 
+#include "llvm/ADT/bit.h"
+
+namespace mlir::cnn {
+/// A double an attribute parameter can hold: attributes hash their
+/// parameters, and LLVM hashes no double. Converts to and from double.
+struct HashableDouble {
+  double value;
+  HashableDouble(double value) : value(value) {}
+  operator double() const { return value; }
+};
+inline llvm::hash_code hash_value(HashableDouble number) {
+  return llvm::hash_value(llvm::bit_cast<uint64_t>(number.value));
+}
+} // namespace mlir::cnn
+
 #define GET_ATTRDEF_CLASSES
 #include "dialects/cnn/CnnAttrs.h.inc"
 

@@ -28,6 +28,30 @@ std::optional<LayerKind> cnnc::layerKindForClassName(std::string_view name) {
       .Default(std::nullopt);
 }
 
+const char *cnnc::kerasName(KerasLoss loss) {
+  switch (loss) {
+  case KerasLoss::SparseCategoricalCrossentropy:
+    return "sparse_categorical_crossentropy";
+  case KerasLoss::CategoricalCrossentropy:
+    return "categorical_crossentropy";
+  case KerasLoss::MSE:
+    return "mse";
+  }
+  return "?";
+}
+
+const char *cnnc::kerasName(KerasOptimizer optimizer) {
+  switch (optimizer) {
+  case KerasOptimizer::Adam:
+    return "adam";
+  case KerasOptimizer::SGD:
+    return "sgd";
+  case KerasOptimizer::RMSprop:
+    return "rmsprop";
+  }
+  return "?";
+}
+
 const char *cnnc::kerasClassName(LayerKind kind) {
   switch (kind) {
   case LayerKind::Conv2D: return "Conv2D";

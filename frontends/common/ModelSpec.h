@@ -124,10 +124,21 @@ struct Layer {
   int64_t axis = -1;
 };
 
+/// The Keras losses and optimizers cnnc trains with. The readers map every
+/// spelling a model file may use (`mean_squared_error`, `MeanSquaredError`,
+/// TF.js's `momentum`, ...) to one of these.
+enum class KerasLoss { SparseCategoricalCrossentropy, CategoricalCrossentropy, MSE };
+enum class KerasOptimizer { Adam, SGD, RMSprop };
+
+/// The canonical Keras names: "sparse_categorical_crossentropy",
+/// "categorical_crossentropy", "mse"; "adam", "sgd", "rmsprop".
+const char *kerasName(KerasLoss loss);
+const char *kerasName(KerasOptimizer optimizer);
+
 /// An optimizer as compile() names it; only the hyper-parameters the model
 /// file gave are present (the trainer fills in Keras's defaults).
 struct OptimizerSpec {
-  std::string name; // "adam", "sgd", "rmsprop" (lower case)
+  KerasOptimizer kind = KerasOptimizer::RMSprop;
   std::map<std::string, double> hyperParameters; // learning_rate, momentum, ...
   SourceLoc loc;
 };
@@ -135,8 +146,7 @@ struct OptimizerSpec {
 /// compile() and fit() arguments, as far as the model file gives them.
 struct TrainingSpec {
   std::optional<OptimizerSpec> optimizer;
-  std::optional<std::string> loss; // canonical Keras name, e.g.
-                                   // "sparse_categorical_crossentropy", "mse"
+  std::optional<KerasLoss> loss;
   bool lossFromLogits = false;
   std::vector<std::string> metrics; // e.g. {"accuracy"}
   std::optional<int64_t> epochs;

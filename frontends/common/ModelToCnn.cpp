@@ -11,7 +11,9 @@
 #include "frontends/common/ModelToCnn.h"
 
 #include "dialects/cnn/CnnOps.h"
+#include "dialects/cnn/ModelContract.h"
 #include "dialects/cnn/ShapeRules.h"
+#include "dialects/cnn/Training.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -41,7 +43,8 @@ private:
   Value addParam(const Layer &layer, StringRef weight, ArrayRef<int64_t> shape,
                  const Initializer &init);
   DictionaryAttr initializerAttr(const Initializer &init);
-  DictionaryAttr trainingAttr(const TrainingSpec &training);
+  /// compile()'s and fit()'s settings; null after reporting an error.
+  cnn::TrainingAttr trainingAttr(const TrainingSpec &training);
 
   /// Emits `layer` on `input`; null after reporting an error.
   Value emitLayer(const Layer &layer, Value input);
@@ -144,39 +147,70 @@ DictionaryAttr ModelToCnn::initializerAttr(const Initializer &init) {
   return builder.getDictionaryAttr(fields);
 }
 
-DictionaryAttr ModelToCnn::trainingAttr(const TrainingSpec &training) {
-  SmallVector<NamedAttribute> fields;
-  auto add = [&](StringRef name, Attribute value) {
-    fields.push_back(builder.getNamedAttr(name, value));
-  };
-  if (training.optimizer) {
-    SmallVector<NamedAttribute> optimizer;
-    optimizer.push_back(builder.getNamedAttr(
-        "name", builder.getStringAttr(training.optimizer->name)));
-    for (const auto &[name, value] : training.optimizer->hyperParameters)
-      optimizer.push_back(
-          builder.getNamedAttr(name, builder.getF64FloatAttr(value)));
-    add("optimizer", builder.getDictionaryAttr(optimizer));
+static cnn::Loss lossAttrValue(KerasLoss loss) {
+  switch (loss) {
+  case KerasLoss::SparseCategoricalCrossentropy:
+    return cnn::Loss::SparseCategoricalCrossentropy;
+  case KerasLoss::CategoricalCrossentropy:
+    return cnn::Loss::CategoricalCrossentropy;
+  case KerasLoss::MSE:
+    return cnn::Loss::MeanSquaredError;
   }
+  llvm_unreachable("unknown loss");
+}
+
+static cnn::OptimizerKind optimizerAttrValue(KerasOptimizer optimizer) {
+  switch (optimizer) {
+  case KerasOptimizer::Adam:
+    return cnn::OptimizerKind::Adam;
+  case KerasOptimizer::SGD:
+    return cnn::OptimizerKind::SGD;
+  case KerasOptimizer::RMSprop:
+    return cnn::OptimizerKind::RMSprop;
+  }
+  llvm_unreachable("unknown optimizer");
+}
+
+cnn::TrainingAttr ModelToCnn::trainingAttr(const TrainingSpec &training) {
+  cnn::OptimizerAttr optimizer;
+  if (const std::optional<OptimizerSpec> &spec = training.optimizer) {
+    cnn::OptimizerKind kind = optimizerAttrValue(spec->kind);
+    optimizer = cnn::OptimizerAttr::get(&context, kind);
+    for (const auto &[name, value] : spec->hyperParameters) {
+      if (!llvm::is_contained(cnn::OptimizerAttr::settingNames(kind), name)) {
+        emitError(loc(spec->loc)) << "unsupported " << cnn::stringifyOptimizerKind(kind)
+                                  << " setting '" << name << "'";
+        return nullptr;
+      }
+      optimizer = optimizer.withSetting(name, value);
+    }
+    // The readers check what they read; the attribute's verifier has the
+    // last word (finite numbers, fractions in [0, 1]).
+    optimizer = cnn::OptimizerAttr::getChecked(
+        [&] { return emitError(loc(spec->loc)); }, &context, kind,
+        optimizer.getLearningRate(), optimizer.getBeta1(), optimizer.getBeta2(),
+        optimizer.getEpsilon(), optimizer.getMomentum(), optimizer.getNesterov(),
+        optimizer.getRho());
+    if (!optimizer)
+      return nullptr;
+  }
+  std::optional<cnn::Loss> loss;
   if (training.loss)
-    add("loss", builder.getStringAttr(*training.loss));
-  if (training.lossFromLogits)
-    add("from_logits", builder.getBoolAttr(true));
+    loss = lossAttrValue(*training.loss);
+  ArrayAttr metrics;
   if (!training.metrics.empty()) {
-    SmallVector<Attribute> metrics;
+    SmallVector<Attribute> names;
     for (const std::string &metric : training.metrics)
-      metrics.push_back(builder.getStringAttr(metric));
-    add("metrics", builder.getArrayAttr(metrics));
+      names.push_back(builder.getStringAttr(metric));
+    metrics = builder.getArrayAttr(names);
   }
-  if (training.epochs)
-    add("epochs", builder.getI64IntegerAttr(*training.epochs));
-  if (training.batchSize)
-    add("batch_size", builder.getI64IntegerAttr(*training.batchSize));
+  std::optional<cnn::HashableDouble> validationSplit;
   if (training.validationSplit)
-    add("validation_split", builder.getF64FloatAttr(*training.validationSplit));
-  if (training.shuffle)
-    add("shuffle", builder.getBoolAttr(*training.shuffle));
-  return builder.getDictionaryAttr(fields);
+    validationSplit = *training.validationSplit;
+  return cnn::TrainingAttr::getChecked(
+      [&] { return emitError(loc(model.loc)); }, &context, loss,
+      training.lossFromLogits, optimizer, metrics, training.epochs,
+      training.batchSize, validationSplit, training.shuffle);
 }
 
 Value ModelToCnn::addParam(const Layer &layer, StringRef weight,
@@ -368,11 +402,16 @@ OwningOpRef<ModuleOp> ModelToCnn::build() {
     return nullptr;
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(modelLoc);
+  // The verifier below checks @forward's contract.
+  cnn::markAsModel(*module);
   (*module)->setAttr(cnn::CnnDialect::kModelNameAttrName,
                      builder.getStringAttr(model.name));
-  if (!model.training.empty())
-    (*module)->setAttr(cnn::CnnDialect::kTrainingAttrName,
-                       trainingAttr(model.training));
+  if (!model.training.empty()) {
+    cnn::TrainingAttr training = trainingAttr(model.training);
+    if (!training)
+      return nullptr;
+    (*module)->setAttr(cnn::CnnDialect::kTrainingAttrName, training);
+  }
 
   builder.setInsertionPointToEnd(module->getBody());
   function = builder.create<func::FuncOp>(

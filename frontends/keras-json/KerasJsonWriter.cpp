@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "dialects/cnn/KerasDefaults.h"
 #include "frontends/common/LocatedError.h"
 #include "frontends/keras-json/KerasJson.h"
 
@@ -218,12 +219,37 @@ llvm::Expected<std::string> cnnc::writeKerasModelConfig(const ModelSpec &model,
 // compile()
 //===----------------------------------------------------------------------===//
 
-static const char *lossClassName(llvm::StringRef loss) {
-  if (loss == "sparse_categorical_crossentropy")
+static const char *lossClassName(KerasLoss loss) {
+  switch (loss) {
+  case KerasLoss::SparseCategoricalCrossentropy:
     return "SparseCategoricalCrossentropy";
-  if (loss == "categorical_crossentropy")
+  case KerasLoss::CategoricalCrossentropy:
     return "CategoricalCrossentropy";
-  return "MeanSquaredError";
+  case KerasLoss::MSE:
+    return "MeanSquaredError";
+  }
+  return "?";
+}
+
+/// Keras's defaults for every setting of `kind` (dialects/cnn/KerasDefaults.h).
+static std::map<std::string, double> defaultSettings(KerasOptimizer kind) {
+  namespace keras = mlir::cnn::keras_defaults;
+  switch (kind) {
+  case KerasOptimizer::Adam:
+    return {{"learning_rate", keras::kAdamLearningRate},
+            {"beta_1", keras::kAdamBeta1},
+            {"beta_2", keras::kAdamBeta2},
+            {"epsilon", keras::kAdamEpsilon}};
+  case KerasOptimizer::SGD:
+    return {{"learning_rate", keras::kSgdLearningRate},
+            {"momentum", keras::kSgdMomentum},
+            {"nesterov", keras::kSgdNesterov ? 1.0 : 0.0}};
+  case KerasOptimizer::RMSprop:
+    return {{"learning_rate", keras::kRmspropLearningRate},
+            {"rho", keras::kRmspropRho},
+            {"epsilon", keras::kRmspropEpsilon}};
+  }
+  return {};
 }
 
 /// The optimizer as Keras 2's `optimizer_config` or TF.js's, whose class
@@ -233,19 +259,7 @@ static Value optimizerValue(const OptimizerSpec &optimizer, KerasTarget target) 
   bool tfjs = target == KerasTarget::Tfjs;
   // Keras's defaults written out: TF.js's optimizers take their settings
   // positionally from the config and have no defaults for missing ones.
-  std::map<std::string, double> hyper =
-      optimizer.name == "adam"
-          ? std::map<std::string, double>{{"learning_rate", 0.001},
-                                          {"beta_1", 0.9},
-                                          {"beta_2", 0.999},
-                                          {"epsilon", 1e-7}}
-      : optimizer.name == "sgd"
-          ? std::map<std::string, double>{{"learning_rate", 0.01},
-                                          {"momentum", 0.0},
-                                          {"nesterov", 0.0}}
-          : std::map<std::string, double>{{"learning_rate", 0.001},
-                                          {"rho", 0.9},
-                                          {"epsilon", 1e-7}};
+  std::map<std::string, double> hyper = defaultSettings(optimizer.kind);
   for (const auto &[name, value] : optimizer.hyperParameters)
     hyper[name] = value;
   auto get = [&](llvm::StringRef name) -> std::optional<double> {
@@ -261,23 +275,28 @@ static Value optimizerValue(const OptimizerSpec &optimizer, KerasTarget target) 
       config[tfjs ? js : keras] = *value;
   };
   put("learning_rate", "learningRate");
-  if (optimizer.name == "adam") {
+  switch (optimizer.kind) {
+  case KerasOptimizer::Adam:
     className = "Adam";
     put("beta_1", "beta1");
     put("beta_2", "beta2");
     put("epsilon", "epsilon");
-  } else if (optimizer.name == "sgd") {
+    break;
+  case KerasOptimizer::SGD: {
     bool momentum = get("momentum").value_or(0.0) != 0.0;
     className = tfjs && momentum ? "Momentum" : "SGD";
     put("momentum", "momentum");
     if (std::optional<double> nesterov = get("nesterov"))
       config[tfjs ? "useNesterov" : "nesterov"] = *nesterov != 0.0;
-  } else {
+    break;
+  }
+  case KerasOptimizer::RMSprop:
     className = tfjs ? "RMSProp" : "RMSprop";
     put("rho", "decay");
     put("epsilon", "epsilon");
     if (tfjs)
       config["momentum"] = 0.0;
+    break;
   }
   if (!tfjs)
     config["name"] = className;
@@ -300,7 +319,7 @@ cnnc::writeKerasTrainingConfig(const TrainingSpec &training, KerasTarget target)
       config["loss"] = Object{{"class_name", lossClassName(*training.loss)},
                               {"config", Object{{"from_logits", true}}}};
     else
-      config["loss"] = *training.loss;
+      config["loss"] = kerasName(*training.loss);
   }
   Array metrics;
   for (const std::string &metric : training.metrics)

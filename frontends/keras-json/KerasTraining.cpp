@@ -40,7 +40,7 @@ struct KeyRule {
 };
 } // namespace
 
-static KeyRule ruleFor(llvm::StringRef optimizer, llvm::StringRef folded,
+static KeyRule ruleFor(KerasOptimizer optimizer, llvm::StringRef folded,
                        const KerasFileInfo &info) {
   using S = KeySense;
   if (folded == "learningrate" || folded == "lr")
@@ -48,11 +48,11 @@ static KeyRule ruleFor(llvm::StringRef optimizer, llvm::StringRef folded,
   if (folded == "decay") {
     // TF.js's RMSProp calls rho `decay`; Keras 2's legacy optimizers use
     // `decay` for a learning-rate decay cnnc does not implement.
-    if (info.isTfjs && optimizer == "rmsprop")
+    if (info.isTfjs && optimizer == KerasOptimizer::RMSprop)
       return {S::HyperParameter, "rho"};
     return {S::MustBeNullOrZero, nullptr};
   }
-  if (optimizer == "adam") {
+  if (optimizer == KerasOptimizer::Adam) {
     if (folded == "beta1")
       return {S::HyperParameter, "beta_1"};
     if (folded == "beta2")
@@ -62,13 +62,13 @@ static KeyRule ruleFor(llvm::StringRef optimizer, llvm::StringRef folded,
     if (folded == "amsgrad")
       return {S::MustBeNullOrZero, nullptr};
   }
-  if (optimizer == "sgd") {
+  if (optimizer == KerasOptimizer::SGD) {
     if (folded == "momentum")
       return {S::HyperParameter, "momentum"};
     if (folded == "nesterov" || folded == "usenesterov")
       return {S::HyperParameter, "nesterov"};
   }
-  if (optimizer == "rmsprop") {
+  if (optimizer == KerasOptimizer::RMSprop) {
     if (folded == "rho")
       return {S::HyperParameter, "rho"};
     if (folded == "epsilon")
@@ -108,21 +108,21 @@ static llvm::Error readOptimizer(const JsonNode &node, TrainingSpec &out,
                                     nameNode.describe());
   std::string folded = foldName(bareClassName(*name));
   // TF.js's momentum optimizer is Keras's SGD with momentum.
-  std::optional<llvm::StringRef> canonical =
-      llvm::StringSwitch<std::optional<llvm::StringRef>>(folded)
-          .Case("adam", llvm::StringRef("adam"))
-          .Cases("sgd", "momentum", llvm::StringRef("sgd"))
-          .Case("rmsprop", llvm::StringRef("rmsprop"))
+  std::optional<KerasOptimizer> canonical =
+      llvm::StringSwitch<std::optional<KerasOptimizer>>(folded)
+          .Case("adam", KerasOptimizer::Adam)
+          .Cases("sgd", "momentum", KerasOptimizer::SGD)
+          .Case("rmsprop", KerasOptimizer::RMSprop)
           .Default(std::nullopt);
   if (!canonical)
     return owner.fail(nameNode, "unsupported optimizer " + nameNode.describe() +
                                     " (cnnc has adam, sgd and rmsprop)");
 
   OptimizerSpec optimizer;
-  optimizer.name = canonical->str();
+  optimizer.kind = *canonical;
   optimizer.loc = nameNode.loc();
   ConfigReader params(node.get("config"),
-                      ("optimizer '" + *canonical + "'").str());
+                      std::string("optimizer '") + kerasName(*canonical) + "'");
   if (const llvm::json::Object *object = params.node().getObject()) {
     // Visit keys in file order (llvm::json's map has none of its own), so
     // the error names the first offending key a reader would see.
@@ -176,13 +176,13 @@ static llvm::Error readOptimizer(const JsonNode &node, TrainingSpec &out,
 // Loss and metrics
 //===----------------------------------------------------------------------===//
 
-static std::optional<std::string> canonicalLoss(llvm::StringRef name) {
-  return llvm::StringSwitch<std::optional<std::string>>(
+static std::optional<KerasLoss> canonicalLoss(llvm::StringRef name) {
+  return llvm::StringSwitch<std::optional<KerasLoss>>(
              foldName(bareClassName(name)))
       .Case("sparsecategoricalcrossentropy",
-            std::string("sparse_categorical_crossentropy"))
-      .Case("categoricalcrossentropy", std::string("categorical_crossentropy"))
-      .Cases("mse", "meansquarederror", std::string("mse"))
+            KerasLoss::SparseCategoricalCrossentropy)
+      .Case("categoricalcrossentropy", KerasLoss::CategoricalCrossentropy)
+      .Cases("mse", "meansquarederror", KerasLoss::MSE)
       .Default(std::nullopt);
 }
 
@@ -213,7 +213,7 @@ static llvm::Error readLoss(JsonNode node, TrainingSpec &out) {
   if (!name)
     return owner.fail(nameNode,
                       "expected a loss name, found " + nameNode.describe());
-  std::optional<std::string> loss = canonicalLoss(*name);
+  std::optional<KerasLoss> loss = canonicalLoss(*name);
   if (!loss)
     return owner.fail(nameNode, "unsupported loss " + nameNode.describe() +
                                     " (cnnc has sparse_categorical_"
@@ -221,7 +221,7 @@ static llvm::Error readLoss(JsonNode node, TrainingSpec &out) {
                                     "and mse)");
   out.loss = *loss;
 
-  ConfigReader reader(params, "loss '" + *loss + "'");
+  ConfigReader reader(params, std::string("loss '") + kerasName(*loss) + "'");
   if (!params.getObject())
     return llvm::Error::success();
   if (llvm::Error err = reader.readBool("from_logits", out.lossFromLogits))

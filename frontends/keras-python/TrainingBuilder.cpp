@@ -117,11 +117,12 @@ static Error checkUnimplementedOptimizerArgs(const Arguments &args) {
 }
 
 static Expected<OptimizerSpec> buildOptimizer(const KerasCall &call,
-                                              StringRef kind, StringRef file) {
+                                              KerasOptimizer kind,
+                                              StringRef file) {
   llvm::ArrayRef<StringRef> params =
-      kind == "adam"  ? llvm::ArrayRef(kAdamParams)
-      : kind == "sgd" ? llvm::ArrayRef(kSgdParams)
-                      : llvm::ArrayRef(kRmspropParams);
+      kind == KerasOptimizer::Adam  ? llvm::ArrayRef(kAdamParams)
+      : kind == KerasOptimizer::SGD ? llvm::ArrayRef(kSgdParams)
+                                    : llvm::ArrayRef(kRmspropParams);
   auto bound = Arguments::bind(call, Signature{params, kOptimizerKeywords},
                                call.symbol.name, file);
   if (!bound)
@@ -129,7 +130,7 @@ static Expected<OptimizerSpec> buildOptimizer(const KerasCall &call,
   const Arguments &args = *bound;
 
   OptimizerSpec spec;
-  spec.name = kind.str();
+  spec.kind = kind;
   spec.loc = toSourceLoc(file, call.pos);
   if (Error err = readLearningRate(args, spec))
     return std::move(err);
@@ -138,11 +139,11 @@ static Expected<OptimizerSpec> buildOptimizer(const KerasCall &call,
   for (StringRef name : {"beta_1", "beta_2", "epsilon", "rho", "momentum"})
     // RMSprop's momentum must stay 0 (checked below): not a setting to keep.
     if (llvm::is_contained(params, name) &&
-        !(kind == "rmsprop" && name == "momentum"))
+        !(kind == KerasOptimizer::RMSprop && name == "momentum"))
       if (Error err = readHyperParameter(args, name, spec))
         return std::move(err);
 
-  if (kind == "sgd") {
+  if (kind == KerasOptimizer::SGD) {
     auto momentum = spec.hyperParameters.find("momentum");
     if (momentum != spec.hyperParameters.end() && momentum->second > 1)
       return args.error(args.get("momentum")->pos,
@@ -157,15 +158,18 @@ static Expected<OptimizerSpec> buildOptimizer(const KerasCall &call,
     }
   }
   // The RMSprop update cnnc implements has no momentum term.
-  if (kind == "rmsprop")
+  if (kind == KerasOptimizer::RMSprop)
     if (Error err = args.requireDefault("momentum", Value::fromFloat(0.0)))
       return std::move(err);
   return spec;
 }
 
-static std::string optimizerKind(StringRef name) {
-  std::string lower = name.lower();
-  return lower == "adam" || lower == "sgd" || lower == "rmsprop" ? lower : "";
+static std::optional<KerasOptimizer> optimizerKind(StringRef name) {
+  return llvm::StringSwitch<std::optional<KerasOptimizer>>(name.lower())
+      .Case("adam", KerasOptimizer::Adam)
+      .Case("sgd", KerasOptimizer::SGD)
+      .Case("rmsprop", KerasOptimizer::RMSprop)
+      .Default(std::nullopt);
 }
 
 static Error readOptimizer(const Arguments &args, TrainingSpec &training) {
@@ -174,22 +178,22 @@ static Error readOptimizer(const Arguments &args, TrainingSpec &training) {
     return Error::success();
   const Value &v = arg->value;
   if (v.is(Value::Kind::Str)) {
-    std::string kind = optimizerKind(v.text);
-    if (kind.empty())
+    std::optional<KerasOptimizer> kind = optimizerKind(v.text);
+    if (!kind)
       return args.error(arg->pos, "unsupported optimizer '", v.text, "'");
     OptimizerSpec spec;
-    spec.name = kind;
+    spec.kind = *kind;
     spec.loc = toSourceLoc(args.file(), arg->pos);
     training.optimizer = std::move(spec);
     return Error::success();
   }
   if (v.is(Value::Kind::Object) &&
       v.call->symbol.kind == SymbolKind::Optimizer) {
-    std::string kind = optimizerKind(v.call->symbol.name);
-    if (kind.empty())
+    std::optional<KerasOptimizer> kind = optimizerKind(v.call->symbol.name);
+    if (!kind)
       return args.error(v.call->pos, "unsupported optimizer '",
                         v.call->symbol.name, "'");
-    auto spec = buildOptimizer(*v.call, kind, args.file());
+    auto spec = buildOptimizer(*v.call, *kind, args.file());
     if (!spec)
       return spec.takeError();
     training.optimizer = std::move(*spec);
@@ -203,21 +207,22 @@ static Error readOptimizer(const Arguments &args, TrainingSpec &training) {
 //===----------------------------------------------------------------------===//
 
 /// Keras's loss functions by name, to the canonical names of TrainingSpec.
-static std::string lossByName(StringRef name) {
-  return llvm::StringSwitch<std::string>(name)
+static std::optional<KerasLoss> lossByName(StringRef name) {
+  return llvm::StringSwitch<std::optional<KerasLoss>>(name)
       .Case("sparse_categorical_crossentropy",
-            "sparse_categorical_crossentropy")
-      .Case("categorical_crossentropy", "categorical_crossentropy")
-      .Cases("mse", "MSE", "mean_squared_error", "mse")
-      .Default("");
+            KerasLoss::SparseCategoricalCrossentropy)
+      .Case("categorical_crossentropy", KerasLoss::CategoricalCrossentropy)
+      .Cases("mse", "MSE", "mean_squared_error", KerasLoss::MSE)
+      .Default(std::nullopt);
 }
 
-static std::string lossByClass(StringRef name) {
-  return llvm::StringSwitch<std::string>(name)
-      .Case("SparseCategoricalCrossentropy", "sparse_categorical_crossentropy")
-      .Case("CategoricalCrossentropy", "categorical_crossentropy")
-      .Case("MeanSquaredError", "mse")
-      .Default("");
+static std::optional<KerasLoss> lossByClass(StringRef name) {
+  return llvm::StringSwitch<std::optional<KerasLoss>>(name)
+      .Case("SparseCategoricalCrossentropy",
+            KerasLoss::SparseCategoricalCrossentropy)
+      .Case("CategoricalCrossentropy", KerasLoss::CategoricalCrossentropy)
+      .Case("MeanSquaredError", KerasLoss::MSE)
+      .Default(std::nullopt);
 }
 
 static Error checkReduction(const Arguments &args) {
@@ -237,7 +242,7 @@ static Error checkReduction(const Arguments &args) {
   return args.error(arg->pos, "unsupported reduction '", v.text, "'");
 }
 
-static Error readLossObject(const KerasCall &call, StringRef loss,
+static Error readLossObject(const KerasCall &call, KerasLoss loss,
                             StringRef file, TrainingSpec &training) {
   static const StringRef sparse[] = {"from_logits", "ignore_class", "reduction",
                                      "name"};
@@ -245,10 +250,10 @@ static Error readLossObject(const KerasCall &call, StringRef loss,
                                           "axis", "reduction", "name"};
   static const StringRef mse[] = {"reduction", "name"};
   static const StringRef keywords[] = {"dtype"};
-  llvm::ArrayRef<StringRef> params = loss == "mse" ? llvm::ArrayRef(mse)
-                                     : loss == "categorical_crossentropy"
-                                         ? llvm::ArrayRef(categorical)
-                                         : llvm::ArrayRef(sparse);
+  llvm::ArrayRef<StringRef> params =
+      loss == KerasLoss::MSE                       ? llvm::ArrayRef(mse)
+      : loss == KerasLoss::CategoricalCrossentropy ? llvm::ArrayRef(categorical)
+                                                   : llvm::ArrayRef(sparse);
   auto bound = Arguments::bind(call, Signature{params, keywords},
                                call.symbol.name, file);
   if (!bound)
@@ -265,7 +270,7 @@ static Error readLossObject(const KerasCall &call, StringRef loss,
   auto fromLogits = args.getBool("from_logits", false);
   if (!fromLogits)
     return fromLogits.takeError();
-  training.loss = loss.str();
+  training.loss = loss;
   training.lossFromLogits = *fromLogits;
   return Error::success();
 }
@@ -275,24 +280,24 @@ static Error readLoss(const Arguments &args, TrainingSpec &training) {
   if (!arg || isRunTimeValue(arg))
     return Error::success();
   const Value &v = arg->value;
-  std::string loss;
+  std::optional<KerasLoss> loss;
   if (v.is(Value::Kind::Str)) {
     loss = lossByName(v.text);
-    if (loss.empty())
+    if (!loss)
       return args.error(arg->pos, "unsupported loss '", v.text, "'");
   } else if (v.is(Value::Kind::Symbol) &&
              classifySymbol(v.text).kind == SymbolKind::Loss) {
     std::string name = classifySymbol(v.text).name;
     loss = lossByName(name);
-    if (loss.empty())
+    if (!loss)
       return args.error(arg->pos, "unsupported loss '", name, "'");
   } else if (v.is(Value::Kind::Object) &&
              v.call->symbol.kind == SymbolKind::Loss) {
     loss = lossByClass(v.call->symbol.name);
-    if (loss.empty())
+    if (!loss)
       return args.error(v.call->pos, "unsupported loss '", v.call->symbol.name,
                         "'");
-    return readLossObject(*v.call, loss, args.file(), training);
+    return readLossObject(*v.call, *loss, args.file(), training);
   } else {
     return args.typeError("loss", *arg, "a loss name or object");
   }

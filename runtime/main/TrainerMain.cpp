@@ -153,7 +153,8 @@ int main(int argc, char **argv) {
       options.metricsJsonPath = value;
     } else if (flag == "--optimizer" || flag == "--lr" || flag == "--loss") {
       return usageError(flag + " is compiled into this trainer (" +
-                        kernels.info.optimizer + ", " + kernels.info.loss +
+                        optimizerName(kernels.info.optimizer) + ", " +
+                        lossName(kernels.info.loss) +
                         "); compile another: cnnc MODEL --train-step " + flag +
                         " ... -o model.o");
     } else {

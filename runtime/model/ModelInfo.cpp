@@ -93,6 +93,50 @@ int64_t product(const std::vector<int64_t> &shape) {
 
 } // namespace
 
+static constexpr LossKind kLosses[] = {LossKind::SparseCategoricalCrossentropy,
+                                       LossKind::CategoricalCrossentropy,
+                                       LossKind::MSE};
+static constexpr OptimizerKind kOptimizers[] = {
+    OptimizerKind::Adam, OptimizerKind::SGD, OptimizerKind::RMSprop};
+
+const char *cnnc::lossName(LossKind loss) {
+  switch (loss) {
+  case LossKind::SparseCategoricalCrossentropy:
+    return "sparse_categorical_crossentropy";
+  case LossKind::CategoricalCrossentropy:
+    return "categorical_crossentropy";
+  case LossKind::MSE:
+    return "mse";
+  }
+  return "?";
+}
+
+const char *cnnc::optimizerName(OptimizerKind optimizer) {
+  switch (optimizer) {
+  case OptimizerKind::Adam:
+    return "adam";
+  case OptimizerKind::SGD:
+    return "sgd";
+  case OptimizerKind::RMSprop:
+    return "rmsprop";
+  }
+  return "?";
+}
+
+std::optional<LossKind> cnnc::parseLossName(std::string_view name) {
+  for (LossKind loss : kLosses)
+    if (name == lossName(loss))
+      return loss;
+  return std::nullopt;
+}
+
+std::optional<OptimizerKind> cnnc::parseOptimizerName(std::string_view name) {
+  for (OptimizerKind optimizer : kOptimizers)
+    if (name == optimizerName(optimizer))
+      return optimizer;
+  return std::nullopt;
+}
+
 int64_t ParamInfo::elements() const { return product(shape); }
 int64_t ModelInfo::inputElements() const { return product(inputShape); }
 int64_t ModelInfo::outputElements() const { return product(outputShape); }
@@ -151,8 +195,10 @@ std::string cnnc::formatModelInfo(const ModelInfo &info) {
            " value=" + number(s.value) + "\n";
   }
   if (info.trainable) {
-    out += "train " + info.loss + (info.sparseLabels ? " sparse\n" : " dense\n");
-    out += "optimizer " + info.optimizer + " " + std::to_string(info.stateSlots) +
+    out += std::string("train ") + lossName(info.loss) +
+           (info.sparseLabels ? " sparse\n" : " dense\n");
+    out += std::string("optimizer ") + optimizerName(info.optimizer) + " " +
+           std::to_string(info.stateSlots) +
            "\n";
     for (const auto &[name, value] : info.hyperParameters)
       out += "hyper " + name + " " + number(value) + "\n";
@@ -237,12 +283,18 @@ bool cnnc::parseModelInfo(std::string_view text, ModelInfo &info,
       }
     } else if (key == "train" && w.size() == 3) {
       info.trainable = true;
-      info.loss = w[1];
+      std::optional<LossKind> loss = parseLossName(w[1]);
+      if (!loss)
+        return fail("unknown loss '" + w[1] + "'");
+      info.loss = *loss;
       if (w[2] != "sparse" && w[2] != "dense")
         return fail("bad label kind '" + w[2] + "'");
       info.sparseLabels = w[2] == "sparse";
     } else if (key == "optimizer" && w.size() == 3) {
-      info.optimizer = w[1];
+      std::optional<OptimizerKind> optimizer = parseOptimizerName(w[1]);
+      if (!optimizer)
+        return fail("unknown optimizer '" + w[1] + "'");
+      info.optimizer = *optimizer;
       if (!parseInt(w[2], info.stateSlots) || info.stateSlots < 0 ||
           info.stateSlots > 8)
         return fail("bad optimizer state size");

@@ -35,6 +35,20 @@
 
 namespace cnnc {
 
+/// The losses and optimizers a training step may be compiled with (the
+/// compiler's #cnn.training, as the runtime knows it). The model-info text
+/// names them as Keras does.
+enum class LossKind { SparseCategoricalCrossentropy, CategoricalCrossentropy, MSE };
+enum class OptimizerKind { Adam, SGD, RMSprop };
+
+/// Keras's names: "sparse_categorical_crossentropy", ..., "mse"; "adam",
+/// "sgd", "rmsprop".
+const char *lossName(LossKind loss);
+const char *optimizerName(OptimizerKind optimizer);
+/// The kind a Keras name stands for, as lossName / optimizerName write it.
+std::optional<LossKind> parseLossName(std::string_view name);
+std::optional<OptimizerKind> parseOptimizerName(std::string_view name);
+
 struct ParamInfo {
   std::string name; // "conv2d/kernel"
   std::vector<int64_t> shape;
@@ -53,9 +67,9 @@ struct ModelInfo {
 
   // The training step, when the code has one.
   bool trainable = false;
-  std::string loss;         // "sparse_categorical_crossentropy", ...
+  LossKind loss = LossKind::SparseCategoricalCrossentropy;
   bool sparseLabels = true; // class indices (i32) or targets like the output
-  std::string optimizer;    // "adam", "sgd", "rmsprop"
+  OptimizerKind optimizer = OptimizerKind::RMSprop;
   int64_t stateSlots = 0;   // rows of optimizer state
   std::map<std::string, double> hyperParameters;
   /// compile()/fit() values the model file gave: epochs, batch_size,

@@ -32,9 +32,9 @@ std::string number(double value) { return formatJsonNumber(value); }
 
 /// The names of the optimizer's slots, as the checkpoint stores them.
 std::vector<std::string> slotNames(const ModelInfo &info) {
-  if (info.optimizer == "adam")
+  if (info.optimizer == OptimizerKind::Adam)
     return {"m", "v"};
-  if (info.optimizer == "rmsprop")
+  if (info.optimizer == OptimizerKind::RMSprop)
     return {"velocity"};
   std::vector<std::string> names;
   for (int64_t i = 0; i < info.stateSlots; ++i)
@@ -165,15 +165,15 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
     ModelIdentity identity = identityOf(info);
     if (!readCheckpoint(options.resumePath, &identity, resumed, error))
       return fail(error);
-    if (resumed.optimizer != info.optimizer)
+    if (parseOptimizerName(resumed.optimizer) != info.optimizer)
       return fail("'" + options.resumePath + "' was trained with " +
                   resumed.optimizer + ", but this model compiles " +
-                  info.optimizer);
+                  optimizerName(info.optimizer));
     std::vector<std::string> names = slotNames(info);
     if (resumed.optimizerState.size() != names.size())
       return fail("'" + options.resumePath + "' holds " +
                   std::to_string(resumed.optimizerState.size()) +
-                  " optimizer slots; " + info.optimizer + " has " +
+                  " optimizer slots; " + optimizerName(info.optimizer) + " has " +
                   std::to_string(names.size()));
     for (size_t i = 0; i < names.size(); ++i)
       if (resumed.optimizerState[i].data.size() != size_t(info.paramElements()))
@@ -309,13 +309,13 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
              std::vector<float>(p, p + param.elements())});
         p += param.elements();
       }
-      checkpoint.optimizer = info.optimizer;
+      checkpoint.optimizer = optimizerName(info.optimizer);
       std::vector<std::string> names = slotNames(info);
       int64_t count = info.paramElements();
       for (size_t i = 0; i < names.size(); ++i) {
         const float *slot = trainer.state().data() + i * count;
         checkpoint.optimizerState.push_back(
-            {info.optimizer + "/" + names[i], {count},
+            {optimizerName(info.optimizer) + ("/" + names[i]), {count},
              std::vector<float>(slot, slot + count)});
       }
       checkpoint.step = static_cast<uint64_t>(trainer.iteration);
@@ -326,9 +326,10 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
                              {"shuffle", shuffle ? "1" : "0"},
                              {"seed", std::to_string(seed)},
                              {"dataset", dataset},
-                             {"loss", info.loss}};
+                             {"loss", lossName(info.loss)}};
       for (const auto &[name, value] : info.hyperParameters)
-        checkpoint.settings.push_back({info.optimizer + "." + name, number(value)});
+        checkpoint.settings.push_back(
+            {optimizerName(info.optimizer) + ("." + name), number(value)});
       checkpoint.history = history;
       if (!writeCheckpoint(options.savePath, checkpoint, error))
         return fail(error);

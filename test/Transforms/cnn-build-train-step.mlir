@@ -48,7 +48,7 @@
 // CHECK: %[[NP:.*]], %[[NS:.*]] = cnn.adam_update %[[PT]], %[[ST]], %[[GT]], %[[I]] {beta_1 = 9.000000e-01 : f64, beta_2 = 0.99899999999999999 : f64, epsilon = 9.9999999999999995E-8 : f64, learning_rate = 1.000000e-03 : f64}
 // CHECK: bufferization.materialize_in_destination %[[NP]] in restrict writable %[[P]]
 // CHECK: bufferization.materialize_in_destination %[[NS]] in restrict writable %[[S]]
-module attributes {cnn.training = {loss = "sparse_categorical_crossentropy", optimizer = {name = "adam"}}} {
+module attributes {cnn.model, cnn.training = #cnn.training<loss = sparse_categorical_crossentropy, optimizer = #cnn.optimizer<adam>>} {
 func.func @forward(%x: tensor<?x6x6x1xf32>, %k: tensor<3x3x1x2xf32> {cnn.param = "conv2d/kernel"}, %b: tensor<2xf32> {cnn.param = "conv2d/bias"}, %w: tensor<8x3xf32> {cnn.param = "dense/kernel"}) -> tensor<?x3xf32> {
   %0 = cnn.conv2d %x, %k, %b strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x6x6x1xf32>, tensor<3x3x1x2xf32>, tensor<2xf32>) -> tensor<?x4x4x2xf32>
   %1 = cnn.relu %0 : tensor<?x4x4x2xf32>
@@ -63,6 +63,7 @@ func.func @forward(%x: tensor<?x6x6x1xf32>, %k: tensor<3x3x1x2xf32> {cnn.param =
 
 // -----
 
+module attributes {cnn.model} {
 // No compile(): Keras's defaults, RMSprop and sparse categorical
 // crossentropy. Without a softmax the output is taken as probabilities
 // (cnn.cross_entropy); a second conv gets its input gradient.
@@ -78,6 +79,7 @@ func.func @forward(%x: tensor<?x5x5x1xf32>, %k1: tensor<2x2x1x1xf32>, %k2: tenso
   %3 = cnn.sigmoid %2 : tensor<?x2xf32>
   return %3 : tensor<?x2xf32>
 }
+}
 
 // -----
 
@@ -89,7 +91,7 @@ func.func @forward(%x: tensor<?x5x5x1xf32>, %k1: tensor<2x2x1x1xf32>, %k2: tenso
 // CHECK-LABEL: func.func @apply_gradients
 // CHECK-SAME: memref<1x?xf32, strided<[12, 1]>>
 // CHECK: cnn.sgd_update {{.*}} {learning_rate = 1.000000e-01 : f64, momentum = 9.000000e-01 : f64, nesterov = true}
-module attributes {cnn.training = {loss = "mse", optimizer = {name = "sgd", learning_rate = 0.1 : f64, momentum = 0.9 : f64, nesterov = 1.0 : f64}}} {
+module attributes {cnn.model, cnn.training = #cnn.training<loss = mse, optimizer = #cnn.optimizer<sgd, learning_rate = 0.1, momentum = 0.9, nesterov = true>>} {
 func.func @forward(%x: tensor<?x2xf32>, %w: tensor<2x4xf32>, %b: tensor<4xf32>) -> tensor<?x4xf32> {
   %0 = cnn.dense %x, %w, %b : (tensor<?x2xf32>, tensor<2x4xf32>, tensor<4xf32>) -> tensor<?x4xf32>
   %1 = cnn.tanh %0 : tensor<?x4xf32>
@@ -99,35 +101,18 @@ func.func @forward(%x: tensor<?x2xf32>, %w: tensor<2x4xf32>, %b: tensor<4xf32>) 
 
 // -----
 
+module attributes {cnn.model} {
 // A model whose output is not (batch, classes) cannot be trained.
 func.func @forward(%x: tensor<?x5x5x1xf32>, %k: tensor<2x2x1x3xf32>) -> tensor<?x4x4x3xf32> {
   // expected-error @+1 {{training needs a (batch, classes) output, and the model's output is (None, 4, 4, 3)}}
   %0 = cnn.conv2d %x, %k strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x5x5x1xf32>, tensor<2x2x1x3xf32>) -> tensor<?x4x4x3xf32>
   return %0 : tensor<?x4x4x3xf32>
 }
-
-// -----
-
-// expected-error @+1 {{unsupported adam setting 'amsgrad'}}
-module attributes {cnn.training = {optimizer = {name = "adam", amsgrad = 1.0 : f64}}} {
-func.func @forward(%x: tensor<?x2xf32>, %w: tensor<2x4xf32>) -> tensor<?x4xf32> {
-  %0 = cnn.dense %x, %w : (tensor<?x2xf32>, tensor<2x4xf32>) -> tensor<?x4xf32>
-  return %0 : tensor<?x4xf32>
-}
 }
 
 // -----
 
-// expected-error @+1 {{unsupported loss 'hinge'}}
-module attributes {cnn.training = {loss = "hinge"}} {
-func.func @forward(%x: tensor<?x2xf32>, %w: tensor<2x4xf32>) -> tensor<?x4xf32> {
-  %0 = cnn.dense %x, %w : (tensor<?x2xf32>, tensor<2x4xf32>) -> tensor<?x4xf32>
-  return %0 : tensor<?x4xf32>
-}
-}
-
-// -----
-
+module attributes {cnn.model} {
 // The pass runs before fusion: a fused op has no backward op.
 func.func @forward(%x: tensor<?x5x5x1xf32>, %k: tensor<2x2x1x3xf32>) -> tensor<?x3xf32> {
   // expected-error @+1 {{--cnn-build-train-step runs before fusion: cnn.fused_conv2d has no backward op}}
@@ -135,9 +120,11 @@ func.func @forward(%x: tensor<?x5x5x1xf32>, %k: tensor<2x2x1x3xf32>) -> tensor<?
   %1 = cnn.global_max_pool2d %0 : (tensor<?x4x4x3xf32>) -> tensor<?x3xf32>
   return %1 : tensor<?x3xf32>
 }
+}
 
 // -----
 
+module attributes {cnn.model} {
 // A cropped convolution's input gets its gradient back at full size: the
 // input gradient of the 3x3 it was given, padded with zeros (crop2d_grad).
 // CHECK-LABEL: func.func @train_gradients
@@ -149,4 +136,16 @@ func.func @forward(%x: tensor<?x5x5x1xf32>, %k1: tensor<2x2x1x1xf32>, %k2: tenso
   %2 = cnn.conv2d %1, %k2 strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x3x3x1xf32>, tensor<2x2x1x2xf32>) -> tensor<?x2x2x2xf32>
   %3 = cnn.global_avg_pool2d %2 : (tensor<?x2x2x2xf32>) -> tensor<?x2xf32>
   return %3 : tensor<?x2xf32>
+}
+}
+
+// -----
+
+// A module that is not marked as a model is not one.
+// expected-error @+1 {{--cnn-build-train-step needs a cnn model: a module marked 'cnn.model'}}
+module {
+func.func @forward(%x: tensor<?x2xf32>, %w: tensor<2x4xf32>) -> tensor<?x4xf32> {
+  %0 = cnn.dense %x, %w : (tensor<?x2xf32>, tensor<2x4xf32>) -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
 }

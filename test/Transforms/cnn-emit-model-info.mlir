@@ -19,7 +19,7 @@
 
 // TRAIN: @cnnc_model_info(
 // TRAIN-SAME: train categorical_crossentropy dense\0Aoptimizer sgd 1\0Ahyper learning_rate 0.01\0Ahyper momentum 0\0Ahyper nesterov 0\0Afit batch_size 64
-module attributes {cnn.model_name = "lesson", cnn.training = {loss = "categorical_crossentropy", optimizer = {name = "sgd"}, epochs = 3 : i64, batch_size = 64 : i64}} {
+module attributes {cnn.model, cnn.model_name = "lesson", cnn.training = #cnn.training<loss = categorical_crossentropy, optimizer = #cnn.optimizer<sgd>, epochs = 3, batch_size = 64>} {
 func.func @forward(%x: tensor<?x6x6x1xf32>,
     %k: tensor<3x3x1x2xf32> {cnn.param = "conv2d/kernel"},
     %b: tensor<2xf32> {cnn.param = "conv2d/bias", cnn.initializer = {kind = "constant", value = 0.0 : f64}},
@@ -36,7 +36,17 @@ func.func @forward(%x: tensor<?x6x6x1xf32>,
 // -----
 
 // The description is the pipeline's: a module that is not a model is
-// refused here as everywhere.
+// refused here as everywhere, by the verifier when it is marked as one...
 // expected-error @+1 {{the module has no model}}
+module attributes {cnn.model} {
+}
+
+// -----
+
+// ... and by the pass when it is not.
+// expected-error @+1 {{needs a cnn model: a module marked 'cnn.model'}}
 module {
+  func.func @forward(%x: tensor<?x3xf32>) -> tensor<?x3xf32> {
+    return %x : tensor<?x3xf32>
+  }
 }

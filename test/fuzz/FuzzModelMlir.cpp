@@ -1,13 +1,12 @@
 //===- FuzzModelMlir.cpp - libFuzzer target: a .mlir model to LLVM --------===//
 //
 // Any bytes as a .mlir model: the parser and the cnn dialect's verifiers;
-// then, for a module that verifies and passes verifyModelSignature, the
+// then, for a module that verifies as a model (its cnn.model contract), the
 // whole pipeline to the LLVM dialect. A model that verifies must compile or
 // fail with a diagnostic: never assert, crash or hang.
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/ModelSignature.h"
 #include "compiler/backend/Pipeline.h"
 #include "frontends/LoadModel.h"
 
@@ -33,9 +32,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       llvm::MemoryBuffer::getMemBufferCopy(
           llvm::StringRef(reinterpret_cast<const char *>(data), size), "fuzz.mlir"),
       llvm::SMLoc());
-  // As cnnc reads a .mlir model.
+  // As cnnc reads a .mlir model: marked as a model and verified.
   auto module = cnnc::parseModelMlir(sourceMgr, context);
-  if (!module || mlir::failed(cnnc::verifyModelSignature(*module)))
+  if (!module)
     return 0;
   cnnc::PipelineOptions options;
   options.train = size % 2 == 1; // half the inputs with the training step

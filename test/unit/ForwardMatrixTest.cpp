@@ -419,7 +419,7 @@ std::string buildIR(const Model &model) {
     shape = out;
   }
   std::string outType = tensorType(shape, true);
-  return "module {\n  func.func @forward(" + signature + ") -> " + outType +
+  return "module attributes {cnn.model} {\n  func.func @forward(" + signature + ") -> " + outType +
          " {\n" + body.str() + "    return " + value + " : " + outType +
          "\n  }\n}\n";
 }

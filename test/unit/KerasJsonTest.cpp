@@ -166,7 +166,7 @@ void expectKerasGlorotKernels(const ModelSpec &model) {
 
 void expectAdam(const TrainingSpec &training) {
   ASSERT_TRUE(training.optimizer);
-  EXPECT_EQ(training.optimizer->name, "adam");
+  EXPECT_EQ(training.optimizer->kind, KerasOptimizer::Adam);
   const auto &hp = training.optimizer->hyperParameters;
   ASSERT_EQ(hp.size(), 4u);
   EXPECT_NEAR(hp.at("learning_rate"), 0.001, 1e-9);
@@ -320,7 +320,7 @@ TEST(Keras3, DTypePolicyObjectsBatchShapeAndCompileConfig) {
   const TrainingSpec &training = model.training;
   expectAdam(training);
   EXPECT_EQ(at(training.optimizer->loc), "keras3_lesson.json:284:21");
-  EXPECT_EQ(training.loss, "sparse_categorical_crossentropy");
+  EXPECT_EQ(training.loss, KerasLoss::SparseCategoricalCrossentropy);
   EXPECT_FALSE(training.lossFromLogits);
   EXPECT_EQ(training.metrics, (std::vector<std::string>{"accuracy"}));
   // compile_config holds no fit() arguments.
@@ -333,10 +333,10 @@ TEST(Keras3, DTypeStringsAndAnOptimizerGivenByName) {
   expectLessonModel(model, kKerasLessonNames);
   ASSERT_TRUE(model.training.optimizer);
   // compile(optimizer='adam'): the name only; Keras's defaults apply.
-  EXPECT_EQ(model.training.optimizer->name, "adam");
+  EXPECT_EQ(model.training.optimizer->kind, KerasOptimizer::Adam);
   EXPECT_TRUE(model.training.optimizer->hyperParameters.empty());
   // The loss as a serialised SparseCategoricalCrossentropy object.
-  EXPECT_EQ(model.training.loss, "sparse_categorical_crossentropy");
+  EXPECT_EQ(model.training.loss, KerasLoss::SparseCategoricalCrossentropy);
   EXPECT_FALSE(model.training.lossFromLogits);
 }
 
@@ -381,7 +381,7 @@ TEST(Tfjs, SavedModelJsonWithTrainingConfig) {
   // TF.js's camelCase optimizer config, under Keras's names.
   expectAdam(model.training);
   EXPECT_EQ(at(model.training.optimizer->loc), "model.json:1:3426");
-  EXPECT_EQ(model.training.loss, "sparse_categorical_crossentropy");
+  EXPECT_EQ(model.training.loss, KerasLoss::SparseCategoricalCrossentropy);
   EXPECT_EQ(model.training.metrics, (std::vector<std::string>{"accuracy"}));
 }
 
@@ -400,7 +400,7 @@ TEST(Tfjs, MomentumIsSgdWithMomentum) {
   EXPECT_EQ(model.layers[3].dilation, (Pair{2, 2}));
 
   ASSERT_TRUE(model.training.optimizer);
-  EXPECT_EQ(model.training.optimizer->name, "sgd");
+  EXPECT_EQ(model.training.optimizer->kind, KerasOptimizer::SGD);
   const auto &hp = model.training.optimizer->hyperParameters;
   EXPECT_EQ(hp.at("learning_rate"), 0.01);
   EXPECT_EQ(hp.at("momentum"), 0.9);
@@ -463,7 +463,7 @@ TEST(Tfjs, ConverterModelJsonWithKerasTrainingConfig) {
   expectKerasGlorotKernels(model);
   // tf.keras 2.11+ names its optimizers "Custom>Adam".
   expectAdam(model.training);
-  EXPECT_EQ(model.training.loss, "sparse_categorical_crossentropy");
+  EXPECT_EQ(model.training.loss, KerasLoss::SparseCategoricalCrossentropy);
   // [[{"class_name": "MeanMetricWrapper", "config": {"name": "accuracy"}}]]
   EXPECT_EQ(model.training.metrics, (std::vector<std::string>{"accuracy"}));
 }
@@ -781,11 +781,11 @@ TEST(Training, OptimizerLossAndMetricSpellings) {
                  "config": {"name": "sparse_categorical_accuracy"}}]})"));
   const TrainingSpec &t = model.training;
   ASSERT_TRUE(t.optimizer);
-  EXPECT_EQ(t.optimizer->name, "sgd");
+  EXPECT_EQ(t.optimizer->kind, KerasOptimizer::SGD);
   EXPECT_EQ(t.optimizer->hyperParameters,
             (std::map<std::string, double>{
                 {"learning_rate", 0.1}, {"momentum", 0.9}, {"nesterov", 1.0}}));
-  EXPECT_EQ(t.loss, "categorical_crossentropy");
+  EXPECT_EQ(t.loss, KerasLoss::CategoricalCrossentropy);
   EXPECT_TRUE(t.lossFromLogits);
   EXPECT_EQ(t.metrics,
             (std::vector<std::string>{"sparse_categorical_accuracy"}));
@@ -793,8 +793,8 @@ TEST(Training, OptimizerLossAndMetricSpellings) {
   // Keras 2 may give the loss and metrics per output (one, in a Sequential).
   model = parse(withCompile(R"({"optimizer": "RMSprop",
     "loss": ["mean_squared_error"], "metrics": {"dense": ["mae", "mse"]}})"));
-  EXPECT_EQ(model.training.optimizer->name, "rmsprop");
-  EXPECT_EQ(model.training.loss, "mse");
+  EXPECT_EQ(model.training.optimizer->kind, KerasOptimizer::RMSprop);
+  EXPECT_EQ(model.training.loss, KerasLoss::MSE);
   EXPECT_EQ(model.training.metrics, (std::vector<std::string>{"mae", "mse"}));
 
   // Keras 2's legacy optimizers call the learning rate `lr`.
@@ -836,7 +836,7 @@ TEST(Training, StandaloneTrainingConfigText) {
            "epsilon": 1e-7, "centered": false}}})",
       "m.h5", /*isTfjs=*/true, training)));
   ASSERT_TRUE(training.optimizer);
-  EXPECT_EQ(training.optimizer->name, "rmsprop");
+  EXPECT_EQ(training.optimizer->kind, KerasOptimizer::RMSprop);
   // TF.js's RMSProp `decay` is Keras's rho; its momentum 0 is the plain
   // RMSprop cnnc implements, not a setting to keep.
   EXPECT_EQ(training.optimizer->hyperParameters,

@@ -148,10 +148,10 @@ TEST(KerasPythonExamples, LessonModelFieldByField) {
 
   const TrainingSpec &training = model.training;
   ASSERT_TRUE(training.optimizer);
-  EXPECT_EQ(training.optimizer->name, "adam");
+  EXPECT_EQ(training.optimizer->kind, KerasOptimizer::Adam);
   EXPECT_TRUE(training.optimizer->hyperParameters.empty());
   EXPECT_EQ(at(training.optimizer->loc), "29:25");
-  EXPECT_EQ(training.loss, "sparse_categorical_crossentropy");
+  EXPECT_EQ(training.loss, KerasLoss::SparseCategoricalCrossentropy);
   EXPECT_FALSE(training.lossFromLogits);
   EXPECT_EQ(training.metrics, std::vector<std::string>{"accuracy"});
   EXPECT_EQ(training.epochs, 5);
@@ -172,8 +172,8 @@ TEST(KerasPythonExamples, KerasIoConvnet) {
   EXPECT_EQ(model.layers[5].name, "dropout");
   EXPECT_EQ(model.layers[5].rate, 0.5);
   EXPECT_EQ(model.layers[6].units, 10); // Dense(num_classes)
-  EXPECT_EQ(model.training.optimizer->name, "adam");
-  EXPECT_EQ(model.training.loss, "categorical_crossentropy");
+  EXPECT_EQ(model.training.optimizer->kind, KerasOptimizer::Adam);
+  EXPECT_EQ(model.training.loss, KerasLoss::CategoricalCrossentropy);
   EXPECT_EQ(model.training.batchSize, 128);
   EXPECT_EQ(model.training.epochs, 15);
   EXPECT_EQ(model.training.validationSplit, 0.1);
@@ -189,7 +189,7 @@ TEST(KerasPythonExamples, AveragePooling) {
   EXPECT_EQ(model.layers[3].name, "average_pooling2d_1");
   EXPECT_EQ(model.layers[3].padding, Padding::Same);
   EXPECT_EQ(model.layers[3].strides, (Pair{2, 2}));
-  EXPECT_EQ(model.training.optimizer->name, "rmsprop");
+  EXPECT_EQ(model.training.optimizer->kind, KerasOptimizer::RMSprop);
   EXPECT_FALSE(model.training.epochs);
 }
 
@@ -201,11 +201,11 @@ TEST(KerasPythonExamples, GlobalPooling) {
   EXPECT_EQ(model.layers[3].kind, LayerKind::GlobalAveragePooling2D);
   EXPECT_FALSE(model.layers[3].keepDims);
   ASSERT_TRUE(model.training.optimizer);
-  EXPECT_EQ(model.training.optimizer->name, "adam");
+  EXPECT_EQ(model.training.optimizer->kind, KerasOptimizer::Adam);
   EXPECT_EQ(model.training.optimizer->hyperParameters.at("learning_rate"),
             1e-3);
   EXPECT_EQ(at(model.training.optimizer->loc), "13:25");
-  EXPECT_EQ(model.training.loss, "sparse_categorical_crossentropy");
+  EXPECT_EQ(model.training.loss, KerasLoss::SparseCategoricalCrossentropy);
 }
 
 TEST(KerasPythonExamples, MinPooling) {
@@ -231,7 +231,7 @@ TEST(KerasPythonExamples, SamePaddingStrides) {
   EXPECT_EQ(model.layers[2].poolSize, (Pair{3, 3}));
   EXPECT_EQ(model.layers[3].dilation, (Pair{2, 2}));
   const OptimizerSpec &sgd = *model.training.optimizer;
-  EXPECT_EQ(sgd.name, "sgd");
+  EXPECT_EQ(sgd.kind, KerasOptimizer::SGD);
   EXPECT_EQ(sgd.hyperParameters.at("learning_rate"), 0.01);
   EXPECT_EQ(sgd.hyperParameters.at("momentum"), 0.9);
   EXPECT_EQ(sgd.hyperParameters.count("nesterov"), 0u);
@@ -356,7 +356,7 @@ TEST(KerasPythonImports, OptimizerImportPaths) {
         "model.compile(optimizer=tf.keras.optimizers.legacy.Adam(0.002))"}) {
     TrainingSpec training = trainingOf(line);
     ASSERT_TRUE(training.optimizer) << line.str();
-    EXPECT_EQ(training.optimizer->name, "adam") << line.str();
+    EXPECT_EQ(training.optimizer->kind, KerasOptimizer::Adam) << line.str();
     EXPECT_EQ(training.optimizer->hyperParameters.at("learning_rate"), 0.002)
         << line.str();
   }
@@ -440,8 +440,8 @@ model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs, verbose=1,
 )py");
   EXPECT_EQ(model.inputShape, (Shape{28, 28, 1}));
   EXPECT_EQ(model.layers.size(), 8u);
-  EXPECT_EQ(model.training.loss, "categorical_crossentropy");
-  EXPECT_EQ(model.training.optimizer->name, "sgd");
+  EXPECT_EQ(model.training.loss, KerasLoss::CategoricalCrossentropy);
+  EXPECT_EQ(model.training.optimizer->kind, KerasOptimizer::SGD);
   EXPECT_EQ(model.training.epochs, 12);
   EXPECT_EQ(model.training.batchSize, 128);
 }
@@ -558,7 +558,7 @@ if __name__ == "__main__":
   EXPECT_EQ(model.layers[2].filters, 32);
   EXPECT_EQ(model.layers[3].kind, LayerKind::GlobalMaxPooling2D);
   EXPECT_EQ(model.layers[4].units, 5);
-  EXPECT_EQ(model.training.optimizer->name, "sgd");
+  EXPECT_EQ(model.training.optimizer->kind, KerasOptimizer::SGD);
 }
 
 TEST(KerasPythonConstants, ListComprehensionOfLayers) {
@@ -848,7 +848,7 @@ TEST(KerasPythonTraining, OptimizerStringsInAnyCase) {
     TrainingSpec t =
         trainingOf(("model.compile(optimizer='" + name + "')").str());
     ASSERT_TRUE(t.optimizer);
-    EXPECT_EQ(t.optimizer->name, name.lower());
+    EXPECT_EQ(kerasName(t.optimizer->kind), name.lower());
     EXPECT_TRUE(t.optimizer->hyperParameters.empty());
   }
 }
@@ -902,7 +902,8 @@ TEST(KerasPythonTraining, Losses) {
              "sparse_categorical_crossentropy", false}}) {
     TrainingSpec t =
         trainingOf(std::string("model.compile('adam', loss=") + c.loss + ")");
-    EXPECT_EQ(t.loss, c.canonical) << c.loss;
+    ASSERT_TRUE(t.loss) << c.loss;
+    EXPECT_EQ(std::string(kerasName(*t.loss)), c.canonical) << c.loss;
     EXPECT_EQ(t.lossFromLogits, c.fromLogits) << c.loss;
   }
 }
@@ -943,7 +944,7 @@ TEST(KerasPythonTraining, RunTimeValuesAreLeftToTheCommandLine) {
                  "model.fit(x, y, epochs=epochs, batch_size=None)");
   EXPECT_FALSE(t.epochs);
   EXPECT_FALSE(t.batchSize);
-  EXPECT_EQ(t.loss, "mse");
+  EXPECT_EQ(t.loss, KerasLoss::MSE);
 }
 
 //===----------------------------------------------------------------------===//

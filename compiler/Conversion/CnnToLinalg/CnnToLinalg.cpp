@@ -25,6 +25,9 @@ namespace {
 struct ConvertCnnToLinalg
     : cnnc::impl::ConvertCnnToLinalgBase<ConvertCnnToLinalg> {
   void runOnOperation() override {
+    // @forward stops being a cnn-level model: its contract (cnn ops only)
+    // no longer holds.
+    getOperation()->removeAttr(cnn::CnnDialect::kModelAttrName);
     RewritePatternSet patterns(&getContext());
     lowering::populateConvPatterns(patterns);
     lowering::populatePoolPatterns(patterns);

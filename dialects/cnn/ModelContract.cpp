@@ -1,6 +1,6 @@
-//===- ModelSignature.cpp - What the pipeline accepts as a model ----------===//
+//===- ModelContract.cpp - What counts as a model -------------------------===//
 
-#include "compiler/ModelSignature.h"
+#include "dialects/cnn/ModelContract.h"
 
 #include "dialects/cnn/CnnDialect.h"
 #include "dialects/cnn/ShapeRules.h"
@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
 using namespace mlir;
+using namespace mlir::cnn;
 
 /// An activation: f32, ranked, the batch dynamic (a caller splits batches
 /// across threads, so the code must not assume one).
@@ -18,7 +19,7 @@ static bool isBatchedTensor(Type type) {
          llvm::count_if(tensor.getShape(), ShapedType::isDynamic) == 1;
 }
 
-LogicalResult cnnc::verifyModelSignature(ModuleOp module) {
+LogicalResult cnn::verifyModelContract(ModuleOp module) {
   auto forward = module.lookupSymbol<func::FuncOp>("forward");
   if (!forward || forward.isExternal())
     return module.emitError(
@@ -39,17 +40,17 @@ LogicalResult cnnc::verifyModelSignature(ModuleOp module) {
     // Bounded per tensor so that the sum cannot overflow.
     int64_t count = 1;
     for (int64_t dim : param.getShape()) {
-      if (dim > cnn::kMaxDimSize)
+      if (dim > kMaxDimSize)
         return forward.emitError() << "@forward's argument " << i << " "
                                    << param << " is too large";
       count *= dim;
-      if (count > cnn::kMaxModelParams)
+      if (count > kMaxModelParams)
         break;
     }
-    paramCount += std::min(count, cnn::kMaxModelParams + 1);
-    if (paramCount > cnn::kMaxModelParams)
+    paramCount += std::min(count, kMaxModelParams + 1);
+    if (paramCount > kMaxModelParams)
       return forward.emitError()
-             << "the model has more than " << cnn::kMaxModelParams
+             << "the model has more than " << kMaxModelParams
              << " parameters, more than cnnc supports";
   }
   if (type.getNumResults() != 1 || !isBatchedTensor(type.getResult(0)))
@@ -57,11 +58,22 @@ LogicalResult cnnc::verifyModelSignature(ModuleOp module) {
         "@forward must return one f32 tensor whose only dynamic dimension "
         "is the batch");
   for (Operation &op : forward.getBody().front()) {
-    if (isa<cnn::CnnDialect>(op.getDialect()) || isa<func::ReturnOp>(op))
+    if (isa<CnnDialect>(op.getDialect()) || isa<func::ReturnOp>(op))
       continue;
     return op.emitError() << "'" << op.getName()
                           << "' is not a cnn op: @forward may hold only cnn "
                              "ops and its return";
   }
   return success();
+}
+
+bool cnn::isModel(ModuleOp module) {
+  return module->hasAttr(CnnDialect::kModelAttrName);
+}
+
+void cnn::markAsModel(ModuleOp module) {
+  // The verifier asks a loaded dialect to check its attributes: a module
+  // without any cnn op would otherwise go unchecked.
+  module.getContext()->getOrLoadDialect<CnnDialect>();
+  module->setAttr(CnnDialect::kModelAttrName, UnitAttr::get(module.getContext()));
 }
