@@ -54,12 +54,15 @@ static llvm::Expected<ModelSpec> readKerasH5Model(StringRef path) {
     return makeError(SourceLoc{path.str(), 0, 0},
                      "the file holds weights only (save_weights): give the "
                      "model's .py or .json as MODEL and this file as --weights");
-  // Positions in errors are within the attribute's JSON text.
-  llvm::Expected<ModelSpec> model = parseKerasJson(*contents->modelConfig, path);
+  // Positions are within the attribute's JSON text, so the attribute is
+  // named with the file: `m.h5: model_config:1:969: error: ...`.
+  llvm::Expected<ModelSpec> model =
+      parseKerasJson(*contents->modelConfig, (path + ": model_config").str());
   if (!model || !contents->trainingConfig)
     return model;
   if (llvm::Error err = parseKerasTrainingConfig(
-          *contents->trainingConfig, path, /*isTfjs=*/false, model->training))
+          *contents->trainingConfig, (path + ": training_config").str(),
+          /*isTfjs=*/false, model->training))
     return std::move(err);
   return model;
 }

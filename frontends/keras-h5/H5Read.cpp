@@ -75,11 +75,13 @@ Reader::readStrings(hid_t object, const char *name) {
   budget.stringsLeft -= size_t(count);
 
   std::vector<std::string> strings;
-  H5T_class_t typeClass = H5Tget_class(type);
-  // Keras writes an empty name list as an empty float64 array.
-  if (count == 0 && typeClass != H5T_STRING)
+  // An empty attribute of any type is an empty list: Keras writes an empty
+  // name list as an empty float64 array, h5py writes np.array([], dtype='S')
+  // as a zero-length fixed-length string array (which there is nothing to
+  // read from), and h5py.Empty as a null dataspace.
+  if (count == 0)
     return std::optional<std::vector<std::string>>(strings);
-  if (typeClass != H5T_STRING)
+  if (H5Tget_class(type) != H5T_STRING)
     return fail(llvm::Twine("attribute '") + name + "' is not a string");
 
   if (H5Tis_variable_str(type) > 0) {

@@ -387,3 +387,115 @@ RefTensor cnnc::reference::softmax(const RefTensor &input, int64_t axis) {
     }
   return out;
 }
+
+//===----------------------------------------------------------------------===//
+// Losses
+//===----------------------------------------------------------------------===//
+
+/// Checks a (N, K) prediction against (N, K) targets or N labels.
+static void checkRows(const RefTensor &prediction, const RefTensor *targets,
+                      const std::vector<int32_t> *labels) {
+  if (prediction.rank() != 2)
+    invalid("a loss takes (N, K) predictions, not " +
+            formatShape(prediction.shape));
+  if (targets && targets->shape != prediction.shape)
+    invalid("targets " + formatShape(targets->shape) + " for predictions " +
+            formatShape(prediction.shape));
+  if (labels) {
+    if (int64_t(labels->size()) != prediction.shape[0])
+      invalid("labels for another batch size");
+    for (int32_t label : *labels)
+      if (label < 0 || label >= prediction.shape[1])
+        invalid("label " + std::to_string(label) + " out of range");
+  }
+}
+
+/// log(sum_k exp(z_nk)) of row n, shifted by the row's maximum.
+static double logSumExp(const RefTensor &z, int64_t n) {
+  int64_t classes = z.shape[1];
+  double largest = -std::numeric_limits<double>::infinity();
+  for (int64_t k = 0; k < classes; ++k)
+    largest = std::max(largest, double(z.data[size_t(n * classes + k)]));
+  double total = 0;
+  for (int64_t k = 0; k < classes; ++k)
+    total += std::exp(double(z.data[size_t(n * classes + k)]) - largest);
+  return largest + std::log(total);
+}
+
+static double clipProbability(double p) {
+  return std::min(std::max(p, kCrossentropyEpsilon), 1.0 - kCrossentropyEpsilon);
+}
+
+double cnnc::reference::meanSquaredErrorSum(const RefTensor &prediction,
+                                            const RefTensor &targets) {
+  checkRows(prediction, &targets, nullptr);
+  int64_t batch = prediction.shape[0], classes = prediction.shape[1];
+  double sum = 0;
+  for (int64_t n = 0; n < batch; ++n) {
+    double row = 0;
+    for (int64_t k = 0; k < classes; ++k) {
+      double d = double(targets.data[size_t(n * classes + k)]) -
+                 double(prediction.data[size_t(n * classes + k)]);
+      row += d * d;
+    }
+    sum += row / double(classes);
+  }
+  return sum;
+}
+
+double cnnc::reference::categoricalCrossentropySum(const RefTensor &probabilities,
+                                                   const RefTensor &targets) {
+  checkRows(probabilities, &targets, nullptr);
+  int64_t batch = probabilities.shape[0], classes = probabilities.shape[1];
+  double sum = 0;
+  for (int64_t n = 0; n < batch; ++n) {
+    double total = 0;
+    for (int64_t k = 0; k < classes; ++k)
+      total += double(probabilities.data[size_t(n * classes + k)]);
+    for (int64_t k = 0; k < classes; ++k) {
+      double q = clipProbability(double(probabilities.data[size_t(n * classes + k)]) / total);
+      sum -= double(targets.data[size_t(n * classes + k)]) * std::log(q);
+    }
+  }
+  return sum;
+}
+
+double cnnc::reference::categoricalCrossentropyFromLogitsSum(
+    const RefTensor &logits, const RefTensor &targets) {
+  checkRows(logits, &targets, nullptr);
+  int64_t batch = logits.shape[0], classes = logits.shape[1];
+  double sum = 0;
+  for (int64_t n = 0; n < batch; ++n) {
+    double lse = logSumExp(logits, n);
+    for (int64_t k = 0; k < classes; ++k)
+      sum += double(targets.data[size_t(n * classes + k)]) *
+             (lse - double(logits.data[size_t(n * classes + k)]));
+  }
+  return sum;
+}
+
+double cnnc::reference::sparseCategoricalCrossentropySum(
+    const RefTensor &probabilities, const std::vector<int32_t> &labels) {
+  checkRows(probabilities, nullptr, &labels);
+  int64_t batch = probabilities.shape[0], classes = probabilities.shape[1];
+  double sum = 0;
+  for (int64_t n = 0; n < batch; ++n) {
+    double total = 0;
+    for (int64_t k = 0; k < classes; ++k)
+      total += clipProbability(double(probabilities.data[size_t(n * classes + k)]));
+    double mine = clipProbability(double(probabilities.data[size_t(n * classes + labels[size_t(n)])]));
+    sum -= std::log(mine / total);
+  }
+  return sum;
+}
+
+double cnnc::reference::sparseCategoricalCrossentropyFromLogitsSum(
+    const RefTensor &logits, const std::vector<int32_t> &labels) {
+  checkRows(logits, nullptr, &labels);
+  int64_t classes = logits.shape[1];
+  double sum = 0;
+  for (int64_t n = 0; n < logits.shape[0]; ++n)
+    sum += logSumExp(logits, n) -
+           double(logits.data[size_t(n * classes + labels[size_t(n)])]);
+  return sum;
+}

@@ -98,6 +98,38 @@ RefTensor tanh(const RefTensor &input);
 /// end).
 RefTensor softmax(const RefTensor &input, int64_t axis = -1);
 
+//===----------------------------------------------------------------------===//
+// Losses (keras-semantics.md §4), summed over the batch: prediction and
+// targets are (N, K); `labels` are N class indices, read as one-hot rows.
+// Each is Keras's per-sample formula in double; Keras's mean is this sum
+// over N.
+//===----------------------------------------------------------------------===//
+
+/// Crossentropy's epsilon (Keras's backend.epsilon()).
+constexpr double kCrossentropyEpsilon = 1e-7;
+
+/// mean_squared_error: sum_n mean_k (y_nk - p_nk)^2.
+double meanSquaredErrorSum(const RefTensor &prediction, const RefTensor &targets);
+
+/// categorical_crossentropy on probabilities: q = p / sum_k p, clipped to
+/// [eps, 1 - eps]; sum_n -sum_k y_nk log q_nk.
+double categoricalCrossentropySum(const RefTensor &probabilities,
+                                  const RefTensor &targets);
+/// The same from logits z (from_logits=True, and what Keras computes from
+/// a softmax output's input): sum_n sum_k y_nk (logsumexp(z_n) - z_nk), no
+/// clipping.
+double categoricalCrossentropyFromLogitsSum(const RefTensor &logits,
+                                            const RefTensor &targets);
+
+/// sparse_categorical_crossentropy on probabilities, as Keras's backend
+/// computes it: clip p to [eps, 1 - eps] first, then the crossentropy of
+/// softmax(log p), i.e. -log(c_ny / sum_k c_nk) with c the clipped p.
+double sparseCategoricalCrossentropySum(const RefTensor &probabilities,
+                                        const std::vector<int32_t> &labels);
+/// From logits: sum_n logsumexp(z_n) - z_{n, label_n}.
+double sparseCategoricalCrossentropyFromLogitsSum(
+    const RefTensor &logits, const std::vector<int32_t> &labels);
+
 /// "(2, 3)", for messages.
 std::string formatShape(const std::vector<int64_t> &shape);
 

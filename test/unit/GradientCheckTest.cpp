@@ -3,10 +3,20 @@
 // For every op and attribute combination the training step differentiates,
 // a small Keras model (Python source, through the real frontend) is
 // compiled with its training step, and the gradient cnnc_train_gradients
-// returns for every parameter element is compared with central differences
-// of the loss the same function returns:
+// returns is compared with central differences of the loss the same
+// function returns, for every parameter element (or, in the full-size
+// lesson model, a random sample of every parameter tensor):
 //
 //   |g - (L(w + h) - L(w - h)) / 2h| <= 3e-3 + 3e-2 * max(|g|, |fd|)
+//
+// 3e-3 is the finite differences' noise floor: below it an element is
+// tiny and only the absolute error counts, above it the relative error
+// does. Many elements are tiny (a relu that is off for every sample has a
+// zero gradient), and at a tiny one a zero or a wrong sign is as good as the
+// right value; so each tensor must have significant samples too (|fd| >
+// 6e-3, where a zeroed or sign-flipped gradient fails), and the test checks
+// that the comparison does reject every tensor's gradient zeroed, and
+// sign-flipped.
 //
 // The loss is the training-mode loss with a fixed seed and step, so dropout
 // draws the same mask on every call and is checked like any other op. The
@@ -32,6 +42,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -47,9 +58,11 @@ struct GradientCase {
   const char *input;  // Keras input shape, e.g. "(7, 6, 2)"
   const char *layers; // the Sequential's layers after the Input
   const char *loss;   // compile()'s loss
-  /// Checks every `stride`-th parameter element (all by default): the
-  /// full-size lesson model has 113,386.
-  int stride = 1;
+  /// How many elements of each parameter tensor to check, drawn at random
+  /// (0: all of them): the full-size lesson model has 113,386.
+  int samplesPerTensor = 0;
+  /// Samples in the batch.
+  int64_t batch = 3;
 };
 
 std::ostream &operator<<(std::ostream &os, const GradientCase &c) {
@@ -93,26 +106,138 @@ std::unique_ptr<CompiledModel> compileModel(const std::string &source,
   return std::move(*compiled);
 }
 
-class GradientCheck : public ::testing::TestWithParam<GradientCase> {};
+/// One sampled parameter element and its central differences of the loss
+/// at h, h / 2 and h / 4.
+struct Sample {
+  size_t tensor, index;
+  double fd, half, quarter;
+};
 
-TEST_P(GradientCheck, MatchesCentralDifferences) {
-  const GradientCase &c = GetParam();
-  std::string source = std::string("from tensorflow import keras\n"
-                                   "from keras import layers\n"
-                                   "from keras.layers import *\n"
-                                   "model = keras.Sequential([\n"
-                                   "    layers.Input(shape=") +
-                       c.input + "),\n" + c.layers +
-                       "])\nmodel.compile(optimizer='sgd', loss=" + c.loss +
-                       ")\n";
-  std::string diagnostics;
-  std::unique_ptr<CompiledModel> model = compileModel(source, diagnostics);
-  ASSERT_TRUE(model) << diagnostics << "\n" << source;
-  const ModelKernels &k = model->kernels();
+/// What comparing a gradient with the samples' finite differences found.
+struct Comparison {
+  struct Tensor {
+    int checked = 0;     // samples compared (kinks excluded)
+    int significant = 0; // of which the finite difference is well above
+                         // its noise, so that a zero there is a mismatch
+    int mismatches = 0;
+    int kinks = 0;
+  };
+  std::vector<Tensor> tensors;
+  int checked = 0, kinks = 0, mismatches = 0;
+  /// The first few mismatches, for messages.
+  std::string details;
+};
+
+/// The comparison, in units of the loss's gradient:
+///
+///   |g - fd| <= kAbsolute + kRelative * max(|g|, |fd|)
+///
+/// kAbsolute is the noise floor of the finite differences (a float32 loss
+/// of ~2-10 rounds to 2.4e-7-9.5e-7, over 2h = 2e-3, and relu and pooling
+/// near-ties inside the step add as much again): below it an element is
+/// tiny and only the absolute error counts. Above it the relative error
+/// does: at |fd| = 10 kAbsolute, 13 %; at 100 kAbsolute, 4 %.
+constexpr double kAbsolute = 3e-3;
+constexpr double kRelative = 3e-2;
+/// A sample is significant when |fd| exceeds this: there a zeroed gradient
+/// (off by |fd|) and a sign-flipped one (off by 2 |fd|) exceed the
+/// tolerance, kAbsolute + kRelative |fd| < |fd|.
+constexpr double kSignificant = 2 * kAbsolute;
+/// How many significant samples each tensor needs (all checked ones, if
+/// it has fewer).
+constexpr int kMinSignificant = 3;
+
+double tolerance(double a, double b) {
+  return kAbsolute + kRelative * std::max(std::fabs(a), std::fabs(b));
+}
+
+/// True if the differences at h, h/2, h/4 disagree: a relu or a pooling
+/// choice flipped inside the step, and the element says nothing.
+bool isKink(const Sample &s) {
+  return std::fabs(s.fd - s.half) > tolerance(s.fd, s.half) / 4 ||
+         std::fabs(s.fd - s.quarter) > tolerance(s.fd, s.quarter) / 2;
+}
+
+/// Compares `grads` (one vector per parameter tensor) with the samples'
+/// finite differences. Kept apart from the sampling, so that a test can feed
+/// it a corrupted gradient and see it rejected.
+Comparison compareGradients(const std::vector<Sample> &samples,
+                            const std::vector<std::vector<float>> &grads,
+                            const std::vector<std::string> &names) {
+  Comparison result;
+  result.tensors.resize(grads.size());
+  int reported = 0;
+  for (const Sample &s : samples) {
+    Comparison::Tensor &t = result.tensors[s.tensor];
+    if (isKink(s)) {
+      ++t.kinks;
+      ++result.kinks;
+      continue;
+    }
+    double g = grads[s.tensor][s.index];
+    ++t.checked;
+    ++result.checked;
+    if (std::fabs(s.fd) > kSignificant)
+      ++t.significant;
+    // NaN fails too.
+    if (!(std::fabs(g - s.fd) <= tolerance(g, s.fd))) {
+      ++t.mismatches;
+      ++result.mismatches;
+      if (reported++ < 5)
+        result.details += names[s.tensor] + "[" + std::to_string(s.index) +
+                          "]: compiled " + std::to_string(g) +
+                          ", finite differences " + std::to_string(s.fd) + "\n";
+    }
+  }
+  return result;
+}
+
+/// Which elements of a tensor of `size` to sample: all of them when `count`
+/// is 0 or at least `size`, else `count` distinct ones drawn at random.
+std::vector<size_t> sampleIndices(size_t size, int count, std::mt19937 &rng) {
+  std::vector<size_t> indices(size);
+  for (size_t i = 0; i < size; ++i)
+    indices[i] = i;
+  if (count <= 0 || size_t(count) >= size)
+    return indices;
+  for (size_t i = 0; i < size_t(count); ++i)
+    std::swap(indices[i], indices[i + rng() % (size - i)]);
+  indices.resize(size_t(count));
+  std::sort(indices.begin(), indices.end());
+  return indices;
+}
+
+/// A compiled model with random inputs, labels and parameters, its
+/// gradient, and finite differences of its loss at sampled elements.
+struct GradientProblem {
+  std::string source, diagnostics;
+  std::unique_ptr<CompiledModel> model;
+  std::vector<std::string> names;
+  std::vector<std::vector<float>> grads;
+  std::vector<Sample> samples;
+};
+
+std::string modelSource(const GradientCase &c) {
+  return std::string("from tensorflow import keras\n"
+                     "from keras import layers\n"
+                     "from keras.layers import *\n"
+                     "model = keras.Sequential([\n"
+                     "    layers.Input(shape=") +
+         c.input + "),\n" + c.layers +
+         "])\nmodel.compile(optimizer='sgd', loss=" + c.loss + ")\n";
+}
+
+/// Fills `problem` for `c`; false (with problem.diagnostics) if the model
+/// does not compile.
+bool buildProblem(const GradientCase &c, GradientProblem &problem) {
+  problem.source = modelSource(c);
+  problem.model = compileModel(problem.source, problem.diagnostics);
+  if (!problem.model || !problem.model->kernels().trainGradients)
+    return false;
+  const ModelKernels &k = problem.model->kernels();
   const ModelInfo &info = k.info;
-  ASSERT_TRUE(k.trainGradients);
 
-  constexpr int64_t batch = 3;
+  const int64_t batch = c.batch;
   std::mt19937 rng(1234);
   std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
   std::vector<float> input(batch * info.inputElements());
@@ -143,72 +268,117 @@ TEST_P(GradientCheck, MatchesCentralDifferences) {
     for (float &v : values)
       v = a * unit(rng);
     params.push_back(std::move(values));
+    problem.names.push_back(p.name);
   }
   std::vector<const float *> paramPointers;
   for (auto &p : params)
     paramPointers.push_back(p.data());
-  std::vector<std::vector<float>> grads;
-  std::vector<float *> gradPointers;
   for (const ParamInfo &p : info.params)
-    grads.emplace_back(p.elements(), std::nanf(""));
-  for (auto &g : grads)
+    problem.grads.emplace_back(p.elements(), std::nanf(""));
+  std::vector<float *> gradPointers;
+  for (auto &g : problem.grads)
     gradPointers.push_back(g.data());
+  std::vector<std::vector<float>> scratch;
+  std::vector<float *> scratchPointers;
+  for (const ParamInfo &p : info.params)
+    scratch.emplace_back(p.elements());
+  for (auto &s : scratch)
+    scratchPointers.push_back(s.data());
 
-  auto loss = [&](float *gradsOut) {
+  auto loss = [&](bool keepGradients) {
     float stats[2] = {0, 0};
-    std::vector<std::vector<float>> scratch;
-    std::vector<float *> scratchPointers;
-    if (!gradsOut) {
-      for (const ParamInfo &p : info.params)
-        scratch.emplace_back(p.elements());
-      for (auto &s : scratch)
-        scratchPointers.push_back(s.data());
-    }
     k.trainGradients(input.data(), labels, batch, paramPointers.data(), 1.0f,
                      /*seed=*/7, /*step=*/3, /*first_sample=*/0, stats,
-                     gradsOut ? gradPointers.data() : scratchPointers.data());
+                     keepGradients ? gradPointers.data() : scratchPointers.data());
     return double(stats[0]);
   };
-  float dummy;
-  loss(&dummy);
+  loss(true);
 
-  // The central difference at h, and at h / 2 and h / 4 to tell a kink
-  // apart: where they disagree, a relu or a pooling choice flipped inside the step,
-  // and the element is skipped (a few per model at most).
   auto centralDifference = [&](size_t p, size_t i, float step) {
     float saved = params[p][i];
     params[p][i] = saved + step;
-    double plus = loss(nullptr);
+    double plus = loss(false);
     params[p][i] = saved - step;
-    double minus = loss(nullptr);
+    double minus = loss(false);
     params[p][i] = saved;
     return (plus - minus) / (2.0 * double(step));
   };
-  auto tolerance = [](double a, double b) {
-    return 3e-3 + 3e-2 * std::max(std::fabs(a), std::fabs(b));
-  };
   constexpr float h = 1e-3f;
-  int checked = 0, kinks = 0;
-  for (size_t p = 0; p < params.size(); ++p) {
-    for (size_t i = p % c.stride; i < params[p].size(); i += c.stride) {
-      double fd = centralDifference(p, i, h);
-      double half = centralDifference(p, i, h / 2);
-      double quarter = centralDifference(p, i, h / 4);
-      if (std::fabs(fd - half) > tolerance(fd, half) / 4 ||
-          std::fabs(fd - quarter) > tolerance(fd, quarter) / 2) {
-        ++kinks;
-        continue;
-      }
-      double g = grads[p][i];
-      ASSERT_LE(std::fabs(g - fd), tolerance(g, fd))
-          << info.params[p].name << "[" << i << "]: compiled " << g
-          << ", finite differences " << fd << "\n"
-          << source;
-      ++checked;
+  std::mt19937 pick(4321);
+  for (size_t p = 0; p < params.size(); ++p)
+    for (size_t i : sampleIndices(params[p].size(), c.samplesPerTensor, pick))
+      problem.samples.push_back({p, i, centralDifference(p, i, h),
+                                 centralDifference(p, i, h / 2),
+                                 centralDifference(p, i, h / 4)});
+  return true;
+}
+
+class GradientCheck : public ::testing::TestWithParam<GradientCase> {};
+
+TEST_P(GradientCheck, MatchesCentralDifferences) {
+  const GradientCase &c = GetParam();
+  GradientProblem problem;
+  ASSERT_TRUE(buildProblem(c, problem))
+      << problem.diagnostics << "\n" << problem.source;
+
+  Comparison result = compareGradients(problem.samples, problem.grads, problem.names);
+  EXPECT_EQ(result.mismatches, 0) << result.details << problem.source;
+  EXPECT_LE(result.kinks, std::max(2, result.checked / 8)) << "too many elements skipped";
+  EXPECT_GT(result.checked, 0);
+  // Every tensor is sampled, and enough of its samples are significant that
+  // a wrong sign or a missing gradient cannot pass unseen.
+  for (size_t p = 0; p < problem.names.size(); ++p) {
+    const Comparison::Tensor &t = result.tensors[p];
+    EXPECT_GE(t.significant, std::min(kMinSignificant, t.checked))
+        << problem.names[p] << ": only " << t.significant << " of its "
+        << t.checked << " checked elements have |fd| > " << kSignificant;
+  }
+
+  // The comparison rejects each tensor's gradient zeroed, or with its sign
+  // flipped, and says which tensor.
+  for (size_t p = 0; p < problem.names.size(); ++p) {
+    for (const char *corruption : {"zeroed", "sign-flipped"}) {
+      std::vector<std::vector<float>> corrupted = problem.grads;
+      for (float &g : corrupted[p])
+        g = corruption[0] == 'z' ? 0.0f : -g;
+      Comparison bad = compareGradients(problem.samples, corrupted, problem.names);
+      EXPECT_GT(bad.tensors[p].mismatches, 0)
+          << problem.names[p] << " " << corruption << " passes the comparison";
+      for (size_t q = 0; q < problem.names.size(); ++q)
+        if (q != p)
+          EXPECT_EQ(bad.tensors[q].mismatches, 0) << problem.names[q];
     }
   }
-  EXPECT_LE(kinks, std::max(2, checked / 8)) << "too many elements skipped";
-  EXPECT_GT(checked, 0);
+}
+
+// The comparison itself, on finite differences made up for it.
+TEST(GradientComparison, ToleratesNoiseButNotAWrongSignOrAZero) {
+  std::vector<std::string> names = {"kernel", "bias"};
+  // Tensor 0: one tiny element (noise only), one significant; tensor 1: one
+  // significant element, and one whose differences disagree (a kink).
+  std::vector<Sample> samples = {{0, 0, 1e-3, 1e-3, 1e-3},
+                                 {0, 1, 0.2, 0.2, 0.2},
+                                 {1, 0, -0.05, -0.05, -0.05},
+                                 {1, 1, 0.3, 0.1, 0.1}};
+  auto compare = [&](std::vector<float> kernel, std::vector<float> bias) {
+    return compareGradients(samples, {std::move(kernel), std::move(bias)}, names);
+  };
+  // Within the noise floor near zero, within 3 % above it.
+  Comparison good = compare({-1e-3f, 0.205f}, {-0.0495f, 42.0f});
+  EXPECT_EQ(good.mismatches, 0) << good.details;
+  EXPECT_EQ(good.checked, 3);
+  EXPECT_EQ(good.kinks, 1);
+  EXPECT_EQ(good.tensors[0].significant, 1);
+  EXPECT_EQ(good.tensors[1].significant, 1);
+  // A tiny element cannot tell a zero or a sign from noise; the
+  // significant ones can.
+  EXPECT_EQ(compare({0.0f, 0.0f}, {-0.05f, 0.0f}).tensors[0].mismatches, 1);
+  EXPECT_EQ(compare({-1e-3f, -0.2f}, {-0.05f, 0.0f}).tensors[0].mismatches, 1);
+  EXPECT_EQ(compare({1e-3f, 0.2f}, {0.0f, 0.0f}).tensors[1].mismatches, 1);
+  EXPECT_EQ(compare({1e-3f, 0.2f}, {0.05f, 0.0f}).tensors[1].mismatches, 1);
+  // 10 % off on a significant element; a NaN.
+  EXPECT_EQ(compare({1e-3f, 0.22f}, {-0.05f, 0.0f}).mismatches, 1);
+  EXPECT_EQ(compare({1e-3f, 0.2f}, {std::nanf(""), 0.0f}).mismatches, 1);
 }
 
 // Each case puts the op under test between parameterised layers, so that
@@ -294,13 +464,17 @@ const GradientCase kCases[] = {
      "layers.Dense(3, activation='softmax')\n",
      "'sparse_categorical_crossentropy'"},
     // The lesson's model at full size: the tile sizes and fusions of the
-    // real thing.
+    // real thing. 96 elements of each tensor (all of a smaller one), on one
+    // image: each conv2d/kernel element moves 676 relu inputs per image, and
+    // with three images one sample in four of that tensor crosses a
+    // near-tie inside the step.
     {"lesson_full_size", "(28, 28, 1)",
      "layers.Conv2D(32, 3, activation='relu'), layers.MaxPooling2D(2, strides=2),\n"
      "layers.Conv2D(32, 3, activation='relu'), layers.MaxPooling2D(2, strides=2),\n"
      "layers.Flatten(), layers.Dense(128, activation='relu'),\n"
      "layers.Dense(10, activation='softmax')\n",
-     "'sparse_categorical_crossentropy'", 331},
+     "'sparse_categorical_crossentropy'", /*samplesPerTensor=*/96,
+     /*batch=*/1},
 };
 
 INSTANTIATE_TEST_SUITE_P(Ops, GradientCheck, ::testing::ValuesIn(kCases),

@@ -389,4 +389,48 @@ TEST(ReferenceSoftmax, NormalisesAlongAnyAxis) {
   EXPECT_THROW(softmax(x, 4), std::invalid_argument);
 }
 
+//===----------------------------------------------------------------------===//
+// Losses
+//===----------------------------------------------------------------------===//
+
+TEST(ReferenceLoss, MeanSquaredErrorIsTheMeanOverClassesSummedOverTheBatch) {
+  // Row 0: (1 + 0 + 4) / 3; row 1: (0.25 + 0.25 + 0) / 3.
+  RefTensor p = tensor({2, 3}, {1, 0, 2, 0.5, 0.5, 0});
+  RefTensor y = tensor({2, 3}, {0, 0, 0, 0, 1, 0});
+  EXPECT_NEAR(meanSquaredErrorSum(p, y), 5.0 / 3 + 0.5 / 3, 1e-12);
+}
+
+TEST(ReferenceLoss, CategoricalCrossentropyNormalisesThenClips) {
+  // Row 0 sums to 2: q = (0.25, 0.75); -(0.5 log 0.25 + 0.5 log 0.75).
+  // Row 1: q = (0, 1) clips to (1e-7, 1 - 1e-7); -log(1e-7) = 16.118...
+  RefTensor p = tensor({2, 2}, {0.5, 1.5, 0, 0.3});
+  RefTensor y = tensor({2, 2}, {0.5, 0.5, 1, 0});
+  EXPECT_NEAR(categoricalCrossentropySum(p, y),
+              0.6931471805599453 + 0.14384103622589045 + 16.11809565095832,
+              1e-9);
+}
+
+TEST(ReferenceLoss, FromLogitsIsLogSumExpMinusTheTargetLogitUnclipped) {
+  // Row 0: logsumexp(0, log 3) = log 4; -> 0.5 (log 4 - 0) + 0.5 (log 4 - log 3).
+  // Row 1: a gap of 40: log(1 + e^-40) + 40 = 40 + 4.2e-18, no clipping.
+  RefTensor z = tensor({2, 2}, {0, float(std::log(3.0)), 20, -20});
+  RefTensor y = tensor({2, 2}, {0.5, 0.5, 0, 1});
+  double row0 = std::log(4.0) - 0.5 * double(float(std::log(3.0)));
+  // (float(log 3) is log 3 to 3e-8, which moves log 4 by less than 1e-7.)
+  EXPECT_NEAR(categoricalCrossentropyFromLogitsSum(z, y), row0 + 40, 1e-7);
+  EXPECT_NEAR(sparseCategoricalCrossentropyFromLogitsSum(z, {1, 0}),
+              std::log(4.0) - double(float(std::log(3.0))) + 4.248354255291589e-18,
+              1e-7);
+}
+
+TEST(ReferenceLoss, SparseCrossentropyOnProbabilitiesClipsThenNormalises) {
+  // Row 0: -log(0.2 / (0.2 + 0.6)) = log 4. Row 1: p = (0, 0.5) clips to
+  // (1e-7, 0.5): -log(1e-7 / 0.5000001).
+  RefTensor p = tensor({2, 2}, {0.2, 0.6, 0, 0.5});
+  EXPECT_NEAR(sparseCategoricalCrossentropySum(p, {0, 0}),
+              std::log(4.0) - std::log(1e-7 / 0.5000001), 1e-7);
+  EXPECT_THROW(sparseCategoricalCrossentropySum(p, {0, 2}), std::invalid_argument);
+  EXPECT_THROW(meanSquaredErrorSum(p, tensor({1, 2}, {0, 1})), std::invalid_argument);
+}
+
 } // namespace

@@ -17,7 +17,15 @@ Run with Debian's python3 (numpy, h5py):  weight_files.py DIR
   DIR/bad-*/              one fault each (see the test)
   DIR/save_weights.h5     model.save_weights() layout
   DIR/model.h5            model.save() layout, variable-length strings
-  DIR/bad-*.h5            one fault each
+  DIR/empty-*.h5          model.h5 whose weightless layer's weight_names is
+                          another empty attribute: fixed (a zero-length
+                          fixed-length string array, h5py's
+                          np.array([], dtype='S')), vlen (zero-length
+                          variable-length strings), int (zero-length int32),
+                          null (h5py.Empty, a null dataspace)
+  DIR/bad-*.h5            one fault each; bad-model-config.h5 and
+                          bad-training-config.h5 a fault in the JSON of the
+                          model_config / training_config attribute
 """
 import copy
 import json
@@ -170,13 +178,17 @@ def names(values):
     return np.array([v.encode() for v in values], dtype=f"S{max(len(v) for v in values)}")
 
 
-def keras_h5(path, model_save, variable_length=False):
+training = {"loss": "mse", "optimizer_config": {
+    "class_name": "SGD", "config": {"learning_rate": 0.05}}}
+
+
+def keras_h5(path, model_save, variable_length=False,
+             empty=np.zeros((0,), np.float64), topo=topology, train=training):
     with h5py.File(path, "w") as f:
         root = f
         if model_save:
-            f.attrs["model_config"] = json.dumps(topology)
-            f.attrs["training_config"] = json.dumps({"loss": "mse", "optimizer_config": {
-                "class_name": "SGD", "config": {"learning_rate": 0.05}}})
+            f.attrs["model_config"] = json.dumps(topo)
+            f.attrs["training_config"] = json.dumps(train)
             root = f.create_group("model_weights")
             f.create_group("optimizer_weights").create_dataset("iter", data=np.int64(3))
         root.attrs["backend"] = "tensorflow"
@@ -187,7 +199,7 @@ def keras_h5(path, model_save, variable_length=False):
             g = root.create_group(lay)
             ws = [n for n in weights if n.startswith(lay + "/")]
             if not ws:
-                g.attrs["weight_names"] = np.zeros((0,), np.float64)
+                g.attrs["weight_names"] = empty
                 continue
             wn = [f"{n}:0" for n in ws]
             g.attrs["weight_names"] = wn if variable_length else names(wn)
@@ -197,6 +209,18 @@ def keras_h5(path, model_save, variable_length=False):
 
 keras_h5(f"{out}/save_weights.h5", model_save=False)
 keras_h5(f"{out}/model.h5", model_save=True, variable_length=True)
+for kind, empty in [("fixed", np.array([], dtype="S")),
+                    ("vlen", np.array([], dtype=h5py.string_dtype())),
+                    ("int", np.zeros((0,), np.int32)),
+                    ("null", h5py.Empty("f"))]:
+    keras_h5(f"{out}/empty-{kind}.h5", model_save=True, variable_length=True,
+             empty=empty)
+# A fault inside each embedded JSON, far along its one line.
+bad_topology = copy.deepcopy(topology)
+bad_topology["config"]["layers"][3]["config"]["activation"] = "swishy"
+keras_h5(f"{out}/bad-model-config.h5", model_save=True, topo=bad_topology)
+keras_h5(f"{out}/bad-training-config.h5", model_save=True,
+         train=dict(training, loss="hinge"))
 with open(f"{out}/model.h5", "rb") as f:
     image = f.read()
 with open(f"{out}/bad-truncated.h5", "wb") as f:
