@@ -19,8 +19,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/CompiledModel.h"
-#include "compiler/Pipeline.h"
+#include "compiler/backend/CompiledModel.h"
+#include "compiler/backend/Pipeline.h"
 #include "frontends/LoadModel.h"
 #include "test/reference/Reference.h"
 
