@@ -2,8 +2,8 @@
 //
 //   cnnc MODEL -o DIR/model.o
 //   c++ -O2 -I<repo> -IDIR bench/aot_driver.cpp DIR/model.o \
-//       build/runtime/libCnncRuntimeSupport.a build/runtime/libCnncRuntimeModel.a \
-//       -lz -pthread
+//       build/runtime/libCnncRuntimeSupport.a \
+//       build/runtime/libCnncRuntimeModel.a -lz -pthread
 //   ./a.out DATA_DIR [BATCH] [THREADS] [PASSES]
 //
 // The AOT route of the benchmark: the object `cnnc -o` writes, linked with

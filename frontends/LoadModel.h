@@ -16,9 +16,9 @@ namespace cnnc {
 struct ModelSpec; // frontends/common/ModelSpec.h
 
 /// Reads MODEL as `cnn` IR: a Keras Python file (.py), Keras / TF.js JSON
-/// (.json), a Keras .h5 (`model.save`) or MLIR (.mlir). Every error, the frontends' included, is reported
-/// through the context's diagnostic engine at its place in the file, and
-/// null is returned.
+/// (.json), a Keras .h5 (`model.save`) or MLIR (.mlir). Every error, the
+/// frontends' included, is reported through the context's diagnostic engine at
+/// its place in the file, and null is returned.
 ///
 /// The module is a model, marked `cnn.model`, whose contract the verifier
 /// has checked (dialects/cnn/ModelContract.h): the frontends build models,

@@ -1,4 +1,4 @@
-//===- KerasDefaults.h - Keras's training defaults, in one place -*- C++ -*-===//
+//===- KerasDefaults.h - Keras's training defaults --------------*- C++ -*-===//
 //
 // What Keras uses when compile() leaves a setting unsaid. The `cnn`
 // attributes fill these in (OptimizerAttr::withDefaults,

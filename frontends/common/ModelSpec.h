@@ -52,7 +52,7 @@ struct Initializer {
     Uniform,
     TruncatedNormal,   // Keras: stddev = sqrt(scale) / 0.87962566103423978
     UntruncatedNormal, // plain normal with stddev sqrt(scale)
-    TruncatedNormalUncorrected, // TF.js's 'normal': truncated, stddev sqrt(scale)
+    TruncatedNormalUncorrected, // TF.js 'normal': truncated, stddev sqrt(scale)
   };
 
   Kind kind = Kind::Constant;

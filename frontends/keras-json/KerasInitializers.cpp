@@ -3,8 +3,8 @@
 // This file normalises every way a model file names an initializer into one
 // Initializer (docs/keras-semantics.md §3): Keras 2 strings (`glorot_uniform`),
 // class objects (`{"class_name": "GlorotUniform", "config": {"seed": null}}`),
-// Keras 3's module-wrapped objects, TF.js's camelCase identifiers and its
-// habit of writing every Glorot/He/LeCun initializer as VarianceScaling.
+// Keras 3's module-wrapped objects, TF.js's camelCase identifiers and its habit
+// of writing every Glorot/He/LeCun initializer as VarianceScaling.
 //
 // One name means two things: VarianceScaling's `normal` distribution is a
 // truncated normal with Keras's 0.8796 stddev correction when Keras reads it,

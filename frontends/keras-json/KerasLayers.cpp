@@ -229,7 +229,8 @@ static llvm::Error readDense(const ConfigReader &config, Layer &layer,
 static llvm::Error readDropout(const ConfigReader &config, Layer &layer) {
   if (llvm::Error err = config.readNumber("rate", layer.rate, true))
     return err;
-  // Keras accepts 1, which drops everything; cnnc refuses it (docs/keras-semantics.md §2).
+  // Keras accepts 1, which drops everything; cnnc refuses it
+  // (docs/keras-semantics.md §2).
   if (layer.rate < 0.0 || layer.rate >= 1.0)
     return config.fail(config.field("rate"),
                        "'rate' must be in [0, 1), found " +

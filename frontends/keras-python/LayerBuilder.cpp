@@ -262,7 +262,8 @@ Error buildDropout(const Arguments &args, Layer &layer) {
   auto rate = args.getNumber("rate", 0.0);
   if (!rate)
     return rate.takeError();
-  // Keras accepts 1; a layer that drops everything cannot train (docs/keras-semantics.md §2).
+  // Keras accepts 1; a layer that drops everything cannot train
+  // (docs/keras-semantics.md §2).
   if (!(*rate >= 0.0 && *rate < 1.0))
     return args.error(args.get("rate")->pos, "'rate' must be in [0, 1), not ",
                       repr(args.get("rate")->value));

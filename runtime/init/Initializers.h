@@ -1,7 +1,7 @@
 //===- Initializers.h - Keras's weight initializers -------------*- C++ -*-===//
 //
-// The distributions Keras initialises weights from (docs/keras-semantics.md §3),
-// seeded. The random streams are cnnc's own (std::mt19937_64), not
+// The distributions Keras initialises weights from (docs/keras-semantics.md
+// §3), seeded. The random streams are cnnc's own (std::mt19937_64), not
 // TensorFlow's: a seed reproduces cnnc's weights, not Keras's.
 //
 //===----------------------------------------------------------------------===//

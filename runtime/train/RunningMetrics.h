@@ -1,10 +1,10 @@
 //===- RunningMetrics.h - fit()'s epoch loss and accuracy -------*- C++ -*-===//
 //
-// The loss and accuracy `fit()` reports for an epoch (in the progress bar
-// and in History) are not a re-evaluation after the epoch but running means
-// over its batches (docs/keras-semantics.md §4): each batch's value, taken before
-// that batch's update, weighted by the batch's size. `evaluate()` reports
-// its loss and accuracy the same way over the test batches.
+// The loss and accuracy `fit()` reports for an epoch (in the progress bar and
+// in History) are not a re-evaluation after the epoch but running means over
+// its batches (docs/keras-semantics.md §4): each batch's value, taken before
+// that batch's update, weighted by the batch's size. `evaluate()` reports its
+// loss and accuracy the same way over the test batches.
 //
 // In tf.keras these are `keras.metrics.Mean` objects, whose state is two
 // float32 variables:

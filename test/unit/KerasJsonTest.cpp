@@ -5,8 +5,9 @@
 //
 // The fixtures come from outside cnnc: examples/*.json are tf.keras 2.12
 // to_json() twins of examples/*.py, the Keras 2.3 / 2.15 / 3.x / converter
-// files are written by hand from docs/keras-semantics.md, and tfjs/ is written by
-// TF.js 4.22 itself (test/Frontends/keras-json/Inputs/make_tfjs_fixtures.js).
+// files are written by hand from docs/keras-semantics.md, and tfjs/ is written
+// by TF.js 4.22 itself
+// (test/Frontends/keras-json/Inputs/make_tfjs_fixtures.js).
 //
 //===----------------------------------------------------------------------===//
 

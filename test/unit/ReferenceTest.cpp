@@ -411,7 +411,7 @@ TEST(ReferenceLoss, CategoricalCrossentropyNormalisesThenClips) {
 }
 
 TEST(ReferenceLoss, FromLogitsIsLogSumExpMinusTheTargetLogitUnclipped) {
-  // Row 0: logsumexp(0, log 3) = log 4; -> 0.5 (log 4 - 0) + 0.5 (log 4 - log 3).
+  // Row 0: logsumexp(0, log 3) = log 4 -> 0.5 (log 4) + 0.5 (log 4 - log 3).
   // Row 1: a gap of 40: log(1 + e^-40) + 40 = 40 + 4.2e-18, no clipping.
   RefTensor z = tensor({2, 2}, {0, float(std::log(3.0)), 20, -20});
   RefTensor y = tensor({2, 2}, {0.5, 0.5, 0, 1});

@@ -371,7 +371,7 @@ Value kernelGradPerImage(OpBuilder &b, Location loc, Value padded, Value dy,
   return transposed(b, loc, sum, {1, 2, 0, 3});
 }
 
-/// dK[p,q,c,f] = sum_{n,i,j} xpad[n, i*s0 + p*d0, j*s1 + q*d1, c] * dy[n,i,j,f],
+/// dK[p,q,c,f] = sum_{n,i,j} xpad[n, i*s0+p*d0, j*s1+q*d1, c] * dy[n,i,j,f],
 /// over the input cut to the rows and columns some tap reads, in one of
 /// three forms: a contraction per tap (several input channels), all taps
 /// in one loop (one input channel), or a convolution per image (one input
