@@ -66,7 +66,8 @@ int main(int argc, char **argv) {
     x[i] = float(images.pixels[i]) / 255.0f;
 
   if (int64_t(images.pixelsPerImage()) != inputPerImage) {
-    std::fprintf(stderr, "error: the model takes %lld inputs per image, the "
+    std::fprintf(stderr,
+                 "error: the model takes %lld inputs per image, the "
                  "test images have %lld pixels\n",
                  (long long)inputPerImage, (long long)images.pixelsPerImage());
     return 1;
@@ -76,7 +77,8 @@ int main(int argc, char **argv) {
   for (const cnnc::ParamInfo &param : kernels.info.params)
     largest = std::max(largest, param.elements());
   std::vector<float> params(size_t(largest), 0.01f);
-  std::vector<const float *> pointers(kernels.info.params.size(), params.data());
+  std::vector<const float *> pointers(kernels.info.params.size(),
+                                      params.data());
   int64_t count = images.count;
   std::vector<float> y(size_t(count * outputPerImage));
   cnnc::WorkerPool pool(unsigned(threads));

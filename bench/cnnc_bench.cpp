@@ -19,13 +19,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/backend/CompiledModel.h"
-#include "compiler/support/Diagnostics.h"
 #include "compiler/reports/ModelDescription.h"
+#include "compiler/support/Diagnostics.h"
 #include "dialects/cnn/CnnOps.h"
 #include "frontends/LoadModel.h"
 #include "runtime/data/Mnist.h"
-#include "runtime/support/AtomicFile.h"
 #include "runtime/infer/ForwardRunner.h"
+#include "runtime/support/AtomicFile.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -82,8 +82,8 @@ bool parseArgs(int argc, char **argv, Options &options, std::string &error) {
     }
     if (arg.rfind("-", 0) != 0) {
       if (sawModel) {
-        error = "more than one MODEL: '" + options.model + "' and '" + arg +
-                "'";
+        error =
+            "more than one MODEL: '" + options.model + "' and '" + arg + "'";
         return false;
       }
       options.model = arg;
@@ -106,8 +106,8 @@ bool parseArgs(int argc, char **argv, Options &options, std::string &error) {
       double parsed = std::strtod(value.c_str(), &end);
       if (value.empty() || *end || !(parsed >= least) || parsed > 1e12) {
         error = "'" + arg + "' needs a number >= " +
-                llvm::formatv("{0}", int64_t(least)).str() + ", not '" +
-                value + "'";
+                llvm::formatv("{0}", int64_t(least)).str() + ", not '" + value +
+                "'";
         return false;
       }
       field = static_cast<std::remove_reference_t<decltype(field)>>(parsed);
@@ -239,8 +239,8 @@ int main(int argc, char **argv) {
   }
   const IdxImages &images = data.testImages;
   auto input = cast<ShapedType>(forward.getArgument(0).getType()).getShape();
-  if (input.size() != 4 || input[1] != images.rows ||
-      input[2] != images.cols || input[3] != 1) {
+  if (input.size() != 4 || input[1] != images.rows || input[2] != images.cols ||
+      input[3] != 1) {
     reportError("the model's input is not " + std::to_string(images.rows) +
                 "x" + std::to_string(images.cols) +
                 "x1, the test images' shape");
@@ -297,13 +297,14 @@ int main(int argc, char **argv) {
       "cnnc: %lld images, batch %lld, %u threads: best %.4f s of %u passes "
       "-> %.0f images/s, %.1f GFLOP/s (%.3f MFLOP/image), %.1f %% of %.0f "
       "GFLOP/s peak; compile %.2f s; checksum %.6g\n",
-      (long long)count, (long long)opt.batchSize, usedThreads, best,
-      opt.passes, imagesPerSecond, gflops, mflopPerImage, peakPercent,
-      opt.peakGflops, compileSeconds, checksum);
+      (long long)count, (long long)opt.batchSize, usedThreads, best, opt.passes,
+      imagesPerSecond, gflops, mflopPerImage, peakPercent, opt.peakGflops,
+      compileSeconds, checksum);
   // The JSON line by hand: llvm::json prints doubles with 17 digits.
   std::string passList;
   for (double t : times)
-    passList += (passList.empty() ? "" : ", ") + llvm::formatv("{0:F5}", t).str();
+    passList +=
+        (passList.empty() ? "" : ", ") + llvm::formatv("{0:F5}", t).str();
   llvm::outs() << llvm::formatv(
       "{{\"impl\": \"cnnc\", \"model\": {0}, \"images\": {1}, \"batch\": {2}, "
       "\"threads\": {3}, \"passes\": {4}, \"best_s\": {5:F5}, "
@@ -314,7 +315,6 @@ int main(int argc, char **argv) {
       jsonString(llvm::sys::path::filename(opt.model)), count, opt.batchSize,
       usedThreads, opt.passes, best, imagesPerSecond, mflopPerImage, gflops,
       peakPercent, compileSeconds, opt.fuse ? "true" : "false",
-      opt.tile ? "true" : "false", llvm::format("%.9g", checksum),
-      passList);
+      opt.tile ? "true" : "false", llvm::format("%.9g", checksum), passList);
   return 0;
 }

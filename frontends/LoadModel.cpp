@@ -31,10 +31,10 @@ static void report(llvm::Error error, MLIRContext &context) {
       std::move(error),
       [&](const LocatedError &located) {
         const SourceLoc &at = located.getLoc();
-        Location loc = at.file.empty()
-                           ? cast<Location>(UnknownLoc::get(&context))
-                           : FileLineColLoc::get(&context, at.file, at.line,
-                                                 at.column);
+        Location loc =
+            at.file.empty()
+                ? cast<Location>(UnknownLoc::get(&context))
+                : FileLineColLoc::get(&context, at.file, at.line, at.column);
         emitError(loc) << located.getMessage();
       },
       [&](const llvm::ErrorInfoBase &other) {
@@ -51,9 +51,10 @@ static llvm::Expected<ModelSpec> readKerasH5Model(StringRef path) {
   if (!contents)
     return contents.takeError();
   if (!contents->modelConfig)
-    return makeError(SourceLoc{path.str(), 0, 0},
-                     "the file holds weights only (save_weights): give the "
-                     "model's .py or .json as MODEL and this file as --weights");
+    return makeError(
+        SourceLoc{path.str(), 0, 0},
+        "the file holds weights only (save_weights): give the "
+        "model's .py or .json as MODEL and this file as --weights");
   // Positions are within the attribute's JSON text, so the attribute is
   // named with the file: `m.h5: model_config:1:969: error: ...`.
   llvm::Expected<ModelSpec> model =
@@ -75,8 +76,9 @@ llvm::Expected<ModelSpec> cnnc::readModelSpec(StringRef path) {
     return makeError(SourceLoc{path.str(), 0, 0}, "unknown model format '",
                      extension.str(),
                      "': expected a .py, .json, .h5 or .mlir file");
-  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false,
-                                                   /*RequiresNullTerminator=*/true);
+  auto buffer =
+      llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false,
+                                         /*RequiresNullTerminator=*/true);
   if (std::error_code ec = buffer.getError())
     return makeError(SourceLoc{}, "cannot read '", path.str(),
                      "': ", ec.message());
@@ -94,7 +96,7 @@ void cnnc::reportModelError(llvm::Error error, MLIRContext &context) {
 // vector.contract parser crashes on some: fuzz-model-mlir), so a model is
 // first parsed in a context that knows only the model's dialects.
 OwningOpRef<ModuleOp> cnnc::parseModelMlir(llvm::SourceMgr &sourceMgr,
-                                          MLIRContext &context, bool asModel) {
+                                           MLIRContext &context, bool asModel) {
   DialectRegistry modelDialects;
   registerModelDialects(modelDialects);
   MLIRContext restricted(modelDialects);

@@ -50,8 +50,7 @@ struct TrainingConfig {
   OptimizerAttr optimizer;
 
   explicit TrainingConfig(TrainingAttr training)
-      : loss(training.getLossOrDefault()),
-        fromLogits(training.getFromLogits()),
+      : loss(training.getLossOrDefault()), fromLogits(training.getFromLogits()),
         optimizer(training.getOptimizerOrDefault()) {}
 
   double get(StringRef name) const { return *optimizer.getSetting(name); }
@@ -108,8 +107,7 @@ LogicalResult StepBuilder::build() {
            << ": end the model with Flatten/Dense or global pooling";
   Type labelType =
       config.loss == Loss::SparseCategoricalCrossentropy
-          ? Type(RankedTensorType::get({ShapedType::kDynamic},
-                                       b.getI32Type()))
+          ? Type(RankedTensorType::get({ShapedType::kDynamic}, b.getI32Type()))
           : Type(output);
 
   SmallVector<Type> inputs{type.getInput(0), labelType};
@@ -117,15 +115,15 @@ LogicalResult StepBuilder::build() {
   auto scalar = RankedTensorType::get({}, b.getF32Type());
   SmallVector<Type> results{scalar, scalar};
   if (training) {
-    inputs.append({b.getF32Type(), b.getI64Type(), b.getI64Type(),
-                   b.getI64Type()});
+    inputs.append(
+        {b.getF32Type(), b.getI64Type(), b.getI64Type(), b.getI64Type()});
     llvm::append_range(results, type.getInputs().drop_front());
   }
 
   b.setInsertionPointToEnd(forward->getParentOfType<ModuleOp>().getBody());
-  function = b.create<func::FuncOp>(
-      loc, training ? "train_gradients" : "evaluate",
-      b.getFunctionType(inputs, results));
+  function =
+      b.create<func::FuncOp>(loc, training ? "train_gradients" : "evaluate",
+                             b.getFunctionType(inputs, results));
   Block *body = function.addEntryBlock();
   unsigned paramCount = type.getNumInputs() - 1;
   input = body->getArgument(0);
@@ -241,11 +239,11 @@ void StepBuilder::addGrad(Value value, Value grad) {
     slot = grad;
     return;
   }
-  slot = b.create<linalg::AddOp>(grad.getLoc(), ValueRange{slot, grad},
-                                 ValueRange{b.create<tensor::EmptyOp>(
-                                     grad.getLoc(),
-                                     cast<RankedTensorType>(grad.getType()),
-                                     ValueRange{})})
+  slot = b.create<linalg::AddOp>(
+              grad.getLoc(), ValueRange{slot, grad},
+              ValueRange{b.create<tensor::EmptyOp>(
+                  grad.getLoc(), cast<RankedTensorType>(grad.getType()),
+                  ValueRange{})})
              .getResult(0);
 }
 
@@ -257,9 +255,9 @@ LogicalResult StepBuilder::backward(Operation *op, Value dy) {
   auto activation = [&](ActivationKind kind) {
     Value y = op->getResult(0);
     addGrad(op->getOperand(0),
-            b.create<ActivationGradOp>(loc, y.getType(),
-                                       ActivationKindAttr::get(b.getContext(), kind),
-                                       y, dy));
+            b.create<ActivationGradOp>(
+                loc, y.getType(), ActivationKindAttr::get(b.getContext(), kind),
+                y, dy));
     return success();
   };
   auto pool = [&](auto poolOp, PoolKind kind) {
@@ -338,9 +336,9 @@ LogicalResult StepBuilder::backward(Operation *op, Value dy) {
       .Case([&](SoftmaxOp softmax) {
         Value y = softmax.getOutput();
         addGrad(softmax.getInput(),
-                b.create<SoftmaxGradOp>(loc, y.getType(), y, dy,
-                                        b.getI64IntegerAttr(
-                                            softmax.getPositiveAxis())));
+                b.create<SoftmaxGradOp>(
+                    loc, y.getType(), y, dy,
+                    b.getI64IntegerAttr(softmax.getPositiveAxis())));
         return success();
       })
       .Default([&](Operation *other) {
@@ -372,7 +370,8 @@ void buildApplyGradients(func::FuncOp forward, const TrainingConfig &config) {
   b.setInsertionPointToEnd(forward->getParentOfType<ModuleOp>().getBody());
   auto function = b.create<func::FuncOp>(
       loc, "apply_gradients",
-      b.getFunctionType({paramsType, stateType, gradsType, b.getI64Type()}, {}));
+      b.getFunctionType({paramsType, stateType, gradsType, b.getI64Type()},
+                        {}));
   Block *body = function.addEntryBlock();
   b.setInsertionPointToStart(body);
   auto asTensor = [&](unsigned i, bool writable) -> Value {
@@ -425,7 +424,8 @@ struct BuildTrainStep : cnnc::impl::BuildTrainStepBase<BuildTrainStep> {
     }
     auto forward = module.lookupSymbol<func::FuncOp>("forward");
     if (module.lookupSymbol("train_gradients") ||
-        module.lookupSymbol("apply_gradients") || module.lookupSymbol("evaluate")) {
+        module.lookupSymbol("apply_gradients") ||
+        module.lookupSymbol("evaluate")) {
       module.emitError("the module already has a training step");
       return signalPassFailure();
     }

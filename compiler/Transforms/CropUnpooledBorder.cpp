@@ -37,8 +37,7 @@ int64_t rowsRead(int64_t outputs, int64_t window, int64_t stride,
   return (outputs - 1) * stride + (window - 1) * dilation + 1;
 }
 
-template <typename PoolOp>
-struct CropUnderPool : OpRewritePattern<PoolOp> {
+template <typename PoolOp> struct CropUnderPool : OpRewritePattern<PoolOp> {
   using OpRewritePattern<PoolOp>::OpRewritePattern;
 
   LogicalResult matchAndRewrite(PoolOp pool,
@@ -93,7 +92,8 @@ struct CropUnderPool : OpRewritePattern<PoolOp> {
       state.addAttributes(activation->getAttrs());
       value = rewriter.create(state)->getResult(0);
     }
-    rewriter.modifyOpInPlace(pool, [&] { pool.getInputMutable().assign(value); });
+    rewriter.modifyOpInPlace(pool,
+                             [&] { pool.getInputMutable().assign(value); });
     if (activation)
       rewriter.eraseOp(activation);
     rewriter.eraseOp(conv);
@@ -107,7 +107,8 @@ struct CropUnpooledBorder
     RewritePatternSet patterns(&getContext());
     patterns.add<CropUnderPool<MaxPool2DOp>, CropUnderPool<AvgPool2DOp>,
                  CropUnderPool<MinPool2DOp>>(&getContext());
-    if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
+    if (failed(
+            applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };

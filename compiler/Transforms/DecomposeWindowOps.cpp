@@ -74,16 +74,16 @@ struct DecomposePool2D : OpRewritePattern<Pool2D> {
         !hasStaticUnitDim(input, 1))
       return rewriter.notifyMatchFailure(op, "rows are not unit");
     Location loc = op.getLoc();
-    auto strides = llvm::to_vector(op.getStrides().template getValues<int64_t>());
+    auto strides =
+        llvm::to_vector(op.getStrides().template getValues<int64_t>());
     auto dilations =
         llvm::to_vector(op.getDilations().template getValues<int64_t>());
-    rewriter.create<Pool1D>(
-        loc, TypeRange{},
-        ValueRange{dropUnitDim(rewriter, loc, input, 1),
-                   dropUnitDim(rewriter, loc, window, 0)},
-        ValueRange{dropUnitDim(rewriter, loc, output, 1)},
-        rewriter.getI64VectorAttr({strides[1]}),
-        rewriter.getI64VectorAttr({dilations[1]}));
+    rewriter.create<Pool1D>(loc, TypeRange{},
+                            ValueRange{dropUnitDim(rewriter, loc, input, 1),
+                                       dropUnitDim(rewriter, loc, window, 0)},
+                            ValueRange{dropUnitDim(rewriter, loc, output, 1)},
+                            rewriter.getI64VectorAttr({strides[1]}),
+                            rewriter.getI64VectorAttr({dilations[1]}));
     rewriter.eraseOp(op);
     return success();
   }
@@ -93,9 +93,10 @@ struct DecomposePool2D : OpRewritePattern<Pool2D> {
 
 void cnnc::populateDecomposeWindowOpsOnBuffersPatterns(
     RewritePatternSet &patterns) {
-  patterns.add<DecomposeConv2D,
-               DecomposePool2D<linalg::PoolingNhwcMaxOp, linalg::PoolingNwcMaxOp>,
-               DecomposePool2D<linalg::PoolingNhwcMinOp, linalg::PoolingNwcMinOp>,
-               DecomposePool2D<linalg::PoolingNhwcSumOp, linalg::PoolingNwcSumOp>>(
-      patterns.getContext());
+  patterns
+      .add<DecomposeConv2D,
+           DecomposePool2D<linalg::PoolingNhwcMaxOp, linalg::PoolingNwcMaxOp>,
+           DecomposePool2D<linalg::PoolingNhwcMinOp, linalg::PoolingNwcMinOp>,
+           DecomposePool2D<linalg::PoolingNhwcSumOp, linalg::PoolingNwcSumOp>>(
+          patterns.getContext());
 }

@@ -76,15 +76,16 @@ static Value buildDescriptor(OpBuilder &b, Location loc, MemRefType type,
     if (type.isDynamicDim(d))
       dynamicSizeOf[d] = dynamicSizes[next++];
   for (int64_t d = rank - 1; d >= 0; --d) {
-    Value sizeValue = dynamicSizeOf[d] ? dynamicSizeOf[d]
-                                       : constant(type.getDimSize(d));
-    desc = b.create<LLVM::InsertValueOp>(
-        loc, desc, sizeValue, ArrayRef<int64_t>{3, d});
+    Value sizeValue =
+        dynamicSizeOf[d] ? dynamicSizeOf[d] : constant(type.getDimSize(d));
+    desc = b.create<LLVM::InsertValueOp>(loc, desc, sizeValue,
+                                         ArrayRef<int64_t>{3, d});
     desc = b.create<LLVM::InsertValueOp>(loc, desc, constant(strides[d]),
                                          ArrayRef<int64_t>{4, d});
   }
-  return b.create<UnrealizedConversionCastOp>(loc, TypeRange{type},
-                                              ValueRange{desc})
+  return b
+      .create<UnrealizedConversionCastOp>(loc, TypeRange{type},
+                                          ValueRange{desc})
       .getResult(0);
 }
 
@@ -183,8 +184,8 @@ void emitEntry(OpBuilder &b, func::FuncOp function, const CEntry &entry) {
   MLIRContext *context = b.getContext();
   Location loc = function.getLoc();
   Type ptr = LLVM::LLVMPointerType::get(context);
-  auto wrapper = b.create<func::FuncOp>(
-      loc, entry.symbol, b.getFunctionType(entry.cParams, {}));
+  auto wrapper = b.create<func::FuncOp>(loc, entry.symbol,
+                                        b.getFunctionType(entry.cParams, {}));
   Block *body = wrapper.addEntryBlock();
   b.setInsertionPointToStart(body);
 
@@ -244,7 +245,8 @@ struct EmitCInterface : cnnc::impl::EmitCInterfaceBase<EmitCInterface> {
                SmallVector<int64_t> strides;
                int64_t offset;
                return succeeded(getStridesAndOffset(memref, strides, offset)) &&
-                      offset == 0 && !llvm::any_of(strides, ShapedType::isDynamic);
+                      offset == 0 &&
+                      !llvm::any_of(strides, ShapedType::isDynamic);
              });
     };
     if (!forward || forward.getNumArguments() < 2 || !bufferized(forward)) {

@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/reports/ModelDescription.h"
 #include "compiler/Passes.h"
+#include "compiler/reports/ModelDescription.h"
 #include "dialects/cnn/ModelContract.h"
 
 namespace cnnc {

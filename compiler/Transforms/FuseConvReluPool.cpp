@@ -33,14 +33,15 @@ struct FuseConvRelu : OpRewritePattern<ReluOp> {
                                 PatternRewriter &rewriter) const override {
     auto conv = relu.getInput().getDefiningOp<Conv2DOp>();
     if (!conv || !conv->hasOneUse())
-      return rewriter.notifyMatchFailure(relu, "input is not a single-use conv2d");
+      return rewriter.notifyMatchFailure(relu,
+                                         "input is not a single-use conv2d");
     // Both locations, taken before the rewrite erases the ops.
     Location loc = rewriter.getFusedLoc({conv.getLoc(), relu.getLoc()});
     auto fused = rewriter.replaceOpWithNewOp<FusedConv2DOp>(
-        relu, relu.getType(), conv.getInput(), conv.getKernel(),
-        conv.getBias(), conv.getStridesAttr(), conv.getDilationAttr(),
-        conv.getPaddingAttr(), rewriter.getUnitAttr(), PoolKindAttr(),
-        DenseI64ArrayAttr(), DenseI64ArrayAttr(), PaddingAttr());
+        relu, relu.getType(), conv.getInput(), conv.getKernel(), conv.getBias(),
+        conv.getStridesAttr(), conv.getDilationAttr(), conv.getPaddingAttr(),
+        rewriter.getUnitAttr(), PoolKindAttr(), DenseI64ArrayAttr(),
+        DenseI64ArrayAttr(), PaddingAttr());
     fused->setLoc(loc);
     rewriter.eraseOp(conv);
     return success();
@@ -72,10 +73,9 @@ struct FusePool : OpRewritePattern<PoolOp> {
     }
     Location loc = rewriter.getFusedLoc({conv.getLoc(), pool.getLoc()});
     auto fused = rewriter.replaceOpWithNewOp<FusedConv2DOp>(
-        pool, pool.getType(), conv.getInput(), conv.getKernel(),
-        conv.getBias(), conv.getStridesAttr(), conv.getDilationAttr(),
-        conv.getPaddingAttr(), conv.getReluAttr(),
-        PoolKindAttr::get(rewriter.getContext(), kind),
+        pool, pool.getType(), conv.getInput(), conv.getKernel(), conv.getBias(),
+        conv.getStridesAttr(), conv.getDilationAttr(), conv.getPaddingAttr(),
+        conv.getReluAttr(), PoolKindAttr::get(rewriter.getContext(), kind),
         pool.getPoolSizeAttr(),
         rewriter.getDenseI64ArrayAttr(pool.getEffectiveStrides()),
         pool.getPaddingAttr());
@@ -85,14 +85,14 @@ struct FusePool : OpRewritePattern<PoolOp> {
   }
 };
 
-struct FuseConvReluPool
-    : cnnc::impl::FuseConvReluPoolBase<FuseConvReluPool> {
+struct FuseConvReluPool : cnnc::impl::FuseConvReluPoolBase<FuseConvReluPool> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<FuseConvRelu, FusePool<MaxPool2DOp, PoolKind::max>,
                  FusePool<AvgPool2DOp, PoolKind::avg>,
                  FusePool<MinPool2DOp, PoolKind::min>>(&getContext());
-    if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
+    if (failed(
+            applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };

@@ -45,7 +45,8 @@ struct UnitReductionContractToOuterProduct
   static std::optional<int64_t> lengthAlong(Value operand, AffineMap map,
                                             std::optional<unsigned> keep) {
     auto type = cast<VectorType>(operand.getType());
-    std::optional<int64_t> length = keep ? std::nullopt : std::optional<int64_t>(1);
+    std::optional<int64_t> length =
+        keep ? std::nullopt : std::optional<int64_t>(1);
     for (auto [k, expr] : llvm::enumerate(map.getResults())) {
       auto d = dyn_cast<AffineDimExpr>(expr);
       if (!d)
@@ -99,16 +100,17 @@ struct UnitReductionContractToOuterProduct
       std::swap(first, second);
       std::swap(firstMap, secondMap);
     }
-    std::optional<int64_t> firstLength = lengthAlong(first, firstMap, accDims[0]);
+    std::optional<int64_t> firstLength =
+        lengthAlong(first, firstMap, accDims[0]);
     std::optional<int64_t> secondLength =
         lengthAlong(second, secondMap, secondKeeps);
     if (!firstLength || !secondLength)
       return failure();
     Value lhs = flatten(b, op.getLoc(), first, *firstLength, true);
-    Value rhs = flatten(b, op.getLoc(), second, *secondLength, bool(secondKeeps));
-    b.replaceOpWithNewOp<vector::OuterProductOp>(op, accType, lhs, rhs,
-                                                 op.getAcc(),
-                                                 vector::CombiningKind::ADD);
+    Value rhs =
+        flatten(b, op.getLoc(), second, *secondLength, bool(secondKeeps));
+    b.replaceOpWithNewOp<vector::OuterProductOp>(
+        op, accType, lhs, rhs, op.getAcc(), vector::CombiningKind::ADD);
     return success();
   }
 };

@@ -50,8 +50,8 @@ void materializeResults(func::FuncOp function) {
     b.create<func::ReturnOp>(ret.getLoc());
     ret.erase();
   });
-  function.setType(FunctionType::get(
-      context, function.getFunctionType().getInputs(), {}));
+  function.setType(
+      FunctionType::get(context, function.getFunctionType().getInputs(), {}));
 }
 
 /// Gives every use of an `OpTy` result as the initial value (destination)
@@ -73,7 +73,8 @@ template <typename OpTy> void cloneForEachInitUse(func::FuncOp function) {
         inits.push_back(&use);
     }
     // The first keeps the original unless other uses do.
-    bool othersToo = inits.size() != llvm::range_size(op->getResult(0).getUses());
+    bool othersToo =
+        inits.size() != llvm::range_size(op->getResult(0).getUses());
     for (OpOperand *use : llvm::drop_begin(inits, othersToo ? 0 : 1)) {
       b.setInsertionPoint(op);
       use->set(b.clone(*op)->getResult(0));
@@ -110,7 +111,8 @@ struct MaterializeOutput
           !llvm::is_contained({"forward", "train_gradients", "evaluate"},
                               function.getName()))
         continue;
-      if (!llvm::all_of(function.getResultTypes(), llvm::IsaPred<RankedTensorType>)) {
+      if (!llvm::all_of(function.getResultTypes(),
+                        llvm::IsaPred<RankedTensorType>)) {
         function.emitError("expected ranked tensor results only");
         return signalPassFailure();
       }

@@ -13,8 +13,8 @@
 
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace cnnc {
 #define GEN_PASS_DEF_TILEANDFUSE
@@ -62,9 +62,10 @@ struct TileAndFuse : cnnc::impl::TileAndFuseBase<TileAndFuse> {
                                     OpResult producer, bool isDestination) {
         if (isDestination)
           return std::make_tuple(true, false);
-        int64_t others = llvm::count_if(producer.getUsers(), [&](Operation *user) {
-          return user != slice.getOperation() && !isa<tensor::DimOp>(user);
-        });
+        int64_t others =
+            llvm::count_if(producer.getUsers(), [&](Operation *user) {
+              return user != slice.getOperation() && !isa<tensor::DimOp>(user);
+            });
         return std::make_tuple(others <= 1, false);
       });
       rewriter.setInsertionPoint(root);
@@ -83,7 +84,8 @@ struct TileAndFuse : cnnc::impl::TileAndFuseBase<TileAndFuse> {
     // allocating the full-size tensor the fusion exists to avoid.
     RewritePatternSet patterns(&getContext());
     tensor::populateFoldTensorEmptyPatterns(patterns);
-    if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
+    if (failed(
+            applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
 
     // The tiled clones carry the mark too; it has served its purpose.

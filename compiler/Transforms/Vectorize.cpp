@@ -27,10 +27,10 @@
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
-#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -74,14 +74,18 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
     if (isa<linalg::Conv2DNhwcHwcfOp>(op)) {
       // (n, oh, ow, f, kh, kw, c)
       int64_t f = divisorAtMost(ranges[3], vectorChannels);
-      return {1, 1, divisorAtMost(ranges[2], convWidth), f, 1, 1,
-              divisorAtMost(ranges[6], reductionChannels)};
+      return {1, 1, divisorAtMost(ranges[2], convWidth),        f,
+              1, 1, divisorAtMost(ranges[6], reductionChannels)};
     }
     if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcMinOp,
             linalg::PoolingNhwcSumOp>(op)) {
       // (n, oh, ow, c, kh, kw): the whole window row stays in the tile.
-      return {1, 1, divisorAtMost(ranges[2], convWidth),
-              divisorAtMost(ranges[3], vectorChannels), 1, 0};
+      return {1,
+              1,
+              divisorAtMost(ranges[2], convWidth),
+              divisorAtMost(ranges[3], vectorChannels),
+              1,
+              0};
     }
     if (isa<linalg::MatmulOp>(op)) {
       // (m, n, k): one row by 8 to 10 whole zmm vectors of columns when the
@@ -117,12 +121,15 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
     AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
     if (!out.isProjectedPermutation() || out.getNumResults() < 2 ||
         llvm::any_of(out.getResults(), [&](AffineExpr e) {
-          return ShapedType::isDynamic(ranges[cast<AffineDimExpr>(e).getPosition()]);
+          return ShapedType::isDynamic(
+              ranges[cast<AffineDimExpr>(e).getPosition()]);
         }))
       return {};
-    unsigned columns = cast<AffineDimExpr>(out.getResults().back()).getPosition();
+    unsigned columns =
+        cast<AffineDimExpr>(out.getResults().back()).getPosition();
     unsigned rows =
-        cast<AffineDimExpr>(out.getResults()[out.getNumResults() - 2]).getPosition();
+        cast<AffineDimExpr>(out.getResults()[out.getNumResults() - 2])
+            .getPosition();
     SmallVector<int64_t> sizes(ranges.size(), 1);
     sizes[columns] = divisorAtMost(ranges[columns], vectorChannels);
     sizes[rows] = divisorAtMost(ranges[rows], 8);

@@ -21,10 +21,14 @@ static llvm::Error fail(const llvm::Twine &message) {
 
 static llvm::CodeGenOptLevel codeGenLevel(unsigned optLevel) {
   switch (optLevel) {
-  case 0: return llvm::CodeGenOptLevel::None;
-  case 1: return llvm::CodeGenOptLevel::Less;
-  case 2: return llvm::CodeGenOptLevel::Default;
-  default: return llvm::CodeGenOptLevel::Aggressive;
+  case 0:
+    return llvm::CodeGenOptLevel::None;
+  case 1:
+    return llvm::CodeGenOptLevel::Less;
+  case 2:
+    return llvm::CodeGenOptLevel::Default;
+  default:
+    return llvm::CodeGenOptLevel::Aggressive;
   }
 }
 
@@ -37,19 +41,22 @@ createTargetMachine(const TargetOptions &target) {
   llvm::InitializeAllTargetMCs();
   llvm::InitializeAllAsmPrinters();
 
-  std::string triple =
-      target.triple.empty() ? llvm::sys::getDefaultTargetTriple() : target.triple;
+  std::string triple = target.triple.empty()
+                           ? llvm::sys::getDefaultTargetTriple()
+                           : target.triple;
   std::string error;
-  const llvm::Target *llvmTarget = llvm::TargetRegistry::lookupTarget(triple, error);
+  const llvm::Target *llvmTarget =
+      llvm::TargetRegistry::lookupTarget(triple, error);
   if (!llvmTarget)
     return fail("unknown target triple '" + triple + "': " + error);
 
   // The host's CPU and features only when compiling for this host; another
   // triple defaults to its generic CPU.
   bool native = target.cpu.empty() || target.cpu == "native";
-  bool forHost = target.triple.empty() ||
-                 llvm::Triple(triple) == llvm::Triple(llvm::sys::getDefaultTargetTriple());
-  std::string cpu = !native ? target.cpu
+  bool forHost =
+      target.triple.empty() ||
+      llvm::Triple(triple) == llvm::Triple(llvm::sys::getDefaultTargetTriple());
+  std::string cpu = !native   ? target.cpu
                     : forHost ? llvm::sys::getHostCPUName().str()
                               : std::string("generic");
   std::string features;
@@ -103,8 +110,9 @@ llvm::Expected<std::string> cnnc::emitCode(mlir::ModuleOp module,
   llvm::SmallVector<char, 0> buffer;
   llvm::raw_svector_ostream stream(buffer);
   llvm::legacy::PassManager passes;
-  auto fileType = kind == OutputKind::Object ? llvm::CodeGenFileType::ObjectFile
-                                             : llvm::CodeGenFileType::AssemblyFile;
+  auto fileType = kind == OutputKind::Object
+                      ? llvm::CodeGenFileType::ObjectFile
+                      : llvm::CodeGenFileType::AssemblyFile;
   if ((*machine)->addPassesToEmitFile(passes, stream, nullptr, fileType))
     return fail("the target cannot emit this file type");
   passes.run(*llvmModule);

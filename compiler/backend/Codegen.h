@@ -21,9 +21,8 @@ enum class OutputKind { LLVMIR, Assembly, Object };
 
 /// Translates an LLVM-dialect module to LLVM IR, optimises it for the target
 /// and renders it as IR text, AT&T assembly or an ELF object.
-llvm::Expected<std::string> emitCode(mlir::ModuleOp module,
-                                     const TargetOptions &target,
-                                     OutputKind kind);
+llvm::Expected<std::string>
+emitCode(mlir::ModuleOp module, const TargetOptions &target, OutputKind kind);
 
 } // namespace cnnc
 

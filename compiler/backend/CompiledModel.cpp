@@ -10,7 +10,6 @@
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 
-
 using namespace mlir;
 using namespace cnnc;
 
@@ -62,7 +61,8 @@ CompiledModel::compile(ModuleOp module, const PipelineOptions &options) {
     return infoText.takeError();
   kernels.forward = reinterpret_cast<ForwardFn>(*forwardEntry);
   std::string error;
-  if (!parseModelInfo(static_cast<const char *>(*infoText), kernels.info, error))
+  if (!parseModelInfo(static_cast<const char *>(*infoText), kernels.info,
+                      error))
     return llvm::createStringError(error);
   if (options.train) {
     auto gradients = symbol("cnnc_train_gradients");

@@ -24,8 +24,8 @@ static bool isCompilerLibrary(const char *path) {
 
 static void dropIfClean(const Mapping &mapping) {
   if (mapping.compilerLibrary && !mapping.dirty && mapping.end > mapping.begin)
-    madvise(reinterpret_cast<void *>(mapping.begin), mapping.end - mapping.begin,
-            MADV_DONTNEED);
+    madvise(reinterpret_cast<void *>(mapping.begin),
+            mapping.end - mapping.begin, MADV_DONTNEED);
 }
 
 void cnnc::releaseCompilerMemory() {

@@ -11,7 +11,8 @@
 #include "llvm/Target/TargetMachine.h"
 
 std::function<llvm::Error(llvm::Module *)>
-cnnc::makeModuleOptimizer(unsigned optLevel, llvm::TargetMachine *targetMachine) {
+cnnc::makeModuleOptimizer(unsigned optLevel,
+                          llvm::TargetMachine *targetMachine) {
   return [optLevel, targetMachine](llvm::Module *module) -> llvm::Error {
     llvm::LoopAnalysisManager loops;
     llvm::FunctionAnalysisManager functions;
@@ -25,10 +26,11 @@ cnnc::makeModuleOptimizer(unsigned optLevel, llvm::TargetMachine *targetMachine)
     builder.registerFunctionAnalyses(functions);
     builder.registerLoopAnalyses(loops);
     builder.crossRegisterProxies(loops, functions, sccs, modules);
-    llvm::OptimizationLevel level = optLevel == 0   ? llvm::OptimizationLevel::O0
-                                    : optLevel == 1 ? llvm::OptimizationLevel::O1
-                                    : optLevel == 2 ? llvm::OptimizationLevel::O2
-                                                    : llvm::OptimizationLevel::O3;
+    llvm::OptimizationLevel level =
+        optLevel == 0   ? llvm::OptimizationLevel::O0
+        : optLevel == 1 ? llvm::OptimizationLevel::O1
+        : optLevel == 2 ? llvm::OptimizationLevel::O2
+                        : llvm::OptimizationLevel::O3;
     llvm::ModulePassManager passes =
         optLevel == 0 ? builder.buildO0DefaultPipeline(level)
                       : builder.buildPerModuleDefaultPipeline(level);

@@ -48,9 +48,9 @@ static int writeObject(const CompileRequest &request, const std::string &code,
   llvm::SmallString<256> headerPath(request.outputPath);
   llvm::sys::path::replace_extension(headerPath, ".h");
   std::string error;
-  if (!writeFilesAtomically({{request.outputPath, code},
-                             {headerPath.str().str(), header}},
-                            error)) {
+  if (!writeFilesAtomically(
+          {{request.outputPath, code}, {headerPath.str().str(), header}},
+          error)) {
     reportError(error);
     return 1;
   }
@@ -80,10 +80,9 @@ int cnnc::runCompile(const CompileRequest &request, MLIRContext &context) {
   // What is compiled, or given weights, must be a model (the header is
   // built from @forward before lowering); the IR alone may be printed or
   // summarised as it is.
-  bool asModel = request.summary ? !request.summaryWeightsPath.empty()
-                                 : stage.has_value();
-  OwningOpRef<ModuleOp> module =
-      loadModel(request.modelPath, context, asModel);
+  bool asModel =
+      request.summary ? !request.summaryWeightsPath.empty() : stage.has_value();
+  OwningOpRef<ModuleOp> module = loadModel(request.modelPath, context, asModel);
   if (!module)
     return 1;
 

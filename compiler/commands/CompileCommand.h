@@ -15,7 +15,17 @@ namespace cnnc {
 
 /// What `cnnc MODEL` writes: a stage of the pipeline (`--emit`), or by
 /// default an object when the output is a `.o` and the `cnn` IR otherwise.
-enum class EmitStage { Default, Cnn, Fused, Tiled, Loops, LLVM, LLVMIR, Asm, Obj };
+enum class EmitStage {
+  Default,
+  Cnn,
+  Fused,
+  Tiled,
+  Loops,
+  LLVM,
+  LLVMIR,
+  Asm,
+  Obj
+};
 
 struct CompileRequest {
   std::string modelPath;

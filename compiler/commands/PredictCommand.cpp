@@ -16,9 +16,9 @@ using namespace cnnc;
 static bool checkInputShape(const PredictRequest &request,
                             const NpyArray &input, const ModelInfo &info) {
   const std::vector<int64_t> &expected = info.inputShape;
-  bool matches = input.shape.size() == expected.size() + 1 &&
-                 std::equal(expected.begin(), expected.end(),
-                            input.shape.begin() + 1);
+  bool matches =
+      input.shape.size() == expected.size() + 1 &&
+      std::equal(expected.begin(), expected.end(), input.shape.begin() + 1);
   if (matches)
     return true;
   std::string wanted = "(batch";

@@ -7,7 +7,7 @@ using namespace mlir;
 using namespace cnnc;
 
 LogicalResult cnnc::applyTrainingOverrides(ModuleOp module,
-                                          const TrainingOverrides &overrides) {
+                                           const TrainingOverrides &overrides) {
   llvm::Expected<cnn::TrainingAttr> training =
       cnn::withOverrides(cnn::getTraining(module), overrides);
   if (!training) {

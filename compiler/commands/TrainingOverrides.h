@@ -19,7 +19,7 @@ using TrainingOverrides = mlir::cnn::TrainingOverrides;
 /// Rewrites `module`'s `cnn.training` with `overrides`; an unknown name or
 /// a value that cannot work is one error line.
 mlir::LogicalResult applyTrainingOverrides(mlir::ModuleOp module,
-                                          const TrainingOverrides &overrides);
+                                           const TrainingOverrides &overrides);
 
 } // namespace cnnc
 

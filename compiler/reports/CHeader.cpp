@@ -27,8 +27,7 @@ static int64_t perImage(ArrayRef<int64_t> shape) {
 }
 
 std::string cnnc::buildCHeader(ModuleOp module, bool trainStep,
-                               StringRef headerName,
-                               StringRef sourceName) {
+                               StringRef headerName, StringRef sourceName) {
   auto forward = module.lookupSymbol<func::FuncOp>("forward");
   FunctionType type = forward.getFunctionType();
   auto input = cast<ShapedType>(type.getInput(0));
@@ -40,7 +39,8 @@ std::string cnnc::buildCHeader(ModuleOp module, bool trainStep,
 
   std::string guard = "CNNC_";
   for (char c : headerName)
-    guard += std::isalnum(static_cast<unsigned char>(c)) ? std::toupper(c) : '_';
+    guard +=
+        std::isalnum(static_cast<unsigned char>(c)) ? std::toupper(c) : '_';
 
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -58,7 +58,8 @@ std::string cnnc::buildCHeader(ModuleOp module, bool trainStep,
      << perImage(output.getShape()) << "\n"
      << "#define CNNC_NUM_PARAMS " << type.getNumInputs() - 1 << "\n\n"
      << "/* The parameters, in Keras order; each is float32, row-major in its\n"
-     << " * Keras shape (Conv2D kernel (rows, cols, in, filters), Dense kernel\n"
+     << " * Keras shape (Conv2D kernel (rows, cols, in, filters), Dense "
+        "kernel\n"
      << " * (in, units), bias (units)).\n";
   for (unsigned i = 1; i < type.getNumInputs(); ++i) {
     auto name = forward.getArgAttrOfType<StringAttr>(
@@ -83,11 +84,13 @@ std::string cnnc::buildCHeader(ModuleOp module, bool trainStep,
        << " * what each argument holds. Link with libcnnc_trainer.a for a\n"
        << " * complete trainer. */\n"
        << "void cnnc_train_gradients(const float *input, const void *labels,\n"
-       << "                          int64_t batch, const float *const *params,\n"
+       << "                          int64_t batch, const float *const "
+          "*params,\n"
        << "                          float scale, int64_t seed, int64_t step,\n"
        << "                          int64_t first_sample, float *stats,\n"
        << "                          float *const *gradients);\n"
-       << "void cnnc_evaluate(const float *input, const void *labels, int64_t batch,\n"
+       << "void cnnc_evaluate(const float *input, const void *labels, int64_t "
+          "batch,\n"
        << "                   const float *const *params, float *stats);\n"
        << "void cnnc_apply_gradients(float *params, float *state,\n"
        << "                          const float *gradients, int64_t shards,\n"

@@ -72,7 +72,8 @@ static void describeOptimizer(func::FuncOp apply, ModelInfo &info) {
       info.optimizer = OptimizerKind::RMSprop;
     else
       return;
-    info.stateSlots = cast<ShapedType>(op->getOperand(1).getType()).getDimSize(0);
+    info.stateSlots =
+        cast<ShapedType>(op->getOperand(1).getType()).getDimSize(0);
     for (NamedAttribute attr : op->getAttrs()) {
       if (auto f = dyn_cast<FloatAttr>(attr.getValue()))
         info.hyperParameters[attr.getName().str()] = f.getValueAsDouble();
@@ -85,7 +86,8 @@ static void describeOptimizer(func::FuncOp apply, ModelInfo &info) {
 ModelInfo cnnc::describeModel(ModuleOp module) {
   ModelInfo info;
   auto forward = module.lookupSymbol<func::FuncOp>("forward");
-  auto name = module->getAttrOfType<StringAttr>(cnn::CnnDialect::kModelNameAttrName);
+  auto name =
+      module->getAttrOfType<StringAttr>(cnn::CnnDialect::kModelNameAttrName);
   info.name = name ? name.str() : "model";
   FunctionType type = forward.getFunctionType();
   info.inputShape = withoutBatch(type.getInput(0));
@@ -106,15 +108,15 @@ ModelInfo cnnc::describeModel(ModuleOp module) {
   });
   for (unsigned i = 1; i < forward.getNumArguments(); ++i) {
     ParamInfo param;
-    auto paramName =
-        forward.getArgAttrOfType<StringAttr>(i, cnn::CnnDialect::kParamAttrName);
+    auto paramName = forward.getArgAttrOfType<StringAttr>(
+        i, cnn::CnnDialect::kParamAttrName);
     param.name = paramName ? paramName.str() : "param_" + std::to_string(i - 1);
     auto shape = cast<ShapedType>(type.getInput(i)).getShape();
     param.shape.assign(shape.begin(), shape.end());
-    param.initializer = initializerSpec(
-        forward.getArgAttrOfType<DictionaryAttr>(
-            i, cnn::CnnDialect::kInitializerAttrName),
-        static_cast<int64_t>(param.shape.size()));
+    param.initializer =
+        initializerSpec(forward.getArgAttrOfType<DictionaryAttr>(
+                            i, cnn::CnnDialect::kInitializerAttrName),
+                        static_cast<int64_t>(param.shape.size()));
     info.params.push_back(std::move(param));
   }
 

@@ -95,8 +95,8 @@ static SmallVector<LayerRow> collectRows(func::FuncOp forward) {
   for (Operation &op : forward.getBody().front()) {
     if (!isa<cnn::CnnDialect>(op.getDialect()) || op.getNumResults() != 1)
       continue;
-    auto layer = op.getAttrOfType<cnn::LayerAttr>(
-        cnn::CnnDialect::kLayerAttrName);
+    auto layer =
+        op.getAttrOfType<cnn::LayerAttr>(cnn::CnnDialect::kLayerAttrName);
     if (!layer || layer != currentLayer) {
       LayerRow row;
       if (layer)
@@ -136,8 +136,8 @@ LogicalResult cnnc::printModelSummary(ModuleOp module, raw_ostream &os) {
 
   int64_t total = 0;
   for (const LayerRow &row : collectRows(forward)) {
-    std::string shape = cnn::kerasShapeString(
-        cast<ShapedType>(row.outputType).getShape());
+    std::string shape =
+        cnn::kerasShapeString(cast<ShapedType>(row.outputType).getShape());
     printRow(os, {row.title, shape, std::to_string(row.params)});
     os << std::string(kLineLength, ' ') << '\n';
     total += row.params;

@@ -73,8 +73,8 @@ OneLineDiagnosticHandler::OneLineDiagnosticHandler(MLIRContext *context)
       break;
     }
     auto print = [](Location loc, const char *kind, const std::string &msg) {
-      llvm::errs() << locationString(loc) << ": " << kind << ": " << oneLine(msg)
-                   << "\n";
+      llvm::errs() << locationString(loc) << ": " << kind << ": "
+                   << oneLine(msg) << "\n";
     };
     print(diag.getLocation(), severity, diag.str());
     // The contract allows at most two notes after an error.

@@ -162,19 +162,16 @@ struct Settings {
 } // namespace
 
 static constexpr StringRef kAllSettings[] = {
-    "learning_rate", "beta_1", "beta_2", "epsilon",
+    "learning_rate", "beta_1",   "beta_2", "epsilon",
     "momentum",      "nesterov", "rho"};
 
-LogicalResult
-OptimizerAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                      OptimizerKind kind,
-                      std::optional<HashableDouble> learningRate,
-                      std::optional<HashableDouble> beta1,
-                      std::optional<HashableDouble> beta2,
-                      std::optional<HashableDouble> epsilon,
-                      std::optional<HashableDouble> momentum,
-                      std::optional<bool> nesterov,
-                      std::optional<HashableDouble> rho) {
+LogicalResult OptimizerAttr::verify(
+    function_ref<InFlightDiagnostic()> emitError, OptimizerKind kind,
+    std::optional<HashableDouble> learningRate,
+    std::optional<HashableDouble> beta1, std::optional<HashableDouble> beta2,
+    std::optional<HashableDouble> epsilon,
+    std::optional<HashableDouble> momentum, std::optional<bool> nesterov,
+    std::optional<HashableDouble> rho) {
   Settings settings;
   settings.learningRate = learningRate;
   settings.beta1 = beta1;
@@ -317,13 +314,12 @@ void OptimizerAttr::print(AsmPrinter &printer) const {
 // #cnn.training
 //===----------------------------------------------------------------------===//
 
-LogicalResult TrainingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                                   std::optional<Loss> loss, bool fromLogits,
-                                   OptimizerAttr optimizer, ArrayAttr metrics,
-                                   std::optional<int64_t> epochs,
-                                   std::optional<int64_t> batchSize,
-                                   std::optional<HashableDouble> validationSplit,
-                                   std::optional<bool> shuffle) {
+LogicalResult TrainingAttr::verify(
+    function_ref<InFlightDiagnostic()> emitError, std::optional<Loss> loss,
+    bool fromLogits, OptimizerAttr optimizer, ArrayAttr metrics,
+    std::optional<int64_t> epochs, std::optional<int64_t> batchSize,
+    std::optional<HashableDouble> validationSplit,
+    std::optional<bool> shuffle) {
   if (metrics && !llvm::all_of(metrics, llvm::IsaPred<StringAttr>))
     return emitError() << "metrics must be strings";
   if (epochs && *epochs < 0)
@@ -443,7 +439,8 @@ void TrainingAttr::print(AsmPrinter &printer) const {
     printNumber(printer, *split);
   }
   if (std::optional<bool> shuffle = getShuffle())
-    printer << StringRef(comma) << "shuffle = " << (*shuffle ? "true" : "false");
+    printer << StringRef(comma)
+            << "shuffle = " << (*shuffle ? "true" : "false");
   printer << ">";
 }
 
@@ -478,7 +475,8 @@ cnn::withOverrides(TrainingAttr training, const TrainingOverrides &overrides) {
     fromLogits = false;
   }
   if (overrides.optimizer) {
-    std::optional<OptimizerKind> kind = optimizerFromKerasName(*overrides.optimizer);
+    std::optional<OptimizerKind> kind =
+        optimizerFromKerasName(*overrides.optimizer);
     if (!kind)
       return error("--optimizer: unsupported optimizer '" +
                    *overrides.optimizer + "' (adam, sgd or rmsprop)");
@@ -495,8 +493,8 @@ cnn::withOverrides(TrainingAttr training, const TrainingOverrides &overrides) {
           training.getContext(), training.getOptimizerOrDefault().getKind());
     optimizer = optimizer.withSetting("learning_rate", rate);
   }
-  return TrainingAttr::get(training.getContext(), loss, fromLogits, optimizer,
-                           training.getMetrics(), training.getEpochs(),
-                           training.getBatchSize(),
-                           training.getValidationSplit(), training.getShuffle());
+  return TrainingAttr::get(
+      training.getContext(), loss, fromLogits, optimizer, training.getMetrics(),
+      training.getEpochs(), training.getBatchSize(),
+      training.getValidationSplit(), training.getShuffle());
 }

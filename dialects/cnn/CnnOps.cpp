@@ -47,7 +47,8 @@ static LogicalResult missingAttribute(std::optional<Location> loc) {
 // Conv2DOp, DenseOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
   auto input = ranked(adaptor.getInput()), kernel = ranked(adaptor.getKernel());
@@ -62,7 +63,8 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
                 inferred);
 }
 
-LogicalResult DenseOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult DenseOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
                                         Adaptor adaptor,
                                         SmallVectorImpl<Type> &inferred) {
   auto input = ranked(adaptor.getInput()), kernel = ranked(adaptor.getKernel());
@@ -77,8 +79,8 @@ LogicalResult DenseOp::inferReturnTypes(MLIRContext *, std::optional<Location> l
 //===----------------------------------------------------------------------===//
 
 /// The convolution's type, then the pooling's when there is one.
-static FailureOr<RankedTensorType>
-inferFused(std::optional<Location> loc, FusedConv2DOp::Adaptor adaptor) {
+static FailureOr<RankedTensorType> inferFused(std::optional<Location> loc,
+                                              FusedConv2DOp::Adaptor adaptor) {
   auto input = ranked(adaptor.getInput()), kernel = ranked(adaptor.getKernel());
   if (!input || !kernel || (adaptor.getBias() && !ranked(adaptor.getBias()))) {
     (void)notRanked(loc);
@@ -170,21 +172,24 @@ static LogicalResult inferGlobalPool(std::optional<Location> loc,
                 inferred);
 }
 
-LogicalResult GlobalMaxPool2DOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
+LogicalResult
+GlobalMaxPool2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                    Adaptor adaptor,
+                                    SmallVectorImpl<Type> &inferred) {
   return inferGlobalPool<GlobalMaxPool2DOp>(loc, adaptor, inferred);
 }
 
-LogicalResult GlobalAvgPool2DOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
+LogicalResult
+GlobalAvgPool2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                    Adaptor adaptor,
+                                    SmallVectorImpl<Type> &inferred) {
   return inferGlobalPool<GlobalAvgPool2DOp>(loc, adaptor, inferred);
 }
 
-LogicalResult GlobalMinPool2DOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
+LogicalResult
+GlobalMinPool2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                    Adaptor adaptor,
+                                    SmallVectorImpl<Type> &inferred) {
   return inferGlobalPool<GlobalMinPool2DOp>(loc, adaptor, inferred);
 }
 
@@ -211,8 +216,9 @@ LogicalResult Crop2DOp::inferReturnTypes(MLIRContext *,
     return notRanked(loc);
   if (!adaptor.getRowsAttr() || !adaptor.getColsAttr())
     return missingAttribute(loc);
-  return result(inferCrop2DType(loc, input, adaptor.getRows(), adaptor.getCols()),
-                inferred);
+  return result(
+      inferCrop2DType(loc, input, adaptor.getRows(), adaptor.getCols()),
+      inferred);
 }
 
 LogicalResult DropoutOp::inferReturnTypes(MLIRContext *,
@@ -252,7 +258,8 @@ static LogicalResult inferElementwise(std::optional<Location> loc,
   return result(inferElementwiseType(loc, input), inferred);
 }
 
-LogicalResult ReluOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult ReluOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> loc,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &inferred) {
   return inferElementwise<ReluOp>(loc, adaptor, inferred);
@@ -265,7 +272,8 @@ LogicalResult SigmoidOp::inferReturnTypes(MLIRContext *,
   return inferElementwise<SigmoidOp>(loc, adaptor, inferred);
 }
 
-LogicalResult TanhOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult TanhOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> loc,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &inferred) {
   return inferElementwise<TanhOp>(loc, adaptor, inferred);

@@ -25,11 +25,11 @@ static LogicalResult forwardGives(Operation *op,
 }
 
 LogicalResult Conv2DInputGradOp::verify() {
-  return forwardGives(*this,
-                      inferConv2DType(getLoc(), getType(),
-                                      getKernel().getType(), nullptr,
-                                      getStrides(), getDilation(), getPadding()),
-                      getOutputGrad().getType(), "an output gradient");
+  return forwardGives(
+      *this,
+      inferConv2DType(getLoc(), getType(), getKernel().getType(), nullptr,
+                      getStrides(), getDilation(), getPadding()),
+      getOutputGrad().getType(), "an output gradient");
 }
 
 LogicalResult Conv2DKernelGradOp::verify() {
@@ -41,8 +41,8 @@ LogicalResult Conv2DKernelGradOp::verify() {
 }
 
 LogicalResult BiasGradOp::verify() {
-  auto expected = RankedTensorType::get(getOutputGrad().getType().getShape().back(),
-                                        getType().getElementType());
+  auto expected = RankedTensorType::get(
+      getOutputGrad().getType().getShape().back(), getType().getElementType());
   if (getType() != expected)
     return emitOpError() << "expects a result of type " << expected;
   return success();
@@ -52,24 +52,23 @@ LogicalResult Crop2DGradOp::verify() {
   RankedTensorType dy = getOutputGrad().getType();
   if (dy.getRank() != 4)
     return emitOpError("expects an image gradient (N, H, W, C), not ") << dy;
-  return forwardGives(*this,
-                      inferCrop2DType(getLoc(), getType(), dy.getDimSize(1),
-                                      dy.getDimSize(2)),
-                      dy, "an output gradient");
+  return forwardGives(
+      *this,
+      inferCrop2DType(getLoc(), getType(), dy.getDimSize(1), dy.getDimSize(2)),
+      dy, "an output gradient");
 }
 
 LogicalResult DenseInputGradOp::verify() {
-  return forwardGives(*this,
-                      inferDenseType(getLoc(), getType(), getKernel().getType(),
-                                     nullptr),
-                      getOutputGrad().getType(), "an output gradient");
+  return forwardGives(
+      *this,
+      inferDenseType(getLoc(), getType(), getKernel().getType(), nullptr),
+      getOutputGrad().getType(), "an output gradient");
 }
 
 LogicalResult DenseKernelGradOp::verify() {
-  return forwardGives(*this,
-                      inferDenseType(getLoc(), getInput().getType(), getType(),
-                                     nullptr),
-                      getOutputGrad().getType(), "an output gradient");
+  return forwardGives(
+      *this, inferDenseType(getLoc(), getInput().getType(), getType(), nullptr),
+      getOutputGrad().getType(), "an output gradient");
 }
 
 LogicalResult Pool2DGradOp::verify() {
@@ -77,7 +76,8 @@ LogicalResult Pool2DGradOp::verify() {
     return emitOpError("expects the input gradient to have the input's type");
   return forwardGives(*this,
                       inferPool2DType(getLoc(), getInput().getType(),
-                                      getPoolSize(), getStrides(), getPadding()),
+                                      getPoolSize(), getStrides(),
+                                      getPadding()),
                       getOutputGrad().getType(), "an output gradient");
 }
 
@@ -121,8 +121,9 @@ LogicalResult ReshapeOp::verify() {
     return n;
   };
   if (in.getDimSize(0) != out.getDimSize(0) || perSample(in) != perSample(out))
-    return emitOpError() << "cannot reshape " << in << " to " << out
-                         << ": the batch and the elements per sample must agree";
+    return emitOpError()
+           << "cannot reshape " << in << " to " << out
+           << ": the batch and the elements per sample must agree";
   return success();
 }
 
@@ -144,31 +145,31 @@ LogicalResult MultiplyOp::verify() {
 static LogicalResult verifyLabels(Operation *op, RankedTensorType prediction,
                                   Type labels) {
   if (prediction.getRank() != 2)
-    return op->emitOpError() << "expects a (batch, classes) prediction, not "
-                             << prediction;
+    return op->emitOpError()
+           << "expects a (batch, classes) prediction, not " << prediction;
   auto labelType = cast<RankedTensorType>(labels);
   if (labelType.getElementType().isInteger(32)) {
     if (labelType.getRank() != 1 ||
         labelType.getDimSize(0) != prediction.getDimSize(0))
-      return op->emitOpError() << "expects one class index per sample, not "
-                               << labelType;
+      return op->emitOpError()
+             << "expects one class index per sample, not " << labelType;
     return success();
   }
   if (labelType != prediction)
-    return op->emitOpError() << "expects targets of type " << prediction
-                             << ", not " << labelType;
+    return op->emitOpError()
+           << "expects targets of type " << prediction << ", not " << labelType;
   return success();
 }
 
-template <typename LossOp>
-static LogicalResult verifyLoss(LossOp op) {
+template <typename LossOp> static LogicalResult verifyLoss(LossOp op) {
   if (op.getPredictionGrad().getType() != op.getPrediction().getType())
     return op.emitOpError("expects the gradient to have the prediction's type");
   if (isa<MeanSquaredErrorOp>(op.getOperation()) &&
       !isa<FloatType>(
           cast<RankedTensorType>(op.getLabels().getType()).getElementType()))
     return op.emitOpError("expects float targets");
-  return verifyLabels(op, op.getPrediction().getType(), op.getLabels().getType());
+  return verifyLabels(op, op.getPrediction().getType(),
+                      op.getLabels().getType());
 }
 
 LogicalResult SoftmaxCrossEntropyOp::verify() { return verifyLoss(*this); }
@@ -189,20 +190,23 @@ static LogicalResult verifyUpdate(UpdateOp op, int64_t slots) {
        grads = op.getGradients().getType();
   // The count may be dynamic: a thread updates its part of the parameters.
   if (params.getRank() != 1)
-    return op.emitOpError() << "expects the parameters as one vector, not "
-                            << params;
+    return op.emitOpError()
+           << "expects the parameters as one vector, not " << params;
   int64_t count = params.getDimSize(0);
   auto countText = [&] {
-    return ShapedType::isDynamic(count) ? std::string("?") : std::to_string(count);
+    return ShapedType::isDynamic(count) ? std::string("?")
+                                        : std::to_string(count);
   };
   if (state != RankedTensorType::get({slots, count}, params.getElementType()))
     return op.emitOpError() << "expects a state of type tensor<" << slots << "x"
                             << countText() << "xf32>, not " << state;
   if (grads.getRank() != 2 || grads.getDimSize(1) != count)
-    return op.emitOpError() << "expects gradients of type tensor<?x" << countText()
-                            << "xf32>, not " << grads;
-  if (op.getNewParams().getType() != params || op.getNewState().getType() != state)
-    return op.emitOpError("expects results of the parameters' and state's types");
+    return op.emitOpError() << "expects gradients of type tensor<?x"
+                            << countText() << "xf32>, not " << grads;
+  if (op.getNewParams().getType() != params ||
+      op.getNewState().getType() != state)
+    return op.emitOpError(
+        "expects results of the parameters' and state's types");
   if (op.getLearningRate().isNegative())
     return op.emitOpError("expects a non-negative learning rate");
   return success();

@@ -75,5 +75,6 @@ void cnn::markAsModel(ModuleOp module) {
   // The verifier asks a loaded dialect to check its attributes: a module
   // without any cnn op would otherwise go unchecked.
   module.getContext()->getOrLoadDialect<CnnDialect>();
-  module->setAttr(CnnDialect::kModelAttrName, UnitAttr::get(module.getContext()));
+  module->setAttr(CnnDialect::kModelAttrName,
+                  UnitAttr::get(module.getContext()));
 }

@@ -34,8 +34,8 @@ std::pair<int64_t, int64_t> cnn::paddingAmounts(int64_t in, int64_t window,
   if (padding == Padding::valid)
     return {0, 0};
   int64_t out = windowOutputLength(in, window, stride, dilation, padding);
-  int64_t total =
-      std::max<int64_t>(0, (out - 1) * stride + (window - 1) * dilation + 1 - in);
+  int64_t total = std::max<int64_t>(0, (out - 1) * stride +
+                                           (window - 1) * dilation + 1 - in);
   return {total / 2, total - total / 2};
 }
 
@@ -72,8 +72,9 @@ LogicalResult cnn::verifyActivationType(std::optional<Location> loc,
     if (ShapedType::isDynamic(dim)) {
       if (index == 0)
         continue;
-      return emitOptionalError(loc, "dimension ", index, " of ", type,
-                               " must be static: only the batch may be dynamic");
+      return emitOptionalError(
+          loc, "dimension ", index, " of ", type,
+          " must be static: only the batch may be dynamic");
     }
     if (dim <= 0 || dim > kMaxDimSize)
       return emitOptionalError(loc, "dimension ", index, " of ", type,
@@ -82,17 +83,17 @@ LogicalResult cnn::verifyActivationType(std::optional<Location> loc,
       continue;
     sampleElements *= dim;
     if (sampleElements > kMaxSampleElements)
-      return emitOptionalError(loc, "tensor ", kerasShapeString(type.getShape()),
-                               " has more than ", kMaxSampleElements,
-                               " elements per sample");
+      return emitOptionalError(
+          loc, "tensor ", kerasShapeString(type.getShape()), " has more than ",
+          kMaxSampleElements, " elements per sample");
   }
   return success();
 }
 
 /// The result of a window op: the input's batch, `spatial`, `channels`.
-static FailureOr<RankedTensorType>
-makeResult(std::optional<Location> loc, RankedTensorType input,
-           ArrayRef<int64_t> shape) {
+static FailureOr<RankedTensorType> makeResult(std::optional<Location> loc,
+                                              RankedTensorType input,
+                                              ArrayRef<int64_t> shape) {
   auto type = RankedTensorType::get(shape, input.getElementType());
   if (failed(verifyActivationType(loc, type)))
     return failure();
@@ -139,8 +140,8 @@ windowOutput(std::optional<Location> loc, RankedTensorType input,
         windowText += " dilated by " + pairString(dilation);
       return emitOptionalError(
           loc, "computed output size would be zero or negative: input ",
-          kerasShapeString(input.getShape()), ", ", what, " ", windowText, ", '",
-          paddingName(padding), "' padding");
+          kerasShapeString(input.getShape()), ", ", what, " ", windowText,
+          ", '", paddingName(padding), "' padding");
     }
   }
   return out;
@@ -187,9 +188,10 @@ cnn::inferConv2DType(std::optional<Location> loc, RankedTensorType input,
                     {input.getDimSize(0), (*out)[0], (*out)[1], filters});
 }
 
-FailureOr<RankedTensorType>
-cnn::inferDenseType(std::optional<Location> loc, RankedTensorType input,
-                    RankedTensorType kernel, RankedTensorType bias) {
+FailureOr<RankedTensorType> cnn::inferDenseType(std::optional<Location> loc,
+                                                RankedTensorType input,
+                                                RankedTensorType kernel,
+                                                RankedTensorType bias) {
   if (failed(verifyActivationType(loc, input)))
     return failure();
   if (kernel.getRank() != 2 || !kernel.hasStaticShape())
@@ -198,11 +200,10 @@ cnn::inferDenseType(std::optional<Location> loc, RankedTensorType input,
   int64_t inputs = input.getShape().back();
   int64_t units = kernel.getDimSize(1);
   if (kernel.getDimSize(0) != inputs)
-    return emitOptionalError(loc, "kernel ", kernel, " expects ",
-                             kernel.getDimSize(0),
-                             " inputs on the last axis, but the input ",
-                             kerasShapeString(input.getShape()), " has ",
-                             inputs);
+    return emitOptionalError(
+        loc, "kernel ", kernel, " expects ", kernel.getDimSize(0),
+        " inputs on the last axis, but the input ",
+        kerasShapeString(input.getShape()), " has ", inputs);
   if (units <= 0 || units > kMaxDimSize)
     return emitOptionalError(loc, "units must be in [1, ", kMaxDimSize,
                              "], got ", units);
@@ -214,10 +215,11 @@ cnn::inferDenseType(std::optional<Location> loc, RankedTensorType input,
   return makeResult(loc, input, shape);
 }
 
-FailureOr<RankedTensorType>
-cnn::inferPool2DType(std::optional<Location> loc, RankedTensorType input,
-                     ArrayRef<int64_t> poolSize, ArrayRef<int64_t> strides,
-                     Padding padding) {
+FailureOr<RankedTensorType> cnn::inferPool2DType(std::optional<Location> loc,
+                                                 RankedTensorType input,
+                                                 ArrayRef<int64_t> poolSize,
+                                                 ArrayRef<int64_t> strides,
+                                                 Padding padding) {
   if (failed(verifyImage(loc, input)) ||
       failed(verifyPair(loc, "pool size", poolSize)) ||
       failed(verifyPair(loc, "strides", strides)))
@@ -227,14 +229,14 @@ cnn::inferPool2DType(std::optional<Location> loc, RankedTensorType input,
       windowOutput(loc, input, poolSize, strides, unit, padding, "pool size");
   if (failed(out))
     return failure();
-  return makeResult(loc, input,
-                    {input.getDimSize(0), (*out)[0], (*out)[1],
-                     input.getDimSize(3)});
+  return makeResult(
+      loc, input,
+      {input.getDimSize(0), (*out)[0], (*out)[1], input.getDimSize(3)});
 }
 
 FailureOr<RankedTensorType>
-cnn::inferGlobalPool2DType(std::optional<Location> loc,
-                           RankedTensorType input, bool keepDims) {
+cnn::inferGlobalPool2DType(std::optional<Location> loc, RankedTensorType input,
+                           bool keepDims) {
   if (failed(verifyImage(loc, input)))
     return failure();
   int64_t batch = input.getDimSize(0), channels = input.getDimSize(3);
@@ -260,9 +262,9 @@ FailureOr<RankedTensorType> cnn::inferCrop2DType(std::optional<Location> loc,
     return failure();
   if (rows < 1 || rows > input.getDimSize(1) || cols < 1 ||
       cols > input.getDimSize(2))
-    return emitOptionalError(loc, "crop2d keeps ", rows, "x", cols,
-                             " of a ", input.getDimSize(1), "x",
-                             input.getDimSize(2), " image: it must keep at "
+    return emitOptionalError(loc, "crop2d keeps ", rows, "x", cols, " of a ",
+                             input.getDimSize(1), "x", input.getDimSize(2),
+                             " image: it must keep at "
                              "least 1x1 and at most all of it");
   return makeResult(loc, input,
                     {input.getDimSize(0), rows, cols, input.getDimSize(3)});
@@ -275,8 +277,7 @@ FailureOr<RankedTensorType> cnn::inferDropoutType(std::optional<Location> loc,
     return failure();
   // Written so that NaN fails too.
   if (!(rate >= 0.0 && rate < 1.0))
-    return emitOptionalError(loc, "dropout rate must be in [0, 1), got ",
-                             rate);
+    return emitOptionalError(loc, "dropout rate must be in [0, 1), got ", rate);
   return input;
 }
 
@@ -294,8 +295,7 @@ FailureOr<RankedTensorType> cnn::inferSoftmaxType(std::optional<Location> loc,
 }
 
 FailureOr<RankedTensorType>
-cnn::inferElementwiseType(std::optional<Location> loc,
-                          RankedTensorType input) {
+cnn::inferElementwiseType(std::optional<Location> loc, RankedTensorType input) {
   if (failed(verifyActivationType(loc, input)))
     return failure();
   return input;

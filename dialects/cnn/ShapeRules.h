@@ -48,14 +48,16 @@ inferConv2DType(std::optional<Location> loc, RankedTensorType input,
                 ArrayRef<int64_t> strides, ArrayRef<int64_t> dilation,
                 Padding padding);
 
-FailureOr<RankedTensorType>
-inferDenseType(std::optional<Location> loc, RankedTensorType input,
-               RankedTensorType kernel, RankedTensorType bias);
+FailureOr<RankedTensorType> inferDenseType(std::optional<Location> loc,
+                                           RankedTensorType input,
+                                           RankedTensorType kernel,
+                                           RankedTensorType bias);
 
-FailureOr<RankedTensorType>
-inferPool2DType(std::optional<Location> loc, RankedTensorType input,
-                ArrayRef<int64_t> poolSize, ArrayRef<int64_t> strides,
-                Padding padding);
+FailureOr<RankedTensorType> inferPool2DType(std::optional<Location> loc,
+                                            RankedTensorType input,
+                                            ArrayRef<int64_t> poolSize,
+                                            ArrayRef<int64_t> strides,
+                                            Padding padding);
 
 FailureOr<RankedTensorType> inferGlobalPool2DType(std::optional<Location> loc,
                                                   RankedTensorType input,

@@ -54,38 +54,64 @@ const char *cnnc::kerasName(KerasOptimizer optimizer) {
 
 const char *cnnc::kerasClassName(LayerKind kind) {
   switch (kind) {
-  case LayerKind::Conv2D: return "Conv2D";
-  case LayerKind::MaxPooling2D: return "MaxPooling2D";
-  case LayerKind::AveragePooling2D: return "AveragePooling2D";
-  case LayerKind::MinPooling2D: return "MinPooling2D";
-  case LayerKind::GlobalMaxPooling2D: return "GlobalMaxPooling2D";
-  case LayerKind::GlobalAveragePooling2D: return "GlobalAveragePooling2D";
-  case LayerKind::GlobalMinPooling2D: return "GlobalMinPooling2D";
-  case LayerKind::Flatten: return "Flatten";
-  case LayerKind::Dense: return "Dense";
-  case LayerKind::Dropout: return "Dropout";
-  case LayerKind::Activation: return "Activation";
-  case LayerKind::ReLU: return "ReLU";
-  case LayerKind::Softmax: return "Softmax";
+  case LayerKind::Conv2D:
+    return "Conv2D";
+  case LayerKind::MaxPooling2D:
+    return "MaxPooling2D";
+  case LayerKind::AveragePooling2D:
+    return "AveragePooling2D";
+  case LayerKind::MinPooling2D:
+    return "MinPooling2D";
+  case LayerKind::GlobalMaxPooling2D:
+    return "GlobalMaxPooling2D";
+  case LayerKind::GlobalAveragePooling2D:
+    return "GlobalAveragePooling2D";
+  case LayerKind::GlobalMinPooling2D:
+    return "GlobalMinPooling2D";
+  case LayerKind::Flatten:
+    return "Flatten";
+  case LayerKind::Dense:
+    return "Dense";
+  case LayerKind::Dropout:
+    return "Dropout";
+  case LayerKind::Activation:
+    return "Activation";
+  case LayerKind::ReLU:
+    return "ReLU";
+  case LayerKind::Softmax:
+    return "Softmax";
   }
   return "?";
 }
 
 const char *cnnc::kerasNameStem(LayerKind kind) {
   switch (kind) {
-  case LayerKind::Conv2D: return "conv2d";
-  case LayerKind::MaxPooling2D: return "max_pooling2d";
-  case LayerKind::AveragePooling2D: return "average_pooling2d";
-  case LayerKind::MinPooling2D: return "min_pooling2d";
-  case LayerKind::GlobalMaxPooling2D: return "global_max_pooling2d";
-  case LayerKind::GlobalAveragePooling2D: return "global_average_pooling2d";
-  case LayerKind::GlobalMinPooling2D: return "global_min_pooling2d";
-  case LayerKind::Flatten: return "flatten";
-  case LayerKind::Dense: return "dense";
-  case LayerKind::Dropout: return "dropout";
-  case LayerKind::Activation: return "activation";
-  case LayerKind::ReLU: return "re_lu";
-  case LayerKind::Softmax: return "softmax";
+  case LayerKind::Conv2D:
+    return "conv2d";
+  case LayerKind::MaxPooling2D:
+    return "max_pooling2d";
+  case LayerKind::AveragePooling2D:
+    return "average_pooling2d";
+  case LayerKind::MinPooling2D:
+    return "min_pooling2d";
+  case LayerKind::GlobalMaxPooling2D:
+    return "global_max_pooling2d";
+  case LayerKind::GlobalAveragePooling2D:
+    return "global_average_pooling2d";
+  case LayerKind::GlobalMinPooling2D:
+    return "global_min_pooling2d";
+  case LayerKind::Flatten:
+    return "flatten";
+  case LayerKind::Dense:
+    return "dense";
+  case LayerKind::Dropout:
+    return "dropout";
+  case LayerKind::Activation:
+    return "activation";
+  case LayerKind::ReLU:
+    return "re_lu";
+  case LayerKind::Softmax:
+    return "softmax";
   }
   return "?";
 }

@@ -127,7 +127,11 @@ struct Layer {
 /// The Keras losses and optimizers cnnc trains with. The readers map every
 /// spelling a model file may use (`mean_squared_error`, `MeanSquaredError`,
 /// TF.js's `momentum`, ...) to one of these.
-enum class KerasLoss { SparseCategoricalCrossentropy, CategoricalCrossentropy, MSE };
+enum class KerasLoss {
+  SparseCategoricalCrossentropy,
+  CategoricalCrossentropy,
+  MSE
+};
 enum class KerasOptimizer { Adam, SGD, RMSprop };
 
 /// The canonical Keras names: "sparse_categorical_crossentropy",

@@ -110,7 +110,8 @@ DictionaryAttr ModelToCnn::initializerAttr(const Initializer &init) {
     add("mode", builder.getStringAttr(mode));
     const char *distribution = "uniform";
     switch (init.distribution) {
-    case Initializer::Distribution::Uniform: break;
+    case Initializer::Distribution::Uniform:
+      break;
     case Initializer::Distribution::TruncatedNormal:
       distribution = "truncated_normal";
       break;
@@ -178,8 +179,9 @@ cnn::TrainingAttr ModelToCnn::trainingAttr(const TrainingSpec &training) {
     optimizer = cnn::OptimizerAttr::get(&context, kind);
     for (const auto &[name, value] : spec->hyperParameters) {
       if (!llvm::is_contained(cnn::OptimizerAttr::settingNames(kind), name)) {
-        emitError(loc(spec->loc)) << "unsupported " << cnn::stringifyOptimizerKind(kind)
-                                  << " setting '" << name << "'";
+        emitError(loc(spec->loc))
+            << "unsupported " << cnn::stringifyOptimizerKind(kind)
+            << " setting '" << name << "'";
         return nullptr;
       }
       optimizer = optimizer.withSetting(name, value);
@@ -189,8 +191,8 @@ cnn::TrainingAttr ModelToCnn::trainingAttr(const TrainingSpec &training) {
     optimizer = cnn::OptimizerAttr::getChecked(
         [&] { return emitError(loc(spec->loc)); }, &context, kind,
         optimizer.getLearningRate(), optimizer.getBeta1(), optimizer.getBeta2(),
-        optimizer.getEpsilon(), optimizer.getMomentum(), optimizer.getNesterov(),
-        optimizer.getRho());
+        optimizer.getEpsilon(), optimizer.getMomentum(),
+        optimizer.getNesterov(), optimizer.getRho());
     if (!optimizer)
       return nullptr;
   }
@@ -267,19 +269,18 @@ Value ModelToCnn::emitLayer(const Layer &layer, Value input) {
 
   switch (layer.kind) {
   case LayerKind::Conv2D: {
-    SmallVector<int64_t> kernelShape = {layer.kernelSize[0],
-                                        layer.kernelSize[1], lastDim,
-                                        layer.filters};
+    SmallVector<int64_t> kernelShape = {
+        layer.kernelSize[0], layer.kernelSize[1], lastDim, layer.filters};
     if (failed(checkSize(where, "filters", layer.filters)) ||
         failed(checkSize(where, "kernel rows", layer.kernelSize[0])) ||
         failed(checkSize(where, "kernel columns", layer.kernelSize[1])))
       return nullptr;
     Value kernel =
         addParam(layer, "kernel", kernelShape, layer.kernelInitializer);
-    Value bias = kernel && layer.useBias
-                     ? addParam(layer, "bias", {layer.filters},
-                                layer.biasInitializer)
-                     : Value();
+    Value bias =
+        kernel && layer.useBias
+            ? addParam(layer, "bias", {layer.filters}, layer.biasInitializer)
+            : Value();
     if (!kernel || (layer.useBias && !bias))
       return nullptr;
     auto strides = layer.strides.value_or(std::array<int64_t, 2>{1, 1});
@@ -300,10 +301,10 @@ Value ModelToCnn::emitLayer(const Layer &layer, Value input) {
       return nullptr;
     Value kernel = addParam(layer, "kernel", {lastDim, layer.units},
                             layer.kernelInitializer);
-    Value bias = kernel && layer.useBias
-                     ? addParam(layer, "bias", {layer.units},
-                                layer.biasInitializer)
-                     : Value();
+    Value bias =
+        kernel && layer.useBias
+            ? addParam(layer, "bias", {layer.units}, layer.biasInitializer)
+            : Value();
     if (!kernel || (layer.useBias && !bias))
       return nullptr;
     auto type = cnn::inferDenseType(
@@ -346,8 +347,8 @@ Value ModelToCnn::emitLayer(const Layer &layer, Value input) {
                                           layer.keepDims);
   }
   case LayerKind::Flatten:
-    return create<cnn::FlattenOp>(where, cnn::inferFlattenType(where, inputType),
-                                  layerAttr, input);
+    return create<cnn::FlattenOp>(
+        where, cnn::inferFlattenType(where, inputType), layerAttr, input);
   case LayerKind::Dropout: {
     auto type = cnn::inferDropoutType(where, inputType, layer.rate);
     IntegerAttr seed =
@@ -426,8 +427,8 @@ OwningOpRef<ModuleOp> ModelToCnn::build() {
       return nullptr;
   }
   builder.create<func::ReturnOp>(modelLoc, value);
-  function.setType(builder.getFunctionType(function.getArgumentTypes(),
-                                           {value.getType()}));
+  function.setType(
+      builder.getFunctionType(function.getArgumentTypes(), {value.getType()}));
   if (failed(verify(*module)))
     return nullptr;
   return module;

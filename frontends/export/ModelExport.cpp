@@ -57,7 +57,8 @@ llvm::Error cnnc::exportTfjs(const ModelSpec &model, const ModelInfo &info,
       writeKerasModelConfig(model, KerasTarget::Tfjs);
   if (!topology)
     return topology.takeError();
-  llvm::Expected<llvm::json::Value> topologyValue = llvm::json::parse(*topology);
+  llvm::Expected<llvm::json::Value> topologyValue =
+      llvm::json::parse(*topology);
   if (!topologyValue)
     return topologyValue.takeError();
   std::vector<LayerWeights> layers =
@@ -68,18 +69,18 @@ llvm::Error cnnc::exportTfjs(const ModelSpec &model, const ModelInfo &info,
       llvm::json::Array shape;
       for (int64_t d : array.shape)
         shape.push_back(d);
-      manifestWeights.push_back(llvm::json::Object{
-          {"name", array.name}, {"shape", std::move(shape)}, {"dtype", "float32"}});
+      manifestWeights.push_back(llvm::json::Object{{"name", array.name},
+                                                   {"shape", std::move(shape)},
+                                                   {"dtype", "float32"}});
     }
   llvm::json::Object modelJson{
       {"format", "layers-model"},
       {"generatedBy", "cnnc"},
       {"convertedBy", nullptr},
       {"modelTopology", std::move(*topologyValue)},
-      {"weightsManifest",
-       llvm::json::Array{llvm::json::Object{
-           {"paths", llvm::json::Array{kShardName}},
-           {"weights", std::move(manifestWeights)}}}}};
+      {"weightsManifest", llvm::json::Array{llvm::json::Object{
+                              {"paths", llvm::json::Array{kShardName}},
+                              {"weights", std::move(manifestWeights)}}}}};
   // compile()'s settings, as TF.js's model.save writes them.
   if (std::optional<std::string> training =
           writeKerasTrainingConfig(model.training, KerasTarget::Tfjs)) {
@@ -90,9 +91,11 @@ llvm::Error cnnc::exportTfjs(const ModelSpec &model, const ModelInfo &info,
   }
   std::string text;
   llvm::raw_string_ostream(text)
-      << llvm::formatv("{0:2}", llvm::json::Value(std::move(modelJson))) << "\n";
+      << llvm::formatv("{0:2}", llvm::json::Value(std::move(modelJson)))
+      << "\n";
 
-  if (llvm::sys::fs::exists(directory) && !llvm::sys::fs::is_directory(directory))
+  if (llvm::sys::fs::exists(directory) &&
+      !llvm::sys::fs::is_directory(directory))
     return failure("'" + directory +
                    "' is a file; --format tfjs writes a directory");
   if (std::error_code ec = llvm::sys::fs::create_directories(directory))
@@ -109,8 +112,8 @@ llvm::Error cnnc::exportTfjs(const ModelSpec &model, const ModelInfo &info,
 }
 
 llvm::Error cnnc::exportKerasH5(const ModelSpec &model, const ModelInfo &info,
-                           const std::vector<float> &params,
-                           llvm::StringRef path) {
+                                const std::vector<float> &params,
+                                llvm::StringRef path) {
   llvm::Expected<std::string> config =
       writeKerasModelConfig(model, KerasTarget::Keras);
   if (!config)
@@ -127,7 +130,7 @@ llvm::Error cnnc::exportKerasH5(const ModelSpec &model, const ModelInfo &info,
 }
 
 llvm::Expected<ModelSpec> cnnc::readExportableModel(llvm::StringRef path,
-                                                   ExportFormat format) {
+                                                    ExportFormat format) {
   if (llvm::sys::path::extension(path) == ".mlir")
     return failure("'" + path +
                    "': an .mlir model has no Keras layers to export; give the "
@@ -146,6 +149,7 @@ llvm::Expected<ModelSpec> cnnc::readExportableModel(llvm::StringRef path,
 llvm::Error cnnc::exportModel(const ModelSpec &model, const ModelInfo &info,
                               const std::vector<float> &params,
                               ExportFormat format, llvm::StringRef path) {
-  return format == ExportFormat::Tfjs ? exportTfjs(model, info, params, path)
-                                      : exportKerasH5(model, info, params, path);
+  return format == ExportFormat::Tfjs
+             ? exportTfjs(model, info, params, path)
+             : exportKerasH5(model, info, params, path);
 }

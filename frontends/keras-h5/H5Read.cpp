@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "frontends/keras-h5/KerasH5.h"
 #include "frontends/keras-h5/H5Handle.h"
+#include "frontends/keras-h5/KerasH5.h"
 
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/FileSystem.h"
@@ -19,7 +19,7 @@ using namespace cnnc;
 namespace {
 /// The limits that keep a crafted file from costing more than a real one.
 struct Budget {
-  uint64_t bytesLeft;   // dataset bytes: at most the file's size
+  uint64_t bytesLeft; // dataset bytes: at most the file's size
   size_t stringsLeft = 1 << 20;
 };
 
@@ -178,9 +178,10 @@ llvm::Error Reader::readWeights(hid_t root, bool datasets,
   // model.save() puts the layers under model_weights; save_weights() at the
   // root.
   htri_t nested = H5Lexists(root, "model_weights", H5P_DEFAULT);
-  H5Handle weightsGroup(nested > 0 ? H5Gopen2(root, "model_weights", H5P_DEFAULT)
-                                 : H5Gopen2(root, "/", H5P_DEFAULT),
-                      H5Gclose);
+  H5Handle weightsGroup(nested > 0
+                            ? H5Gopen2(root, "model_weights", H5P_DEFAULT)
+                            : H5Gopen2(root, "/", H5P_DEFAULT),
+                        H5Gclose);
   if (!weightsGroup.valid())
     return fail("cannot open its 'model_weights' group");
   auto layerNames = readStrings(weightsGroup, "layer_names");
@@ -199,7 +200,8 @@ llvm::Error Reader::readWeights(hid_t root, bool datasets,
   for (const std::string &layer : **layerNames) {
     if (H5Lexists(weightsGroup, layer.c_str(), H5P_DEFAULT) <= 0)
       return fail("layer '" + layer + "' is listed but has no group");
-    H5Handle group(H5Gopen2(weightsGroup, layer.c_str(), H5P_DEFAULT), H5Gclose);
+    H5Handle group(H5Gopen2(weightsGroup, layer.c_str(), H5P_DEFAULT),
+                   H5Gclose);
     if (!group.valid())
       return fail("cannot open the group of layer '" + layer + "'");
     auto weightNames = readStrings(group, "weight_names");
@@ -234,7 +236,7 @@ cnnc::detail::readKerasH5InProcess(llvm::StringRef path, bool weights) {
   if (H5Fis_hdf5(pathString.c_str()) <= 0)
     return reader.fail("not an HDF5 file, or a damaged one");
   H5Handle file(H5Fopen(pathString.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT),
-              H5Fclose);
+                H5Fclose);
   if (!file.valid())
     return reader.fail("not an HDF5 file, or a damaged one");
   H5Handle root(H5Gopen2(file, "/", H5P_DEFAULT), H5Gclose);

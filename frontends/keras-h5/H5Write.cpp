@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "frontends/keras-h5/KerasH5.h"
 #include "frontends/keras-h5/H5Handle.h"
+#include "frontends/keras-h5/KerasH5.h"
 
 #include <algorithm>
 
@@ -27,8 +27,8 @@ static bool writeNames(hid_t object, const char *name,
     hsize_t zero = 0;
     H5Handle space(H5Screate_simple(1, &zero, nullptr), H5Sclose);
     H5Handle attribute(H5Acreate2(object, name, H5T_IEEE_F64LE, space,
-                                H5P_DEFAULT, H5P_DEFAULT),
-                     H5Aclose);
+                                  H5P_DEFAULT, H5P_DEFAULT),
+                       H5Aclose);
     return space.valid() && attribute.valid();
   }
   size_t width = 1;
@@ -43,8 +43,9 @@ static bool writeNames(hid_t object, const char *name,
   if (!type.valid() || !space.valid() || H5Tset_size(type, width) < 0 ||
       H5Tset_strpad(type, H5T_STR_NULLPAD) < 0)
     return false;
-  H5Handle attribute(H5Acreate2(object, name, type, space, H5P_DEFAULT, H5P_DEFAULT),
-                   H5Aclose);
+  H5Handle attribute(
+      H5Acreate2(object, name, type, space, H5P_DEFAULT, H5P_DEFAULT),
+      H5Aclose);
   return attribute.valid() && H5Awrite(attribute, type, buffer.data()) >= 0;
 }
 
@@ -58,29 +59,30 @@ static bool writeString(hid_t object, const char *name, llvm::StringRef value) {
     return false;
   std::string buffer = value.str();
   buffer.resize(std::max<size_t>(value.size(), 1), '\0');
-  H5Handle attribute(H5Acreate2(object, name, type, space, H5P_DEFAULT, H5P_DEFAULT),
-                   H5Aclose);
+  H5Handle attribute(
+      H5Acreate2(object, name, type, space, H5P_DEFAULT, H5P_DEFAULT),
+      H5Aclose);
   return attribute.valid() && H5Awrite(attribute, type, buffer.data()) >= 0;
 }
 
 static bool writeArray(hid_t group, const WeightArray &array) {
   std::vector<hsize_t> dims(array.shape.begin(), array.shape.end());
   H5Handle space(dims.empty()
-                   ? H5Screate(H5S_SCALAR)
-                   : H5Screate_simple(int(dims.size()), dims.data(), nullptr),
-               H5Sclose);
+                     ? H5Screate(H5S_SCALAR)
+                     : H5Screate_simple(int(dims.size()), dims.data(), nullptr),
+                 H5Sclose);
   // "conv2d/kernel:0" is a path: its groups are made on the way.
   H5Handle links(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
   if (!space.valid() || !links.valid() ||
       H5Pset_create_intermediate_group(links, 1) < 0)
     return false;
   H5Handle dataset(H5Dcreate2(group, array.name.c_str(), H5T_IEEE_F32LE, space,
-                            links, H5P_DEFAULT, H5P_DEFAULT),
-                 H5Dclose);
+                              links, H5P_DEFAULT, H5P_DEFAULT),
+                   H5Dclose);
   return dataset.valid() &&
-         (array.data.empty() || H5Dwrite(dataset, H5T_NATIVE_FLOAT, H5S_ALL,
-                                         H5S_ALL, H5P_DEFAULT,
-                                         array.data.data()) >= 0);
+         (array.data.empty() ||
+          H5Dwrite(dataset, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                   array.data.data()) >= 0);
 }
 
 static bool writeModel(hid_t file, llvm::StringRef modelConfig,
@@ -90,11 +92,12 @@ static bool writeModel(hid_t file, llvm::StringRef modelConfig,
   if (!root.valid() || !writeString(root, "backend", "tensorflow") ||
       !writeString(root, "keras_version", kKerasVersion) ||
       !writeString(root, "model_config", modelConfig) ||
-      (trainingConfig && !writeString(root, "training_config", *trainingConfig)))
+      (trainingConfig &&
+       !writeString(root, "training_config", *trainingConfig)))
     return false;
-  H5Handle weights(H5Gcreate2(file, "model_weights", H5P_DEFAULT, H5P_DEFAULT,
-                            H5P_DEFAULT),
-                 H5Gclose);
+  H5Handle weights(
+      H5Gcreate2(file, "model_weights", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+      H5Gclose);
   std::vector<std::string> layerNames;
   for (const LayerWeights &layer : layers)
     layerNames.push_back(layer.layer);
@@ -104,8 +107,8 @@ static bool writeModel(hid_t file, llvm::StringRef modelConfig,
     return false;
   for (const LayerWeights &layer : layers) {
     H5Handle group(H5Gcreate2(weights, layer.layer.c_str(), H5P_DEFAULT,
-                            H5P_DEFAULT, H5P_DEFAULT),
-                 H5Gclose);
+                              H5P_DEFAULT, H5P_DEFAULT),
+                   H5Gclose);
     std::vector<std::string> weightNames;
     for (const WeightArray &array : layer.weights)
       weightNames.push_back(array.name);
@@ -132,7 +135,7 @@ cnnc::writeKerasH5Image(llvm::StringRef modelConfig,
       H5Pset_fapl_core(access, 1 << 20, /*backing_store=*/0) < 0)
     return failure();
   H5Handle file(H5Fcreate("cnnc-export.h5", H5F_ACC_TRUNC, H5P_DEFAULT, access),
-              H5Fclose);
+                H5Fclose);
   if (!file.valid() || !writeModel(file, modelConfig, trainingConfig, layers) ||
       H5Fflush(file, H5F_SCOPE_GLOBAL) < 0)
     return failure();

@@ -135,7 +135,8 @@ static std::string encode(llvm::Expected<KerasH5Contents> contents) {
 
 static llvm::Error childFailed(llvm::StringRef path, const llvm::Twine &why) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 "cannot read '" + path.str() + "': " + why.str());
+                                 "cannot read '" + path.str() +
+                                     "': " + why.str());
 }
 
 static llvm::Expected<KerasH5Contents> decode(std::string_view bytes,

@@ -47,8 +47,8 @@ llvm::Expected<std::string> writeKerasModelConfig(const ModelSpec &model,
 /// attribute) or TF.js's `trainingConfig`, which the readers above read
 /// back; none when the model has no compile(), or for TF.js when the loss
 /// is from logits (TF.js's losses take probabilities only).
-std::optional<std::string> writeKerasTrainingConfig(const TrainingSpec &training,
-                                                    KerasTarget target);
+std::optional<std::string>
+writeKerasTrainingConfig(const TrainingSpec &training, KerasTarget target);
 
 /// Reads the weights a TF.js model.json lists in its `weightsManifest`,
 /// from the shard files beside it; none when the file has no manifest (a

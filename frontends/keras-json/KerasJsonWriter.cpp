@@ -85,7 +85,8 @@ static Value initializerValue(const Initializer &init, KerasTarget target) {
     distribution = "truncated_normal";
     break;
   case D::UntruncatedNormal:
-    distribution = target == KerasTarget::Tfjs ? "normal" : "untruncated_normal";
+    distribution =
+        target == KerasTarget::Tfjs ? "normal" : "untruncated_normal";
     break;
   case D::TruncatedNormalUncorrected:
     distribution = "normal";
@@ -100,28 +101,32 @@ static Value initializerValue(const Initializer &init, KerasTarget target) {
 
 /// The fields every layer's config has.
 static Object baseConfig(const Layer &layer) {
-  return Object{{"name", layer.name}, {"trainable", true}, {"dtype", "float32"}};
+  return Object{
+      {"name", layer.name}, {"trainable", true}, {"dtype", "float32"}};
 }
 
 static void addWeightFields(Object &config, const Layer &layer,
                             KerasTarget target) {
   config["use_bias"] = layer.useBias;
-  config["kernel_initializer"] = initializerValue(layer.kernelInitializer, target);
+  config["kernel_initializer"] =
+      initializerValue(layer.kernelInitializer, target);
   config["bias_initializer"] = initializerValue(layer.biasInitializer, target);
-  for (const char *key : {"kernel_regularizer", "bias_regularizer",
-                          "activity_regularizer", "kernel_constraint",
-                          "bias_constraint"})
+  for (const char *key :
+       {"kernel_regularizer", "bias_regularizer", "activity_regularizer",
+        "kernel_constraint", "bias_constraint"})
     config[key] = nullptr;
 }
 
-static llvm::Expected<Value> layerValue(const Layer &layer, KerasTarget target) {
+static llvm::Expected<Value> layerValue(const Layer &layer,
+                                        KerasTarget target) {
   Object config = baseConfig(layer);
   const char *padding = layer.padding == Padding::Same ? "same" : "valid";
   switch (layer.kind) {
   case LayerKind::Conv2D:
     config["filters"] = layer.filters;
     config["kernel_size"] = pair(layer.kernelSize);
-    config["strides"] = pair(layer.strides.value_or(std::array<int64_t, 2>{1, 1}));
+    config["strides"] =
+        pair(layer.strides.value_or(std::array<int64_t, 2>{1, 1}));
     config["padding"] = padding;
     config["data_format"] = "channels_last";
     config["dilation_rate"] = pair(layer.dilation);
@@ -207,9 +212,10 @@ llvm::Expected<std::string> cnnc::writeKerasModelConfig(const ModelSpec &model,
   Value root = Object{
       {"class_name", "Sequential"},
       {"config", Object{{"name", model.name}, {"layers", std::move(layers)}}},
-      {"keras_version", target == KerasTarget::Tfjs ? "tfjs-layers 4.22.0"
-                                                    : "2.15.0"},
-      {"backend", target == KerasTarget::Tfjs ? "tensor_flow.js" : "tensorflow"}};
+      {"keras_version",
+       target == KerasTarget::Tfjs ? "tfjs-layers 4.22.0" : "2.15.0"},
+      {"backend",
+       target == KerasTarget::Tfjs ? "tensor_flow.js" : "tensorflow"}};
   std::string text;
   llvm::raw_string_ostream(text) << root;
   return text;
@@ -255,7 +261,8 @@ static std::map<std::string, double> defaultSettings(KerasOptimizer kind) {
 /// The optimizer as Keras 2's `optimizer_config` or TF.js's, whose class
 /// names and keys differ (camelCase; RMSProp's rho is `decay`; SGD with
 /// momentum is the class `Momentum`).
-static Value optimizerValue(const OptimizerSpec &optimizer, KerasTarget target) {
+static Value optimizerValue(const OptimizerSpec &optimizer,
+                            KerasTarget target) {
   bool tfjs = target == KerasTarget::Tfjs;
   // Keras's defaults written out: TF.js's optimizers take their settings
   // positionally from the config and have no defaults for missing ones.
@@ -304,7 +311,8 @@ static Value optimizerValue(const OptimizerSpec &optimizer, KerasTarget target) 
 }
 
 std::optional<std::string>
-cnnc::writeKerasTrainingConfig(const TrainingSpec &training, KerasTarget target) {
+cnnc::writeKerasTrainingConfig(const TrainingSpec &training,
+                               KerasTarget target) {
   if (!training.optimizer && !training.loss)
     return std::nullopt;
   // TF.js's losses take probabilities only: a loss from logits would be

@@ -93,8 +93,9 @@ static llvm::Error readEncoding(const ConfigReader &weight, Encoding &out) {
   if (quantization.isNullOrMissing())
     return llvm::Error::success();
   if (!quantization.getObject())
-    return weight.fail(quantization, "expected an object for 'quantization', found " +
-                                         quantization.describe());
+    return weight.fail(quantization,
+                       "expected an object for 'quantization', found " +
+                           quantization.describe());
   ConfigReader q(quantization, weight.getOwner());
   std::string storage;
   if (llvm::Error err = q.readString("dtype", storage, /*required=*/true))
@@ -104,9 +105,9 @@ static llvm::Error readEncoding(const ConfigReader &weight, Encoding &out) {
     return llvm::Error::success();
   }
   if (storage != "uint8" && storage != "uint16")
-    return q.fail(q.field("dtype"), "unsupported quantization dtype '" +
-                                        storage +
-                                        "' (cnnc reads uint8, uint16 and float16)");
+    return q.fail(q.field("dtype"),
+                  "unsupported quantization dtype '" + storage +
+                      "' (cnnc reads uint8, uint16 and float16)");
   out.kind = storage == "uint8" ? Encoding::Affine8 : Encoding::Affine16;
   if (llvm::Error err = q.readNumber("scale", out.scale, /*required=*/true))
     return err;
@@ -124,8 +125,8 @@ static llvm::Error readManifestWeight(const JsonNode &node, size_t index,
   ConfigReader named(node, "weight '" + out.name + "'");
   JsonNode shape = named.field("shape");
   if (!shape.getArray())
-    return named.fail(shape, "expected a list for 'shape', found " +
-                                 shape.describe());
+    return named.fail(shape,
+                      "expected a list for 'shape', found " + shape.describe());
   for (size_t i = 0; i < shape.getArray()->size(); ++i) {
     int64_t dim = 0;
     if (llvm::Error err = named.toInt(shape.at(i), "a dimension", dim))
@@ -149,10 +150,11 @@ static llvm::Error readManifestWeight(const JsonNode &node, size_t index,
     out.skippedBytesPerValue = dtype == "float32" || dtype == "int32" ? 4
                                : dtype == "bool"                      ? 1
                                                                       : 0;
-    if (!out.skippedBytesPerValue || !named.field("quantization").isNullOrMissing())
-      return named.fail(named.field("dtype"),
-                        "optimizer state of dtype '" + dtype +
-                            "' cannot be passed over");
+    if (!out.skippedBytesPerValue ||
+        !named.field("quantization").isNullOrMissing())
+      return named.fail(named.field("dtype"), "optimizer state of dtype '" +
+                                                  dtype +
+                                                  "' cannot be passed over");
     return llvm::Error::success();
   }
   return readEncoding(named, out.encoding);
@@ -170,7 +172,8 @@ static llvm::Expected<std::string> shardPath(const JsonNode &node,
   if (path->empty() || llvm::sys::path::is_absolute(*path))
     return node.error("shard path " + node.describe() +
                       " must be relative to the model.json");
-  for (auto it = llvm::sys::path::begin(*path), end = llvm::sys::path::end(*path);
+  for (auto it = llvm::sys::path::begin(*path),
+            end = llvm::sys::path::end(*path);
        it != end; ++it)
     if (*it == "..")
       return node.error("shard path " + node.describe() +
@@ -239,7 +242,8 @@ static llvm::Error readGroup(const JsonNode &group, llvm::StringRef modelFile,
   if (bytes.size() != size_t(needed))
     return paths.error("the shards changed while they were read");
 
-  const unsigned char *p = reinterpret_cast<const unsigned char *>(bytes.data());
+  const unsigned char *p =
+      reinterpret_cast<const unsigned char *>(bytes.data());
   for (ManifestWeight &entry : entries) {
     if (entry.optimizerState) {
       p += entry.bytes();

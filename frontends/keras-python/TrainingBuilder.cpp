@@ -116,9 +116,8 @@ static Error checkUnimplementedOptimizerArgs(const Arguments &args) {
   return Error::success();
 }
 
-static Expected<OptimizerSpec> buildOptimizer(const KerasCall &call,
-                                              KerasOptimizer kind,
-                                              StringRef file) {
+static Expected<OptimizerSpec>
+buildOptimizer(const KerasCall &call, KerasOptimizer kind, StringRef file) {
   llvm::ArrayRef<StringRef> params =
       kind == KerasOptimizer::Adam  ? llvm::ArrayRef(kAdamParams)
       : kind == KerasOptimizer::SGD ? llvm::ArrayRef(kSgdParams)

@@ -64,9 +64,9 @@ llvm::Expected<std::vector<float>> cnnc::bindWeights(const ModelInfo &info,
       if (!byName.count(layer.name))
         return failure("'" + file + "' has weights for " +
                        llvm::Twine(weights.layers.size()) + " layer" +
-                       (weights.layers.size() == 1 ? "" : "s") + ", the model " +
-                       llvm::Twine(layers.size()) + ", and none for layer '" +
-                       layer.name + "'");
+                       (weights.layers.size() == 1 ? "" : "s") +
+                       ", the model " + llvm::Twine(layers.size()) +
+                       ", and none for layer '" + layer.name + "'");
   }
 
   std::vector<float> params(size_t(info.paramElements()));
@@ -113,10 +113,12 @@ static llvm::Expected<std::string> fileHead(llvm::StringRef path) {
   return head;
 }
 
-static llvm::Expected<std::optional<WeightSet>> readTfjsFile(llvm::StringRef path) {
+static llvm::Expected<std::optional<WeightSet>>
+readTfjsFile(llvm::StringRef path) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
   if (!buffer)
-    return failure("cannot read '" + path + "': " + buffer.getError().message());
+    return failure("cannot read '" + path +
+                   "': " + buffer.getError().message());
   return readTfjsWeights((*buffer)->getBuffer(), path);
 }
 
@@ -206,7 +208,8 @@ cnnc::weightsOrInitializers(const ModelInfo &info, llvm::StringRef modelPath,
 
 std::vector<LayerWeights>
 cnnc::layerWeights(const ModelInfo &info, const std::vector<float> &params,
-                   const std::vector<std::string> &layerNames, bool kerasSuffix) {
+                   const std::vector<std::string> &layerNames,
+                   bool kerasSuffix) {
   std::vector<ModelLayer> layers = modelLayers(info);
   std::vector<LayerWeights> result;
   for (const std::string &name : layerNames) {

@@ -47,10 +47,9 @@ llvm::Expected<std::vector<float>> bindWeights(const ModelInfo &info,
 /// name in `layerNames` (every layer of the model, in order), with the
 /// arrays named as Keras names them ("conv2d/kernel:0" when `kerasSuffix`,
 /// TF.js's "conv2d/kernel" otherwise).
-std::vector<LayerWeights> layerWeights(const ModelInfo &info,
-                                       const std::vector<float> &params,
-                                       const std::vector<std::string> &layerNames,
-                                       bool kerasSuffix);
+std::vector<LayerWeights>
+layerWeights(const ModelInfo &info, const std::vector<float> &params,
+             const std::vector<std::string> &layerNames, bool kerasSuffix);
 
 } // namespace cnnc
 

@@ -88,9 +88,10 @@ bool cnnc::fetchMnist(const std::string &cacheDir, std::FILE *log,
     return false;
   }
   // As root, tar would keep the packer's uid and mode: the cache is ours.
-  std::vector<std::string> tar = {"tar", "--no-same-owner",
-                                  "--no-same-permissions", "-xzf",
-                                  dir + "/" + kMnistTarball, "-C", dir};
+  std::vector<std::string> tar = {
+      "tar",  "--no-same-owner",         "--no-same-permissions",
+      "-xzf", dir + "/" + kMnistTarball, "-C",
+      dir};
   for (const char *name : kMnistFileNames)
     tar.push_back(std::string("package/data/") + name);
   if (!runProcess(tar, dir, logPath, error)) {
@@ -124,13 +125,14 @@ bool cnnc::fetchFashionMnist(const std::string &cacheDir, std::FILE *log,
   const std::string &dir = scratch.path;
   std::string logPath = dir + "/fetch.log";
   std::string hint = std::string(" (or install it: apt-get install ") +
-                     kFashionPackage + "; or give the four files with --data DIR)";
+                     kFashionPackage +
+                     "; or give the four files with --data DIR)";
   say(log, std::string("Downloading data from Debian: ") + kFashionPackage +
                " (31 MB, apt-get download) into " + cacheDir);
   // apt-get download writes into its working directory, and checks the
   // package against the archive's signed hashes.
-  if (!runProcess({"apt-get", "download", "-q", kFashionPackage}, dir,
-                  logPath, error)) {
+  if (!runProcess({"apt-get", "download", "-q", kFashionPackage}, dir, logPath,
+                  error)) {
     error = "cannot fetch Fashion-MNIST: " + error + hint;
     return false;
   }

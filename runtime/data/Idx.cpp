@@ -13,8 +13,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <optional>
 #include <fcntl.h>
+#include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -27,7 +27,7 @@ namespace {
 struct IdxKind {
   uint32_t magic;
   unsigned rank;
-  const char *name; // "images" / "labels", for messages
+  const char *name;  // "images" / "labels", for messages
   const char *shape; // what the magic means, for messages
 };
 
@@ -192,13 +192,11 @@ bool readIdx(const std::string &path, const IdxKind &kind,
   std::string what;
   uint64_t dataBytes = dims[0];
   if (dims[0] == 0)
-    return stream.fail(std::string("its header says it holds no ") +
-                       kind.name);
+    return stream.fail(std::string("its header says it holds no ") + kind.name);
   if (kind.rank == 3) {
     std::string size = std::to_string(dims[1]) + "x" + std::to_string(dims[2]);
     if (dims[1] == 0 || dims[2] == 0)
-      return stream.fail("its header says the images are " + size +
-                         " pixels");
+      return stream.fail("its header says the images are " + size + " pixels");
     if (dims[1] > kIdxMaxImageSide || dims[2] > kIdxMaxImageSide)
       return stream.fail("images of " + size + " pixels are larger than " +
                          "cnnc reads (" + std::to_string(kIdxMaxImageSide) +
@@ -236,8 +234,8 @@ bool readIdx(const std::string &path, const IdxKind &kind,
   data.clear();
   uint64_t have = 0;
   while (have < dataBytes) {
-    uint64_t want = lengthChecked ? dataBytes - have
-                                  : std::min(kChunk, dataBytes - have);
+    uint64_t want =
+        lengthChecked ? dataBytes - have : std::min(kChunk, dataBytes - have);
     data.resize(size_t(have + want));
     uint64_t arrived = stream.read(data.data() + have, want);
     have += arrived;
@@ -278,9 +276,9 @@ bool cnnc::readIdxLabels(const std::string &path, std::vector<uint8_t> &out,
     return false;
   for (size_t i = 0; i < labels.size(); ++i) {
     if (labels[i] >= kIdxClasses) {
-      error = "cannot read '" + path + "': label " +
-              std::to_string(labels[i]) + " at index " + std::to_string(i) +
-              " is not a class 0-" + std::to_string(kIdxClasses - 1);
+      error = "cannot read '" + path + "': label " + std::to_string(labels[i]) +
+              " at index " + std::to_string(i) + " is not a class 0-" +
+              std::to_string(kIdxClasses - 1);
       return false;
     }
   }

@@ -52,8 +52,7 @@ struct IdxImages {
 
 /// Reads an images file. On failure returns false and sets `error` to one
 /// line, "cannot read '<path>': <reason>".
-bool readIdxImages(const std::string &path, IdxImages &out,
-                   std::string &error);
+bool readIdxImages(const std::string &path, IdxImages &out, std::string &error);
 
 /// Reads a labels file (every label < kIdxClasses). Errors as above.
 bool readIdxLabels(const std::string &path, std::vector<uint8_t> &out,

@@ -77,8 +77,8 @@ bool cnnc::locateDataset(const DatasetRequest &request, DatasetFiles &files,
   if (!request.dataDir.empty()) {
     if (filesIn(request.dataDir, request, files, missing))
       return true;
-    error = "'" + request.dataDir + "' has no " + missing + " (nor " +
-            missing + ".gz): --data names a directory holding the " +
+    error = "'" + request.dataDir + "' has no " + missing + " (nor " + missing +
+            ".gz): --data names a directory holding the " +
             (fashion ? "Fashion-MNIST" : "MNIST") + " files under their " +
             "original names";
     return false;
@@ -133,9 +133,8 @@ bool cnnc::loadDataset(const DatasetRequest &request, Dataset &out,
     auto size = [](const IdxImages &images) {
       return std::to_string(images.rows) + "x" + std::to_string(images.cols);
     };
-    error = "'" + files.testImages + "' holds " + size(test) +
-            " images but '" + files.trainImages + "' holds " + size(train) +
-            " images";
+    error = "'" + files.testImages + "' holds " + size(test) + " images but '" +
+            files.trainImages + "' holds " + size(train) + " images";
     return false;
   }
   return true;

@@ -39,9 +39,9 @@ namespace cnnc {
 
 /// Where and what to load.
 struct DatasetRequest {
-  std::string dataset = "mnist"; // mnist | fashion_mnist
-  std::string dataDir;           // --data DIR; empty: the cache
-  std::string cacheRoot;         // empty: defaultDatasetCache()
+  std::string dataset = "mnist";  // mnist | fashion_mnist
+  std::string dataDir;            // --data DIR; empty: the cache
+  std::string cacheRoot;          // empty: defaultDatasetCache()
   bool train = true, test = true; // which halves to read
   std::FILE *log = stderr;        // "Downloading ..." lines; null: quiet
 };

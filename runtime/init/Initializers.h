@@ -21,7 +21,7 @@ struct InitializerSpec {
   std::string kind = "constant"; // variance_scaling | random_normal |
                                  // truncated_normal | random_uniform | constant
   double scale = 1.0;
-  std::string mode = "fan_avg";        // fan_in | fan_out | fan_avg
+  std::string mode = "fan_avg";         // fan_in | fan_out | fan_avg
   std::string distribution = "uniform"; // uniform | truncated_normal |
                                         // untruncated_normal |
                                         // truncated_normal_uncorrected

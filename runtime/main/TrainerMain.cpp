@@ -25,8 +25,8 @@
 extern "C" {
 void cnnc_forward(const float *, int64_t, const float *const *, float *);
 void cnnc_train_gradients(const float *, const void *, int64_t,
-                          const float *const *, float, int64_t, int64_t, int64_t,
-                          float *, float *const *);
+                          const float *const *, float, int64_t, int64_t,
+                          int64_t, float *, float *const *);
 void cnnc_evaluate(const float *, const void *, int64_t, const float *const *,
                    float *);
 void cnnc_apply_gradients(float *, float *, const float *, int64_t, int64_t,
@@ -39,11 +39,14 @@ using namespace cnnc;
 namespace {
 
 const char kUsage[] =
-    "usage: %s [train] [--data DIR] [--dataset mnist|fashion_mnist] [--epochs N]\n"
-    "          [--batch-size B] [--seed S] [--validation-split F] [--threads T]\n"
+    "usage: %s [train] [--data DIR] [--dataset mnist|fashion_mnist] [--epochs "
+    "N]\n"
+    "          [--batch-size B] [--seed S] [--validation-split F] [--threads "
+    "T]\n"
     "          [--save FILE] [--resume FILE] [--weights FILE] [--no-shuffle]\n"
     "          [--metrics-json FILE] [--verbose]\n"
-    "       %s eval --weights FILE [--data DIR] [--dataset D] [--batch-size B]\n"
+    "       %s eval --weights FILE [--data DIR] [--dataset D] [--batch-size "
+    "B]\n"
     "          [--threads T] [--metrics-json FILE]\n"
     "A trainer built by linking a cnnc object (cnnc MODEL --train-step -o\n"
     "model.o) with libcnnc_trainer.a; the optimizer, learning rate and loss\n"
@@ -87,7 +90,8 @@ int main(int argc, char **argv) {
   RunOptions options;
   bool evaluate = false;
   int i = 1;
-  if (i < argc && (!std::strcmp(argv[i], "train") || !std::strcmp(argv[i], "eval")))
+  if (i < argc &&
+      (!std::strcmp(argv[i], "train") || !std::strcmp(argv[i], "eval")))
     evaluate = !std::strcmp(argv[i++], "eval");
   for (; i < argc; ++i) {
     std::string flag = argv[i];
@@ -140,7 +144,8 @@ int main(int argc, char **argv) {
         return badValue("a number");
       options.validationSplit = number;
     } else if (flag == "--threads") {
-      if (!parseInteger(value.c_str(), integer) || integer < 0 || integer > 1024)
+      if (!parseInteger(value.c_str(), integer) || integer < 0 ||
+          integer > 1024)
         return badValue("a thread count");
       options.threads = static_cast<unsigned>(integer);
     } else if (flag == "--save") {
@@ -161,5 +166,6 @@ int main(int argc, char **argv) {
       return usageError("unknown option '" + flag + "' (see --help)");
     }
   }
-  return evaluate ? runEvaluation(kernels, options) : runTraining(kernels, options);
+  return evaluate ? runEvaluation(kernels, options)
+                  : runTraining(kernels, options);
 }

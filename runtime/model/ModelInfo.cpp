@@ -151,9 +151,9 @@ int64_t ModelInfo::imagesPerCall() const {
   // 256 is where larger calls stop being faster; the byte budget keeps a
   // model with large activations from allocating gigabytes in one call.
   constexpr int64_t kCallBudgetBytes = int64_t(1) << 30, kMostImages = 256;
-  return std::clamp<int64_t>(
-      kCallBudgetBytes / std::max<int64_t>(activationBytesPerImage, 1), 1,
-      kMostImages);
+  return std::clamp<int64_t>(kCallBudgetBytes /
+                                 std::max<int64_t>(activationBytesPerImage, 1),
+                             1, kMostImages);
 }
 
 template <typename T>
@@ -188,18 +188,17 @@ std::string cnnc::formatModelInfo(const ModelInfo &info) {
     out += "param " + p.name;
     appendShape(out, p.shape);
     const InitializerSpec &s = p.initializer;
-    out += "\ninit " + p.name + " kind=" + s.kind + " scale=" + number(s.scale) +
-           " mode=" + s.mode + " distribution=" + s.distribution +
-           " mean=" + number(s.mean) + " stddev=" + number(s.stddev) +
-           " minval=" + number(s.minval) + " maxval=" + number(s.maxval) +
-           " value=" + number(s.value) + "\n";
+    out += "\ninit " + p.name + " kind=" + s.kind +
+           " scale=" + number(s.scale) + " mode=" + s.mode +
+           " distribution=" + s.distribution + " mean=" + number(s.mean) +
+           " stddev=" + number(s.stddev) + " minval=" + number(s.minval) +
+           " maxval=" + number(s.maxval) + " value=" + number(s.value) + "\n";
   }
   if (info.trainable) {
     out += std::string("train ") + lossName(info.loss) +
            (info.sparseLabels ? " sparse\n" : " dense\n");
     out += std::string("optimizer ") + optimizerName(info.optimizer) + " " +
-           std::to_string(info.stateSlots) +
-           "\n";
+           std::to_string(info.stateSlots) + "\n";
     for (const auto &[name, value] : info.hyperParameters)
       out += "hyper " + name + " " + number(value) + "\n";
   }
@@ -221,7 +220,8 @@ bool cnnc::parseModelInfo(std::string_view text, ModelInfo &info,
   while (!text.empty()) {
     size_t end = text.find('\n');
     std::string_view line = text.substr(0, end);
-    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    text = end == std::string_view::npos ? std::string_view()
+                                         : text.substr(end + 1);
     ++lineNumber;
     if (!sawHeader) {
       if (line != kHeader)

@@ -38,7 +38,11 @@ namespace cnnc {
 /// The losses and optimizers a training step may be compiled with (the
 /// compiler's #cnn.training, as the runtime knows it). The model-info text
 /// names them as Keras does.
-enum class LossKind { SparseCategoricalCrossentropy, CategoricalCrossentropy, MSE };
+enum class LossKind {
+  SparseCategoricalCrossentropy,
+  CategoricalCrossentropy,
+  MSE
+};
 enum class OptimizerKind { Adam, SGD, RMSprop };
 
 /// Keras's names: "sparse_categorical_crossentropy", ..., "mse"; "adam",
@@ -70,7 +74,7 @@ struct ModelInfo {
   LossKind loss = LossKind::SparseCategoricalCrossentropy;
   bool sparseLabels = true; // class indices (i32) or targets like the output
   OptimizerKind optimizer = OptimizerKind::RMSprop;
-  int64_t stateSlots = 0;   // rows of optimizer state
+  int64_t stateSlots = 0; // rows of optimizer state
   std::map<std::string, double> hyperParameters;
   /// compile()/fit() values the model file gave: epochs, batch_size,
   /// validation_split, shuffle (1/0).

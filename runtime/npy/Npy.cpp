@@ -16,10 +16,10 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
-#include <utility>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 using namespace cnnc;
 
@@ -37,8 +37,8 @@ struct PyValue {
   std::string text; // String: the contents; Int: the digits as written
   bool boolean = false;
   int64_t integer = 0;
-  bool intOverflows = false; // beyond int64
-  std::vector<PyValue> items;                            // Tuple, List
+  bool intOverflows = false;                            // beyond int64
+  std::vector<PyValue> items;                           // Tuple, List
   std::vector<std::pair<std::string, PyValue>> entries; // Dict
 };
 
@@ -174,8 +174,7 @@ private:
   }
 
   /// `(a, b)`, `(a,)`, `()` and lists alike; a trailing comma is allowed.
-  bool parseSequence(PyValue &out, PyValue::Kind kind, char close,
-                     int depth) {
+  bool parseSequence(PyValue &out, PyValue::Kind kind, char close, int depth) {
     out.kind = kind;
     ++pos;
     skipSpace();
@@ -374,8 +373,7 @@ static std::string bytesOf(uint64_t count) {
   return std::to_string(count) + (count == 1 ? " byte" : " bytes");
 }
 
-bool cnnc::readNpy(const std::string &path, NpyArray &out,
-                   std::string &error) {
+bool cnnc::readNpy(const std::string &path, NpyArray &out, std::string &error) {
   auto fail = [&](const std::string &reason) {
     error = "cannot read '" + path + "': " + reason;
     return false;
@@ -524,9 +522,9 @@ bool cnnc::readNpy(const std::string &path, NpyArray &out,
   // The data: exactly prod(shape) float32s, nothing after them.
   uint64_t dataBytes = uint64_t(elements) * 4;
   auto sizeMismatch = [&](const char *what, uint64_t have) {
-    return fail(std::string(what) + ": header says " +
-                formatNpyShape(dims) + " = " + bytesOf(dataBytes) +
-                " of data, file has " + std::to_string(have));
+    return fail(std::string(what) + ": header says " + formatNpyShape(dims) +
+                " = " + bytesOf(dataBytes) + " of data, file has " +
+                std::to_string(have));
   };
   if (sized) {
     uint64_t have = fileSize - preambleSize - headerSize;

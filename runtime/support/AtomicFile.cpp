@@ -140,7 +140,8 @@ bool cnnc::checkWritable(const std::string &path, std::string &error) {
   std::string directory = directoryOf(path);
   struct stat info;
   if (stat(directory.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
-    error = "cannot write '" + path + "': '" + directory + "' is not a directory";
+    error =
+        "cannot write '" + path + "': '" + directory + "' is not a directory";
     return false;
   }
   if (access(directory.c_str(), W_OK) != 0) {

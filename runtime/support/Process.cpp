@@ -24,8 +24,8 @@ static std::string lastLine(const std::string &path) {
   ssize_t got = pread(fd, buffer, sizeof buffer, start);
   close(fd);
   std::string text(buffer, got > 0 ? size_t(got) : 0);
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' ||
-                           text.back() == ' '))
+  while (!text.empty() &&
+         (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
     text.pop_back();
   size_t newline = text.find_last_of('\n');
   if (newline != std::string::npos)
@@ -34,8 +34,8 @@ static std::string lastLine(const std::string &path) {
 }
 
 bool cnnc::runProcess(const std::vector<std::string> &argv,
-                      const std::string &workingDir,
-                      const std::string &logPath, std::string &error) {
+                      const std::string &workingDir, const std::string &logPath,
+                      std::string &error) {
   std::string command;
   for (const std::string &arg : argv)
     command += (command.empty() ? "" : " ") + arg;
@@ -54,8 +54,8 @@ bool cnnc::runProcess(const std::vector<std::string> &argv,
                                    O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   pid_t pid;
-  int spawned = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(),
-                             environ);
+  int spawned =
+      posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (spawned != 0) {
     error = spawned == ENOENT
@@ -73,11 +73,11 @@ bool cnnc::runProcess(const std::vector<std::string> &argv,
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
     return true;
-  error = "'" + command + "' failed (" +
-          (WIFEXITED(status)
-               ? "exit status " + std::to_string(WEXITSTATUS(status))
-               : "signal " + std::to_string(WTERMSIG(status))) +
-          ")";
+  error =
+      "'" + command + "' failed (" +
+      (WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
+                         : "signal " + std::to_string(WTERMSIG(status))) +
+      ")";
   std::string reason = lastLine(logPath);
   if (!reason.empty())
     error += ": " + reason;

@@ -82,7 +82,8 @@ void WorkerPool::loop(unsigned index) {
   }
 }
 
-void WorkerPool::run(unsigned parts, const std::function<void(unsigned)> &part) {
+void WorkerPool::run(unsigned parts,
+                     const std::function<void(unsigned)> &part) {
   if (workerCount == 1 || parts <= 1) {
     for (unsigned p = 0; p < parts; ++p)
       part(p);

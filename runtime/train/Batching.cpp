@@ -141,8 +141,7 @@ void cnnc::gatherBatch(const SampleSet &samples, const int64_t *indices,
 
 void cnnc::gatherRange(const SampleSet &samples, int64_t begin, int64_t n,
                        const GatherOptions &options, Batch &out) {
-  gatherSamples(
-      samples, n, [&](int64_t i) { return begin + i; }, options, out);
+  gatherSamples(samples, n, [&](int64_t i) { return begin + i; }, options, out);
 }
 
 //===----------------------------------------------------------------------===//

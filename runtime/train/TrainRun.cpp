@@ -72,10 +72,10 @@ bool checkDataFitsModel(const ModelInfo &info, const IdxImages &images,
   for (uint8_t l : labels)
     maxLabel = std::max(maxLabel, l);
   if (!labels.empty() && maxLabel >= classes) {
-    error = "the model has " + std::to_string(classes) +
-            " outputs, but the " + what + " labels go up to " +
-            std::to_string(maxLabel) + ": its last layer needs at least " +
-            std::to_string(maxLabel + 1) + " units";
+    error = "the model has " + std::to_string(classes) + " outputs, but the " +
+            what + " labels go up to " + std::to_string(maxLabel) +
+            ": its last layer needs at least " + std::to_string(maxLabel + 1) +
+            " units";
     return false;
   }
   return true;
@@ -98,7 +98,8 @@ bool loadData(const ModelInfo &info, const RunOptions &options, bool train,
                             error);
 }
 
-SampleSet samplesOf(const IdxImages &images, const std::vector<uint8_t> &labels) {
+SampleSet samplesOf(const IdxImages &images,
+                    const std::vector<uint8_t> &labels) {
   SampleSet set;
   set.pixels = images.pixels.data();
   set.labels = labels.data();
@@ -173,8 +174,8 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
     if (resumed.optimizerState.size() != names.size())
       return fail("'" + options.resumePath + "' holds " +
                   std::to_string(resumed.optimizerState.size()) +
-                  " optimizer slots; " + optimizerName(info.optimizer) + " has " +
-                  std::to_string(names.size()));
+                  " optimizer slots; " + optimizerName(info.optimizer) +
+                  " has " + std::to_string(names.size()));
     for (size_t i = 0; i < names.size(); ++i)
       if (resumed.optimizerState[i].data.size() != size_t(info.paramElements()))
         return fail("'" + options.resumePath + "': optimizer slot '" +
@@ -200,7 +201,8 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
   if (resuming) {
     std::vector<Setting> settings = {
         {"batch_size", std::to_string(batchSize), bool(options.batchSize)},
-        {"validation_split", number(validationSplit), bool(options.validationSplit)},
+        {"validation_split", number(validationSplit),
+         bool(options.validationSplit)},
         {"shuffle", shuffle ? "1" : "0", bool(options.shuffle)},
         {"seed", std::to_string(seed), bool(options.seed)},
         {"dataset", dataset, bool(options.dataset)}};
@@ -216,7 +218,8 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
     // The checkpoint's values stand for every flag not given.
     if (!options.batchSize && !setting(resumed, "batch_size").empty())
       batchSize = std::stoll(setting(resumed, "batch_size"));
-    if (!options.validationSplit && !setting(resumed, "validation_split").empty())
+    if (!options.validationSplit &&
+        !setting(resumed, "validation_split").empty())
       validationSplit = std::stod(setting(resumed, "validation_split"));
     if (!options.shuffle && !setting(resumed, "shuffle").empty())
       shuffle = setting(resumed, "shuffle") == "1";
@@ -228,7 +231,8 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
   if (epochs < 0)
     return fail("--epochs must be at least 0, not " + std::to_string(epochs));
   if (batchSize < 1)
-    return fail("--batch-size must be at least 1, not " + std::to_string(batchSize));
+    return fail("--batch-size must be at least 1, not " +
+                std::to_string(batchSize));
 
   // Every data file is read and checked before any training.
   RunOptions dataOptions = options;
@@ -237,7 +241,8 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
   if (!loadData(info, dataOptions, /*train=*/true, data, error))
     return fail(error);
   ValidationSplit split;
-  if (!splitForValidation(data.trainImages.count, validationSplit, split, error))
+  if (!splitForValidation(data.trainImages.count, validationSplit, split,
+                          error))
     return fail(error);
   SampleSet all = samplesOf(data.trainImages, data.trainLabels);
   SampleSet trainSet = all.slice(0, split.trainCount);
@@ -283,9 +288,10 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
     for (int64_t step = 0; step < batches.steps(); ++step) {
       batches.gather(step, gather, batch);
       LossAndAccuracy result = trainer.step(batch, seed);
-      metrics.addBatch(static_cast<float>(result.loss), result.correct, batch.size);
-      progress.endBatch(step, {{"loss", metrics.loss()},
-                               {"accuracy", metrics.accuracy()}});
+      metrics.addBatch(static_cast<float>(result.loss), result.correct,
+                       batch.size);
+      progress.endBatch(
+          step, {{"loss", metrics.loss()}, {"accuracy", metrics.accuracy()}});
     }
     double elapsed = seconds() - start;
     std::vector<MetricValue> logs = {{"loss", metrics.loss()},
@@ -315,7 +321,8 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
       for (size_t i = 0; i < names.size(); ++i) {
         const float *slot = trainer.state().data() + i * count;
         checkpoint.optimizerState.push_back(
-            {optimizerName(info.optimizer) + ("/" + names[i]), {count},
+            {optimizerName(info.optimizer) + ("/" + names[i]),
+             {count},
              std::vector<float>(slot, slot + count)});
       }
       checkpoint.step = static_cast<uint64_t>(trainer.iteration);
@@ -339,7 +346,8 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
   if (options.afterTraining && !options.afterTraining(trainer.params(), error))
     return fail(error);
   LossAndAccuracy test = trainer.evaluate(testSet);
-  std::printf("Test loss: %.4f\nTest accuracy: %.4f\n", test.loss, test.accuracy);
+  std::printf("Test loss: %.4f\nTest accuracy: %.4f\n", test.loss,
+              test.accuracy);
   std::fflush(stdout);
   if (!options.metricsJsonPath.empty()) {
     MetricsReport report;
@@ -352,7 +360,8 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
   return 0;
 }
 
-int cnnc::runEvaluation(const ModelKernels &kernels, const RunOptions &options) {
+int cnnc::runEvaluation(const ModelKernels &kernels,
+                        const RunOptions &options) {
   const ModelInfo &info = kernels.info;
   if (!kernels.evaluate)
     return fail("this compiled model has no evaluation step (compile it with "
@@ -373,9 +382,10 @@ int cnnc::runEvaluation(const ModelKernels &kernels, const RunOptions &options) 
   Dataset data;
   if (!loadData(info, options, /*train=*/false, data, error))
     return fail(error);
-  LossAndAccuracy test = trainer.evaluate(
-      samplesOf(data.testImages, data.testLabels), batchSize);
-  std::printf("Test loss: %.4f\nTest accuracy: %.4f\n", test.loss, test.accuracy);
+  LossAndAccuracy test =
+      trainer.evaluate(samplesOf(data.testImages, data.testLabels), batchSize);
+  std::printf("Test loss: %.4f\nTest accuracy: %.4f\n", test.loss,
+              test.accuracy);
   if (!options.metricsJsonPath.empty()) {
     MetricsReport report;
     report.test = {{"loss", test.loss}, {"accuracy", test.accuracy}};

@@ -65,7 +65,8 @@ LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed) {
       std::max<int64_t>(1, std::min<int64_t>(pool.size(), count / 4096)));
   pool.run(updaters, [&](unsigned u) {
     int64_t begin = count * u / updaters / 16 * 16;
-    int64_t end = u + 1 == updaters ? count : count * (u + 1) / updaters / 16 * 16;
+    int64_t end =
+        u + 1 == updaters ? count : count * (u + 1) / updaters / 16 * 16;
     kernels.applyGradients(paramData.data(), stateData.data(),
                            gradientData.data(), parts, iteration, begin,
                            end - begin);
@@ -118,6 +119,7 @@ LossAndAccuracy Trainer::evaluate(const SampleSet &samples, int64_t batchSize) {
 }
 
 void Trainer::forward(const float *images, int64_t count, float *output) {
-  std::vector<const float *> params = paramPointers(kernels.info, paramData.data());
+  std::vector<const float *> params =
+      paramPointers(kernels.info, paramData.data());
   runForward(kernels, pool, images, count, params.data(), output);
 }

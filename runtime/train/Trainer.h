@@ -60,7 +60,6 @@ public:
   void forward(const float *images, int64_t count, float *output);
 
 private:
-
   const ModelKernels &kernels;
   WorkerPool pool;
   std::vector<float> paramData, stateData, gradientData;

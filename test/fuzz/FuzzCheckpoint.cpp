@@ -23,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::string error;
   (void)cnnc::parseCheckpoint(bytes, "fuzz.ckpt", nullptr, checkpoint, error);
   cnnc::ModelIdentity identity;
-  identity.parameters = {{"conv2d/kernel", {3, 3, 1, 32}}, {"conv2d/bias", {32}}};
+  identity.parameters = {{"conv2d/kernel", {3, 3, 1, 32}},
+                         {"conv2d/bias", {32}}};
   identity.signature = cnnc::parameterSignature(identity.parameters);
   (void)cnnc::parseCheckpoint(bytes, "fuzz.ckpt", &identity, checkpoint, error);
   return 0;

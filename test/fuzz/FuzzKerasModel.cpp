@@ -7,10 +7,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "frontends/LoadModel.h"
 #include "frontends/common/ModelToCnn.h"
 #include "frontends/keras-json/KerasJson.h"
 #include "frontends/keras-python/KerasPython.h"
-#include "frontends/LoadModel.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -18,9 +18,11 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::string source(reinterpret_cast<const char *>(data), size);
 #ifdef CNNC_FUZZ_JSON
-  llvm::Expected<cnnc::ModelSpec> model = cnnc::parseKerasJson(source, "fuzz.json");
+  llvm::Expected<cnnc::ModelSpec> model =
+      cnnc::parseKerasJson(source, "fuzz.json");
 #else
-  llvm::Expected<cnnc::ModelSpec> model = cnnc::parseKerasPython(source, "fuzz.py");
+  llvm::Expected<cnnc::ModelSpec> model =
+      cnnc::parseKerasPython(source, "fuzz.py");
 #endif
   if (!model) {
     llvm::consumeError(model.takeError());
@@ -32,9 +34,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return r;
   }();
   mlir::MLIRContext context(registry);
-  mlir::ScopedDiagnosticHandler quiet(&context, [](mlir::Diagnostic &) {
-    return mlir::success();
-  });
+  mlir::ScopedDiagnosticHandler quiet(
+      &context, [](mlir::Diagnostic &) { return mlir::success(); });
   (void)cnnc::buildCnnModule(*model, context);
   return 0;
 }

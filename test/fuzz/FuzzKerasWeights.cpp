@@ -29,7 +29,8 @@ static const std::string &scratchDirectory() {
 }
 
 static void writeFile(const std::string &path, std::string_view bytes) {
-  std::ofstream(path, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
+  std::ofstream(path, std::ios::binary)
+      .write(bytes.data(), std::streamsize(bytes.size()));
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -46,12 +47,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 #else
   size_t split = input.find('\0');
   std::string_view json = input.substr(0, split);
-  std::string_view shard =
-      split == std::string_view::npos ? std::string_view() : input.substr(split + 1);
+  std::string_view shard = split == std::string_view::npos
+                               ? std::string_view()
+                               : input.substr(split + 1);
   writeFile(dir + "/group1-shard1of1.bin", shard);
   writeFile(dir + "/a.bin", shard.substr(shard.size() / 2));
   std::string path = dir + "/model.json";
-  llvm::consumeError(cnnc::readTfjsWeights(std::string(json), path).takeError());
+  llvm::consumeError(
+      cnnc::readTfjsWeights(std::string(json), path).takeError());
 #endif
   return 0;
 }

@@ -87,14 +87,15 @@ int64_t cnnc::reference::outputLength(int64_t in, int64_t k, int64_t stride,
   return quotient + 1;
 }
 
-std::array<int64_t, 2>
-cnnc::reference::paddingAmounts(int64_t in, int64_t k, int64_t stride,
-                                int64_t dilation, Padding padding) {
+std::array<int64_t, 2> cnnc::reference::paddingAmounts(int64_t in, int64_t k,
+                                                       int64_t stride,
+                                                       int64_t dilation,
+                                                       Padding padding) {
   if (padding == Padding::Valid)
     return {0, 0};
   int64_t out = outputLength(in, k, stride, dilation, padding);
-  int64_t total = std::max<int64_t>(0, (out - 1) * stride +
-                                           (k - 1) * dilation + 1 - in);
+  int64_t total =
+      std::max<int64_t>(0, (out - 1) * stride + (k - 1) * dilation + 1 - in);
   return {total / 2, total - total / 2};
 }
 
@@ -111,10 +112,10 @@ static Geometry geometry(const RefTensor &input, Pair window, Pair strides,
     invalid(std::string(op) + " expects an NHWC tensor, got " +
             formatShape(input.shape));
   Geometry g;
-  g.outH = outputLength(input.shape[1], window[0], strides[0], dilation[0],
-                        padding);
-  g.outW = outputLength(input.shape[2], window[1], strides[1], dilation[1],
-                        padding);
+  g.outH =
+      outputLength(input.shape[1], window[0], strides[0], dilation[0], padding);
+  g.outW =
+      outputLength(input.shape[2], window[1], strides[1], dilation[1], padding);
   if (g.outH <= 0 || g.outW <= 0)
     invalid(std::string(op) + ": output size would be zero or negative for " +
             formatShape(input.shape));
@@ -188,11 +189,10 @@ RefTensor cnnc::reference::pool2d(PoolKind kind, const RefTensor &input,
     for (int64_t i = 0; i < g.outH; ++i)
       for (int64_t j = 0; j < g.outW; ++j)
         for (int64_t c = 0; c < channels; ++c) {
-          double acc = kind == PoolKind::Max
-                           ? -std::numeric_limits<double>::infinity()
-                       : kind == PoolKind::Min
-                           ? std::numeric_limits<double>::infinity()
-                           : 0.0;
+          double acc =
+              kind == PoolKind::Max   ? -std::numeric_limits<double>::infinity()
+              : kind == PoolKind::Min ? std::numeric_limits<double>::infinity()
+                                      : 0.0;
           int64_t inBounds = 0;
           for (int64_t p = 0; p < poolSize[0]; ++p) {
             int64_t row = i * strides[0] + p - g.top;
@@ -218,9 +218,8 @@ RefTensor cnnc::reference::pool2d(PoolKind kind, const RefTensor &input,
           if (inBounds == 0)
             invalid("pool2d: a window with no input cells");
           if (kind == PoolKind::Avg)
-            acc /= double(padding == Padding::Valid
-                              ? poolSize[0] * poolSize[1]
-                              : inBounds);
+            acc /= double(padding == Padding::Valid ? poolSize[0] * poolSize[1]
+                                                    : inBounds);
           out.data[size_t(((b * g.outH + i) * g.outW + j) * channels + c)] =
               float(acc);
         }
@@ -253,11 +252,10 @@ RefTensor cnnc::reference::globalPool2d(PoolKind kind, const RefTensor &input,
                          : std::vector<int64_t>{n, channels});
   for (int64_t b = 0; b < n; ++b)
     for (int64_t c = 0; c < channels; ++c) {
-      double acc = kind == PoolKind::Max
-                       ? -std::numeric_limits<double>::infinity()
-                   : kind == PoolKind::Min
-                       ? std::numeric_limits<double>::infinity()
-                       : 0.0;
+      double acc =
+          kind == PoolKind::Max   ? -std::numeric_limits<double>::infinity()
+          : kind == PoolKind::Min ? std::numeric_limits<double>::infinity()
+                                  : 0.0;
       for (int64_t row = 0; row < h; ++row)
         for (int64_t col = 0; col < w; ++col) {
           double x =
@@ -423,7 +421,8 @@ static double logSumExp(const RefTensor &z, int64_t n) {
 }
 
 static double clipProbability(double p) {
-  return std::min(std::max(p, kCrossentropyEpsilon), 1.0 - kCrossentropyEpsilon);
+  return std::min(std::max(p, kCrossentropyEpsilon),
+                  1.0 - kCrossentropyEpsilon);
 }
 
 double cnnc::reference::meanSquaredErrorSum(const RefTensor &prediction,
@@ -443,8 +442,9 @@ double cnnc::reference::meanSquaredErrorSum(const RefTensor &prediction,
   return sum;
 }
 
-double cnnc::reference::categoricalCrossentropySum(const RefTensor &probabilities,
-                                                   const RefTensor &targets) {
+double
+cnnc::reference::categoricalCrossentropySum(const RefTensor &probabilities,
+                                            const RefTensor &targets) {
   checkRows(probabilities, &targets, nullptr);
   int64_t batch = probabilities.shape[0], classes = probabilities.shape[1];
   double sum = 0;
@@ -453,7 +453,8 @@ double cnnc::reference::categoricalCrossentropySum(const RefTensor &probabilitie
     for (int64_t k = 0; k < classes; ++k)
       total += double(probabilities.data[size_t(n * classes + k)]);
     for (int64_t k = 0; k < classes; ++k) {
-      double q = clipProbability(double(probabilities.data[size_t(n * classes + k)]) / total);
+      double q = clipProbability(
+          double(probabilities.data[size_t(n * classes + k)]) / total);
       sum -= double(targets.data[size_t(n * classes + k)]) * std::log(q);
     }
   }
@@ -482,8 +483,10 @@ double cnnc::reference::sparseCategoricalCrossentropySum(
   for (int64_t n = 0; n < batch; ++n) {
     double total = 0;
     for (int64_t k = 0; k < classes; ++k)
-      total += clipProbability(double(probabilities.data[size_t(n * classes + k)]));
-    double mine = clipProbability(double(probabilities.data[size_t(n * classes + labels[size_t(n)])]));
+      total +=
+          clipProbability(double(probabilities.data[size_t(n * classes + k)]));
+    double mine = clipProbability(
+        double(probabilities.data[size_t(n * classes + labels[size_t(n)])]));
     sum -= std::log(mine / total);
   }
   return sum;

@@ -109,7 +109,8 @@ RefTensor softmax(const RefTensor &input, int64_t axis = -1);
 constexpr double kCrossentropyEpsilon = 1e-7;
 
 /// mean_squared_error: sum_n mean_k (y_nk - p_nk)^2.
-double meanSquaredErrorSum(const RefTensor &prediction, const RefTensor &targets);
+double meanSquaredErrorSum(const RefTensor &prediction,
+                           const RefTensor &targets);
 
 /// categorical_crossentropy on probabilities: q = p / sum_k p, clipped to
 /// [eps, 1 - eps]; sum_n -sum_k y_nk log q_nk.
@@ -127,8 +128,9 @@ double categoricalCrossentropyFromLogitsSum(const RefTensor &logits,
 double sparseCategoricalCrossentropySum(const RefTensor &probabilities,
                                         const std::vector<int32_t> &labels);
 /// From logits: sum_n logsumexp(z_n) - z_{n, label_n}.
-double sparseCategoricalCrossentropyFromLogitsSum(
-    const RefTensor &logits, const std::vector<int32_t> &labels);
+double
+sparseCategoricalCrossentropyFromLogitsSum(const RefTensor &logits,
+                                           const std::vector<int32_t> &labels);
 
 /// "(2, 3)", for messages.
 std::string formatShape(const std::vector<int64_t> &shape);

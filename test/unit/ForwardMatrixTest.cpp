@@ -29,9 +29,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/backend/CompiledModel.h"
-#include "runtime/infer/ForwardRunner.h"
 #include "compiler/backend/Pipeline.h"
 #include "frontends/LoadModel.h"
+#include "runtime/infer/ForwardRunner.h"
 #include "test/reference/Reference.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -75,23 +75,23 @@ struct Layer {
   explicit Layer(Kind kind) : kind(kind) {}
 
   Kind kind;
-  int64_t filters = 0;            // Conv2D
-  int64_t units = 0;              // Dense
-  Pair window{1, 1};              // Conv2D kernel, Pool2D pool_size
-  std::optional<Pair> strides;    // absent on a pool: strides = pool_size
-  Pair dilation{1, 1};            // Conv2D
+  int64_t filters = 0;         // Conv2D
+  int64_t units = 0;           // Dense
+  Pair window{1, 1};           // Conv2D kernel, Pool2D pool_size
+  std::optional<Pair> strides; // absent on a pool: strides = pool_size
+  Pair dilation{1, 1};         // Conv2D
   Padding padding = Padding::Valid;
-  bool bias = true;               // Conv2D, Dense
-  PoolKind pool = PoolKind::Max;  // Pool2D, GlobalPool2D
-  bool keepdims = false;          // GlobalPool2D
-  std::string activation;         // relu | sigmoid | tanh | linear
-  int64_t axis = -1;              // Softmax
+  bool bias = true;              // Conv2D, Dense
+  PoolKind pool = PoolKind::Max; // Pool2D, GlobalPool2D
+  bool keepdims = false;         // GlobalPool2D
+  std::string activation;        // relu | sigmoid | tanh | linear
+  int64_t axis = -1;             // Softmax
 };
 
 // Constructors that read like the Keras layers they stand for.
 
 Layer conv2dLayer(int64_t filters, Pair kernel, Pair strides, Padding padding,
-             bool bias = true, Pair dilation = {1, 1}) {
+                  bool bias = true, Pair dilation = {1, 1}) {
   Layer l{Layer::Kind::Conv2D};
   l.filters = filters;
   l.window = kernel;
@@ -103,7 +103,7 @@ Layer conv2dLayer(int64_t filters, Pair kernel, Pair strides, Padding padding,
 }
 
 Layer poolLayer(PoolKind kind, Pair size, std::optional<Pair> strides,
-             Padding padding) {
+                Padding padding) {
   Layer l{Layer::Kind::Pool2D};
   l.pool = kind;
   l.window = size;
@@ -143,8 +143,8 @@ Layer softmaxLayer(int64_t axis = -1) {
 Layer dropoutLayer() { return Layer{Layer::Kind::Dropout}; }
 
 struct Model {
-  std::string name;            // also the test's name: [A-Za-z0-9_]
-  std::vector<int64_t> input;  // without the batch
+  std::string name;           // also the test's name: [A-Za-z0-9_]
+  std::vector<int64_t> input; // without the batch
   std::vector<Layer> layers;
   std::vector<int64_t> batches = {1, 3};
 };
@@ -215,8 +215,8 @@ std::vector<std::vector<int64_t>>
 paramShapes(const Layer &layer, const std::vector<int64_t> &shape) {
   std::vector<std::vector<int64_t>> params;
   if (layer.kind == Layer::Kind::Conv2D) {
-    params.push_back({layer.window[0], layer.window[1], shape[2],
-                      layer.filters});
+    params.push_back(
+        {layer.window[0], layer.window[1], shape[2], layer.filters});
     if (layer.bias)
       params.push_back({layer.filters});
   } else if (layer.kind == Layer::Kind::Dense) {
@@ -291,8 +291,7 @@ RefTensor runReference(const Model &model, RefTensor x,
       break;
     }
     case Layer::Kind::Pool2D:
-      x = pool2d(layer.pool, x, layer.window, stridesOf(layer),
-                 layer.padding);
+      x = pool2d(layer.pool, x, layer.window, stridesOf(layer), layer.padding);
       break;
     case Layer::Kind::GlobalPool2D:
       x = globalPool2d(layer.pool, x, layer.keepdims);
@@ -353,8 +352,8 @@ std::string buildIR(const Model &model) {
   int nextArg = 1, nextValue = 0;
   for (const Layer &layer : model.layers) {
     std::vector<int64_t> out = outputShape(layer, shape);
-    std::string inType = tensorType(shape, true), outType =
-                                                      tensorType(out, true);
+    std::string inType = tensorType(shape, true),
+                outType = tensorType(out, true);
     std::vector<std::string> params;
     for (const std::vector<int64_t> &paramShape : paramShapes(layer, shape)) {
       std::string arg = "%arg" + std::to_string(nextArg++);
@@ -377,8 +376,8 @@ std::string buildIR(const Model &model) {
     };
     switch (layer.kind) {
     case Layer::Kind::Conv2D:
-      body << "cnn.conv2d " << operands() << " strides = "
-           << pairText(*layer.strides)
+      body << "cnn.conv2d " << operands()
+           << " strides = " << pairText(*layer.strides)
            << " dilation = " << pairText(layer.dilation)
            << " padding = " << paddingText(layer.padding) << " : "
            << operandTypes();
@@ -419,9 +418,9 @@ std::string buildIR(const Model &model) {
     shape = out;
   }
   std::string outType = tensorType(shape, true);
-  return "module attributes {cnn.model} {\n  func.func @forward(" + signature + ") -> " + outType +
-         " {\n" + body.str() + "    return " + value + " : " + outType +
-         "\n  }\n}\n";
+  return "module attributes {cnn.model} {\n  func.func @forward(" + signature +
+         ") -> " + outType + " {\n" + body.str() + "    return " + value +
+         " : " + outType + "\n  }\n}\n";
 }
 
 //===----------------------------------------------------------------------===//
@@ -594,8 +593,8 @@ TEST_P(ForwardMatrix, MatchesTheReference) {
     }
 
     size_t outputSize = fixture.expected.data.size();
-    Fenced one(outputSize, quietNaN(), sentinel()), two(outputSize, quietNaN(),
-                                                   sentinel());
+    Fenced one(outputSize, quietNaN(), sentinel()),
+        two(outputSize, quietNaN(), sentinel());
     runForward(kernels, onePool, input.begin(), batch, paramPointers.data(),
                one.begin());
     runForward(kernels, twoPool, input.begin(), batch, paramPointers.data(),
@@ -609,8 +608,8 @@ TEST_P(ForwardMatrix, MatchesTheReference) {
   }
 }
 
-std::string testName(
-    const ::testing::TestParamInfo<std::tuple<Model, Variant>> &info) {
+std::string
+testName(const ::testing::TestParamInfo<std::tuple<Model, Variant>> &info) {
   std::ostringstream name;
   name << std::get<0>(info.param).name << "__";
   PrintTo(std::get<1>(info.param), &name);
@@ -636,42 +635,59 @@ constexpr PoolKind maxPool = PoolKind::Max, avgPool = PoolKind::Avg,
 //===----------------------------------------------------------------------===//
 
 const Model kConvModels[] = {
-    {"conv_k3_s1_valid_7x7x1_f3", {7, 7, 1},
+    {"conv_k3_s1_valid_7x7x1_f3",
+     {7, 7, 1},
      {conv2dLayer(3, {3, 3}, {1, 1}, valid)}},
-    {"conv_k3_s1_same_9x9x3_f8_nobias", {9, 9, 3},
+    {"conv_k3_s1_same_9x9x3_f8_nobias",
+     {9, 9, 3},
      {conv2dLayer(8, {3, 3}, {1, 1}, same, /*bias=*/false)}},
     // Same, stride 1, even kernel: the one padding cell goes bottom/right.
-    {"conv_k2_s1_same_9x9x3_f4", {9, 9, 3},
+    {"conv_k2_s1_same_9x9x3_f4",
+     {9, 9, 3},
      {conv2dLayer(4, {2, 2}, {1, 1}, same)}},
-    {"conv_k5_s1_same_13x13x32_f32", {13, 13, 32},
+    {"conv_k5_s1_same_13x13x32_f32",
+     {13, 13, 32},
      {conv2dLayer(32, {5, 5}, {1, 1}, same)}},
-    {"conv_k5_s2_valid_13x13x3_f4", {13, 13, 3},
+    {"conv_k5_s2_valid_13x13x3_f4",
+     {13, 13, 3},
      {conv2dLayer(4, {5, 5}, {2, 2}, valid)}},
     // Same, stride 2 on an odd size: total padding 1, all after.
-    {"conv_k2_s2_same_7x7x1_f32", {7, 7, 1},
+    {"conv_k2_s2_same_7x7x1_f32",
+     {7, 7, 1},
      {conv2dLayer(32, {2, 2}, {2, 2}, same)}},
-    {"conv_k3_s2_same_13x13x3_f8_nobias", {13, 13, 3},
+    {"conv_k3_s2_same_13x13x3_f8_nobias",
+     {13, 13, 3},
      {conv2dLayer(8, {3, 3}, {2, 2}, same, false)}},
-    {"conv_k1_s3_valid_9x9x32_f3_nobias", {9, 9, 32},
+    {"conv_k1_s3_valid_9x9x32_f3_nobias",
+     {9, 9, 32},
      {conv2dLayer(3, {1, 1}, {3, 3}, valid, false)}},
-    {"conv_k5_s3_same_13x13x1_f5", {13, 13, 1},
+    {"conv_k5_s3_same_13x13x1_f5",
+     {13, 13, 1},
      {conv2dLayer(5, {5, 5}, {3, 3}, same)}},
-    {"conv_k3_s3_valid_7x7x3_f2", {7, 7, 3},
+    {"conv_k3_s3_valid_7x7x3_f2",
+     {7, 7, 3},
      {conv2dLayer(2, {3, 3}, {3, 3}, valid)}},
-    {"conv_k3_d2_valid_9x9x3_f3", {9, 9, 3},
+    {"conv_k3_d2_valid_9x9x3_f3",
+     {9, 9, 3},
      {conv2dLayer(3, {3, 3}, {1, 1}, valid, true, {2, 2})}},
-    {"conv_k3_d2_same_13x13x32_f8_nobias", {13, 13, 32},
+    {"conv_k3_d2_same_13x13x32_f8_nobias",
+     {13, 13, 32},
      {conv2dLayer(8, {3, 3}, {1, 1}, same, false, {2, 2})}},
-    {"conv_k2_d2_same_7x7x3_f2", {7, 7, 3},
+    {"conv_k2_d2_same_7x7x3_f2",
+     {7, 7, 3},
      {conv2dLayer(2, {2, 2}, {1, 1}, same, true, {2, 2})}},
-    {"conv_k5_d2_valid_13x13x1_f1_nobias", {13, 13, 1},
+    {"conv_k5_d2_valid_13x13x1_f1_nobias",
+     {13, 13, 1},
      {conv2dLayer(1, {5, 5}, {1, 1}, valid, false, {2, 2})}},
     // Rows and columns differ in size, kernel, stride and dilation.
-    {"conv_k3x1_s1x2_same_9x13x3_f4", {9, 13, 3},
+    {"conv_k3x1_s1x2_same_9x13x3_f4",
+     {9, 13, 3},
      {conv2dLayer(4, {3, 1}, {1, 2}, same)}},
-    {"conv_k2x3_s3x1_valid_13x7x1_f3", {13, 7, 1},
+    {"conv_k2x3_s3x1_valid_13x7x1_f3",
+     {13, 7, 1},
      {conv2dLayer(3, {2, 3}, {3, 1}, valid)}},
-    {"conv_k3x2_d1x2_valid_9x7x3_f2", {9, 7, 3},
+    {"conv_k3x2_d1x2_valid_9x7x3_f2",
+     {9, 7, 3},
      {conv2dLayer(2, {3, 2}, {1, 1}, valid, true, {1, 2})}},
 };
 CNNC_MATRIX(Conv2D, kConvModels);
@@ -683,34 +699,47 @@ CNNC_MATRIX(Conv2D, kConvModels);
 //===----------------------------------------------------------------------===//
 
 const Model kPoolModels[] = {
-    {"maxpool_p2_s2_valid_13x13x3", {13, 13, 3},
+    {"maxpool_p2_s2_valid_13x13x3",
+     {13, 13, 3},
      {poolLayer(maxPool, {2, 2}, Pair{2, 2}, valid)}},
-    {"maxpool_p3_s1_same_9x9x3", {9, 9, 3},
+    {"maxpool_p3_s1_same_9x9x3",
+     {9, 9, 3},
      {poolLayer(maxPool, {3, 3}, Pair{1, 1}, same)}},
     // Strides absent = pool size; 7 under same -> 4, the last window
     // half padding.
-    {"maxpool_p2_nostrides_same_7x7x32", {7, 7, 32},
+    {"maxpool_p2_nostrides_same_7x7x32",
+     {7, 7, 32},
      {poolLayer(maxPool, {2, 2}, std::nullopt, same)}},
-    {"maxpool_p3_s3_valid_9x9x1", {9, 9, 1},
+    {"maxpool_p3_s3_valid_9x9x1",
+     {9, 9, 1},
      {poolLayer(maxPool, {3, 3}, Pair{3, 3}, valid)}},
     // Same average divides by the in-bounds cells only.
-    {"avgpool_p2_s2_same_7x7x3", {7, 7, 3},
+    {"avgpool_p2_s2_same_7x7x3",
+     {7, 7, 3},
      {poolLayer(avgPool, {2, 2}, Pair{2, 2}, same)}},
-    {"avgpool_p3_nostrides_valid_9x9x3", {9, 9, 3},
+    {"avgpool_p3_nostrides_valid_9x9x3",
+     {9, 9, 3},
      {poolLayer(avgPool, {3, 3}, std::nullopt, valid)}},
-    {"avgpool_p3_s1_same_7x7x32", {7, 7, 32},
+    {"avgpool_p3_s1_same_7x7x32",
+     {7, 7, 32},
      {poolLayer(avgPool, {3, 3}, Pair{1, 1}, same)}},
-    {"avgpool_p2_s3_valid_13x13x3", {13, 13, 3},
+    {"avgpool_p2_s3_valid_13x13x3",
+     {13, 13, 3},
      {poolLayer(avgPool, {2, 2}, Pair{3, 3}, valid)}},
-    {"minpool_p2_s2_same_9x9x3", {9, 9, 3},
+    {"minpool_p2_s2_same_9x9x3",
+     {9, 9, 3},
      {poolLayer(minPool, {2, 2}, Pair{2, 2}, same)}},
-    {"minpool_p3_s2_valid_13x13x1", {13, 13, 1},
+    {"minpool_p3_s2_valid_13x13x1",
+     {13, 13, 1},
      {poolLayer(minPool, {3, 3}, Pair{2, 2}, valid)}},
-    {"minpool_p3_s3_same_7x7x3", {7, 7, 3},
+    {"minpool_p3_s3_same_7x7x3",
+     {7, 7, 3},
      {poolLayer(minPool, {3, 3}, Pair{3, 3}, same)}},
-    {"avgpool_p2x3_s1x2_same_9x7x3", {9, 7, 3},
+    {"avgpool_p2x3_s1x2_same_9x7x3",
+     {9, 7, 3},
      {poolLayer(avgPool, {2, 3}, Pair{1, 2}, same)}},
-    {"maxpool_p3x2_nostrides_valid_13x9x3", {13, 9, 3},
+    {"maxpool_p3x2_nostrides_valid_13x9x3",
+     {13, 9, 3},
      {poolLayer(maxPool, {3, 2}, std::nullopt, valid)}},
 };
 CNNC_MATRIX(Pool2D, kPoolModels);
@@ -725,7 +754,9 @@ const Model kOtherLayerModels[] = {
     {"globalavg_13x13x3", {13, 13, 3}, {globalPoolLayer(avgPool, false)}},
     {"globalavg_keepdims_9x9x1", {9, 9, 1}, {globalPoolLayer(avgPool, true)}},
     {"globalmin_7x7x32", {7, 7, 32}, {globalPoolLayer(minPool, false)}},
-    {"globalmin_keepdims_13x13x3", {13, 13, 3}, {globalPoolLayer(minPool, true)}},
+    {"globalmin_keepdims_13x13x3",
+     {13, 13, 3},
+     {globalPoolLayer(minPool, true)}},
     {"flatten_5x7x3", {5, 7, 3}, {flattenLayer()}},
     {"dense_rank2_50_to_10", {50}, {denseLayer(10)}},
     {"dense_rank2_32_to_7_nobias", {32}, {denseLayer(7, false)}},
@@ -751,33 +782,41 @@ CNNC_MATRIX(OtherLayers, kOtherLayerModels);
 
 const Model kChainModels[] = {
     // The lesson's second stage: 13 -> 11 -> 5 (the last row dropped).
-    {"chain_conv_relu_maxpool_13x13x32", {13, 13, 32},
+    {"chain_conv_relu_maxpool_13x13x32",
+     {13, 13, 32},
      {conv2dLayer(32, {3, 3}, {1, 1}, valid), activationLayer("relu"),
       poolLayer(maxPool, {2, 2}, Pair{2, 2}, valid)}},
-    {"chain_conv_relu_avgpool_same_9x9x3", {9, 9, 3},
+    {"chain_conv_relu_avgpool_same_9x9x3",
+     {9, 9, 3},
      {conv2dLayer(8, {3, 3}, {1, 1}, same), activationLayer("relu"),
       poolLayer(avgPool, {3, 3}, Pair{2, 2}, same)}},
-    {"chain_conv_relu_minpool_7x7x3", {7, 7, 3},
+    {"chain_conv_relu_minpool_7x7x3",
+     {7, 7, 3},
      {conv2dLayer(4, {2, 2}, {1, 1}, valid, false), activationLayer("relu"),
       poolLayer(minPool, {2, 2}, std::nullopt, valid)}},
-    {"chain_conv_s2_relu_maxpool_same_13x13x1", {13, 13, 1},
+    {"chain_conv_s2_relu_maxpool_same_13x13x1",
+     {13, 13, 1},
      {conv2dLayer(3, {3, 3}, {2, 2}, same), activationLayer("relu"),
       poolLayer(maxPool, {3, 3}, Pair{1, 1}, same)}},
-    {"chain_conv_d2_relu_avgpool_13x13x3", {13, 13, 3},
-     {conv2dLayer(5, {3, 3}, {1, 1}, valid, true, {2, 2}), activationLayer("relu"),
-      poolLayer(avgPool, {2, 2}, Pair{2, 2}, valid)}},
-    {"chain_conv_relu_9x9x3", {9, 9, 3},
+    {"chain_conv_d2_relu_avgpool_13x13x3",
+     {13, 13, 3},
+     {conv2dLayer(5, {3, 3}, {1, 1}, valid, true, {2, 2}),
+      activationLayer("relu"), poolLayer(avgPool, {2, 2}, Pair{2, 2}, valid)}},
+    {"chain_conv_relu_9x9x3",
+     {9, 9, 3},
      {conv2dLayer(4, {3, 3}, {1, 1}, valid), activationLayer("relu")}},
-    {"chain_conv_maxpool_9x9x3", {9, 9, 3},
-     {conv2dLayer(4, {3, 3}, {1, 1}, valid), poolLayer(maxPool, {2, 2},
-                                              Pair{2, 2}, valid)}},
+    {"chain_conv_maxpool_9x9x3",
+     {9, 9, 3},
+     {conv2dLayer(4, {3, 3}, {1, 1}, valid),
+      poolLayer(maxPool, {2, 2}, Pair{2, 2}, valid)}},
     // Two fusable chains back to back, then a head.
-    {"chain_two_stages_and_head_13x13x1", {13, 13, 1},
+    {"chain_two_stages_and_head_13x13x1",
+     {13, 13, 1},
      {conv2dLayer(8, {3, 3}, {1, 1}, same), activationLayer("relu"),
-      poolLayer(minPool, {2, 2}, Pair{2, 2}, same), conv2dLayer(8, {3, 3}, {1, 1},
-                                                         valid),
-      activationLayer("relu"), poolLayer(avgPool, {2, 2}, std::nullopt, valid),
-      flattenLayer(), denseLayer(10), softmaxLayer()}},
+      poolLayer(minPool, {2, 2}, Pair{2, 2}, same),
+      conv2dLayer(8, {3, 3}, {1, 1}, valid), activationLayer("relu"),
+      poolLayer(avgPool, {2, 2}, std::nullopt, valid), flattenLayer(),
+      denseLayer(10), softmaxLayer()}},
 };
 CNNC_MATRIX(Chains, kChainModels);
 

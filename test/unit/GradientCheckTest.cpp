@@ -255,8 +255,9 @@ bool buildProblem(const GradientCase &c, GradientProblem &problem) {
     for (int64_t j = 0; j < classes; ++j)
       targets[n * classes + j] /= sum;
   }
-  const void *labels = info.sparseLabels ? static_cast<const void *>(sparseLabels.data())
-                                         : static_cast<const void *>(targets.data());
+  const void *labels = info.sparseLabels
+                           ? static_cast<const void *>(sparseLabels.data())
+                           : static_cast<const void *>(targets.data());
 
   // Parameters: uniform in [-a, a], a = sqrt(3 / fan_in), as the forward
   // matrix test draws them.
@@ -289,7 +290,8 @@ bool buildProblem(const GradientCase &c, GradientProblem &problem) {
     float stats[2] = {0, 0};
     k.trainGradients(input.data(), labels, batch, paramPointers.data(), 1.0f,
                      /*seed=*/7, /*step=*/3, /*first_sample=*/0, stats,
-                     keepGradients ? gradPointers.data() : scratchPointers.data());
+                     keepGradients ? gradPointers.data()
+                                   : scratchPointers.data());
     return double(stats[0]);
   };
   loss(true);
@@ -318,12 +320,14 @@ class GradientCheck : public ::testing::TestWithParam<GradientCase> {};
 TEST_P(GradientCheck, MatchesCentralDifferences) {
   const GradientCase &c = GetParam();
   GradientProblem problem;
-  ASSERT_TRUE(buildProblem(c, problem))
-      << problem.diagnostics << "\n" << problem.source;
+  ASSERT_TRUE(buildProblem(c, problem)) << problem.diagnostics << "\n"
+                                        << problem.source;
 
-  Comparison result = compareGradients(problem.samples, problem.grads, problem.names);
+  Comparison result =
+      compareGradients(problem.samples, problem.grads, problem.names);
   EXPECT_EQ(result.mismatches, 0) << result.details << problem.source;
-  EXPECT_LE(result.kinks, std::max(2, result.checked / 8)) << "too many elements skipped";
+  EXPECT_LE(result.kinks, std::max(2, result.checked / 8))
+      << "too many elements skipped";
   EXPECT_GT(result.checked, 0);
   // Every tensor is sampled, and enough of its samples are significant that
   // a wrong sign or a missing gradient cannot pass unseen.
@@ -341,7 +345,8 @@ TEST_P(GradientCheck, MatchesCentralDifferences) {
       std::vector<std::vector<float>> corrupted = problem.grads;
       for (float &g : corrupted[p])
         g = corruption[0] == 'z' ? 0.0f : -g;
-      Comparison bad = compareGradients(problem.samples, corrupted, problem.names);
+      Comparison bad =
+          compareGradients(problem.samples, corrupted, problem.names);
       EXPECT_GT(bad.tensors[p].mismatches, 0)
           << problem.names[p] << " " << corruption << " passes the comparison";
       for (size_t q = 0; q < problem.names.size(); ++q)
@@ -361,7 +366,8 @@ TEST(GradientComparison, ToleratesNoiseButNotAWrongSignOrAZero) {
                                  {1, 0, -0.05, -0.05, -0.05},
                                  {1, 1, 0.3, 0.1, 0.1}};
   auto compare = [&](std::vector<float> kernel, std::vector<float> bias) {
-    return compareGradients(samples, {std::move(kernel), std::move(bias)}, names);
+    return compareGradients(samples, {std::move(kernel), std::move(bias)},
+                            names);
   };
   // Within the noise floor near zero, within 3 % above it.
   Comparison good = compare({-1e-3f, 0.205f}, {-0.0495f, 42.0f});
@@ -388,15 +394,18 @@ const GradientCase kCases[] = {
     {"conv_valid", "(7, 6, 2)",
      "layers.Conv2D(3, (3, 2), activation='tanh'),\n"
      "layers.Conv2D(2, (2, 2), activation='tanh'), layers.Flatten(),\n"
-     "layers.Dense(4)\n", "'mse'"},
+     "layers.Dense(4)\n",
+     "'mse'"},
     {"conv_same_strided", "(7, 6, 2)",
      "layers.Conv2D(3, 3, strides=2, padding='same', activation='tanh'),\n"
      "layers.Conv2D(2, 3, strides=(2, 1), padding='same', use_bias=False),\n"
-     "layers.Flatten(), layers.Dense(3)\n", "'mse'"},
+     "layers.Flatten(), layers.Dense(3)\n",
+     "'mse'"},
     {"conv_dilated", "(9, 8, 1)",
      "layers.Conv2D(2, 3, dilation_rate=2, activation='sigmoid'),\n"
      "layers.Conv2D(2, 2, dilation_rate=(1, 2), padding='same'),\n"
-     "layers.Flatten(), layers.Dense(3)\n", "'mse'"},
+     "layers.Flatten(), layers.Dense(3)\n",
+     "'mse'"},
     {"conv_valid_stride_leaves_rows", "(8, 8, 2)",
      "layers.Conv2D(2, 3, strides=1, activation='tanh'),\n"
      "layers.Conv2D(3, 2, strides=3), layers.Flatten(), layers.Dense(2)\n",
@@ -404,37 +413,48 @@ const GradientCase kCases[] = {
     // Pooling: each kind x padding x overlap.
     {"max_pool", "(6, 6, 2)",
      "layers.Conv2D(3, 3, padding='same'), layers.MaxPooling2D(2),\n"
-     "layers.Flatten(), layers.Dense(3)\n", "'mse'"},
+     "layers.Flatten(), layers.Dense(3)\n",
+     "'mse'"},
     {"max_pool_overlapping_same", "(7, 7, 1)",
      "layers.Conv2D(2, 2), layers.MaxPooling2D(3, strides=2, padding='same'),\n"
-     "layers.Flatten(), layers.Dense(3)\n", "'mse'"},
+     "layers.Flatten(), layers.Dense(3)\n",
+     "'mse'"},
     {"avg_pool_same", "(7, 5, 2)",
      "layers.Conv2D(2, 2), layers.AveragePooling2D(2, padding='same'),\n"
-     "layers.Flatten(), layers.Dense(3)\n", "'mse'"},
+     "layers.Flatten(), layers.Dense(3)\n",
+     "'mse'"},
     {"avg_pool_tiles_uncovered_row", "(8, 7, 2)",
      "layers.Conv2D(2, 2), layers.AveragePooling2D(2),\n"
-     "layers.Flatten(), layers.Dense(3)\n", "'mse'"},
+     "layers.Flatten(), layers.Dense(3)\n",
+     "'mse'"},
     {"max_pool_tiles_uncovered_row", "(8, 7, 2)",
      "layers.Conv2D(2, 2), layers.MaxPooling2D(2),\n"
-     "layers.Flatten(), layers.Dense(3)\n", "'mse'"},
+     "layers.Flatten(), layers.Dense(3)\n",
+     "'mse'"},
     {"avg_pool_overlapping", "(7, 7, 1)",
      "layers.Conv2D(2, 2), layers.AveragePooling2D(3, strides=1),\n"
-     "layers.Flatten(), layers.Dense(3)\n", "'mse'"},
+     "layers.Flatten(), layers.Dense(3)\n",
+     "'mse'"},
     {"min_pool", "(6, 6, 2)",
-     "layers.Conv2D(3, 3, padding='same'), MinPooling2D(pool_size=(2, 3), strides=(2, 1)),\n"
-     "layers.Flatten(), layers.Dense(3)\n", "'mse'"},
+     "layers.Conv2D(3, 3, padding='same'), MinPooling2D(pool_size=(2, 3), "
+     "strides=(2, 1)),\n"
+     "layers.Flatten(), layers.Dense(3)\n",
+     "'mse'"},
     {"global_max_pool", "(5, 4, 2)",
      "layers.Conv2D(3, 2), layers.GlobalMaxPooling2D(), layers.Dense(3)\n",
      "'mse'"},
     {"global_avg_pool_keepdims", "(5, 4, 2)",
      "layers.Conv2D(3, 2), layers.GlobalAveragePooling2D(keepdims=True),\n"
-     "layers.Flatten(), layers.Dense(3)\n", "'mse'"},
+     "layers.Flatten(), layers.Dense(3)\n",
+     "'mse'"},
     {"global_min_pool", "(5, 4, 2)",
      "layers.Conv2D(3, 2), GlobalMinPooling2D(), layers.Dense(3)\n", "'mse'"},
     // Activations, dense on rank > 2, softmax inside the model, dropout.
     {"relu_dense", "(6,)",
-     "layers.Dense(5, activation='relu'), layers.Dense(4, activation='sigmoid'),\n"
-     "layers.Dense(3, activation='tanh')\n", "'mse'"},
+     "layers.Dense(5, activation='relu'), layers.Dense(4, "
+     "activation='sigmoid'),\n"
+     "layers.Dense(3, activation='tanh')\n",
+     "'mse'"},
     {"dense_on_images", "(4, 3, 2)",
      "layers.Dense(3, activation='tanh'), layers.Flatten(), layers.Dense(2)\n",
      "'mse'"},
@@ -442,13 +462,16 @@ const GradientCase kCases[] = {
      "layers.Dense(4), layers.Softmax(), layers.Dense(3)\n", "'mse'"},
     {"dropout", "(6,)",
      "layers.Dense(8, activation='tanh'), layers.Dropout(0.5),\n"
-     "layers.Dense(3)\n", "'mse'"},
+     "layers.Dense(3)\n",
+     "'mse'"},
     // Losses.
     {"sparse_crossentropy_softmax", "(6,)",
-     "layers.Dense(5, activation='tanh'), layers.Dense(4, activation='softmax')\n",
+     "layers.Dense(5, activation='tanh'), layers.Dense(4, "
+     "activation='softmax')\n",
      "'sparse_categorical_crossentropy'"},
     {"categorical_crossentropy_softmax", "(6,)",
-     "layers.Dense(5, activation='tanh'), layers.Dense(4, activation='softmax')\n",
+     "layers.Dense(5, activation='tanh'), layers.Dense(4, "
+     "activation='softmax')\n",
      "'categorical_crossentropy'"},
     {"categorical_crossentropy_probabilities", "(6,)",
      "layers.Dense(4, activation='sigmoid')\n", "'categorical_crossentropy'"},
@@ -469,8 +492,10 @@ const GradientCase kCases[] = {
     // with three images one sample in four of that tensor crosses a
     // near-tie inside the step.
     {"lesson_full_size", "(28, 28, 1)",
-     "layers.Conv2D(32, 3, activation='relu'), layers.MaxPooling2D(2, strides=2),\n"
-     "layers.Conv2D(32, 3, activation='relu'), layers.MaxPooling2D(2, strides=2),\n"
+     "layers.Conv2D(32, 3, activation='relu'), layers.MaxPooling2D(2, "
+     "strides=2),\n"
+     "layers.Conv2D(32, 3, activation='relu'), layers.MaxPooling2D(2, "
+     "strides=2),\n"
      "layers.Flatten(), layers.Dense(128, activation='relu'),\n"
      "layers.Dense(10, activation='softmax')\n",
      "'sparse_categorical_crossentropy'", /*samplesPerTensor=*/96,
@@ -478,7 +503,9 @@ const GradientCase kCases[] = {
 };
 
 INSTANTIATE_TEST_SUITE_P(Ops, GradientCheck, ::testing::ValuesIn(kCases),
-                         [](const auto &info) { return std::string(info.param.name); });
+                         [](const auto &info) {
+                           return std::string(info.param.name);
+                         });
 
 } // namespace
 
@@ -504,10 +531,11 @@ class OptimizerUpdate : public ::testing::TestWithParam<OptimizerCase> {};
 
 TEST_P(OptimizerUpdate, FollowsKerasRule) {
   const OptimizerCase &c = GetParam();
-  std::string source = std::string("import keras\nfrom keras import layers\n"
-                                   "model = keras.Sequential([layers.Input((3,)), "
-                                   "layers.Dense(2)])\nmodel.compile(optimizer=") +
-                       c.optimizer + ", loss='mse')\n";
+  std::string source =
+      std::string("import keras\nfrom keras import layers\n"
+                  "model = keras.Sequential([layers.Input((3,)), "
+                  "layers.Dense(2)])\nmodel.compile(optimizer=") +
+      c.optimizer + ", loss='mse')\n";
   std::string diagnostics;
   std::unique_ptr<CompiledModel> model = compileModel(source, diagnostics);
   ASSERT_TRUE(model) << diagnostics;
@@ -534,7 +562,8 @@ TEST_P(OptimizerUpdate, FollowsKerasRule) {
     k.applyGradients(params.data(), state.data(), grads.data(), shards,
                      iteration, half, count - half);
     for (int64_t i = 0; i < count; ++i) {
-      double slot[2] = {expectedSlots[i], slots > 1 ? expectedSlots[count + i] : 0};
+      double slot[2] = {expectedSlots[i],
+                        slots > 1 ? expectedSlots[count + i] : 0};
       double g = double(grads[i]) + double(grads[count + i]);
       c.rule(expected[i], slot, g, iteration + 1);
       expectedSlots[i] = slot[0];
@@ -542,10 +571,12 @@ TEST_P(OptimizerUpdate, FollowsKerasRule) {
         expectedSlots[count + i] = slot[1];
     }
     for (int64_t i = 0; i < count; ++i)
-      ASSERT_NEAR(params[i], expected[i], 1e-6 * std::max(1.0, std::fabs(expected[i])))
+      ASSERT_NEAR(params[i], expected[i],
+                  1e-6 * std::max(1.0, std::fabs(expected[i])))
           << "parameter " << i << " after step " << iteration + 1;
     for (int64_t i = 0; i < slots * count; ++i)
-      ASSERT_NEAR(state[i], expectedSlots[i], 1e-6 * std::max(1.0, std::fabs(expectedSlots[i])))
+      ASSERT_NEAR(state[i], expectedSlots[i],
+                  1e-6 * std::max(1.0, std::fabs(expectedSlots[i])))
           << "slot element " << i << " after step " << iteration + 1;
   }
 }
@@ -555,14 +586,18 @@ const OptimizerCase kOptimizers[] = {
      [](double &w, double *s, double g, int t) {
        s[0] += (g - s[0]) * (1 - 0.9);
        s[1] += (g * g - s[1]) * (1 - 0.999);
-       double alpha = 0.001 * std::sqrt(1 - std::pow(0.999, t)) / (1 - std::pow(0.9, t));
+       double alpha =
+           0.001 * std::sqrt(1 - std::pow(0.999, t)) / (1 - std::pow(0.9, t));
        w -= s[0] * alpha / (std::sqrt(s[1]) + 1e-7);
      }},
-    {"adam_settings", "keras.optimizers.Adam(learning_rate=0.01, beta_1=0.8, beta_2=0.99, epsilon=1e-3)",
+    {"adam_settings",
+     "keras.optimizers.Adam(learning_rate=0.01, beta_1=0.8, beta_2=0.99, "
+     "epsilon=1e-3)",
      [](double &w, double *s, double g, int t) {
        s[0] += (g - s[0]) * (1 - 0.8);
        s[1] += (g * g - s[1]) * (1 - 0.99);
-       double alpha = 0.01 * std::sqrt(1 - std::pow(0.99, t)) / (1 - std::pow(0.8, t));
+       double alpha =
+           0.01 * std::sqrt(1 - std::pow(0.99, t)) / (1 - std::pow(0.8, t));
        w -= s[0] * alpha / (std::sqrt(s[1]) + 1e-3);
      }},
     {"sgd_plain", "'sgd'",
@@ -572,7 +607,8 @@ const OptimizerCase kOptimizers[] = {
        s[0] = 0.9 * s[0] - 0.1 * g;
        w += s[0];
      }},
-    {"sgd_nesterov", "keras.optimizers.SGD(learning_rate=0.1, momentum=0.9, nesterov=True)",
+    {"sgd_nesterov",
+     "keras.optimizers.SGD(learning_rate=0.1, momentum=0.9, nesterov=True)",
      [](double &w, double *s, double g, int) {
        s[0] = 0.9 * s[0] - 0.1 * g;
        w += 0.9 * s[0] - 0.1 * g;
@@ -589,7 +625,10 @@ const OptimizerCase kOptimizers[] = {
      }},
 };
 
-INSTANTIATE_TEST_SUITE_P(Keras, OptimizerUpdate, ::testing::ValuesIn(kOptimizers),
-                         [](const auto &info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Keras, OptimizerUpdate,
+                         ::testing::ValuesIn(kOptimizers),
+                         [](const auto &info) {
+                           return std::string(info.param.name);
+                         });
 
 } // namespace

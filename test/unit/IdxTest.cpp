@@ -62,9 +62,9 @@ std::string labelsFile(const std::string &labels) {
 /// writes it.
 std::string gzip(const std::string &bytes) {
   z_stream stream{};
-  EXPECT_EQ(deflateInit2(&stream, 9, Z_DEFLATED, 15 + 16, 8,
-                         Z_DEFAULT_STRATEGY),
-            Z_OK);
+  EXPECT_EQ(
+      deflateInit2(&stream, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY),
+      Z_OK);
   std::string out(deflateBound(&stream, bytes.size()) + 32, '\0');
   stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(bytes.data()));
   stream.avail_in = uInt(bytes.size());
@@ -107,8 +107,7 @@ protected:
     EXPECT_GE(fd, 0) << path << ": " << std::strerror(errno);
     if (fd < 0)
       return path;
-    EXPECT_EQ(pwrite(fd, bytes.data(), bytes.size(), 0),
-              ssize_t(bytes.size()));
+    EXPECT_EQ(pwrite(fd, bytes.data(), bytes.size(), 0), ssize_t(bytes.size()));
     EXPECT_EQ(ftruncate(fd, off_t(bytes.size())), 0);
     close(fd);
     return path;
@@ -234,9 +233,10 @@ TEST_F(IdxTest, RefusesATruncatedHeader) {
   EXPECT_EQ(imagesReason(imagesFile(1, 1, 1).substr(0, 10)),
             "truncated: the file ends after 10 bytes, inside the 16-byte IDX "
             "images header");
-  EXPECT_EQ(labelsReason(gzip(bigEndian(kIdxLabelsMagic) + std::string(2, '\0'))),
-            "truncated: the file ends after 6 bytes, inside the 8-byte IDX "
-            "labels header");
+  EXPECT_EQ(
+      labelsReason(gzip(bigEndian(kIdxLabelsMagic) + std::string(2, '\0'))),
+      "truncated: the file ends after 6 bytes, inside the 8-byte IDX "
+      "labels header");
 }
 
 TEST_F(IdxTest, RefusesEmptyAndImpossibleSizes) {
@@ -351,13 +351,16 @@ TEST_F(IdxTest, RandomBytesNeverCrash) {
               randomBytes(rng() % 64);
       break;
     case 2: // small plausible sizes, random data of a nearly right length
-      bytes = idx(kIdxImagesMagic, {uint32_t(rng() % 4), uint32_t(rng() % 4), uint32_t(rng() % 4)},
-                  randomBytes(rng() % 40));
+      bytes =
+          idx(kIdxImagesMagic,
+              {uint32_t(rng() % 4), uint32_t(rng() % 4), uint32_t(rng() % 4)},
+              randomBytes(rng() % 40));
       break;
     case 3: // the same, gzipped
-      bytes = gzip(idx(round % 8 < 4 ? kIdxImagesMagic : kIdxLabelsMagic,
-                       {uint32_t(rng() % 4), uint32_t(rng() % 4), uint32_t(rng() % 4)},
-                       randomBytes(rng() % 40)));
+      bytes = gzip(
+          idx(round % 8 < 4 ? kIdxImagesMagic : kIdxLabelsMagic,
+              {uint32_t(rng() % 4), uint32_t(rng() % 4), uint32_t(rng() % 4)},
+              randomBytes(rng() % 40)));
       break;
     }
     std::string images = imagesReason(bytes), labels = labelsReason(bytes);

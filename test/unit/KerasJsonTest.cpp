@@ -23,7 +23,6 @@
 
 #include <gtest/gtest.h>
 
-
 using namespace cnnc;
 using llvm::StringRef;
 using Pair = std::array<int64_t, 2>;
@@ -841,9 +840,8 @@ TEST(Training, StandaloneTrainingConfigText) {
   // TF.js's RMSProp `decay` is Keras's rho; its momentum 0 is the plain
   // RMSprop cnnc implements, not a setting to keep.
   EXPECT_EQ(training.optimizer->hyperParameters,
-            (std::map<std::string, double>{{"learning_rate", 0.001},
-                                           {"rho", 0.9},
-                                           {"epsilon", 1e-7}}));
+            (std::map<std::string, double>{
+                {"learning_rate", 0.001}, {"rho", 0.9}, {"epsilon", 1e-7}}));
 }
 
 //===----------------------------------------------------------------------===//

@@ -44,16 +44,16 @@ namespace {
 /// What the reference computes the loss of, and how.
 enum class Loss {
   MeanSquaredError,
-  Categorical,          // on probabilities
-  CategoricalLogits,    // on logits
-  Sparse,               // on probabilities
-  SparseLogits,         // on logits
+  Categorical,       // on probabilities
+  CategoricalLogits, // on logits
+  Sparse,            // on probabilities
+  SparseLogits,      // on logits
 };
 
 struct LossCase {
   const char *name;
-  const char *layers; // after Input((6,)); one Dense, maybe a Softmax
-  const char *loss;   // compile()'s loss
+  const char *layers;     // after Input((6,)); one Dense, maybe a Softmax
+  const char *loss;       // compile()'s loss
   const char *activation; // the Dense's, for the reference
   /// Keras takes the loss from the Dense's output before the activation
   /// (a softmax output under crossentropy, or from_logits=True).
@@ -112,15 +112,16 @@ RefTensor activate(const RefTensor &x, const std::string &activation) {
   throw std::invalid_argument("activation " + activation);
 }
 
-class LossValue : public ::testing::TestWithParam<std::tuple<LossCase, int64_t>> {};
+class LossValue
+    : public ::testing::TestWithParam<std::tuple<LossCase, int64_t>> {};
 
 TEST_P(LossValue, MatchesTheReference) {
   const LossCase &c = std::get<0>(GetParam());
   const int64_t batch = std::get<1>(GetParam());
-  std::string source = std::string("import keras\nfrom keras import layers\n"
-                                   "model = keras.Sequential([layers.Input((6,)), ") +
-                       c.layers + "])\nmodel.compile(optimizer='sgd', loss=" +
-                       c.loss + ")\n";
+  std::string source =
+      std::string("import keras\nfrom keras import layers\n"
+                  "model = keras.Sequential([layers.Input((6,)), ") +
+      c.layers + "])\nmodel.compile(optimizer='sgd', loss=" + c.loss + ")\n";
   std::string diagnostics;
   std::unique_ptr<CompiledModel> model = compileModel(source, diagnostics);
   ASSERT_TRUE(model) << diagnostics << "\n" << source;
@@ -129,7 +130,8 @@ TEST_P(LossValue, MatchesTheReference) {
   ASSERT_TRUE(k.evaluate && k.trainGradients);
   ASSERT_EQ(info.params.size(), 2u);
   const int64_t in = 6, classes = info.outputElements();
-  bool sparse = c.reference == Loss::Sparse || c.reference == Loss::SparseLogits;
+  bool sparse =
+      c.reference == Loss::Sparse || c.reference == Loss::SparseLogits;
   ASSERT_EQ(info.sparseLabels, sparse);
 
   std::mt19937 rng(2024 + uint32_t(batch));
@@ -148,7 +150,8 @@ TEST_P(LossValue, MatchesTheReference) {
     labels[size_t(n)] = int32_t(rng() % uint32_t(classes));
     float sum = 0;
     for (int64_t j = 0; j < classes; ++j) {
-      float t = c.oneHot ? float(j == labels[size_t(n)]) : 0.1f + (unit(rng) + 1.0f);
+      float t =
+          c.oneHot ? float(j == labels[size_t(n)]) : 0.1f + (unit(rng) + 1.0f);
       sum += targets.data[size_t(n * classes + j)] = t;
     }
     // Crossentropy targets are distributions; mse's need not be.
@@ -182,16 +185,19 @@ TEST_P(LossValue, MatchesTheReference) {
   // makes a difference, or it would not tell the forms apart.
   if (c.weightScale > 1.0f && batch > 1) {
     RefTensor probabilities = c.fromPreActivation ? softmax(z) : lossInput;
-    double clipped = sparse ? sparseCategoricalCrossentropySum(probabilities, labels)
-                            : categoricalCrossentropySum(probabilities, targets);
-    double logits = sparse ? sparseCategoricalCrossentropyFromLogitsSum(z, labels)
-                           : categoricalCrossentropyFromLogitsSum(z, targets);
+    double clipped =
+        sparse ? sparseCategoricalCrossentropySum(probabilities, labels)
+               : categoricalCrossentropySum(probabilities, targets);
+    double logits = sparse
+                        ? sparseCategoricalCrossentropyFromLogitsSum(z, labels)
+                        : categoricalCrossentropyFromLogitsSum(z, targets);
     EXPECT_GT(std::fabs(clipped - logits), 1.0)
         << "the saturated case does not reach the clipping";
   }
 
-  const void *labelData = sparse ? static_cast<const void *>(labels.data())
-                                 : static_cast<const void *>(targets.data.data());
+  const void *labelData = sparse
+                              ? static_cast<const void *>(labels.data())
+                              : static_cast<const void *>(targets.data.data());
   const float *params[] = {kernel.data.data(), bias.data.data()};
   double tolerance = 1e-5 * std::max(1.0, std::fabs(expected));
 
@@ -205,9 +211,10 @@ TEST_P(LossValue, MatchesTheReference) {
   float *grads[] = {kernelGrad.data(), biasGrad.data()};
   float trainStats[2] = {NAN, NAN};
   k.trainGradients(x.data.data(), labelData, batch, params, 1.0f / float(batch),
-                   /*seed=*/1, /*step=*/0, /*first_sample=*/0, trainStats, grads);
-  EXPECT_NEAR(trainStats[0], expected, tolerance)
-      << "cnnc_train_gradients\n" << source;
+                   /*seed=*/1, /*step=*/0, /*first_sample=*/0, trainStats,
+                   grads);
+  EXPECT_NEAR(trainStats[0], expected, tolerance) << "cnnc_train_gradients\n"
+                                                  << source;
 }
 
 const LossCase kCases[] = {
@@ -260,12 +267,13 @@ const LossCase kCases[] = {
      true, Loss::SparseLogits, 30.0f},
 };
 
-INSTANTIATE_TEST_SUITE_P(
-    Losses, LossValue,
-    ::testing::Combine(::testing::ValuesIn(kCases), ::testing::Values(1, 7)),
-    [](const auto &info) {
-      return std::string(std::get<0>(info.param).name) + "_batch" +
-             std::to_string(std::get<1>(info.param));
-    });
+INSTANTIATE_TEST_SUITE_P(Losses, LossValue,
+                         ::testing::Combine(::testing::ValuesIn(kCases),
+                                            ::testing::Values(1, 7)),
+                         [](const auto &info) {
+                           return std::string(std::get<0>(info.param).name) +
+                                  "_batch" +
+                                  std::to_string(std::get<1>(info.param));
+                         });
 
 } // namespace

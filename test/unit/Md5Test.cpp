@@ -25,8 +25,9 @@ TEST(Md5Test, MatchesRfc1321sTestSuite) {
   EXPECT_EQ(md5("message digest"), "f96b697d7cb7938d525a2f31aaf161d0");
   EXPECT_EQ(md5("abcdefghijklmnopqrstuvwxyz"),
             "c3fcd3d76192e4007dfb496cca67e13b");
-  EXPECT_EQ(md5("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
-            "d174ab98d277d9f5a5611c2c9f419d9f");
+  EXPECT_EQ(
+      md5("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
+      "d174ab98d277d9f5a5611c2c9f419d9f");
   EXPECT_EQ(md5("1234567890123456789012345678901234567890123456789012345678901"
                 "2345678901234567890"),
             "57edf4a22be3c955ac49da2e2107b67a");

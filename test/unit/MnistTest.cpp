@@ -137,9 +137,10 @@ TEST_F(MnistTest, NamesTheMissingFileOfADataDirectory) {
   Dataset dataset;
   std::string error;
   EXPECT_FALSE(loadDataset(request(data), dataset, error));
-  EXPECT_EQ(error, "'" + data + "' has no t10k-images-idx3-ubyte (nor "
-                   "t10k-images-idx3-ubyte.gz): --data names a directory "
-                   "holding the MNIST files under their original names");
+  EXPECT_EQ(error, "'" + data +
+                       "' has no t10k-images-idx3-ubyte (nor "
+                       "t10k-images-idx3-ubyte.gz): --data names a directory "
+                       "holding the MNIST files under their original names");
 }
 
 TEST_F(MnistTest, RefusesImagesAndLabelsInDifferentNumbers) {
@@ -149,9 +150,12 @@ TEST_F(MnistTest, RefusesImagesAndLabelsInDifferentNumbers) {
   Dataset dataset;
   std::string error;
   EXPECT_FALSE(loadDataset(request(data), dataset, error));
-  EXPECT_EQ(error, "'" + data + "/train-images-idx3-ubyte' holds 5 images "
-                   "but '" + data + "/train-labels-idx1-ubyte' holds 4 "
-                   "labels");
+  EXPECT_EQ(error, "'" + data +
+                       "/train-images-idx3-ubyte' holds 5 images "
+                       "but '" +
+                       data +
+                       "/train-labels-idx1-ubyte' holds 4 "
+                       "labels");
 }
 
 TEST_F(MnistTest, RefusesHalvesWithImagesOfDifferentSizes) {
@@ -161,9 +165,12 @@ TEST_F(MnistTest, RefusesHalvesWithImagesOfDifferentSizes) {
   Dataset dataset;
   std::string error;
   EXPECT_FALSE(loadDataset(request(data), dataset, error));
-  EXPECT_EQ(error, "'" + data + "/t10k-images-idx3-ubyte' holds 4x5 images "
-                   "but '" + data + "/train-images-idx3-ubyte' holds 4x4 "
-                   "images");
+  EXPECT_EQ(error, "'" + data +
+                       "/t10k-images-idx3-ubyte' holds 4x5 images "
+                       "but '" +
+                       data +
+                       "/train-images-idx3-ubyte' holds 4x4 "
+                       "images");
 }
 
 TEST_F(MnistTest, PassesOnAFileError) {
@@ -173,8 +180,9 @@ TEST_F(MnistTest, PassesOnAFileError) {
   Dataset dataset;
   std::string error;
   EXPECT_FALSE(loadDataset(request(data), dataset, error));
-  EXPECT_EQ(error, "cannot read '" + data + "/t10k-labels-idx1-ubyte': label "
-                   "11 at index 0 is not a class 0-9");
+  EXPECT_EQ(error, "cannot read '" + data +
+                       "/t10k-labels-idx1-ubyte': label "
+                       "11 at index 0 is not a class 0-9");
 }
 
 TEST_F(MnistTest, RefusesAnUnknownDataset) {

@@ -69,8 +69,8 @@ std::string padded(int major, std::string dict, size_t align = 64) {
 /// trailing ", ", 21 - len(repr(shape[0])) spare spaces, then padding.
 std::string numpyFile(const std::string &shapeRepr, size_t firstDimDigits,
                       const std::vector<float> &values, int major = 1) {
-  std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " +
-                     shapeRepr + ", }";
+  std::string dict =
+      "{'descr': '<f4', 'fortran_order': False, 'shape': " + shapeRepr + ", }";
   dict.append(firstDimDigits ? 21 - firstDimDigits : 0, ' ');
   return rawNpy(major, padded(major, dict), floatBytes(values));
 }
@@ -124,8 +124,7 @@ protected:
     EXPECT_GE(fd, 0) << path << ": " << std::strerror(errno);
     if (fd < 0)
       return path;
-    EXPECT_EQ(pwrite(fd, bytes.data(), bytes.size(), 0),
-              ssize_t(bytes.size()));
+    EXPECT_EQ(pwrite(fd, bytes.data(), bytes.size(), 0), ssize_t(bytes.size()));
     EXPECT_EQ(ftruncate(fd, off_t(bytes.size())), 0);
     close(fd);
     return path;
@@ -205,7 +204,11 @@ TEST_F(NpyTest, WritesAZeroDimensionalArrayWithAnEmptyTuple) {
 
 TEST_F(NpyTest, EveryHeaderWrittenEndsOnA64ByteBoundary) {
   for (std::vector<int64_t> shape :
-       {std::vector<int64_t>{}, {0}, {7}, {10, 28, 28, 1}, {123456789, 0},
+       {std::vector<int64_t>{},
+        {0},
+        {7},
+        {10, 28, 28, 1},
+        {123456789, 0},
         {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}}) {
     int64_t count = 1;
     for (int64_t d : shape)
@@ -235,9 +238,13 @@ TEST_F(NpyTest, RoundTripsEveryRankAndEveryBitPattern) {
                                 std::numeric_limits<float>::lowest()};
   std::mt19937 random(42);
   std::uniform_real_distribution<float> uniform(-1, 1);
-  for (std::vector<int64_t> shape :
-       {std::vector<int64_t>{}, {0}, {10}, {2, 5}, {2, 0, 4}, {3, 28, 28, 1},
-        {1, 2, 1, 2, 1, 2}}) {
+  for (std::vector<int64_t> shape : {std::vector<int64_t>{},
+                                     {0},
+                                     {10},
+                                     {2, 5},
+                                     {2, 0, 4},
+                                     {3, 28, 28, 1},
+                                     {1, 2, 1, 2, 1, 2}}) {
     int64_t count = 1;
     for (int64_t d : shape)
       count *= d;
@@ -261,8 +268,8 @@ TEST_F(NpyTest, RefusesAShapeThatDoesNotMatchTheData) {
   EXPECT_EQ(error, "cannot write '" + path +
                        "': shape (2, 3) holds 6 elements, the data 5");
   EXPECT_FALSE(writeNpy(path, NpyArray{{-1}, {}}, error));
-  EXPECT_EQ(error,
-            "cannot write '" + path + "': shape (-1,) has a negative dimension");
+  EXPECT_EQ(error, "cannot write '" + path +
+                       "': shape (-1,) has a negative dimension");
   EXPECT_EQ(access(path.c_str(), F_OK), -1) << "a failed write left a file";
 }
 
@@ -294,7 +301,8 @@ TEST_F(NpyTest, ReadsWhatNumpyWrites) {
       {"v1.0, one axis", numpyFile("(6,)", 1, iota(6)), {6}},
       {"v1.0, 0-d", numpyFile("()", 0, iota(1)), {}},
       {"v1.0, empty", numpyFile("(0, 5)", 1, {}), {0, 5}},
-      {"v1.0, MNIST-like", numpyFile("(10, 28, 28, 1)", 2, iota(7840)),
+      {"v1.0, MNIST-like",
+       numpyFile("(10, 28, 28, 1)", 2, iota(7840)),
        {10, 28, 28, 1}},
       {"v2.0", numpyFile("(2, 3)", 1, iota(6), 2), {2, 3}},
       {"v3.0 (UTF-8 header)", numpyFile("(2, 3)", 1, iota(6), 3), {2, 3}},
@@ -324,13 +332,15 @@ TEST_F(NpyTest, ReadsWhatNumpyWrites) {
       // Other writers: any key order, double quotes, no trailing comma,
       // no padding, no newline.
       {"hand-written",
-       rawNpy(1, "{ \"shape\" : ( 2 ,3 ) ,'fortran_order':False,"
-                 "\"descr\":'<f4'}",
+       rawNpy(1,
+              "{ \"shape\" : ( 2 ,3 ) ,'fortran_order':False,"
+              "\"descr\":'<f4'}",
               floatBytes(iota(6))),
        {2, 3}},
       {"tabs and CRLF",
-       rawNpy(1, "{'descr':\t'<f4',\r\n'fortran_order': False,\r\n"
-                 "'shape': (6,)}\r\n",
+       rawNpy(1,
+              "{'descr':\t'<f4',\r\n'fortran_order': False,\r\n"
+              "'shape': (6,)}\r\n",
               floatBytes(iota(6))),
        {6}},
       // With at most one axis longer than 1, Fortran order is C order.
@@ -405,8 +415,7 @@ TEST_F(NpyTest, NamesTheSystemsReasonWhenTheFileCannotBeOpened) {
   std::string error;
   std::string missing = pathOf("missing.npy");
   EXPECT_FALSE(readNpy(missing, array, error));
-  EXPECT_EQ(error,
-            "cannot read '" + missing + "': No such file or directory");
+  EXPECT_EQ(error, "cannot read '" + missing + "': No such file or directory");
   EXPECT_FALSE(readNpy(dir, array, error));
   EXPECT_EQ(error, "cannot read '" + dir + "': is a directory");
 }
@@ -447,8 +456,8 @@ TEST_F(NpyTest, NamesTheDtypeFoundAndTheOneExpected) {
   EXPECT_EQ(withDescr("'|u1'"), "dtype '|u1' (uint8)" + tail);
   EXPECT_EQ(withDescr("'<i8'"), "dtype '<i8' (int64)" + tail);
   EXPECT_EQ(withDescr("'|b1'"), "dtype '|b1' (bool)" + tail);
-  EXPECT_EQ(withDescr("'|f4'"), "dtype '|f4' (float32 with no byte order)" +
-                                    tail);
+  EXPECT_EQ(withDescr("'|f4'"),
+            "dtype '|f4' (float32 with no byte order)" + tail);
   EXPECT_EQ(withDescr("'|O'"), "dtype '|O' (Python object)" + tail);
   EXPECT_EQ(withDescr("'<U5'"), "dtype '<U5' (unicode string)" + tail);
   EXPECT_EQ(withDescr("'<M8[ns]'"), "dtype '<M8[ns]' (datetime64)" + tail);
@@ -470,10 +479,10 @@ TEST_F(NpyTest, RefusesDataOfTheWrongLength) {
                             std::string(1200, '\0'))),
             "the file is truncated: header says (10, 28, 28, 1) = 31360 "
             "bytes of data, file has 1200");
-  EXPECT_EQ(reason(fileWith("'<f4'", "False", "(2, 3)",
-                            floatBytes(iota(6)) + "\n")),
-            "the file has bytes after the data: header says (2, 3) = 24 "
-            "bytes of data, file has 25");
+  EXPECT_EQ(
+      reason(fileWith("'<f4'", "False", "(2, 3)", floatBytes(iota(6)) + "\n")),
+      "the file has bytes after the data: header says (2, 3) = 24 "
+      "bytes of data, file has 25");
   EXPECT_EQ(reason(fileWith("'<f4'", "False", "()", "")),
             "the file is truncated: header says () = 4 bytes of data, file "
             "has 0");
@@ -482,14 +491,13 @@ TEST_F(NpyTest, RefusesDataOfTheWrongLength) {
 TEST_F(NpyTest, RefusesImpossibleShapesBeforeAllocating) {
   // 2^62 x 8 elements: the product overflows int64; it must be refused,
   // not wrapped around into a small number.
-  EXPECT_EQ(reason(fileWith("'<f4'", "False", "(4611686018427387904, 8)",
-                            "")),
+  EXPECT_EQ(reason(fileWith("'<f4'", "False", "(4611686018427387904, 8)", "")),
             "shape (4611686018427387904, 8) has more than 2147483648 "
             "elements, the most cnnc reads");
-  EXPECT_EQ(reason(fileWith("'<f4'", "False",
-                            "(99999999999999999999999999,)", "")),
-            "shape (99999999999999999999999999,) has more than 2147483648 "
-            "elements, the most cnnc reads");
+  EXPECT_EQ(
+      reason(fileWith("'<f4'", "False", "(99999999999999999999999999,)", "")),
+      "shape (99999999999999999999999999,) has more than 2147483648 "
+      "elements, the most cnnc reads");
   // 2^16 x 2^16 = 2^32: each dimension is fine, their product is not.
   EXPECT_EQ(reason(fileWith("'<f4'", "False", "(65536, 65536)", "")),
             "shape (65536, 65536) has more than 2147483648 elements, the "
@@ -564,9 +572,8 @@ TEST_F(NpyTest, RefusesAnAbsurdlyLongHeader) {
 
 TEST_F(NpyTest, EveryTruncationOfAValidFileIsAnError) {
   for (int major : {1, 2, 3})
-    for (const std::string &good :
-         {numpyFile("(2, 3)", 1, iota(6), major),
-          numpyFile("()", 0, iota(1), major)}) {
+    for (const std::string &good : {numpyFile("(2, 3)", 1, iota(6), major),
+                                    numpyFile("()", 0, iota(1), major)}) {
       for (size_t length = 0; length < good.size(); ++length) {
         std::string path = put(good.substr(0, length));
         NpyArray array{{7}, {1, 2, 3, 4, 5, 6, 7}};

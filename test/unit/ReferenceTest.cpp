@@ -73,7 +73,7 @@ TEST(ReferenceGeometry, ValidIsFloorOfTheSpanOverTheStridePlusOne) {
   EXPECT_EQ(outputLength(28, 3, 1, 1, valid), 26); // the lesson's conv
   EXPECT_EQ(outputLength(26, 2, 2, 1, valid), 13); // its pool: not 12.5
   EXPECT_EQ(outputLength(11, 2, 2, 1, valid), 5);
-  EXPECT_EQ(outputLength(7, 2, 3, 1, valid), 2);  // floor(5/3) + 1
+  EXPECT_EQ(outputLength(7, 2, 3, 1, valid), 2);   // floor(5/3) + 1
   EXPECT_EQ(outputLength(28, 3, 1, 2, valid), 24); // 3 taps span 5
   EXPECT_EQ(outputLength(4, 3, 1, 2, valid), 0);
   EXPECT_EQ(outputLength(3, 5, 1, 1, valid), -1); // floor(-2/1) + 1
@@ -187,27 +187,25 @@ TEST(ReferenceConv2D, SamePaddingWithStrideTwoPadsTheOddCellAtTheBottom) {
 TEST(ReferenceConv2D, SamePaddingSplitsAnOddTotalOneBeforeTwoAfter) {
   // 7x7, k 4, stride 2: total 3 = 1 top + 2 bottom. A kernel that only
   // reads its last tap (3, 3) sees cell (2i - 1 + 3, 2j - 1 + 3).
-  RefTensor last = conv2d(rampImage(7, 7), tap(4, 3, 3), nullptr, {2, 2},
-                          {1, 1}, same);
-  EXPECT_EQ(plane(last), (Rows{{16, 18, 20, 0},
-                               {30, 32, 34, 0},
-                               {44, 46, 48, 0},
-                               {0, 0, 0, 0}}));
+  RefTensor last =
+      conv2d(rampImage(7, 7), tap(4, 3, 3), nullptr, {2, 2}, {1, 1}, same);
+  EXPECT_EQ(
+      plane(last),
+      (Rows{{16, 18, 20, 0}, {30, 32, 34, 0}, {44, 46, 48, 0}, {0, 0, 0, 0}}));
   // Its first tap (0, 0) sees (2i - 1, 2j - 1): the top row and left
   // column are the single padding cell before.
-  RefTensor first = conv2d(rampImage(7, 7), tap(4, 0, 0), nullptr, {2, 2},
-                           {1, 1}, same);
-  EXPECT_EQ(plane(first), (Rows{{0, 0, 0, 0},
-                                {0, 8, 10, 12},
-                                {0, 22, 24, 26},
-                                {0, 36, 38, 40}}));
+  RefTensor first =
+      conv2d(rampImage(7, 7), tap(4, 0, 0), nullptr, {2, 2}, {1, 1}, same);
+  EXPECT_EQ(
+      plane(first),
+      (Rows{{0, 0, 0, 0}, {0, 8, 10, 12}, {0, 22, 24, 26}, {0, 36, 38, 40}}));
 }
 
 TEST(ReferenceConv2D, ImagesInABatchAreIndependent) {
-  RefTensor x = tensor({2, 3, 3, 1}, {1, 2, 3, 4, 5, 6, 7, 8, 9,   //
+  RefTensor x = tensor({2, 3, 3, 1}, {1, 2, 3, 4, 5, 6, 7, 8, 9, //
                                       -1, -2, -3, -4, -5, -6, -7, -8, -9});
-  RefTensor y = conv2d(x, tensor({2, 2, 1, 1}, {1, 2, 3, 4}), nullptr,
-                       {1, 1}, {1, 1}, valid);
+  RefTensor y = conv2d(x, tensor({2, 2, 1, 1}, {1, 2, 3, 4}), nullptr, {1, 1},
+                       {1, 1}, valid);
   EXPECT_EQ(y.data, (std::vector<float>{37, 47, 67, 77, -37, -47, -67, -77}));
 }
 
@@ -239,8 +237,7 @@ TEST(ReferencePool2D, ValidAverageDividesByTheWindowSize) {
   // 3x3 = [1 2 3; 4 5 6; 7 8 9], 2x2 windows, stride 1:
   //   (1+2+4+5)/4 = 3, (2+3+5+6)/4 = 4, (4+5+7+8)/4 = 6, (5+6+8+9)/4 = 7
   RefTensor x = tensor({1, 3, 3, 1}, {1, 2, 3, 4, 5, 6, 7, 8, 9});
-  EXPECT_EQ(plane(avgPool2d(x, {2, 2}, {1, 1}, valid)),
-            (Rows{{3, 4}, {6, 7}}));
+  EXPECT_EQ(plane(avgPool2d(x, {2, 2}, {1, 1}, valid)), (Rows{{3, 4}, {6, 7}}));
 }
 
 TEST(ReferencePool2D, SameAverageDividesByTheCellsInBounds) {
@@ -360,10 +357,10 @@ TEST(ReferenceDense, OnRankFourActsOnEachPixel) {
 TEST(ReferenceActivations, AreTheTextbookFunctions) {
   RefTensor x = tensor({1, 4}, {-1, 0, 0.5f, 2});
   EXPECT_EQ(relu(x).data, (std::vector<float>{0, 0, 0.5f, 2}));
-  expectNear(sigmoid(x).data, {0.2689414213699951, 0.5, 0.6224593312018546,
-                               0.8807970779778823});
-  expectNear(tanh(x).data, {-0.7615941559557649, 0, 0.46211715726000974,
-                            0.9640275800758169});
+  expectNear(sigmoid(x).data,
+             {0.2689414213699951, 0.5, 0.6224593312018546, 0.8807970779778823});
+  expectNear(tanh(x).data,
+             {-0.7615941559557649, 0, 0.46211715726000974, 0.9640275800758169});
 }
 
 TEST(ReferenceSoftmax, NormalisesAlongTheLastAxis) {
@@ -419,7 +416,8 @@ TEST(ReferenceLoss, FromLogitsIsLogSumExpMinusTheTargetLogitUnclipped) {
   // (float(log 3) is log 3 to 3e-8, which moves log 4 by less than 1e-7.)
   EXPECT_NEAR(categoricalCrossentropyFromLogitsSum(z, y), row0 + 40, 1e-7);
   EXPECT_NEAR(sparseCategoricalCrossentropyFromLogitsSum(z, {1, 0}),
-              std::log(4.0) - double(float(std::log(3.0))) + 4.248354255291589e-18,
+              std::log(4.0) - double(float(std::log(3.0))) +
+                  4.248354255291589e-18,
               1e-7);
 }
 
@@ -429,8 +427,10 @@ TEST(ReferenceLoss, SparseCrossentropyOnProbabilitiesClipsThenNormalises) {
   RefTensor p = tensor({2, 2}, {0.2, 0.6, 0, 0.5});
   EXPECT_NEAR(sparseCategoricalCrossentropySum(p, {0, 0}),
               std::log(4.0) - std::log(1e-7 / 0.5000001), 1e-7);
-  EXPECT_THROW(sparseCategoricalCrossentropySum(p, {0, 2}), std::invalid_argument);
-  EXPECT_THROW(meanSquaredErrorSum(p, tensor({1, 2}, {0, 1})), std::invalid_argument);
+  EXPECT_THROW(sparseCategoricalCrossentropySum(p, {0, 2}),
+               std::invalid_argument);
+  EXPECT_THROW(meanSquaredErrorSum(p, tensor({1, 2}, {0, 1})),
+               std::invalid_argument);
 }
 
 } // namespace

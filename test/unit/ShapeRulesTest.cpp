@@ -43,14 +43,10 @@ TEST(WindowOutputLength, WindowLargerThanInputGivesNothingUnderValid) {
 
 TEST(PaddingAmounts, OddExtraGoesBottomRight) {
   // 7 -> 4 with k=3, s=2: total (4-1)*2 + 3 - 7 = 2 -> 1 before, 1 after.
-  EXPECT_EQ(paddingAmounts(7, 3, 2, 1, Padding::same),
-            Pad(1, 1));
+  EXPECT_EQ(paddingAmounts(7, 3, 2, 1, Padding::same), Pad(1, 1));
   // 28 -> 14 with k=3, s=2: total 13*2 + 3 - 28 = 1 -> 0 before, 1 after.
-  EXPECT_EQ(paddingAmounts(28, 3, 2, 1, Padding::same),
-            Pad(0, 1));
+  EXPECT_EQ(paddingAmounts(28, 3, 2, 1, Padding::same), Pad(0, 1));
   // 4 -> 2 with k=2, s=2: no padding needed.
-  EXPECT_EQ(paddingAmounts(4, 2, 2, 1, Padding::same),
-            Pad(0, 0));
-  EXPECT_EQ(paddingAmounts(28, 3, 1, 1, Padding::valid),
-            Pad(0, 0));
+  EXPECT_EQ(paddingAmounts(4, 2, 2, 1, Padding::same), Pad(0, 0));
+  EXPECT_EQ(paddingAmounts(28, 3, 1, 1, Padding::valid), Pad(0, 0));
 }

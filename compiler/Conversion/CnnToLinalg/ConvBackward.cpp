@@ -33,8 +33,9 @@ namespace {
 /// `init`: `body(b, loc, p, q, acc)` returns the next value. Both
 /// per-tap gradients below are such loops, so that the register-tiled op in
 /// the body is generated once, not once per tap.
-Value forEachTap(OpBuilder &b, Location loc, int64_t kh, int64_t kw, Value init,
-                 function_ref<Value(OpBuilder &, Location, Value, Value, Value)> body) {
+Value forEachTap(
+    OpBuilder &b, Location loc, int64_t kh, int64_t kw, Value init,
+    function_ref<Value(OpBuilder &, Location, Value, Value, Value)> body) {
   Value zero = constantIndex(b, loc, 0), one = constantIndex(b, loc, 1);
   auto rows = b.create<scf::ForOp>(
       loc, zero, constantIndex(b, loc, kh), one, ValueRange{init},
@@ -87,17 +88,19 @@ Value inputGradByTaps(OpBuilder &b, Location loc, Conv2DInputGradOp op) {
             SmallVector<OpFoldResult>{p, q, index(0), index(0)},
             SmallVector<OpFoldResult>{index(1), index(1), index(f), index(c)},
             unitStrides);
-        Value row = cb.create<arith::MulIOp>(cl, p, constantIndex(cb, cl, d[0]));
-        Value col = cb.create<arith::MulIOp>(cl, q, constantIndex(cb, cl, d[1]));
+        Value row =
+            cb.create<arith::MulIOp>(cl, p, constantIndex(cb, cl, d[0]));
+        Value col =
+            cb.create<arith::MulIOp>(cl, q, constantIndex(cb, cl, d[1]));
         SmallVector<OpFoldResult> offsets{index(0), row, col, index(0)};
         SmallVector<OpFoldResult> sizes{batch, index(dyType.getDimSize(1)),
                                         index(dyType.getDimSize(2)), index(c)};
         Value window = cb.create<tensor::ExtractSliceOp>(
             cl, windowType, dx, offsets, sizes, unitStrides);
         Value sum = cb.create<linalg::Conv2DNhwcHwcfOp>(
-                         cl, TypeRange{windowType}, ValueRange{dy, filter},
-                         ValueRange{window}, cb.getI64VectorAttr({1, 1}),
-                         cb.getI64VectorAttr({1, 1}))
+                          cl, TypeRange{windowType}, ValueRange{dy, filter},
+                          ValueRange{window}, cb.getI64VectorAttr({1, 1}),
+                          cb.getI64VectorAttr({1, 1}))
                         .getResult(0);
         return cb.create<tensor::InsertSliceOp>(cl, sum, dx, offsets, sizes,
                                                 unitStrides);
@@ -134,12 +137,14 @@ struct LowerConv2DInputGrad : OpRewritePattern<Conv2DInputGradOp> {
       SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0));
       SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, dy);
       SmallVector<OpFoldResult> strides{b.getIndexAttr(1), b.getIndexAttr(s[0]),
-                                        b.getIndexAttr(s[1]), b.getIndexAttr(1)};
+                                        b.getIndexAttr(s[1]),
+                                        b.getIndexAttr(1)};
       dy = b.create<tensor::InsertSliceOp>(loc, dy, zeros, offsets, sizes,
                                            strides);
     }
     // Full correlation: pad so that every input cell sees every tap.
-    SmallVector<OpFoldResult> low(4, b.getIndexAttr(0)), high(4, b.getIndexAttr(0));
+    SmallVector<OpFoldResult> low(4, b.getIndexAttr(0)),
+        high(4, b.getIndexAttr(0));
     int64_t window[2] = {kh, kw};
     for (int i = 0; i < 2; ++i) {
       int64_t in = dxType.getDimSize(i + 1);
@@ -173,7 +178,8 @@ struct LowerConv2DInputGrad : OpRewritePattern<Conv2DInputGradOp> {
                };
                Value value = nb.create<tensor::ExtractOp>(
                    nl, kernel,
-                   ValueRange{reversed(0, kh), reversed(1, kw), index(3), index(2)});
+                   ValueRange{reversed(0, kh), reversed(1, kw), index(3),
+                              index(2)});
                nb.create<linalg::YieldOp>(nl, value);
              })
             .getResult(0);
@@ -221,27 +227,32 @@ Value kernelGradByTaps(OpBuilder &b, Location loc, Value padded, Value dy,
   return forEachTap(
       b, loc, kh, kw, zeros,
       [&](OpBuilder &cb, Location cl, Value p, Value q, Value grad) -> Value {
-        Value row = cb.create<arith::MulIOp>(cl, p, constantIndex(cb, cl, d[0]));
-        Value col = cb.create<arith::MulIOp>(cl, q, constantIndex(cb, cl, d[1]));
+        Value row =
+            cb.create<arith::MulIOp>(cl, p, constantIndex(cb, cl, d[0]));
+        Value col =
+            cb.create<arith::MulIOp>(cl, q, constantIndex(cb, cl, d[1]));
         Value window = cb.create<tensor::ExtractSliceOp>(
             cl, windowType, padded,
             SmallVector<OpFoldResult>{index(0), row, col, index(0)},
             SmallVector<OpFoldResult>{batch, index(dyType.getDimSize(1)),
                                       index(dyType.getDimSize(2)), index(c)},
-            SmallVector<OpFoldResult>{index(1), index(s[0]), index(s[1]), index(1)});
+            SmallVector<OpFoldResult>{index(1), index(s[0]), index(s[1]),
+                                      index(1)});
         SmallVector<OpFoldResult> tapOffsets{p, q, index(0), index(0)};
-        SmallVector<OpFoldResult> tapSizes{index(1), index(1), index(c), index(f)};
-        Value tap = cb.create<tensor::ExtractSliceOp>(cl, tapType, grad, tapOffsets,
-                                                      tapSizes, unitStrides);
-        Value sum = cb.create<linalg::GenericOp>(
-                          cl, TypeRange{tapType}, ValueRange{window, dy},
-                          ValueRange{tap}, maps, iterators(2, 3),
-                          [](OpBuilder &nb, Location nl, ValueRange args) {
-                            nb.create<linalg::YieldOp>(nl, multiplyAdd(nb, nl, args));
-                          })
-                        .getResult(0);
-        return cb.create<tensor::InsertSliceOp>(cl, sum, grad, tapOffsets, tapSizes,
-                                                unitStrides);
+        SmallVector<OpFoldResult> tapSizes{index(1), index(1), index(c),
+                                           index(f)};
+        Value tap = cb.create<tensor::ExtractSliceOp>(
+            cl, tapType, grad, tapOffsets, tapSizes, unitStrides);
+        Value sum =
+            cb.create<linalg::GenericOp>(
+                  cl, TypeRange{tapType}, ValueRange{window, dy},
+                  ValueRange{tap}, maps, iterators(2, 3),
+                  [](OpBuilder &nb, Location nl, ValueRange args) {
+                    nb.create<linalg::YieldOp>(nl, multiplyAdd(nb, nl, args));
+                  })
+                .getResult(0);
+        return cb.create<tensor::InsertSliceOp>(cl, sum, grad, tapOffsets,
+                                                tapSizes, unitStrides);
       });
 }
 
@@ -267,8 +278,8 @@ Value kernelGradOneChannel(OpBuilder &b, Location loc, Value padded, Value dy,
   auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
   OpFoldResult batch = tensor::getMixedSizes(b, loc, dy)[0];
   int64_t rows = dyType.getDimSize(1), cols = dyType.getDimSize(2);
-  auto windowType = RankedTensorType::get({dyType.getDimSize(0), rows, cols},
-                                          b.getF32Type());
+  auto windowType =
+      RankedTensorType::get({dyType.getDimSize(0), rows, cols}, b.getF32Type());
   auto tapType = RankedTensorType::get({f}, b.getF32Type());
   auto dim = [&](unsigned k) { return b.getAffineDimExpr(k); };
   // Dims: n, i, j, f.
@@ -282,7 +293,8 @@ Value kernelGradOneChannel(OpBuilder &b, Location loc, Value padded, Value dy,
           SmallVector<OpFoldResult>{index(0), index(p * d[0]), index(q * d[1]),
                                     index(0)},
           SmallVector<OpFoldResult>{batch, index(rows), index(cols), index(1)},
-          SmallVector<OpFoldResult>{index(1), index(s[0]), index(s[1]), index(1)}));
+          SmallVector<OpFoldResult>{index(1), index(s[0]), index(s[1]),
+                                    index(1)}));
       maps.push_back(pixel);
     }
   inputs.push_back(dy);
@@ -295,10 +307,9 @@ Value kernelGradOneChannel(OpBuilder &b, Location loc, Value padded, Value dy,
   maps.append(taps, map(b, 4, {dim(3)}));
   auto generic = b.create<linalg::GenericOp>(
       loc, types, inputs, inits, maps,
-      ArrayRef<utils::IteratorType>{utils::IteratorType::reduction,
-                                    utils::IteratorType::reduction,
-                                    utils::IteratorType::reduction,
-                                    utils::IteratorType::parallel},
+      ArrayRef<utils::IteratorType>{
+          utils::IteratorType::reduction, utils::IteratorType::reduction,
+          utils::IteratorType::reduction, utils::IteratorType::parallel},
       [&](OpBuilder &nb, Location nl, ValueRange args) {
         Value g = args[taps];
         SmallVector<Value> sums;
@@ -312,7 +323,8 @@ Value kernelGradOneChannel(OpBuilder &b, Location loc, Value padded, Value dy,
   for (int64_t t = 0; t < taps; ++t)
     grad = b.create<tensor::InsertSliceOp>(
         loc, generic.getResult(t), grad,
-        SmallVector<OpFoldResult>{index(t / kw), index(t % kw), index(0), index(0)},
+        SmallVector<OpFoldResult>{index(t / kw), index(t % kw), index(0),
+                                  index(0)},
         SmallVector<OpFoldResult>{index(1), index(1), index(1), index(f)},
         SmallVector<OpFoldResult>(4, index(1)));
   return grad;
@@ -350,20 +362,24 @@ Value kernelGradPerImage(OpBuilder &b, Location loc, Value padded, Value dy,
              Value image = lb.create<tensor::ExtractSliceOp>(
                  ll, imageType, padded,
                  SmallVector<OpFoldResult>{n, index(0), index(0), index(0)},
-                 SmallVector<OpFoldResult>{index(1), index(rows), index(cols), index(1)},
+                 SmallVector<OpFoldResult>{index(1), index(rows), index(cols),
+                                           index(1)},
                  unit);
              Value taps = lb.create<tensor::ExtractSliceOp>(
                  ll, tapsType, dy,
                  SmallVector<OpFoldResult>{n, index(0), index(0), index(0)},
-                 SmallVector<OpFoldResult>{index(1), index(dyType.getDimSize(1)),
-                                           index(dyType.getDimSize(2)), index(f)},
+                 SmallVector<OpFoldResult>{
+                     index(1), index(dyType.getDimSize(1)),
+                     index(dyType.getDimSize(2)), index(f)},
                  unit);
              Value filter = lb.create<tensor::ExpandShapeOp>(
-                 ll, filterType, taps, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
-             Value next = lb.create<linalg::Conv2DNhwcHwcfOp>(
-                                ll, TypeRange{sumType}, ValueRange{image, filter}, acc,
-                                lb.getI64VectorAttr(d), lb.getI64VectorAttr(s))
-                              .getResult(0);
+                 ll, filterType, taps,
+                 ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+             Value next =
+                 lb.create<linalg::Conv2DNhwcHwcfOp>(
+                       ll, TypeRange{sumType}, ValueRange{image, filter}, acc,
+                       lb.getI64VectorAttr(d), lb.getI64VectorAttr(s))
+                     .getResult(0);
              lb.create<scf::YieldOp>(ll, next);
            })
           .getResult(0);
@@ -386,25 +402,27 @@ struct LowerConv2DKernelGrad : OpRewritePattern<Conv2DKernelGradOp> {
     ArrayRef<int64_t> s = op.getStrides(), d = op.getDilation();
     int64_t kh = kernelType.getDimSize(0), kw = kernelType.getDimSize(1);
     int64_t c = kernelType.getDimSize(2);
-    Value padded = padSpatial(b, loc, op.getInput(),
-                              kernelType.getShape().take_front(2), s, d,
-                              op.getPadding(), 0.0f);
+    Value padded =
+        padSpatial(b, loc, op.getInput(), kernelType.getShape().take_front(2),
+                   s, d, op.getPadding(), 0.0f);
     int64_t rows = (dyType.getDimSize(1) - 1) * s[0] + (kh - 1) * d[0] + 1;
     int64_t cols = (dyType.getDimSize(2) - 1) * s[1] + (kw - 1) * d[1] + 1;
     auto paddedType = cast<RankedTensorType>(padded.getType());
     if (rows != paddedType.getDimSize(1) || cols != paddedType.getDimSize(2)) {
       SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0));
       SmallVector<OpFoldResult> sizes{tensor::getMixedSize(b, loc, padded, 0),
-                                      b.getIndexAttr(rows), b.getIndexAttr(cols),
-                                      b.getIndexAttr(c)};
+                                      b.getIndexAttr(rows),
+                                      b.getIndexAttr(cols), b.getIndexAttr(c)};
       SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
-      padded = b.create<tensor::ExtractSliceOp>(loc, padded, offsets, sizes, strides);
+      padded = b.create<tensor::ExtractSliceOp>(loc, padded, offsets, sizes,
+                                                strides);
     }
     Value dy = op.getOutputGrad();
     Value grad;
     if (c > 1)
       grad = kernelGradByTaps(b, loc, padded, dy, kernelType, s, d);
-    else if (!(grad = kernelGradOneChannel(b, loc, padded, dy, kernelType, s, d)))
+    else if (!(grad =
+                   kernelGradOneChannel(b, loc, padded, dy, kernelType, s, d)))
       grad = kernelGradPerImage(b, loc, padded, dy, kernelType, s, d);
     b.replaceOp(op, grad);
     return success();
@@ -414,21 +432,23 @@ struct LowerConv2DKernelGrad : OpRewritePattern<Conv2DKernelGradOp> {
 /// db[f] = sum of dy over every axis but the last.
 struct LowerBiasGrad : OpRewritePattern<BiasGradOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(BiasGradOp op, PatternRewriter &b) const override {
+  LogicalResult matchAndRewrite(BiasGradOp op,
+                                PatternRewriter &b) const override {
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();
     int64_t rank = op.getOutputGrad().getType().getRank();
     Value init = filledTensor(b, loc, type, Value(), 0.0f);
-    SmallVector<int64_t> reduced = llvm::to_vector(llvm::seq<int64_t>(0, rank - 1));
-    b.replaceOp(op, b.create<linalg::ReduceOp>(
-                         loc, ValueRange{op.getOutputGrad()}, ValueRange{init},
-                         reduced,
-                         [](OpBuilder &nb, Location nl, ValueRange args) {
-                           nb.create<linalg::YieldOp>(
-                               nl, ValueRange{nb.create<arith::AddFOp>(
-                                       nl, args[0], args[1])});
-                         })
-                        .getResult(0));
+    SmallVector<int64_t> reduced =
+        llvm::to_vector(llvm::seq<int64_t>(0, rank - 1));
+    b.replaceOp(
+        op, b.create<linalg::ReduceOp>(
+                 loc, ValueRange{op.getOutputGrad()}, ValueRange{init}, reduced,
+                 [](OpBuilder &nb, Location nl, ValueRange args) {
+                   nb.create<linalg::YieldOp>(
+                       nl, ValueRange{
+                               nb.create<arith::AddFOp>(nl, args[0], args[1])});
+                 })
+                .getResult(0));
     return success();
   }
 };

@@ -29,7 +29,8 @@ struct LowerDense : OpRewritePattern<DenseOp> {
     Value init;
     if (Value bias = op.getBias()) {
       Value empty = emptyTensor(rewriter, loc, type, op.getInput());
-      SmallVector<int64_t> dims = llvm::to_vector(llvm::seq<int64_t>(0, rank - 1));
+      SmallVector<int64_t> dims =
+          llvm::to_vector(llvm::seq<int64_t>(0, rank - 1));
       init = rewriter.create<linalg::BroadcastOp>(loc, bias, empty, dims)
                  .getResult()[0];
     } else {
@@ -37,13 +38,12 @@ struct LowerDense : OpRewritePattern<DenseOp> {
     }
 
     if (rank == 2) {
-      rewriter.replaceOp(
-          op, rewriter
-                  .create<linalg::MatmulOp>(
-                      loc, TypeRange{type},
-                      ValueRange{op.getInput(), op.getKernel()},
-                      ValueRange{init})
-                  .getResult(0));
+      rewriter.replaceOp(op, rewriter
+                                 .create<linalg::MatmulOp>(
+                                     loc, TypeRange{type},
+                                     ValueRange{op.getInput(), op.getKernel()},
+                                     ValueRange{init})
+                                 .getResult(0));
       return success();
     }
 
@@ -70,9 +70,11 @@ struct LowerDense : OpRewritePattern<DenseOp> {
                 loc, TypeRange{type}, ValueRange{op.getInput(), op.getKernel()},
                 ValueRange{init}, maps, iterators,
                 [](OpBuilder &b, Location loc, ValueRange args) {
-                  Value product = b.create<arith::MulFOp>(loc, args[0], args[1]);
+                  Value product =
+                      b.create<arith::MulFOp>(loc, args[0], args[1]);
                   b.create<linalg::YieldOp>(
-                      loc, ValueRange{b.create<arith::AddFOp>(loc, args[2], product)});
+                      loc, ValueRange{
+                               b.create<arith::AddFOp>(loc, args[2], product)});
                 })
             .getResult(0);
     rewriter.replaceOp(op, result);

@@ -28,7 +28,8 @@ Value asMatrix(OpBuilder &b, Location loc, Value value) {
   auto type = cast<RankedTensorType>(value.getType());
   if (type.getRank() == 2)
     return value;
-  ReassociationIndices rows = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank() - 1));
+  ReassociationIndices rows =
+      llvm::to_vector(llvm::seq<int64_t>(0, type.getRank() - 1));
   return b.create<tensor::CollapseShapeOp>(
       loc, value, ArrayRef<ReassociationIndices>{rows, {type.getRank() - 1}});
 }
@@ -38,11 +39,12 @@ Value asMatrix(OpBuilder &b, Location loc, Value value) {
 Value matmul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
   auto rhsType = cast<RankedTensorType>(rhs.getType());
   auto lhsType = cast<RankedTensorType>(lhs.getType());
-  auto type = RankedTensorType::get({lhsType.getDimSize(0), rhsType.getDimSize(1)},
-                                    b.getF32Type());
+  auto type = RankedTensorType::get(
+      {lhsType.getDimSize(0), rhsType.getDimSize(1)}, b.getF32Type());
   Value init = filledTensor(b, loc, type, lhs, 0.0f);
-  return b.create<linalg::MatmulOp>(loc, TypeRange{type}, ValueRange{lhs, rhs},
-                                    ValueRange{init})
+  return b
+      .create<linalg::MatmulOp>(loc, TypeRange{type}, ValueRange{lhs, rhs},
+                                ValueRange{init})
       .getResult(0);
 }
 
@@ -57,12 +59,14 @@ struct LowerDenseInputGrad : OpRewritePattern<DenseInputGradOp> {
     Value kernelT = transposed(b, loc, op.getKernel(), {1, 0});
     Value dx = matmul(b, loc, asMatrix(b, loc, op.getOutputGrad()), kernelT);
     if (type.getRank() > 2) {
-      SmallVector<OpFoldResult> shape = tensor::getMixedSizes(b, loc, op.getOutputGrad());
+      SmallVector<OpFoldResult> shape =
+          tensor::getMixedSizes(b, loc, op.getOutputGrad());
       shape.back() = b.getIndexAttr(type.getShape().back());
-      ReassociationIndices rows = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank() - 1));
+      ReassociationIndices rows =
+          llvm::to_vector(llvm::seq<int64_t>(0, type.getRank() - 1));
       dx = b.create<tensor::ExpandShapeOp>(
-          loc, type, dx, ArrayRef<ReassociationIndices>{rows, {type.getRank() - 1}},
-          shape);
+          loc, type, dx,
+          ArrayRef<ReassociationIndices>{rows, {type.getRank() - 1}}, shape);
     }
     b.replaceOp(op, dx);
     return success();
@@ -83,14 +87,16 @@ struct LowerDenseKernelGrad : OpRewritePattern<DenseKernelGradOp> {
     RankedTensorType type = op.getType();
     auto dim = [&](unsigned k) { return b.getAffineDimExpr(k); };
     // Dims: i, j, r.
-    SmallVector<AffineMap> maps{map(b, 3, {dim(2), dim(0)}), map(b, 3, {dim(2), dim(1)}),
+    SmallVector<AffineMap> maps{map(b, 3, {dim(2), dim(0)}),
+                                map(b, 3, {dim(2), dim(1)}),
                                 map(b, 3, {dim(0), dim(1)})};
     b.replaceOp(op, b.create<linalg::GenericOp>(
                          loc, TypeRange{type}, ValueRange{x, dy},
                          ValueRange{filledTensor(b, loc, type, Value(), 0.0f)},
                          maps, iterators(2, 1),
                          [](OpBuilder &nb, Location nl, ValueRange args) {
-                           nb.create<linalg::YieldOp>(nl, multiplyAdd(nb, nl, args));
+                           nb.create<linalg::YieldOp>(
+                               nl, multiplyAdd(nb, nl, args));
                          })
                         .getResults());
     return success();
@@ -100,5 +106,6 @@ struct LowerDenseKernelGrad : OpRewritePattern<DenseKernelGradOp> {
 } // namespace
 
 void lowering::populateDenseBackwardPatterns(RewritePatternSet &patterns) {
-  patterns.add<LowerDenseInputGrad, LowerDenseKernelGrad>(patterns.getContext());
+  patterns.add<LowerDenseInputGrad, LowerDenseKernelGrad>(
+      patterns.getContext());
 }

@@ -57,8 +57,7 @@ struct LowerTanh : OpRewritePattern<TanhOp> {
 };
 
 /// Identities in the forward pass: `linear`, and dropout outside training.
-template <typename OpTy>
-struct LowerIdentity : OpRewritePattern<OpTy> {
+template <typename OpTy> struct LowerIdentity : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
@@ -95,8 +94,8 @@ struct LowerCrop2D : OpRewritePattern<Crop2DOp> {
         rewriter.getIndexAttr(type.getDimSize(2)),
         rewriter.getIndexAttr(type.getDimSize(3))};
     SmallVector<OpFoldResult> strides(4, rewriter.getIndexAttr(1));
-    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(op, type, op.getInput(),
-                                                        offsets, sizes, strides);
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+        op, type, op.getInput(), offsets, sizes, strides);
     return success();
   }
 };
@@ -115,7 +114,8 @@ struct LowerSoftmax : OpRewritePattern<SoftmaxOp> {
 
     SmallVector<int64_t> reducedShape(type.getShape());
     reducedShape.erase(reducedShape.begin() + axis);
-    auto reducedType = RankedTensorType::get(reducedShape, type.getElementType());
+    auto reducedType =
+        RankedTensorType::get(reducedShape, type.getElementType());
     AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
     AffineMap dropAxis = identity.dropResult(axis);
     SmallVector<utils::IteratorType> parallel(rank,
@@ -129,10 +129,10 @@ struct LowerSoftmax : OpRewritePattern<SoftmaxOp> {
       if (like) {
         init = filledTensor(rewriter, loc, reducedType, like, initValue);
       } else {
-        Value fill =
-            rewriter.create<arith::ConstantOp>(loc, rewriter.getF32FloatAttr(initValue));
-        Value empty = rewriter.create<tensor::EmptyOp>(
-            loc, reducedShape, type.getElementType());
+        Value fill = rewriter.create<arith::ConstantOp>(
+            loc, rewriter.getF32FloatAttr(initValue));
+        Value empty = rewriter.create<tensor::EmptyOp>(loc, reducedShape,
+                                                       type.getElementType());
         init = rewriter.create<linalg::FillOp>(loc, fill, empty).getResult(0);
       }
       return rewriter
@@ -140,40 +140,42 @@ struct LowerSoftmax : OpRewritePattern<SoftmaxOp> {
               loc, ValueRange{source}, ValueRange{init},
               ArrayRef<int64_t>{axis},
               [&](OpBuilder &b, Location loc, ValueRange args) {
-                Value r = isMax ? b.create<arith::MaximumFOp>(loc, args[0], args[1])
-                                      .getResult()
-                                : b.create<arith::AddFOp>(loc, args[0], args[1])
-                                      .getResult();
+                Value r =
+                    isMax ? b.create<arith::MaximumFOp>(loc, args[0], args[1])
+                                .getResult()
+                          : b.create<arith::AddFOp>(loc, args[0], args[1])
+                                .getResult();
                 b.create<linalg::YieldOp>(loc, r);
               })
           .getResult(0);
     };
-    auto combine = [&](Value full, Value reduced,
-                       function_ref<Value(OpBuilder &, Location, Value, Value)>
-                           body) {
-      Value init = emptyTensor(rewriter, loc, type, input);
-      return rewriter
-          .create<linalg::GenericOp>(
-              loc, TypeRange{type}, ValueRange{full, reduced}, ValueRange{init},
-              ArrayRef<AffineMap>{identity, dropAxis, identity}, parallel,
-              [&](OpBuilder &b, Location loc, ValueRange args) {
-                b.create<linalg::YieldOp>(loc,
-                                          ValueRange{body(b, loc, args[0], args[1])});
-              })
-          .getResult(0);
-    };
+    auto combine =
+        [&](Value full, Value reduced,
+            function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
+          Value init = emptyTensor(rewriter, loc, type, input);
+          return rewriter
+              .create<linalg::GenericOp>(
+                  loc, TypeRange{type}, ValueRange{full, reduced},
+                  ValueRange{init},
+                  ArrayRef<AffineMap>{identity, dropAxis, identity}, parallel,
+                  [&](OpBuilder &b, Location loc, ValueRange args) {
+                    b.create<linalg::YieldOp>(
+                        loc, ValueRange{body(b, loc, args[0], args[1])});
+                  })
+              .getResult(0);
+        };
 
     Value max = reduce(input, -std::numeric_limits<float>::infinity(), true);
-    Value exps = combine(input, max, [](OpBuilder &b, Location loc, Value x,
-                                        Value m) -> Value {
-      return b.create<math::ExpOp>(loc, b.create<arith::SubFOp>(loc, x, m));
-    });
+    Value exps = combine(
+        input, max, [](OpBuilder &b, Location loc, Value x, Value m) -> Value {
+          return b.create<math::ExpOp>(loc, b.create<arith::SubFOp>(loc, x, m));
+        });
     Value sum = reduce(exps, 0.0f, false);
-    rewriter.replaceOp(op, combine(exps, sum,
-                                   [](OpBuilder &b, Location loc, Value e,
-                                      Value s) -> Value {
-                                     return b.create<arith::DivFOp>(loc, e, s);
-                                   }));
+    rewriter.replaceOp(
+        op, combine(exps, sum,
+                    [](OpBuilder &b, Location loc, Value e, Value s) -> Value {
+                      return b.create<arith::DivFOp>(loc, e, s);
+                    }));
     return success();
   }
 };
@@ -181,7 +183,8 @@ struct LowerSoftmax : OpRewritePattern<SoftmaxOp> {
 } // namespace
 
 void lowering::populateElementwisePatterns(RewritePatternSet &patterns) {
-  patterns.add<LowerRelu, LowerSigmoid, LowerTanh, LowerIdentity<LinearOp>,
-               LowerIdentity<DropoutOp>, LowerFlatten, LowerCrop2D, LowerSoftmax>(
-      patterns.getContext());
+  patterns
+      .add<LowerRelu, LowerSigmoid, LowerTanh, LowerIdentity<LinearOp>,
+           LowerIdentity<DropoutOp>, LowerFlatten, LowerCrop2D, LowerSoftmax>(
+          patterns.getContext());
 }

@@ -44,31 +44,33 @@ struct LowerActivationGrad : OpRewritePattern<ActivationGradOp> {
   LogicalResult matchAndRewrite(ActivationGradOp op,
                                 PatternRewriter &b) const override {
     ActivationKind kind = op.getKind();
-    b.replaceOp(op, zipElements(
-        b, op.getLoc(), ValueRange{op.getOutput(), op.getOutputGrad()},
-        [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-          Value y = args[0], g = args[1];
-          Value one = constantF32(nb, nl, 1.0f);
-          switch (kind) {
-          case ActivationKind::relu: {
-            Value positive = nb.create<arith::CmpFOp>(
-                nl, arith::CmpFPredicate::OGT, y, constantF32(nb, nl, 0.0f));
-            return nb.create<arith::SelectOp>(nl, positive, g,
-                                              constantF32(nb, nl, 0.0f));
-          }
-          case ActivationKind::sigmoid: {
-            Value slope = nb.create<arith::MulFOp>(
-                nl, y, nb.create<arith::SubFOp>(nl, one, y));
-            return nb.create<arith::MulFOp>(nl, g, slope);
-          }
-          case ActivationKind::tanh: {
-            Value slope = nb.create<arith::SubFOp>(
-                nl, one, nb.create<arith::MulFOp>(nl, y, y));
-            return nb.create<arith::MulFOp>(nl, g, slope);
-          }
-          }
-          llvm_unreachable("unknown activation");
-        }));
+    b.replaceOp(
+        op, zipElements(
+                b, op.getLoc(), ValueRange{op.getOutput(), op.getOutputGrad()},
+                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                  Value y = args[0], g = args[1];
+                  Value one = constantF32(nb, nl, 1.0f);
+                  switch (kind) {
+                  case ActivationKind::relu: {
+                    Value positive =
+                        nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGT,
+                                                 y, constantF32(nb, nl, 0.0f));
+                    return nb.create<arith::SelectOp>(
+                        nl, positive, g, constantF32(nb, nl, 0.0f));
+                  }
+                  case ActivationKind::sigmoid: {
+                    Value slope = nb.create<arith::MulFOp>(
+                        nl, y, nb.create<arith::SubFOp>(nl, one, y));
+                    return nb.create<arith::MulFOp>(nl, g, slope);
+                  }
+                  case ActivationKind::tanh: {
+                    Value slope = nb.create<arith::SubFOp>(
+                        nl, one, nb.create<arith::MulFOp>(nl, y, y));
+                    return nb.create<arith::MulFOp>(nl, g, slope);
+                  }
+                  }
+                  llvm_unreachable("unknown activation");
+                }));
     return success();
   }
 };
@@ -76,7 +78,8 @@ struct LowerActivationGrad : OpRewritePattern<ActivationGradOp> {
 /// dx = y * (dy - sum_axis(dy * y)).
 struct LowerSoftmaxGrad : OpRewritePattern<SoftmaxGradOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(SoftmaxGradOp op, PatternRewriter &b) const override {
+  LogicalResult matchAndRewrite(SoftmaxGradOp op,
+                                PatternRewriter &b) const override {
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();
     int64_t rank = type.getRank(), axis = op.getAxis();
@@ -88,47 +91,56 @@ struct LowerSoftmaxGrad : OpRewritePattern<SoftmaxGradOp> {
     SmallVector<Value> dynamic;
     for (auto [i, size] : llvm::enumerate(reducedShape))
       if (ShapedType::isDynamic(size))
-        dynamic.push_back(b.create<tensor::DimOp>(loc, op.getOutput(),
-                                                  i < (size_t)axis ? i : i + 1));
-    Value sumInit = b.create<linalg::FillOp>(
-                         loc, constantF32(b, loc, 0.0f),
-                         b.create<tensor::EmptyOp>(loc, reducedType, dynamic)
-                             .getResult())
-                        .getResult(0);
-    SmallVector<utils::IteratorType> sumIterators(rank, utils::IteratorType::parallel);
+        dynamic.push_back(b.create<tensor::DimOp>(
+            loc, op.getOutput(), i < (size_t)axis ? i : i + 1));
+    Value sumInit =
+        b.create<linalg::FillOp>(
+             loc, constantF32(b, loc, 0.0f),
+             b.create<tensor::EmptyOp>(loc, reducedType, dynamic).getResult())
+            .getResult(0);
+    SmallVector<utils::IteratorType> sumIterators(
+        rank, utils::IteratorType::parallel);
     sumIterators[axis] = utils::IteratorType::reduction;
-    Value sum = b.create<linalg::GenericOp>(
-                     loc, TypeRange{reducedType},
-                     ValueRange{op.getOutput(), op.getOutputGrad()},
-                     ValueRange{sumInit},
-                     ArrayRef<AffineMap>{identity, identity, dropAxis},
-                     sumIterators,
-                     [](OpBuilder &nb, Location nl, ValueRange args) {
-                       nb.create<linalg::YieldOp>(nl, multiplyAdd(nb, nl, args));
-                     })
-                    .getResult(0);
+    Value sum =
+        b.create<linalg::GenericOp>(
+             loc, TypeRange{reducedType},
+             ValueRange{op.getOutput(), op.getOutputGrad()},
+             ValueRange{sumInit},
+             ArrayRef<AffineMap>{identity, identity, dropAxis}, sumIterators,
+             [](OpBuilder &nb, Location nl, ValueRange args) {
+               nb.create<linalg::YieldOp>(nl, multiplyAdd(nb, nl, args));
+             })
+            .getResult(0);
     Value init = emptyTensor(b, loc, type, op.getOutput());
-    b.replaceOp(op, b.create<linalg::GenericOp>(
-        loc, TypeRange{type}, ValueRange{op.getOutput(), op.getOutputGrad(), sum},
-        ValueRange{init}, ArrayRef<AffineMap>{identity, identity, dropAxis, identity},
-        iterators(rank, 0),
-        [](OpBuilder &nb, Location nl, ValueRange args) {
-          Value diff = nb.create<arith::SubFOp>(nl, args[1], args[2]);
-          nb.create<linalg::YieldOp>(
-              nl, ValueRange{nb.create<arith::MulFOp>(nl, args[0], diff)});
-        }).getResult(0));
+    b.replaceOp(
+        op, b.create<linalg::GenericOp>(
+                 loc, TypeRange{type},
+                 ValueRange{op.getOutput(), op.getOutputGrad(), sum},
+                 ValueRange{init},
+                 ArrayRef<AffineMap>{identity, identity, dropAxis, identity},
+                 iterators(rank, 0),
+                 [](OpBuilder &nb, Location nl, ValueRange args) {
+                   Value diff = nb.create<arith::SubFOp>(nl, args[1], args[2]);
+                   nb.create<linalg::YieldOp>(
+                       nl,
+                       ValueRange{nb.create<arith::MulFOp>(nl, args[0], diff)});
+                 })
+                .getResult(0));
     return success();
   }
 };
 
 struct LowerMultiply : OpRewritePattern<MultiplyOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(MultiplyOp op, PatternRewriter &b) const override {
-    b.replaceOp(op, zipElements(b, op.getLoc(), ValueRange{op.getLhs(), op.getRhs()},
-                                [](OpBuilder &nb, Location nl, ValueRange args) {
-                                  return nb.create<arith::MulFOp>(nl, args[0], args[1])
-                                      .getResult();
-                                }));
+  LogicalResult matchAndRewrite(MultiplyOp op,
+                                PatternRewriter &b) const override {
+    b.replaceOp(
+        op,
+        zipElements(
+            b, op.getLoc(), ValueRange{op.getLhs(), op.getRhs()},
+            [](OpBuilder &nb, Location nl, ValueRange args) {
+              return nb.create<arith::MulFOp>(nl, args[0], args[1]).getResult();
+            }));
     return success();
   }
 };
@@ -136,7 +148,8 @@ struct LowerMultiply : OpRewritePattern<MultiplyOp> {
 /// dy in the top-left corner of zeros.
 struct LowerCrop2DGrad : OpRewritePattern<Crop2DGradOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(Crop2DGradOp op, PatternRewriter &b) const override {
+  LogicalResult matchAndRewrite(Crop2DGradOp op,
+                                PatternRewriter &b) const override {
     Location loc = op.getLoc();
     Value dy = op.getOutputGrad();
     Value zeros = filledTensor(b, loc, op.getType(), dy, 0.0f);
@@ -152,7 +165,8 @@ struct LowerCrop2DGrad : OpRewritePattern<Crop2DGradOp> {
 /// Collapse to (batch, elements), then expand to the result's shape.
 struct LowerReshape : OpRewritePattern<ReshapeOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(ReshapeOp op, PatternRewriter &b) const override {
+  LogicalResult matchAndRewrite(ReshapeOp op,
+                                PatternRewriter &b) const override {
     Location loc = op.getLoc();
     Value value = op.getInput();
     auto inType = op.getInput().getType();
@@ -181,10 +195,12 @@ struct LowerReshape : OpRewritePattern<ReshapeOp> {
 /// splitmix64's finalizer: a well-mixed 64-bit hash of a 64-bit counter.
 Value mix64(OpBuilder &b, Location loc, Value z) {
   auto c = [&](uint64_t v) -> Value {
-    return b.create<arith::ConstantOp>(loc, b.getI64IntegerAttr(static_cast<int64_t>(v)));
+    return b.create<arith::ConstantOp>(
+        loc, b.getI64IntegerAttr(static_cast<int64_t>(v)));
   };
   auto xorShift = [&](Value v, uint64_t shift) -> Value {
-    return b.create<arith::XOrIOp>(loc, v, b.create<arith::ShRUIOp>(loc, v, c(shift)));
+    return b.create<arith::XOrIOp>(loc, v,
+                                   b.create<arith::ShRUIOp>(loc, v, c(shift)));
   };
   z = b.create<arith::AddIOp>(loc, z, c(0x9e3779b97f4a7c15ULL));
   z = b.create<arith::MulIOp>(loc, xorShift(z, 30), c(0xbf58476d1ce4e5b9ULL));
@@ -195,7 +211,8 @@ Value mix64(OpBuilder &b, Location loc, Value z) {
 /// keep = uniform(hash(seed, stream, step, global index)) >= rate.
 struct LowerDropoutMask : OpRewritePattern<DropoutMaskOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(DropoutMaskOp op, PatternRewriter &b) const override {
+  LogicalResult matchAndRewrite(DropoutMaskOp op,
+                                PatternRewriter &b) const override {
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();
     int64_t rank = type.getRank();
@@ -204,54 +221,61 @@ struct LowerDropoutMask : OpRewritePattern<DropoutMaskOp> {
     int64_t stream = op.getStream();
     // One key per (seed, stream, step), mixed once outside the loops.
     Value key = mix64(b, loc, op.getSeed());
-    key = mix64(b, loc, b.create<arith::XOrIOp>(
-                            loc, key,
-                            b.create<arith::ConstantOp>(
-                                loc, b.getI64IntegerAttr(stream))));
+    key = mix64(b, loc,
+                b.create<arith::XOrIOp>(loc, key,
+                                        b.create<arith::ConstantOp>(
+                                            loc, b.getI64IntegerAttr(stream))));
     key = mix64(b, loc, b.create<arith::XOrIOp>(loc, key, op.getStep()));
     Value first = op.getFirstSample();
     Value init = emptyTensor(b, loc, type, op.getInput());
-    b.replaceOp(op, b.create<linalg::GenericOp>(
-        loc, TypeRange{type}, ValueRange{}, ValueRange{init},
-        ArrayRef<AffineMap>{b.getMultiDimIdentityMap(rank)}, iterators(rank, 0),
-        [&](OpBuilder &nb, Location nl, ValueRange) {
-          // The element's index in the whole batch, row-major.
-          Value index = nb.create<arith::IndexCastOp>(
-              nl, nb.getI64Type(), nb.create<linalg::IndexOp>(nl, 0));
-          index = nb.create<arith::AddIOp>(nl, index, first);
-          for (int64_t d = 1; d < rank; ++d) {
-            Value i = nb.create<arith::IndexCastOp>(
-                nl, nb.getI64Type(), nb.create<linalg::IndexOp>(nl, d));
-            index = nb.create<arith::AddIOp>(
-                nl,
-                nb.create<arith::MulIOp>(
-                    nl, index,
-                    nb.create<arith::ConstantOp>(
-                        nl, nb.getI64IntegerAttr(type.getDimSize(d)))),
-                i);
-          }
-          Value bits = mix64(nb, nl, nb.create<arith::XOrIOp>(nl, index, key));
-          // The top 24 bits as a float in [0, 1).
-          Value top = nb.create<arith::ShRUIOp>(
-              nl, bits, nb.create<arith::ConstantOp>(nl, nb.getI64IntegerAttr(40)));
-          Value uniform = nb.create<arith::MulFOp>(
-              nl, nb.create<arith::UIToFPOp>(nl, nb.getF32Type(), top),
-              constantF32(nb, nl, 1.0f / 16777216.0f));
-          Value keep = nb.create<arith::CmpFOp>(
-              nl, arith::CmpFPredicate::OGE, uniform,
-              constantF32(nb, nl, static_cast<float>(rate)));
-          nb.create<linalg::YieldOp>(
-              nl, ValueRange{nb.create<arith::SelectOp>(
-                      nl, keep, constantF32(nb, nl, keptValue),
-                      constantF32(nb, nl, 0.0f))});
-        }).getResult(0));
+    b.replaceOp(
+        op,
+        b.create<linalg::GenericOp>(
+             loc, TypeRange{type}, ValueRange{}, ValueRange{init},
+             ArrayRef<AffineMap>{b.getMultiDimIdentityMap(rank)},
+             iterators(rank, 0),
+             [&](OpBuilder &nb, Location nl, ValueRange) {
+               // The element's index in the whole batch, row-major.
+               Value index = nb.create<arith::IndexCastOp>(
+                   nl, nb.getI64Type(), nb.create<linalg::IndexOp>(nl, 0));
+               index = nb.create<arith::AddIOp>(nl, index, first);
+               for (int64_t d = 1; d < rank; ++d) {
+                 Value i = nb.create<arith::IndexCastOp>(
+                     nl, nb.getI64Type(), nb.create<linalg::IndexOp>(nl, d));
+                 index = nb.create<arith::AddIOp>(
+                     nl,
+                     nb.create<arith::MulIOp>(
+                         nl, index,
+                         nb.create<arith::ConstantOp>(
+                             nl, nb.getI64IntegerAttr(type.getDimSize(d)))),
+                     i);
+               }
+               Value bits =
+                   mix64(nb, nl, nb.create<arith::XOrIOp>(nl, index, key));
+               // The top 24 bits as a float in [0, 1).
+               Value top = nb.create<arith::ShRUIOp>(
+                   nl, bits,
+                   nb.create<arith::ConstantOp>(nl, nb.getI64IntegerAttr(40)));
+               Value uniform = nb.create<arith::MulFOp>(
+                   nl, nb.create<arith::UIToFPOp>(nl, nb.getF32Type(), top),
+                   constantF32(nb, nl, 1.0f / 16777216.0f));
+               Value keep = nb.create<arith::CmpFOp>(
+                   nl, arith::CmpFPredicate::OGE, uniform,
+                   constantF32(nb, nl, static_cast<float>(rate)));
+               nb.create<linalg::YieldOp>(
+                   nl, ValueRange{nb.create<arith::SelectOp>(
+                           nl, keep, constantF32(nb, nl, keptValue),
+                           constantF32(nb, nl, 0.0f))});
+             })
+            .getResult(0));
     return success();
   }
 };
 
 } // namespace
 
-void lowering::populateElementwiseBackwardPatterns(RewritePatternSet &patterns) {
+void lowering::populateElementwiseBackwardPatterns(
+    RewritePatternSet &patterns) {
   patterns.add<LowerActivationGrad, LowerSoftmaxGrad, LowerMultiply,
                LowerReshape, LowerCrop2DGrad, LowerDropoutMask>(
       patterns.getContext());

@@ -32,7 +32,8 @@ struct Rows {
       : b(b), prediction(prediction), labels(labels) {
     auto type = cast<RankedTensorType>(prediction.getType());
     classes = type.getDimSize(1);
-    sparse = cast<RankedTensorType>(labels.getType()).getElementType().isInteger(32);
+    sparse =
+        cast<RankedTensorType>(labels.getType()).getElementType().isInteger(32);
     full = b.getMultiDimIdentityMap(2);
     row = AffineMap::get(2, 0, {b.getAffineDimExpr(0)}, b.getContext());
     scalar = AffineMap::get(2, 0, {}, b.getContext());
@@ -48,14 +49,16 @@ struct Rows {
       return label;
     Value k = nb.create<arith::IndexCastOp>(nl, nb.getI32Type(),
                                             nb.create<linalg::IndexOp>(nl, 1));
-    Value hit = nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq, k, label);
+    Value hit =
+        nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq, k, label);
     return nb.create<arith::UIToFPOp>(nl, nb.getF32Type(), hit);
   }
 
   /// A per-row reduction over the classes of `inputs` (with `maps`).
-  Value reduceRows(Location loc, ValueRange inputs, ArrayRef<AffineMap> maps,
-                   float init,
-                   function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  Value
+  reduceRows(Location loc, ValueRange inputs, ArrayRef<AffineMap> maps,
+             float init,
+             function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
     Value start = filledTensor(b, loc, rowType, prediction, init);
     SmallVector<AffineMap> allMaps(maps);
     allMaps.push_back(row);
@@ -85,7 +88,8 @@ struct Rows {
             [&](OpBuilder &nb, Location nl, ValueRange args) {
               Value value = term(nb, nl, args.drop_back());
               nb.create<linalg::YieldOp>(
-                  nl, ValueRange{nb.create<arith::AddFOp>(nl, args.back(), value)});
+                  nl,
+                  ValueRange{nb.create<arith::AddFOp>(nl, args.back(), value)});
             })
         .getResult(0);
   }
@@ -134,21 +138,24 @@ struct LowerSoftmaxCrossEntropy : OpRewritePattern<SoftmaxCrossEntropyOp> {
         [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
           return nb.create<arith::MaximumFOp>(nl, a[0], a[1]);
         });
-    Value sumExp = rows.reduceRows(
-        loc, ValueRange{z, max}, {rows.full, rows.row}, 0.0f,
-        [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-          Value e = nb.create<math::ExpOp>(nl, nb.create<arith::SubFOp>(nl, a[0], a[1]));
-          return add(nb, nl, a[2], e);
-        });
+    Value sumExp =
+        rows.reduceRows(loc, ValueRange{z, max}, {rows.full, rows.row}, 0.0f,
+                        [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                          Value e = nb.create<math::ExpOp>(
+                              nl, nb.create<arith::SubFOp>(nl, a[0], a[1]));
+                          return add(nb, nl, a[2], e);
+                        });
     // logsumexp - z, weighted by the target.
-    Value loss = rows.sumCells(
-        loc, ValueRange{z, labels, max, sumExp},
-        {rows.full, rows.labelMap(), rows.row, rows.row},
-        [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-          Value lse = add(nb, nl, a[2], nb.create<math::LogOp>(nl, a[3]));
-          Value y = rows.target(nb, nl, a[1]);
-          return nb.create<arith::MulFOp>(nl, y, nb.create<arith::SubFOp>(nl, lse, a[0]));
-        });
+    Value loss =
+        rows.sumCells(loc, ValueRange{z, labels, max, sumExp},
+                      {rows.full, rows.labelMap(), rows.row, rows.row},
+                      [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                        Value lse =
+                            add(nb, nl, a[2], nb.create<math::LogOp>(nl, a[3]));
+                        Value y = rows.target(nb, nl, a[1]);
+                        return nb.create<arith::MulFOp>(
+                            nl, y, nb.create<arith::SubFOp>(nl, lse, a[0]));
+                      });
     Value targetSum;
     if (!rows.sparse)
       targetSum = rows.reduceRows(loc, labels, rows.full, 0.0f,
@@ -162,15 +169,18 @@ struct LowerSoftmaxCrossEntropy : OpRewritePattern<SoftmaxCrossEntropyOp> {
       inputs.push_back(targetSum);
       maps.push_back(rows.row);
     }
-    Value grad = rows.mapCells(
-        loc, inputs, maps, [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-          Value e = nb.create<math::ExpOp>(nl, nb.create<arith::SubFOp>(nl, a[0], a[2]));
-          Value p = nb.create<arith::DivFOp>(nl, e, a[3]);
-          if (a.size() > 4)
-            p = nb.create<arith::MulFOp>(nl, p, a[4]);
-          Value diff = nb.create<arith::SubFOp>(nl, p, rows.target(nb, nl, a[1]));
-          return nb.create<arith::MulFOp>(nl, diff, scale);
-        });
+    Value grad =
+        rows.mapCells(loc, inputs, maps,
+                      [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                        Value e = nb.create<math::ExpOp>(
+                            nl, nb.create<arith::SubFOp>(nl, a[0], a[2]));
+                        Value p = nb.create<arith::DivFOp>(nl, e, a[3]);
+                        if (a.size() > 4)
+                          p = nb.create<arith::MulFOp>(nl, p, a[4]);
+                        Value diff = nb.create<arith::SubFOp>(
+                            nl, p, rows.target(nb, nl, a[1]));
+                        return nb.create<arith::MulFOp>(nl, diff, scale);
+                      });
     b.replaceOp(op, {loss, grad});
     return success();
   }
@@ -181,7 +191,8 @@ struct LowerSoftmaxCrossEntropy : OpRewritePattern<SoftmaxCrossEntropyOp> {
 /// dp = (g - sum_k g_k q_k) / sum(p) * scale.
 struct LowerCrossEntropy : OpRewritePattern<CrossEntropyOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(CrossEntropyOp op, PatternRewriter &b) const override {
+  LogicalResult matchAndRewrite(CrossEntropyOp op,
+                                PatternRewriter &b) const override {
     Location loc = op.getLoc();
     Value p = op.getPrediction(), labels = op.getLabels();
     Rows rows(b, p, labels);
@@ -196,42 +207,47 @@ struct LowerCrossEntropy : OpRewritePattern<CrossEntropyOp> {
     auto cell = [&](OpBuilder &nb, Location nl, Value pv, Value label,
                     Value sum) -> Cell {
       Value q = nb.create<arith::DivFOp>(nl, pv, sum);
-      Value lo = constantF32(nb, nl, kEpsilon), hi = constantF32(nb, nl, 1.0f - kEpsilon);
-      Value c = nb.create<arith::MinimumFOp>(nl, nb.create<arith::MaximumFOp>(nl, q, lo), hi);
+      Value lo = constantF32(nb, nl, kEpsilon),
+            hi = constantF32(nb, nl, 1.0f - kEpsilon);
+      Value c = nb.create<arith::MinimumFOp>(
+          nl, nb.create<arith::MaximumFOp>(nl, q, lo), hi);
       Value passes = nb.create<arith::AndIOp>(
           nl, nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGE, q, lo),
           nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OLE, q, hi));
       Value y = rows.target(nb, nl, label);
-      Value g = nb.create<arith::NegFOp>(nl, nb.create<arith::DivFOp>(nl, y, c));
+      Value g =
+          nb.create<arith::NegFOp>(nl, nb.create<arith::DivFOp>(nl, y, c));
       g = nb.create<arith::SelectOp>(nl, passes, g, constantF32(nb, nl, 0.0f));
       return {q, c, g};
     };
     SmallVector<Value> inputs{p, labels, total};
     SmallVector<AffineMap> maps{rows.full, rows.labelMap(), rows.row};
-    Value loss = rows.sumCells(loc, inputs, maps,
-                               [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-                                 Cell x = cell(nb, nl, a[0], a[1], a[2]);
-                                 Value y = rows.target(nb, nl, a[1]);
-                                 Value l = nb.create<arith::MulFOp>(
-                                     nl, y, nb.create<math::LogOp>(nl, x.c));
-                                 return nb.create<arith::NegFOp>(nl, l);
-                               });
-    Value dot = rows.reduceRows(loc, inputs, maps, 0.0f,
-                                [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-                                  Cell x = cell(nb, nl, a[0], a[1], a[2]);
-                                  return add(nb, nl, a[3],
-                                             nb.create<arith::MulFOp>(nl, x.g, x.q));
-                                });
+    Value loss =
+        rows.sumCells(loc, inputs, maps,
+                      [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                        Cell x = cell(nb, nl, a[0], a[1], a[2]);
+                        Value y = rows.target(nb, nl, a[1]);
+                        Value l = nb.create<arith::MulFOp>(
+                            nl, y, nb.create<math::LogOp>(nl, x.c));
+                        return nb.create<arith::NegFOp>(nl, l);
+                      });
+    Value dot = rows.reduceRows(
+        loc, inputs, maps, 0.0f,
+        [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+          Cell x = cell(nb, nl, a[0], a[1], a[2]);
+          return add(nb, nl, a[3], nb.create<arith::MulFOp>(nl, x.g, x.q));
+        });
     inputs.push_back(dot);
     maps.push_back(rows.row);
     Value scale = op.getScale();
-    Value grad = rows.mapCells(loc, inputs, maps,
-                               [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-                                 Cell x = cell(nb, nl, a[0], a[1], a[2]);
-                                 Value d = nb.create<arith::SubFOp>(nl, x.g, a[3]);
-                                 d = nb.create<arith::DivFOp>(nl, d, a[2]);
-                                 return nb.create<arith::MulFOp>(nl, d, scale);
-                               });
+    Value grad =
+        rows.mapCells(loc, inputs, maps,
+                      [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                        Cell x = cell(nb, nl, a[0], a[1], a[2]);
+                        Value d = nb.create<arith::SubFOp>(nl, x.g, a[3]);
+                        d = nb.create<arith::DivFOp>(nl, d, a[2]);
+                        return nb.create<arith::MulFOp>(nl, d, scale);
+                      });
     b.replaceOp(op, {loss, grad});
     return success();
   }
@@ -246,21 +262,23 @@ struct LowerMeanSquaredError : OpRewritePattern<MeanSquaredErrorOp> {
     Value p = op.getPrediction(), y = op.getLabels();
     Rows rows(b, p, y);
     float classes = static_cast<float>(rows.classes);
-    Value loss = rows.sumCells(loc, ValueRange{p, y}, {rows.full, rows.full},
-                               [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-                                 Value d = nb.create<arith::SubFOp>(nl, a[0], a[1]);
-                                 return nb.create<arith::DivFOp>(
-                                     nl, nb.create<arith::MulFOp>(nl, d, d),
-                                     constantF32(nb, nl, classes));
-                               });
+    Value loss =
+        rows.sumCells(loc, ValueRange{p, y}, {rows.full, rows.full},
+                      [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                        Value d = nb.create<arith::SubFOp>(nl, a[0], a[1]);
+                        return nb.create<arith::DivFOp>(
+                            nl, nb.create<arith::MulFOp>(nl, d, d),
+                            constantF32(nb, nl, classes));
+                      });
     Value scale = op.getScale();
-    Value grad = rows.mapCells(loc, ValueRange{p, y}, {rows.full, rows.full},
-                               [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-                                 Value d = nb.create<arith::SubFOp>(nl, a[0], a[1]);
-                                 d = nb.create<arith::MulFOp>(
-                                     nl, d, constantF32(nb, nl, 2.0f / classes));
-                                 return nb.create<arith::MulFOp>(nl, d, scale);
-                               });
+    Value grad =
+        rows.mapCells(loc, ValueRange{p, y}, {rows.full, rows.full},
+                      [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                        Value d = nb.create<arith::SubFOp>(nl, a[0], a[1]);
+                        d = nb.create<arith::MulFOp>(
+                            nl, d, constantF32(nb, nl, 2.0f / classes));
+                        return nb.create<arith::MulFOp>(nl, d, scale);
+                      });
     b.replaceOp(op, {loss, grad});
     return success();
   }
@@ -268,14 +286,17 @@ struct LowerMeanSquaredError : OpRewritePattern<MeanSquaredErrorOp> {
 
 /// The first index of each row's maximum, as tf.argmax.
 Value argmaxRows(OpBuilder &b, Location loc, Rows &rows, Value x) {
-  auto indexType = RankedTensorType::get(rows.rowType.getShape(), b.getI32Type());
+  auto indexType =
+      RankedTensorType::get(rows.rowType.getShape(), b.getI32Type());
   Value best = filledTensor(b, loc, rows.rowType, x,
                             -std::numeric_limits<float>::infinity());
   Value index = emptyTensor(b, loc, indexType, x);
-  index = b.create<linalg::FillOp>(
-               loc, b.create<arith::ConstantOp>(loc, b.getI32IntegerAttr(0)).getResult(),
-               index)
-              .getResult(0);
+  index =
+      b.create<linalg::FillOp>(
+           loc,
+           b.create<arith::ConstantOp>(loc, b.getI32IntegerAttr(0)).getResult(),
+           index)
+          .getResult(0);
   return b
       .create<linalg::GenericOp>(
           loc, TypeRange{rows.rowType, indexType}, ValueRange{x},
@@ -291,18 +312,21 @@ Value argmaxRows(OpBuilder &b, Location loc, Rows &rows, Value x) {
                 nb.create<arith::ConstantIndexOp>(nl, 0));
             Value better = nb.create<arith::OrIOp>(
                 nl, isFirst,
-                nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGT, a[0], a[1]));
+                nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGT, a[0],
+                                         a[1]));
             Value k32 = nb.create<arith::IndexCastOp>(nl, nb.getI32Type(), k);
             nb.create<linalg::YieldOp>(
-                nl, ValueRange{nb.create<arith::SelectOp>(nl, better, a[0], a[1]),
-                               nb.create<arith::SelectOp>(nl, better, k32, a[2])});
+                nl,
+                ValueRange{nb.create<arith::SelectOp>(nl, better, a[0], a[1]),
+                           nb.create<arith::SelectOp>(nl, better, k32, a[2])});
           })
       .getResult(1);
 }
 
 struct LowerCountCorrect : OpRewritePattern<CountCorrectOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(CountCorrectOp op, PatternRewriter &b) const override {
+  LogicalResult matchAndRewrite(CountCorrectOp op,
+                                PatternRewriter &b) const override {
     Location loc = op.getLoc();
     Value p = op.getPrediction(), labels = op.getLabels();
     Rows rows(b, p, labels);
@@ -313,15 +337,17 @@ struct LowerCountCorrect : OpRewritePattern<CountCorrectOp> {
           loc, ValueRange{p, labels}, {rows.full, rows.labelMap()},
           [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
             Value half = constantF32(nb, nl, 0.5f);
-            Value predicted = nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGT,
-                                                       a[0], half);
+            Value predicted = nb.create<arith::CmpFOp>(
+                nl, arith::CmpFPredicate::OGT, a[0], half);
             Value actual =
                 rows.sparse
-                    ? nb.create<arith::CmpIOp>(
-                          nl, arith::CmpIPredicate::ne, a[1],
-                          nb.create<arith::ConstantOp>(nl, nb.getI32IntegerAttr(0)))
+                    ? nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::ne,
+                                               a[1],
+                                               nb.create<arith::ConstantOp>(
+                                                   nl, nb.getI32IntegerAttr(0)))
                           .getResult()
-                    : nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGT, a[1], half)
+                    : nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGT,
+                                               a[1], half)
                           .getResult();
             Value same = nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq,
                                                   predicted, actual);
@@ -332,7 +358,8 @@ struct LowerCountCorrect : OpRewritePattern<CountCorrectOp> {
       Value actual = rows.sparse ? labels : argmaxRows(b, loc, rows, labels);
       // Summed over (n, k) with only k == 0 counting (p gives k its extent).
       count = rows.sumCells(
-          loc, ValueRange{predicted, actual, p}, {rows.row, rows.row, rows.full},
+          loc, ValueRange{predicted, actual, p},
+          {rows.row, rows.row, rows.full},
           [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
             Value k = nb.create<linalg::IndexOp>(nl, 1);
             Value first = nb.create<arith::CmpIOp>(

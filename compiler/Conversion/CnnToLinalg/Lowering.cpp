@@ -21,7 +21,8 @@ Value lowering::emptyTensor(OpBuilder &b, Location loc, RankedTensorType type,
 }
 
 Value lowering::constantF32(OpBuilder &b, Location loc, double value) {
-  return b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(static_cast<float>(value)));
+  return b.create<arith::ConstantOp>(
+      loc, b.getF32FloatAttr(static_cast<float>(value)));
 }
 
 Value lowering::filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
@@ -36,7 +37,8 @@ Value lowering::padSpatial(OpBuilder &b, Location loc, Value input,
                            ArrayRef<int64_t> dilation, cnn::Padding padding,
                            float value) {
   auto type = cast<RankedTensorType>(input.getType());
-  SmallVector<OpFoldResult> low(4, b.getIndexAttr(0)), high(4, b.getIndexAttr(0));
+  SmallVector<OpFoldResult> low(4, b.getIndexAttr(0)),
+      high(4, b.getIndexAttr(0));
   bool any = false;
   for (int i = 0; i < 2; ++i) {
     auto [before, after] = cnn::paddingAmounts(
@@ -72,13 +74,15 @@ Value lowering::mapElements(
 }
 
 SmallVector<utils::IteratorType> lowering::iterators(int64_t parallel,
-                                                    int64_t reduction) {
-  SmallVector<utils::IteratorType> result(parallel, utils::IteratorType::parallel);
+                                                     int64_t reduction) {
+  SmallVector<utils::IteratorType> result(parallel,
+                                          utils::IteratorType::parallel);
   result.append(reduction, utils::IteratorType::reduction);
   return result;
 }
 
-AffineMap lowering::map(OpBuilder &b, unsigned dims, ArrayRef<AffineExpr> exprs) {
+AffineMap lowering::map(OpBuilder &b, unsigned dims,
+                        ArrayRef<AffineExpr> exprs) {
   return AffineMap::get(dims, 0, exprs, b.getContext());
 }
 
@@ -133,7 +137,6 @@ Value lowering::buildRelu(OpBuilder &b, Location loc, Value x) {
     // nnan/nsz make this one vmaxps on x86 (maximumf alone is six
     // instructions to honour NaN and -0).
     return b.create<arith::MaximumFOp>(
-        loc, v, zero,
-        arith::FastMathFlags::nnan | arith::FastMathFlags::nsz);
+        loc, v, zero, arith::FastMathFlags::nnan | arith::FastMathFlags::nsz);
   });
 }

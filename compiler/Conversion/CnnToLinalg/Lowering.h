@@ -39,15 +39,15 @@ mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc,
                        mlir::Value input, llvm::ArrayRef<int64_t> window,
                        llvm::ArrayRef<int64_t> strides,
-                       llvm::ArrayRef<int64_t> dilation, mlir::cnn::Padding padding,
-                       float value);
+                       llvm::ArrayRef<int64_t> dilation,
+                       mlir::cnn::Padding padding, float value);
 
 /// An elementwise linalg.generic over `input` whose body maps the element.
-mlir::Value mapElements(
-    mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
-    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
-                                   mlir::Value)>
-        body);
+mlir::Value
+mapElements(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+            llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                           mlir::Value)>
+                body);
 
 /// Iterator types for a linalg.generic: `parallel` parallel dims, then
 /// `reduction` reduction dims.

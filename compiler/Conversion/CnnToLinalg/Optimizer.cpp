@@ -43,12 +43,13 @@ Value sumShards(OpBuilder &b, Location loc, Value gradients, Value params) {
   Value init =
       b.create<linalg::GenericOp>(
            loc, TypeRange{type}, ValueRange{},
-           ValueRange{b.create<tensor::EmptyOp>(loc, ArrayRef<OpFoldResult>{count},
-                                                type.getElementType())},
+           ValueRange{b.create<tensor::EmptyOp>(
+               loc, ArrayRef<OpFoldResult>{count}, type.getElementType())},
            ArrayRef<AffineMap>{identity},
            ArrayRef<utils::IteratorType>{utils::IteratorType::parallel},
            [](OpBuilder &nb, Location nl, ValueRange) {
-             nb.create<linalg::YieldOp>(nl, ValueRange{constantF32(nb, nl, 0.0f)});
+             nb.create<linalg::YieldOp>(nl,
+                                        ValueRange{constantF32(nb, nl, 0.0f)});
            })
           .getResult(0);
   Value zero = b.create<arith::ConstantIndexOp>(loc, 0);
@@ -61,18 +62,19 @@ Value sumShards(OpBuilder &b, Location loc, Value gradients, Value params) {
             SmallVector<OpFoldResult> offsets{s, lb.getIndexAttr(0)};
             SmallVector<OpFoldResult> sizes{lb.getIndexAttr(1), count};
             SmallVector<OpFoldResult> strides(2, lb.getIndexAttr(1));
-            Value row = lb.create<tensor::ExtractSliceOp>(ll, type, gradients,
-                                                          offsets, sizes, strides);
-            Value added =
-                lb.create<linalg::GenericOp>(
-                      ll, TypeRange{type}, ValueRange{row}, sum,
-                      ArrayRef<AffineMap>{identity, identity},
-                      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel},
-                      [](OpBuilder &nb, Location nl, ValueRange a) {
-                        nb.create<linalg::YieldOp>(
-                            nl, ValueRange{nb.create<arith::AddFOp>(nl, a[1], a[0])});
-                      })
-                    .getResult(0);
+            Value row = lb.create<tensor::ExtractSliceOp>(
+                ll, type, gradients, offsets, sizes, strides);
+            Value added = lb.create<linalg::GenericOp>(
+                                ll, TypeRange{type}, ValueRange{row}, sum,
+                                ArrayRef<AffineMap>{identity, identity},
+                                ArrayRef<utils::IteratorType>{
+                                    utils::IteratorType::parallel},
+                                [](OpBuilder &nb, Location nl, ValueRange a) {
+                                  nb.create<linalg::YieldOp>(
+                                      nl, ValueRange{nb.create<arith::AddFOp>(
+                                              nl, a[1], a[0])});
+                                })
+                              .getResult(0);
             lb.create<scf::YieldOp>(ll, added);
           })
       .getResult(0);
@@ -83,24 +85,28 @@ Value stateRow(OpBuilder &b, Location loc, Value state, int64_t slot,
                Value params) {
   auto rowType = cast<RankedTensorType>(params.getType());
   SmallVector<OpFoldResult> offsets{b.getIndexAttr(slot), b.getIndexAttr(0)};
-  SmallVector<OpFoldResult> sizes{b.getIndexAttr(1), parameterCount(b, loc, params)};
+  SmallVector<OpFoldResult> sizes{b.getIndexAttr(1),
+                                  parameterCount(b, loc, params)};
   SmallVector<OpFoldResult> strides{b.getIndexAttr(1), b.getIndexAttr(1)};
   return b.create<tensor::ExtractSliceOp>(loc, rowType, state, offsets, sizes,
                                           strides);
 }
 
-Value insertRow(OpBuilder &b, Location loc, Value row, Value state, int64_t slot) {
+Value insertRow(OpBuilder &b, Location loc, Value row, Value state,
+                int64_t slot) {
   SmallVector<OpFoldResult> offsets{b.getIndexAttr(slot), b.getIndexAttr(0)};
-  SmallVector<OpFoldResult> sizes{b.getIndexAttr(1), parameterCount(b, loc, row)};
+  SmallVector<OpFoldResult> sizes{b.getIndexAttr(1),
+                                  parameterCount(b, loc, row)};
   SmallVector<OpFoldResult> strides{b.getIndexAttr(1), b.getIndexAttr(1)};
-  return b.create<tensor::InsertSliceOp>(loc, row, state, offsets, sizes, strides);
+  return b.create<tensor::InsertSliceOp>(loc, row, state, offsets, sizes,
+                                         strides);
 }
 
 /// One elementwise generic: ins(g), outs(params, slots...), the body given
 /// (g, p, slots...) and returning (p', slots'...).
-SmallVector<Value>
-updateElements(OpBuilder &b, Location loc, Value grad, ValueRange outs,
-               function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> body) {
+SmallVector<Value> updateElements(
+    OpBuilder &b, Location loc, Value grad, ValueRange outs,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> body) {
   SmallVector<Type> types;
   for (Value v : outs)
     types.push_back(v.getType());
@@ -117,13 +123,14 @@ updateElements(OpBuilder &b, Location loc, Value grad, ValueRange outs,
 /// (iteration + 1) as f32: Keras's `local_step`.
 Value localStep(OpBuilder &b, Location loc, Value iteration) {
   Value one = b.create<arith::ConstantOp>(loc, b.getI64IntegerAttr(1));
-  return b.create<arith::SIToFPOp>(loc, b.getF32Type(),
-                                   b.create<arith::AddIOp>(loc, iteration, one));
+  return b.create<arith::SIToFPOp>(
+      loc, b.getF32Type(), b.create<arith::AddIOp>(loc, iteration, one));
 }
 
 struct LowerAdam : OpRewritePattern<AdamUpdateOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(AdamUpdateOp op, PatternRewriter &b) const override {
+  LogicalResult matchAndRewrite(AdamUpdateOp op,
+                                PatternRewriter &b) const override {
     Location loc = op.getLoc();
     Value params = op.getParams();
     double beta1 = op.getBeta_1().convertToDouble(),
@@ -132,13 +139,16 @@ struct LowerAdam : OpRewritePattern<AdamUpdateOp> {
     // alpha = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)
     Value t = localStep(b, loc, op.getIteration());
     Value one = constantF32(b, loc, 1.0);
-    Value beta1Power = b.create<math::PowFOp>(loc, constantF32(b, loc, beta1), t);
-    Value beta2Power = b.create<math::PowFOp>(loc, constantF32(b, loc, beta2), t);
+    Value beta1Power =
+        b.create<math::PowFOp>(loc, constantF32(b, loc, beta1), t);
+    Value beta2Power =
+        b.create<math::PowFOp>(loc, constantF32(b, loc, beta2), t);
     Value alpha = b.create<arith::MulFOp>(
         loc, constantF32(b, loc, op.getLearningRate().convertToDouble()),
-        b.create<math::SqrtOp>(loc, b.create<arith::SubFOp>(loc, one, beta2Power)));
-    alpha = b.create<arith::DivFOp>(loc, alpha,
-                                    b.create<arith::SubFOp>(loc, one, beta1Power));
+        b.create<math::SqrtOp>(loc,
+                               b.create<arith::SubFOp>(loc, one, beta2Power)));
+    alpha = b.create<arith::DivFOp>(
+        loc, alpha, b.create<arith::SubFOp>(loc, one, beta1Power));
     Value m = stateRow(b, loc, op.getState(), 0, params);
     Value v = stateRow(b, loc, op.getState(), 1, params);
     double epsilon = op.getEpsilon().convertToDouble();
@@ -149,16 +159,19 @@ struct LowerAdam : OpRewritePattern<AdamUpdateOp> {
           // m += (g - m) * (1 - beta_1); v += (g^2 - v) * (1 - beta_2)
           Value newM = nb.create<arith::AddFOp>(
               nl, mv,
-              nb.create<arith::MulFOp>(nl, nb.create<arith::SubFOp>(nl, grad, mv),
+              nb.create<arith::MulFOp>(nl,
+                                       nb.create<arith::SubFOp>(nl, grad, mv),
                                        constantF32(nb, nl, 1.0 - beta1)));
           Value square = nb.create<arith::MulFOp>(nl, grad, grad);
           Value newV = nb.create<arith::AddFOp>(
               nl, vv,
-              nb.create<arith::MulFOp>(nl, nb.create<arith::SubFOp>(nl, square, vv),
+              nb.create<arith::MulFOp>(nl,
+                                       nb.create<arith::SubFOp>(nl, square, vv),
                                        constantF32(nb, nl, 1.0 - beta2)));
           // p -= (m * alpha) / (sqrt(v) + epsilon)
-          Value denominator = nb.create<arith::AddFOp>(
-              nl, nb.create<math::SqrtOp>(nl, newV), constantF32(nb, nl, epsilon));
+          Value denominator =
+              nb.create<arith::AddFOp>(nl, nb.create<math::SqrtOp>(nl, newV),
+                                       constantF32(nb, nl, epsilon));
           Value step = nb.create<arith::DivFOp>(
               nl, nb.create<arith::MulFOp>(nl, newM, alpha), denominator);
           return {nb.create<arith::SubFOp>(nl, p, step), newM, newV};
@@ -172,7 +185,8 @@ struct LowerAdam : OpRewritePattern<AdamUpdateOp> {
 
 struct LowerSGD : OpRewritePattern<SGDUpdateOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(SGDUpdateOp op, PatternRewriter &b) const override {
+  LogicalResult matchAndRewrite(SGDUpdateOp op,
+                                PatternRewriter &b) const override {
     Location loc = op.getLoc();
     Value params = op.getParams();
     Value g = sumShards(b, loc, op.getGradients(), params);
@@ -184,7 +198,8 @@ struct LowerSGD : OpRewritePattern<SGDUpdateOp> {
       SmallVector<Value> results = updateElements(
           b, loc, g, ValueRange{op.getParams()},
           [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
-            Value step = nb.create<arith::MulFOp>(nl, a[0], constantF32(nb, nl, lr));
+            Value step =
+                nb.create<arith::MulFOp>(nl, a[0], constantF32(nb, nl, lr));
             return {nb.create<arith::SubFOp>(nl, a[1], step)};
           });
       b.replaceOp(op, {results[0], op.getState()});
@@ -209,14 +224,16 @@ struct LowerSGD : OpRewritePattern<SGDUpdateOp> {
                                 : newM;
           return {nb.create<arith::AddFOp>(nl, p, step), newM};
         });
-    b.replaceOp(op, {results[0], insertRow(b, loc, results[1], op.getState(), 0)});
+    b.replaceOp(op,
+                {results[0], insertRow(b, loc, results[1], op.getState(), 0)});
     return success();
   }
 };
 
 struct LowerRMSprop : OpRewritePattern<RMSpropUpdateOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(RMSpropUpdateOp op, PatternRewriter &b) const override {
+  LogicalResult matchAndRewrite(RMSpropUpdateOp op,
+                                PatternRewriter &b) const override {
     Location loc = op.getLoc();
     Value params = op.getParams();
     Value g = sumShards(b, loc, op.getGradients(), params);
@@ -230,9 +247,11 @@ struct LowerRMSprop : OpRewritePattern<RMSpropUpdateOp> {
           Value grad = a[0], p = a[1], velocity = a[2];
           // velocity = rho * velocity + (1 - rho) * g^2
           Value newVelocity = nb.create<arith::AddFOp>(
-              nl, nb.create<arith::MulFOp>(nl, constantF32(nb, nl, rho), velocity),
-              nb.create<arith::MulFOp>(nl, constantF32(nb, nl, 1.0 - rho),
-                                       nb.create<arith::MulFOp>(nl, grad, grad)));
+              nl,
+              nb.create<arith::MulFOp>(nl, constantF32(nb, nl, rho), velocity),
+              nb.create<arith::MulFOp>(
+                  nl, constantF32(nb, nl, 1.0 - rho),
+                  nb.create<arith::MulFOp>(nl, grad, grad)));
           // p -= lr * g / sqrt(velocity + epsilon)
           Value increment = nb.create<arith::DivFOp>(
               nl, nb.create<arith::MulFOp>(nl, constantF32(nb, nl, lr), grad),
@@ -241,7 +260,8 @@ struct LowerRMSprop : OpRewritePattern<RMSpropUpdateOp> {
                                                constantF32(nb, nl, epsilon))));
           return {nb.create<arith::SubFOp>(nl, p, increment), newVelocity};
         });
-    b.replaceOp(op, {results[0], insertRow(b, loc, results[1], op.getState(), 0)});
+    b.replaceOp(op,
+                {results[0], insertRow(b, loc, results[1], op.getState(), 0)});
     return success();
   }
 };

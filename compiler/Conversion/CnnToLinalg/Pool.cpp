@@ -40,8 +40,8 @@ static float neutralValue(PoolKind kind) {
 /// row * stride - padBefore; likewise for columns.
 static Value divideByCount(OpBuilder &b, Location loc, Value sums,
                            RankedTensorType inputType,
-                           ArrayRef<int64_t> poolSize, ArrayRef<int64_t> strides,
-                           Padding padding) {
+                           ArrayRef<int64_t> poolSize,
+                           ArrayRef<int64_t> strides, Padding padding) {
   auto type = cast<RankedTensorType>(sums.getType());
   AffineMap identity = b.getMultiDimIdentityMap(4);
   SmallVector<utils::IteratorType> iterators(4, utils::IteratorType::parallel);
@@ -63,7 +63,8 @@ static Value divideByCount(OpBuilder &b, Location loc, Value sums,
               Value start = b.create<arith::SubIOp>(
                   loc, b.create<arith::MulIOp>(loc, pos, index(strides[i])),
                   index(before));
-              Value end = b.create<arith::AddIOp>(loc, start, index(poolSize[i]));
+              Value end =
+                  b.create<arith::AddIOp>(loc, start, index(poolSize[i]));
               Value hi = b.create<arith::MinSIOp>(loc, end, index(in));
               Value lo = b.create<arith::MaxSIOp>(loc, start, index(0));
               count = b.create<arith::MulIOp>(
@@ -80,8 +81,8 @@ static Value divideByCount(OpBuilder &b, Location loc, Value sums,
 
 Value lowering::buildPool2D(OpBuilder &b, Location loc, PoolKind kind,
                             RankedTensorType resultType, Value input,
-                            ArrayRef<int64_t> poolSize, ArrayRef<int64_t> strides,
-                            Padding padding) {
+                            ArrayRef<int64_t> poolSize,
+                            ArrayRef<int64_t> strides, Padding padding) {
   auto inputType = cast<RankedTensorType>(input.getType());
   int64_t unit[2] = {1, 1};
   Value padded = padSpatial(b, loc, input, poolSize, strides, unit, padding,
@@ -123,11 +124,10 @@ struct LowerPool : OpRewritePattern<PoolOp> {
 
   LogicalResult matchAndRewrite(PoolOp op,
                                 PatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, buildPool2D(rewriter, op.getLoc(), kind,
-                                       op.getType(), op.getInput(),
-                                       op.getPoolSize(),
-                                       op.getEffectiveStrides(),
-                                       op.getPadding()));
+    rewriter.replaceOp(op,
+                       buildPool2D(rewriter, op.getLoc(), kind, op.getType(),
+                                   op.getInput(), op.getPoolSize(),
+                                   op.getEffectiveStrides(), op.getPadding()));
     return success();
   }
 };
@@ -165,13 +165,14 @@ struct LowerGlobalPool : OpRewritePattern<GlobalPoolOp> {
                 })
             .getResult(0);
     if (kind == PoolKind::avg) {
-      float scale = 1.0f / float(inputType.getDimSize(1) * inputType.getDimSize(2));
-      reduced = mapElements(rewriter, loc, reduced,
-                            [&](OpBuilder &b, Location loc, Value v) {
-                              Value s = b.create<arith::ConstantOp>(
-                                  loc, b.getF32FloatAttr(scale));
-                              return b.create<arith::MulFOp>(loc, v, s);
-                            });
+      float scale =
+          1.0f / float(inputType.getDimSize(1) * inputType.getDimSize(2));
+      reduced = mapElements(
+          rewriter, loc, reduced, [&](OpBuilder &b, Location loc, Value v) {
+            Value s =
+                b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(scale));
+            return b.create<arith::MulFOp>(loc, v, s);
+          });
     }
     if (op.getKeepdims())
       reduced = rewriter.create<tensor::ExpandShapeOp>(

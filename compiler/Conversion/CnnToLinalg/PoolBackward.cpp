@@ -37,22 +37,25 @@ Value windowChoice(OpBuilder &b, Location loc, PoolKind kind, Value input,
   float worst = isMax ? -std::numeric_limits<float>::infinity()
                       : std::numeric_limits<float>::infinity();
   int64_t ones[2] = {1, 1};
-  Value padded = padSpatial(b, loc, input, window, strides, ones, padding, worst);
+  Value padded =
+      padSpatial(b, loc, input, window, strides, ones, padding, worst);
   auto indexType = RankedTensorType::get(outputType.getShape(), b.getI32Type());
   Value best = filledTensor(b, loc, outputType, input, worst);
   Value choiceInit = emptyTensor(b, loc, indexType, input);
-  choiceInit = b.create<linalg::FillOp>(
-                    loc, b.create<arith::ConstantOp>(loc, b.getI32IntegerAttr(0)).getResult(),
-                    choiceInit)
-                   .getResult(0);
-  Value windowShape =
-      b.create<tensor::EmptyOp>(loc, window, b.getF32Type());
+  choiceInit =
+      b.create<linalg::FillOp>(
+           loc,
+           b.create<arith::ConstantOp>(loc, b.getI32IntegerAttr(0)).getResult(),
+           choiceInit)
+          .getResult(0);
+  Value windowShape = b.create<tensor::EmptyOp>(loc, window, b.getF32Type());
   // Dims: n, i, j (parallel), p, q (reduction), c (parallel): channels
   // innermost, so that the loops run along contiguous memory and LLVM
   // vectorizes them.
   auto dim = [&](unsigned k) { return b.getAffineDimExpr(k); };
-  AffineMap inMap = map(b, 6, {dim(0), dim(1) * strides[0] + dim(3),
-                               dim(2) * strides[1] + dim(4), dim(5)});
+  AffineMap inMap = map(b, 6,
+                        {dim(0), dim(1) * strides[0] + dim(3),
+                         dim(2) * strides[1] + dim(4), dim(5)});
   AffineMap windowMap = map(b, 6, {dim(3), dim(4)});
   AffineMap outMap = map(b, 6, {dim(0), dim(1), dim(2), dim(5)});
   int64_t windowCols = window[1];
@@ -70,12 +73,14 @@ Value windowChoice(OpBuilder &b, Location loc, PoolKind kind, Value input,
         Value p = nb.create<linalg::IndexOp>(nl, 3);
         Value q = nb.create<linalg::IndexOp>(nl, 4);
         Value offset = nb.create<arith::AddIOp>(
-            nl, nb.create<arith::MulIOp>(nl, p, constantIndex(nb, nl, windowCols)),
+            nl,
+            nb.create<arith::MulIOp>(nl, p, constantIndex(nb, nl, windowCols)),
             q);
         offset = nb.create<arith::IndexCastOp>(nl, nb.getI32Type(), offset);
         nb.create<linalg::YieldOp>(
-            nl, ValueRange{nb.create<arith::SelectOp>(nl, better, x, current),
-                           nb.create<arith::SelectOp>(nl, better, offset, choice)});
+            nl,
+            ValueRange{nb.create<arith::SelectOp>(nl, better, x, current),
+                       nb.create<arith::SelectOp>(nl, better, offset, choice)});
       });
   return generic.getResult(1);
 }
@@ -122,8 +127,9 @@ Value nonOverlappingPoolGrad(OpBuilder &b, Location loc, Pool2DGradOp op,
     // term such as 2*i + 1: MLIR 19's tiling offsets the operand's slice by
     // that term and keeps it in the map too.
     SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, dy);
-    SmallVector<OpFoldResult> strides{b.getIndexAttr(1), b.getIndexAttr(window[0]),
-                                      b.getIndexAttr(window[1]), b.getIndexAttr(1)};
+    SmallVector<OpFoldResult> strides{
+        b.getIndexAttr(1), b.getIndexAttr(window[0]), b.getIndexAttr(window[1]),
+        b.getIndexAttr(1)};
     for (int64_t r = 0; r < window[0]; ++r)
       for (int64_t t = 0; t < window[1]; ++t) {
         SmallVector<OpFoldResult> offsets{b.getIndexAttr(0), b.getIndexAttr(r),
@@ -143,62 +149,71 @@ Value nonOverlappingPoolGrad(OpBuilder &b, Location loc, Pool2DGradOp op,
   Value init = covered ? emptyTensor(b, loc, dxType, dy)
                        : filledTensor(b, loc, dxType, dy, 0.0f);
   SmallVector<OpFoldResult> regionOffsets(4, b.getIndexAttr(0));
-  SmallVector<OpFoldResult> regionSizes{tensor::getMixedSize(b, loc, dy, 0),
-                                        b.getIndexAttr(rows), b.getIndexAttr(cols),
-                                        b.getIndexAttr(dxType.getDimSize(3))};
+  SmallVector<OpFoldResult> regionSizes{
+      tensor::getMixedSize(b, loc, dy, 0), b.getIndexAttr(rows),
+      b.getIndexAttr(cols), b.getIndexAttr(dxType.getDimSize(3))};
   SmallVector<OpFoldResult> unitStrides(4, b.getIndexAttr(1));
-  Value region = covered ? init
-                         : b.create<tensor::ExtractSliceOp>(loc, init, regionOffsets,
-                                                            regionSizes, unitStrides)
-                               .getResult();
+  Value region =
+      covered ? init
+              : b.create<tensor::ExtractSliceOp>(loc, init, regionOffsets,
+                                                 regionSizes, unitStrides)
+                    .getResult();
   SmallVector<ReassociationIndices> byWindow{{0}, {1, 2}, {3, 4}, {5}};
   auto windowsType = RankedTensorType::get(
-      {dxType.getDimSize(0), dyType.getDimSize(1), window[0], dyType.getDimSize(2),
-       window[1], dxType.getDimSize(3)},
+      {dxType.getDimSize(0), dyType.getDimSize(1), window[0],
+       dyType.getDimSize(2), window[1], dxType.getDimSize(3)},
       dxType.getElementType());
   Value windows =
       b.create<tensor::ExpandShapeOp>(loc, windowsType, region, byWindow);
   int64_t windowCols = window[1];
   bool isMax = kind == PoolKind::max;
-  Value grad = b
-      .create<linalg::GenericOp>(
-          loc, TypeRange{windowsType}, inputs, ValueRange{windows}, maps, iterators(6, 0),
-          [&](OpBuilder &nb, Location nl, ValueRange args) {
-            Value g = args[0];
-            Value zero = constantF32(nb, nl, 0.0f);
-            if (kind == PoolKind::avg) {
-              nb.create<linalg::YieldOp>(
-                  nl, ValueRange{nb.create<arith::DivFOp>(
-                          nl, g, constantF32(nb, nl, float(cells)))});
-              return;
-            }
-            // The first extreme in row-major order, as the forward pass
-            // picks it.
-            ValueRange window = args.slice(1, cells);
-            Value best = window[0];
-            Value choice = constantIndex(nb, nl, 0);
-            for (int64_t k = 1; k < cells; ++k) {
-              Value better = nb.create<arith::CmpFOp>(
-                  nl, isMax ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT,
-                  window[k], best);
-              best = nb.create<arith::SelectOp>(nl, better, window[k], best);
-              choice = nb.create<arith::SelectOp>(nl, better,
-                                                  constantIndex(nb, nl, k), choice);
-            }
-            Value p = nb.create<linalg::IndexOp>(nl, 2);
-            Value q = nb.create<linalg::IndexOp>(nl, 4);
-            Value mine = nb.create<arith::AddIOp>(
-                nl, nb.create<arith::MulIOp>(nl, p, constantIndex(nb, nl, windowCols)), q);
-            Value passes =
-                nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq, choice, mine);
-            if (reluMask)
-              passes = nb.create<arith::AndIOp>(
-                  nl, passes,
-                  nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGT, best, zero));
-            nb.create<linalg::YieldOp>(
-                nl, ValueRange{nb.create<arith::SelectOp>(nl, passes, g, zero)});
-          })
-      .getResult(0);
+  Value grad =
+      b.create<linalg::GenericOp>(
+           loc, TypeRange{windowsType}, inputs, ValueRange{windows}, maps,
+           iterators(6, 0),
+           [&](OpBuilder &nb, Location nl, ValueRange args) {
+             Value g = args[0];
+             Value zero = constantF32(nb, nl, 0.0f);
+             if (kind == PoolKind::avg) {
+               nb.create<linalg::YieldOp>(
+                   nl, ValueRange{nb.create<arith::DivFOp>(
+                           nl, g, constantF32(nb, nl, float(cells)))});
+               return;
+             }
+             // The first extreme in row-major order, as the forward pass
+             // picks it.
+             ValueRange window = args.slice(1, cells);
+             Value best = window[0];
+             Value choice = constantIndex(nb, nl, 0);
+             for (int64_t k = 1; k < cells; ++k) {
+               Value better =
+                   nb.create<arith::CmpFOp>(nl,
+                                            isMax ? arith::CmpFPredicate::OGT
+                                                  : arith::CmpFPredicate::OLT,
+                                            window[k], best);
+               best = nb.create<arith::SelectOp>(nl, better, window[k], best);
+               choice = nb.create<arith::SelectOp>(
+                   nl, better, constantIndex(nb, nl, k), choice);
+             }
+             Value p = nb.create<linalg::IndexOp>(nl, 2);
+             Value q = nb.create<linalg::IndexOp>(nl, 4);
+             Value mine = nb.create<arith::AddIOp>(
+                 nl,
+                 nb.create<arith::MulIOp>(nl, p,
+                                          constantIndex(nb, nl, windowCols)),
+                 q);
+             Value passes = nb.create<arith::CmpIOp>(
+                 nl, arith::CmpIPredicate::eq, choice, mine);
+             if (reluMask)
+               passes = nb.create<arith::AndIOp>(
+                   nl, passes,
+                   nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGT, best,
+                                            zero));
+             nb.create<linalg::YieldOp>(
+                 nl,
+                 ValueRange{nb.create<arith::SelectOp>(nl, passes, g, zero)});
+           })
+          .getResult(0);
   Value collapsed = b.create<tensor::CollapseShapeOp>(loc, grad, byWindow);
   if (covered)
     return collapsed;
@@ -236,7 +251,8 @@ struct LowerReluPoolGrad : OpRewritePattern<ActivationGradOp> {
 /// weighted by 1 if the window chose (h, w) (max/min) or 1/count (avg).
 struct LowerPool2DGrad : OpRewritePattern<Pool2DGradOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(Pool2DGradOp op, PatternRewriter &b) const override {
+  LogicalResult matchAndRewrite(Pool2DGradOp op,
+                                PatternRewriter &b) const override {
     Location loc = op.getLoc();
     Value input = op.getInput(), dy = op.getOutputGrad();
     RankedTensorType dxType = op.getType();
@@ -256,14 +272,15 @@ struct LowerPool2DGrad : OpRewritePattern<Pool2DGradOp> {
     for (int k = 0; k < 2; ++k) {
       in[k] = dxType.getDimSize(k + 1);
       out[k] = dyType.getDimSize(k + 1);
-      before[k] = paddingAmounts(in[k], window[k], s[k], 1, op.getPadding()).first;
+      before[k] =
+          paddingAmounts(in[k], window[k], s[k], 1, op.getPadding()).first;
       // How many windows can hold one cell.
       candidates[k] = (window[k] + s[k] - 1) / s[k];
     }
     Value choice;
     if (kind != PoolKind::avg)
-      choice = windowChoice(b, loc, kind, input, dyType, window, s,
-                            op.getPadding());
+      choice =
+          windowChoice(b, loc, kind, input, dyType, window, s, op.getPadding());
 
     Value init = filledTensor(b, loc, dxType, dy, 0.0f);
     Value candidateShape = b.create<tensor::EmptyOp>(
@@ -272,89 +289,104 @@ struct LowerPool2DGrad : OpRewritePattern<Pool2DGradOp> {
     auto dim = [&](unsigned k) { return b.getAffineDimExpr(k); };
     AffineMap candidateMap = map(b, 6, {dim(4), dim(5)});
     AffineMap outMap = map(b, 6, {dim(0), dim(1), dim(2), dim(3)});
-    b.replaceOp(op, b.create<linalg::GenericOp>(
-        loc, TypeRange{dxType}, ValueRange{candidateShape}, ValueRange{init},
-        ArrayRef<AffineMap>{candidateMap, outMap}, iterators(4, 2),
-        [&](OpBuilder &nb, Location nl, ValueRange args) {
-          Value n = nb.create<linalg::IndexOp>(nl, 0);
-          Value c = nb.create<linalg::IndexOp>(nl, 3);
-          Value zeroIndex = constantIndex(nb, nl, 0);
-          Value valid = nb.create<arith::ConstantOp>(nl, nb.getBoolAttr(true));
-          Value windowIndex[2], offset[2];
-          for (int k = 0; k < 2; ++k) {
-            // The padded coordinate, the window a candidate stands for, and
-            // the cell's offset in it.
-            Value coord = nb.create<arith::AddIOp>(
-                nl, nb.create<linalg::IndexOp>(nl, 1 + k),
-                constantIndex(nb, nl, before[k]));
-            Value first = nb.create<arith::DivUIOp>(nl, coord,
-                                                    constantIndex(nb, nl, s[k]));
-            Value cand = nb.create<linalg::IndexOp>(nl, 4 + k);
-            Value idx = nb.create<arith::SubIOp>(nl, first, cand);
-            Value inRange = nb.create<arith::AndIOp>(
-                nl,
-                nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::sge, idx,
-                                         zeroIndex),
-                nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::slt, idx,
-                                         constantIndex(nb, nl, out[k])));
-            Value off = nb.create<arith::SubIOp>(
-                nl, coord,
-                nb.create<arith::MulIOp>(nl, idx, constantIndex(nb, nl, s[k])));
-            inRange = nb.create<arith::AndIOp>(
-                nl, inRange,
-                nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::slt, off,
-                                         constantIndex(nb, nl, window[k])));
-            valid = nb.create<arith::AndIOp>(nl, valid, inRange);
-            // Clamped so that the loads below stay in bounds either way.
-            windowIndex[k] = nb.create<arith::SelectOp>(nl, inRange, idx, zeroIndex);
-            offset[k] = off;
-          }
-          Value g = nb.create<tensor::ExtractOp>(
-              nl, dy, ValueRange{n, windowIndex[0], windowIndex[1], c});
-          Value contribution;
-          if (kind == PoolKind::avg) {
-            // Keras divides by the window's in-bounds cells.
-            Value count = nullptr;
-            for (int k = 0; k < 2; ++k) {
-              Value start = nb.create<arith::SubIOp>(
-                  nl,
-                  nb.create<arith::MulIOp>(nl, windowIndex[k],
-                                           constantIndex(nb, nl, s[k])),
-                  constantIndex(nb, nl, before[k]));
-              Value end = nb.create<arith::MinSIOp>(
-                  nl,
-                  nb.create<arith::AddIOp>(nl, start,
-                                           constantIndex(nb, nl, window[k])),
-                  constantIndex(nb, nl, in[k]));
-              start = nb.create<arith::MaxSIOp>(nl, start, zeroIndex);
-              Value cells = nb.create<arith::SubIOp>(nl, end, start);
-              count = count ? nb.create<arith::MulIOp>(nl, count, cells).getResult()
-                            : cells;
-            }
-            Value countF = nb.create<arith::UIToFPOp>(
-                nl, nb.getF32Type(),
-                nb.create<arith::IndexCastUIOp>(nl, nb.getI64Type(), count));
-            contribution = nb.create<arith::DivFOp>(nl, g, countF);
-          } else {
-            Value chosen = nb.create<tensor::ExtractOp>(
-                nl, choice, ValueRange{n, windowIndex[0], windowIndex[1], c});
-            Value mine = nb.create<arith::AddIOp>(
-                nl,
-                nb.create<arith::MulIOp>(nl, offset[0],
-                                         constantIndex(nb, nl, window[1])),
-                offset[1]);
-            mine = nb.create<arith::IndexCastOp>(nl, nb.getI32Type(), mine);
-            valid = nb.create<arith::AndIOp>(
-                nl, valid,
-                nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq, chosen,
-                                         mine));
-            contribution = g;
-          }
-          Value zero = constantF32(nb, nl, 0.0f);
-          Value added = nb.create<arith::SelectOp>(nl, valid, contribution, zero);
-          nb.create<linalg::YieldOp>(
-              nl, ValueRange{nb.create<arith::AddFOp>(nl, args[1], added)});
-        }).getResult(0));
+    b.replaceOp(
+        op,
+        b.create<linalg::GenericOp>(
+             loc, TypeRange{dxType}, ValueRange{candidateShape},
+             ValueRange{init}, ArrayRef<AffineMap>{candidateMap, outMap},
+             iterators(4, 2),
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               Value n = nb.create<linalg::IndexOp>(nl, 0);
+               Value c = nb.create<linalg::IndexOp>(nl, 3);
+               Value zeroIndex = constantIndex(nb, nl, 0);
+               Value valid =
+                   nb.create<arith::ConstantOp>(nl, nb.getBoolAttr(true));
+               Value windowIndex[2], offset[2];
+               for (int k = 0; k < 2; ++k) {
+                 // The padded coordinate, the window a candidate stands for,
+                 // and the cell's offset in it.
+                 Value coord = nb.create<arith::AddIOp>(
+                     nl, nb.create<linalg::IndexOp>(nl, 1 + k),
+                     constantIndex(nb, nl, before[k]));
+                 Value first = nb.create<arith::DivUIOp>(
+                     nl, coord, constantIndex(nb, nl, s[k]));
+                 Value cand = nb.create<linalg::IndexOp>(nl, 4 + k);
+                 Value idx = nb.create<arith::SubIOp>(nl, first, cand);
+                 Value inRange = nb.create<arith::AndIOp>(
+                     nl,
+                     nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::sge,
+                                              idx, zeroIndex),
+                     nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::slt,
+                                              idx,
+                                              constantIndex(nb, nl, out[k])));
+                 Value off = nb.create<arith::SubIOp>(
+                     nl, coord,
+                     nb.create<arith::MulIOp>(nl, idx,
+                                              constantIndex(nb, nl, s[k])));
+                 inRange = nb.create<arith::AndIOp>(
+                     nl, inRange,
+                     nb.create<arith::CmpIOp>(
+                         nl, arith::CmpIPredicate::slt, off,
+                         constantIndex(nb, nl, window[k])));
+                 valid = nb.create<arith::AndIOp>(nl, valid, inRange);
+                 // Clamped so that the loads below stay in bounds either way.
+                 windowIndex[k] =
+                     nb.create<arith::SelectOp>(nl, inRange, idx, zeroIndex);
+                 offset[k] = off;
+               }
+               Value g = nb.create<tensor::ExtractOp>(
+                   nl, dy, ValueRange{n, windowIndex[0], windowIndex[1], c});
+               Value contribution;
+               if (kind == PoolKind::avg) {
+                 // Keras divides by the window's in-bounds cells.
+                 Value count = nullptr;
+                 for (int k = 0; k < 2; ++k) {
+                   Value start = nb.create<arith::SubIOp>(
+                       nl,
+                       nb.create<arith::MulIOp>(nl, windowIndex[k],
+                                                constantIndex(nb, nl, s[k])),
+                       constantIndex(nb, nl, before[k]));
+                   Value end = nb.create<arith::MinSIOp>(
+                       nl,
+                       nb.create<arith::AddIOp>(
+                           nl, start, constantIndex(nb, nl, window[k])),
+                       constantIndex(nb, nl, in[k]));
+                   start = nb.create<arith::MaxSIOp>(nl, start, zeroIndex);
+                   Value cells = nb.create<arith::SubIOp>(nl, end, start);
+                   count = count ? nb.create<arith::MulIOp>(nl, count, cells)
+                                       .getResult()
+                                 : cells;
+                 }
+                 Value countF = nb.create<arith::UIToFPOp>(
+                     nl, nb.getF32Type(),
+                     nb.create<arith::IndexCastUIOp>(nl, nb.getI64Type(),
+                                                     count));
+                 contribution = nb.create<arith::DivFOp>(nl, g, countF);
+               } else {
+                 Value chosen = nb.create<tensor::ExtractOp>(
+                     nl, choice,
+                     ValueRange{n, windowIndex[0], windowIndex[1], c});
+                 Value mine = nb.create<arith::AddIOp>(
+                     nl,
+                     nb.create<arith::MulIOp>(nl, offset[0],
+                                              constantIndex(nb, nl, window[1])),
+                     offset[1]);
+                 mine =
+                     nb.create<arith::IndexCastOp>(nl, nb.getI32Type(), mine);
+                 valid = nb.create<arith::AndIOp>(
+                     nl, valid,
+                     nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq,
+                                              chosen, mine));
+                 contribution = g;
+               }
+               Value zero = constantF32(nb, nl, 0.0f);
+               Value added =
+                   nb.create<arith::SelectOp>(nl, valid, contribution, zero);
+               nb.create<linalg::YieldOp>(
+                   nl,
+                   ValueRange{nb.create<arith::AddFOp>(nl, args[1], added)});
+             })
+            .getResult(0));
     return success();
   }
 };
@@ -381,39 +413,48 @@ struct LowerGlobalPool2DGrad : OpRewritePattern<GlobalPool2DGradOp> {
           shape);
     }
     AffineMap identity = b.getMultiDimIdentityMap(4);
-    AffineMap perChannel = map(b, 4, {dim(0), b.getAffineConstantExpr(0),
-                                      b.getAffineConstantExpr(0), dim(3)});
+    AffineMap perChannel = map(b, 4,
+                               {dim(0), b.getAffineConstantExpr(0),
+                                b.getAffineConstantExpr(0), dim(3)});
     Value init = emptyTensor(b, loc, dxType, input);
     if (op.getKind() == PoolKind::avg) {
       float count = static_cast<float>(rows * cols);
-      b.replaceOp(op, b.create<linalg::GenericOp>(
-          loc, TypeRange{dxType}, ValueRange{dy}, ValueRange{init},
-          ArrayRef<AffineMap>{perChannel, identity}, iterators(4, 0),
-          [&](OpBuilder &nb, Location nl, ValueRange args) {
-            nb.create<linalg::YieldOp>(
-                nl, ValueRange{nb.create<arith::DivFOp>(
-                        nl, args[0], constantF32(nb, nl, count))});
-          }).getResult(0));
+      b.replaceOp(
+          op, b.create<linalg::GenericOp>(
+                   loc, TypeRange{dxType}, ValueRange{dy}, ValueRange{init},
+                   ArrayRef<AffineMap>{perChannel, identity}, iterators(4, 0),
+                   [&](OpBuilder &nb, Location nl, ValueRange args) {
+                     nb.create<linalg::YieldOp>(
+                         nl, ValueRange{nb.create<arith::DivFOp>(
+                                 nl, args[0], constantF32(nb, nl, count))});
+                   })
+                  .getResult(0));
       return success();
     }
     int64_t window[2] = {rows, cols};
     Value choice = windowChoice(b, loc, op.getKind(), input, keptType, window,
                                 window, Padding::valid);
-    b.replaceOp(op, b.create<linalg::GenericOp>(
-        loc, TypeRange{dxType}, ValueRange{dy, choice}, ValueRange{init},
-        ArrayRef<AffineMap>{perChannel, perChannel, identity}, iterators(4, 0),
-        [&](OpBuilder &nb, Location nl, ValueRange args) {
-          Value h = nb.create<linalg::IndexOp>(nl, 1);
-          Value w = nb.create<linalg::IndexOp>(nl, 2);
-          Value mine = nb.create<arith::AddIOp>(
-              nl, nb.create<arith::MulIOp>(nl, h, constantIndex(nb, nl, cols)), w);
-          mine = nb.create<arith::IndexCastOp>(nl, nb.getI32Type(), mine);
-          Value chosen = nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq,
-                                                  args[1], mine);
-          nb.create<linalg::YieldOp>(
-              nl, ValueRange{nb.create<arith::SelectOp>(
-                      nl, chosen, args[0], constantF32(nb, nl, 0.0f))});
-        }).getResult(0));
+    b.replaceOp(
+        op,
+        b.create<linalg::GenericOp>(
+             loc, TypeRange{dxType}, ValueRange{dy, choice}, ValueRange{init},
+             ArrayRef<AffineMap>{perChannel, perChannel, identity},
+             iterators(4, 0),
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               Value h = nb.create<linalg::IndexOp>(nl, 1);
+               Value w = nb.create<linalg::IndexOp>(nl, 2);
+               Value mine = nb.create<arith::AddIOp>(
+                   nl,
+                   nb.create<arith::MulIOp>(nl, h, constantIndex(nb, nl, cols)),
+                   w);
+               mine = nb.create<arith::IndexCastOp>(nl, nb.getI32Type(), mine);
+               Value chosen = nb.create<arith::CmpIOp>(
+                   nl, arith::CmpIPredicate::eq, args[1], mine);
+               nb.create<linalg::YieldOp>(
+                   nl, ValueRange{nb.create<arith::SelectOp>(
+                           nl, chosen, args[0], constantF32(nb, nl, 0.0f))});
+             })
+            .getResult(0));
     return success();
   }
 };

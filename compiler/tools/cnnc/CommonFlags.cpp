@@ -8,22 +8,25 @@ namespace cl = llvm::cl;
 cl::OptionCategory cnnc::cnncCategory("cnnc options");
 
 static cl::opt<bool> noFuse("no-fuse", cl::desc("Do not fuse conv+relu+pool"),
-                            cl::cat(cnncCategory), cl::sub(cl::SubCommand::getAll()));
+                            cl::cat(cnncCategory),
+                            cl::sub(cl::SubCommand::getAll()));
 static cl::opt<bool> noTile("no-tile", cl::desc("Do not tile loop nests"),
-                            cl::cat(cnncCategory), cl::sub(cl::SubCommand::getAll()));
+                            cl::cat(cnncCategory),
+                            cl::sub(cl::SubCommand::getAll()));
 static cl::opt<std::string> lineTables(
     "line-tables",
     cl::desc("For profiling: write the tiled IR to FILE and give the code "
              "line tables into it (perf report --sort srcline)"),
-    cl::value_desc("FILE"), cl::Hidden, cl::cat(cnncCategory), cl::sub(cl::SubCommand::getAll()));
+    cl::value_desc("FILE"), cl::Hidden, cl::cat(cnncCategory),
+    cl::sub(cl::SubCommand::getAll()));
 
 static cl::opt<std::string> optimizer(
     "optimizer",
     cl::desc("adam, sgd or rmsprop (default: compile()'s, else rmsprop)"),
     cl::cat(cnncCategory), cl::sub(cl::SubCommand::getAll()));
-static cl::opt<double> learningRate(
-    "lr", cl::desc("Learning rate (default: the optimizer's)"),
-    cl::cat(cnncCategory), cl::sub(cl::SubCommand::getAll()));
+static cl::opt<double>
+    learningRate("lr", cl::desc("Learning rate (default: the optimizer's)"),
+                 cl::cat(cnncCategory), cl::sub(cl::SubCommand::getAll()));
 static cl::opt<std::string> loss(
     "loss",
     cl::desc("sparse_categorical_crossentropy, categorical_crossentropy or mse "

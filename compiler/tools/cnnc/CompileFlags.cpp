@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/tools/cnnc/Flags.h"
 #include "compiler/support/Diagnostics.h"
+#include "compiler/tools/cnnc/Flags.h"
 
 using namespace cnnc;
 namespace cl = llvm::cl;
@@ -22,21 +22,22 @@ static cl::opt<std::string> weightsPath(
     cl::desc("With --summary: weights that must fit the model (the table "
              "does not depend on them)"),
     cl::value_desc("FILE"), cl::cat(cnncCategory));
-static cl::opt<EmitStage> emit(
-    "emit", cl::desc("The pipeline stage to output"),
-    cl::init(EmitStage::Default),
-    cl::values(
-        clEnumValN(EmitStage::Cnn, "cnn",
-                   "the frontend's `cnn` IR, before any pass"),
-        clEnumValN(EmitStage::Fused, "fused", "after conv+relu+pool fusion"),
-        clEnumValN(EmitStage::Tiled, "tiled",
-                   "linalg on tensors, tiled and fused"),
-        clEnumValN(EmitStage::Loops, "loops", "bufferized loops"),
-        clEnumValN(EmitStage::LLVM, "llvm", "the LLVM dialect"),
-        clEnumValN(EmitStage::LLVMIR, "llvm-ir", "LLVM IR"),
-        clEnumValN(EmitStage::Asm, "asm", "assembly (AT&T), as llc prints it"),
-        clEnumValN(EmitStage::Obj, "obj", "an object file")),
-    cl::cat(cnncCategory));
+static cl::opt<EmitStage>
+    emit("emit", cl::desc("The pipeline stage to output"),
+         cl::init(EmitStage::Default),
+         cl::values(clEnumValN(EmitStage::Cnn, "cnn",
+                               "the frontend's `cnn` IR, before any pass"),
+                    clEnumValN(EmitStage::Fused, "fused",
+                               "after conv+relu+pool fusion"),
+                    clEnumValN(EmitStage::Tiled, "tiled",
+                               "linalg on tensors, tiled and fused"),
+                    clEnumValN(EmitStage::Loops, "loops", "bufferized loops"),
+                    clEnumValN(EmitStage::LLVM, "llvm", "the LLVM dialect"),
+                    clEnumValN(EmitStage::LLVMIR, "llvm-ir", "LLVM IR"),
+                    clEnumValN(EmitStage::Asm, "asm",
+                               "assembly (AT&T), as llc prints it"),
+                    clEnumValN(EmitStage::Obj, "obj", "an object file")),
+         cl::cat(cnncCategory));
 static cl::opt<std::string> outputPath("o",
                                        cl::desc("Output file ('-' = stdout)"),
                                        cl::value_desc("FILE"), cl::init("-"),
@@ -46,19 +47,18 @@ static cl::opt<std::string> outputPath("o",
 // step (4.0 s -> 1.9 s at -O2) and measured no faster.
 static cl::opt<char> optLevel("O",
                               cl::desc("Optimization level (0-3, default 2)"),
-                              cl::Prefix, cl::init('2'),
-                              cl::cat(cnncCategory));
+                              cl::Prefix, cl::init('2'), cl::cat(cnncCategory));
 static cl::opt<std::string> mcpu("mcpu",
                                  cl::desc("Target CPU (default: this host)"),
                                  cl::cat(cnncCategory));
-static cl::opt<std::string> mtriple(
-    "mtriple", cl::desc("Target triple (default: this host)"),
-    cl::cat(cnncCategory));
-static cl::opt<bool> trainStep(
-    "train-step",
-    cl::desc("Also compile the training step: cnnc_train_gradients, "
-             "cnnc_apply_gradients and cnnc_evaluate"),
-    cl::cat(cnncCategory));
+static cl::opt<std::string>
+    mtriple("mtriple", cl::desc("Target triple (default: this host)"),
+            cl::cat(cnncCategory));
+static cl::opt<bool>
+    trainStep("train-step",
+              cl::desc("Also compile the training step: cnnc_train_gradients, "
+                       "cnnc_apply_gradients and cnnc_evaluate"),
+              cl::cat(cnncCategory));
 
 std::optional<CompileRequest> cnnc::compileRequestFromFlags() {
   if (modelPath.empty()) {

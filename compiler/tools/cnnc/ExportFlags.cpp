@@ -27,9 +27,9 @@ static cl::opt<ExportFormat> format(
                clEnumValN(ExportFormat::H5, "h5",
                           "a Keras model.save() file (legacy HDF5)")),
     cl::sub(exportCommand));
-static cl::opt<std::string> outputPath(
-    "o", cl::desc("Output: a directory (tfjs) or a file (h5)"),
-    cl::value_desc("PATH"), cl::Required, cl::sub(exportCommand));
+static cl::opt<std::string>
+    outputPath("o", cl::desc("Output: a directory (tfjs) or a file (h5)"),
+               cl::value_desc("PATH"), cl::Required, cl::sub(exportCommand));
 static cl::opt<uint64_t> seed("seed", cl::desc("Seed of the initializers"),
                               cl::init(0), cl::sub(exportCommand));
 

@@ -14,9 +14,9 @@ cl::SubCommand cnnc::predictCommand("predict",
 
 static cl::opt<std::string> modelPath(cl::Positional, cl::desc("MODEL"),
                                       cl::Required, cl::sub(predictCommand));
-static cl::opt<std::string> inputPath(
-    "input", cl::desc("Input images (.npy, float32 NHWC)"),
-    cl::value_desc("X.npy"), cl::Required, cl::sub(predictCommand));
+static cl::opt<std::string>
+    inputPath("input", cl::desc("Input images (.npy, float32 NHWC)"),
+              cl::value_desc("X.npy"), cl::Required, cl::sub(predictCommand));
 static cl::opt<std::string> outputPath("o", cl::desc("Output (.npy)"),
                                        cl::value_desc("Y.npy"), cl::Required,
                                        cl::sub(predictCommand));

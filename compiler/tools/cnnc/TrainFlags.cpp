@@ -20,40 +20,44 @@ cl::SubCommand cnnc::evalCommand(
     "eval", "Test-set loss and accuracy of MODEL with the weights of a "
             "checkpoint (--weights)");
 
-static cl::opt<std::string> modelPath(cl::Positional, cl::desc("MODEL"), cl::Required,
-                                      cl::sub(trainCommand), cl::sub(evalCommand));
+static cl::opt<std::string> modelPath(cl::Positional, cl::desc("MODEL"),
+                                      cl::Required, cl::sub(trainCommand),
+                                      cl::sub(evalCommand));
 static cl::opt<std::string> dataDir(
     "data",
     cl::desc("Directory holding the dataset's IDX files under their original "
              "names (train-images-idx3-ubyte, ...; .gz or not)"),
     cl::value_desc("DIR"), cl::sub(trainCommand), cl::sub(evalCommand));
-static cl::opt<std::string> dataset("dataset",
-                                    cl::desc("mnist (default) or fashion_mnist"),
-                                    cl::sub(trainCommand), cl::sub(evalCommand));
-static cl::opt<int64_t> epochs("epochs", cl::desc("Epochs (default: fit()'s, else 1)"),
+static cl::opt<std::string>
+    dataset("dataset", cl::desc("mnist (default) or fashion_mnist"),
+            cl::sub(trainCommand), cl::sub(evalCommand));
+static cl::opt<int64_t> epochs("epochs",
+                               cl::desc("Epochs (default: fit()'s, else 1)"),
                                cl::sub(trainCommand));
 static cl::opt<int64_t> batchSize(
     "batch-size",
     cl::desc("Batch size (train: fit()'s, else 32; eval: 256, which only "
              "changes how many images a call takes)"),
     cl::sub(trainCommand), cl::sub(evalCommand));
-static cl::opt<uint64_t> seed("seed",
-                              cl::desc("Seed of the initializers, the shuffle and "
-                                       "dropout (default 0)"),
-                              cl::sub(trainCommand));
+static cl::opt<uint64_t>
+    seed("seed",
+         cl::desc("Seed of the initializers, the shuffle and "
+                  "dropout (default 0)"),
+         cl::sub(trainCommand));
 static cl::opt<double> validationSplit(
     "validation-split",
     cl::desc("Fraction of the training data (its end) held out for validation"),
     cl::sub(trainCommand));
-static cl::opt<unsigned> threads("threads", cl::desc("Threads (default: all cores)"),
+static cl::opt<unsigned> threads("threads",
+                                 cl::desc("Threads (default: all cores)"),
                                  cl::init(0), cl::sub(trainCommand),
                                  cl::sub(evalCommand));
-static cl::opt<std::string> savePath("save",
-                                     cl::desc("Write a checkpoint after each epoch"),
-                                     cl::value_desc("FILE"), cl::sub(trainCommand));
-static cl::opt<std::string> resumePath(
-    "resume", cl::desc("Continue the training a checkpoint stopped"),
-    cl::value_desc("FILE"), cl::sub(trainCommand));
+static cl::opt<std::string>
+    savePath("save", cl::desc("Write a checkpoint after each epoch"),
+             cl::value_desc("FILE"), cl::sub(trainCommand));
+static cl::opt<std::string>
+    resumePath("resume", cl::desc("Continue the training a checkpoint stopped"),
+               cl::value_desc("FILE"), cl::sub(trainCommand));
 static cl::opt<std::string> weightsPath(
     "weights",
     cl::desc("Start from (train) or evaluate (eval) these weights: a cnnc "
@@ -63,17 +67,21 @@ static cl::opt<std::string> weightsPath(
 static cl::opt<bool> noShuffle("no-shuffle",
                                cl::desc("Keep the training data in order"),
                                cl::sub(trainCommand));
-static cl::opt<std::string> metricsJson(
-    "metrics-json", cl::desc("Write Keras's History, the test metrics and timings"),
-    cl::value_desc("FILE"), cl::sub(trainCommand), cl::sub(evalCommand));
-static cl::opt<std::string> exportTfjsDir(
-    "export-tfjs", cl::desc("After training, write the model as a TF.js "
-                            "layers model (DIR/model.json and its shard)"),
-    cl::value_desc("DIR"), cl::sub(trainCommand));
-static cl::opt<bool> verbose("verbose",
-                             cl::desc("Show the progress bar even when stdout is "
-                                      "not a terminal"),
-                             cl::sub(trainCommand));
+static cl::opt<std::string>
+    metricsJson("metrics-json",
+                cl::desc("Write Keras's History, the test metrics and timings"),
+                cl::value_desc("FILE"), cl::sub(trainCommand),
+                cl::sub(evalCommand));
+static cl::opt<std::string>
+    exportTfjsDir("export-tfjs",
+                  cl::desc("After training, write the model as a TF.js "
+                           "layers model (DIR/model.json and its shard)"),
+                  cl::value_desc("DIR"), cl::sub(trainCommand));
+static cl::opt<bool>
+    verbose("verbose",
+            cl::desc("Show the progress bar even when stdout is "
+                     "not a terminal"),
+            cl::sub(trainCommand));
 
 static RunOptions runOptionsFromFlags() {
   RunOptions options;

@@ -21,14 +21,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { IN = CNNC_INPUT_ELEMENTS_PER_IMAGE, OUT = CNNC_OUTPUT_ELEMENTS_PER_IMAGE };
+enum {
+  IN = CNNC_INPUT_ELEMENTS_PER_IMAGE,
+  OUT = CNNC_OUTPUT_ELEMENTS_PER_IMAGE
+};
 
 /* The lesson's parameter sizes, in header order (params[0..7]), and the
  * Glorot-uniform limit sqrt(6 / (fan_in + fan_out)) of each kernel (biases
  * get 0.1), so that activations stay in a sensible range. */
-static const size_t kParamSizes[] = {3 * 3 * 1 * 32, 32, 3 * 3 * 32 * 32, 32,
-                                     800 * 128,      128, 128 * 10,       10};
-static const float kLimits[] = {0.41f, 0.1f, 0.10f, 0.1f, 0.08f, 0.1f, 0.21f, 0.1f};
+static const size_t kParamSizes[] = {3 * 3 * 1 * 32, 32,  3 * 3 * 32 * 32, 32,
+                                     800 * 128,      128, 128 * 10,        10};
+static const float kLimits[] = {0.41f, 0.1f, 0.10f, 0.1f,
+                                0.08f, 0.1f, 0.21f, 0.1f};
 #define NUM_PARAMS (sizeof kParamSizes / sizeof kParamSizes[0])
 _Static_assert(NUM_PARAMS == CNNC_NUM_PARAMS, "the lesson has 8 parameters");
 

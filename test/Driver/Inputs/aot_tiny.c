@@ -28,7 +28,8 @@
 
 _Static_assert(CNNC_INPUT_ELEMENTS_PER_IMAGE == 16, "4x4x1 input");
 _Static_assert(CNNC_OUTPUT_ELEMENTS_PER_IMAGE == 2, "Dense(2) output");
-_Static_assert(CNNC_NUM_PARAMS == 4, "conv kernel, conv bias, dense kernel, dense bias");
+_Static_assert(CNNC_NUM_PARAMS == 4,
+               "conv kernel, conv bias, dense kernel, dense bias");
 
 static void run(const char *name, const float *const *params) {
   float input[2 * 16] = {0};
@@ -41,7 +42,8 @@ static void run(const char *name, const float *const *params) {
 }
 
 int main(void) {
-  float convKernel[3 * 3 * 1 * 2], convBias[2], denseKernel[2 * 2], denseBias[2];
+  float convKernel[3 * 3 * 1 * 2], convBias[2], denseKernel[2 * 2],
+      denseBias[2];
 
   for (int i = 0; i < 18; ++i)
     convKernel[i] = 1.0f;
@@ -60,8 +62,10 @@ int main(void) {
   convBias[0] = -50.0f;
   convBias[1] = 100.0f;
   /* (in, units), row-major. */
-  denseKernel[0] = 0.5f;  denseKernel[1] = 1.0f;
-  denseKernel[2] = 0.25f; denseKernel[3] = -1.0f;
+  denseKernel[0] = 0.5f;
+  denseKernel[1] = 1.0f;
+  denseKernel[2] = 0.25f;
+  denseKernel[3] = -1.0f;
   denseBias[0] = 0.125f;
   denseBias[1] = 0.0f;
   const float *distinct[] = {convKernel, convBias, denseKernel, denseBias};
