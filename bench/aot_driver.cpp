@@ -81,7 +81,7 @@ int main(int argc, char **argv) {
                                       params.data());
   int64_t count = images.count;
   std::vector<float> y(size_t(count * outputPerImage));
-  cnnc::WorkerPool pool(unsigned(threads));
+  cnnc::WorkerPool pool{unsigned(threads)};
 
   auto pass = [&] {
     auto t0 = std::chrono::steady_clock::now();

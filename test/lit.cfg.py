@@ -18,6 +18,8 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.cnnc_obj_root, "test")
 
 config.substitutions.append(("%examples", os.path.join(config.cnnc_src_root, "examples")))
+config.substitutions.append(("%cnnc_src", config.cnnc_src_root))
+config.substitutions.append(("%cnnc_obj", config.cnnc_obj_root))
 # The MNIST files scripts/fetch-mnist (or any cnnc train) put in the cache;
 # training tests cut their subsets from them.
 cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
