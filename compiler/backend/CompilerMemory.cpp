@@ -1,4 +1,4 @@
-//===- Memory.cpp - Give back what compiling took -------------------------===//
+//===- CompilerMemory.cpp - Give back what compiling took -----------------===//
 
 #include "compiler/backend/CompilerMemory.h"
 
