@@ -101,22 +101,32 @@ static std::string list(const std::vector<double> &values) {
 
 std::string cnnc::formatMetricsJson(const MetricsReport &report) {
   // json.dumps's default separators: ", " and ": ".
-  std::string out = "{\"history\": {";
-  const History &history = report.history;
-  for (size_t i = 0; i < history.series.size(); ++i)
-    out += (i ? ", " : "") + quote(history.series[i].name) + ": " +
-           list(history.series[i].values);
-  out += "}, \"epoch_seconds\": " + list(history.epochSeconds);
+  std::string out = "{";
+  auto key = [&](const char *name) {
+    out += (out.size() > 1 ? ", \"" : "\"") + std::string(name) + "\": ";
+  };
+  if (const std::optional<History> &history = report.history) {
+    key("history");
+    out += "{";
+    for (size_t i = 0; i < history->series.size(); ++i)
+      out += (i ? ", " : "") + quote(history->series[i].name) + ": " +
+             list(history->series[i].values);
+    out += "}";
+    key("epoch_seconds");
+    out += list(history->epochSeconds);
+  }
   if (!report.test.empty()) {
-    out += ", \"test\": {";
+    key("test");
+    out += "{";
     for (size_t i = 0; i < report.test.size(); ++i)
       out += (i ? ", " : "") + quote(report.test[i].first) + ": " +
              formatJsonNumber(report.test[i].second);
     out += "}";
   }
-  if (report.evalImagesPerSecond)
-    out += ", \"eval_images_per_second\": " +
-           formatJsonNumber(*report.evalImagesPerSecond);
+  if (report.evalImagesPerSecond) {
+    key("eval_images_per_second");
+    out += formatJsonNumber(*report.evalImagesPerSecond);
+  }
   return out + "}\n";
 }
 

@@ -30,7 +30,9 @@ namespace cnnc {
 
 /// Everything the file holds.
 struct MetricsReport {
-  History history;
+  /// fit()'s History and epoch times; the keys are left out when unset
+  /// (`cnnc eval` trains nothing).
+  std::optional<History> history;
   /// The test set's metrics, e.g. {{"loss", L}, {"accuracy", A}}; the
   /// "test" key is left out when empty (no evaluation ran).
   std::vector<MetricValue> test;

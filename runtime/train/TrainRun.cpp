@@ -389,6 +389,8 @@ int cnnc::runEvaluation(const ModelKernels &kernels,
   if (!options.metricsJsonPath.empty()) {
     MetricsReport report;
     report.test = {{"loss", test.loss}, {"accuracy", test.accuracy}};
+    report.evalImagesPerSecond = forwardImagesPerSecond(
+        trainer, samplesOf(data.testImages, data.testLabels));
     if (!writeMetricsJson(options.metricsJsonPath, report, error))
       return fail(error);
   }

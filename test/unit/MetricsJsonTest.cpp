@@ -81,8 +81,8 @@ MetricsReport twoEpochs(bool validation) {
     second.push_back({"val_loss", 0.2});
     second.push_back({"val_accuracy", 0.95});
   }
-  report.history.addEpoch(first, 6.5);
-  report.history.addEpoch(second, 6.25);
+  report.history.emplace().addEpoch(first, 6.5);
+  report.history->addEpoch(second, 6.25);
   report.test = {{"loss", 0.0375}, {"accuracy", 0.9875}};
   report.evalImagesPerSecond = 55260.5;
   return report;
@@ -106,16 +106,29 @@ TEST(MetricsJsonTest, ValidationKeysAppearOnlyWithValidationData) {
 
 TEST(MetricsJsonTest, WithoutAnEvaluationTheTestKeysAreLeftOut) {
   MetricsReport report;
-  report.history.addEpoch({{"loss", 1.0}}, 2.0);
+  report.history.emplace().addEpoch({{"loss", 1.0}}, 2.0);
   EXPECT_EQ(formatMetricsJson(report),
             "{\"history\": {\"loss\": [1.0]}, \"epoch_seconds\": [2.0]}\n");
-  EXPECT_EQ(formatMetricsJson(MetricsReport{}),
+  report.history.emplace();
+  EXPECT_EQ(formatMetricsJson(report),
             "{\"history\": {}, \"epoch_seconds\": []}\n");
+}
+
+TEST(MetricsJsonTest, AnEvaluationAloneHasTheTestKeysOnly) {
+  // `cnnc eval`: no fit() ran, so no history (docs/cli.md §9.6).
+  MetricsReport report;
+  report.test = {{"loss", 0.5}, {"accuracy", 0.25}};
+  report.evalImagesPerSecond = 1000.0;
+  EXPECT_EQ(formatMetricsJson(report),
+            "{\"test\": {\"loss\": 0.5, \"accuracy\": 0.25}, "
+            "\"eval_images_per_second\": 1000.0}\n");
+  EXPECT_EQ(formatMetricsJson(MetricsReport{}), "{}\n");
 }
 
 TEST(MetricsJsonTest, ADivergedRunStillGivesValidJson) {
   MetricsReport report;
-  report.history.addEpoch({{"loss", std::nan("")}, {"accuracy", 0.1}}, 1.0);
+  report.history.emplace().addEpoch({{"loss", std::nan("")}, {"accuracy", 0.1}},
+                                    1.0);
   EXPECT_EQ(formatMetricsJson(report),
             "{\"history\": {\"loss\": [null], \"accuracy\": [0.1]}, "
             "\"epoch_seconds\": [1.0]}\n");
@@ -123,7 +136,7 @@ TEST(MetricsJsonTest, ADivergedRunStillGivesValidJson) {
 
 TEST(MetricsJsonTest, NamesAreEscapedAsJsonStrings) {
   MetricsReport report;
-  report.history.addEpoch({{"a\"b\\c\n\x01", 1.0}}, 1.0);
+  report.history.emplace().addEpoch({{"a\"b\\c\n\x01", 1.0}}, 1.0);
   EXPECT_EQ(formatMetricsJson(report),
             "{\"history\": {\"a\\\"b\\\\c\\n\\u0001\": [1.0]}, "
             "\"epoch_seconds\": [1.0]}\n");

@@ -1,9 +1,11 @@
 """Checks and compares --metrics-json files.
 
 usage: metrics.py check FILE MIN_TEST_ACCURACY EPOCHS
+       metrics.py eval FILE
        metrics.py same FILE_A FILE_B [TOLERANCE]
 `check` asserts the file's keys and value ranges (docs/cli.md §9.6) and that the test
-accuracy is at least the minimum; `same` asserts that two runs trained the
+accuracy is at least the minimum; `eval` asserts what `cnnc eval` writes:
+exactly the test metrics and the forward pass's speed; `same` asserts that two runs trained the
 same: equal history and test metrics (to TOLERANCE, default exact), timings
 aside. A NaN, or a null (how cnnc writes a non-finite value), is never equal,
 not even to itself.
@@ -17,6 +19,17 @@ def load(path):
 def fail(message):
     print("metrics.py: " + message)
     sys.exit(1)
+
+if sys.argv[1] == "eval":
+    m = load(sys.argv[2])
+    if sorted(m) != ["eval_images_per_second", "test"]:
+        fail(f"keys {sorted(m)}, expected test and eval_images_per_second")
+    if not 0 <= m["test"]["accuracy"] <= 1 or not m["test"]["loss"] >= 0:
+        fail(f"bad test metrics {m['test']}")
+    if not m["eval_images_per_second"] > 0:
+        fail("eval_images_per_second must be positive")
+    print("eval metrics ok")
+    sys.exit(0)
 
 if sys.argv[1] == "check":
     m = load(sys.argv[2])
