@@ -13,19 +13,33 @@
 #include "frontends/keras-json/KerasJson.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <unistd.h>
 
-static const std::string &scratchDirectory() {
-  static const std::string directory = [] {
+namespace {
+/// A directory of this process's own, removed at exit (a crash leaves it,
+/// with the input that crashed).
+struct ScratchDirectory {
+  std::string path;
+  ScratchDirectory() {
     char pattern[] = "/tmp/cnnc-fuzz-XXXXXX";
     const char *made = mkdtemp(pattern);
     if (!made)
       std::abort();
-    return std::string(made);
-  }();
-  return directory;
+    path = made;
+  }
+  ~ScratchDirectory() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+};
+} // namespace
+
+static const std::string &scratchDirectory() {
+  static const ScratchDirectory directory;
+  return directory.path;
 }
 
 static void writeFile(const std::string &path, std::string_view bytes) {

@@ -15,10 +15,14 @@
 
 namespace cnnc::fuzz {
 
-/// Writes `data` to a file of this process's own and returns its path.
+/// Writes `data` to a file of this process's own, removed at exit, and
+/// returns its path.
 inline const std::string &asFile(const uint8_t *data, size_t size) {
-  static const std::string path =
-      "/dev/shm/cnnc-fuzz-" + std::to_string(getpid());
+  static const struct OwnFile {
+    std::string path = "/dev/shm/cnnc-fuzz-" + std::to_string(getpid());
+    ~OwnFile() { std::remove(path.c_str()); }
+  } file;
+  const std::string &path = file.path;
   std::FILE *f = std::fopen(path.c_str(), "wb");
   if (f) {
     std::fwrite(data, 1, size, f);
