@@ -76,6 +76,14 @@ static LogicalResult checkWeightsFit(ModuleOp module,
 }
 
 int cnnc::runCompile(const CompileRequest &request, MLIRContext &context) {
+  std::string error;
+  if (!checkNotAnInput("-o", request.outputPath,
+                       {{"the model file", request.modelPath},
+                        {"the --weights file", request.summaryWeightsPath}},
+                       error)) {
+    reportError(error);
+    return 1;
+  }
   EmitStage emit = request.emit;
   if (emit == EmitStage::Default)
     emit = llvm::sys::path::extension(request.outputPath) == ".o"

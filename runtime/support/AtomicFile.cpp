@@ -247,3 +247,26 @@ bool cnnc::checkWritable(const std::string &path, std::string &error) {
   }
   return true;
 }
+
+bool cnnc::checkNotAnInput(const std::string &flag, const std::string &output,
+                           const std::vector<NamedInput> &inputs,
+                           std::string &error) {
+  struct stat out;
+  if (output.empty() || output == "-" || stat(output.c_str(), &out) != 0)
+    return true;
+  // A device (-o /dev/null) is not replaced, so it cannot lose an input.
+  if (!S_ISREG(out.st_mode))
+    return true;
+  for (const NamedInput &input : inputs) {
+    struct stat in;
+    if (input.path.empty() || input.path == "-" ||
+        stat(input.path.c_str(), &in) != 0)
+      continue;
+    if (in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+      error = flag + " '" + output + "' is " + input.what + " '" + input.path +
+              "': cnnc does not overwrite an input it reads";
+      return false;
+    }
+  }
+  return true;
+}

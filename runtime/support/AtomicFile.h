@@ -27,6 +27,18 @@ namespace cnnc {
 /// with a one-line `error` otherwise.
 bool checkWritable(const std::string &path, std::string &error);
 
+/// A file a command reads: what it is ("the model file") and its path.
+struct NamedInput {
+  std::string what, path;
+};
+
+/// Checks that `output`, which `flag` names, is none of `inputs`: the same
+/// device and inode, whatever the names (a hard link, a symbolic link,
+/// ./x), so that a command never overwrites what it reads. False with a
+/// one-line `error` naming both otherwise. Empty paths and "-" are skipped.
+bool checkNotAnInput(const std::string &flag, const std::string &output,
+                     const std::vector<NamedInput> &inputs, std::string &error);
+
 /// True when `path` names nothing yet or a regular file (after symbolic
 /// links): what a write replaces by a rename. False for a device or a pipe,
 /// which a write goes into in place.

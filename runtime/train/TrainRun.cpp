@@ -146,6 +146,21 @@ bool cnnc::loadWeights(const ModelInfo &info, const std::string &path,
   return true;
 }
 
+bool cnnc::checkRunOutputs(const RunOptions &options, std::string &error) {
+  std::vector<NamedInput> inputs = options.inputs;
+  inputs.push_back({"the --weights file", options.weightsPath});
+  // A run that resumes a checkpoint may keep saving over it.
+  if (!options.savePath.empty() &&
+      (!checkWritable(options.savePath, error) ||
+       !checkNotAnInput("--save", options.savePath, inputs, error)))
+    return false;
+  inputs.push_back({"the --resume checkpoint", options.resumePath});
+  return options.metricsJsonPath.empty() ||
+         (checkWritable(options.metricsJsonPath, error) &&
+          checkNotAnInput("--metrics-json", options.metricsJsonPath, inputs,
+                          error));
+}
+
 int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
   const ModelInfo &info = kernels.info;
   if (!info.trainable || !kernels.trainGradients || !kernels.applyGradients ||
@@ -154,9 +169,8 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
                 "--train-step)");
   std::string error;
   // Where results go is checked before anything long runs.
-  for (const std::string *path : {&options.savePath, &options.metricsJsonPath})
-    if (!path->empty() && !checkWritable(*path, error))
-      return fail(error);
+  if (!checkRunOutputs(options, error))
+    return fail(error);
 
   // A resumed run's settings are its checkpoint's; flags may not contradict
   // them, since the run would then not continue the same training.
@@ -374,6 +388,8 @@ int cnnc::runEvaluation(const ModelKernels &kernels,
     return fail("--batch-size must be at least 1, not " +
                 std::to_string(batchSize));
   std::string error;
+  if (!checkRunOutputs(options, error))
+    return fail(error);
   Trainer trainer(kernels, options.threads);
   if (options.initialParams)
     trainer.params() = *options.initialParams;
