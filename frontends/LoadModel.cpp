@@ -14,6 +14,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -68,7 +69,16 @@ static llvm::Expected<ModelSpec> readKerasH5Model(StringRef path) {
   return model;
 }
 
+/// A directory named like a model file (`dir.h5`) is not one.
+static std::optional<std::string> directoryError(StringRef path) {
+  if (!llvm::sys::fs::is_directory(path))
+    return std::nullopt;
+  return "'" + path.str() + "' is a directory, not a model file";
+}
+
 llvm::Expected<ModelSpec> cnnc::readModelSpec(StringRef path) {
+  if (std::optional<std::string> error = directoryError(path))
+    return makeError(SourceLoc{}, *error);
   StringRef extension = llvm::sys::path::extension(path);
   if (extension == ".h5" || extension == ".hdf5")
     return readKerasH5Model(path);
@@ -125,6 +135,10 @@ OwningOpRef<ModuleOp> cnnc::parseModelMlir(llvm::SourceMgr &sourceMgr,
 
 OwningOpRef<ModuleOp> cnnc::loadModel(StringRef path, MLIRContext &context,
                                       bool asModel) {
+  if (std::optional<std::string> error = directoryError(path)) {
+    emitError(UnknownLoc::get(&context)) << *error;
+    return nullptr;
+  }
   if (llvm::sys::path::extension(path) == ".mlir") {
     auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(
         path, /*IsText=*/false, /*RequiresNullTerminator=*/true);
