@@ -29,6 +29,13 @@ std::string cnnc::formatFlagNumber(double value) {
   return text;
 }
 
+static cl::opt<bool>
+    perfMap("perf-map",
+            cl::desc("For profiling the JIT: write a jitdump for perf (in "
+                     "$JITDUMPDIR or ~/.debug/jit; perf inject --jit)"),
+            cl::Hidden, cl::cat(cnncCategory),
+            cl::sub(cl::SubCommand::getAll()));
+
 bool cnnc::checkThreadsFlag(unsigned threads) {
   if (threads <= kMaxThreads)
     return true;
@@ -42,5 +49,6 @@ PipelineOptions cnnc::pipelineOptionsFromFlags() {
   options.fuse = !noFuse;
   options.tile = !noTile;
   options.lineTablesFile = lineTables;
+  options.perfMap = perfMap;
   return options;
 }
