@@ -85,10 +85,10 @@ int cnnc::runCompile(const CompileRequest &request, MLIRContext &context) {
     return 1;
   }
   EmitStage emit = request.emit;
+  // Without --emit: an object (and its header) for any -o FILE, the cnn IR
+  // on stdout (docs/cli.md).
   if (emit == EmitStage::Default)
-    emit = llvm::sys::path::extension(request.outputPath) == ".o"
-               ? EmitStage::Obj
-               : EmitStage::Cnn;
+    emit = request.outputPath == "-" ? EmitStage::Cnn : EmitStage::Obj;
   std::optional<Stage> stage = pipelineStage(emit);
   // What is compiled, or given weights, must be a model (the header is
   // built from @forward before lowering); the IR alone may be printed or
