@@ -236,6 +236,11 @@ bool cnnc::checkWritable(const std::string &path, std::string &error) {
   }
   std::string directory = directoryOf(target.path);
   struct stat info;
+  if (stat(directory.c_str(), &info) != 0 && errno == ENOENT) {
+    error = "cannot write '" + path + "': the directory '" + directory +
+            "' does not exist";
+    return false;
+  }
   if (stat(directory.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
     error =
         "cannot write '" + path + "': '" + directory + "' is not a directory";

@@ -18,8 +18,14 @@ using namespace cnnc;
 
 namespace {
 
+std::string &programName() {
+  static std::string name = "cnnc";
+  return name;
+}
+
 int fail(const std::string &message) {
-  std::fprintf(stderr, "cnnc: error: %s\n", message.c_str());
+  std::fprintf(stderr, "%s: error: %s\n", programName().c_str(),
+               message.c_str());
   return 1;
 }
 
@@ -133,6 +139,8 @@ std::string setting(const Checkpoint &checkpoint, const std::string &key) {
 }
 
 } // namespace
+
+void cnnc::setRunProgramName(const std::string &name) { programName() = name; }
 
 bool cnnc::loadWeights(const ModelInfo &info, const std::string &path,
                        std::vector<float> &params, std::string &error) {
@@ -289,7 +297,9 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
   }
 
   ProgressOptions progressOptions;
-  progressOptions.enabled = wantsProgress(STDOUT_FILENO, options.verbose);
+  // The bar on a terminal (or with --verbose); otherwise Keras's verbose=2,
+  // one line per epoch, which a pipe or a log file can keep.
+  progressOptions.perEpoch = !wantsProgress(STDOUT_FILENO, options.verbose);
   int64_t steps = stepsPerEpoch(trainSet.count, batchSize);
   TrainingProgress progress(epochs, steps, progressOptions);
   GatherOptions gather = trainer.gatherOptions();

@@ -45,6 +45,10 @@ struct RunOptions {
       afterTraining;
 };
 
+/// The name errors start with (`NAME: error: ...`): "cnnc" unless an AOT
+/// trainer gives its own.
+void setRunProgramName(const std::string &name);
+
 /// Checks, before anything long runs, that the run's outputs (--save,
 /// --metrics-json) can be written and are none of its inputs (the weights,
 /// the checkpoint resumed, `options.inputs`); --save may be the checkpoint
