@@ -14,6 +14,8 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -68,7 +70,57 @@ static llvm::Expected<ModelSpec> readKerasH5Model(StringRef path) {
   return model;
 }
 
+/// Model files are small: the lesson's .py is 1 KB, a 10,000-layer JSON
+/// about 5 MB. A path that never ends (/dev/zero, /dev/urandom) or a huge
+/// file is refused once it passes this, instead of being read until memory
+/// runs out (docs/cli.md §9.1). (.h5 files are read by libhdf5 in a child
+/// process with its own memory limit.)
+static constexpr uint64_t kMaxModelFileBytes = uint64_t(64) << 20;
+
+/// Reads a model file ("-": stdin) whole, up to kMaxModelFileBytes.
+static llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+readModelFile(StringRef path) {
+  auto cannotRead = [&](const std::string &why) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "cannot read '" + path.str() + "': " + why);
+  };
+  llvm::Expected<llvm::sys::fs::file_t> file =
+      path == "-" ? llvm::Expected<llvm::sys::fs::file_t>(
+                        llvm::sys::fs::getStdinHandle())
+                  : llvm::sys::fs::openNativeFileForRead(path);
+  if (!file)
+    return cannotRead(llvm::errorToErrorCode(file.takeError()).message());
+  auto closeFile = llvm::make_scope_exit([&] {
+    if (path != "-")
+      llvm::sys::fs::closeFile(*file);
+  });
+  llvm::SmallString<0> data;
+  char chunk[1 << 16];
+  while (true) {
+    llvm::Expected<size_t> got = llvm::sys::fs::readNativeFile(
+        *file, llvm::MutableArrayRef<char>(chunk, sizeof chunk));
+    if (!got)
+      return cannotRead(llvm::errorToErrorCode(got.takeError()).message());
+    if (*got == 0)
+      break;
+    if (data.size() + *got > kMaxModelFileBytes)
+      return cannotRead("it is larger than the 64 MiB a model file may be "
+                        "(a device such as /dev/zero?)");
+    data.append(chunk, chunk + *got);
+  }
+  return llvm::MemoryBuffer::getMemBufferCopy(data, path);
+}
+
+/// A directory named like a model file (`dir.h5`) is not one.
+static std::optional<std::string> directoryError(StringRef path) {
+  if (!llvm::sys::fs::is_directory(path))
+    return std::nullopt;
+  return "'" + path.str() + "' is a directory, not a model file";
+}
+
 llvm::Expected<ModelSpec> cnnc::readModelSpec(StringRef path) {
+  if (std::optional<std::string> error = directoryError(path))
+    return makeError(SourceLoc{}, *error);
   StringRef extension = llvm::sys::path::extension(path);
   if (extension == ".h5" || extension == ".hdf5")
     return readKerasH5Model(path);
@@ -76,12 +128,10 @@ llvm::Expected<ModelSpec> cnnc::readModelSpec(StringRef path) {
     return makeError(SourceLoc{path.str(), 0, 0}, "unknown model format '",
                      extension.str(),
                      "': expected a .py, .json, .h5 or .mlir file");
-  auto buffer =
-      llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false,
-                                         /*RequiresNullTerminator=*/true);
-  if (std::error_code ec = buffer.getError())
-    return makeError(SourceLoc{}, "cannot read '", path.str(),
-                     "': ", ec.message());
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+      readModelFile(path);
+  if (!buffer)
+    return makeError(SourceLoc{}, llvm::toString(buffer.takeError()));
   StringRef text = (*buffer)->getBuffer();
   return extension == ".py" ? parseKerasPython(text, path)
                             : parseKerasJson(text, path);
@@ -125,12 +175,16 @@ OwningOpRef<ModuleOp> cnnc::parseModelMlir(llvm::SourceMgr &sourceMgr,
 
 OwningOpRef<ModuleOp> cnnc::loadModel(StringRef path, MLIRContext &context,
                                       bool asModel) {
+  if (std::optional<std::string> error = directoryError(path)) {
+    emitError(UnknownLoc::get(&context)) << *error;
+    return nullptr;
+  }
   if (llvm::sys::path::extension(path) == ".mlir") {
-    auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(
-        path, /*IsText=*/false, /*RequiresNullTerminator=*/true);
-    if (std::error_code ec = buffer.getError()) {
+    llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+        readModelFile(path);
+    if (!buffer) {
       emitError(UnknownLoc::get(&context))
-          << "cannot read '" << path << "': " << ec.message();
+          << llvm::toString(buffer.takeError());
       return nullptr;
     }
     llvm::SourceMgr sourceMgr;

@@ -45,6 +45,9 @@ CompiledModel::compile(ModuleOp module, const PipelineOptions &options) {
       makeModuleOptimizer(2, targetMachine->get());
   engineOptions.transformer = optimize;
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Default;
+  // MLIR's default writes a jitdump directory per run into ~/.debug/jit
+  // (and warns where it cannot): only when asked for.
+  engineOptions.enablePerfNotificationListener = options.perfMap;
   auto engine = ExecutionEngine::create(module, engineOptions);
   if (!engine)
     return engine.takeError();

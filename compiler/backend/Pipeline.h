@@ -28,6 +28,10 @@ struct PipelineOptions {
   /// give the generated code line tables that point into it, so that a
   /// profiler attributes samples to the linalg op each loop came from.
   std::string lineTablesFile;
+  /// For profiling the JIT: tell perf about its code (a jitdump in
+  /// $JITDUMPDIR or $HOME/.debug/jit, for `perf inject --jit`). Off, the
+  /// JIT writes nothing outside the user's paths.
+  bool perfMap = false;
 };
 
 /// Lowers `module` in place up to `stage`. Failures are reported as located

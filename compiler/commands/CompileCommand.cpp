@@ -39,6 +39,7 @@ static std::optional<Stage> pipelineStage(EmitStage emit) {
 
 /// Writes an object and its header beside it (FILE.o, FILE.h): both or
 /// neither, since an object without its header (or the reverse) misleads.
+/// An object written into a device or a pipe goes alone.
 static int writeObject(const CompileRequest &request, const std::string &code,
                        const std::string &header) {
   if (request.outputPath == "-") {
@@ -47,10 +48,14 @@ static int writeObject(const CompileRequest &request, const std::string &code,
   }
   llvm::SmallString<256> headerPath(request.outputPath);
   llvm::sys::path::replace_extension(headerPath, ".h");
+  std::vector<std::pair<std::string, std::string>> files = {
+      {request.outputPath, code}};
+  // An object sent to a device or a pipe (-o /dev/null) has no place for
+  // a header beside it (/dev/null.h).
+  if (isRegularOrNew(request.outputPath))
+    files.push_back({headerPath.str().str(), header});
   std::string error;
-  if (!writeFilesAtomically(
-          {{request.outputPath, code}, {headerPath.str().str(), header}},
-          error)) {
+  if (!writeFilesAtomically(files, error)) {
     reportError(error);
     return 1;
   }
@@ -71,11 +76,19 @@ static LogicalResult checkWeightsFit(ModuleOp module,
 }
 
 int cnnc::runCompile(const CompileRequest &request, MLIRContext &context) {
+  std::string error;
+  if (!checkNotAnInput("-o", request.outputPath,
+                       {{"the model file", request.modelPath},
+                        {"the --weights file", request.summaryWeightsPath}},
+                       error)) {
+    reportError(error);
+    return 1;
+  }
   EmitStage emit = request.emit;
+  // Without --emit: an object (and its header) for any -o FILE, the cnn IR
+  // on stdout (docs/cli.md).
   if (emit == EmitStage::Default)
-    emit = llvm::sys::path::extension(request.outputPath) == ".o"
-               ? EmitStage::Obj
-               : EmitStage::Cnn;
+    emit = request.outputPath == "-" ? EmitStage::Cnn : EmitStage::Obj;
   std::optional<Stage> stage = pipelineStage(emit);
   // What is compiled, or given weights, must be a model (the header is
   // built from @forward before lowering); the IR alone may be printed or

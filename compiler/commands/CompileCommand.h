@@ -14,7 +14,7 @@
 namespace cnnc {
 
 /// What `cnnc MODEL` writes: a stage of the pipeline (`--emit`), or by
-/// default an object when the output is a `.o` and the `cnn` IR otherwise.
+/// default an object for any `-o FILE` and the `cnn` IR on stdout.
 enum class EmitStage {
   Default,
   Cnn,

@@ -2,14 +2,26 @@
 
 #include "compiler/commands/ExportCommand.h"
 #include "compiler/reports/ModelDescription.h"
+#include "compiler/support/Diagnostics.h"
 #include "frontends/LoadModel.h"
 #include "frontends/common/ModelToCnn.h"
 #include "frontends/weights/ModelWeights.h"
+#include "runtime/support/AtomicFile.h"
 
 using namespace mlir;
 using namespace cnnc;
 
 int cnnc::runExport(const ExportRequest &request, MLIRContext &context) {
+  std::string error;
+  for (const std::string &file :
+       exportedFiles(request.format, request.outputPath))
+    if (!checkNotAnInput("-o", file,
+                         {{"the model file", request.modelPath},
+                          {"the --weights file", request.weightsPath}},
+                         error)) {
+      reportError(error);
+      return 1;
+    }
   llvm::Expected<ModelSpec> model =
       readExportableModel(request.modelPath, request.format);
   if (!model) {

@@ -8,6 +8,7 @@
 #include "frontends/weights/ModelWeights.h"
 #include "runtime/infer/ForwardRunner.h"
 #include "runtime/npy/Npy.h"
+#include "runtime/support/AtomicFile.h"
 
 using namespace mlir;
 using namespace cnnc;
@@ -31,14 +32,23 @@ static bool checkInputShape(const PredictRequest &request,
 }
 
 int cnnc::runPredict(const PredictRequest &request, MLIRContext &context) {
-  // The model (loadModel checks its contract), then the input and the
-  // weights against it, before compiling anything.
+  // The output may not be what is read; then the model (loadModel checks
+  // its contract), the input and the weights against it, before compiling
+  // anything.
+  std::string error;
+  if (!checkNotAnInput("-o", request.outputPath,
+                       {{"the model file", request.modelPath},
+                        {"the --input file", request.inputPath},
+                        {"the --weights file", request.weightsPath}},
+                       error)) {
+    reportError(error);
+    return 1;
+  }
   OwningOpRef<ModuleOp> module = loadModel(request.modelPath, context);
   if (!module)
     return 1;
   ModelInfo info = describeModel(*module);
   NpyArray input;
-  std::string error;
   if (!readNpy(request.inputPath, input, error)) {
     reportError(error);
     return 1;

@@ -44,6 +44,25 @@ int cnnc::runTrain(TrainRequest request, MLIRContext &context) {
                 "takes its weights from the checkpoint");
     return 1;
   }
+  // No output may be an input; where they go is checked before anything
+  // is read or compiled.
+  options.inputs.push_back({"the model file", request.modelPath});
+  std::string error;
+  if (!checkRunOutputs(options, error)) {
+    reportError(error);
+    return 1;
+  }
+  if (!request.exportTfjsDir.empty()) {
+    std::vector<NamedInput> inputs = options.inputs;
+    inputs.push_back({"the --weights file", options.weightsPath});
+    inputs.push_back({"the --resume checkpoint", options.resumePath});
+    for (const std::string &file :
+         exportedFiles(ExportFormat::Tfjs, request.exportTfjsDir))
+      if (!checkNotAnInput("--export-tfjs", file, inputs, error)) {
+        reportError(error);
+        return 1;
+      }
+  }
   // Exporting needs the model's Keras layers, so the model is read as the
   // frontends see it first; whether it can be exported is known before
   // anything is trained.

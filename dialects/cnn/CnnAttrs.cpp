@@ -486,8 +486,13 @@ cnn::withOverrides(TrainingAttr training, const TrainingOverrides &overrides) {
   }
   if (overrides.learningRate) {
     double rate = *overrides.learningRate;
-    if (!(rate >= 0.0) || !std::isfinite(rate))
-      return error("--lr must be a non-negative number");
+    if (!(rate >= 0.0) || !std::isfinite(rate)) {
+      char text[32];
+      std::snprintf(text, sizeof text, "%g", rate);
+      return error(std::string("--lr must be a finite number, at least 0, "
+                               "not ") +
+                   text);
+    }
     if (!optimizer) // the default optimizer, at this rate
       optimizer = OptimizerAttr::get(
           training.getContext(), training.getOptimizerOrDefault().getKind());

@@ -111,6 +111,16 @@ llvm::Error cnnc::exportTfjs(const ModelSpec &model, const ModelInfo &info,
   return llvm::Error::success();
 }
 
+std::vector<std::string> cnnc::exportedFiles(ExportFormat format,
+                                             llvm::StringRef path) {
+  if (format == ExportFormat::H5)
+    return {path.str()};
+  llvm::SmallString<256> jsonPath(path), shardPath(path);
+  llvm::sys::path::append(jsonPath, "model.json");
+  llvm::sys::path::append(shardPath, kShardName);
+  return {std::string(jsonPath), std::string(shardPath)};
+}
+
 llvm::Error cnnc::exportKerasH5(const ModelSpec &model, const ModelInfo &info,
                                 const std::vector<float> &params,
                                 llvm::StringRef path) {

@@ -30,6 +30,11 @@ llvm::Error exportModel(const ModelSpec &model, const ModelInfo &info,
                         const std::vector<float> &params, ExportFormat format,
                         llvm::StringRef path);
 
+/// The files an export in `format` to `path` writes: `path` for h5,
+/// `path`/model.json and its shard for TF.js.
+std::vector<std::string> exportedFiles(ExportFormat format,
+                                       llvm::StringRef path);
+
 /// DIR/model.json and its shard.
 llvm::Error exportTfjs(const ModelSpec &model, const ModelInfo &info,
                        const std::vector<float> &params,

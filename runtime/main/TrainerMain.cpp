@@ -52,9 +52,23 @@ const char kUsage[] =
     "model.o) with libcnnc_trainer.a; the optimizer, learning rate and loss\n"
     "are compiled into the object.\n";
 
+/// The trainer's name, as its errors start: `trainer: error: ...`.
+std::string programName = "trainer";
+
 int usageError(const std::string &message) {
-  std::fprintf(stderr, "cnnc: error: %s\n", message.c_str());
+  std::fprintf(stderr, "%s: error: %s\n", programName.c_str(), message.c_str());
   return 1;
+}
+
+/// The options that take a value (--flag VALUE or --flag=VALUE).
+bool takesValue(const std::string &flag) {
+  for (const char *known :
+       {"--data", "--dataset", "--epochs", "--batch-size", "--seed",
+        "--validation-split", "--threads", "--save", "--resume", "--weights",
+        "--metrics-json", "--optimizer", "--lr", "--loss"})
+    if (flag == known)
+      return true;
+  return false;
 }
 
 bool parseInteger(const char *text, int64_t &out) {
@@ -77,6 +91,11 @@ bool parseNumber(const char *text, double &out) {
 } // namespace
 
 int main(int argc, char **argv) {
+  if (argc > 0 && argv[0][0]) {
+    programName = argv[0];
+    programName = programName.substr(programName.rfind('/') + 1);
+  }
+  setRunProgramName(programName);
   failWritesBeyondFileSizeLimit();
   ModelKernels kernels;
   std::string error;
@@ -113,10 +132,14 @@ int main(int argc, char **argv) {
     if (eq != std::string::npos) {
       value = flag.substr(eq + 1);
       flag = flag.substr(0, eq);
-    } else if (i + 1 < argc) {
+    }
+    // An unknown option is that, not "needs a value".
+    if (!takesValue(flag))
+      return usageError("unknown option '" + flag + "' (see --help)");
+    if (eq == std::string::npos) {
+      if (i + 1 >= argc)
+        return usageError(flag + " needs a value (see --help)");
       value = argv[++i];
-    } else {
-      return usageError(flag + " needs a value (see --help)");
     }
     int64_t integer;
     double number;

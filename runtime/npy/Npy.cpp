@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -632,5 +633,15 @@ bool cnnc::writeNpy(const std::string &path, const NpyArray &array,
       std::swap(bytes[at], bytes[at + 3]);
       std::swap(bytes[at + 1], bytes[at + 2]);
     }
+  // "-": standard output, as everywhere else in cnnc.
+  if (path == "-") {
+    if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size() ||
+        std::fflush(stdout) != 0) {
+      error = std::string("cannot write the output to stdout: ") +
+              std::strerror(errno);
+      return false;
+    }
+    return true;
+  }
   return writeFileAtomically(path, bytes, error);
 }

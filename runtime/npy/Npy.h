@@ -44,6 +44,7 @@ bool readNpy(const std::string &path, NpyArray &out, std::string &error);
 /// Writes `array` to `path` as a version 1.0 .npy file, atomically (see
 /// runtime/support/AtomicFile.h). Fails if the shape does not describe
 /// exactly `array.data.size()` elements.
+/// `path` "-" is standard output.
 bool writeNpy(const std::string &path, const NpyArray &array,
               std::string &error);
 

@@ -100,6 +100,76 @@ static bool commit(const StagedFile &staged, std::string &error) {
   return true;
 }
 
+namespace {
+/// Where a write to a path goes, once symbolic links are followed.
+struct Target {
+  enum Kind {
+    New,     // nothing there yet: a temporary beside it, renamed
+    Regular, // a regular file (at `path`): the same, over it
+    Stream,  // a character device or a FIFO: written in place
+    Refused  // a directory, a block device, a socket: `error` says why
+  } kind;
+  std::string path; // a symbolic link's target, so the link stays
+};
+} // namespace
+
+static Target resolveTarget(const std::string &path, std::string &error) {
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0)
+    return {Target::New, path};
+  if (S_ISREG(info.st_mode)) {
+    // Through a symbolic link the file it names is replaced, not the link.
+    struct stat link;
+    if (lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode))
+      if (char *real = realpath(path.c_str(), nullptr)) {
+        std::string resolved = real;
+        std::free(real);
+        return {Target::Regular, resolved};
+      }
+    return {Target::Regular, path};
+  }
+  if (S_ISCHR(info.st_mode) || S_ISFIFO(info.st_mode))
+    return {Target::Stream, path};
+  error = "cannot write '" + path + "': " +
+          (S_ISDIR(info.st_mode)
+               ? "it is a directory"
+               : "it is not a regular file, a character device or a pipe");
+  return {Target::Refused, path};
+}
+
+/// Writes `contents` straight into a device or a pipe (/dev/null, a FIFO):
+/// there is nothing to rename over and nothing to fsync.
+static bool writeInPlace(const std::string &path, std::string_view contents,
+                         std::string &error) {
+  int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return fail(error, path, "cannot open");
+  const char *data = contents.data();
+  size_t left = contents.size();
+  while (left > 0) {
+    ssize_t written = write(fd, data, left);
+    if (written < 0) {
+      if (errno == EINTR)
+        continue;
+      int saved = errno;
+      close(fd);
+      errno = saved;
+      return fail(error, path, "write failed");
+    }
+    data += written;
+    left -= size_t(written);
+  }
+  if (close(fd) != 0)
+    return fail(error, path, "close failed");
+  return true;
+}
+
+bool cnnc::isRegularOrNew(const std::string &path) {
+  std::string error;
+  Target::Kind kind = resolveTarget(path, error).kind;
+  return kind == Target::New || kind == Target::Regular;
+}
+
 bool cnnc::writeFileAtomically(const std::string &path,
                                std::string_view contents, std::string &error) {
   return writeFilesAtomically({{path, std::string(contents)}}, error);
@@ -108,19 +178,36 @@ bool cnnc::writeFileAtomically(const std::string &path,
 bool cnnc::writeFilesAtomically(
     const std::vector<std::pair<std::string, std::string>> &files,
     std::string &error) {
+  // Only a regular file is replaced by a rename: renaming over /dev/null or
+  // a FIFO would put a regular file in its place. Those are written in
+  // place, after every regular file is staged.
+  std::vector<Target> targets;
+  for (const auto &file : files) {
+    targets.push_back(resolveTarget(file.first, error));
+    if (targets.back().kind == Target::Refused)
+      return false;
+  }
   std::vector<StagedFile> staged;
   auto discard = [&] {
     for (const StagedFile &file : staged)
       unlink(file.temp.c_str());
   };
-  for (const auto &[path, contents] : files) {
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (targets[i].kind == Target::Stream)
+      continue;
     StagedFile file;
-    if (!stage(path, contents, file, error)) {
+    if (!stage(targets[i].path, files[i].second, file, error)) {
       discard();
       return false;
     }
     staged.push_back(file);
   }
+  for (size_t i = 0; i < files.size(); ++i)
+    if (targets[i].kind == Target::Stream &&
+        !writeInPlace(targets[i].path, files[i].second, error)) {
+      discard();
+      return false;
+    }
   // A rename into an existing directory or onto a read-only name fails; try
   // the last files first, so that the first (the object) is never left
   // without the rest.
@@ -137,8 +224,23 @@ bool cnnc::writeFilesAtomically(
 void cnnc::failWritesBeyondFileSizeLimit() { std::signal(SIGXFSZ, SIG_IGN); }
 
 bool cnnc::checkWritable(const std::string &path, std::string &error) {
-  std::string directory = directoryOf(path);
+  Target target = resolveTarget(path, error);
+  if (target.kind == Target::Refused)
+    return false;
+  if (target.kind == Target::Stream) {
+    if (access(path.c_str(), W_OK) != 0) {
+      error = "cannot write '" + path + "': " + std::strerror(errno);
+      return false;
+    }
+    return true;
+  }
+  std::string directory = directoryOf(target.path);
   struct stat info;
+  if (stat(directory.c_str(), &info) != 0 && errno == ENOENT) {
+    error = "cannot write '" + path + "': the directory '" + directory +
+            "' does not exist";
+    return false;
+  }
   if (stat(directory.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
     error =
         "cannot write '" + path + "': '" + directory + "' is not a directory";
@@ -147,6 +249,29 @@ bool cnnc::checkWritable(const std::string &path, std::string &error) {
   if (access(directory.c_str(), W_OK) != 0) {
     error = "cannot write '" + path + "': " + std::strerror(errno);
     return false;
+  }
+  return true;
+}
+
+bool cnnc::checkNotAnInput(const std::string &flag, const std::string &output,
+                           const std::vector<NamedInput> &inputs,
+                           std::string &error) {
+  struct stat out;
+  if (output.empty() || output == "-" || stat(output.c_str(), &out) != 0)
+    return true;
+  // A device (-o /dev/null) is not replaced, so it cannot lose an input.
+  if (!S_ISREG(out.st_mode))
+    return true;
+  for (const NamedInput &input : inputs) {
+    struct stat in;
+    if (input.path.empty() || input.path == "-" ||
+        stat(input.path.c_str(), &in) != 0)
+      continue;
+    if (in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+      error = flag + " '" + output + "' is " + input.what + " '" + input.path +
+              "': cnnc does not overwrite an input it reads";
+      return false;
+    }
   }
   return true;
 }

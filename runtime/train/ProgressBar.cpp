@@ -151,6 +151,23 @@ void ProgressBar::update(int64_t current,
     return;
 
   double at = now();
+  if (options.perEpoch) {
+    // Progbar.update at verbose=2: only the final line, without the bar.
+    if (!finalize)
+      return;
+    int digits = int(std::to_string(target).size());
+    double elapsed = at - start;
+    std::string line =
+        format("%*lld/%lld", digits, (long long)current, (long long)target) +
+        format(" - %.0fs", elapsed);
+    for (const auto &[name, value] : shown)
+      line += " - " + name + ": " + formatMetricValue(value);
+    line += " -" + formatStepTime(elapsed, "epoch");
+    line += " -" + formatStepTime(target > 0 ? elapsed / double(target) : 0,
+                                  options.unitName);
+    emit(line + "\n");
+    return;
+  }
   // Keras starts with _last_update = 0 against time.time(), so its first
   // update always draws; `updated` says the same for any clock.
   if (updated && at - lastUpdate < options.interval && !finalize)

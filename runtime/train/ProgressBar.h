@@ -47,6 +47,10 @@ namespace cnnc {
 struct ProgressOptions {
   /// False: print nothing at all.
   bool enabled = true;
+  /// Keras's verbose=2, for output that is not a terminal: no bar, one line
+  /// as each epoch ends (`4/4 - 1s - loss: 0.5 - accuracy: 0.8 - 1s/epoch -
+  /// 250ms/step`), after the `Epoch i/n` header.
+  bool perEpoch = false;
   /// Where the text goes; empty: stdout, flushed after every write.
   std::function<void(std::string_view)> write;
   /// Seconds since any fixed origin, never going back; empty: the steady

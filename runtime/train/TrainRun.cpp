@@ -18,8 +18,14 @@ using namespace cnnc;
 
 namespace {
 
+std::string &programName() {
+  static std::string name = "cnnc";
+  return name;
+}
+
 int fail(const std::string &message) {
-  std::fprintf(stderr, "cnnc: error: %s\n", message.c_str());
+  std::fprintf(stderr, "%s: error: %s\n", programName().c_str(),
+               message.c_str());
   return 1;
 }
 
@@ -134,6 +140,8 @@ std::string setting(const Checkpoint &checkpoint, const std::string &key) {
 
 } // namespace
 
+void cnnc::setRunProgramName(const std::string &name) { programName() = name; }
+
 bool cnnc::loadWeights(const ModelInfo &info, const std::string &path,
                        std::vector<float> &params, std::string &error) {
   ModelIdentity identity = identityOf(info);
@@ -146,6 +154,21 @@ bool cnnc::loadWeights(const ModelInfo &info, const std::string &path,
   return true;
 }
 
+bool cnnc::checkRunOutputs(const RunOptions &options, std::string &error) {
+  std::vector<NamedInput> inputs = options.inputs;
+  inputs.push_back({"the --weights file", options.weightsPath});
+  // A run that resumes a checkpoint may keep saving over it.
+  if (!options.savePath.empty() &&
+      (!checkWritable(options.savePath, error) ||
+       !checkNotAnInput("--save", options.savePath, inputs, error)))
+    return false;
+  inputs.push_back({"the --resume checkpoint", options.resumePath});
+  return options.metricsJsonPath.empty() ||
+         (checkWritable(options.metricsJsonPath, error) &&
+          checkNotAnInput("--metrics-json", options.metricsJsonPath, inputs,
+                          error));
+}
+
 int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
   const ModelInfo &info = kernels.info;
   if (!info.trainable || !kernels.trainGradients || !kernels.applyGradients ||
@@ -154,9 +177,8 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
                 "--train-step)");
   std::string error;
   // Where results go is checked before anything long runs.
-  for (const std::string *path : {&options.savePath, &options.metricsJsonPath})
-    if (!path->empty() && !checkWritable(*path, error))
-      return fail(error);
+  if (!checkRunOutputs(options, error))
+    return fail(error);
 
   // A resumed run's settings are its checkpoint's; flags may not contradict
   // them, since the run would then not continue the same training.
@@ -275,7 +297,9 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
   }
 
   ProgressOptions progressOptions;
-  progressOptions.enabled = wantsProgress(STDOUT_FILENO, options.verbose);
+  // The bar on a terminal (or with --verbose); otherwise Keras's verbose=2,
+  // one line per epoch, which a pipe or a log file can keep.
+  progressOptions.perEpoch = !wantsProgress(STDOUT_FILENO, options.verbose);
   int64_t steps = stepsPerEpoch(trainSet.count, batchSize);
   TrainingProgress progress(epochs, steps, progressOptions);
   GatherOptions gather = trainer.gatherOptions();
@@ -374,6 +398,8 @@ int cnnc::runEvaluation(const ModelKernels &kernels,
     return fail("--batch-size must be at least 1, not " +
                 std::to_string(batchSize));
   std::string error;
+  if (!checkRunOutputs(options, error))
+    return fail(error);
   Trainer trainer(kernels, options.threads);
   if (options.initialParams)
     trainer.params() = *options.initialParams;

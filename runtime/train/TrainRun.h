@@ -10,6 +10,7 @@
 #define CNNC_RUNTIME_TRAIN_TRAINRUN_H
 
 #include "runtime/model/Kernels.h"
+#include "runtime/support/AtomicFile.h"
 
 #include <cstdint>
 #include <functional>
@@ -32,6 +33,8 @@ struct RunOptions {
   unsigned threads = 0;
   std::string savePath, resumePath, weightsPath, metricsJsonPath;
   bool verbose = false;
+  /// Files the caller read (the model file): no output may be one of them.
+  std::vector<NamedInput> inputs;
   /// Weights already read by the caller (from a format the runtime does not
   /// read, such as Keras .h5); they take the place of weightsPath.
   std::optional<std::vector<float>> initialParams;
@@ -41,6 +44,16 @@ struct RunOptions {
   std::function<bool(const std::vector<float> &params, std::string &error)>
       afterTraining;
 };
+
+/// The name errors start with (`NAME: error: ...`): "cnnc" unless an AOT
+/// trainer gives its own.
+void setRunProgramName(const std::string &name);
+
+/// Checks, before anything long runs, that the run's outputs (--save,
+/// --metrics-json) can be written and are none of its inputs (the weights,
+/// the checkpoint resumed, `options.inputs`); --save may be the checkpoint
+/// it resumes. False with a one-line `error`.
+bool checkRunOutputs(const RunOptions &options, std::string &error);
 
 /// Trains, then evaluates on the test set; prints Keras's progress and the
 /// test metrics. Returns the process exit code; errors are one line on

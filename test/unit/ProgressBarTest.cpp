@@ -83,6 +83,26 @@ TEST(ProgressFormatTest, ValuesHaveFourDecimalsOrAnExponentWhenTiny) {
 // fit()'s output
 //===----------------------------------------------------------------------===//
 
+TEST(TrainingProgressTest, NotATerminalIsOneLinePerEpoch) {
+  // Keras's verbose=2 (cnnc train | tee log): the header, then one line as
+  // the epoch ends, with the epoch's time and the time per step.
+  FakeTerminal terminal;
+  ProgressOptions options = terminal.options();
+  options.perEpoch = true;
+  TrainingProgress progress(2, 4, options);
+  progress.beginEpoch(0);
+  for (int64_t step = 0; step < 4; ++step) {
+    terminal.time += 0.5;
+    progress.endBatch(step, {{"loss", 0.5}, {"accuracy", 0.8}});
+  }
+  progress.endEpoch({{"loss", 0.3}, {"accuracy", 0.9}});
+
+  ASSERT_EQ(terminal.writes.size(), 2u);
+  EXPECT_EQ(terminal.writes[0], "Epoch 1/2\n");
+  EXPECT_EQ(terminal.writes[1], "4/4 - 2s - loss: 0.3000 - accuracy: 0.9000 - "
+                                "2s/epoch - 500ms/step\n");
+}
+
 TEST(TrainingProgressTest, AnEpochIsAHeaderRedrawsAndAFinalLine) {
   FakeTerminal terminal;
   TrainingProgress progress(2, 3, terminal.options());

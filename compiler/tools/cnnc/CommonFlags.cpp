@@ -1,6 +1,9 @@
 //===- CommonFlags.cpp - Options every cnnc subcommand takes --------------===//
 
+#include "compiler/support/Diagnostics.h"
 #include "compiler/tools/cnnc/Flags.h"
+
+#include <cstdio>
 
 using namespace cnnc;
 namespace cl = llvm::cl;
@@ -20,34 +23,32 @@ static cl::opt<std::string> lineTables(
     cl::value_desc("FILE"), cl::Hidden, cl::cat(cnncCategory),
     cl::sub(cl::SubCommand::getAll()));
 
-static cl::opt<std::string> optimizer(
-    "optimizer",
-    cl::desc("adam, sgd or rmsprop (default: compile()'s, else rmsprop)"),
-    cl::cat(cnncCategory), cl::sub(cl::SubCommand::getAll()));
-static cl::opt<double>
-    learningRate("lr", cl::desc("Learning rate (default: the optimizer's)"),
-                 cl::cat(cnncCategory), cl::sub(cl::SubCommand::getAll()));
-static cl::opt<std::string> loss(
-    "loss",
-    cl::desc("sparse_categorical_crossentropy, categorical_crossentropy or mse "
-             "(default: compile()'s, else sparse_categorical_crossentropy)"),
-    cl::cat(cnncCategory), cl::sub(cl::SubCommand::getAll()));
+std::string cnnc::formatFlagNumber(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
+static cl::opt<bool>
+    perfMap("perf-map",
+            cl::desc("For profiling the JIT: write a jitdump for perf (in "
+                     "$JITDUMPDIR or ~/.debug/jit; perf inject --jit)"),
+            cl::Hidden, cl::cat(cnncCategory),
+            cl::sub(cl::SubCommand::getAll()));
+
+bool cnnc::checkThreadsFlag(unsigned threads) {
+  if (threads <= kMaxThreads)
+    return true;
+  reportError("--threads must be at most " + std::to_string(kMaxThreads) +
+              " (0: all cores), not " + std::to_string(threads));
+  return false;
+}
 
 PipelineOptions cnnc::pipelineOptionsFromFlags() {
   PipelineOptions options;
   options.fuse = !noFuse;
   options.tile = !noTile;
   options.lineTablesFile = lineTables;
+  options.perfMap = perfMap;
   return options;
-}
-
-TrainingOverrides cnnc::trainingOverridesFromFlags() {
-  TrainingOverrides overrides;
-  if (optimizer.getNumOccurrences())
-    overrides.optimizer = optimizer;
-  if (learningRate.getNumOccurrences())
-    overrides.learningRate = learningRate;
-  if (loss.getNumOccurrences())
-    overrides.loss = loss;
-  return overrides;
 }

@@ -28,6 +28,10 @@ extern llvm::cl::OptionCategory cnncCategory;
 extern llvm::cl::SubCommand predictCommand, trainCommand, evalCommand,
     exportCommand;
 
+/// Parses the command line; a bad one is one `cnnc: error:` line (llvm::cl's
+/// complaint in cnnc's words) and false.
+bool parseCommandLine(int argc, char **argv, llvm::StringRef overview);
+
 std::optional<CompileRequest> compileRequestFromFlags();
 std::optional<PredictRequest> predictRequestFromFlags();
 std::optional<TrainRequest> trainRequestFromFlags(bool evaluateOnly);
@@ -37,6 +41,15 @@ std::optional<ExportRequest> exportRequestFromFlags();
 PipelineOptions pipelineOptionsFromFlags();
 /// --optimizer, --lr, --loss: what the training step compiles.
 TrainingOverrides trainingOverridesFromFlags();
+
+/// The most threads a command runs (as the AOT trainer's --threads).
+constexpr unsigned kMaxThreads = 1024;
+
+/// A number as a flag's value is echoed: %g (1.5, inf, nan).
+std::string formatFlagNumber(double value);
+
+/// False, after one error line, when a --threads value is above kMaxThreads.
+bool checkThreadsFlag(unsigned threads);
 
 } // namespace cnnc
 

@@ -22,10 +22,32 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 using namespace cnnc;
+
+/// --help lists cnnc's own options; LLVM's and MLIR's (hundreds: AMDGPU,
+/// Polly, x86, the pass manager's) stay accepted, and --help-hidden lists
+/// them.
+static void hideForeignOptions() {
+  std::vector<llvm::cl::SubCommand *> commands = {
+      &llvm::cl::SubCommand::getTopLevel()};
+  for (llvm::cl::SubCommand *command : llvm::cl::getRegisteredSubcommands())
+    commands.push_back(command);
+  for (llvm::cl::SubCommand *command : commands)
+    for (auto &entry : llvm::cl::getRegisteredOptions(*command)) {
+      llvm::cl::Option *option = entry.second;
+      llvm::StringRef name = entry.first();
+      if (llvm::is_contained(option->Categories, &cnncCategory) ||
+          name == "help" || name == "version")
+        continue;
+      if (option->getOptionHiddenFlag() == llvm::cl::NotHidden)
+        option->setHiddenFlag(llvm::cl::Hidden);
+    }
+}
 
 /// Runs `run` on the request `request` holds, if the flags made one.
 template <typename Request, typename Run>
@@ -41,8 +63,25 @@ int main(int argc, char **argv) {
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
-  llvm::cl::ParseCommandLineOptions(argc, argv,
-                                    "cnnc: Keras CNNs to native code\n");
+  // One line, as LLVM's tools print theirs: cnnc's version, then what it
+  // was built with.
+  llvm::cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << "cnnc " CNNC_VERSION " (LLVM " LLVM_VERSION_STRING ", MLIR)\n";
+  });
+  hideForeignOptions();
+  if (!parseCommandLine(
+          argc, argv,
+          "cnnc: Keras CNNs to native code\n\n"
+          "  cnnc MODEL --summary              Keras's model.summary()\n"
+          "  cnnc MODEL --emit=STAGE [-o F]    one stage of the pipeline\n"
+          "  cnnc MODEL -o model.o             an object and model.h\n"
+          "  cnnc predict MODEL --input X.npy -o Y.npy\n"
+          "  cnnc train MODEL [options]        (cnnc train --help)\n"
+          "  cnnc eval MODEL --weights CKPT\n"
+          "  cnnc export MODEL --format tfjs|h5 -o PATH\n\n"
+          "MODEL: a Keras .py, a Keras or TF.js .json, a Keras .h5, or .mlir.\n"
+          "Example: cnnc examples/mnist_cnn.py --summary\n"))
+    return 1;
 
   DialectRegistry registry;
   registerModelDialects(registry);
