@@ -13,6 +13,9 @@
 // second convolution (11x11 outputs, 10x10 read), and in training the
 // same fifth of both of its gradients.
 //
+// Likewise a pooling window wider than its input on an axis with one
+// output is cut to the input (ClampWholeWindow).
+//
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Passes.h"
@@ -101,12 +104,48 @@ template <typename PoolOp> struct CropUnderPool : OpRewritePattern<PoolOp> {
   }
 };
 
+/// A pooling axis with one output whose window is wider than the input
+/// (MaxPooling2D((65536, 65536), padding='same') over 100x100) reads the
+/// whole input on that axis: its one window covers [-before, in + after).
+/// It becomes a window of exactly the input, stride the input, which needs
+/// no padding: the same values (the padding never wins, and an average
+/// divides by the in-bounds count, here the input's extent), without a
+/// padded tensor as large as the window.
+template <typename PoolOp> struct ClampWholeWindow : OpRewritePattern<PoolOp> {
+  using OpRewritePattern<PoolOp>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(PoolOp pool,
+                                PatternRewriter &rewriter) const override {
+    RankedTensorType in = pool.getInput().getType();
+    RankedTensorType out = pool.getType();
+    SmallVector<int64_t> window(pool.getPoolSize());
+    SmallVector<int64_t> strides(pool.getEffectiveStrides());
+    bool changed = false;
+    for (int i = 0; i < 2; ++i) {
+      int64_t extent = in.getDimSize(i + 1);
+      if (out.getDimSize(i + 1) == 1 && window[i] > extent) {
+        window[i] = strides[i] = extent;
+        changed = true;
+      }
+    }
+    if (!changed)
+      return rewriter.notifyMatchFailure(pool, "no window wider than its axis");
+    rewriter.modifyOpInPlace(pool, [&] {
+      pool.setPoolSize(window);
+      pool.setStrides(ArrayRef<int64_t>(strides));
+    });
+    return success();
+  }
+};
+
 struct CropUnpooledBorder
     : cnnc::impl::CropUnpooledBorderBase<CropUnpooledBorder> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<CropUnderPool<MaxPool2DOp>, CropUnderPool<AvgPool2DOp>,
-                 CropUnderPool<MinPool2DOp>>(&getContext());
+                 CropUnderPool<MinPool2DOp>, ClampWholeWindow<MaxPool2DOp>,
+                 ClampWholeWindow<AvgPool2DOp>, ClampWholeWindow<MinPool2DOp>>(
+        &getContext());
     if (failed(
             applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

@@ -11,6 +11,8 @@
 #include "compiler/Conversion/CnnToLinalg/Lowering.h"
 #include "compiler/Passes.h"
 
+#include "mlir/Dialect/MemRef/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Interfaces/TilingInterface.h"
@@ -84,6 +86,15 @@ struct TileAndFuse : cnnc::impl::TileAndFuseBase<TileAndFuse> {
     // allocating the full-size tensor the fusion exists to avoid.
     RewritePatternSet patterns(&getContext());
     tensor::populateFoldTensorEmptyPatterns(patterns);
+    // Each layer's tile loop runs to the batch size, read as `tensor.dim` of
+    // the layer's input: the previous layer's loop result. Left so, the
+    // sizes form a chain back through every earlier layer, which
+    // bufferization's subset analysis (ValueBounds) walks for each slice it
+    // compares: compile time grew faster than the square of the depth (21
+    // layers: 87 s in bufferization). Resolved through the loops, pads and
+    // empties, every size reads the function's own argument, one value.
+    memref::populateResolveRankedShapedTypeResultDimsPatterns(patterns);
+    scf::populateSCFForLoopCanonicalizationPatterns(patterns);
     if (failed(
             applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();

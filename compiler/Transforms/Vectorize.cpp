@@ -79,13 +79,14 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
     }
     if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcMinOp,
             linalg::PoolingNhwcSumOp>(op)) {
-      // (n, oh, ow, c, kh, kw): the whole window row stays in the tile.
+      // (n, oh, ow, c, kh, kw): the whole window row stays in the tile,
+      // unless it is too wide to unroll.
       return {1,
               1,
               divisorAtMost(ranges[2], convWidth),
               divisorAtMost(ranges[3], vectorChannels),
               1,
-              0};
+              ranges[5] <= kMaxWindowRow ? 0 : 1};
     }
     if (isa<linalg::MatmulOp>(op)) {
       // (m, n, k): one row by 8 to 10 whole zmm vectors of columns when the
@@ -168,11 +169,21 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
         innermost = i;
     // A reduction over the batch (a bias gradient) is a loop of vector
     // adds: whole, its tile would be dynamic and stay scalar.
+    // So is a reduction over more than kMaxWholeReduction elements (a
+    // global pooling over 100x100): whole, it would be one vector of them
+    // all, its reduction unrolled element by element into the IR.
     bool dynamicReduction = false;
+    int64_t reductionElements = 1;
     for (auto [i, kind] : llvm::enumerate(iterators))
-      if (kind == utils::IteratorType::reduction &&
-          ShapedType::isDynamic(ranges[i]))
-        dynamicReduction = true;
+      if (kind == utils::IteratorType::reduction) {
+        if (ShapedType::isDynamic(ranges[i]))
+          dynamicReduction = true;
+        else
+          reductionElements = std::min<int64_t>(reductionElements * ranges[i],
+                                                kMaxWholeReduction + 1);
+      }
+    bool loopedReduction =
+        dynamicReduction || reductionElements > kMaxWholeReduction;
     // A small loop that indexes the output only (a pooling gradient's
     // position in its window) stays whole in the tile: the inputs are then
     // read, and what depends on them alone computed, once for all its
@@ -188,7 +199,8 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
     };
     for (auto [i, kind] : llvm::enumerate(iterators)) {
       if (kind != utils::IteratorType::parallel) {
-        if (dynamicReduction && int64_t(i) < innermost)
+        if ((dynamicReduction && int64_t(i) < innermost) ||
+            (!dynamicReduction && loopedReduction))
           sizes[i] = 1;
         continue;
       }
@@ -201,6 +213,14 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
       sizes[innermost] = kMaskedLanes;
     return sizes;
   }
+
+  /// The most elements a tile reduces whole, in registers: beyond it the
+  /// reduction is a loop, so the IR of an op does not grow with its window.
+  static constexpr int64_t kMaxWholeReduction = 64;
+
+  /// The longest window row a pooling tile keeps whole (unrolled): a wider
+  /// window is a loop over its columns.
+  static constexpr int64_t kMaxWindowRow = 16;
 
   /// Lanes of the masked vectors below: one zmm register.
   static constexpr int64_t kMaskedLanes = 16;
