@@ -34,6 +34,7 @@
 #include "compiler/backend/CompiledModel.h"
 #include "compiler/backend/Pipeline.h"
 #include "frontends/LoadModel.h"
+#include "test/unit/CompileForTest.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -72,38 +73,11 @@ std::ostream &operator<<(std::ostream &os, const GradientCase &c) {
 /// Compiles a model written as Keras Python, with its training step.
 std::unique_ptr<CompiledModel> compileModel(const std::string &source,
                                             std::string &diagnostics) {
-  char path[] = "/tmp/cnnc-gradient-XXXXXX.py";
-  int fd = mkstemps(path, 3);
-  if (fd < 0)
-    return nullptr;
-  close(fd);
-  std::ofstream(path) << source;
-
-  static mlir::DialectRegistry registry = [] {
-    mlir::DialectRegistry r;
-    registerModelDialects(r);
-    registerPipelineDialects(r);
-    return r;
-  }();
-  mlir::MLIRContext context(registry);
-  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
-    diagnostics += d.str() + "\n";
-    return mlir::success();
-  });
-  auto module = loadModel(path, context);
-  unlink(path);
-  if (!module)
-    return nullptr;
   PipelineOptions options;
   options.train = true;
   options.tile = !getenv("NO_TILE");
   options.fuse = !getenv("NO_FUSE");
-  auto compiled = CompiledModel::compile(*module, options);
-  if (!compiled) {
-    diagnostics += llvm::toString(compiled.takeError());
-    return nullptr;
-  }
-  return std::move(*compiled);
+  return compilePythonModel(source, options, diagnostics);
 }
 
 /// One sampled parameter element and its central differences of the loss

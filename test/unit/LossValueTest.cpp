@@ -23,6 +23,7 @@
 #include "compiler/backend/Pipeline.h"
 #include "frontends/LoadModel.h"
 #include "test/reference/Reference.h"
+#include "test/unit/CompileForTest.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -69,35 +70,9 @@ void PrintTo(const LossCase &c, std::ostream *os) { *os << c.name; }
 
 std::unique_ptr<CompiledModel> compileModel(const std::string &source,
                                             std::string &diagnostics) {
-  char path[] = "/tmp/cnnc-loss-XXXXXX.py";
-  int fd = mkstemps(path, 3);
-  if (fd < 0)
-    return nullptr;
-  close(fd);
-  std::ofstream(path) << source;
-  static mlir::DialectRegistry registry = [] {
-    mlir::DialectRegistry r;
-    registerModelDialects(r);
-    registerPipelineDialects(r);
-    return r;
-  }();
-  mlir::MLIRContext context(registry);
-  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
-    diagnostics += d.str() + "\n";
-    return mlir::success();
-  });
-  auto module = loadModel(path, context);
-  unlink(path);
-  if (!module)
-    return nullptr;
   PipelineOptions options;
   options.train = true;
-  auto compiled = CompiledModel::compile(*module, options);
-  if (!compiled) {
-    diagnostics += llvm::toString(compiled.takeError());
-    return nullptr;
-  }
-  return std::move(*compiled);
+  return compilePythonModel(source, options, diagnostics);
 }
 
 RefTensor activate(const RefTensor &x, const std::string &activation) {
