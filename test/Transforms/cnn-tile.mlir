@@ -34,7 +34,7 @@
 // CHECK: %[[BS:.*]] = linalg.broadcast ins(%[[B]] : tensor<32xf32>) outs(%{{.*}} : tensor<1x2x26x32xf32>)
 // CHECK-NEXT: %[[CS:.*]] = linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[XS]], %[[K]] : tensor<1x4x28x1xf32>, tensor<3x3x1x32xf32>) outs(%[[BS]] : tensor<1x2x26x32xf32>) -> tensor<1x2x26x32xf32>
 // CHECK: %[[RS:.*]] = linalg.generic {{.*}} ins(%[[CS]] : tensor<1x2x26x32xf32>)
-// CHECK: arith.maximumf
+// CHECK: arith.select
 // CHECK: %[[OS:.*]] = tensor.extract_slice %[[A1]][%[[N]], %[[I]], 0, 0] [1, 1, 13, 32] [1, 1, 1, 1]
 // CHECK: %[[PS:.*]] = linalg.pooling_nhwc_max {{.*}} ins(%[[RS]], %{{.*}} : tensor<1x2x26x32xf32>, tensor<2x2xf32>) outs(%{{.*}} : tensor<1x1x13x32xf32>)
 // CHECK-NEXT: %[[INS:.*]] = tensor.insert_slice %[[PS]] into %[[A1]][%[[N]], %[[I]], 0, 0] [1, 1, 13, 32] [1, 1, 1, 1]
@@ -87,7 +87,7 @@ func.func @even_rows(%x: tensor<?x30x30x1xf32>, %k: tensor<3x3x1x32xf32>, %b: te
 // CHECK-NEXT: scf.for %[[I:.*]] = %{{.*}} to %c26 step %c1
 // CHECK-NEXT: tensor.extract_slice %arg0[%{{.*}}, %[[I]], 0, 0] [1, 3, 28, 1] [1, 1, 1, 1] : tensor<?x28x28x1xf32> to tensor<1x3x28x1xf32>
 // CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} -> tensor<1x1x26x32xf32>
-// CHECK: arith.maximumf
+// CHECK: arith.select
 // CHECK: tensor.insert_slice %{{.*}} [1, 1, 26, 32]
 func.func @conv_relu(%x: tensor<?x28x28x1xf32>, %k: tensor<3x3x1x32xf32>, %b: tensor<32xf32>) -> tensor<?x26x26x32xf32> {
   %0 = cnn.fused_conv2d %x, %k, %b strides = [1, 1] dilation = [1, 1] padding = valid relu : (tensor<?x28x28x1xf32>, tensor<3x3x1x32xf32>, tensor<32xf32>) -> tensor<?x26x26x32xf32>
@@ -126,7 +126,7 @@ func.func @avg_block(%x: tensor<?x28x28x1xf32>, %k: tensor<3x3x1x32xf32>, %b: te
 // CANON: scf.for
 // CANON: tensor.extract_slice %padded[{{.*}}] [1, 3, 29, 1] [1, 1, 1, 1] : tensor<?x29x29x1xf32> to tensor<1x3x29x1xf32>
 // CANON: linalg.conv_2d_nhwc_hwcf {{.*}} -> tensor<1x1x14x16xf32>
-// CANON: arith.maximumf
+// CANON: arith.select
 // CANON: tensor.insert_slice {{.*}} [1, 1, 14, 16]
 func.func @same_strided_conv(%x: tensor<?x28x28x1xf32>, %k: tensor<3x3x1x16xf32>, %b: tensor<16xf32>) -> tensor<?x14x14x16xf32> {
   %0 = cnn.fused_conv2d %x, %k, %b strides = [2, 2] dilation = [1, 1] padding = same relu : (tensor<?x28x28x1xf32>, tensor<3x3x1x16xf32>, tensor<16xf32>) -> tensor<?x14x14x16xf32>

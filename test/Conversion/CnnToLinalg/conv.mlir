@@ -87,13 +87,15 @@ func.func @dilated_valid(%x: tensor<?x28x28x1xf32>, %k: tensor<3x3x1x8xf32>, %b:
 // producing the result is marked `cnn.fusion_root` for --cnn-tile.
 //===----------------------------------------------------------------------===//
 
-// The lesson's first block: conv, relu (maximumf), max pool over the relu.
+// The lesson's first block: conv, relu (a NaN-keeping select), max pool
+// over the relu.
 // CHECK-LABEL: func.func @fused_lesson_block
 // CHECK: %[[C:.*]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%arg0, %arg1 : {{.*}}) outs(%{{.*}} : tensor<?x26x26x32xf32>)
 // CHECK-NOT: cnn.fusion_root
 // CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%[[C]] : tensor<?x26x26x32xf32>)
 // CHECK-NOT: cnn.fusion_root
-// CHECK: arith.maximumf %{{.*}}, %{{.*}} fastmath<nnan,nsz> : f32
+// CHECK: arith.cmpf ogt
+// CHECK-NEXT: arith.select
 // CHECK: %[[P:.*]] = linalg.pooling_nhwc_max {cnn.fusion_root, dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%[[R]], %{{.*}} : tensor<?x26x26x32xf32>, tensor<2x2xf32>) {{.*}} -> tensor<?x13x13x32xf32>
 // CHECK: return %[[P]]
 func.func @fused_lesson_block(%x: tensor<?x28x28x1xf32>, %k: tensor<3x3x1x32xf32>, %b: tensor<32xf32>) -> tensor<?x13x13x32xf32> {
@@ -107,7 +109,7 @@ func.func @fused_lesson_block(%x: tensor<?x28x28x1xf32>, %k: tensor<3x3x1x32xf32
 // CHECK-LABEL: func.func @fused_relu_only
 // CHECK: %[[C:.*]] = linalg.conv_2d_nhwc_hwcf
 // CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%[[C]] : tensor<?x26x26x32xf32>) {{.*}} attrs = {cnn.fusion_root}
-// CHECK: arith.maximumf
+// CHECK: arith.select
 // CHECK-NOT: pooling
 // CHECK: return %[[R]]
 func.func @fused_relu_only(%x: tensor<?x28x28x1xf32>, %k: tensor<3x3x1x32xf32>, %b: tensor<32xf32>) -> tensor<?x26x26x32xf32> {
