@@ -356,7 +356,7 @@ void buildApplyGradients(func::FuncOp forward, const TrainingConfig &config) {
   int64_t count = 0;
   for (Type param : forward.getArgumentTypes().drop_front())
     count += cast<ShapedType>(param).getNumElements();
-  int64_t slots = config.optimizer.getKind() == OptimizerKind::Adam ? 2 : 1;
+  int64_t slots = optimizerSlotCount(config.optimizer.getKind());
   Type f32 = b.getF32Type();
   // A part of the parameters, so that threads can update their parts at
   // once: `part` values from some offset (the caller points at it), whose

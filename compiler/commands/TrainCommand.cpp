@@ -113,6 +113,13 @@ int cnnc::runTrain(TrainRequest request, MLIRContext &context) {
       exported = true;
       return true;
     };
+  // The data, a resumed checkpoint and the settings are checked before
+  // compiling, which can take far longer than reading them.
+  if (!(request.evaluateOnly ? checkEvaluationInputs(info, options, error)
+                             : checkTrainingInputs(info, options, error))) {
+    reportError(error);
+    return 1;
+  }
   PipelineOptions pipeline = request.pipeline;
   pipeline.train = true;
   auto compiled = CompiledModel::compile(*module, pipeline);

@@ -61,6 +61,18 @@ static LossKind runtimeLoss(cnn::Loss loss) {
   llvm_unreachable("unknown loss");
 }
 
+static OptimizerKind runtimeOptimizer(cnn::OptimizerKind kind) {
+  switch (kind) {
+  case cnn::OptimizerKind::Adam:
+    return OptimizerKind::Adam;
+  case cnn::OptimizerKind::SGD:
+    return OptimizerKind::SGD;
+  case cnn::OptimizerKind::RMSprop:
+    return OptimizerKind::RMSprop;
+  }
+  llvm_unreachable("unknown optimizer");
+}
+
 /// The optimizer update in @apply_gradients: its kind, slots and settings.
 static void describeOptimizer(func::FuncOp apply, ModelInfo &info) {
   apply.walk([&](Operation *op) {
@@ -130,6 +142,12 @@ ModelInfo cnnc::describeModel(ModuleOp module) {
                             .getElementType()
                             .isInteger(32);
     describeOptimizer(apply, info);
+  } else {
+    // Not compiled yet (a run's inputs are checked before compiling): the
+    // optimizer the step will have, from the module's settings.
+    cnn::OptimizerKind kind = training.getOptimizerOrDefault().getKind();
+    info.optimizer = runtimeOptimizer(kind);
+    info.stateSlots = cnn::optimizerSlotCount(kind);
   }
   if (std::optional<int64_t> epochs = training.getEpochs())
     info.fit["epochs"] = static_cast<double>(*epochs);

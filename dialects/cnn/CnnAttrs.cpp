@@ -448,6 +448,10 @@ void TrainingAttr::print(AsmPrinter &printer) const {
 // The module's settings, and the tool's overrides
 //===----------------------------------------------------------------------===//
 
+int64_t cnn::optimizerSlotCount(OptimizerKind kind) {
+  return kind == OptimizerKind::Adam ? 2 : 1;
+}
+
 TrainingAttr cnn::getTraining(ModuleOp module) {
   if (auto training =
           module->getAttrOfType<TrainingAttr>(CnnDialect::kTrainingAttrName))

@@ -24,6 +24,11 @@ std::optional<Loss> lossFromKerasName(llvm::StringRef name);
 /// A Keras optimizer name, in any case (`adam`, `SGD`, `RMSprop`).
 std::optional<OptimizerKind> optimizerFromKerasName(llvm::StringRef name);
 
+/// The rows of optimizer state the training step keeps per parameter:
+/// Adam's m and v, SGD's momentum (kept even at momentum 0), RMSprop's
+/// velocity.
+int64_t optimizerSlotCount(OptimizerKind kind);
+
 /// The module's `cnn.training`, or an empty one (every default) when it has
 /// none.
 TrainingAttr getTraining(ModuleOp module);

@@ -1,6 +1,7 @@
 //===- AtomicFile.cpp - Write a file whole or not at all ------------------===//
 
 #include "runtime/support/AtomicFile.h"
+#include "runtime/support/Interrupt.h"
 
 #include <csignal>
 
@@ -25,6 +26,12 @@ static bool fail(std::string &error, const std::string &path,
                  const char *what) {
   error = "cannot write '" + path + "': " + what + ": " + std::strerror(errno);
   return false;
+}
+
+/// Deletes a temporary that will not be renamed into place.
+static void removeTemporary(const std::string &temp) {
+  unlink(temp.c_str());
+  unregisterTemporary(temp.c_str());
 }
 
 namespace {
@@ -53,11 +60,13 @@ static bool stage(const std::string &path, std::string_view contents,
   }
   if (fd < 0)
     return fail(error, path, "cannot create a temporary file");
+  // Ctrl-C or a kill from here on removes the temporary (Interrupt.h).
+  registerTemporary(temp.c_str());
 
   auto abandon = [&](const char *what) {
     int saved = errno;
     close(fd);
-    unlink(temp.c_str());
+    removeTemporary(temp);
     errno = saved;
     return fail(error, path, what);
   };
@@ -77,7 +86,9 @@ static bool stage(const std::string &path, std::string_view contents,
   if (fsync(fd) != 0)
     return abandon("fsync failed");
   if (close(fd) != 0) {
-    unlink(temp.c_str());
+    int saved = errno;
+    removeTemporary(temp);
+    errno = saved;
     return fail(error, path, "close failed");
   }
   staged = {path, temp};
@@ -88,10 +99,11 @@ static bool stage(const std::string &path, std::string_view contents,
 static bool commit(const StagedFile &staged, std::string &error) {
   if (rename(staged.temp.c_str(), staged.path.c_str()) != 0) {
     int saved = errno;
-    unlink(staged.temp.c_str());
+    removeTemporary(staged.temp);
     errno = saved;
     return fail(error, staged.path, "rename failed");
   }
+  unregisterTemporary(staged.temp.c_str());
   int dirFd = open(directoryOf(staged.path).c_str(), O_RDONLY | O_DIRECTORY);
   if (dirFd >= 0) {
     fsync(dirFd);
@@ -190,7 +202,7 @@ bool cnnc::writeFilesAtomically(
   std::vector<StagedFile> staged;
   auto discard = [&] {
     for (const StagedFile &file : staged)
-      unlink(file.temp.c_str());
+      removeTemporary(file.temp);
   };
   for (size_t i = 0; i < files.size(); ++i) {
     if (targets[i].kind == Target::Stream)

@@ -247,3 +247,11 @@ void TrainingProgress::endEpoch(const std::vector<MetricValue> &logs) {
     bar->update(steps, logs, /*finalize=*/true);
   bar.reset();
 }
+
+void TrainingProgress::interrupt() {
+  // A bar being drawn has no newline yet; the per-epoch form always ends
+  // its lines.
+  if (bar && options.enabled && !options.perEpoch)
+    emitTo(options, "\n");
+  bar.reset();
+}

@@ -113,6 +113,8 @@ public:
   /// The epoch is done: the final line, with `logs` (the running means and
   /// any val_* values).
   void endEpoch(const std::vector<MetricValue> &logs);
+  /// The run stops inside the epoch: the bar's line is ended as it stands.
+  void interrupt();
 
 private:
   int64_t epochs, steps;

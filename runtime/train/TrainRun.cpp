@@ -4,6 +4,7 @@
 
 #include "runtime/data/Mnist.h"
 #include "runtime/support/AtomicFile.h"
+#include "runtime/support/Interrupt.h"
 #include "runtime/train/Checkpoint.h"
 #include "runtime/train/MetricsJson.h"
 #include "runtime/train/ProgressBar.h"
@@ -169,39 +170,84 @@ bool cnnc::checkRunOutputs(const RunOptions &options, std::string &error) {
                           error));
 }
 
-int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
-  const ModelInfo &info = kernels.info;
-  if (!info.trainable || !kernels.trainGradients || !kernels.applyGradients ||
-      !kernels.evaluate)
-    return fail("this compiled model has no training step (compile it with "
-                "--train-step)");
-  std::string error;
-  // Where results go is checked before anything long runs.
-  if (!checkRunOutputs(options, error))
-    return fail(error);
+namespace {
 
+/// Where a run stopped by a signal was.
+struct Interruption {
+  int signal = 0;
+  int64_t epochs = 0, steps = 0;
+  int64_t epoch = -1, step = 0; // the epoch in progress, if any (0-based)
+  int64_t completed = 0;        // epochs done, counting a resumed run's
+  std::string checkpoint;       // the last checkpoint written or resumed
+  int64_t checkpointEpoch = 0;  // the epochs it holds
+};
+
+/// One line on stderr: what stopped the run, where, and how to go on.
+void reportInterruption(const Interruption &at) {
+  std::string where =
+      at.epoch >= 0 ? "in epoch " + std::to_string(at.epoch + 1) + "/" +
+                          std::to_string(at.epochs) + " at step " +
+                          std::to_string(at.step) + "/" +
+                          std::to_string(at.steps) + " (that epoch is not kept)"
+                    : "after epoch " + std::to_string(at.completed) + "/" +
+                          std::to_string(at.epochs);
+  std::string saved =
+      at.checkpoint.empty()
+          ? "no checkpoint was saved (--save FILE keeps one per epoch)"
+          : "'" + at.checkpoint + "' holds epoch " +
+                std::to_string(at.checkpointEpoch) + " (--resume " +
+                at.checkpoint + " continues from there)";
+  std::fprintf(stderr, "%s: stopped by %s %s; %s\n", programName().c_str(),
+               signalName(at.signal), where.c_str(), saved.c_str());
+}
+
+/// What a training run will do, settled before it starts: the flags, the
+/// model's fit() and a resumed checkpoint's settings, resolved into one
+/// set; the checkpoint; the data, read and checked against the model.
+struct TrainingPlan {
+  int64_t epochs = 1, batchSize = 32;
+  double validationSplit = 0.0;
+  bool shuffle = true;
+  uint64_t seed = 0;
+  std::string dataset;
+  std::optional<Checkpoint> resumed;
+  Dataset data;
+  ValidationSplit split;
+};
+
+/// Fills `plan`; false with a one-line `error` for anything that would
+/// stop the run.
+bool planTraining(const ModelInfo &info, const RunOptions &options,
+                  TrainingPlan &plan, std::string &error) {
   // A resumed run's settings are its checkpoint's; flags may not contradict
   // them, since the run would then not continue the same training.
-  Checkpoint resumed;
   bool resuming = !options.resumePath.empty();
   if (resuming) {
+    Checkpoint &resumed = plan.resumed.emplace();
     ModelIdentity identity = identityOf(info);
     if (!readCheckpoint(options.resumePath, &identity, resumed, error))
-      return fail(error);
-    if (parseOptimizerName(resumed.optimizer) != info.optimizer)
-      return fail("'" + options.resumePath + "' was trained with " +
-                  resumed.optimizer + ", but this model compiles " +
-                  optimizerName(info.optimizer));
+      return false;
+    if (parseOptimizerName(resumed.optimizer) != info.optimizer) {
+      error = "'" + options.resumePath + "' was trained with " +
+              resumed.optimizer + ", but this model compiles " +
+              optimizerName(info.optimizer);
+      return false;
+    }
     std::vector<std::string> names = slotNames(info);
-    if (resumed.optimizerState.size() != names.size())
-      return fail("'" + options.resumePath + "' holds " +
-                  std::to_string(resumed.optimizerState.size()) +
-                  " optimizer slots; " + optimizerName(info.optimizer) +
-                  " has " + std::to_string(names.size()));
+    if (resumed.optimizerState.size() != names.size()) {
+      error = "'" + options.resumePath + "' holds " +
+              std::to_string(resumed.optimizerState.size()) +
+              " optimizer slots; " + optimizerName(info.optimizer) + " has " +
+              std::to_string(names.size());
+      return false;
+    }
     for (size_t i = 0; i < names.size(); ++i)
-      if (resumed.optimizerState[i].data.size() != size_t(info.paramElements()))
-        return fail("'" + options.resumePath + "': optimizer slot '" +
-                    resumed.optimizerState[i].name + "' has the wrong size");
+      if (resumed.optimizerState[i].data.size() !=
+          size_t(info.paramElements())) {
+        error = "'" + options.resumePath + "': optimizer slot '" +
+                resumed.optimizerState[i].name + "' has the wrong size";
+        return false;
+      }
   }
   auto fitDefault = [&](const char *key, double fallback) {
     auto it = info.fit.find(key);
@@ -212,70 +258,122 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
     std::string value;
     bool explicitlySet;
   };
-  int64_t epochs = options.epochs.value_or(int64_t(fitDefault("epochs", 1)));
-  int64_t batchSize =
+  plan.epochs = options.epochs.value_or(int64_t(fitDefault("epochs", 1)));
+  plan.batchSize =
       options.batchSize.value_or(int64_t(fitDefault("batch_size", 32)));
-  double validationSplit =
+  plan.validationSplit =
       options.validationSplit.value_or(fitDefault("validation_split", 0.0));
-  bool shuffle = options.shuffle.value_or(fitDefault("shuffle", 1) != 0);
-  uint64_t seed = options.seed.value_or(0);
-  std::string dataset = options.dataset.value_or("mnist");
+  plan.shuffle = options.shuffle.value_or(fitDefault("shuffle", 1) != 0);
+  plan.seed = options.seed.value_or(0);
+  plan.dataset = options.dataset.value_or("mnist");
   if (resuming) {
+    const Checkpoint &resumed = *plan.resumed;
     std::vector<Setting> settings = {
-        {"batch_size", std::to_string(batchSize), bool(options.batchSize)},
-        {"validation_split", number(validationSplit),
+        {"batch_size", std::to_string(plan.batchSize), bool(options.batchSize)},
+        {"validation_split", number(plan.validationSplit),
          bool(options.validationSplit)},
-        {"shuffle", shuffle ? "1" : "0", bool(options.shuffle)},
-        {"seed", std::to_string(seed), bool(options.seed)},
-        {"dataset", dataset, bool(options.dataset)}};
+        {"shuffle", plan.shuffle ? "1" : "0", bool(options.shuffle)},
+        {"seed", std::to_string(plan.seed), bool(options.seed)},
+        {"dataset", plan.dataset, bool(options.dataset)}};
     for (const Setting &s : settings) {
       std::string saved = setting(resumed, s.key);
       if (saved.empty() || saved == s.value)
         continue;
-      if (s.explicitlySet)
-        return fail("--resume: '" + options.resumePath + "' was trained with " +
-                    s.key + " " + saved + ", not " + s.value +
-                    ": a resumed run continues the same training");
+      if (s.explicitlySet) {
+        error = "--resume: '" + options.resumePath + "' was trained with " +
+                s.key + " " + saved + ", not " + s.value +
+                ": a resumed run continues the same training";
+        return false;
+      }
     }
     // The checkpoint's values stand for every flag not given.
     if (!options.batchSize && !setting(resumed, "batch_size").empty())
-      batchSize = std::stoll(setting(resumed, "batch_size"));
+      plan.batchSize = std::stoll(setting(resumed, "batch_size"));
     if (!options.validationSplit &&
         !setting(resumed, "validation_split").empty())
-      validationSplit = std::stod(setting(resumed, "validation_split"));
+      plan.validationSplit = std::stod(setting(resumed, "validation_split"));
     if (!options.shuffle && !setting(resumed, "shuffle").empty())
-      shuffle = setting(resumed, "shuffle") == "1";
+      plan.shuffle = setting(resumed, "shuffle") == "1";
     if (!options.seed)
-      seed = resumed.seed;
+      plan.seed = resumed.seed;
     if (!options.dataset && !setting(resumed, "dataset").empty())
-      dataset = setting(resumed, "dataset");
+      plan.dataset = setting(resumed, "dataset");
   }
-  if (epochs < 0)
-    return fail("--epochs must be at least 0, not " + std::to_string(epochs));
-  if (batchSize < 1)
-    return fail("--batch-size must be at least 1, not " +
-                std::to_string(batchSize));
-
+  if (plan.epochs < 0) {
+    error = "--epochs must be at least 0, not " + std::to_string(plan.epochs);
+    return false;
+  }
+  if (plan.batchSize < 1) {
+    error = "--batch-size must be at least 1, not " +
+            std::to_string(plan.batchSize);
+    return false;
+  }
   // Every data file is read and checked before any training.
   RunOptions dataOptions = options;
-  dataOptions.dataset = dataset;
+  dataOptions.dataset = plan.dataset;
+  return loadData(info, dataOptions, /*train=*/true, plan.data, error) &&
+         splitForValidation(plan.data.trainImages.count, plan.validationSplit,
+                            plan.split, error);
+}
+
+/// The images per evaluation call of `cnnc eval`: it changes nothing but
+/// speed and memory.
+bool evaluationBatchSize(const RunOptions &options, int64_t &batchSize,
+                         std::string &error) {
+  batchSize = options.batchSize.value_or(256);
+  if (batchSize >= 1)
+    return true;
+  error = "--batch-size must be at least 1, not " + std::to_string(batchSize);
+  return false;
+}
+
+} // namespace
+
+bool cnnc::checkTrainingInputs(const ModelInfo &info, const RunOptions &options,
+                               std::string &error) {
+  TrainingPlan plan;
+  return planTraining(info, options, plan, error);
+}
+
+bool cnnc::checkEvaluationInputs(const ModelInfo &info,
+                                 const RunOptions &options,
+                                 std::string &error) {
+  int64_t batchSize;
   Dataset data;
-  if (!loadData(info, dataOptions, /*train=*/true, data, error))
+  return evaluationBatchSize(options, batchSize, error) &&
+         loadData(info, options, /*train=*/false, data, error);
+}
+
+int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
+  const ModelInfo &info = kernels.info;
+  if (!info.trainable || !kernels.trainGradients || !kernels.applyGradients ||
+      !kernels.evaluate)
+    return fail("this compiled model has no training step (compile it with "
+                "--train-step)");
+  std::string error;
+  // Where results go is checked before anything long runs.
+  if (!checkRunOutputs(options, error))
     return fail(error);
-  ValidationSplit split;
-  if (!splitForValidation(data.trainImages.count, validationSplit, split,
-                          error))
+  TrainingPlan plan;
+  if (!planTraining(info, options, plan, error))
     return fail(error);
-  SampleSet all = samplesOf(data.trainImages, data.trainLabels);
-  SampleSet trainSet = all.slice(0, split.trainCount);
+  const int64_t epochs = plan.epochs, batchSize = plan.batchSize;
+  const double validationSplit = plan.validationSplit;
+  const bool shuffle = plan.shuffle;
+  const uint64_t seed = plan.seed;
+  const std::string &dataset = plan.dataset;
+  SampleSet all = samplesOf(plan.data.trainImages, plan.data.trainLabels);
+  SampleSet trainSet = all.slice(0, plan.split.trainCount);
   SampleSet validationSet =
-      all.slice(split.trainCount, split.trainCount + split.validationCount);
-  SampleSet testSet = samplesOf(data.testImages, data.testLabels);
+      all.slice(plan.split.trainCount,
+                plan.split.trainCount + plan.split.validationCount);
+  SampleSet testSet = samplesOf(plan.data.testImages, plan.data.testLabels);
 
   Trainer trainer(kernels, options.threads);
   History history;
   int64_t firstEpoch = 0;
-  if (resuming) {
+  if (plan.resumed) {
+    const Checkpoint &resumed = *plan.resumed;
     std::vector<float> &params = trainer.params();
     params.clear();
     for (const CheckpointTensor &t : resumed.parameters)
@@ -304,18 +402,39 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
   TrainingProgress progress(epochs, steps, progressOptions);
   GatherOptions gather = trainer.gatherOptions();
   Batch batch;
-  for (int64_t epoch = firstEpoch; epoch < epochs; ++epoch) {
+  // Ctrl-C or a kill stops the run between two batches (Interrupt.h): the
+  // epoch in progress is dropped, the checkpoint being written is finished,
+  // and the completed epochs' metrics are kept.
+  StopRequest stop;
+  Interruption interruption;
+  interruption.epochs = epochs;
+  interruption.steps = steps;
+  interruption.completed = firstEpoch;
+  if (plan.resumed) {
+    interruption.checkpoint = options.resumePath;
+    interruption.checkpointEpoch = firstEpoch;
+  }
+  for (int64_t epoch = firstEpoch; epoch < epochs && !stop.signal(); ++epoch) {
     progress.beginEpoch(epoch);
     double start = seconds();
     EpochBatches batches(trainSet, batchSize, seed, epoch, shuffle);
     EpochMetrics metrics;
     for (int64_t step = 0; step < batches.steps(); ++step) {
+      if (stop.signal()) {
+        interruption.epoch = epoch;
+        interruption.step = step;
+        break;
+      }
       batches.gather(step, gather, batch);
       LossAndAccuracy result = trainer.step(batch, seed);
       metrics.addBatch(static_cast<float>(result.loss), result.correct,
                        batch.size);
       progress.endBatch(
           step, {{"loss", metrics.loss()}, {"accuracy", metrics.accuracy()}});
+    }
+    if (interruption.epoch >= 0) {
+      progress.interrupt();
+      break;
     }
     double elapsed = seconds() - start;
     std::vector<MetricValue> logs = {{"loss", metrics.loss()},
@@ -364,7 +483,21 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
       checkpoint.history = history;
       if (!writeCheckpoint(options.savePath, checkpoint, error))
         return fail(error);
+      interruption.checkpoint = options.savePath;
+      interruption.checkpointEpoch = epoch + 1;
     }
+    interruption.completed = epoch + 1;
+  }
+  if (stop.signal()) {
+    interruption.signal = stop.signal();
+    reportInterruption(interruption);
+    if (!options.metricsJsonPath.empty()) {
+      MetricsReport report;
+      report.history = history;
+      if (!writeMetricsJson(options.metricsJsonPath, report, error))
+        return fail(error);
+    }
+    return 128 + interruption.signal;
   }
 
   if (options.afterTraining && !options.afterTraining(trainer.params(), error))
@@ -392,12 +525,10 @@ int cnnc::runEvaluation(const ModelKernels &kernels,
                 "--train-step)");
   if (options.weightsPath.empty() && !options.initialParams)
     return fail("cnnc eval needs --weights FILE");
-  // Images per evaluation call: it changes nothing but speed and memory.
-  int64_t batchSize = options.batchSize.value_or(256);
-  if (batchSize < 1)
-    return fail("--batch-size must be at least 1, not " +
-                std::to_string(batchSize));
+  int64_t batchSize;
   std::string error;
+  if (!evaluationBatchSize(options, batchSize, error))
+    return fail(error);
   if (!checkRunOutputs(options, error))
     return fail(error);
   Trainer trainer(kernels, options.threads);

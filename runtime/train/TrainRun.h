@@ -55,6 +55,20 @@ void setRunProgramName(const std::string &name);
 /// it resumes. False with a one-line `error`.
 bool checkRunOutputs(const RunOptions &options, std::string &error);
 
+/// Checks, before anything is compiled, what runTraining will read and
+/// settle first: the settings (flags, the model's fit(), a resumed
+/// checkpoint), the checkpoint, and the data files against the model
+/// (fetching a dataset that is not cached yet). False with a one-line
+/// `error`. runTraining checks the same again; a caller that compiles
+/// first calls this so that a missing directory is not found minutes
+/// later.
+bool checkTrainingInputs(const ModelInfo &info, const RunOptions &options,
+                         std::string &error);
+
+/// The same for runEvaluation: the batch size and the test data.
+bool checkEvaluationInputs(const ModelInfo &info, const RunOptions &options,
+                           std::string &error);
+
 /// Trains, then evaluates on the test set; prints Keras's progress and the
 /// test metrics. Returns the process exit code; errors are one line on
 /// stderr.
