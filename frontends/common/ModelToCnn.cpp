@@ -69,6 +69,12 @@ private:
   func::FuncOp function;
   Block *body = nullptr;
   int64_t paramCount = 0;
+  /// @forward's argument attributes, the input's first. Parameters become
+  /// block arguments as layers are emitted, and the function's type and
+  /// attributes are set once at the end: setting them per argument would
+  /// make a new FunctionType and attribute array each time, quadratic in
+  /// the layers (10,000 layers took 5 GB).
+  SmallVector<DictionaryAttr> argAttrs;
 };
 
 } // namespace
@@ -234,11 +240,8 @@ Value ModelToCnn::addParam(const Layer &layer, StringRef weight,
           builder.getStringAttr(layer.name + "/" + weight.str())),
       builder.getNamedAttr(cnn::CnnDialect::kInitializerAttrName,
                            initializerAttr(init))};
-  unsigned index = function.getNumArguments();
-  Type type = tensorType(context, shape);
-  function.insertArgument(index, type, builder.getDictionaryAttr(attrs),
-                          loc(layer.loc));
-  return function.getArgument(index);
+  argAttrs.push_back(builder.getDictionaryAttr(attrs));
+  return body->addArgument(tensorType(context, shape), loc(layer.loc));
 }
 
 Value ModelToCnn::emitActivation(Activation activation, Value input,
@@ -418,6 +421,7 @@ OwningOpRef<ModuleOp> ModelToCnn::build() {
   function = builder.create<func::FuncOp>(
       modelLoc, "forward", builder.getFunctionType({inputType}, {}));
   body = function.addEntryBlock();
+  argAttrs.push_back(builder.getDictionaryAttr({}));
   builder.setInsertionPointToEnd(body);
 
   Value value = function.getArgument(0);
@@ -428,7 +432,8 @@ OwningOpRef<ModuleOp> ModelToCnn::build() {
   }
   builder.create<func::ReturnOp>(modelLoc, value);
   function.setType(
-      builder.getFunctionType(function.getArgumentTypes(), {value.getType()}));
+      builder.getFunctionType(body->getArgumentTypes(), {value.getType()}));
+  function.setAllArgAttrs(argAttrs);
   if (failed(verify(*module)))
     return nullptr;
   return module;
