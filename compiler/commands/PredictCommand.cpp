@@ -1,4 +1,4 @@
-//===- PredictCommand.cpp - cnnc predict: the forward pass on a .npy ------===//
+//===- PredictCommand.cpp - cnnc predict: a .npy or image files -----------===//
 
 #include "compiler/commands/PredictCommand.h"
 #include "compiler/backend/CompiledModel.h"
@@ -6,9 +6,18 @@
 #include "compiler/support/Diagnostics.h"
 #include "frontends/LoadModel.h"
 #include "frontends/weights/ModelWeights.h"
+#include "runtime/images/KerasImage.h"
 #include "runtime/infer/ForwardRunner.h"
 #include "runtime/npy/Npy.h"
 #include "runtime/support/AtomicFile.h"
+
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
 
 using namespace mlir;
 using namespace cnnc;
@@ -31,16 +40,86 @@ static bool checkInputShape(const PredictRequest &request,
   return false;
 }
 
+/// The image files as one batch for the model: each read as Keras's
+/// load_img(color_mode for the input's channels, target_size, nearest) and
+/// img_to_array, then scaled by 1/255 as `cnnc train` scales its data.
+static bool readImages(const PredictRequest &request, const ModelInfo &info,
+                       NpyArray &batch) {
+  const std::vector<int64_t> &shape = info.inputShape;
+  if (shape.size() != 3 || !isImageChannelCount(shape[2])) {
+    reportError("--image needs a model whose input is (height, width, "
+                "channels) with 1, 3 or 4 channels; this one's is " +
+                formatNpyShape(shape));
+    return false;
+  }
+  batch.shape = {int64_t(request.imagePaths.size()), shape[0], shape[1],
+                 shape[2]};
+  batch.data.reserve(request.imagePaths.size() * size_t(info.inputElements()));
+  for (const std::string &path : request.imagePaths) {
+    DecodedImage image;
+    std::string error;
+    if (!readImageFile(path, image, error)) {
+      reportError(error);
+      return false;
+    }
+    DecodedImage converted = convertChannels(image, int(shape[2]));
+    for (float v : resizeImage(converted, shape[0], shape[1], Resize::Nearest))
+      batch.data.push_back(v / 255.0f);
+  }
+  return true;
+}
+
+/// One line per image: "a.png: 7 (0.9981), 2 (0.0012)", or with --json
+/// {"file": "a.png", "top": [{"class": 7, "probability": 0.998...}]}.
+static void printTopClasses(const PredictRequest &request,
+                            const ModelInfo &info, const float *outputs) {
+  int64_t classes = info.outputElements();
+  for (size_t i = 0; i < request.imagePaths.size(); ++i) {
+    const float *p = outputs + int64_t(i) * classes;
+    std::vector<int64_t> order(static_cast<size_t>(classes));
+    std::iota(order.begin(), order.end(), 0);
+    // Highest first, among equals the lower class, and NaN before any
+    // number: the order np.argmax picks in.
+    std::sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+      bool nanA = std::isnan(p[a]), nanB = std::isnan(p[b]);
+      if (nanA || nanB)
+        return nanA != nanB ? nanA : a < b;
+      return p[a] > p[b] || (p[a] == p[b] && a < b);
+    });
+    order.resize(std::min<size_t>(order.size(), request.top));
+    std::string line;
+    if (request.json) {
+      llvm::json::Array top;
+      for (int64_t c : order)
+        top.push_back(
+            llvm::json::Object{{"class", c}, {"probability", double(p[c])}});
+      line = llvm::formatv("{0}", llvm::json::Value(llvm::json::Object{
+                                      {"file", request.imagePaths[i]},
+                                      {"top", std::move(top)}}));
+    } else {
+      line = request.imagePaths[i] + ":";
+      for (size_t k = 0; k < order.size(); ++k)
+        line += (k ? ", " : " ") + std::to_string(order[k]) + " (" +
+                llvm::formatv("{0:f4}", p[order[k]]).str() + ")";
+    }
+    std::printf("%s\n", line.c_str());
+  }
+  std::fflush(stdout);
+}
+
 int cnnc::runPredict(const PredictRequest &request, MLIRContext &context) {
   // The output may not be what is read; then the model (loadModel checks
   // its contract), the input and the weights against it, before compiling
   // anything.
   std::string error;
-  if (!checkNotAnInput("-o", request.outputPath,
-                       {{"the model file", request.modelPath},
-                        {"the --input file", request.inputPath},
-                        {"the --weights file", request.weightsPath}},
-                       error)) {
+  std::vector<NamedInput> inputs = {
+      {"the model file", request.modelPath},
+      {"the --input file", request.inputPath},
+      {"the --weights file", request.weightsPath}};
+  for (const std::string &image : request.imagePaths)
+    inputs.push_back({"the --image file", image});
+  if (!request.outputPath.empty() &&
+      !checkNotAnInput("-o", request.outputPath, inputs, error)) {
     reportError(error);
     return 1;
   }
@@ -49,12 +128,17 @@ int cnnc::runPredict(const PredictRequest &request, MLIRContext &context) {
     return 1;
   ModelInfo info = describeModel(*module);
   NpyArray input;
-  if (!readNpy(request.inputPath, input, error)) {
-    reportError(error);
-    return 1;
+  if (!request.imagePaths.empty()) {
+    if (!readImages(request, info, input))
+      return 1;
+  } else {
+    if (!readNpy(request.inputPath, input, error)) {
+      reportError(error);
+      return 1;
+    }
+    if (!checkInputShape(request, input, info))
+      return 1;
   }
-  if (!checkInputShape(request, input, info))
-    return 1;
   auto params = weightsOrInitializers(info, request.modelPath,
                                       request.weightsPath, request.seed);
   if (!params) {
@@ -76,9 +160,12 @@ int cnnc::runPredict(const PredictRequest &request, MLIRContext &context) {
   WorkerPool pool(request.threads);
   runForward((*compiled)->kernels(), pool, input.data.data(), batch,
              paramPointers(info, params->data()).data(), output.data.data());
-  if (!writeNpy(request.outputPath, output, error)) {
+  if (!request.outputPath.empty() &&
+      !writeNpy(request.outputPath, output, error)) {
     reportError(error);
     return 1;
   }
+  if (!request.imagePaths.empty())
+    printTopClasses(request, info, output.data.data());
   return 0;
 }

@@ -1,4 +1,4 @@
-//===- PredictCommand.h - cnnc predict: forward pass on a .npy --*- C++ -*-===//
+//===- PredictCommand.h - cnnc predict: a .npy or image files --*- C++ -*-===//
 
 #ifndef CNNC_COMPILER_COMMANDS_PREDICTCOMMAND_H
 #define CNNC_COMPILER_COMMANDS_PREDICTCOMMAND_H
@@ -9,13 +9,19 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace cnnc {
 
 struct PredictRequest {
   std::string modelPath;
-  std::string inputPath;  // .npy, float32 NHWC
-  std::string outputPath; // .npy
+  std::string inputPath; // .npy, float32 NHWC
+  /// Or image files, each printed as a line (or a JSON object) with its
+  /// `top` classes.
+  std::vector<std::string> imagePaths;
+  unsigned top = 1;
+  bool json = false;
+  std::string outputPath; // .npy; optional with images
   /// Empty: the model file's own weights, else its initializers with `seed`.
   std::string weightsPath;
   uint64_t seed = 0;

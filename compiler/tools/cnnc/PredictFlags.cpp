@@ -1,29 +1,48 @@
 //===- PredictFlags.cpp - cnnc predict's options --------------------------===//
 //
 //   cnnc predict MODEL --input X.npy -o Y.npy [--weights W] [--threads N]
+//   cnnc predict MODEL --image A.png [--image B.jpg ...] [--top K] [--json]
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/support/Diagnostics.h"
 #include "compiler/tools/cnnc/Flags.h"
 
 using namespace cnnc;
 namespace cl = llvm::cl;
 
 cl::SubCommand cnnc::predictCommand(
-    "predict", "Run the forward pass on a .npy input. Example: cnnc predict "
-               "m.py --weights ck --input x.npy -o y.npy");
+    "predict",
+    "Run the forward pass on a .npy input or on image files. Example: cnnc "
+    "predict m.py --weights ck --input x.npy -o y.npy (or --image digit.png "
+    "--top 3)");
 
 static cl::opt<std::string> modelPath(cl::Positional, cl::desc("MODEL"),
                                       cl::Required, cl::cat(cnncCategory),
                                       cl::sub(predictCommand));
 static cl::opt<std::string>
     inputPath("input", cl::desc("Input images (.npy, float32 NHWC)"),
-              cl::value_desc("X.npy"), cl::Required, cl::cat(cnncCategory),
+              cl::value_desc("X.npy"), cl::cat(cnncCategory),
               cl::sub(predictCommand));
-static cl::opt<std::string> outputPath("o", cl::desc("Output (.npy)"),
-                                       cl::value_desc("Y.npy"), cl::Required,
-                                       cl::cat(cnncCategory),
-                                       cl::sub(predictCommand));
+static cl::list<std::string> imagePaths(
+    "image",
+    cl::desc("An image file (PNG or JPEG), read as Keras's load_img + "
+             "img_to_array and scaled by 1/255; repeatable"),
+    cl::value_desc("FILE"), cl::cat(cnncCategory), cl::sub(predictCommand));
+static cl::opt<unsigned>
+    top("top", cl::desc("With --image: the classes shown per image"),
+        cl::value_desc("K"), cl::init(1), cl::cat(cnncCategory),
+        cl::sub(predictCommand));
+static cl::opt<bool>
+    json("json",
+         cl::desc("With --image: one JSON object per image, not a line"),
+         cl::cat(cnncCategory), cl::sub(predictCommand));
+static cl::opt<std::string>
+    outputPath("o",
+               cl::desc("Output (.npy); required with --input, optional "
+                        "with --image"),
+               cl::value_desc("Y.npy"), cl::cat(cnncCategory),
+               cl::sub(predictCommand));
 static cl::opt<std::string> weightsPath(
     "weights",
     cl::desc("Weights: a cnnc checkpoint, a Keras .h5 or a TF.js model.json "
@@ -40,9 +59,30 @@ static cl::opt<unsigned> threads("threads",
 std::optional<PredictRequest> cnnc::predictRequestFromFlags() {
   if (!checkThreadsFlag(threads))
     return std::nullopt;
+  if (inputPath.empty() && imagePaths.empty()) {
+    reportError("cnnc predict needs --input or --image (see 'cnnc predict "
+                "--help')");
+    return std::nullopt;
+  }
+  if (!inputPath.empty() && !imagePaths.empty()) {
+    reportError("--input and --image cannot be combined: cnnc predict reads "
+                "either a .npy or image files");
+    return std::nullopt;
+  }
+  if (!inputPath.empty() && outputPath.empty()) {
+    reportError("cnnc predict --input needs -o Y.npy");
+    return std::nullopt;
+  }
+  if (top < 1) {
+    reportError("--top must be at least 1");
+    return std::nullopt;
+  }
   PredictRequest request;
   request.modelPath = modelPath;
   request.inputPath = inputPath;
+  request.imagePaths.assign(imagePaths.begin(), imagePaths.end());
+  request.top = top;
+  request.json = json;
   request.outputPath = outputPath;
   request.weightsPath = weightsPath;
   request.seed = seed;

@@ -75,7 +75,7 @@ int main(int argc, char **argv) {
           "  cnnc MODEL --summary              Keras's model.summary()\n"
           "  cnnc MODEL --emit=STAGE [-o F]    one stage of the pipeline\n"
           "  cnnc MODEL -o model.o             an object and model.h\n"
-          "  cnnc predict MODEL --input X.npy -o Y.npy\n"
+          "  cnnc predict MODEL --input X.npy -o Y.npy  (or --image A.png)\n"
           "  cnnc train MODEL [options]        (cnnc train --help)\n"
           "  cnnc eval MODEL --weights CKPT\n"
           "  cnnc export MODEL --format tfjs|h5 -o PATH\n\n"

@@ -1,8 +1,10 @@
 """Writes and prints .npy files for the tests (numpy is not installed).
 
   npy.py write PATH SHAPE EXPR [--descr D] [--fortran] [--version V] [--truncate N]
+               [--pnm FILE]
       SHAPE is comma-separated ("2,4,4,1"); element i (flat, C order) is
-      EXPR evaluated with `i` and `math` in scope. --descr writes another
+      EXPR evaluated with `i` and `math` in scope (and `pnm`, the samples
+      of a binary PGM/PPM file, with --pnm). --descr writes another
       dtype string (the data are still float32 bytes unless D is '<f8'),
       --truncate drops the last N bytes of the file.
   npy.py print PATH
@@ -23,7 +25,22 @@ def write(args):
     count = 1
     for d in shape:
         count *= d
-    values = [float(eval(args.expr, {"math": math, "i": i})) for i in range(count)]
+    scope = {"math": math}
+    if args.pnm:
+        with open(args.pnm, "rb") as f:
+            blob = f.read()
+        # "P5"/"P6", width, height, maxval, one whitespace byte, then samples.
+        fields, at = [], 0
+        while len(fields) < 4:
+            while blob[at:at + 1].isspace():
+                at += 1
+            start = at
+            while not blob[at:at + 1].isspace():
+                at += 1
+            fields.append(blob[start:at])
+        scope["pnm"] = list(blob[at + 1:])
+    code = compile(args.expr, "expr", "eval")
+    values = [float(eval(code, dict(scope, i=i))) for i in range(count)]
     shape_text = "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
     header = "{'descr': '%s', 'fortran_order': %s, 'shape': %s, }" % (
         args.descr, "True" if args.fortran else "False", shape_text)
@@ -89,6 +106,7 @@ w.add_argument("--descr", default="<f4")
 w.add_argument("--fortran", action="store_true")
 w.add_argument("--version", type=int, default=1)
 w.add_argument("--truncate", type=int, default=0)
+w.add_argument("--pnm")
 w.set_defaults(run=write)
 p = sub.add_parser("print")
 p.add_argument("path")
