@@ -9,6 +9,8 @@
 #include "frontends/common/ModelToCnn.h"
 #include "frontends/export/ModelExport.h"
 #include "frontends/weights/ModelWeights.h"
+#include "runtime/images/ImageFolder.h"
+#include "runtime/images/KerasImage.h"
 #include "runtime/support/AtomicFile.h"
 
 #include "llvm/ADT/ScopeExit.h"
@@ -35,6 +37,29 @@ static bool prepareExportDir(const std::string &dir, bool &created) {
     return false;
   }
   return true;
+}
+
+/// Reads `directory` as Keras's image_dataset_from_directory, for the
+/// model's input (runtime/images/ImageFolder.h).
+static auto imageFolderReader(const std::string &directory) {
+  return [directory](const ModelInfo &info, const RunOptions &options,
+                     bool train, Dataset &data, std::string &error) {
+    const std::vector<int64_t> &shape = info.inputShape;
+    if (shape.size() != 3 || !isImageChannelCount(shape[2])) {
+      error = "--image-dir needs a model whose input is (height, width, "
+              "channels) with 1, 3 or 4 channels";
+      return false;
+    }
+    ImageFolderRequest request;
+    request.directory = directory;
+    request.height = shape[0];
+    request.width = shape[1];
+    request.channels = shape[2];
+    request.train = train;
+    request.validationSplit = options.validationSplit.value_or(0.0);
+    request.seed = options.seed.value_or(0);
+    return readImageFolder(request, data, error);
+  };
 }
 
 int cnnc::runTrain(TrainRequest request, MLIRContext &context) {
@@ -92,6 +117,8 @@ int cnnc::runTrain(TrainRequest request, MLIRContext &context) {
   if (!module || failed(applyTrainingOverrides(*module, request.training)))
     return 1;
   ModelInfo info = describeModel(*module);
+  if (!request.imageDir.empty())
+    options.readData = imageFolderReader(request.imageDir);
   // Weights in any format are read here; a resumed run takes its own.
   if (options.resumePath.empty()) {
     auto weights =

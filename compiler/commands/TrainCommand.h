@@ -18,6 +18,9 @@ struct TrainRequest {
   bool evaluateOnly = false; // `cnnc eval`
   /// The runtime's options: data, epochs, checkpoints, weights, metrics.
   RunOptions run;
+  /// A folder of class subfolders of images to train or evaluate on, in
+  /// place of the IDX files.
+  std::string imageDir;
   /// After training, write the model as a TF.js layers model here.
   std::string exportTfjsDir;
   PipelineOptions pipeline;

@@ -42,9 +42,12 @@ constexpr unsigned kIdxClasses = 10;
 /// `count` images of `rows` x `cols` unsigned bytes, image after image.
 struct IdxImages {
   int64_t count = 0, rows = 0, cols = 0;
+  /// IDX files hold one; images read from files (runtime/images) 1, 3 or 4,
+  /// interleaved.
+  int64_t channels = 1;
   std::vector<uint8_t> pixels;
 
-  int64_t pixelsPerImage() const { return rows * cols; }
+  int64_t pixelsPerImage() const { return rows * cols * channels; }
   const uint8_t *image(int64_t i) const {
     return pixels.data() + i * pixelsPerImage();
   }

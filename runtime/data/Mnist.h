@@ -56,6 +56,12 @@ struct DatasetFiles {
 struct Dataset {
   IdxImages trainImages, testImages;
   std::vector<uint8_t> trainLabels, testLabels;
+  /// A validation subset the reader split off itself (an image folder, as
+  /// Keras's image_dataset_from_directory splits it); when set, training
+  /// validates on it instead of splitting trainImages.
+  bool separateValidation = false;
+  IdxImages validationImages;
+  std::vector<uint8_t> validationLabels;
 };
 
 /// The original file names, in DatasetFiles order.

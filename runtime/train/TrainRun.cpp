@@ -65,13 +65,18 @@ bool checkDataFitsModel(const ModelInfo &info, const IdxImages &images,
   const std::vector<int64_t> &in = info.inputShape;
   bool fits = in.size() >= 2 && in[0] == images.rows && in[1] == images.cols &&
               info.inputElements() == images.pixelsPerImage();
+  if (images.count == 0)
+    return true;
   if (!fits) {
     std::string shape;
     for (int64_t d : in)
       shape += (shape.empty() ? "" : ", ") + std::to_string(d);
-    error = "the model's input is (" + shape + ") but the " + what +
-            " images are " + std::to_string(images.rows) + "x" +
-            std::to_string(images.cols) + " with one channel";
+    error =
+        "the model's input is (" + shape + ") but the " + what +
+        " images are " + std::to_string(images.rows) + "x" +
+        std::to_string(images.cols) + " with " +
+        (images.channels == 1 ? std::string("one channel")
+                              : std::to_string(images.channels) + " channels");
     return false;
   }
   int64_t classes = info.outputElements();
@@ -91,12 +96,21 @@ bool checkDataFitsModel(const ModelInfo &info, const IdxImages &images,
 /// Reads the dataset the options name, checked against the model.
 bool loadData(const ModelInfo &info, const RunOptions &options, bool train,
               Dataset &data, std::string &error) {
-  DatasetRequest request;
-  request.dataset = options.dataset.value_or("mnist");
-  request.dataDir = options.dataDir;
-  request.train = train;
-  request.test = true;
-  if (!loadDataset(request, data, error))
+  if (options.readData) {
+    if (!options.readData(info, options, train, data, error))
+      return false;
+  } else {
+    DatasetRequest request;
+    request.dataset = options.dataset.value_or("mnist");
+    request.dataDir = options.dataDir;
+    request.train = train;
+    request.test = true;
+    if (!loadDataset(request, data, error))
+      return false;
+  }
+  if (data.separateValidation &&
+      !checkDataFitsModel(info, data.validationImages, data.validationLabels,
+                          "validation", error))
     return false;
   if (train && !checkDataFitsModel(info, data.trainImages, data.trainLabels,
                                    "training", error))
@@ -311,8 +325,17 @@ bool planTraining(const ModelInfo &info, const RunOptions &options,
   // Every data file is read and checked before any training.
   RunOptions dataOptions = options;
   dataOptions.dataset = plan.dataset;
-  return loadData(info, dataOptions, /*train=*/true, plan.data, error) &&
-         splitForValidation(plan.data.trainImages.count, plan.validationSplit,
+  dataOptions.validationSplit = plan.validationSplit;
+  dataOptions.seed = plan.seed;
+  if (!loadData(info, dataOptions, /*train=*/true, plan.data, error))
+    return false;
+  // A reader that split off its own validation subset has applied the
+  // fraction already.
+  if (plan.data.separateValidation) {
+    plan.split = {plan.data.trainImages.count, 0};
+    return true;
+  }
+  return splitForValidation(plan.data.trainImages.count, plan.validationSplit,
                             plan.split, error);
 }
 
@@ -365,8 +388,10 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
   SampleSet all = samplesOf(plan.data.trainImages, plan.data.trainLabels);
   SampleSet trainSet = all.slice(0, plan.split.trainCount);
   SampleSet validationSet =
-      all.slice(plan.split.trainCount,
-                plan.split.trainCount + plan.split.validationCount);
+      plan.data.separateValidation
+          ? samplesOf(plan.data.validationImages, plan.data.validationLabels)
+          : all.slice(plan.split.trainCount,
+                      plan.split.trainCount + plan.split.validationCount);
   SampleSet testSet = samplesOf(plan.data.testImages, plan.data.testLabels);
 
   Trainer trainer(kernels, options.threads);
@@ -502,15 +527,20 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
 
   if (options.afterTraining && !options.afterTraining(trainer.params(), error))
     return fail(error);
-  LossAndAccuracy test = trainer.evaluate(testSet);
-  std::printf("Test loss: %.4f\nTest accuracy: %.4f\n", test.loss,
-              test.accuracy);
-  std::fflush(stdout);
-  if (!options.metricsJsonPath.empty()) {
-    MetricsReport report;
-    report.history = history;
+  // An image folder has no test set: its validation subset is what the
+  // epochs report.
+  MetricsReport report;
+  report.history = history;
+  if (testSet.count > 0) {
+    LossAndAccuracy test = trainer.evaluate(testSet);
+    std::printf("Test loss: %.4f\nTest accuracy: %.4f\n", test.loss,
+                test.accuracy);
+    std::fflush(stdout);
     report.test = {{"loss", test.loss}, {"accuracy", test.accuracy}};
-    report.evalImagesPerSecond = forwardImagesPerSecond(trainer, testSet);
+  }
+  if (!options.metricsJsonPath.empty()) {
+    if (testSet.count > 0)
+      report.evalImagesPerSecond = forwardImagesPerSecond(trainer, testSet);
     if (!writeMetricsJson(options.metricsJsonPath, report, error))
       return fail(error);
   }

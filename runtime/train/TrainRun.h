@@ -9,6 +9,7 @@
 #ifndef CNNC_RUNTIME_TRAIN_TRAINRUN_H
 #define CNNC_RUNTIME_TRAIN_TRAINRUN_H
 
+#include "runtime/data/Mnist.h"
 #include "runtime/model/Kernels.h"
 #include "runtime/support/AtomicFile.h"
 
@@ -38,6 +39,12 @@ struct RunOptions {
   /// Weights already read by the caller (from a format the runtime does not
   /// read, such as Keras .h5); they take the place of weightsPath.
   std::optional<std::vector<float>> initialParams;
+  /// Reads the data in place of the IDX files (`--image-dir`: the runtime
+  /// itself links no image library), with the run's resolved
+  /// validationSplit and seed in `options`; false with a one-line `error`.
+  std::function<bool(const ModelInfo &info, const RunOptions &options,
+                     bool train, Dataset &data, std::string &error)>
+      readData;
   /// Called with the trained parameters after the last epoch, before the
   /// test evaluation (e.g. to export the model); false and `error` stop
   /// the run.

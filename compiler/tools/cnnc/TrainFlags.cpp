@@ -44,6 +44,13 @@ static cl::opt<std::string> modelPath(cl::Positional, cl::desc("MODEL"),
                                       cl::Required, cl::cat(cnncCategory),
                                       cl::sub(trainCommand),
                                       cl::sub(evalCommand));
+static cl::opt<std::string> imageDir(
+    "image-dir",
+    cl::desc("Train or evaluate on a folder of class subfolders of PNG/JPEG "
+             "images, read as Keras's image_dataset_from_directory (seeded "
+             "by --seed, split by --validation-split)"),
+    cl::value_desc("DIR"), cl::cat(cnncCategory), cl::sub(trainCommand),
+    cl::sub(evalCommand));
 static cl::opt<std::string> dataDir(
     "data",
     cl::desc("Directory holding the dataset's IDX files under their original "
@@ -145,6 +152,9 @@ static bool checkNumbers() {
            !(validationSplit >= 0 && validationSplit < 1))
     error = "--validation-split must be in [0, 1), not " +
             formatFlagNumber(validationSplit);
+  else if (!imageDir.empty() &&
+           (!dataDir.empty() || dataset.getNumOccurrences()))
+    error = "--image-dir cannot be combined with --data or --dataset";
   if (error.empty())
     return checkThreadsFlag(threads);
   reportError(error);
@@ -158,6 +168,7 @@ std::optional<TrainRequest> cnnc::trainRequestFromFlags(bool evaluateOnly) {
   request.modelPath = modelPath;
   request.evaluateOnly = evaluateOnly;
   request.run = runOptionsFromFlags();
+  request.imageDir = imageDir;
   request.exportTfjsDir = exportTfjsDir;
   request.pipeline = pipelineOptionsFromFlags();
   request.training = trainingOverridesFromFlags();

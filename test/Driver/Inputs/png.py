@@ -8,9 +8,10 @@
   png.py header PATH WIDTH HEIGHT
       A valid PNG signature and IHDR declaring WIDTH x HEIGHT, then one
       tiny IDAT: a file that claims a huge image.
-  png.py mnist IDX-DIR OUT-DIR COUNT
-      The first COUNT training digits as OUT-DIR/<label>/<index>.png (8-bit
-      gray), Keras's image_dataset_from_directory layout.
+  png.py mnist IDX-DIR OUT-DIR COUNT [--test]
+      The first COUNT training digits (test digits with --test) as
+      OUT-DIR/<label>/<index>.png (8-bit gray), Keras's
+      image_dataset_from_directory layout.
 """
 import math
 import os
@@ -90,8 +91,9 @@ def main():
             f.write(blob)
     elif args[0] == "mnist":
         source, out, count = args[1], args[2], int(args[3])
-        images, rows, cols = read_idx(os.path.join(source, "train-images-idx3-ubyte"))
-        labels, _, _ = read_idx(os.path.join(source, "train-labels-idx1-ubyte"))
+        half = "t10k" if "--test" in args else "train"
+        images, rows, cols = read_idx(os.path.join(source, half + "-images-idx3-ubyte"))
+        labels, _, _ = read_idx(os.path.join(source, half + "-labels-idx1-ubyte"))
         for i in range(count):
             folder = os.path.join(out, str(labels[i]))
             os.makedirs(folder, exist_ok=True)
