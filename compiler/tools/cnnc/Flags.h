@@ -15,6 +15,7 @@
 #include "compiler/commands/CompileCommand.h"
 #include "compiler/commands/ExportCommand.h"
 #include "compiler/commands/PredictCommand.h"
+#include "compiler/commands/ShowCommand.h"
 #include "compiler/commands/TrainCommand.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -26,7 +27,7 @@ namespace cnnc {
 /// cnnc's own options, listed apart from LLVM's and MLIR's in --help.
 extern llvm::cl::OptionCategory cnncCategory;
 extern llvm::cl::SubCommand predictCommand, trainCommand, evalCommand,
-    exportCommand;
+    exportCommand, showCommand;
 
 /// Parses the command line; a bad one is one `cnnc: error:` line (llvm::cl's
 /// complaint in cnnc's words) and false.
@@ -36,11 +37,16 @@ std::optional<CompileRequest> compileRequestFromFlags();
 std::optional<PredictRequest> predictRequestFromFlags();
 std::optional<TrainRequest> trainRequestFromFlags(bool evaluateOnly);
 std::optional<ExportRequest> exportRequestFromFlags();
+std::optional<ShowRequest> showRequestFromFlags();
 
 /// --no-fuse, --no-tile, --line-tables: how every command compiles.
 PipelineOptions pipelineOptionsFromFlags();
 /// --optimizer, --lr, --loss: what the training step compiles.
 TrainingOverrides trainingOverridesFromFlags();
+
+/// A bash completion script for cnnc's commands and options (`cnnc
+/// --bash-completion`), made from the registered option tables.
+void printBashCompletion(llvm::raw_ostream &os);
 
 /// The most threads a command runs (as the AOT trainer's --threads).
 constexpr unsigned kMaxThreads = 1024;

@@ -4,6 +4,8 @@
 //   cnnc predict MODEL --input X.npy -o Y.npy          (PredictFlags)
 //   cnnc train MODEL [options] / cnnc eval MODEL        (TrainFlags)
 //   cnnc export MODEL --format tfjs|h5 -o PATH          (ExportFlags)
+//   cnnc show pooling|features|history|confusion ...    (ShowFlags)
+//   cnnc --bash-completion                              (BashCompletion)
 //
 // MODEL is a Keras Python file (.py), Keras / TF.js JSON (.json), a Keras
 // .h5 or MLIR (.mlir). The work is done by compiler/commands; bad input is
@@ -69,6 +71,11 @@ int main(int argc, char **argv) {
     os << "cnnc " CNNC_VERSION " (LLVM " LLVM_VERSION_STRING ", MLIR)\n";
   });
   hideForeignOptions();
+  // Like --version, a request about cnnc itself: no MODEL is needed.
+  if (argc == 2 && llvm::StringRef(argv[1]) == "--bash-completion") {
+    printBashCompletion(llvm::outs());
+    return 0;
+  }
   if (!parseCommandLine(
           argc, argv,
           "cnnc: Keras CNNs to native code\n\n"
@@ -78,7 +85,8 @@ int main(int argc, char **argv) {
           "  cnnc predict MODEL --input X.npy -o Y.npy  (or --image A.png)\n"
           "  cnnc train MODEL [options]        (cnnc train --help)\n"
           "  cnnc eval MODEL --weights CKPT\n"
-          "  cnnc export MODEL --format tfjs|h5 -o PATH\n\n"
+          "  cnnc export MODEL --format tfjs|h5 -o PATH\n"
+          "  cnnc show pooling|features|history|confusion ... -o F.png\n\n"
           "MODEL: a Keras .py, a Keras or TF.js .json, a Keras .h5, or .mlir.\n"
           "Example: cnnc examples/mnist_cnn.py --summary\n"))
     return 1;
@@ -101,5 +109,7 @@ int main(int argc, char **argv) {
                     context);
   if (exportCommand)
     return dispatch(exportRequestFromFlags(), runExport, context);
+  if (showCommand)
+    return dispatch(showRequestFromFlags(), runShow, context);
   return dispatch(compileRequestFromFlags(), runCompile, context);
 }
