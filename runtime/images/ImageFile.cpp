@@ -106,68 +106,79 @@ static bool decodePng(const std::string &bytes, const std::string &path,
   if (!png)
     return fail(error, path, "out of memory");
   png_infop info = png_create_info_struct(png);
+  // Everything with a destructor lives outside the setjmp region: libpng's
+  // errors longjmp out of it, past any destructor inside.
+  std::vector<uint8_t> decoded;
   std::vector<png_bytep> rows;
-  // Declared before setjmp: these keep their values after a longjmp.
-  volatile bool ok = false;
+  int64_t width = 0, height = 0;
+  int channels = 0, decodedChannels = 0;
+  bool gray = false, hasAlpha = false;
+  enum Outcome { Damaged, TooLarge, Gray16, Decoded };
+  volatile Outcome outcome = Damaged;
   if (info && setjmp(png_jmpbuf(png)) == 0) {
     png_set_read_fn(png, &reader, pngRead);
     png_read_info(png, info);
-    int64_t width = png_get_image_width(png, info);
-    int64_t height = png_get_image_height(png, info);
+    width = png_get_image_width(png, info);
+    height = png_get_image_height(png, info);
     int colorType = png_get_color_type(png, info);
     int bitDepth = png_get_bit_depth(png, info);
-    if (!checkSize(width, height, path, error)) {
-      png_destroy_read_struct(&png, &info, nullptr);
-      return false;
-    }
-    bool gray = !(colorType & PNG_COLOR_MASK_COLOR);
-    if (gray && bitDepth == 16) {
-      png_destroy_read_struct(&png, &info, nullptr);
-      return fail(error, path,
-                  "it is a 16-bit grayscale PNG, which Keras reads as "
-                  "unscaled 16-bit values; save it with 8 bits per pixel");
-    }
-    bool hasAlpha = colorType & PNG_COLOR_MASK_ALPHA;
-    if (colorType == PNG_COLOR_TYPE_PALETTE)
-      png_set_palette_to_rgb(png);
-    if (gray && bitDepth < 8)
-      png_set_expand_gray_1_2_4_to_8(png);
-    if (bitDepth == 16)
-      png_set_strip_16(png);
-    png_set_interlace_handling(png);
-    png_read_update_info(png, info);
-    int decodedChannels = png_get_channels(png, info);
-    std::vector<uint8_t> decoded(size_t(width * height * decodedChannels));
-    rows.resize(size_t(height));
-    for (int64_t y = 0; y < height; ++y)
-      rows[size_t(y)] = decoded.data() + y * width * decodedChannels;
-    png_read_image(png, rows.data());
-    png_read_end(png, nullptr);
-
-    // A palette's or a single color's transparency (tRNS) is not a
-    // channel of the image Pillow opens: drop what libpng made of it.
-    int channels = (gray ? 1 : 3) + (hasAlpha ? 1 : 0);
-    out.width = width;
-    out.height = height;
-    out.mode = gray ? (hasAlpha ? ImageMode::LA : ImageMode::L)
-                    : (hasAlpha ? ImageMode::RGBA : ImageMode::RGB);
-    if (channels == decodedChannels) {
-      out.samples = std::move(decoded);
+    gray = !(colorType & PNG_COLOR_MASK_COLOR);
+    hasAlpha = colorType & PNG_COLOR_MASK_ALPHA;
+    if (width < 1 || height < 1 || width > kImageMaxPixels / height) {
+      outcome = TooLarge;
+    } else if (gray && bitDepth == 16) {
+      outcome = Gray16;
     } else {
-      out.samples.resize(size_t(width * height * channels));
-      for (int64_t p = 0; p < width * height; ++p)
-        std::memcpy(&out.samples[size_t(p * channels)],
-                    &decoded[size_t(p * decodedChannels)], size_t(channels));
+      if (colorType == PNG_COLOR_TYPE_PALETTE)
+        png_set_palette_to_rgb(png);
+      if (gray && bitDepth < 8)
+        png_set_expand_gray_1_2_4_to_8(png);
+      if (bitDepth == 16)
+        png_set_strip_16(png);
+      png_set_interlace_handling(png);
+      png_read_update_info(png, info);
+      decodedChannels = png_get_channels(png, info);
+      decoded.resize(size_t(width * height * decodedChannels));
+      rows.resize(size_t(height));
+      for (int64_t y = 0; y < height; ++y)
+        rows[size_t(y)] = decoded.data() + y * width * decodedChannels;
+      png_read_image(png, rows.data());
+      png_read_end(png, nullptr);
+      outcome = Decoded;
     }
-    ok = true;
   }
   png_destroy_read_struct(&png, &info, nullptr);
-  if (!ok)
+  switch (outcome) {
+  case Damaged:
     return fail(
         error, path,
         "not a valid PNG file (" +
             (reader.message.empty() ? std::string("damaged") : reader.message) +
             ")");
+  case TooLarge:
+    return checkSize(width, height, path, error);
+  case Gray16:
+    return fail(error, path,
+                "it is a 16-bit grayscale PNG, which Keras reads as "
+                "unscaled 16-bit values; save it with 8 bits per pixel");
+  case Decoded:
+    break;
+  }
+  // A palette's or a single color's transparency (tRNS) is not a channel
+  // of the image Pillow opens: drop what libpng made of it.
+  channels = (gray ? 1 : 3) + (hasAlpha ? 1 : 0);
+  out.width = width;
+  out.height = height;
+  out.mode = gray ? (hasAlpha ? ImageMode::LA : ImageMode::L)
+                  : (hasAlpha ? ImageMode::RGBA : ImageMode::RGB);
+  if (channels == decodedChannels) {
+    out.samples = std::move(decoded);
+    return true;
+  }
+  out.samples.resize(size_t(width * height * channels));
+  for (int64_t p = 0; p < width * height; ++p)
+    std::memcpy(&out.samples[size_t(p * channels)],
+                &decoded[size_t(p * decodedChannels)], size_t(channels));
   return true;
 }
 
