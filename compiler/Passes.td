@@ -176,4 +176,21 @@ def EmitCInterface : Pass<"cnn-emit-c-interface", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def OutlineLoopNests : Pass<"cnn-outline-loop-nests", "::mlir::ModuleOp"> {
+  let summary = "Give every top-level loop nest a function of its own";
+  let description = [{
+    After bufferization: each loop or linalg op directly in a function's
+    body (one per layer step) moves into a private function,
+    `@<function>_nest<N>`, called in its place, so that no later analysis
+    in MLIR or LLVM sees more than one nest at a time (their cost grows
+    faster than a function's size). The nest receives the buffers it uses
+    and the scalars it reads; constants and views are rebuilt inside it
+    from those buffers, so that aliasing views stay visible as such. The
+    functions are internal and `no_inline`.
+  }];
+  let dependentDialects = [
+    "::mlir::func::FuncDialect", "::mlir::LLVM::LLVMDialect"
+  ];
+}
+
 #endif // CNNC_COMPILER_PASSES

@@ -144,6 +144,9 @@ void cnnc::buildPipeline(OpPassManager &pm, Stage stage,
     pm.addPass(createBufferizePass());
     addPasses(pm, kAfterBufferize);
     pm.addPass(createEmitCInterface());
+    // From here on no function holds more than one layer step's loops:
+    // every pass after this costs the same per layer at any depth.
+    pm.addPass(createOutlineLoopNests());
     if (options.tile) {
       pm.addNestedPass<func::FuncOp>(createVectorize());
       pm.addNestedPass<func::FuncOp>(createLowerVectors());
