@@ -18,8 +18,13 @@
 //    (vector transfer hoisting tells buffers apart by their root value) and
 //    LowerVectors can still fold each subview into the transfers.
 //
+// Nests that compute the same (the same ops on the same types) share one
+// function: @evaluate's forward pass and most of @train_gradients' are
+// @forward's nests again, and networks repeat layers of one shape. Compiled
+// once, they cost their compile time once.
+//
 // The outlined functions are internal (not exported from an object) and
-// marked noinline: LLVM would otherwise inline each into its one caller and
+// marked noinline: LLVM would otherwise inline each into its callers and
 // rebuild the single huge function.
 //
 //===----------------------------------------------------------------------===//
@@ -91,10 +96,16 @@ private:
   OpBuilder &builder;
 };
 
+/// An outlined nest and the one call to it.
+struct Outlined {
+  func::FuncOp function;
+  func::CallOp call;
+};
+
 /// Moves `nest` into a new private function named `name`, inserted into the
-/// module after `previous`, and calls it in its place. Returns the function.
-func::FuncOp outline(Operation *nest, Operation *previous, StringRef name,
-                     SymbolTable &symbols) {
+/// module after `previous`, and calls it in its place.
+Outlined outline(Operation *nest, Operation *previous, StringRef name,
+                 SymbolTable &symbols) {
   MLIRContext *context = nest->getContext();
   Location loc = nest->getLoc();
   OpBuilder b(context);
@@ -120,9 +131,49 @@ func::FuncOp outline(Operation *nest, Operation *previous, StringRef name,
   callee.setType(b.getFunctionType(body->getArgumentTypes(), {}));
 
   b.setInsertionPoint(nest);
-  b.create<func::CallOp>(loc, callee, mapped.callOperands);
+  auto call = b.create<func::CallOp>(loc, callee, mapped.callOperands);
   nest->erase();
-  return callee;
+  return {callee, call};
+}
+
+/// A hash of what `function` computes: its type and its ops, whatever their
+/// names, locations and the values they use.
+llvm::hash_code hashBody(func::FuncOp function) {
+  llvm::hash_code hash = hash_value(function.getFunctionType());
+  function.getBody().walk([&](Operation *op) {
+    hash =
+        llvm::hash_combine(hash, OperationEquivalence::computeHash(
+                                     op, OperationEquivalence::ignoreHashValue,
+                                     OperationEquivalence::ignoreHashValue,
+                                     OperationEquivalence::IgnoreLocations));
+  });
+  return hash;
+}
+
+/// Whether `a` and `b` compute the same: same type, equivalent bodies.
+bool sameBody(func::FuncOp a, func::FuncOp b) {
+  return a.getFunctionType() == b.getFunctionType() &&
+         OperationEquivalence::isRegionEquivalentTo(
+             &a.getBody(), &b.getBody(), OperationEquivalence::IgnoreLocations);
+}
+
+/// Calls one function for all the nests that are the same, and erases the
+/// others: @evaluate's forward pass, and most of @train_gradients', are
+/// @forward's nests again, and a network repeats layers of one shape.
+void shareIdenticalNests(MutableArrayRef<Outlined> nests) {
+  DenseMap<llvm::hash_code, SmallVector<func::FuncOp, 1>> kept;
+  for (Outlined &nest : nests) {
+    SmallVector<func::FuncOp, 1> &candidates = kept[hashBody(nest.function)];
+    auto same = llvm::find_if(candidates, [&](func::FuncOp candidate) {
+      return sameBody(candidate, nest.function);
+    });
+    if (same == candidates.end()) {
+      candidates.push_back(nest.function);
+      continue;
+    }
+    nest.call.setCallee(same->getName());
+    nest.function.erase();
+  }
 }
 
 struct OutlineLoopNests : cnnc::impl::OutlineLoopNestsBase<OutlineLoopNests> {
@@ -131,6 +182,7 @@ struct OutlineLoopNests : cnnc::impl::OutlineLoopNestsBase<OutlineLoopNests> {
     SymbolTable symbols(module);
     // The functions there are now; the outlined ones are not looked into.
     SmallVector<func::FuncOp> functions(module.getOps<func::FuncOp>());
+    SmallVector<Outlined> outlined;
     for (func::FuncOp function : functions) {
       if (function.isExternal())
         continue;
@@ -141,11 +193,14 @@ struct OutlineLoopNests : cnnc::impl::OutlineLoopNestsBase<OutlineLoopNests> {
             nests.push_back(&op);
       // In the module, each function's nests follow it in their order.
       Operation *previous = function;
-      for (auto [index, nest] : llvm::enumerate(nests))
-        previous = outline(nest, previous,
-                           (function.getName() + "_nest" + Twine(index)).str(),
-                           symbols);
+      for (auto [index, nest] : llvm::enumerate(nests)) {
+        outlined.push_back(outline(
+            nest, previous, (function.getName() + "_nest" + Twine(index)).str(),
+            symbols));
+        previous = outlined.back().function;
+      }
     }
+    shareIdenticalNests(outlined);
   }
 };
 

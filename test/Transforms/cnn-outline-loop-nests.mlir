@@ -5,7 +5,8 @@
 // called in its place; allocations, deallocations and views stay. The
 // nest receives the buffers and scalars it uses; constants, and views with
 // what they are views of, are rebuilt inside, so that two views of one
-// buffer are still seen to alias there.
+// buffer are still seen to alias there. Nests that compute the same share
+// one function.
 
 // CHECK-LABEL: func.func @step
 // CHECK-SAME: (%[[X:.*]]: memref<?x8xf32>, %[[N:.*]]: index, %[[Y:.*]]: memref<4xf32>)
@@ -36,7 +37,6 @@
 // CHECK: memref.load %[[LO]]
 // CHECK: memref.store %{{.*}}, %[[HI]]
 // CHECK: return
-// CHECK-NOT: func.func
 func.func @step(%x: memref<?x8xf32>, %n: index, %y: memref<4xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -52,5 +52,25 @@ func.func @step(%x: memref<?x8xf32>, %n: index, %y: memref<4xf32>) {
     memref.store %s, %hi[%c0] : memref<8xf32, strided<[1], offset: 8>>
   }
   memref.dealloc %buf : memref<16xf32>
+  return
+}
+
+// Nests that compute the same share one function, whichever function they
+// come from: both 4-float fills call @step_nest0; the 8-float one has its
+// own, and no other function is made.
+// CHECK-LABEL: func.func @twice
+// CHECK-SAME: (%[[P:.*]]: memref<4xf32>, %[[Q:.*]]: memref<4xf32>, %[[R:.*]]: memref<8xf32>)
+// CHECK: call @step_nest0(%[[P]])
+// CHECK-NEXT: call @step_nest0(%[[Q]])
+// CHECK-NEXT: call @twice_nest2(%[[R]])
+// CHECK-NEXT: return
+// CHECK-NOT: func.func
+// CHECK: func.func private @twice_nest2(%{{.*}}: memref<8xf32>)
+// CHECK-NOT: func.func
+func.func @twice(%p: memref<4xf32>, %q: memref<4xf32>, %r: memref<8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%p : memref<4xf32>)
+  linalg.fill ins(%zero : f32) outs(%q : memref<4xf32>)
+  linalg.fill ins(%zero : f32) outs(%r : memref<8xf32>)
   return
 }

@@ -5,6 +5,7 @@
 #   PREFIX: <ops> ops                  the function itself
 #   PREFIX nests: <count>              how many nests were outlined from it
 #   PREFIX largest nest: <ops> ops     the biggest of them
+#   functions: <count>                 all functions of the module
 # An op is a line of the printed IR other than a closing brace.
 import re
 import sys
@@ -27,3 +28,4 @@ nests = [ops for name, ops in sizes.items()
 print(f'{prefix}: {sizes.get(prefix, 0)} ops')
 print(f'{prefix} nests: {len(nests)}')
 print(f'{prefix} largest nest: {max(nests, default=0)} ops')
+print(f'functions: {len(sizes)}')
