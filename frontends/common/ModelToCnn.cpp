@@ -424,7 +424,13 @@ OwningOpRef<ModuleOp> ModelToCnn::build() {
   builder.setInsertionPointToEnd(body);
 
   Value value = function.getArgument(0);
-  for (const Layer &layer : model.layers) {
+  for (auto [index, layer] : llvm::enumerate(model.layers)) {
+    if (int64_t(index) >= cnn::kMaxModelLayers) {
+      emitError(loc(layer.loc))
+          << "layer '" << layer.name << "' takes the model past "
+          << cnn::kMaxModelLayers << " layers, the most cnnc compiles";
+      return nullptr;
+    }
     value = emitLayer(layer, value);
     if (!value)
       return nullptr;
