@@ -10,6 +10,18 @@
 
 include "mlir/Pass/PassBase.td"
 
+def CheckModelSize : Pass<"cnn-check-model-size", "::mlir::ModuleOp"> {
+  let summary = "Refuse a model of more layers than cnnc compiles";
+  let description = [{
+    Counts @forward's layers (runs of ops of one `cnn.layer`; an op without
+    one is a layer of its own) and fails at the first one past
+    `cnn::kMaxModelLayers`, with its location: compile time is not linear
+    that far (docs/compiler.md, "Not linear yet"). Reading, checking and
+    summarizing a deeper model is not compiling it, so only the pipeline
+    refuses it.
+  }];
+}
+
 def BuildTrainStep : Pass<"cnn-build-train-step", "::mlir::ModuleOp"> {
   let summary = "Derive the training step (loss, backward pass, optimizer) from @forward";
   let description = [{
@@ -174,6 +186,23 @@ def EmitCInterface : Pass<"cnn-emit-c-interface", "::mlir::ModuleOp"> {
     batch size, and calls it.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def OutlineLoopNests : Pass<"cnn-outline-loop-nests", "::mlir::ModuleOp"> {
+  let summary = "Give every top-level loop nest a function of its own";
+  let description = [{
+    After bufferization: each loop or linalg op directly in a function's
+    body (one per layer step) moves into a private function,
+    `@<function>_nest<N>`, called in its place, so that no later analysis
+    in MLIR or LLVM sees more than one nest at a time (their cost grows
+    faster than a function's size). The nest receives the buffers it uses
+    and the scalars it reads; constants and views are rebuilt inside it
+    from those buffers, so that aliasing views stay visible as such. The
+    functions are internal and `no_inline`.
+  }];
+  let dependentDialects = [
+    "::mlir::func::FuncDialect", "::mlir::LLVM::LLVMDialect"
+  ];
 }
 
 #endif // CNNC_COMPILER_PASSES

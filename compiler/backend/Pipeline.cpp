@@ -85,35 +85,42 @@ static constexpr llvm::StringLiteral kAfterBufferize =
     "buffer-deallocation-pipeline,"
     "canonicalize,cse";
 
+// From here on, whatever can run function by function does (nested in
+// func.func, then llvm.func): with a function per loop nest
+// (--cnn-outline-loop-nests), MLIR's pass manager then runs them on all
+// cores, and no pass's work depends on the rest of the module.
 static constexpr llvm::StringLiteral kToLoops =
-    "func.func(convert-linalg-to-loops),"
+    "func.func(convert-linalg-to-loops,"
     // Unrolled: the alternative stages n-D transfers through allocas inside
     // the loops, which grow the stack until it overflows.
-    "func.func(convert-vector-to-scf{full-unroll=true}),"
+    "convert-vector-to-scf{full-unroll=true},"
     "lower-affine,"
-    "canonicalize,cse";
+    "canonicalize,cse)";
 
 static constexpr llvm::StringLiteral kToLLVM =
     // LLVM's intrinsics first: a vector square root is one instruction,
     // where libm's conversion would unroll it into a call per lane. What
     // has no intrinsic (tanh, erf) goes to libm.
-    "convert-math-to-llvm,"
+    "func.func(convert-math-to-llvm),"
+    // Module passes: they declare the functions they call.
     "convert-math-to-libm,"
-    "convert-scf-to-cf,"
+    "func.func(convert-scf-to-cf,"
     "convert-vector-to-llvm,"
     "expand-strided-metadata,"
-    "lower-affine,"
+    "lower-affine),"
     "finalize-memref-to-llvm,"
-    "convert-arith-to-llvm,"
-    "convert-index-to-llvm,"
+    "func.func(convert-arith-to-llvm,"
+    "convert-index-to-llvm),"
     "convert-cf-to-llvm,"
     "convert-func-to-llvm,"
-    "reconcile-unrealized-casts,"
-    "canonicalize,cse";
+    "llvm.func(reconcile-unrealized-casts,"
+    "canonicalize,cse)";
 
 void cnnc::buildPipeline(OpPassManager &pm, Stage stage,
                          const PipelineOptions &options) {
   registerPipelinePasses();
+  if (stage >= Stage::Fused)
+    pm.addPass(createCheckModelSize());
   if (stage >= Stage::Fused) {
     // On @forward, before the training step is derived from it.
     pm.addNestedPass<func::FuncOp>(createCropUnpooledBorder());
@@ -144,6 +151,9 @@ void cnnc::buildPipeline(OpPassManager &pm, Stage stage,
     pm.addPass(createBufferizePass());
     addPasses(pm, kAfterBufferize);
     pm.addPass(createEmitCInterface());
+    // From here on no function holds more than one layer step's loops:
+    // every pass after this costs the same per layer at any depth.
+    pm.addPass(createOutlineLoopNests());
     if (options.tile) {
       pm.addNestedPass<func::FuncOp>(createVectorize());
       pm.addNestedPass<func::FuncOp>(createLowerVectors());

@@ -26,6 +26,11 @@ constexpr int64_t kMaxSampleElements = int64_t(1) << 28;
 /// Largest number of parameters (all weights together) of one model: 1 GiB
 /// of f32, far beyond any CNN this compiler is for, well within memory.
 constexpr int64_t kMaxModelParams = int64_t(1) << 28;
+/// Most layers of one model. Compile time is linear in depth up to a few
+/// hundred layers, but not beyond (docs/compiler.md, "Not linear yet"):
+/// 1,000 convolutions take 19 s to an object, and 10,000 would take
+/// minutes, so a model past this is refused at its layer, in a second.
+constexpr int64_t kMaxModelLayers = 2000;
 
 /// Keras's output length along one spatial dimension (`conv_output_length`):
 /// valid: floor((in - d*(k-1) - 1) / s) + 1; same: ceil(in / s).
