@@ -329,6 +329,14 @@ LogicalResult StepBuilder::backward(Operation *op, Value dy) {
       .Case([&](ReluOp) { return activation(ActivationKind::relu); })
       .Case([&](SigmoidOp) { return activation(ActivationKind::sigmoid); })
       .Case([&](TanhOp) { return activation(ActivationKind::tanh); })
+      .Case([&](ApplyActivationOp act) {
+        Value x = act.getInput();
+        addGrad(x, b.create<ApplyActivationGradOp>(
+                       loc, x.getType(), act.getFunctionAttr(), x, dy,
+                       act.getAlphaAttr(), act.getMaxValueAttr(),
+                       act.getThresholdAttr()));
+        return success();
+      })
       .Case([&](LinearOp linear) {
         addGrad(linear.getInput(), dy);
         return success();

@@ -286,4 +286,26 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
   return inferElementwise<LinearOp>(loc, adaptor, inferred);
 }
 
+LogicalResult
+ApplyActivationOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                    Adaptor adaptor,
+                                    SmallVectorImpl<Type> &inferred) {
+  auto input = ranked(adaptor.getInput());
+  if (!input)
+    return notRanked(loc);
+  if (!adaptor.getFunctionAttr())
+    return missingAttribute(loc);
+  // The parser infers before default-valued attributes are filled in.
+  FloatAttr alpha = adaptor.getAlphaAttr(),
+            threshold = adaptor.getThresholdAttr();
+  std::optional<double> maxValue;
+  if (FloatAttr max = adaptor.getMaxValueAttr())
+    maxValue = max.getValueAsDouble();
+  return result(
+      inferActivationType(loc, input, adaptor.getFunction(),
+                          alpha ? alpha.getValueAsDouble() : 0.0, maxValue,
+                          threshold ? threshold.getValueAsDouble() : 0.0),
+      inferred);
+}
+
 OpFoldResult LinearOp::fold(FoldAdaptor) { return getInput(); }

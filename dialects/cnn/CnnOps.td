@@ -259,6 +259,42 @@ def Cnn_LinearOp : Cnn_ActivationOp<"linear", "identity (Activation('linear'))">
   let hasFolder = 1;
 }
 
+def Cnn_ApplyActivationOp : Cnn_Op<"activation"> {
+  let summary = "a Keras activation function with its parameters";
+  let description = [{
+    The activations beyond relu, sigmoid and tanh, as `activation=` strings
+    and as layers (LeakyReLU, ELU, ReLU with arguments), elementwise:
+
+    - `relu`: `x > threshold ? min(x, max_value) : alpha * (x - threshold)`,
+      Keras's ReLU(max_value, negative_slope = alpha, threshold); LeakyReLU
+      is `alpha` alone, relu6 `max_value = 6`.
+    - `elu`: `x > 0 ? x : alpha * (exp(x) - 1)`; `selu`: elu with Keras's
+      fixed alpha and scale.
+    - `softplus`: `log(1 + exp(x))`; `softsign`: `x / (1 + |x|)`;
+      `swish`: `x * sigmoid(x)`; `mish`: `x * tanh(softplus(x))`;
+      `exponential`: `exp(x)`.
+    - `gelu`: `x/2 * (1 + erf(x / sqrt(2)))`; `gelu_tanh` its tanh form.
+    - `hard_sigmoid`: `clip(alpha * x + 0.5, 0, 1)` (Keras 2: alpha 0.2;
+      Keras 3: 1/6).
+
+    A NaN input gives NaN, as in Keras.
+
+    ```mlir
+    %y = cnn.activation relu %x alpha = 3.000000e-01 : tensor<?x26x26x8xf32>
+    %z = cnn.activation gelu %x : tensor<?x128xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, Cnn_ActivationFunction:$function,
+                       DefaultValuedAttr<F64Attr, "0.0">:$alpha,
+                       OptionalAttr<F64Attr>:$max_value,
+                       DefaultValuedAttr<F64Attr, "0.0">:$threshold);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = [{
+    $function $input (`alpha` `=` $alpha^)? (`max_value` `=` $max_value^)?
+    (`threshold` `=` $threshold^)? attr-dict `:` type($input)
+  }];
+}
+
 def Cnn_SoftmaxOp : Cnn_Op<"softmax"> {
   let summary = "softmax along one axis (the last by default)";
   let description = [{

@@ -105,6 +105,15 @@ LogicalResult ActivationGradOp::verify() {
   return accepted(inferElementwiseType(getLoc(), getType()));
 }
 
+LogicalResult ApplyActivationGradOp::verify() {
+  std::optional<double> maxValue;
+  if (std::optional<APFloat> max = getMaxValue())
+    maxValue = max->convertToDouble();
+  return accepted(inferActivationType(getLoc(), getType(), getFunction(),
+                                      getAlpha().convertToDouble(), maxValue,
+                                      getThreshold().convertToDouble()));
+}
+
 LogicalResult SoftmaxGradOp::verify() {
   return accepted(inferSoftmaxType(getLoc(), getType(), getAxis()));
 }

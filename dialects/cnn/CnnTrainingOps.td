@@ -151,6 +151,33 @@ def Cnn_ActivationGradOp : Cnn_TrainOp<"activation_grad",
   let assemblyFormat = "$kind $output `,` $output_grad attr-dict `:` type($output)";
 }
 
+def Cnn_ApplyActivationGradOp : Cnn_TrainOp<"activation_input_grad",
+    [AllTypesMatch<["input", "output_grad", "input_grad"]>]> {
+  let summary = "gradient of cnn.activation, from its input";
+  let description = [{
+    `dx = dy * f'(x)` for the function and parameters of a cnn.activation
+    (those functions' derivatives do not all follow from the output). At a
+    kink the derivative is TensorFlow's: 0 at x = 0 for relu's `x > 0` side,
+    1 below `max_value`, 0 from it.
+
+    ```mlir
+    %dx = cnn.activation_input_grad elu %x, %dy alpha = 1.000000e+00
+        : tensor<?x128xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_ActivationFunction:$function, Cnn_Tensor:$input,
+                       Cnn_Tensor:$output_grad,
+                       DefaultValuedAttr<F64Attr, "0.0">:$alpha,
+                       OptionalAttr<F64Attr>:$max_value,
+                       DefaultValuedAttr<F64Attr, "0.0">:$threshold);
+  let results = (outs Cnn_Tensor:$input_grad);
+  let assemblyFormat = [{
+    $function $input `,` $output_grad (`alpha` `=` $alpha^)?
+    (`max_value` `=` $max_value^)? (`threshold` `=` $threshold^)? attr-dict
+    `:` type($input)
+  }];
+}
+
 def Cnn_SoftmaxGradOp : Cnn_TrainOp<"softmax_grad",
                                     [AllTypesMatch<["output", "output_grad", "input_grad"]>]> {
   let summary = "gradient of softmax from its output: y * (dy - sum(dy * y))";

@@ -84,6 +84,15 @@ FailureOr<RankedTensorType> inferSoftmaxType(std::optional<Location> loc,
 FailureOr<RankedTensorType> inferElementwiseType(std::optional<Location> loc,
                                                  RankedTensorType input);
 
+/// cnn.activation: the input type, once the function's parameters are
+/// Keras's (ActivationRules.cpp): relu's alpha (negative_slope), max_value
+/// and threshold at least 0, elu's alpha finite, hard_sigmoid's slope
+/// positive, and no parameter on a function that has none.
+FailureOr<RankedTensorType>
+inferActivationType(std::optional<Location> loc, RankedTensorType input,
+                    ActivationFunction function, double alpha,
+                    std::optional<double> maxValue, double threshold);
+
 /// Checks a model input or activation type: rank >= 2, batch first (dynamic
 /// or positive), every other dimension static, positive and within bounds.
 LogicalResult verifyActivationType(std::optional<Location> loc,

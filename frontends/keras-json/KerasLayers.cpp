@@ -65,7 +65,7 @@ llvm::Error cnnc::checkCommonLayerFields(const ConfigReader &config) {
 
 llvm::Error cnnc::readActivation(const ConfigReader &config,
                                  llvm::StringRef key, Activation &out,
-                                 bool required) {
+                                 bool required, const KerasFileInfo &info) {
   JsonNode node = config.field(key);
   if (!node.exists()) {
     if (required)
@@ -85,17 +85,10 @@ llvm::Error cnnc::readActivation(const ConfigReader &config,
     return config.fail(name, "expected an activation name for '" + key +
                                  "', found " + name.describe());
   std::optional<Activation> activation =
-      llvm::StringSwitch<std::optional<Activation>>(*s)
-          .Case("linear", Activation::Linear)
-          .Case("relu", Activation::ReLU)
-          .Case("softmax", Activation::Softmax)
-          .Case("sigmoid", Activation::Sigmoid)
-          .Case("tanh", Activation::Tanh)
-          .Default(std::nullopt);
+      activationForName(s->str(), info.isKeras3);
   if (!activation)
     return config.fail(name, "unsupported activation " + name.describe() +
-                                 " (cnnc has linear, relu, softmax, sigmoid "
-                                 "and tanh)");
+                                 " (cnnc has " + kerasActivationNames() + ")");
   out = *activation;
   return llvm::Error::success();
 }
@@ -148,7 +141,7 @@ static llvm::Error checkNoRegularizers(const ConfigReader &config) {
 static llvm::Error readWeights(const ConfigReader &config, Layer &layer,
                                const KerasFileInfo &info) {
   if (llvm::Error err = readActivation(config, "activation", layer.activation,
-                                       /*required=*/false))
+                                       /*required=*/false, info))
     return err;
   if (llvm::Error err = config.readBool("use_bias", layer.useBias))
     return err;
@@ -240,20 +233,42 @@ static llvm::Error readDropout(const ConfigReader &config, Layer &layer) {
   return config.readOptionalInt("seed", layer.seed);
 }
 
-static llvm::Error readReLU(const ConfigReader &config) {
-  // ReLU(max_value=None, negative_slope=0, threshold=0) is plain relu; any
-  // other value is a different function.
-  if (llvm::Error err = config.requireNull("max_value"))
+/// A number Keras requires to be >= 0 (ReLU's arguments, LeakyReLU's
+/// slope: "cannot be a negative value").
+static llvm::Error readNonNegative(const ConfigReader &config,
+                                   llvm::StringRef key, double &out) {
+  if (llvm::Error err = config.readNumber(key, out))
     return err;
-  for (llvm::StringRef key : {"negative_slope", "threshold"}) {
-    double value = 0.0;
-    if (llvm::Error err = config.readNumber(key, value))
-      return err;
-    if (value != 0.0)
-      return config.fail(config.field(key), "'" + key + "' must be 0, found " +
-                                                config.field(key).describe());
-  }
+  if (!(out >= 0.0))
+    return config.fail(config.field(key), "'" + key + "' must be >= 0, found " +
+                                              config.field(key).describe());
   return llvm::Error::success();
+}
+
+static llvm::Error readReLU(const ConfigReader &config, Layer &layer) {
+  JsonNode max = config.field("max_value");
+  if (!max.isNullOrMissing()) {
+    double value = 0.0;
+    if (llvm::Error err = readNonNegative(config, "max_value", value))
+      return err;
+    layer.maxValue = value;
+  }
+  if (llvm::Error err = readNonNegative(config, "negative_slope", layer.alpha))
+    return err;
+  return readNonNegative(config, "threshold", layer.threshold);
+}
+
+static llvm::Error readLeakyReLU(const ConfigReader &config, Layer &layer) {
+  // Keras 2 and TF.js write `alpha`, Keras 3 `negative_slope`.
+  layer.alpha = 0.3;
+  llvm::StringRef key =
+      config.field("negative_slope").exists() ? "negative_slope" : "alpha";
+  return readNonNegative(config, key, layer.alpha);
+}
+
+static llvm::Error readELU(const ConfigReader &config, Layer &layer) {
+  layer.alpha = 1.0;
+  return config.readNumber("alpha", layer.alpha);
 }
 
 llvm::Error cnnc::readLayerConfig(const ConfigReader &config, Layer &layer,
@@ -279,9 +294,13 @@ llvm::Error cnnc::readLayerConfig(const ConfigReader &config, Layer &layer,
     return readDropout(config, layer);
   case LayerKind::Activation:
     return readActivation(config, "activation", layer.activation,
-                          /*required=*/true);
+                          /*required=*/true, info);
   case LayerKind::ReLU:
-    return readReLU(config);
+    return readReLU(config, layer);
+  case LayerKind::LeakyReLU:
+    return readLeakyReLU(config, layer);
+  case LayerKind::ELU:
+    return readELU(config, layer);
   case LayerKind::Softmax:
     return config.readInt("axis", layer.axis);
   }

@@ -14,6 +14,8 @@
 
 #include "llvm/ADT/STLExtras.h"
 
+#include <cmath>
+
 using namespace cnnc;
 using namespace cnnc::py;
 using llvm::Error;
@@ -76,6 +78,9 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
   static const LayerSignature relu({"max_value", "negative_slope", "threshold"},
                                    0);
   static const LayerSignature softmax({"axis"}, 0);
+  // Keras 3 renamed LeakyReLU's alpha to negative_slope; both are read.
+  static const LayerSignature leakyRelu({"alpha"}, 0, {"negative_slope"});
+  static const LayerSignature elu({"alpha"}, 0);
   // Keras 2's InputLayer; Keras 3 renames input_shape to shape and adds
   // batch_shape.
   static const LayerSignature inputLayer(
@@ -110,6 +115,10 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
     return activation;
   case LayerKind::ReLU:
     return relu;
+  case LayerKind::LeakyReLU:
+    return leakyRelu;
+  case LayerKind::ELU:
+    return elu;
   case LayerKind::Softmax:
     return softmax;
   }
@@ -277,12 +286,56 @@ Error buildDropout(const Arguments &args, Layer &layer) {
   return Error::success();
 }
 
-Error buildReLU(const Arguments &args) {
-  if (Error err = args.requireDefault("max_value", Value::none()))
-    return err;
-  if (Error err = args.requireDefault("negative_slope", Value::fromFloat(0.0)))
-    return err;
-  return args.requireDefault("threshold", Value::fromFloat(0.0));
+/// A number Keras requires to be >= 0 (ReLU's arguments, LeakyReLU's slope:
+/// "cannot be a negative value").
+Expected<double> getNonNegative(const Arguments &args, StringRef name,
+                                double def) {
+  auto value = args.getNumber(name, def);
+  if (!value)
+    return value.takeError();
+  if (!(*value >= 0.0 && std::isfinite(*value)))
+    return args.error(args.get(name)->pos, "'", name,
+                      "' must be a finite number >= 0, not ",
+                      repr(args.get(name)->value));
+  return *value;
+}
+
+Error buildReLU(const Arguments &args, Layer &layer) {
+  if (args.hasValue("max_value")) {
+    auto max = getNonNegative(args, "max_value", 0.0);
+    if (!max)
+      return max.takeError();
+    layer.maxValue = *max;
+  }
+  auto slope = getNonNegative(args, "negative_slope", 0.0);
+  if (!slope)
+    return slope.takeError();
+  layer.alpha = *slope;
+  auto threshold = getNonNegative(args, "threshold", 0.0);
+  if (!threshold)
+    return threshold.takeError();
+  layer.threshold = *threshold;
+  return Error::success();
+}
+
+Error buildLeakyReLU(const Arguments &args, Layer &layer) {
+  StringRef name = args.get("negative_slope") ? "negative_slope" : "alpha";
+  auto slope = getNonNegative(args, name, 0.3);
+  if (!slope)
+    return slope.takeError();
+  layer.alpha = *slope;
+  return Error::success();
+}
+
+Error buildELU(const Arguments &args, Layer &layer) {
+  auto alpha = args.getNumber("alpha", 1.0);
+  if (!alpha)
+    return alpha.takeError();
+  if (!std::isfinite(*alpha))
+    return args.error(args.get("alpha")->pos, "'alpha' must be finite, not ",
+                      repr(args.get("alpha")->value));
+  layer.alpha = *alpha;
+  return Error::success();
 }
 
 /// keras.Input / InputLayer: only an input shape, which they require.
@@ -376,7 +429,13 @@ Expected<LayerEntry> py::buildLayer(const KerasCall &call, StringRef file) {
     break;
   }
   case LayerKind::ReLU:
-    err = buildReLU(args);
+    err = buildReLU(args, layer);
+    break;
+  case LayerKind::LeakyReLU:
+    err = buildLeakyReLU(args, layer);
+    break;
+  case LayerKind::ELU:
+    err = buildELU(args, layer);
     break;
   case LayerKind::Softmax: {
     auto axis = args.getInt("axis", -1);

@@ -108,6 +108,46 @@ func.func @too_many_elements(%x: tensor<?x100000x100000x1xf32>) {
 
 // -----
 
+func.func @activation_negative_slope(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{relu's negative_slope (alpha) must be a finite number >= 0, got -1.000000e-01}}
+  %0 = cnn.activation relu %x alpha = -1.000000e-01 : tensor<?x8xf32>
+  return
+}
+
+// -----
+
+func.func @activation_negative_max_value(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{relu's max_value must be a finite number >= 0, got -6.000000e+00}}
+  %0 = cnn.activation relu %x max_value = -6.000000e+00 : tensor<?x8xf32>
+  return
+}
+
+// -----
+
+func.func @activation_parameter_it_lacks(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{activation 'selu' takes no alpha}}
+  %0 = cnn.activation selu %x alpha = 1.000000e+00 : tensor<?x8xf32>
+  return
+}
+
+// -----
+
+func.func @activation_max_value_it_lacks(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{activation 'elu' takes no max_value or threshold}}
+  %0 = cnn.activation elu %x alpha = 1.000000e+00 max_value = 1.000000e+00 : tensor<?x8xf32>
+  return
+}
+
+// -----
+
+func.func @hard_sigmoid_flat(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{hard_sigmoid's slope (alpha) must be finite and > 0, got 0.000000e+00}}
+  %0 = cnn.activation hard_sigmoid %x : tensor<?x8xf32>
+  return
+}
+
+// -----
+
 func.func @f64_elements(%x: tensor<?x8xf64>) {
   // expected-error @+1 {{operand #0 must be ranked tensor of 32-bit float values}}
   %0 = "cnn.relu"(%x) : (tensor<?x8xf64>) -> tensor<?x8xf64>

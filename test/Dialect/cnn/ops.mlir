@@ -67,6 +67,12 @@ func.func @activations(%x: tensor<?x5x5x32xf32>) -> tensor<?x5x5x32xf32> {
   %0 = cnn.sigmoid %x : tensor<?x5x5x32xf32>
   // CHECK: cnn.tanh %{{.*}} : tensor<?x5x5x32xf32>
   %1 = cnn.tanh %0 : tensor<?x5x5x32xf32>
+  // CHECK: cnn.activation relu %{{.*}} alpha = 1.000000e-01 max_value = 6.000000e+00 threshold = 5.000000e-01 : tensor<?x5x5x32xf32>
+  %a1 = cnn.activation relu %1 alpha = 1.000000e-01 max_value = 6.000000e+00 threshold = 5.000000e-01 : tensor<?x5x5x32xf32>
+  // CHECK: cnn.activation gelu_tanh %{{.*}} : tensor<?x5x5x32xf32>
+  %a2 = cnn.activation gelu_tanh %a1 : tensor<?x5x5x32xf32>
+  // CHECK: cnn.activation hard_sigmoid %{{.*}} alpha = 2.000000e-01 : tensor<?x5x5x32xf32>
+  %a3 = cnn.activation hard_sigmoid %a2 alpha = 2.000000e-01 : tensor<?x5x5x32xf32>
   // CHECK: cnn.linear %{{.*}} : tensor<?x5x5x32xf32>
   %2 = cnn.linear %1 : tensor<?x5x5x32xf32>
   // CHECK: cnn.softmax %{{.*}} axis = 2 : tensor<?x5x5x32xf32>

@@ -26,6 +26,8 @@ func.func @backward(%x: tensor<?x13x13x32xf32>, %y: tensor<?x11x11x32xf32>,
   %gg = cnn.global_pool2d_grad avg %y, %gp : (tensor<?x11x11x32xf32>, tensor<?x32xf32>) -> tensor<?x11x11x32xf32>
   // CHECK: cnn.activation_grad relu %{{.*}}, %{{.*}} : tensor<?x11x11x32xf32>
   %6 = cnn.activation_grad relu %y, %dy : tensor<?x11x11x32xf32>
+  // CHECK: cnn.activation_input_grad elu %{{.*}}, %{{.*}} alpha = 5.000000e-01 : tensor<?x11x11x32xf32>
+  %ag = cnn.activation_input_grad elu %y, %dy alpha = 5.000000e-01 : tensor<?x11x11x32xf32>
   // CHECK: cnn.softmax_grad %{{.*}}, %{{.*}} axis = 1 : tensor<?x128xf32>
   %7 = cnn.softmax_grad %dd, %dd axis = 1 : tensor<?x128xf32>
   // CHECK: cnn.reshape %{{.*}} : (tensor<?x800xf32>) -> tensor<?x5x5x32xf32>
