@@ -337,6 +337,14 @@ LogicalResult StepBuilder::backward(Operation *op, Value dy) {
                        act.getThresholdAttr()));
         return success();
       })
+      .Case([&](PReluOp prelu) {
+        Value x = prelu.getInput(), alpha = prelu.getAlpha();
+        addGrad(alpha, b.create<PReluAlphaGradOp>(loc, alpha.getType(), x, dy));
+        if (wantsGrad(x))
+          addGrad(x,
+                  b.create<PReluInputGradOp>(loc, x.getType(), x, alpha, dy));
+        return success();
+      })
       .Case([&](LinearOp linear) {
         addGrad(linear.getInput(), dy);
         return success();

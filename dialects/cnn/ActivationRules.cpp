@@ -3,7 +3,8 @@
 // Keras checks its activation layers' arguments when they are built (ReLU:
 // "max_value of a ReLU layer cannot be a negative value", and alike for
 // negative_slope and threshold; LeakyReLU: negative_slope >= 0). The same
-// checks here make them cnn.activation's verifier and the frontends' check.
+// checks here make them cnn.activation's verifier and the frontends' check;
+// and PReLU's alpha must fit its input.
 //
 //===----------------------------------------------------------------------===//
 
@@ -58,4 +59,22 @@ cnn::inferActivationType(std::optional<Location> loc, RankedTensorType input,
       return emitOptionalError(loc, "activation '", name, "' takes no alpha");
     return input;
   }
+}
+
+FailureOr<RankedTensorType> cnn::inferPReluType(std::optional<Location> loc,
+                                                RankedTensorType input,
+                                                RankedTensorType alpha) {
+  if (failed(verifyActivationType(loc, input)))
+    return failure();
+  ArrayRef<int64_t> sample = input.getShape().drop_front();
+  bool fits = alpha.hasStaticShape() && alpha.getRank() == input.getRank() - 1;
+  for (size_t i = 0; fits && i < sample.size(); ++i)
+    fits = alpha.getDimSize(i) == sample[i] || alpha.getDimSize(i) == 1;
+  if (!fits)
+    return emitOptionalError(
+        loc, "prelu's alpha ", alpha, " does not fit the input ",
+        kerasShapeString(input.getShape()),
+        ": it needs the input's shape without the batch, with 1 on each "
+        "shared axis");
+  return input;
 }

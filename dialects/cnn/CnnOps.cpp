@@ -308,4 +308,15 @@ ApplyActivationOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
       inferred);
 }
 
+LogicalResult PReluOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &inferred) {
+  auto input = ranked(adaptor.getInput());
+  auto alpha = ranked(adaptor.getAlpha());
+  if (!input || !alpha)
+    return notRanked(loc);
+  return result(inferPReluType(loc, input, alpha), inferred);
+}
+
 OpFoldResult LinearOp::fold(FoldAdaptor) { return getInput(); }

@@ -295,6 +295,26 @@ def Cnn_ApplyActivationOp : Cnn_Op<"activation"> {
   }];
 }
 
+def Cnn_PReluOp : Cnn_Op<"prelu"> {
+  let summary = "Keras PReLU: x > 0 ? x : alpha * x, alpha a learned tensor";
+  let description = [{
+    `alpha` has the input's shape without the batch, with size 1 along each
+    of Keras's `shared_axes` (the axes that share one slope), and broadcasts
+    along them: `y[n, i...] = x > 0 ? x : alpha[i... (0 where shared)] * x`.
+    A NaN input gives NaN.
+
+    ```mlir
+    %y = cnn.prelu %x, %alpha
+        : (tensor<?x26x26x8xf32>, tensor<1x1x8xf32>) -> tensor<?x26x26x8xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, Cnn_Tensor:$alpha);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $alpha attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 def Cnn_SoftmaxOp : Cnn_Op<"softmax"> {
   let summary = "softmax along one axis (the last by default)";
   let description = [{

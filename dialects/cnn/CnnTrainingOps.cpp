@@ -114,6 +114,19 @@ LogicalResult ApplyActivationGradOp::verify() {
                                       getThreshold().convertToDouble()));
 }
 
+LogicalResult PReluInputGradOp::verify() {
+  return accepted(inferPReluType(getLoc(), getType(), getAlpha().getType()));
+}
+
+LogicalResult PReluAlphaGradOp::verify() {
+  if (failed(inferPReluType(getLoc(), getInput().getType(), getType())))
+    return failure();
+  if (getOutputGrad().getType() != getInput().getType())
+    return emitOpError() << "expects an output gradient of type "
+                         << getInput().getType();
+  return success();
+}
+
 LogicalResult SoftmaxGradOp::verify() {
   return accepted(inferSoftmaxType(getLoc(), getType(), getAxis()));
 }

@@ -178,6 +178,35 @@ def Cnn_ApplyActivationGradOp : Cnn_TrainOp<"activation_input_grad",
   }];
 }
 
+def Cnn_PReluInputGradOp : Cnn_TrainOp<"prelu_input_grad",
+    [AllTypesMatch<["input", "output_grad", "input_grad"]>]> {
+  let summary = "gradient of prelu with respect to its input";
+  let description = [{
+    `dx = x > 0 ? dy : alpha * dy` (the slope of the negative side at 0, as
+    TensorFlow's PReLU, `relu(x) - alpha * relu(-x)`, takes it).
+  }];
+  let arguments = (ins Cnn_Tensor:$input, Cnn_Tensor:$alpha,
+                       Cnn_Tensor:$output_grad);
+  let results = (outs Cnn_Tensor:$input_grad);
+  let assemblyFormat = [{
+    $input `,` $alpha `,` $output_grad attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+def Cnn_PReluAlphaGradOp : Cnn_TrainOp<"prelu_alpha_grad"> {
+  let summary = "gradient of prelu with respect to alpha";
+  let description = [{
+    `dalpha = sum of dy * min(x, 0)` over the batch and the shared axes (the
+    axes where alpha has size 1): the result has alpha's type.
+  }];
+  let arguments = (ins Cnn_Tensor:$input, Cnn_Tensor:$output_grad);
+  let results = (outs Cnn_Tensor:$alpha_grad);
+  let assemblyFormat = [{
+    $input `,` $output_grad attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 def Cnn_SoftmaxGradOp : Cnn_TrainOp<"softmax_grad",
                                     [AllTypesMatch<["output", "output_grad", "input_grad"]>]> {
   let summary = "gradient of softmax from its output: y * (dy - sum(dy * y))";

@@ -93,6 +93,12 @@ inferActivationType(std::optional<Location> loc, RankedTensorType input,
                     ActivationFunction function, double alpha,
                     std::optional<double> maxValue, double threshold);
 
+/// cnn.prelu: the input type, once `alpha` has the input's shape without
+/// the batch, each dimension equal to the input's or 1 (a shared axis).
+FailureOr<RankedTensorType> inferPReluType(std::optional<Location> loc,
+                                           RankedTensorType input,
+                                           RankedTensorType alpha);
+
 /// Checks a model input or activation type: rank >= 2, batch first (dynamic
 /// or positive), every other dimension static, positive and within bounds.
 LogicalResult verifyActivationType(std::optional<Location> loc,

@@ -26,6 +26,7 @@ std::optional<LayerKind> cnnc::layerKindForClassName(std::string_view name) {
       .Case("ReLU", LayerKind::ReLU)
       .Case("LeakyReLU", LayerKind::LeakyReLU)
       .Case("ELU", LayerKind::ELU)
+      .Case("PReLU", LayerKind::PReLU)
       .Case("Softmax", LayerKind::Softmax)
       .Default(std::nullopt);
 }
@@ -153,6 +154,8 @@ const char *cnnc::kerasClassName(LayerKind kind) {
     return "LeakyReLU";
   case LayerKind::ELU:
     return "ELU";
+  case LayerKind::PReLU:
+    return "PReLU";
   case LayerKind::Softmax:
     return "Softmax";
   }
@@ -189,6 +192,8 @@ const char *cnnc::kerasNameStem(LayerKind kind) {
     return "leaky_re_lu";
   case LayerKind::ELU:
     return "elu";
+  case LayerKind::PReLU:
+    return "p_re_lu";
   case LayerKind::Softmax:
     return "softmax";
   }

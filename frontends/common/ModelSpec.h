@@ -108,6 +108,7 @@ enum class LayerKind {
   ReLU,       // ReLU(max_value, negative_slope, threshold)
   LeakyReLU,  // LeakyReLU(alpha) (Keras 3: negative_slope)
   ELU,        // ELU(alpha)
+  PReLU,      // PReLU(alpha_initializer, shared_axes): a learned slope
   Softmax,    // Softmax(axis)
 };
 
@@ -148,6 +149,10 @@ struct Layer {
   // ReLU: max_value (None when absent) and threshold.
   std::optional<double> maxValue;
   double threshold = 0.0;
+  // PReLU: the slope's initializer and the axes (1-based, the batch is 0)
+  // along which one slope is shared.
+  Initializer alphaInitializer = Initializer::zeros();
+  std::vector<int64_t> sharedAxes;
 };
 
 /// The Keras losses and optimizers cnnc trains with. The readers map every

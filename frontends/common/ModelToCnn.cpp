@@ -425,6 +425,27 @@ Value ModelToCnn::emitLayer(const Layer &layer, Value input) {
   case LayerKind::ELU:
     return emitActivationFunction(cnn::ActivationFunction::elu, input, where,
                                   layerAttr, layer.alpha);
+  case LayerKind::PReLU: {
+    // alpha: the input's shape without the batch, 1 on each shared axis.
+    SmallVector<int64_t> alphaShape(inputType.getShape().drop_front());
+    for (int64_t axis : layer.sharedAxes) {
+      if (axis < 1 || axis >= inputType.getRank()) {
+        emitError(where) << "shared axis " << axis << " is out of range for "
+                         << cnn::kerasShapeString(inputType.getShape())
+                         << " (axes count from 1, after the batch)";
+        return nullptr;
+      }
+      alphaShape[axis - 1] = 1;
+    }
+    Value alpha = addParam(layer, "alpha", alphaShape, layer.alphaInitializer);
+    if (!alpha)
+      return nullptr;
+    return create<cnn::PReluOp>(
+        where,
+        cnn::inferPReluType(where, inputType,
+                            cast<RankedTensorType>(alpha.getType())),
+        layerAttr, input, alpha);
+  }
   case LayerKind::Softmax: {
     // One spelling per axis (TF.js writes axis 1 for the last of two), so
     // that equal models give equal IR.

@@ -208,6 +208,21 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
   case LayerKind::ELU:
     config["alpha"] = layer.alpha;
     break;
+  case LayerKind::PReLU: {
+    config["alpha_initializer"] =
+        initializerValue(layer.alphaInitializer, target);
+    config["alpha_regularizer"] = nullptr;
+    config["alpha_constraint"] = nullptr;
+    if (layer.sharedAxes.empty()) {
+      config["shared_axes"] = nullptr;
+    } else {
+      Array axes;
+      for (int64_t axis : layer.sharedAxes)
+        axes.push_back(axis);
+      config["shared_axes"] = std::move(axes);
+    }
+    break;
+  }
   case LayerKind::Softmax:
     config["axis"] = layer.axis;
     break;

@@ -266,6 +266,42 @@ static llvm::Error readLeakyReLU(const ConfigReader &config, Layer &layer) {
   return readNonNegative(config, key, layer.alpha);
 }
 
+static llvm::Error readPReLU(const ConfigReader &config, Layer &layer,
+                             const KerasFileInfo &info) {
+  if (llvm::Error err = readInitializer(config, "alpha_initializer",
+                                        layer.alphaInitializer, info))
+    return err;
+  for (llvm::StringRef key : {"alpha_regularizer", "alpha_constraint"})
+    if (llvm::Error err = config.requireNull(key))
+      return err;
+  JsonNode axes = config.field("shared_axes");
+  if (axes.isNullOrMissing())
+    return llvm::Error::success();
+  // Keras takes one axis or a list of them.
+  auto integer = [](const JsonNode &node) -> std::optional<int64_t> {
+    return node.getValue() ? node.getValue()->getAsInteger() : std::nullopt;
+  };
+  if (std::optional<int64_t> axis = integer(axes)) {
+    layer.sharedAxes = {*axis};
+    return llvm::Error::success();
+  }
+  const llvm::json::Array *list = axes.getArray();
+  if (!list)
+    return config.fail(axes, "expected an axis or a list of axes for "
+                             "'shared_axes', found " +
+                                 axes.describe());
+  for (size_t i = 0; i < list->size(); ++i) {
+    JsonNode item = axes.at(i);
+    std::optional<int64_t> axis = integer(item);
+    if (!axis)
+      return config.fail(item, "expected an integer axis in 'shared_axes', "
+                               "found " +
+                                   item.describe());
+    layer.sharedAxes.push_back(*axis);
+  }
+  return llvm::Error::success();
+}
+
 static llvm::Error readELU(const ConfigReader &config, Layer &layer) {
   layer.alpha = 1.0;
   return config.readNumber("alpha", layer.alpha);
@@ -301,6 +337,8 @@ llvm::Error cnnc::readLayerConfig(const ConfigReader &config, Layer &layer,
     return readLeakyReLU(config, layer);
   case LayerKind::ELU:
     return readELU(config, layer);
+  case LayerKind::PReLU:
+    return readPReLU(config, layer, info);
   case LayerKind::Softmax:
     return config.readInt("axis", layer.axis);
   }

@@ -81,6 +81,9 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
   // Keras 3 renamed LeakyReLU's alpha to negative_slope; both are read.
   static const LayerSignature leakyRelu({"alpha"}, 0, {"negative_slope"});
   static const LayerSignature elu({"alpha"}, 0);
+  static const LayerSignature prelu({"alpha_initializer", "alpha_regularizer",
+                                     "alpha_constraint", "shared_axes"},
+                                    0);
   // Keras 2's InputLayer; Keras 3 renames input_shape to shape and adds
   // batch_shape.
   static const LayerSignature inputLayer(
@@ -119,6 +122,8 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
     return leakyRelu;
   case LayerKind::ELU:
     return elu;
+  case LayerKind::PReLU:
+    return prelu;
   case LayerKind::Softmax:
     return softmax;
   }
@@ -327,6 +332,33 @@ Error buildLeakyReLU(const Arguments &args, Layer &layer) {
   return Error::success();
 }
 
+Error buildPReLU(const Arguments &args, Layer &layer) {
+  auto init = readInitializer(args, "alpha_initializer", Initializer::zeros());
+  if (!init)
+    return init.takeError();
+  layer.alphaInitializer = *init;
+  for (StringRef name : {"alpha_regularizer", "alpha_constraint"})
+    if (Error err = args.requireNone(name))
+      return err;
+  if (!args.hasValue("shared_axes"))
+    return Error::success();
+  // One axis or a list (or tuple) of them.
+  const CallArgValue *arg = args.get("shared_axes");
+  const Value &value = arg->value;
+  if (value.is(Value::Kind::Int)) {
+    layer.sharedAxes = {value.integer};
+    return Error::success();
+  }
+  if (!value.is(Value::Kind::List) && !value.is(Value::Kind::Tuple))
+    return args.typeError("shared_axes", *arg, "an axis or a list of axes");
+  for (const Value &item : *value.elements) {
+    if (!item.is(Value::Kind::Int))
+      return args.typeError("shared_axes", *arg, "a list of integer axes");
+    layer.sharedAxes.push_back(item.integer);
+  }
+  return Error::success();
+}
+
 Error buildELU(const Arguments &args, Layer &layer) {
   auto alpha = args.getNumber("alpha", 1.0);
   if (!alpha)
@@ -436,6 +468,9 @@ Expected<LayerEntry> py::buildLayer(const KerasCall &call, StringRef file) {
     break;
   case LayerKind::ELU:
     err = buildELU(args, layer);
+    break;
+  case LayerKind::PReLU:
+    err = buildPReLU(args, layer);
     break;
   case LayerKind::Softmax: {
     auto axis = args.getInt("axis", -1);

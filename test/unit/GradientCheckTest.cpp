@@ -457,6 +457,12 @@ const GradientCase kCases[] = {
      "layers.Flatten(), layers.Dense(4, activation='relu6'), "
      "layers.Dense(2)\n",
      "'mse'"},
+    {"prelu", "(4, 4, 2)",
+     "layers.Conv2D(3, 2), layers.PReLU(alpha_initializer='ones'),\n"
+     "layers.Conv2D(3, 2), layers.PReLU(shared_axes=[1, 2]),\n"
+     "layers.Flatten(), layers.Dense(4), layers.PReLU(shared_axes=1),\n"
+     "layers.Dense(2)\n",
+     "'mse'"},
     {"inner_softmax", "(5,)",
      "layers.Dense(4), layers.Softmax(), layers.Dense(3)\n", "'mse'"},
     {"dropout", "(6,)",

@@ -1,8 +1,8 @@
 //===- CnnToLinalg.cpp - The convert-cnn-to-linalg pass -------------------===//
 //
 // Patterns for each op family live in Conv.cpp, Pool.cpp, Dense.cpp,
-// Elementwise.cpp and Activations.cpp (with its gradient), their gradients'
-// in ConvBackward.cpp, DenseBackward.cpp, PoolBackward.cpp and
+// Elementwise.cpp, Activations.cpp and PRelu.cpp (with their gradients), their
+// gradients' in ConvBackward.cpp, DenseBackward.cpp, PoolBackward.cpp and
 // ElementwiseBackward.cpp, and the training step's in Loss.cpp and
 // Optimizer.cpp; this file is just the pass.
 //
@@ -35,6 +35,7 @@ struct ConvertCnnToLinalg
     lowering::populateDensePatterns(patterns);
     lowering::populateElementwisePatterns(patterns);
     lowering::populateActivationPatterns(patterns);
+    lowering::populatePReluPatterns(patterns);
     lowering::populateConvBackwardPatterns(patterns);
     lowering::populateDenseBackwardPatterns(patterns);
     lowering::populatePoolBackwardPatterns(patterns);

@@ -122,6 +122,7 @@ void populateDenseBackwardPatterns(mlir::RewritePatternSet &patterns);
 void populatePoolBackwardPatterns(mlir::RewritePatternSet &patterns);
 void populateElementwiseBackwardPatterns(mlir::RewritePatternSet &patterns);
 void populateActivationPatterns(mlir::RewritePatternSet &patterns);
+void populatePReluPatterns(mlir::RewritePatternSet &patterns);
 void populateLossPatterns(mlir::RewritePatternSet &patterns);
 void populateOptimizerPatterns(mlir::RewritePatternSet &patterns);
 

@@ -148,6 +148,15 @@ func.func @hard_sigmoid_flat(%x: tensor<?x8xf32>) {
 
 // -----
 
+func.func @prelu_alpha_misfit(%x: tensor<?x4x4x3xf32>, %a: tensor<4x2x3xf32>) {
+  // expected-error @+2 {{prelu's alpha 'tensor<4x2x3xf32>' does not fit the input (None, 4, 4, 3): it needs the input's shape without the batch, with 1 on each shared axis}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = cnn.prelu %x, %a : (tensor<?x4x4x3xf32>, tensor<4x2x3xf32>) -> tensor<?x4x4x3xf32>
+  return
+}
+
+// -----
+
 func.func @f64_elements(%x: tensor<?x8xf64>) {
   // expected-error @+1 {{operand #0 must be ranked tensor of 32-bit float values}}
   %0 = "cnn.relu"(%x) : (tensor<?x8xf64>) -> tensor<?x8xf64>

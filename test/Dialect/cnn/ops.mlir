@@ -62,13 +62,15 @@ func.func @global_pooling(%x: tensor<?x5x5x32xf32>) -> (tensor<?x32xf32>, tensor
 }
 
 // CHECK-LABEL: func.func @activations
-func.func @activations(%x: tensor<?x5x5x32xf32>) -> tensor<?x5x5x32xf32> {
+func.func @activations(%x: tensor<?x5x5x32xf32>, %alpha: tensor<1x1x32xf32>) -> tensor<?x5x5x32xf32> {
   // CHECK: cnn.sigmoid %{{.*}} : tensor<?x5x5x32xf32>
   %0 = cnn.sigmoid %x : tensor<?x5x5x32xf32>
   // CHECK: cnn.tanh %{{.*}} : tensor<?x5x5x32xf32>
   %1 = cnn.tanh %0 : tensor<?x5x5x32xf32>
   // CHECK: cnn.activation relu %{{.*}} alpha = 1.000000e-01 max_value = 6.000000e+00 threshold = 5.000000e-01 : tensor<?x5x5x32xf32>
   %a1 = cnn.activation relu %1 alpha = 1.000000e-01 max_value = 6.000000e+00 threshold = 5.000000e-01 : tensor<?x5x5x32xf32>
+  // CHECK: cnn.prelu %{{.*}}, %{{.*}} : (tensor<?x5x5x32xf32>, tensor<1x1x32xf32>) -> tensor<?x5x5x32xf32>
+  %p = cnn.prelu %a1, %alpha : (tensor<?x5x5x32xf32>, tensor<1x1x32xf32>) -> tensor<?x5x5x32xf32>
   // CHECK: cnn.activation gelu_tanh %{{.*}} : tensor<?x5x5x32xf32>
   %a2 = cnn.activation gelu_tanh %a1 : tensor<?x5x5x32xf32>
   // CHECK: cnn.activation hard_sigmoid %{{.*}} alpha = 2.000000e-01 : tensor<?x5x5x32xf32>

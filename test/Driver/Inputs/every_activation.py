@@ -1,4 +1,5 @@
-# Every function cnn.activation computes, as layers and activation strings.
+# Every function cnn.activation computes, as layers and activation strings,
+# and PReLU.
 from tensorflow import keras
 from tensorflow.keras import layers
 
@@ -7,6 +8,7 @@ model = keras.Sequential([
     layers.Conv2D(4, 3, activation='elu'),
     layers.LeakyReLU(),
     layers.ELU(0.5),
+    layers.PReLU(shared_axes=[1, 2]),
     layers.ReLU(max_value=4.0, negative_slope=0.1, threshold=0.2),
     layers.Activation('selu'),
     layers.Activation('softplus'),

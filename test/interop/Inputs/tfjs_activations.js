@@ -1,7 +1,8 @@
 // Writes one TF.js model per activation cnnc reads beyond relu, sigmoid and
 // tanh (issue 18): each `activation=` string TF.js 4.22 has, on a Conv2D, a
 // Dense and as an Activation layer, and the layers LeakyReLU, ELU and
-// ReLU(maxValue), with random weights, saved as model.json + weights, with
+// ReLU(maxValue), and PReLU (its slopes per element, shared over rows and
+// columns, shared over one axis), with random weights, saved as model.json + weights, with
 // TF.js's prediction on inputs in [-4, 4) (both sides of every kink) as
 // DIR/mK/expected.npy, in each_model.js's layout. (TF.js's ELU refuses an
 // alpha other than 1, and TF.js has no 'exponential': unit tests check
@@ -37,6 +38,13 @@ function models() {
     tf.layers.leakyReLU({alpha: 0.05})]]);
   list.push(['ELU default', (input) => [tf.layers.elu({inputShape: input})]]);
   list.push(['ReLU maxValue=1.5', (input) => [tf.layers.reLU({maxValue: 1.5, inputShape: input})]]);
+  list.push(['PReLU', (input) => [tf.layers.prelu({inputShape: input})]]);
+  list.push(['PReLU sharedAxes=[1,2] after Conv2D', (input) => [
+    tf.layers.conv2d({filters: 3, kernelSize: 2, inputShape: input}),
+    tf.layers.prelu({sharedAxes: [1, 2]})]]);
+  list.push(['PReLU sharedAxes=1 after Dense', (input) => [
+    tf.layers.dense({units: 4, inputShape: input}),
+    tf.layers.prelu({sharedAxes: 1})]]);
   return list;
 }
 
@@ -64,6 +72,10 @@ function pythonLayer(layer, first, input) {
       return `layers.ELU(alpha=${c.alpha}, ${args.join(', ')})`;
     case 'ReLU':
       return `layers.ReLU(max_value=${c.maxValue}, ${args.join(', ')})`;
+    case 'PReLU': {
+      const axes = c.sharedAxes == null ? 'None' : `[${[].concat(c.sharedAxes).join(', ')}]`;
+      return `layers.PReLU(shared_axes=${axes}, ${args.join(', ')})`;
+    }
   }
   throw new Error(`no Python for ${layer.getClassName()}`);
 }
