@@ -345,6 +345,34 @@ LogicalResult StepBuilder::backward(Operation *op, Value dy) {
                   b.create<PReluInputGradOp>(loc, x.getType(), x, alpha, dy));
         return success();
       })
+      .Case([&](ZeroPadding2DOp pad) {
+        Value x = pad.getInput();
+        if (wantsGrad(x))
+          addGrad(x, b.create<Cropping2DOp>(loc, x.getType(), dy,
+                                            pad.getPaddingAttr()));
+        return success();
+      })
+      .Case([&](Cropping2DOp crop) {
+        Value x = crop.getInput();
+        if (wantsGrad(x))
+          addGrad(x, b.create<ZeroPadding2DOp>(loc, x.getType(), dy,
+                                               crop.getCroppingAttr()));
+        return success();
+      })
+      .Case([&](ReshapeOp reshape) {
+        Value x = reshape.getInput();
+        if (wantsGrad(x))
+          addGrad(x, b.create<ReshapeOp>(loc, x.getType(), dy));
+        return success();
+      })
+      .Case([&](RescalingOp rescaling) {
+        Value x = rescaling.getInput();
+        if (wantsGrad(x))
+          addGrad(x, b.create<RescalingOp>(loc, x.getType(), dy,
+                                           rescaling.getScaleAttr(),
+                                           b.getF64FloatAttr(0.0)));
+        return success();
+      })
       .Case([&](LinearOp linear) {
         addGrad(linear.getInput(), dy);
         return success();

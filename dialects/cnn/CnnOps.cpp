@@ -221,6 +221,47 @@ LogicalResult Crop2DOp::inferReturnTypes(MLIRContext *,
       inferred);
 }
 
+LogicalResult
+ZeroPadding2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                  Adaptor adaptor,
+                                  SmallVectorImpl<Type> &inferred) {
+  auto input = ranked(adaptor.getInput());
+  if (!input)
+    return notRanked(loc);
+  if (!adaptor.getPaddingAttr())
+    return missingAttribute(loc);
+  return result(inferZeroPadding2DType(loc, input, adaptor.getPadding()),
+                inferred);
+}
+
+LogicalResult Cropping2DOp::inferReturnTypes(MLIRContext *,
+                                             std::optional<Location> loc,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &inferred) {
+  auto input = ranked(adaptor.getInput());
+  if (!input)
+    return notRanked(loc);
+  if (!adaptor.getCroppingAttr())
+    return missingAttribute(loc);
+  return result(inferCropping2DType(loc, input, adaptor.getCropping()),
+                inferred);
+}
+
+LogicalResult RescalingOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &inferred) {
+  auto input = ranked(adaptor.getInput());
+  if (!input)
+    return notRanked(loc);
+  if (!adaptor.getScaleAttr() || !adaptor.getOffsetAttr())
+    return missingAttribute(loc);
+  return result(inferRescalingType(loc, input,
+                                   adaptor.getScale().convertToDouble(),
+                                   adaptor.getOffset().convertToDouble()),
+                inferred);
+}
+
 LogicalResult DropoutOp::inferReturnTypes(MLIRContext *,
                                           std::optional<Location> loc,
                                           Adaptor adaptor,

@@ -223,6 +223,63 @@ def Cnn_Crop2DOp : Cnn_Op<"crop2d"> {
   }];
 }
 
+def Cnn_ZeroPadding2DOp : Cnn_Op<"zero_padding2d"> {
+  let summary = "Keras ZeroPadding2D: zero rows and columns around each image";
+  let description = [{
+    (N, H, W, C) -> (N, top + H + bottom, left + W + right, C), the new
+    cells zero. `padding` is [top, bottom, left, right], each >= 0. Its
+    gradient is the cropping2d of the same amounts.
+
+    ```mlir
+    %y = cnn.zero_padding2d %x padding = [1, 1, 2, 2]
+        : (tensor<?x28x28x1xf32>) -> tensor<?x30x32x1xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, DenseI64ArrayAttr:$padding);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `padding` `=` $padding attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Cnn_Cropping2DOp : Cnn_Op<"cropping2d"> {
+  let summary = "Keras Cropping2D: drop rows and columns at each image's edges";
+  let description = [{
+    (N, H, W, C) -> (N, H - top - bottom, W - left - right, C). `cropping`
+    is [top, bottom, left, right], each >= 0, keeping at least one row and
+    one column. Its gradient is the zero_padding2d of the same amounts.
+
+    ```mlir
+    %y = cnn.cropping2d %x cropping = [2, 2, 2, 2]
+        : (tensor<?x28x28x1xf32>) -> tensor<?x24x24x1xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, DenseI64ArrayAttr:$cropping);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `cropping` `=` $cropping attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Cnn_RescalingOp : Cnn_Op<"rescaling"> {
+  let summary = "Keras Rescaling: x * scale + offset";
+  let description = [{
+    Elementwise `x * scale + offset` (Keras computes `x * scale + offset` in
+    the layer's dtype: float32). Its gradient is a rescaling by `scale`
+    with no offset.
+
+    ```mlir
+    %y = cnn.rescaling %x scale = 0.00392156862745098 offset = 0.0
+        : tensor<?x28x28x1xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, F64Attr:$scale, F64Attr:$offset);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `scale` `=` $scale `offset` `=` $offset attr-dict `:` type($input)
+  }];
+}
+
 def Cnn_DropoutOp : Cnn_Op<"dropout"> {
   let summary = "Keras Dropout: identity outside training";
   let description = [{

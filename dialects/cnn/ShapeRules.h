@@ -99,6 +99,29 @@ FailureOr<RankedTensorType> inferPReluType(std::optional<Location> loc,
                                            RankedTensorType input,
                                            RankedTensorType alpha);
 
+/// zero_padding2d: an image with `padding` = [top, bottom, left, right]
+/// (each >= 0) zero rows and columns added (ShapeLayerRules.cpp).
+FailureOr<RankedTensorType> inferZeroPadding2DType(std::optional<Location> loc,
+                                                   RankedTensorType input,
+                                                   ArrayRef<int64_t> padding);
+
+/// cropping2d: an image with `cropping` = [top, bottom, left, right] (each
+/// >= 0) rows and columns removed, at least one of each left.
+FailureOr<RankedTensorType> inferCropping2DType(std::optional<Location> loc,
+                                                RankedTensorType input,
+                                                ArrayRef<int64_t> cropping);
+
+/// Keras Reshape: each sample to `targetShape` (without the batch; one
+/// entry may be -1, inferred), holding as many elements as before.
+FailureOr<RankedTensorType> inferReshapeType(std::optional<Location> loc,
+                                             RankedTensorType input,
+                                             ArrayRef<int64_t> targetShape);
+
+/// rescaling: the input type, once scale and offset are finite.
+FailureOr<RankedTensorType> inferRescalingType(std::optional<Location> loc,
+                                               RankedTensorType input,
+                                               double scale, double offset);
+
 /// Checks a model input or activation type: rank >= 2, batch first (dynamic
 /// or positive), every other dimension static, positive and within bounds.
 LogicalResult verifyActivationType(std::optional<Location> loc,

@@ -27,6 +27,10 @@ std::optional<LayerKind> cnnc::layerKindForClassName(std::string_view name) {
       .Case("LeakyReLU", LayerKind::LeakyReLU)
       .Case("ELU", LayerKind::ELU)
       .Case("PReLU", LayerKind::PReLU)
+      .Case("ZeroPadding2D", LayerKind::ZeroPadding2D)
+      .Case("Cropping2D", LayerKind::Cropping2D)
+      .Case("Reshape", LayerKind::Reshape)
+      .Case("Rescaling", LayerKind::Rescaling)
       .Case("Softmax", LayerKind::Softmax)
       .Default(std::nullopt);
 }
@@ -156,6 +160,14 @@ const char *cnnc::kerasClassName(LayerKind kind) {
     return "ELU";
   case LayerKind::PReLU:
     return "PReLU";
+  case LayerKind::ZeroPadding2D:
+    return "ZeroPadding2D";
+  case LayerKind::Cropping2D:
+    return "Cropping2D";
+  case LayerKind::Reshape:
+    return "Reshape";
+  case LayerKind::Rescaling:
+    return "Rescaling";
   case LayerKind::Softmax:
     return "Softmax";
   }
@@ -194,6 +206,14 @@ const char *cnnc::kerasNameStem(LayerKind kind) {
     return "elu";
   case LayerKind::PReLU:
     return "p_re_lu";
+  case LayerKind::ZeroPadding2D:
+    return "zero_padding2d";
+  case LayerKind::Cropping2D:
+    return "cropping2d";
+  case LayerKind::Reshape:
+    return "reshape";
+  case LayerKind::Rescaling:
+    return "rescaling";
   case LayerKind::Softmax:
     return "softmax";
   }

@@ -104,12 +104,16 @@ enum class LayerKind {
   Flatten,
   Dense,
   Dropout,
-  Activation, // Activation(act)
-  ReLU,       // ReLU(max_value, negative_slope, threshold)
-  LeakyReLU,  // LeakyReLU(alpha) (Keras 3: negative_slope)
-  ELU,        // ELU(alpha)
-  PReLU,      // PReLU(alpha_initializer, shared_axes): a learned slope
-  Softmax,    // Softmax(axis)
+  Activation,    // Activation(act)
+  ReLU,          // ReLU(max_value, negative_slope, threshold)
+  LeakyReLU,     // LeakyReLU(alpha) (Keras 3: negative_slope)
+  ELU,           // ELU(alpha)
+  PReLU,         // PReLU(alpha_initializer, shared_axes): a learned slope
+  Softmax,       // Softmax(axis)
+  ZeroPadding2D, // ZeroPadding2D(padding)
+  Cropping2D,    // Cropping2D(cropping)
+  Reshape,       // Reshape(target_shape)
+  Rescaling,     // Rescaling(scale, offset)
 };
 
 /// One Keras layer. Only the fields of its kind are meaningful; each holds
@@ -153,6 +157,13 @@ struct Layer {
   // along which one slope is shared.
   Initializer alphaInitializer = Initializer::zeros();
   std::vector<int64_t> sharedAxes;
+  // ZeroPadding2D's padding / Cropping2D's cropping: top, bottom, left,
+  // right.
+  std::array<int64_t, 4> edges = {0, 0, 0, 0};
+  // Reshape: the shape without the batch; -1 for the one inferred size.
+  std::vector<int64_t> targetShape;
+  // Rescaling.
+  double scale = 1.0, offset = 0.0;
 };
 
 /// The Keras losses and optimizers cnnc trains with. The readers map every

@@ -425,6 +425,24 @@ Value ModelToCnn::emitLayer(const Layer &layer, Value input) {
   case LayerKind::ELU:
     return emitActivationFunction(cnn::ActivationFunction::elu, input, where,
                                   layerAttr, layer.alpha);
+  case LayerKind::ZeroPadding2D:
+    return create<cnn::ZeroPadding2DOp>(
+        where, cnn::inferZeroPadding2DType(where, inputType, layer.edges),
+        layerAttr, input, builder.getDenseI64ArrayAttr(layer.edges));
+  case LayerKind::Cropping2D:
+    return create<cnn::Cropping2DOp>(
+        where, cnn::inferCropping2DType(where, inputType, layer.edges),
+        layerAttr, input, builder.getDenseI64ArrayAttr(layer.edges));
+  case LayerKind::Reshape:
+    return create<cnn::ReshapeOp>(
+        where, cnn::inferReshapeType(where, inputType, layer.targetShape),
+        layerAttr, input);
+  case LayerKind::Rescaling:
+    return create<cnn::RescalingOp>(
+        where,
+        cnn::inferRescalingType(where, inputType, layer.scale, layer.offset),
+        layerAttr, input, builder.getF64FloatAttr(layer.scale),
+        builder.getF64FloatAttr(layer.offset));
   case LayerKind::PReLU: {
     // alpha: the input's shape without the batch, 1 on each shared axis.
     SmallVector<int64_t> alphaShape(inputType.getShape().drop_front());

@@ -208,6 +208,25 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
   case LayerKind::ELU:
     config["alpha"] = layer.alpha;
     break;
+  case LayerKind::ZeroPadding2D:
+  case LayerKind::Cropping2D: {
+    const auto &e = layer.edges;
+    config[layer.kind == LayerKind::ZeroPadding2D ? "padding" : "cropping"] =
+        Array{Array{e[0], e[1]}, Array{e[2], e[3]}};
+    config["data_format"] = "channels_last";
+    break;
+  }
+  case LayerKind::Reshape: {
+    Array shape;
+    for (int64_t d : layer.targetShape)
+      shape.push_back(d);
+    config["target_shape"] = std::move(shape);
+    break;
+  }
+  case LayerKind::Rescaling:
+    config["scale"] = layer.scale;
+    config["offset"] = layer.offset;
+    break;
   case LayerKind::PReLU: {
     config["alpha_initializer"] =
         initializerValue(layer.alphaInitializer, target);

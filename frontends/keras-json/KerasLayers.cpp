@@ -302,6 +302,89 @@ static llvm::Error readPReLU(const ConfigReader &config, Layer &layer,
   return llvm::Error::success();
 }
 
+/// ZeroPadding2D's `padding` and Cropping2D's `cropping` as Keras takes
+/// them: n (all four), [rows, cols] (symmetric) or [[top, bottom], [left,
+/// right]]. Keras refuses a negative amount; so does cnnc, at the number.
+static llvm::Error readEdges(const ConfigReader &config, llvm::StringRef key,
+                             std::array<int64_t, 4> &out) {
+  JsonNode node = config.field(key);
+  if (!node.exists())
+    return llvm::Error::success();
+  auto amount = [&](const JsonNode &n, int64_t &value) -> llvm::Error {
+    std::optional<int64_t> v =
+        n.getValue() ? n.getValue()->getAsInteger() : std::nullopt;
+    if (!v)
+      return config.fail(n, "expected an integer in '" + key + "', found " +
+                                n.describe());
+    if (*v < 0)
+      return config.fail(n, "'" + key + "' must not be negative, found " +
+                                n.describe());
+    value = *v;
+    return llvm::Error::success();
+  };
+  const llvm::json::Array *outer = node.getArray();
+  if (!outer) {
+    int64_t n = 0;
+    if (llvm::Error err = amount(node, n))
+      return err;
+    out = {n, n, n, n};
+    return llvm::Error::success();
+  }
+  if (outer->size() != 2)
+    return config.fail(node, "expected 2 entries (rows, columns) in '" + key +
+                                 "', found " + llvm::Twine(outer->size()));
+  for (size_t axis = 0; axis < 2; ++axis) {
+    JsonNode entry = node.at(axis);
+    const llvm::json::Array *inner = entry.getArray();
+    if (!inner) {
+      int64_t n = 0;
+      if (llvm::Error err = amount(entry, n))
+        return err;
+      out[2 * axis] = out[2 * axis + 1] = n;
+      continue;
+    }
+    if (inner->size() != 2)
+      return config.fail(entry, "expected 2 integers (before, after) in '" +
+                                    key + "', found " +
+                                    llvm::Twine(inner->size()));
+    for (size_t side = 0; side < 2; ++side)
+      if (llvm::Error err = amount(entry.at(side), out[2 * axis + side]))
+        return err;
+  }
+  return llvm::Error::success();
+}
+
+static llvm::Error readReshape(const ConfigReader &config, Layer &layer) {
+  JsonNode node = config.field("target_shape");
+  const llvm::json::Array *list = node.getArray();
+  if (!list)
+    return config.fail(node.exists() ? node : config.node(),
+                       "expected a list of sizes for 'target_shape', found " +
+                           node.describe());
+  for (size_t i = 0; i < list->size(); ++i) {
+    JsonNode item = node.at(i);
+    // Keras writes the inferred size as -1, TF.js as null.
+    if (item.isNullOrMissing()) {
+      layer.targetShape.push_back(-1);
+      continue;
+    }
+    std::optional<int64_t> size =
+        item.getValue() ? item.getValue()->getAsInteger() : std::nullopt;
+    if (!size)
+      return config.fail(item, "expected an integer size in 'target_shape', "
+                               "found " +
+                                   item.describe());
+    layer.targetShape.push_back(*size);
+  }
+  return llvm::Error::success();
+}
+
+static llvm::Error readRescaling(const ConfigReader &config, Layer &layer) {
+  if (llvm::Error err = config.readNumber("scale", layer.scale, true))
+    return err;
+  return config.readNumber("offset", layer.offset);
+}
+
 static llvm::Error readELU(const ConfigReader &config, Layer &layer) {
   layer.alpha = 1.0;
   return config.readNumber("alpha", layer.alpha);
@@ -339,6 +422,19 @@ llvm::Error cnnc::readLayerConfig(const ConfigReader &config, Layer &layer,
     return readELU(config, layer);
   case LayerKind::PReLU:
     return readPReLU(config, layer, info);
+  case LayerKind::ZeroPadding2D:
+    layer.edges = {1, 1, 1, 1};
+    if (llvm::Error err = checkDataFormat(config))
+      return err;
+    return readEdges(config, "padding", layer.edges);
+  case LayerKind::Cropping2D:
+    if (llvm::Error err = checkDataFormat(config))
+      return err;
+    return readEdges(config, "cropping", layer.edges);
+  case LayerKind::Reshape:
+    return readReshape(config, layer);
+  case LayerKind::Rescaling:
+    return readRescaling(config, layer);
   case LayerKind::Softmax:
     return config.readInt("axis", layer.axis);
   }

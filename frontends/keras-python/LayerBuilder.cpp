@@ -81,6 +81,10 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
   // Keras 3 renamed LeakyReLU's alpha to negative_slope; both are read.
   static const LayerSignature leakyRelu({"alpha"}, 0, {"negative_slope"});
   static const LayerSignature elu({"alpha"}, 0);
+  static const LayerSignature zeroPadding({"padding", "data_format"}, 0);
+  static const LayerSignature cropping({"cropping", "data_format"}, 0);
+  static const LayerSignature reshape({"target_shape"}, 1);
+  static const LayerSignature rescaling({"scale", "offset"}, 1);
   static const LayerSignature prelu({"alpha_initializer", "alpha_regularizer",
                                      "alpha_constraint", "shared_axes"},
                                     0);
@@ -124,6 +128,14 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
     return elu;
   case LayerKind::PReLU:
     return prelu;
+  case LayerKind::ZeroPadding2D:
+    return zeroPadding;
+  case LayerKind::Cropping2D:
+    return cropping;
+  case LayerKind::Reshape:
+    return reshape;
+  case LayerKind::Rescaling:
+    return rescaling;
   case LayerKind::Softmax:
     return softmax;
   }
@@ -359,6 +371,74 @@ Error buildPReLU(const Arguments &args, Layer &layer) {
   return Error::success();
 }
 
+/// ZeroPadding2D's `padding` / Cropping2D's `cropping`: n, (rows, cols) or
+/// ((top, bottom), (left, right)); negative amounts are Keras's error too.
+Error readEdges(const Arguments &args, StringRef name,
+                std::array<int64_t, 4> &out) {
+  const CallArgValue *arg = args.get(name);
+  if (!arg)
+    return Error::success();
+  auto isSequence = [](const Value &v) {
+    return (v.is(Value::Kind::Tuple) || v.is(Value::Kind::List)) &&
+           v.elements->size() == 2;
+  };
+  auto bad = [&] {
+    return args.typeError(name, *arg,
+                          "an integer, 2 integers or 2 pairs of integers");
+  };
+  const Value &v = arg->value;
+  std::array<int64_t, 4> edges;
+  if (v.is(Value::Kind::Int)) {
+    edges = {v.integer, v.integer, v.integer, v.integer};
+  } else if (isSequence(v)) {
+    for (size_t axis = 0; axis < 2; ++axis) {
+      const Value &e = (*v.elements)[axis];
+      if (e.is(Value::Kind::Int)) {
+        edges[2 * axis] = edges[2 * axis + 1] = e.integer;
+      } else if (isSequence(e) && (*e.elements)[0].is(Value::Kind::Int) &&
+                 (*e.elements)[1].is(Value::Kind::Int)) {
+        edges[2 * axis] = (*e.elements)[0].integer;
+        edges[2 * axis + 1] = (*e.elements)[1].integer;
+      } else {
+        return bad();
+      }
+    }
+  } else {
+    return bad();
+  }
+  for (int64_t amount : edges)
+    if (amount < 0)
+      return args.error(arg->pos, "'", name, "' must not be negative, not ",
+                        repr(v));
+  out = edges;
+  return Error::success();
+}
+
+Error buildReshape(const Arguments &args, Layer &layer) {
+  const CallArgValue *arg = args.get("target_shape");
+  const Value &v = arg->value;
+  if (!v.is(Value::Kind::Tuple) && !v.is(Value::Kind::List))
+    return args.typeError("target_shape", *arg, "a tuple of sizes");
+  for (const Value &item : *v.elements) {
+    if (!item.is(Value::Kind::Int))
+      return args.typeError("target_shape", *arg, "a tuple of integer sizes");
+    layer.targetShape.push_back(item.integer);
+  }
+  return Error::success();
+}
+
+Error buildRescaling(const Arguments &args, Layer &layer) {
+  auto scale = args.getNumber("scale", 1.0);
+  if (!scale)
+    return scale.takeError();
+  auto offset = args.getNumber("offset", 0.0);
+  if (!offset)
+    return offset.takeError();
+  layer.scale = *scale;
+  layer.offset = *offset;
+  return Error::success();
+}
+
 Error buildELU(const Arguments &args, Layer &layer) {
   auto alpha = args.getNumber("alpha", 1.0);
   if (!alpha)
@@ -471,6 +551,21 @@ Expected<LayerEntry> py::buildLayer(const KerasCall &call, StringRef file) {
     break;
   case LayerKind::PReLU:
     err = buildPReLU(args, layer);
+    break;
+  case LayerKind::ZeroPadding2D:
+    layer.edges = {1, 1, 1, 1};
+    if (!(err = checkDataFormat(args)))
+      err = readEdges(args, "padding", layer.edges);
+    break;
+  case LayerKind::Cropping2D:
+    if (!(err = checkDataFormat(args)))
+      err = readEdges(args, "cropping", layer.edges);
+    break;
+  case LayerKind::Reshape:
+    err = buildReshape(args, layer);
+    break;
+  case LayerKind::Rescaling:
+    err = buildRescaling(args, layer);
     break;
   case LayerKind::Softmax: {
     auto axis = args.getInt("axis", -1);

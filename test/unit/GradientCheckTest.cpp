@@ -463,6 +463,15 @@ const GradientCase kCases[] = {
      "layers.Flatten(), layers.Dense(4), layers.PReLU(shared_axes=1),\n"
      "layers.Dense(2)\n",
      "'mse'"},
+    // Shape layers: their gradients (crop <-> pad, reshape back, scale)
+    // reach the first Dense's kernel.
+    {"shape_layers", "(6, 6)",
+     "layers.Dense(6, activation='tanh'), layers.Reshape((6, 6, 1)),\n"
+     "layers.Rescaling(0.5, offset=0.1),\n"
+     "layers.ZeroPadding2D(((1, 0), (2, 1))), layers.Conv2D(2, 3),\n"
+     "layers.Cropping2D(((1, 0), (0, 1))), layers.Reshape((-1, 2)),\n"
+     "layers.Flatten(), layers.Dense(3)\n",
+     "'mse'"},
     {"inner_softmax", "(5,)",
      "layers.Dense(4), layers.Softmax(), layers.Dense(3)\n", "'mse'"},
     {"dropout", "(6,)",

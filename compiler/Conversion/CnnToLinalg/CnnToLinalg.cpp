@@ -1,7 +1,8 @@
 //===- CnnToLinalg.cpp - The convert-cnn-to-linalg pass -------------------===//
 //
 // Patterns for each op family live in Conv.cpp, Pool.cpp, Dense.cpp,
-// Elementwise.cpp, Activations.cpp and PRelu.cpp (with their gradients), their
+// Elementwise.cpp, Activations.cpp, PRelu.cpp and ShapeLayers.cpp (with
+// their gradients), their
 // gradients' in ConvBackward.cpp, DenseBackward.cpp, PoolBackward.cpp and
 // ElementwiseBackward.cpp, and the training step's in Loss.cpp and
 // Optimizer.cpp; this file is just the pass.
@@ -36,6 +37,7 @@ struct ConvertCnnToLinalg
     lowering::populateElementwisePatterns(patterns);
     lowering::populateActivationPatterns(patterns);
     lowering::populatePReluPatterns(patterns);
+    lowering::populateShapeLayerPatterns(patterns);
     lowering::populateConvBackwardPatterns(patterns);
     lowering::populateDenseBackwardPatterns(patterns);
     lowering::populatePoolBackwardPatterns(patterns);

@@ -123,6 +123,7 @@ void populatePoolBackwardPatterns(mlir::RewritePatternSet &patterns);
 void populateElementwiseBackwardPatterns(mlir::RewritePatternSet &patterns);
 void populateActivationPatterns(mlir::RewritePatternSet &patterns);
 void populatePReluPatterns(mlir::RewritePatternSet &patterns);
+void populateShapeLayerPatterns(mlir::RewritePatternSet &patterns);
 void populateLossPatterns(mlir::RewritePatternSet &patterns);
 void populateOptimizerPatterns(mlir::RewritePatternSet &patterns);
 

@@ -157,6 +157,32 @@ func.func @prelu_alpha_misfit(%x: tensor<?x4x4x3xf32>, %a: tensor<4x2x3xf32>) {
 
 // -----
 
+func.func @negative_padding(%x: tensor<?x8x8x1xf32>) {
+  // expected-error @+2 {{padding must be in [0, 16777216], got ((1, 1), (-1, 0))}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = cnn.zero_padding2d %x padding = [1, 1, -1, 0] : (tensor<?x8x8x1xf32>) -> tensor<?x10x7x1xf32>
+  return
+}
+
+// -----
+
+func.func @cropping_everything(%x: tensor<?x8x8x1xf32>) {
+  // expected-error @+2 {{cropping ((4, 4), (0, 0)) leaves nothing of (None, 8, 8, 1)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = cnn.cropping2d %x cropping = [4, 4, 0, 0] : (tensor<?x8x8x1xf32>) -> tensor<?x0x8x1xf32>
+  return
+}
+
+// -----
+
+func.func @rescaling_by_infinity(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{rescaling's scale and offset must be finite, got INF and 0.000000e+00}}
+  %0 = cnn.rescaling %x scale = 0x7FF0000000000000 offset = 0.0 : tensor<?x8xf32>
+  return
+}
+
+// -----
+
 func.func @f64_elements(%x: tensor<?x8xf64>) {
   // expected-error @+1 {{operand #0 must be ranked tensor of 32-bit float values}}
   %0 = "cnn.relu"(%x) : (tensor<?x8xf64>) -> tensor<?x8xf64>
