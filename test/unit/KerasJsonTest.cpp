@@ -495,6 +495,19 @@ TEST(Leniency, DefaultsFillWhatAWriterOmits) {
   EXPECT_EQ(conv.name, "conv2d");
 }
 
+TEST(Leniency, VarianceScalingWithNullModeAndDistributionTakesTheDefaults) {
+  // TF.js 0.8 wrote null for both (realworld/tfjs-layers083-zeropadding);
+  // the weights come from the file, so the initializer must not refuse it.
+  const Layer conv = parse(withLayer("Conv2D", R"({"filters": 2,
+      "kernel_size": 3, "kernel_initializer": {"class_name":
+      "VarianceScaling", "config": {"scale": 1, "mode": null,
+      "distribution": null, "seed": null}}})"))
+                         .layers[0];
+  EXPECT_EQ(conv.kernelInitializer.mode, Initializer::Mode::FanIn);
+  EXPECT_EQ(conv.kernelInitializer.distribution,
+            Initializer::Distribution::TruncatedNormal);
+}
+
 TEST(Leniency, ActivationLayersAsEachWriterWritesThem) {
   // Keras 2 and TF.js write LeakyReLU's `alpha`, Keras 3 `negative_slope`.
   EXPECT_EQ(parse(withLayer("LeakyReLU", R"({"alpha": 0.2})")).layers[0].alpha,
