@@ -209,6 +209,18 @@ LogicalResult StepBuilder::cloneForward() {
     if (isa<FusedConv2DOp>(op))
       return op.emitError("--cnn-build-train-step runs before fusion: "
                           "cnn.fused_conv2d has no backward op");
+    // Identities outside training; in training Keras draws noise, which
+    // cnnc does not (yet): refused at the layer rather than ignored.
+    if (isa<GaussianNoiseOp, GaussianDropoutOp>(op)) {
+      if (training)
+        return op.emitError()
+               << "'" << op.getName()
+               << "' draws Gaussian noise in training, which cnnc does not "
+                  "implement yet (such a model predicts and exports, but "
+                  "cnnc neither trains nor evaluates it)";
+      mapping.map(op.getResult(0), mapping.lookup(op.getOperand(0)));
+      continue;
+    }
     if (auto dropout = dyn_cast<DropoutOp>(op); dropout && !training) {
       mapping.map(op.getResult(0), mapping.lookup(dropout.getInput()));
       continue;
@@ -218,7 +230,8 @@ LogicalResult StepBuilder::cloneForward() {
       Value x = mapping.lookup(dropout.getInput());
       auto mask = b.create<DropoutMaskOp>(
           op.getLoc(), x.getType(), x, seed, step, firstSample,
-          dropout.getRateAttr(), b.getI64IntegerAttr(dropoutStream++));
+          dropout.getRateAttr(), b.getI64IntegerAttr(dropoutStream++),
+          dropout.getSpatialAttr());
       auto multiply = b.create<MultiplyOp>(op.getLoc(), x.getType(), x, mask);
       dropoutMasks[multiply] = mask;
       mapping.map(op.getResult(0), multiply.getResult());

@@ -262,6 +262,36 @@ LogicalResult RescalingOp::inferReturnTypes(MLIRContext *,
                 inferred);
 }
 
+LogicalResult
+GaussianNoiseOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                  Adaptor adaptor,
+                                  SmallVectorImpl<Type> &inferred) {
+  auto input = ranked(adaptor.getInput());
+  if (!input)
+    return notRanked(loc);
+  if (!adaptor.getStddevAttr())
+    return missingAttribute(loc);
+  return result(inferNoiseType(loc, input, "stddev",
+                               adaptor.getStddev().convertToDouble(),
+                               /*isRate=*/false),
+                inferred);
+}
+
+LogicalResult
+GaussianDropoutOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                    Adaptor adaptor,
+                                    SmallVectorImpl<Type> &inferred) {
+  auto input = ranked(adaptor.getInput());
+  if (!input)
+    return notRanked(loc);
+  if (!adaptor.getRateAttr())
+    return missingAttribute(loc);
+  return result(inferNoiseType(loc, input, "rate",
+                               adaptor.getRate().convertToDouble(),
+                               /*isRate=*/true),
+                inferred);
+}
+
 LogicalResult DropoutOp::inferReturnTypes(MLIRContext *,
                                           std::optional<Location> loc,
                                           Adaptor adaptor,
@@ -271,9 +301,10 @@ LogicalResult DropoutOp::inferReturnTypes(MLIRContext *,
     return notRanked(loc);
   if (!adaptor.getRateAttr())
     return missingAttribute(loc);
-  return result(
-      inferDropoutType(loc, input, adaptor.getRate().convertToDouble()),
-      inferred);
+  return result(inferDropoutType(loc, input,
+                                 adaptor.getRate().convertToDouble(),
+                                 static_cast<bool>(adaptor.getSpatialAttr())),
+                inferred);
 }
 
 LogicalResult SoftmaxOp::inferReturnTypes(MLIRContext *,

@@ -223,6 +223,36 @@ def Cnn_Crop2DOp : Cnn_Op<"crop2d"> {
   }];
 }
 
+class Cnn_NoiseOp<string mnemonic, string layer, string noise>
+    : Cnn_Op<mnemonic> {
+  let summary = "Keras " # layer # ": identity outside training";
+  let description = [{
+    In prediction and evaluation the identity. In training Keras }] # noise #
+    [{; cnnc does not draw it: --cnn-build-train-step refuses the op, at
+    its layer (so such a model predicts and exports, but does not train or
+    evaluate).
+  }];
+  let results = (outs Cnn_Tensor:$output);
+}
+
+def Cnn_GaussianNoiseOp : Cnn_NoiseOp<"gaussian_noise", "GaussianNoise",
+    "adds N(0, stddev) noise"> {
+  let arguments = (ins Cnn_Tensor:$input, F64Attr:$stddev,
+                       OptionalAttr<I64Attr>:$seed);
+  let assemblyFormat = [{
+    $input `stddev` `=` $stddev (`seed` `=` $seed^)? attr-dict `:` type($input)
+  }];
+}
+
+def Cnn_GaussianDropoutOp : Cnn_NoiseOp<"gaussian_dropout", "GaussianDropout",
+    "multiplies by N(1, rate / (1 - rate)) noise"> {
+  let arguments = (ins Cnn_Tensor:$input, F64Attr:$rate,
+                       OptionalAttr<I64Attr>:$seed);
+  let assemblyFormat = [{
+    $input `rate` `=` $rate (`seed` `=` $seed^)? attr-dict `:` type($input)
+  }];
+}
+
 def Cnn_ZeroPadding2DOp : Cnn_Op<"zero_padding2d"> {
   let summary = "Keras ZeroPadding2D: zero rows and columns around each image";
   let description = [{
@@ -281,20 +311,24 @@ def Cnn_RescalingOp : Cnn_Op<"rescaling"> {
 }
 
 def Cnn_DropoutOp : Cnn_Op<"dropout"> {
-  let summary = "Keras Dropout: identity outside training";
+  let summary = "Keras Dropout (and SpatialDropout2D): identity outside training";
   let description = [{
     In training each element is kept with probability 1 - rate and scaled by
-    1/(1 - rate); in evaluation and prediction it is the identity.
+    1/(1 - rate); in evaluation and prediction it is the identity. With
+    `spatial` (SpatialDropout2D, on NHWC images), one draw keeps or drops a
+    whole channel of a sample: Keras's noise_shape (batch, 1, 1, channels).
 
     ```mlir
     %y = cnn.dropout %x rate = 5.000000e-01 : tensor<?x1600xf32>
+    %z = cnn.dropout %i rate = 2.000000e-01 spatial : tensor<?x8x8x4xf32>
     ```
   }];
   let arguments = (ins Cnn_Tensor:$input, F64Attr:$rate,
-                       OptionalAttr<I64Attr>:$seed);
+                       OptionalAttr<I64Attr>:$seed, UnitAttr:$spatial);
   let results = (outs Cnn_Tensor:$output);
   let assemblyFormat = [{
-    $input `rate` `=` $rate (`seed` `=` $seed^)? attr-dict `:` type($input)
+    $input `rate` `=` $rate (`seed` `=` $seed^)? (`spatial` $spatial^)?
+    attr-dict `:` type($input)
   }];
 }
 

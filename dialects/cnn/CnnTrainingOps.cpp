@@ -150,8 +150,8 @@ LogicalResult ReshapeOp::verify() {
 }
 
 LogicalResult DropoutMaskOp::verify() {
-  return accepted(
-      inferDropoutType(getLoc(), getType(), getRate().convertToDouble()));
+  return accepted(inferDropoutType(getLoc(), getType(),
+                                   getRate().convertToDouble(), getSpatial()));
 }
 
 LogicalResult MultiplyOp::verify() {

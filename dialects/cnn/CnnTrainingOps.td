@@ -241,14 +241,16 @@ def Cnn_DropoutMaskOp : Cnn_TrainOp<"dropout_mask", [AllTypesMatch<["input", "ma
     `first_sample` of the whole batch): a function of the batch and the step
     alone, so the mask does not depend on how the batch is split over
     threads, and a resumed run draws what the uninterrupted one drew.
-    `input` gives the shape.
+    `input` gives the shape. With `spatial`, the index leaves out rows and
+    columns: one draw per sample and channel (SpatialDropout2D).
   }];
   let arguments = (ins Cnn_Tensor:$input, I64:$seed, I64:$step,
-                       I64:$first_sample, F64Attr:$rate, I64Attr:$stream);
+                       I64:$first_sample, F64Attr:$rate, I64Attr:$stream,
+                       UnitAttr:$spatial);
   let results = (outs Cnn_Tensor:$mask);
   let assemblyFormat = [{
     $input `,` $seed `,` $step `,` $first_sample `rate` `=` $rate
-    `stream` `=` $stream attr-dict `:` type($input)
+    `stream` `=` $stream (`spatial` $spatial^)? attr-dict `:` type($input)
   }];
 }
 

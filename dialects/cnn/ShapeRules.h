@@ -72,9 +72,17 @@ FailureOr<RankedTensorType> inferCrop2DType(std::optional<Location> loc,
                                             RankedTensorType input,
                                             int64_t rows, int64_t cols);
 
+/// dropout: `rate` in [0, 1); `spatial` (SpatialDropout2D) needs an image.
 FailureOr<RankedTensorType> inferDropoutType(std::optional<Location> loc,
                                              RankedTensorType input,
-                                             double rate);
+                                             double rate, bool spatial = false);
+
+/// gaussian_noise / gaussian_dropout: a finite stddev >= 0 / a rate in
+/// [0, 1), as Keras requires.
+FailureOr<RankedTensorType> inferNoiseType(std::optional<Location> loc,
+                                           RankedTensorType input,
+                                           StringRef what, double value,
+                                           bool isRate);
 
 FailureOr<RankedTensorType> inferSoftmaxType(std::optional<Location> loc,
                                              RankedTensorType input,

@@ -31,6 +31,9 @@ std::optional<LayerKind> cnnc::layerKindForClassName(std::string_view name) {
       .Case("Cropping2D", LayerKind::Cropping2D)
       .Case("Reshape", LayerKind::Reshape)
       .Case("Rescaling", LayerKind::Rescaling)
+      .Case("SpatialDropout2D", LayerKind::SpatialDropout2D)
+      .Case("GaussianNoise", LayerKind::GaussianNoise)
+      .Case("GaussianDropout", LayerKind::GaussianDropout)
       .Case("Softmax", LayerKind::Softmax)
       .Default(std::nullopt);
 }
@@ -168,6 +171,12 @@ const char *cnnc::kerasClassName(LayerKind kind) {
     return "Reshape";
   case LayerKind::Rescaling:
     return "Rescaling";
+  case LayerKind::SpatialDropout2D:
+    return "SpatialDropout2D";
+  case LayerKind::GaussianNoise:
+    return "GaussianNoise";
+  case LayerKind::GaussianDropout:
+    return "GaussianDropout";
   case LayerKind::Softmax:
     return "Softmax";
   }
@@ -214,6 +223,12 @@ const char *cnnc::kerasNameStem(LayerKind kind) {
     return "reshape";
   case LayerKind::Rescaling:
     return "rescaling";
+  case LayerKind::SpatialDropout2D:
+    return "spatial_dropout2d";
+  case LayerKind::GaussianNoise:
+    return "gaussian_noise";
+  case LayerKind::GaussianDropout:
+    return "gaussian_dropout";
   case LayerKind::Softmax:
     return "softmax";
   }

@@ -104,16 +104,19 @@ enum class LayerKind {
   Flatten,
   Dense,
   Dropout,
-  Activation,    // Activation(act)
-  ReLU,          // ReLU(max_value, negative_slope, threshold)
-  LeakyReLU,     // LeakyReLU(alpha) (Keras 3: negative_slope)
-  ELU,           // ELU(alpha)
-  PReLU,         // PReLU(alpha_initializer, shared_axes): a learned slope
-  Softmax,       // Softmax(axis)
-  ZeroPadding2D, // ZeroPadding2D(padding)
-  Cropping2D,    // Cropping2D(cropping)
-  Reshape,       // Reshape(target_shape)
-  Rescaling,     // Rescaling(scale, offset)
+  Activation,       // Activation(act)
+  ReLU,             // ReLU(max_value, negative_slope, threshold)
+  LeakyReLU,        // LeakyReLU(alpha) (Keras 3: negative_slope)
+  ELU,              // ELU(alpha)
+  PReLU,            // PReLU(alpha_initializer, shared_axes): a learned slope
+  Softmax,          // Softmax(axis)
+  ZeroPadding2D,    // ZeroPadding2D(padding)
+  Cropping2D,       // Cropping2D(cropping)
+  Reshape,          // Reshape(target_shape)
+  Rescaling,        // Rescaling(scale, offset)
+  SpatialDropout2D, // SpatialDropout2D(rate): Dropout of whole channels
+  GaussianNoise,    // GaussianNoise(stddev): identity outside training
+  GaussianDropout,  // GaussianDropout(rate): identity outside training
 };
 
 /// One Keras layer. Only the fields of its kind are meaningful; each holds
@@ -142,8 +145,10 @@ struct Layer {
   Initializer biasInitializer = Initializer::zeros();
   // Global pooling.
   bool keepDims = false;
-  // Dropout.
+  // Dropout, SpatialDropout2D, GaussianDropout.
   double rate = 0.0;
+  // GaussianNoise.
+  double stddev = 0.0;
   std::optional<int64_t> seed;
   // Softmax.
   int64_t axis = -1;

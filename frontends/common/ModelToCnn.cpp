@@ -400,12 +400,28 @@ Value ModelToCnn::emitLayer(const Layer &layer, Value input) {
   case LayerKind::Flatten:
     return create<cnn::FlattenOp>(
         where, cnn::inferFlattenType(where, inputType), layerAttr, input);
-  case LayerKind::Dropout: {
-    auto type = cnn::inferDropoutType(where, inputType, layer.rate);
+  case LayerKind::Dropout:
+  case LayerKind::SpatialDropout2D: {
+    bool spatial = layer.kind == LayerKind::SpatialDropout2D;
+    auto type = cnn::inferDropoutType(where, inputType, layer.rate, spatial);
     IntegerAttr seed =
         layer.seed ? builder.getI64IntegerAttr(*layer.seed) : IntegerAttr();
     return create<cnn::DropoutOp>(where, type, layerAttr, input,
-                                  builder.getF64FloatAttr(layer.rate), seed);
+                                  builder.getF64FloatAttr(layer.rate), seed,
+                                  spatial ? builder.getUnitAttr() : UnitAttr());
+  }
+  case LayerKind::GaussianNoise:
+  case LayerKind::GaussianDropout: {
+    IntegerAttr seed =
+        layer.seed ? builder.getI64IntegerAttr(*layer.seed) : IntegerAttr();
+    if (layer.kind == LayerKind::GaussianNoise)
+      return create<cnn::GaussianNoiseOp>(
+          where,
+          cnn::inferNoiseType(where, inputType, "stddev", layer.stddev, false),
+          layerAttr, input, builder.getF64FloatAttr(layer.stddev), seed);
+    return create<cnn::GaussianDropoutOp>(
+        where, cnn::inferNoiseType(where, inputType, "rate", layer.rate, true),
+        layerAttr, input, builder.getF64FloatAttr(layer.rate), seed);
   }
   case LayerKind::Activation:
     if (layer.activation == Activation::Linear)

@@ -227,6 +227,23 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
     config["scale"] = layer.scale;
     config["offset"] = layer.offset;
     break;
+  case LayerKind::SpatialDropout2D:
+    if (target == KerasTarget::Tfjs)
+      return makeError(layer.loc, "SpatialDropout2D '", layer.name,
+                       "' has no TF.js layer to load it as (TF.js has "
+                       "SpatialDropout1D only)");
+    config["rate"] = layer.rate;
+    config["data_format"] = "channels_last";
+    config["seed"] = seedValue(layer.seed);
+    break;
+  case LayerKind::GaussianNoise:
+    config["stddev"] = layer.stddev;
+    config["seed"] = seedValue(layer.seed);
+    break;
+  case LayerKind::GaussianDropout:
+    config["rate"] = layer.rate;
+    config["seed"] = seedValue(layer.seed);
+    break;
   case LayerKind::PReLU: {
     config["alpha_initializer"] =
         initializerValue(layer.alphaInitializer, target);

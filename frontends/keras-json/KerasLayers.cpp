@@ -435,6 +435,18 @@ llvm::Error cnnc::readLayerConfig(const ConfigReader &config, Layer &layer,
     return readReshape(config, layer);
   case LayerKind::Rescaling:
     return readRescaling(config, layer);
+  case LayerKind::SpatialDropout2D:
+    if (llvm::Error err = checkDataFormat(config))
+      return err;
+    return readDropout(config, layer);
+  case LayerKind::GaussianNoise:
+    if (llvm::Error err = config.readNumber("stddev", layer.stddev, true))
+      return err;
+    return config.readOptionalInt("seed", layer.seed);
+  case LayerKind::GaussianDropout:
+    if (llvm::Error err = config.readNumber("rate", layer.rate, true))
+      return err;
+    return config.readOptionalInt("seed", layer.seed);
   case LayerKind::Softmax:
     return config.readInt("axis", layer.axis);
   }

@@ -85,6 +85,10 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
   static const LayerSignature cropping({"cropping", "data_format"}, 0);
   static const LayerSignature reshape({"target_shape"}, 1);
   static const LayerSignature rescaling({"scale", "offset"}, 1);
+  static const LayerSignature spatialDropout({"rate", "data_format"}, 1,
+                                             {"seed"});
+  static const LayerSignature gaussianNoise({"stddev"}, 1, {"seed"});
+  static const LayerSignature gaussianDropout({"rate"}, 1, {"seed"});
   static const LayerSignature prelu({"alpha_initializer", "alpha_regularizer",
                                      "alpha_constraint", "shared_axes"},
                                     0);
@@ -136,6 +140,12 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
     return reshape;
   case LayerKind::Rescaling:
     return rescaling;
+  case LayerKind::SpatialDropout2D:
+    return spatialDropout;
+  case LayerKind::GaussianNoise:
+    return gaussianNoise;
+  case LayerKind::GaussianDropout:
+    return gaussianDropout;
   case LayerKind::Softmax:
     return softmax;
   }
@@ -567,6 +577,24 @@ Expected<LayerEntry> py::buildLayer(const KerasCall &call, StringRef file) {
   case LayerKind::Rescaling:
     err = buildRescaling(args, layer);
     break;
+  case LayerKind::SpatialDropout2D:
+  case LayerKind::GaussianDropout:
+    if (layer.kind == LayerKind::SpatialDropout2D &&
+        (err = checkDataFormat(args)))
+      break;
+    err = buildDropout(args, layer);
+    break;
+  case LayerKind::GaussianNoise: {
+    auto stddev = args.getNumber("stddev", 0.0);
+    if (!stddev)
+      return stddev.takeError();
+    layer.stddev = *stddev;
+    auto seed = args.getOptionalInt("seed");
+    if (!seed)
+      return seed.takeError();
+    layer.seed = *seed;
+    break;
+  }
   case LayerKind::Softmax: {
     auto axis = args.getInt("axis", -1);
     if (!axis)

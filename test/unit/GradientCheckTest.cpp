@@ -472,6 +472,10 @@ const GradientCase kCases[] = {
      "layers.Cropping2D(((1, 0), (0, 1))), layers.Reshape((-1, 2)),\n"
      "layers.Flatten(), layers.Dense(3)\n",
      "'mse'"},
+    {"spatial_dropout", "(5, 5, 2)",
+     "layers.Conv2D(4, 2, activation='tanh'), layers.SpatialDropout2D(0.5),\n"
+     "layers.Flatten(), layers.Dense(3)\n",
+     "'mse'"},
     {"inner_softmax", "(5,)",
      "layers.Dense(4), layers.Softmax(), layers.Dense(3)\n", "'mse'"},
     {"dropout", "(6,)",

@@ -1,7 +1,8 @@
 // Writes one TF.js model per use of issue 18's shape layers: ZeroPadding2D,
 // Cropping2D (each with one amount, symmetric pairs and four amounts),
 // Reshape (a (28, 28) input to (28, 28, 1); with a -1) and Rescaling
-// (scale and offset), each inside a small convolutional model with random
+// (scale and offset), and GaussianNoise and GaussianDropout (identities in
+// prediction), each inside a small convolutional model with random
 // weights; TF.js's prediction on inputs in [0, 1) ([0, 255) for Rescaling)
 // as DIR/mK/expected.npy,
 // in each_model.js's layout, and model.py, the same model in Keras's
@@ -46,6 +47,14 @@ const MODELS = [
     tf.layers.conv2d({filters: 2, kernelSize: 2})]],
   ['Rescaling 1/127.5 offset -1', [5, 5, 1], () => [
     tf.layers.rescaling({scale: 1 / 127.5, offset: -1, inputShape: [5, 5, 1]})]],
+  ['GaussianNoise 0.3 after Conv2D', [5, 5, 1], () => [
+    tf.layers.conv2d({filters: 2, kernelSize: 2, inputShape: [5, 5, 1]}),
+    tf.layers.gaussianNoise({stddev: 0.3}),
+    tf.layers.flatten(), tf.layers.dense({units: 2})]],
+  ['GaussianDropout 0.2 after Conv2D', [5, 5, 1], () => [
+    tf.layers.conv2d({filters: 2, kernelSize: 2, inputShape: [5, 5, 1]}),
+    tf.layers.gaussianDropout({rate: 0.2}),
+    tf.layers.flatten(), tf.layers.dense({units: 2})]],
 ];
 
 // The Keras Python call for a TF.js layer, from its config.
@@ -72,6 +81,10 @@ function pythonLayer(layer, first, input) {
       return `layers.Reshape(${tuple(c.targetShape)}, ${args.join(', ')})`;
     case 'Rescaling':
       return `layers.Rescaling(${c.scale}, offset=${c.offset}, ${args.join(', ')})`;
+    case 'GaussianNoise':
+      return `layers.GaussianNoise(${c.stddev}, ${args.join(', ')})`;
+    case 'GaussianDropout':
+      return `layers.GaussianDropout(${c.rate}, ${args.join(', ')})`;
   }
   throw new Error(`no Python for ${layer.getClassName()}`);
 }
