@@ -209,6 +209,18 @@ LogicalResult StepBuilder::cloneForward() {
     if (isa<FusedConv2DOp>(op))
       return op.emitError("--cnn-build-train-step runs before fusion: "
                           "cnn.fused_conv2d has no backward op");
+    // Identities outside training; in training Keras draws noise, which
+    // cnnc does not (yet): refused at the layer rather than ignored.
+    if (isa<GaussianNoiseOp, GaussianDropoutOp>(op)) {
+      if (training)
+        return op.emitError()
+               << "'" << op.getName()
+               << "' draws Gaussian noise in training, which cnnc does not "
+                  "implement yet (such a model predicts and exports, but "
+                  "cnnc neither trains nor evaluates it)";
+      mapping.map(op.getResult(0), mapping.lookup(op.getOperand(0)));
+      continue;
+    }
     if (auto dropout = dyn_cast<DropoutOp>(op); dropout && !training) {
       mapping.map(op.getResult(0), mapping.lookup(dropout.getInput()));
       continue;
@@ -218,7 +230,8 @@ LogicalResult StepBuilder::cloneForward() {
       Value x = mapping.lookup(dropout.getInput());
       auto mask = b.create<DropoutMaskOp>(
           op.getLoc(), x.getType(), x, seed, step, firstSample,
-          dropout.getRateAttr(), b.getI64IntegerAttr(dropoutStream++));
+          dropout.getRateAttr(), b.getI64IntegerAttr(dropoutStream++),
+          dropout.getSpatialAttr());
       auto multiply = b.create<MultiplyOp>(op.getLoc(), x.getType(), x, mask);
       dropoutMasks[multiply] = mask;
       mapping.map(op.getResult(0), multiply.getResult());
@@ -329,6 +342,50 @@ LogicalResult StepBuilder::backward(Operation *op, Value dy) {
       .Case([&](ReluOp) { return activation(ActivationKind::relu); })
       .Case([&](SigmoidOp) { return activation(ActivationKind::sigmoid); })
       .Case([&](TanhOp) { return activation(ActivationKind::tanh); })
+      .Case([&](ApplyActivationOp act) {
+        Value x = act.getInput();
+        addGrad(x, b.create<ApplyActivationGradOp>(
+                       loc, x.getType(), act.getFunctionAttr(), x, dy,
+                       act.getAlphaAttr(), act.getMaxValueAttr(),
+                       act.getThresholdAttr()));
+        return success();
+      })
+      .Case([&](PReluOp prelu) {
+        Value x = prelu.getInput(), alpha = prelu.getAlpha();
+        addGrad(alpha, b.create<PReluAlphaGradOp>(loc, alpha.getType(), x, dy));
+        if (wantsGrad(x))
+          addGrad(x,
+                  b.create<PReluInputGradOp>(loc, x.getType(), x, alpha, dy));
+        return success();
+      })
+      .Case([&](ZeroPadding2DOp pad) {
+        Value x = pad.getInput();
+        if (wantsGrad(x))
+          addGrad(x, b.create<Cropping2DOp>(loc, x.getType(), dy,
+                                            pad.getPaddingAttr()));
+        return success();
+      })
+      .Case([&](Cropping2DOp crop) {
+        Value x = crop.getInput();
+        if (wantsGrad(x))
+          addGrad(x, b.create<ZeroPadding2DOp>(loc, x.getType(), dy,
+                                               crop.getCroppingAttr()));
+        return success();
+      })
+      .Case([&](ReshapeOp reshape) {
+        Value x = reshape.getInput();
+        if (wantsGrad(x))
+          addGrad(x, b.create<ReshapeOp>(loc, x.getType(), dy));
+        return success();
+      })
+      .Case([&](RescalingOp rescaling) {
+        Value x = rescaling.getInput();
+        if (wantsGrad(x))
+          addGrad(x, b.create<RescalingOp>(loc, x.getType(), dy,
+                                           rescaling.getScaleAttr(),
+                                           b.getF64FloatAttr(0.0)));
+        return success();
+      })
       .Case([&](LinearOp linear) {
         addGrad(linear.getInput(), dy);
         return success();

@@ -60,7 +60,9 @@ template <typename PoolOp> struct CropUnderPool : OpRewritePattern<PoolOp> {
     // by this chain alone (another user would need the whole output).
     Operation *activation = pool.getInput().getDefiningOp();
     Value convOutput = pool.getInput();
-    if (activation && isa<ReluOp, SigmoidOp, TanhOp, LinearOp>(activation)) {
+    if (activation &&
+        isa<ReluOp, SigmoidOp, TanhOp, LinearOp, ApplyActivationOp>(
+            activation)) {
       if (!activation->hasOneUse())
         return rewriter.notifyMatchFailure(pool, "activation used elsewhere");
       convOutput = activation->getOperand(0);

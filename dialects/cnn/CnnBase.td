@@ -85,6 +85,26 @@ def Cnn_ActivationKind : I32EnumAttr<"ActivationKind",
   let cppNamespace = "::mlir::cnn";
 }
 
+def Cnn_ActivationFunction : I32EnumAttr<"ActivationFunction",
+    "a Keras activation function that cnn.activation computes", [
+    // max(x, 0) generalised as Keras's ReLU layer: `alpha` is its
+    // negative_slope, with `max_value` and `threshold` (LeakyReLU, relu6).
+    I32EnumAttrCase<"relu", 0>,
+    I32EnumAttrCase<"elu", 1>,
+    I32EnumAttrCase<"selu", 2>,
+    I32EnumAttrCase<"softplus", 3>,
+    I32EnumAttrCase<"softsign", 4>,
+    I32EnumAttrCase<"swish", 5>,
+    I32EnumAttrCase<"gelu", 6>,
+    I32EnumAttrCase<"gelu_tanh", 7>,
+    // clip(alpha * x + 0.5, 0, 1): Keras 2's slope is 0.2, Keras 3's 1/6.
+    I32EnumAttrCase<"hard_sigmoid", 8>,
+    I32EnumAttrCase<"mish", 9>,
+    I32EnumAttrCase<"exponential", 10>
+  ]> {
+  let cppNamespace = "::mlir::cnn";
+}
+
 //===----------------------------------------------------------------------===//
 // Attributes
 //===----------------------------------------------------------------------===//

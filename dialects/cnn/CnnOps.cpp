@@ -221,6 +221,77 @@ LogicalResult Crop2DOp::inferReturnTypes(MLIRContext *,
       inferred);
 }
 
+LogicalResult
+ZeroPadding2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                  Adaptor adaptor,
+                                  SmallVectorImpl<Type> &inferred) {
+  auto input = ranked(adaptor.getInput());
+  if (!input)
+    return notRanked(loc);
+  if (!adaptor.getPaddingAttr())
+    return missingAttribute(loc);
+  return result(inferZeroPadding2DType(loc, input, adaptor.getPadding()),
+                inferred);
+}
+
+LogicalResult Cropping2DOp::inferReturnTypes(MLIRContext *,
+                                             std::optional<Location> loc,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &inferred) {
+  auto input = ranked(adaptor.getInput());
+  if (!input)
+    return notRanked(loc);
+  if (!adaptor.getCroppingAttr())
+    return missingAttribute(loc);
+  return result(inferCropping2DType(loc, input, adaptor.getCropping()),
+                inferred);
+}
+
+LogicalResult RescalingOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &inferred) {
+  auto input = ranked(adaptor.getInput());
+  if (!input)
+    return notRanked(loc);
+  if (!adaptor.getScaleAttr() || !adaptor.getOffsetAttr())
+    return missingAttribute(loc);
+  return result(inferRescalingType(loc, input,
+                                   adaptor.getScale().convertToDouble(),
+                                   adaptor.getOffset().convertToDouble()),
+                inferred);
+}
+
+LogicalResult
+GaussianNoiseOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                  Adaptor adaptor,
+                                  SmallVectorImpl<Type> &inferred) {
+  auto input = ranked(adaptor.getInput());
+  if (!input)
+    return notRanked(loc);
+  if (!adaptor.getStddevAttr())
+    return missingAttribute(loc);
+  return result(inferNoiseType(loc, input, "stddev",
+                               adaptor.getStddev().convertToDouble(),
+                               /*isRate=*/false),
+                inferred);
+}
+
+LogicalResult
+GaussianDropoutOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                    Adaptor adaptor,
+                                    SmallVectorImpl<Type> &inferred) {
+  auto input = ranked(adaptor.getInput());
+  if (!input)
+    return notRanked(loc);
+  if (!adaptor.getRateAttr())
+    return missingAttribute(loc);
+  return result(inferNoiseType(loc, input, "rate",
+                               adaptor.getRate().convertToDouble(),
+                               /*isRate=*/true),
+                inferred);
+}
+
 LogicalResult DropoutOp::inferReturnTypes(MLIRContext *,
                                           std::optional<Location> loc,
                                           Adaptor adaptor,
@@ -230,9 +301,10 @@ LogicalResult DropoutOp::inferReturnTypes(MLIRContext *,
     return notRanked(loc);
   if (!adaptor.getRateAttr())
     return missingAttribute(loc);
-  return result(
-      inferDropoutType(loc, input, adaptor.getRate().convertToDouble()),
-      inferred);
+  return result(inferDropoutType(loc, input,
+                                 adaptor.getRate().convertToDouble(),
+                                 static_cast<bool>(adaptor.getSpatialAttr())),
+                inferred);
 }
 
 LogicalResult SoftmaxOp::inferReturnTypes(MLIRContext *,
@@ -284,6 +356,39 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
   return inferElementwise<LinearOp>(loc, adaptor, inferred);
+}
+
+LogicalResult
+ApplyActivationOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                    Adaptor adaptor,
+                                    SmallVectorImpl<Type> &inferred) {
+  auto input = ranked(adaptor.getInput());
+  if (!input)
+    return notRanked(loc);
+  if (!adaptor.getFunctionAttr())
+    return missingAttribute(loc);
+  // The parser infers before default-valued attributes are filled in.
+  FloatAttr alpha = adaptor.getAlphaAttr(),
+            threshold = adaptor.getThresholdAttr();
+  std::optional<double> maxValue;
+  if (FloatAttr max = adaptor.getMaxValueAttr())
+    maxValue = max.getValueAsDouble();
+  return result(
+      inferActivationType(loc, input, adaptor.getFunction(),
+                          alpha ? alpha.getValueAsDouble() : 0.0, maxValue,
+                          threshold ? threshold.getValueAsDouble() : 0.0),
+      inferred);
+}
+
+LogicalResult PReluOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &inferred) {
+  auto input = ranked(adaptor.getInput());
+  auto alpha = ranked(adaptor.getAlpha());
+  if (!input || !alpha)
+    return notRanked(loc);
+  return result(inferPReluType(loc, input, alpha), inferred);
 }
 
 OpFoldResult LinearOp::fold(FoldAdaptor) { return getInput(); }

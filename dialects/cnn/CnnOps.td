@@ -223,21 +223,112 @@ def Cnn_Crop2DOp : Cnn_Op<"crop2d"> {
   }];
 }
 
+class Cnn_NoiseOp<string mnemonic, string layer, string noise>
+    : Cnn_Op<mnemonic> {
+  let summary = "Keras " # layer # ": identity outside training";
+  let description = [{
+    In prediction and evaluation the identity. In training Keras }] # noise #
+    [{; cnnc does not draw it: --cnn-build-train-step refuses the op, at
+    its layer (so such a model predicts and exports, but does not train or
+    evaluate).
+  }];
+  let results = (outs Cnn_Tensor:$output);
+}
+
+def Cnn_GaussianNoiseOp : Cnn_NoiseOp<"gaussian_noise", "GaussianNoise",
+    "adds N(0, stddev) noise"> {
+  let arguments = (ins Cnn_Tensor:$input, F64Attr:$stddev,
+                       OptionalAttr<I64Attr>:$seed);
+  let assemblyFormat = [{
+    $input `stddev` `=` $stddev (`seed` `=` $seed^)? attr-dict `:` type($input)
+  }];
+}
+
+def Cnn_GaussianDropoutOp : Cnn_NoiseOp<"gaussian_dropout", "GaussianDropout",
+    "multiplies by N(1, rate / (1 - rate)) noise"> {
+  let arguments = (ins Cnn_Tensor:$input, F64Attr:$rate,
+                       OptionalAttr<I64Attr>:$seed);
+  let assemblyFormat = [{
+    $input `rate` `=` $rate (`seed` `=` $seed^)? attr-dict `:` type($input)
+  }];
+}
+
+def Cnn_ZeroPadding2DOp : Cnn_Op<"zero_padding2d"> {
+  let summary = "Keras ZeroPadding2D: zero rows and columns around each image";
+  let description = [{
+    (N, H, W, C) -> (N, top + H + bottom, left + W + right, C), the new
+    cells zero. `padding` is [top, bottom, left, right], each >= 0. Its
+    gradient is the cropping2d of the same amounts.
+
+    ```mlir
+    %y = cnn.zero_padding2d %x padding = [1, 1, 2, 2]
+        : (tensor<?x28x28x1xf32>) -> tensor<?x30x32x1xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, DenseI64ArrayAttr:$padding);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `padding` `=` $padding attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Cnn_Cropping2DOp : Cnn_Op<"cropping2d"> {
+  let summary = "Keras Cropping2D: drop rows and columns at each image's edges";
+  let description = [{
+    (N, H, W, C) -> (N, H - top - bottom, W - left - right, C). `cropping`
+    is [top, bottom, left, right], each >= 0, keeping at least one row and
+    one column. Its gradient is the zero_padding2d of the same amounts.
+
+    ```mlir
+    %y = cnn.cropping2d %x cropping = [2, 2, 2, 2]
+        : (tensor<?x28x28x1xf32>) -> tensor<?x24x24x1xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, DenseI64ArrayAttr:$cropping);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `cropping` `=` $cropping attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Cnn_RescalingOp : Cnn_Op<"rescaling"> {
+  let summary = "Keras Rescaling: x * scale + offset";
+  let description = [{
+    Elementwise `x * scale + offset` (Keras computes `x * scale + offset` in
+    the layer's dtype: float32). Its gradient is a rescaling by `scale`
+    with no offset.
+
+    ```mlir
+    %y = cnn.rescaling %x scale = 0.00392156862745098 offset = 0.0
+        : tensor<?x28x28x1xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, F64Attr:$scale, F64Attr:$offset);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `scale` `=` $scale `offset` `=` $offset attr-dict `:` type($input)
+  }];
+}
+
 def Cnn_DropoutOp : Cnn_Op<"dropout"> {
-  let summary = "Keras Dropout: identity outside training";
+  let summary = "Keras Dropout (and SpatialDropout2D): identity outside training";
   let description = [{
     In training each element is kept with probability 1 - rate and scaled by
-    1/(1 - rate); in evaluation and prediction it is the identity.
+    1/(1 - rate); in evaluation and prediction it is the identity. With
+    `spatial` (SpatialDropout2D, on NHWC images), one draw keeps or drops a
+    whole channel of a sample: Keras's noise_shape (batch, 1, 1, channels).
 
     ```mlir
     %y = cnn.dropout %x rate = 5.000000e-01 : tensor<?x1600xf32>
+    %z = cnn.dropout %i rate = 2.000000e-01 spatial : tensor<?x8x8x4xf32>
     ```
   }];
   let arguments = (ins Cnn_Tensor:$input, F64Attr:$rate,
-                       OptionalAttr<I64Attr>:$seed);
+                       OptionalAttr<I64Attr>:$seed, UnitAttr:$spatial);
   let results = (outs Cnn_Tensor:$output);
   let assemblyFormat = [{
-    $input `rate` `=` $rate (`seed` `=` $seed^)? attr-dict `:` type($input)
+    $input `rate` `=` $rate (`seed` `=` $seed^)? (`spatial` $spatial^)?
+    attr-dict `:` type($input)
   }];
 }
 
@@ -257,6 +348,62 @@ def Cnn_SigmoidOp : Cnn_ActivationOp<"sigmoid", "1 / (1 + exp(-x))">;
 def Cnn_TanhOp : Cnn_ActivationOp<"tanh", "tanh(x)">;
 def Cnn_LinearOp : Cnn_ActivationOp<"linear", "identity (Activation('linear'))"> {
   let hasFolder = 1;
+}
+
+def Cnn_ApplyActivationOp : Cnn_Op<"activation"> {
+  let summary = "a Keras activation function with its parameters";
+  let description = [{
+    The activations beyond relu, sigmoid and tanh, as `activation=` strings
+    and as layers (LeakyReLU, ELU, ReLU with arguments), elementwise:
+
+    - `relu`: `x > threshold ? min(x, max_value) : alpha * (x - threshold)`,
+      Keras's ReLU(max_value, negative_slope = alpha, threshold); LeakyReLU
+      is `alpha` alone, relu6 `max_value = 6`.
+    - `elu`: `x > 0 ? x : alpha * (exp(x) - 1)`; `selu`: elu with Keras's
+      fixed alpha and scale.
+    - `softplus`: `log(1 + exp(x))`; `softsign`: `x / (1 + |x|)`;
+      `swish`: `x * sigmoid(x)`; `mish`: `x * tanh(softplus(x))`;
+      `exponential`: `exp(x)`.
+    - `gelu`: `x/2 * (1 + erf(x / sqrt(2)))`; `gelu_tanh` its tanh form.
+    - `hard_sigmoid`: `clip(alpha * x + 0.5, 0, 1)` (Keras 2: alpha 0.2;
+      Keras 3: 1/6).
+
+    A NaN input gives NaN, as in Keras.
+
+    ```mlir
+    %y = cnn.activation relu %x alpha = 3.000000e-01 : tensor<?x26x26x8xf32>
+    %z = cnn.activation gelu %x : tensor<?x128xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, Cnn_ActivationFunction:$function,
+                       DefaultValuedAttr<F64Attr, "0.0">:$alpha,
+                       OptionalAttr<F64Attr>:$max_value,
+                       DefaultValuedAttr<F64Attr, "0.0">:$threshold);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = [{
+    $function $input (`alpha` `=` $alpha^)? (`max_value` `=` $max_value^)?
+    (`threshold` `=` $threshold^)? attr-dict `:` type($input)
+  }];
+}
+
+def Cnn_PReluOp : Cnn_Op<"prelu"> {
+  let summary = "Keras PReLU: x > 0 ? x : alpha * x, alpha a learned tensor";
+  let description = [{
+    `alpha` has the input's shape without the batch, with size 1 along each
+    of Keras's `shared_axes` (the axes that share one slope), and broadcasts
+    along them: `y[n, i...] = x > 0 ? x : alpha[i... (0 where shared)] * x`.
+    A NaN input gives NaN.
+
+    ```mlir
+    %y = cnn.prelu %x, %alpha
+        : (tensor<?x26x26x8xf32>, tensor<1x1x8xf32>) -> tensor<?x26x26x8xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, Cnn_Tensor:$alpha);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $alpha attr-dict `:` functional-type(operands, results)
+  }];
 }
 
 def Cnn_SoftmaxOp : Cnn_Op<"softmax"> {

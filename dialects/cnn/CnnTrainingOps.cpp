@@ -105,6 +105,28 @@ LogicalResult ActivationGradOp::verify() {
   return accepted(inferElementwiseType(getLoc(), getType()));
 }
 
+LogicalResult ApplyActivationGradOp::verify() {
+  std::optional<double> maxValue;
+  if (std::optional<APFloat> max = getMaxValue())
+    maxValue = max->convertToDouble();
+  return accepted(inferActivationType(getLoc(), getType(), getFunction(),
+                                      getAlpha().convertToDouble(), maxValue,
+                                      getThreshold().convertToDouble()));
+}
+
+LogicalResult PReluInputGradOp::verify() {
+  return accepted(inferPReluType(getLoc(), getType(), getAlpha().getType()));
+}
+
+LogicalResult PReluAlphaGradOp::verify() {
+  if (failed(inferPReluType(getLoc(), getInput().getType(), getType())))
+    return failure();
+  if (getOutputGrad().getType() != getInput().getType())
+    return emitOpError() << "expects an output gradient of type "
+                         << getInput().getType();
+  return success();
+}
+
 LogicalResult SoftmaxGradOp::verify() {
   return accepted(inferSoftmaxType(getLoc(), getType(), getAxis()));
 }
@@ -128,8 +150,8 @@ LogicalResult ReshapeOp::verify() {
 }
 
 LogicalResult DropoutMaskOp::verify() {
-  return accepted(
-      inferDropoutType(getLoc(), getType(), getRate().convertToDouble()));
+  return accepted(inferDropoutType(getLoc(), getType(),
+                                   getRate().convertToDouble(), getSpatial()));
 }
 
 LogicalResult MultiplyOp::verify() {

@@ -151,6 +151,62 @@ def Cnn_ActivationGradOp : Cnn_TrainOp<"activation_grad",
   let assemblyFormat = "$kind $output `,` $output_grad attr-dict `:` type($output)";
 }
 
+def Cnn_ApplyActivationGradOp : Cnn_TrainOp<"activation_input_grad",
+    [AllTypesMatch<["input", "output_grad", "input_grad"]>]> {
+  let summary = "gradient of cnn.activation, from its input";
+  let description = [{
+    `dx = dy * f'(x)` for the function and parameters of a cnn.activation
+    (those functions' derivatives do not all follow from the output). At a
+    kink the derivative is TensorFlow's: 0 at x = 0 for relu's `x > 0` side,
+    1 below `max_value`, 0 from it.
+
+    ```mlir
+    %dx = cnn.activation_input_grad elu %x, %dy alpha = 1.000000e+00
+        : tensor<?x128xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_ActivationFunction:$function, Cnn_Tensor:$input,
+                       Cnn_Tensor:$output_grad,
+                       DefaultValuedAttr<F64Attr, "0.0">:$alpha,
+                       OptionalAttr<F64Attr>:$max_value,
+                       DefaultValuedAttr<F64Attr, "0.0">:$threshold);
+  let results = (outs Cnn_Tensor:$input_grad);
+  let assemblyFormat = [{
+    $function $input `,` $output_grad (`alpha` `=` $alpha^)?
+    (`max_value` `=` $max_value^)? (`threshold` `=` $threshold^)? attr-dict
+    `:` type($input)
+  }];
+}
+
+def Cnn_PReluInputGradOp : Cnn_TrainOp<"prelu_input_grad",
+    [AllTypesMatch<["input", "output_grad", "input_grad"]>]> {
+  let summary = "gradient of prelu with respect to its input";
+  let description = [{
+    `dx = x > 0 ? dy : alpha * dy` (the slope of the negative side at 0, as
+    TensorFlow's PReLU, `relu(x) - alpha * relu(-x)`, takes it).
+  }];
+  let arguments = (ins Cnn_Tensor:$input, Cnn_Tensor:$alpha,
+                       Cnn_Tensor:$output_grad);
+  let results = (outs Cnn_Tensor:$input_grad);
+  let assemblyFormat = [{
+    $input `,` $alpha `,` $output_grad attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+def Cnn_PReluAlphaGradOp : Cnn_TrainOp<"prelu_alpha_grad"> {
+  let summary = "gradient of prelu with respect to alpha";
+  let description = [{
+    `dalpha = sum of dy * min(x, 0)` over the batch and the shared axes (the
+    axes where alpha has size 1): the result has alpha's type.
+  }];
+  let arguments = (ins Cnn_Tensor:$input, Cnn_Tensor:$output_grad);
+  let results = (outs Cnn_Tensor:$alpha_grad);
+  let assemblyFormat = [{
+    $input `,` $output_grad attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 def Cnn_SoftmaxGradOp : Cnn_TrainOp<"softmax_grad",
                                     [AllTypesMatch<["output", "output_grad", "input_grad"]>]> {
   let summary = "gradient of softmax from its output: y * (dy - sum(dy * y))";
@@ -185,14 +241,16 @@ def Cnn_DropoutMaskOp : Cnn_TrainOp<"dropout_mask", [AllTypesMatch<["input", "ma
     `first_sample` of the whole batch): a function of the batch and the step
     alone, so the mask does not depend on how the batch is split over
     threads, and a resumed run draws what the uninterrupted one drew.
-    `input` gives the shape.
+    `input` gives the shape. With `spatial`, the index leaves out rows and
+    columns: one draw per sample and channel (SpatialDropout2D).
   }];
   let arguments = (ins Cnn_Tensor:$input, I64:$seed, I64:$step,
-                       I64:$first_sample, F64Attr:$rate, I64Attr:$stream);
+                       I64:$first_sample, F64Attr:$rate, I64Attr:$stream,
+                       UnitAttr:$spatial);
   let results = (outs Cnn_Tensor:$mask);
   let assemblyFormat = [{
     $input `,` $seed `,` $step `,` $first_sample `rate` `=` $rate
-    `stream` `=` $stream attr-dict `:` type($input)
+    `stream` `=` $stream (`spatial` $spatial^)? attr-dict `:` type($input)
   }];
 }
 

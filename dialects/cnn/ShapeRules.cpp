@@ -7,6 +7,8 @@
 
 #include "dialects/cnn/ShapeRules.h"
 
+#include <cmath>
+
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -272,12 +274,32 @@ FailureOr<RankedTensorType> cnn::inferCrop2DType(std::optional<Location> loc,
 
 FailureOr<RankedTensorType> cnn::inferDropoutType(std::optional<Location> loc,
                                                   RankedTensorType input,
-                                                  double rate) {
+                                                  double rate, bool spatial) {
   if (failed(verifyActivationType(loc, input)))
     return failure();
   // Written so that NaN fails too.
   if (!(rate >= 0.0 && rate < 1.0))
     return emitOptionalError(loc, "dropout rate must be in [0, 1), got ", rate);
+  if (spatial && input.getRank() != 4)
+    return emitOptionalError(loc,
+                             "spatial dropout expects a 4-D input (batch, "
+                             "rows, columns, channels), got ",
+                             kerasShapeString(input.getShape()));
+  return input;
+}
+
+FailureOr<RankedTensorType> cnn::inferNoiseType(std::optional<Location> loc,
+                                                RankedTensorType input,
+                                                StringRef what, double value,
+                                                bool isRate) {
+  if (failed(verifyActivationType(loc, input)))
+    return failure();
+  bool ok = isRate ? value >= 0.0 && value < 1.0
+                   : value >= 0.0 && std::isfinite(value);
+  if (!ok)
+    return emitOptionalError(loc, what, " must be ",
+                             isRate ? "in [0, 1)" : "finite and >= 0", ", got ",
+                             value);
   return input;
 }
 

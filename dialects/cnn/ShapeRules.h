@@ -77,9 +77,17 @@ FailureOr<RankedTensorType> inferCrop2DType(std::optional<Location> loc,
                                             RankedTensorType input,
                                             int64_t rows, int64_t cols);
 
+/// dropout: `rate` in [0, 1); `spatial` (SpatialDropout2D) needs an image.
 FailureOr<RankedTensorType> inferDropoutType(std::optional<Location> loc,
                                              RankedTensorType input,
-                                             double rate);
+                                             double rate, bool spatial = false);
+
+/// gaussian_noise / gaussian_dropout: a finite stddev >= 0 / a rate in
+/// [0, 1), as Keras requires.
+FailureOr<RankedTensorType> inferNoiseType(std::optional<Location> loc,
+                                           RankedTensorType input,
+                                           StringRef what, double value,
+                                           bool isRate);
 
 FailureOr<RankedTensorType> inferSoftmaxType(std::optional<Location> loc,
                                              RankedTensorType input,
@@ -88,6 +96,44 @@ FailureOr<RankedTensorType> inferSoftmaxType(std::optional<Location> loc,
 /// Elementwise activations: the input type, once it is a valid activation.
 FailureOr<RankedTensorType> inferElementwiseType(std::optional<Location> loc,
                                                  RankedTensorType input);
+
+/// cnn.activation: the input type, once the function's parameters are
+/// Keras's (ActivationRules.cpp): relu's alpha (negative_slope), max_value
+/// and threshold at least 0, elu's alpha finite, hard_sigmoid's slope
+/// positive, and no parameter on a function that has none.
+FailureOr<RankedTensorType>
+inferActivationType(std::optional<Location> loc, RankedTensorType input,
+                    ActivationFunction function, double alpha,
+                    std::optional<double> maxValue, double threshold);
+
+/// cnn.prelu: the input type, once `alpha` has the input's shape without
+/// the batch, each dimension equal to the input's or 1 (a shared axis).
+FailureOr<RankedTensorType> inferPReluType(std::optional<Location> loc,
+                                           RankedTensorType input,
+                                           RankedTensorType alpha);
+
+/// zero_padding2d: an image with `padding` = [top, bottom, left, right]
+/// (each >= 0) zero rows and columns added (ShapeLayerRules.cpp).
+FailureOr<RankedTensorType> inferZeroPadding2DType(std::optional<Location> loc,
+                                                   RankedTensorType input,
+                                                   ArrayRef<int64_t> padding);
+
+/// cropping2d: an image with `cropping` = [top, bottom, left, right] (each
+/// >= 0) rows and columns removed, at least one of each left.
+FailureOr<RankedTensorType> inferCropping2DType(std::optional<Location> loc,
+                                                RankedTensorType input,
+                                                ArrayRef<int64_t> cropping);
+
+/// Keras Reshape: each sample to `targetShape` (without the batch; one
+/// entry may be -1, inferred), holding as many elements as before.
+FailureOr<RankedTensorType> inferReshapeType(std::optional<Location> loc,
+                                             RankedTensorType input,
+                                             ArrayRef<int64_t> targetShape);
+
+/// rescaling: the input type, once scale and offset are finite.
+FailureOr<RankedTensorType> inferRescalingType(std::optional<Location> loc,
+                                               RankedTensorType input,
+                                               double scale, double offset);
 
 /// Checks a model input or activation type: rank >= 2, batch first (dynamic
 /// or positive), every other dimension static, positive and within bounds.

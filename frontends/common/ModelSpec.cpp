@@ -24,8 +24,87 @@ std::optional<LayerKind> cnnc::layerKindForClassName(std::string_view name) {
       .Case("Dropout", LayerKind::Dropout)
       .Case("Activation", LayerKind::Activation)
       .Case("ReLU", LayerKind::ReLU)
+      .Case("LeakyReLU", LayerKind::LeakyReLU)
+      .Case("ELU", LayerKind::ELU)
+      .Case("PReLU", LayerKind::PReLU)
+      .Case("ZeroPadding2D", LayerKind::ZeroPadding2D)
+      .Case("Cropping2D", LayerKind::Cropping2D)
+      .Case("Reshape", LayerKind::Reshape)
+      .Case("Rescaling", LayerKind::Rescaling)
+      .Case("SpatialDropout2D", LayerKind::SpatialDropout2D)
+      .Case("GaussianNoise", LayerKind::GaussianNoise)
+      .Case("GaussianDropout", LayerKind::GaussianDropout)
       .Case("Softmax", LayerKind::Softmax)
       .Default(std::nullopt);
+}
+
+std::optional<Activation> cnnc::activationForName(std::string_view name,
+                                                  bool keras3) {
+  return llvm::StringSwitch<std::optional<Activation>>(
+             llvm::StringRef(name.data(), name.size()))
+      .Case("linear", Activation::Linear)
+      .Case("relu", Activation::ReLU)
+      .Case("softmax", Activation::Softmax)
+      .Case("sigmoid", Activation::Sigmoid)
+      .Case("tanh", Activation::Tanh)
+      .Case("elu", Activation::Elu)
+      .Case("selu", Activation::Selu)
+      .Case("softplus", Activation::Softplus)
+      .Case("softsign", Activation::Softsign)
+      .Cases("swish", "silu", Activation::Swish)
+      .Case("gelu", Activation::Gelu)
+      .Case("gelu_new", Activation::GeluTanh)
+      .Case("hard_sigmoid",
+            keras3 ? Activation::HardSigmoidKeras3 : Activation::HardSigmoid)
+      .Case("relu6", Activation::Relu6)
+      .Case("mish", Activation::Mish)
+      .Case("exponential", Activation::Exponential)
+      .Default(std::nullopt);
+}
+
+const char *cnnc::kerasActivationName(Activation activation) {
+  switch (activation) {
+  case Activation::Linear:
+    return "linear";
+  case Activation::ReLU:
+    return "relu";
+  case Activation::Softmax:
+    return "softmax";
+  case Activation::Sigmoid:
+    return "sigmoid";
+  case Activation::Tanh:
+    return "tanh";
+  case Activation::Elu:
+    return "elu";
+  case Activation::Selu:
+    return "selu";
+  case Activation::Softplus:
+    return "softplus";
+  case Activation::Softsign:
+    return "softsign";
+  case Activation::Swish:
+    return "swish";
+  case Activation::Gelu:
+    return "gelu";
+  case Activation::GeluTanh:
+    return "gelu_new";
+  case Activation::HardSigmoid:
+  case Activation::HardSigmoidKeras3:
+    return "hard_sigmoid";
+  case Activation::Relu6:
+    return "relu6";
+  case Activation::Mish:
+    return "mish";
+  case Activation::Exponential:
+    return "exponential";
+  }
+  return "linear";
+}
+
+const char *cnnc::kerasActivationNames() {
+  return "linear, relu, softmax, sigmoid, tanh, elu, selu, softplus, "
+         "softsign, swish, silu, gelu, gelu_new, hard_sigmoid, relu6, mish, "
+         "exponential";
 }
 
 const char *cnnc::kerasName(KerasLoss loss) {
@@ -78,6 +157,26 @@ const char *cnnc::kerasClassName(LayerKind kind) {
     return "Activation";
   case LayerKind::ReLU:
     return "ReLU";
+  case LayerKind::LeakyReLU:
+    return "LeakyReLU";
+  case LayerKind::ELU:
+    return "ELU";
+  case LayerKind::PReLU:
+    return "PReLU";
+  case LayerKind::ZeroPadding2D:
+    return "ZeroPadding2D";
+  case LayerKind::Cropping2D:
+    return "Cropping2D";
+  case LayerKind::Reshape:
+    return "Reshape";
+  case LayerKind::Rescaling:
+    return "Rescaling";
+  case LayerKind::SpatialDropout2D:
+    return "SpatialDropout2D";
+  case LayerKind::GaussianNoise:
+    return "GaussianNoise";
+  case LayerKind::GaussianDropout:
+    return "GaussianDropout";
   case LayerKind::Softmax:
     return "Softmax";
   }
@@ -110,6 +209,26 @@ const char *cnnc::kerasNameStem(LayerKind kind) {
     return "activation";
   case LayerKind::ReLU:
     return "re_lu";
+  case LayerKind::LeakyReLU:
+    return "leaky_re_lu";
+  case LayerKind::ELU:
+    return "elu";
+  case LayerKind::PReLU:
+    return "p_re_lu";
+  case LayerKind::ZeroPadding2D:
+    return "zero_padding2d";
+  case LayerKind::Cropping2D:
+    return "cropping2d";
+  case LayerKind::Reshape:
+    return "reshape";
+  case LayerKind::Rescaling:
+    return "rescaling";
+  case LayerKind::SpatialDropout2D:
+    return "spatial_dropout2d";
+  case LayerKind::GaussianNoise:
+    return "gaussian_noise";
+  case LayerKind::GaussianDropout:
+    return "gaussian_dropout";
   case LayerKind::Softmax:
     return "softmax";
   }

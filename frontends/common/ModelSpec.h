@@ -33,8 +33,26 @@ struct SourceLoc {
 
 enum class Padding { Valid, Same };
 
-/// Keras activation functions cnnc implements.
-enum class Activation { Linear, ReLU, Softmax, Sigmoid, Tanh };
+/// Keras activation functions cnnc implements, by their `activation=` names.
+enum class Activation {
+  Linear,
+  ReLU,
+  Softmax,
+  Sigmoid,
+  Tanh,
+  Elu,
+  Selu,
+  Softplus,
+  Softsign,
+  Swish,             // also 'silu'
+  Gelu,              // exact: x/2 * (1 + erf(x / sqrt(2)))
+  GeluTanh,          // TF.js's 'gelu_new', the tanh approximation
+  HardSigmoid,       // Keras 2 and TF.js: clip(0.2 x + 0.5, 0, 1)
+  HardSigmoidKeras3, // Keras 3: relu6(x + 3) / 6
+  Relu6,
+  Mish,
+  Exponential,
+};
 
 /// A Keras initializer, normalised: string names and every class form
 /// (`glorot_uniform`, `GlorotUniform`, `VarianceScaling{...}`, `zeros`, ...)
@@ -86,9 +104,19 @@ enum class LayerKind {
   Flatten,
   Dense,
   Dropout,
-  Activation, // Activation(act)
-  ReLU,       // ReLU() with Keras's defaults only
-  Softmax,    // Softmax(axis)
+  Activation,       // Activation(act)
+  ReLU,             // ReLU(max_value, negative_slope, threshold)
+  LeakyReLU,        // LeakyReLU(alpha) (Keras 3: negative_slope)
+  ELU,              // ELU(alpha)
+  PReLU,            // PReLU(alpha_initializer, shared_axes): a learned slope
+  Softmax,          // Softmax(axis)
+  ZeroPadding2D,    // ZeroPadding2D(padding)
+  Cropping2D,       // Cropping2D(cropping)
+  Reshape,          // Reshape(target_shape)
+  Rescaling,        // Rescaling(scale, offset)
+  SpatialDropout2D, // SpatialDropout2D(rate): Dropout of whole channels
+  GaussianNoise,    // GaussianNoise(stddev): identity outside training
+  GaussianDropout,  // GaussianDropout(rate): identity outside training
 };
 
 /// One Keras layer. Only the fields of its kind are meaningful; each holds
@@ -117,11 +145,30 @@ struct Layer {
   Initializer biasInitializer = Initializer::zeros();
   // Global pooling.
   bool keepDims = false;
-  // Dropout.
+  // Dropout, SpatialDropout2D, GaussianDropout.
   double rate = 0.0;
+  // GaussianNoise.
+  double stddev = 0.0;
   std::optional<int64_t> seed;
   // Softmax.
   int64_t axis = -1;
+  // ReLU's negative_slope, LeakyReLU's and ELU's alpha (Keras 2 defaults:
+  // ReLU 0, LeakyReLU 0.3, ELU 1; the builders set them by kind).
+  double alpha = 0.0;
+  // ReLU: max_value (None when absent) and threshold.
+  std::optional<double> maxValue;
+  double threshold = 0.0;
+  // PReLU: the slope's initializer and the axes (1-based, the batch is 0)
+  // along which one slope is shared.
+  Initializer alphaInitializer = Initializer::zeros();
+  std::vector<int64_t> sharedAxes;
+  // ZeroPadding2D's padding / Cropping2D's cropping: top, bottom, left,
+  // right.
+  std::array<int64_t, 4> edges = {0, 0, 0, 0};
+  // Reshape: the shape without the batch; -1 for the one inferred size.
+  std::vector<int64_t> targetShape;
+  // Rescaling.
+  double scale = 1.0, offset = 0.0;
 };
 
 /// The Keras losses and optimizers cnnc trains with. The readers map every
@@ -179,6 +226,17 @@ struct ModelSpec {
 /// The layer kind a Keras class name (or alias: "MaxPool2D", "AvgPool2D",
 /// "Convolution2D", ...) stands for; none for a class cnnc does not have.
 std::optional<LayerKind> layerKindForClassName(std::string_view className);
+
+/// The activation an `activation=` name stands for ("relu", "gelu", TF.js's
+/// "gelu_new", ...); none for a name cnnc does not have. `hard_sigmoid` is
+/// Keras 3's when `keras3`, else Keras 2's (their definitions differ).
+std::optional<Activation> activationForName(std::string_view name, bool keras3);
+
+/// The name Keras (or, for GeluTanh, TF.js) gives an activation.
+const char *kerasActivationName(Activation activation);
+
+/// The activation names cnnc has, for error messages ("linear, relu, ...").
+const char *kerasActivationNames();
 
 /// Keras's class name for a layer kind (the long name: "MaxPooling2D").
 const char *kerasClassName(LayerKind kind);

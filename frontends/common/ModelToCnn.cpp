@@ -50,6 +50,12 @@ private:
   Value emitLayer(const Layer &layer, Value input);
   Value emitActivation(Activation activation, Value input, Location where,
                        cnn::LayerAttr layerAttr);
+  /// A cnn.activation; null after reporting an error.
+  Value emitActivationFunction(cnn::ActivationFunction function, Value input,
+                               Location where, cnn::LayerAttr layerAttr,
+                               double alpha = 0.0,
+                               std::optional<double> maxValue = std::nullopt,
+                               double threshold = 0.0);
 
   /// Creates an op whose result type `type` was checked by ShapeRules.
   template <typename OpTy, typename... Args>
@@ -244,10 +250,55 @@ Value ModelToCnn::addParam(const Layer &layer, StringRef weight,
   return body->addArgument(tensorType(context, shape), loc(layer.loc));
 }
 
+Value ModelToCnn::emitActivationFunction(cnn::ActivationFunction function,
+                                         Value input, Location where,
+                                         cnn::LayerAttr layerAttr, double alpha,
+                                         std::optional<double> maxValue,
+                                         double threshold) {
+  auto type =
+      cnn::inferActivationType(where, cast<RankedTensorType>(input.getType()),
+                               function, alpha, maxValue, threshold);
+  FloatAttr maxAttr = maxValue ? builder.getF64FloatAttr(*maxValue) : nullptr;
+  return create<cnn::ApplyActivationOp>(
+      where, type, layerAttr, input,
+      cnn::ActivationFunctionAttr::get(&context, function),
+      builder.getF64FloatAttr(alpha), maxAttr,
+      builder.getF64FloatAttr(threshold));
+}
+
 Value ModelToCnn::emitActivation(Activation activation, Value input,
                                  Location where, cnn::LayerAttr layerAttr) {
   auto type = cast<RankedTensorType>(input.getType());
+  using Fn = cnn::ActivationFunction;
+  auto function = [&](Fn fn, double alpha = 0.0,
+                      std::optional<double> maxValue = std::nullopt) {
+    return emitActivationFunction(fn, input, where, layerAttr, alpha, maxValue);
+  };
   switch (activation) {
+  case Activation::Elu:
+    return function(Fn::elu, 1.0);
+  case Activation::Selu:
+    return function(Fn::selu);
+  case Activation::Softplus:
+    return function(Fn::softplus);
+  case Activation::Softsign:
+    return function(Fn::softsign);
+  case Activation::Swish:
+    return function(Fn::swish);
+  case Activation::Gelu:
+    return function(Fn::gelu);
+  case Activation::GeluTanh:
+    return function(Fn::gelu_tanh);
+  case Activation::HardSigmoid:
+    return function(Fn::hard_sigmoid, 0.2);
+  case Activation::HardSigmoidKeras3:
+    return function(Fn::hard_sigmoid, 1.0 / 6.0);
+  case Activation::Relu6:
+    return function(Fn::relu, 0.0, 6.0);
+  case Activation::Mish:
+    return function(Fn::mish);
+  case Activation::Exponential:
+    return function(Fn::exponential);
   case Activation::Linear:
     return input;
   case Activation::ReLU:
@@ -352,19 +403,86 @@ Value ModelToCnn::emitLayer(const Layer &layer, Value input) {
   case LayerKind::Flatten:
     return create<cnn::FlattenOp>(
         where, cnn::inferFlattenType(where, inputType), layerAttr, input);
-  case LayerKind::Dropout: {
-    auto type = cnn::inferDropoutType(where, inputType, layer.rate);
+  case LayerKind::Dropout:
+  case LayerKind::SpatialDropout2D: {
+    bool spatial = layer.kind == LayerKind::SpatialDropout2D;
+    auto type = cnn::inferDropoutType(where, inputType, layer.rate, spatial);
     IntegerAttr seed =
         layer.seed ? builder.getI64IntegerAttr(*layer.seed) : IntegerAttr();
     return create<cnn::DropoutOp>(where, type, layerAttr, input,
-                                  builder.getF64FloatAttr(layer.rate), seed);
+                                  builder.getF64FloatAttr(layer.rate), seed,
+                                  spatial ? builder.getUnitAttr() : UnitAttr());
+  }
+  case LayerKind::GaussianNoise:
+  case LayerKind::GaussianDropout: {
+    IntegerAttr seed =
+        layer.seed ? builder.getI64IntegerAttr(*layer.seed) : IntegerAttr();
+    if (layer.kind == LayerKind::GaussianNoise)
+      return create<cnn::GaussianNoiseOp>(
+          where,
+          cnn::inferNoiseType(where, inputType, "stddev", layer.stddev, false),
+          layerAttr, input, builder.getF64FloatAttr(layer.stddev), seed);
+    return create<cnn::GaussianDropoutOp>(
+        where, cnn::inferNoiseType(where, inputType, "rate", layer.rate, true),
+        layerAttr, input, builder.getF64FloatAttr(layer.rate), seed);
   }
   case LayerKind::Activation:
     if (layer.activation == Activation::Linear)
       return create<cnn::LinearOp>(where, inputType, layerAttr, input);
     return emitActivation(layer.activation, input, where, layerAttr);
   case LayerKind::ReLU:
-    return create<cnn::ReluOp>(where, inputType, layerAttr, input);
+    // ReLU() with Keras's defaults is plain relu, which fuses with a
+    // convolution; any argument makes it the general function.
+    if (layer.alpha == 0.0 && !layer.maxValue && layer.threshold == 0.0)
+      return create<cnn::ReluOp>(where, inputType, layerAttr, input);
+    return emitActivationFunction(cnn::ActivationFunction::relu, input, where,
+                                  layerAttr, layer.alpha, layer.maxValue,
+                                  layer.threshold);
+  case LayerKind::LeakyReLU:
+    return emitActivationFunction(cnn::ActivationFunction::relu, input, where,
+                                  layerAttr, layer.alpha);
+  case LayerKind::ELU:
+    return emitActivationFunction(cnn::ActivationFunction::elu, input, where,
+                                  layerAttr, layer.alpha);
+  case LayerKind::ZeroPadding2D:
+    return create<cnn::ZeroPadding2DOp>(
+        where, cnn::inferZeroPadding2DType(where, inputType, layer.edges),
+        layerAttr, input, builder.getDenseI64ArrayAttr(layer.edges));
+  case LayerKind::Cropping2D:
+    return create<cnn::Cropping2DOp>(
+        where, cnn::inferCropping2DType(where, inputType, layer.edges),
+        layerAttr, input, builder.getDenseI64ArrayAttr(layer.edges));
+  case LayerKind::Reshape:
+    return create<cnn::ReshapeOp>(
+        where, cnn::inferReshapeType(where, inputType, layer.targetShape),
+        layerAttr, input);
+  case LayerKind::Rescaling:
+    return create<cnn::RescalingOp>(
+        where,
+        cnn::inferRescalingType(where, inputType, layer.scale, layer.offset),
+        layerAttr, input, builder.getF64FloatAttr(layer.scale),
+        builder.getF64FloatAttr(layer.offset));
+  case LayerKind::PReLU: {
+    // alpha: the input's shape without the batch, 1 on each shared axis.
+    SmallVector<int64_t> alphaShape(inputType.getShape().drop_front());
+    for (int64_t axis : layer.sharedAxes) {
+      if (axis < 1 || axis >= inputType.getRank()) {
+        emitError(where) << "shared axis " << axis << " is out of range for "
+                         << cnn::kerasShapeString(inputType.getShape())
+                         << " (axes count from 1, after the batch)";
+        return nullptr;
+      }
+      alphaShape[axis - 1] = 1;
+    }
+    Value alpha = addParam(layer, "alpha", alphaShape, layer.alphaInitializer);
+    if (!alpha)
+      return nullptr;
+    return create<cnn::PReluOp>(
+        where,
+        cnn::inferPReluType(where, inputType,
+                            cast<RankedTensorType>(alpha.getType())),
+        layerAttr, input, alpha);
+  }
   case LayerKind::Softmax: {
     // One spelling per axis (TF.js writes axis 1 for the last of two), so
     // that equal models give equal IR.

@@ -50,7 +50,8 @@ static llvm::Error readVarianceScaling(const ConfigReader &params,
                                        Initializer &init,
                                        const KerasFileInfo &info) {
   // The constructors' defaults: Keras (1.0, "fan_in", "truncated_normal"),
-  // TF.js (1, "fanIn", "normal"). Writers always spell all three out.
+  // TF.js (1, "fanIn", "normal"). Writers spell all three out, though
+  // TF.js 0.8 wrote null for the mode and the distribution: the default.
   init = varianceScaling(1.0, Mode::FanIn,
                          info.isTfjs ? normalDistribution(info)
                                      : Distribution::TruncatedNormal);
@@ -62,8 +63,9 @@ static llvm::Error readVarianceScaling(const ConfigReader &params,
                            params.field("scale").describe());
 
   std::string mode;
-  if (llvm::Error err = params.readString("mode", mode))
-    return err;
+  if (!params.field("mode").isNullOrMissing())
+    if (llvm::Error err = params.readString("mode", mode))
+      return err;
   if (!mode.empty()) {
     std::optional<Mode> m =
         llvm::StringSwitch<std::optional<Mode>>(foldName(mode))
@@ -79,8 +81,9 @@ static llvm::Error readVarianceScaling(const ConfigReader &params,
   }
 
   std::string distribution;
-  if (llvm::Error err = params.readString("distribution", distribution))
-    return err;
+  if (!params.field("distribution").isNullOrMissing())
+    if (llvm::Error err = params.readString("distribution", distribution))
+      return err;
   if (!distribution.empty()) {
     // TF.js draws a truncated normal only for `normal`; everything else,
     // its own `truncated_normal` included, falls through to a uniform

@@ -154,6 +154,11 @@ private:
   /// Finds the Sequential's object and the compile() configuration among
   /// the wrappers, and whether TF.js wrote the file.
   llvm::Error unwrap(const JsonNode &root);
+  /// What the writer's `keras_version` tells (TF.js, Keras 3).
+  void setWriter(std::optional<llvm::StringRef> version) {
+    info.isTfjs = version.value_or("").starts_with("tfjs");
+    info.isKeras3 = version.value_or("").starts_with("3.");
+  }
   llvm::Error readModel();
   llvm::Error readLayers(const JsonNode &layers);
   llvm::Error readInputLayer(const JsonNode &entry, const ConfigReader &config);
@@ -213,9 +218,7 @@ llvm::Error ModelReader::unwrap(const JsonNode &root) {
       return model.error("expected an object for 'model_config', found " +
                          model.describe());
     modelNode = model;
-    info.isTfjs = kerasVersion({&model, &topology, &root})
-                      .value_or("")
-                      .starts_with("tfjs");
+    setWriter(kerasVersion({&model, &topology, &root}));
     trainingCandidates = {topology.get("training_config"),
                           root.get("trainingConfig")};
     return llvm::Error::success();
@@ -224,7 +227,7 @@ llvm::Error ModelReader::unwrap(const JsonNode &root) {
   if (root.get("class_name").exists()) {
     modelNode = root;
     topLevelBuildConfig = root.get("build_config");
-    info.isTfjs = kerasVersion({&root}).value_or("").starts_with("tfjs");
+    setWriter(kerasVersion({&root}));
     trainingCandidates = {root.get("compile_config"),
                           root.get("training_config")};
     return llvm::Error::success();
@@ -237,8 +240,7 @@ llvm::Error ModelReader::unwrap(const JsonNode &root) {
       return model.error("expected an object for 'model_config', found " +
                          model.describe());
     modelNode = model;
-    info.isTfjs =
-        kerasVersion({&model, &root}).value_or("").starts_with("tfjs");
+    setWriter(kerasVersion({&model, &root}));
     trainingCandidates = {root.get("training_config")};
     return llvm::Error::success();
   }

@@ -26,20 +26,33 @@ static Value seedValue(const std::optional<int64_t> &seed) {
   return seed ? Value(*seed) : Value(nullptr);
 }
 
-static const char *activationName(Activation activation) {
+/// The activation's name for `target`, or an error for one the target's
+/// reader would compute differently or not know.
+static llvm::Expected<Value>
+activationValue(const Layer &layer, Activation activation, KerasTarget target) {
+  auto cannot = [&](const char *what) {
+    return makeError(layer.loc, kerasClassName(layer.kind), " '", layer.name,
+                     "' uses ", what);
+  };
+  bool tfjs = target == KerasTarget::Tfjs;
   switch (activation) {
-  case Activation::Linear:
-    return "linear";
-  case Activation::ReLU:
-    return "relu";
-  case Activation::Softmax:
-    return "softmax";
-  case Activation::Sigmoid:
-    return "sigmoid";
-  case Activation::Tanh:
-    return "tanh";
+  case Activation::HardSigmoidKeras3:
+    // Both targets read 'hard_sigmoid' as Keras 2's function.
+    return cannot("Keras 3's hard_sigmoid, which tf.keras 2 and TF.js "
+                  "define differently");
+  case Activation::GeluTanh:
+    if (!tfjs)
+      return cannot("gelu's tanh approximation, which Keras cannot name as "
+                    "an activation string");
+    break;
+  case Activation::Exponential:
+    if (tfjs)
+      return cannot("the 'exponential' activation, which TF.js lacks");
+    break;
+  default:
+    break;
   }
-  return "linear";
+  return Value(kerasActivationName(activation));
 }
 
 static Value initializerValue(const Initializer &init, KerasTarget target) {
@@ -99,6 +112,15 @@ static Value initializerValue(const Initializer &init, KerasTarget target) {
                                   {"seed", seedValue(init.seed)}}}};
 }
 
+static llvm::Error setActivation(Object &config, const Layer &layer,
+                                 KerasTarget target) {
+  llvm::Expected<Value> name = activationValue(layer, layer.activation, target);
+  if (!name)
+    return name.takeError();
+  config["activation"] = std::move(*name);
+  return llvm::Error::success();
+}
+
 /// The fields every layer's config has.
 static Object baseConfig(const Layer &layer) {
   return Object{
@@ -131,7 +153,8 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
     config["data_format"] = "channels_last";
     config["dilation_rate"] = pair(layer.dilation);
     config["groups"] = 1;
-    config["activation"] = activationName(layer.activation);
+    if (llvm::Error err = setActivation(config, layer, target))
+      return std::move(err);
     addWeightFields(config, layer, target);
     break;
   case LayerKind::MaxPooling2D:
@@ -158,7 +181,8 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
     break;
   case LayerKind::Dense:
     config["units"] = layer.units;
-    config["activation"] = activationName(layer.activation);
+    if (llvm::Error err = setActivation(config, layer, target))
+      return std::move(err);
     addWeightFields(config, layer, target);
     break;
   case LayerKind::Dropout:
@@ -167,13 +191,74 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
     config["seed"] = seedValue(layer.seed);
     break;
   case LayerKind::Activation:
-    config["activation"] = activationName(layer.activation);
+    if (llvm::Error err = setActivation(config, layer, target))
+      return std::move(err);
     break;
   case LayerKind::ReLU:
-    config["max_value"] = nullptr;
-    config["negative_slope"] = 0.0;
-    config["threshold"] = 0.0;
+    if (target == KerasTarget::Tfjs &&
+        (layer.alpha != 0.0 || layer.threshold != 0.0))
+      return makeError(layer.loc, "ReLU '", layer.name,
+                       "' has a negative_slope or threshold, which TF.js's "
+                       "ReLU lacks");
+    config["max_value"] = layer.maxValue ? Value(*layer.maxValue) : nullptr;
+    config["negative_slope"] = layer.alpha;
+    config["threshold"] = layer.threshold;
     break;
+  case LayerKind::LeakyReLU:
+  case LayerKind::ELU:
+    config["alpha"] = layer.alpha;
+    break;
+  case LayerKind::ZeroPadding2D:
+  case LayerKind::Cropping2D: {
+    const auto &e = layer.edges;
+    config[layer.kind == LayerKind::ZeroPadding2D ? "padding" : "cropping"] =
+        Array{Array{e[0], e[1]}, Array{e[2], e[3]}};
+    config["data_format"] = "channels_last";
+    break;
+  }
+  case LayerKind::Reshape: {
+    Array shape;
+    for (int64_t d : layer.targetShape)
+      shape.push_back(d);
+    config["target_shape"] = std::move(shape);
+    break;
+  }
+  case LayerKind::Rescaling:
+    config["scale"] = layer.scale;
+    config["offset"] = layer.offset;
+    break;
+  case LayerKind::SpatialDropout2D:
+    if (target == KerasTarget::Tfjs)
+      return makeError(layer.loc, "SpatialDropout2D '", layer.name,
+                       "' has no TF.js layer to load it as (TF.js has "
+                       "SpatialDropout1D only)");
+    config["rate"] = layer.rate;
+    config["data_format"] = "channels_last";
+    config["seed"] = seedValue(layer.seed);
+    break;
+  case LayerKind::GaussianNoise:
+    config["stddev"] = layer.stddev;
+    config["seed"] = seedValue(layer.seed);
+    break;
+  case LayerKind::GaussianDropout:
+    config["rate"] = layer.rate;
+    config["seed"] = seedValue(layer.seed);
+    break;
+  case LayerKind::PReLU: {
+    config["alpha_initializer"] =
+        initializerValue(layer.alphaInitializer, target);
+    config["alpha_regularizer"] = nullptr;
+    config["alpha_constraint"] = nullptr;
+    if (layer.sharedAxes.empty()) {
+      config["shared_axes"] = nullptr;
+    } else {
+      Array axes;
+      for (int64_t axis : layer.sharedAxes)
+        axes.push_back(axis);
+      config["shared_axes"] = std::move(axes);
+    }
+    break;
+  }
   case LayerKind::Softmax:
     config["axis"] = layer.axis;
     break;

@@ -65,7 +65,7 @@ llvm::Error cnnc::checkCommonLayerFields(const ConfigReader &config) {
 
 llvm::Error cnnc::readActivation(const ConfigReader &config,
                                  llvm::StringRef key, Activation &out,
-                                 bool required) {
+                                 bool required, const KerasFileInfo &info) {
   JsonNode node = config.field(key);
   if (!node.exists()) {
     if (required)
@@ -85,17 +85,10 @@ llvm::Error cnnc::readActivation(const ConfigReader &config,
     return config.fail(name, "expected an activation name for '" + key +
                                  "', found " + name.describe());
   std::optional<Activation> activation =
-      llvm::StringSwitch<std::optional<Activation>>(*s)
-          .Case("linear", Activation::Linear)
-          .Case("relu", Activation::ReLU)
-          .Case("softmax", Activation::Softmax)
-          .Case("sigmoid", Activation::Sigmoid)
-          .Case("tanh", Activation::Tanh)
-          .Default(std::nullopt);
+      activationForName(s->str(), info.isKeras3);
   if (!activation)
     return config.fail(name, "unsupported activation " + name.describe() +
-                                 " (cnnc has linear, relu, softmax, sigmoid "
-                                 "and tanh)");
+                                 " (cnnc has " + kerasActivationNames() + ")");
   out = *activation;
   return llvm::Error::success();
 }
@@ -148,7 +141,7 @@ static llvm::Error checkNoRegularizers(const ConfigReader &config) {
 static llvm::Error readWeights(const ConfigReader &config, Layer &layer,
                                const KerasFileInfo &info) {
   if (llvm::Error err = readActivation(config, "activation", layer.activation,
-                                       /*required=*/false))
+                                       /*required=*/false, info))
     return err;
   if (llvm::Error err = config.readBool("use_bias", layer.useBias))
     return err;
@@ -240,20 +233,161 @@ static llvm::Error readDropout(const ConfigReader &config, Layer &layer) {
   return config.readOptionalInt("seed", layer.seed);
 }
 
-static llvm::Error readReLU(const ConfigReader &config) {
-  // ReLU(max_value=None, negative_slope=0, threshold=0) is plain relu; any
-  // other value is a different function.
-  if (llvm::Error err = config.requireNull("max_value"))
+/// A number Keras requires to be >= 0 (ReLU's arguments, LeakyReLU's
+/// slope: "cannot be a negative value").
+static llvm::Error readNonNegative(const ConfigReader &config,
+                                   llvm::StringRef key, double &out) {
+  if (llvm::Error err = config.readNumber(key, out))
     return err;
-  for (llvm::StringRef key : {"negative_slope", "threshold"}) {
+  if (!(out >= 0.0))
+    return config.fail(config.field(key), "'" + key + "' must be >= 0, found " +
+                                              config.field(key).describe());
+  return llvm::Error::success();
+}
+
+static llvm::Error readReLU(const ConfigReader &config, Layer &layer) {
+  JsonNode max = config.field("max_value");
+  if (!max.isNullOrMissing()) {
     double value = 0.0;
-    if (llvm::Error err = config.readNumber(key, value))
+    if (llvm::Error err = readNonNegative(config, "max_value", value))
       return err;
-    if (value != 0.0)
-      return config.fail(config.field(key), "'" + key + "' must be 0, found " +
-                                                config.field(key).describe());
+    layer.maxValue = value;
+  }
+  if (llvm::Error err = readNonNegative(config, "negative_slope", layer.alpha))
+    return err;
+  return readNonNegative(config, "threshold", layer.threshold);
+}
+
+static llvm::Error readLeakyReLU(const ConfigReader &config, Layer &layer) {
+  // Keras 2 and TF.js write `alpha`, Keras 3 `negative_slope`.
+  layer.alpha = 0.3;
+  llvm::StringRef key =
+      config.field("negative_slope").exists() ? "negative_slope" : "alpha";
+  return readNonNegative(config, key, layer.alpha);
+}
+
+static llvm::Error readPReLU(const ConfigReader &config, Layer &layer,
+                             const KerasFileInfo &info) {
+  if (llvm::Error err = readInitializer(config, "alpha_initializer",
+                                        layer.alphaInitializer, info))
+    return err;
+  for (llvm::StringRef key : {"alpha_regularizer", "alpha_constraint"})
+    if (llvm::Error err = config.requireNull(key))
+      return err;
+  JsonNode axes = config.field("shared_axes");
+  if (axes.isNullOrMissing())
+    return llvm::Error::success();
+  // Keras takes one axis or a list of them.
+  auto integer = [](const JsonNode &node) -> std::optional<int64_t> {
+    return node.getValue() ? node.getValue()->getAsInteger() : std::nullopt;
+  };
+  if (std::optional<int64_t> axis = integer(axes)) {
+    layer.sharedAxes = {*axis};
+    return llvm::Error::success();
+  }
+  const llvm::json::Array *list = axes.getArray();
+  if (!list)
+    return config.fail(axes, "expected an axis or a list of axes for "
+                             "'shared_axes', found " +
+                                 axes.describe());
+  for (size_t i = 0; i < list->size(); ++i) {
+    JsonNode item = axes.at(i);
+    std::optional<int64_t> axis = integer(item);
+    if (!axis)
+      return config.fail(item, "expected an integer axis in 'shared_axes', "
+                               "found " +
+                                   item.describe());
+    layer.sharedAxes.push_back(*axis);
   }
   return llvm::Error::success();
+}
+
+/// ZeroPadding2D's `padding` and Cropping2D's `cropping` as Keras takes
+/// them: n (all four), [rows, cols] (symmetric) or [[top, bottom], [left,
+/// right]]. Keras refuses a negative amount; so does cnnc, at the number.
+static llvm::Error readEdges(const ConfigReader &config, llvm::StringRef key,
+                             std::array<int64_t, 4> &out) {
+  JsonNode node = config.field(key);
+  if (!node.exists())
+    return llvm::Error::success();
+  auto amount = [&](const JsonNode &n, int64_t &value) -> llvm::Error {
+    std::optional<int64_t> v =
+        n.getValue() ? n.getValue()->getAsInteger() : std::nullopt;
+    if (!v)
+      return config.fail(n, "expected an integer in '" + key + "', found " +
+                                n.describe());
+    if (*v < 0)
+      return config.fail(n, "'" + key + "' must not be negative, found " +
+                                n.describe());
+    value = *v;
+    return llvm::Error::success();
+  };
+  const llvm::json::Array *outer = node.getArray();
+  if (!outer) {
+    int64_t n = 0;
+    if (llvm::Error err = amount(node, n))
+      return err;
+    out = {n, n, n, n};
+    return llvm::Error::success();
+  }
+  if (outer->size() != 2)
+    return config.fail(node, "expected 2 entries (rows, columns) in '" + key +
+                                 "', found " + llvm::Twine(outer->size()));
+  for (size_t axis = 0; axis < 2; ++axis) {
+    JsonNode entry = node.at(axis);
+    const llvm::json::Array *inner = entry.getArray();
+    if (!inner) {
+      int64_t n = 0;
+      if (llvm::Error err = amount(entry, n))
+        return err;
+      out[2 * axis] = out[2 * axis + 1] = n;
+      continue;
+    }
+    if (inner->size() != 2)
+      return config.fail(entry, "expected 2 integers (before, after) in '" +
+                                    key + "', found " +
+                                    llvm::Twine(inner->size()));
+    for (size_t side = 0; side < 2; ++side)
+      if (llvm::Error err = amount(entry.at(side), out[2 * axis + side]))
+        return err;
+  }
+  return llvm::Error::success();
+}
+
+static llvm::Error readReshape(const ConfigReader &config, Layer &layer) {
+  JsonNode node = config.field("target_shape");
+  const llvm::json::Array *list = node.getArray();
+  if (!list)
+    return config.fail(node.exists() ? node : config.node(),
+                       "expected a list of sizes for 'target_shape', found " +
+                           node.describe());
+  for (size_t i = 0; i < list->size(); ++i) {
+    JsonNode item = node.at(i);
+    // Keras writes the inferred size as -1, TF.js as null.
+    if (item.isNullOrMissing()) {
+      layer.targetShape.push_back(-1);
+      continue;
+    }
+    std::optional<int64_t> size =
+        item.getValue() ? item.getValue()->getAsInteger() : std::nullopt;
+    if (!size)
+      return config.fail(item, "expected an integer size in 'target_shape', "
+                               "found " +
+                                   item.describe());
+    layer.targetShape.push_back(*size);
+  }
+  return llvm::Error::success();
+}
+
+static llvm::Error readRescaling(const ConfigReader &config, Layer &layer) {
+  if (llvm::Error err = config.readNumber("scale", layer.scale, true))
+    return err;
+  return config.readNumber("offset", layer.offset);
+}
+
+static llvm::Error readELU(const ConfigReader &config, Layer &layer) {
+  layer.alpha = 1.0;
+  return config.readNumber("alpha", layer.alpha);
 }
 
 llvm::Error cnnc::readLayerConfig(const ConfigReader &config, Layer &layer,
@@ -279,9 +413,40 @@ llvm::Error cnnc::readLayerConfig(const ConfigReader &config, Layer &layer,
     return readDropout(config, layer);
   case LayerKind::Activation:
     return readActivation(config, "activation", layer.activation,
-                          /*required=*/true);
+                          /*required=*/true, info);
   case LayerKind::ReLU:
-    return readReLU(config);
+    return readReLU(config, layer);
+  case LayerKind::LeakyReLU:
+    return readLeakyReLU(config, layer);
+  case LayerKind::ELU:
+    return readELU(config, layer);
+  case LayerKind::PReLU:
+    return readPReLU(config, layer, info);
+  case LayerKind::ZeroPadding2D:
+    layer.edges = {1, 1, 1, 1};
+    if (llvm::Error err = checkDataFormat(config))
+      return err;
+    return readEdges(config, "padding", layer.edges);
+  case LayerKind::Cropping2D:
+    if (llvm::Error err = checkDataFormat(config))
+      return err;
+    return readEdges(config, "cropping", layer.edges);
+  case LayerKind::Reshape:
+    return readReshape(config, layer);
+  case LayerKind::Rescaling:
+    return readRescaling(config, layer);
+  case LayerKind::SpatialDropout2D:
+    if (llvm::Error err = checkDataFormat(config))
+      return err;
+    return readDropout(config, layer);
+  case LayerKind::GaussianNoise:
+    if (llvm::Error err = config.readNumber("stddev", layer.stddev, true))
+      return err;
+    return config.readOptionalInt("seed", layer.seed);
+  case LayerKind::GaussianDropout:
+    if (llvm::Error err = config.readNumber("rate", layer.rate, true))
+      return err;
+    return config.readOptionalInt("seed", layer.seed);
   case LayerKind::Softmax:
     return config.readInt("axis", layer.axis);
   }

@@ -25,6 +25,9 @@ struct KerasFileInfo {
   /// few things differently from Keras (VarianceScaling's `normal`, the
   /// optimizers' names and keys).
   bool isTfjs = false;
+  /// Written by Keras 3 (`keras_version` "3.x"): `hard_sigmoid` is
+  /// relu6(x + 3) / 6 there, 0.2 x + 0.5 clipped in Keras 2 and TF.js.
+  bool isKeras3 = false;
 };
 
 /// Refuses, with a position, what is not a JSON document or would hurt
@@ -53,7 +56,8 @@ llvm::Error readInitializer(const ConfigReader &config, llvm::StringRef key,
 
 /// Reads activation field `key` (`"relu"`, null for linear).
 llvm::Error readActivation(const ConfigReader &config, llvm::StringRef key,
-                           Activation &out, bool required);
+                           Activation &out, bool required,
+                           const KerasFileInfo &info);
 
 /// Reads a Keras `training_config` / `compile_config` or a TF.js
 /// `trainingConfig` into `out`.

@@ -16,14 +16,12 @@ using llvm::StringRef;
 // Activations
 //===----------------------------------------------------------------------===//
 
+/// A model file's Python is tf.keras 2's (docs/keras-semantics.md §2):
+/// Keras 2's hard_sigmoid, and no TF.js-only name.
 static std::optional<Activation> activationByName(StringRef name) {
-  return llvm::StringSwitch<std::optional<Activation>>(name)
-      .Case("relu", Activation::ReLU)
-      .Case("softmax", Activation::Softmax)
-      .Case("sigmoid", Activation::Sigmoid)
-      .Case("tanh", Activation::Tanh)
-      .Case("linear", Activation::Linear)
-      .Default(std::nullopt);
+  if (name == "gelu_new")
+    return std::nullopt;
+  return activationForName(name.str(), /*keras3=*/false);
 }
 
 Expected<Activation> py::readActivation(const Arguments &args, StringRef name,

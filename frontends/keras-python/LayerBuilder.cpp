@@ -14,6 +14,8 @@
 
 #include "llvm/ADT/STLExtras.h"
 
+#include <cmath>
+
 using namespace cnnc;
 using namespace cnnc::py;
 using llvm::Error;
@@ -76,6 +78,20 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
   static const LayerSignature relu({"max_value", "negative_slope", "threshold"},
                                    0);
   static const LayerSignature softmax({"axis"}, 0);
+  // Keras 3 renamed LeakyReLU's alpha to negative_slope; both are read.
+  static const LayerSignature leakyRelu({"alpha"}, 0, {"negative_slope"});
+  static const LayerSignature elu({"alpha"}, 0);
+  static const LayerSignature zeroPadding({"padding", "data_format"}, 0);
+  static const LayerSignature cropping({"cropping", "data_format"}, 0);
+  static const LayerSignature reshape({"target_shape"}, 1);
+  static const LayerSignature rescaling({"scale", "offset"}, 1);
+  static const LayerSignature spatialDropout({"rate", "data_format"}, 1,
+                                             {"seed"});
+  static const LayerSignature gaussianNoise({"stddev"}, 1, {"seed"});
+  static const LayerSignature gaussianDropout({"rate"}, 1, {"seed"});
+  static const LayerSignature prelu({"alpha_initializer", "alpha_regularizer",
+                                     "alpha_constraint", "shared_axes"},
+                                    0);
   // Keras 2's InputLayer; Keras 3 renames input_shape to shape and adds
   // batch_shape.
   static const LayerSignature inputLayer(
@@ -110,6 +126,26 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
     return activation;
   case LayerKind::ReLU:
     return relu;
+  case LayerKind::LeakyReLU:
+    return leakyRelu;
+  case LayerKind::ELU:
+    return elu;
+  case LayerKind::PReLU:
+    return prelu;
+  case LayerKind::ZeroPadding2D:
+    return zeroPadding;
+  case LayerKind::Cropping2D:
+    return cropping;
+  case LayerKind::Reshape:
+    return reshape;
+  case LayerKind::Rescaling:
+    return rescaling;
+  case LayerKind::SpatialDropout2D:
+    return spatialDropout;
+  case LayerKind::GaussianNoise:
+    return gaussianNoise;
+  case LayerKind::GaussianDropout:
+    return gaussianDropout;
   case LayerKind::Softmax:
     return softmax;
   }
@@ -277,12 +313,151 @@ Error buildDropout(const Arguments &args, Layer &layer) {
   return Error::success();
 }
 
-Error buildReLU(const Arguments &args) {
-  if (Error err = args.requireDefault("max_value", Value::none()))
-    return err;
-  if (Error err = args.requireDefault("negative_slope", Value::fromFloat(0.0)))
-    return err;
-  return args.requireDefault("threshold", Value::fromFloat(0.0));
+/// A number Keras requires to be >= 0 (ReLU's arguments, LeakyReLU's slope:
+/// "cannot be a negative value").
+Expected<double> getNonNegative(const Arguments &args, StringRef name,
+                                double def) {
+  auto value = args.getNumber(name, def);
+  if (!value)
+    return value.takeError();
+  if (!(*value >= 0.0 && std::isfinite(*value)))
+    return args.error(args.get(name)->pos, "'", name,
+                      "' must be a finite number >= 0, not ",
+                      repr(args.get(name)->value));
+  return *value;
+}
+
+Error buildReLU(const Arguments &args, Layer &layer) {
+  if (args.hasValue("max_value")) {
+    auto max = getNonNegative(args, "max_value", 0.0);
+    if (!max)
+      return max.takeError();
+    layer.maxValue = *max;
+  }
+  auto slope = getNonNegative(args, "negative_slope", 0.0);
+  if (!slope)
+    return slope.takeError();
+  layer.alpha = *slope;
+  auto threshold = getNonNegative(args, "threshold", 0.0);
+  if (!threshold)
+    return threshold.takeError();
+  layer.threshold = *threshold;
+  return Error::success();
+}
+
+Error buildLeakyReLU(const Arguments &args, Layer &layer) {
+  StringRef name = args.get("negative_slope") ? "negative_slope" : "alpha";
+  auto slope = getNonNegative(args, name, 0.3);
+  if (!slope)
+    return slope.takeError();
+  layer.alpha = *slope;
+  return Error::success();
+}
+
+Error buildPReLU(const Arguments &args, Layer &layer) {
+  auto init = readInitializer(args, "alpha_initializer", Initializer::zeros());
+  if (!init)
+    return init.takeError();
+  layer.alphaInitializer = *init;
+  for (StringRef name : {"alpha_regularizer", "alpha_constraint"})
+    if (Error err = args.requireNone(name))
+      return err;
+  if (!args.hasValue("shared_axes"))
+    return Error::success();
+  // One axis or a list (or tuple) of them.
+  const CallArgValue *arg = args.get("shared_axes");
+  const Value &value = arg->value;
+  if (value.is(Value::Kind::Int)) {
+    layer.sharedAxes = {value.integer};
+    return Error::success();
+  }
+  if (!value.is(Value::Kind::List) && !value.is(Value::Kind::Tuple))
+    return args.typeError("shared_axes", *arg, "an axis or a list of axes");
+  for (const Value &item : *value.elements) {
+    if (!item.is(Value::Kind::Int))
+      return args.typeError("shared_axes", *arg, "a list of integer axes");
+    layer.sharedAxes.push_back(item.integer);
+  }
+  return Error::success();
+}
+
+/// ZeroPadding2D's `padding` / Cropping2D's `cropping`: n, (rows, cols) or
+/// ((top, bottom), (left, right)); negative amounts are Keras's error too.
+Error readEdges(const Arguments &args, StringRef name,
+                std::array<int64_t, 4> &out) {
+  const CallArgValue *arg = args.get(name);
+  if (!arg)
+    return Error::success();
+  auto isSequence = [](const Value &v) {
+    return (v.is(Value::Kind::Tuple) || v.is(Value::Kind::List)) &&
+           v.elements->size() == 2;
+  };
+  auto bad = [&] {
+    return args.typeError(name, *arg,
+                          "an integer, 2 integers or 2 pairs of integers");
+  };
+  const Value &v = arg->value;
+  std::array<int64_t, 4> edges;
+  if (v.is(Value::Kind::Int)) {
+    edges = {v.integer, v.integer, v.integer, v.integer};
+  } else if (isSequence(v)) {
+    for (size_t axis = 0; axis < 2; ++axis) {
+      const Value &e = (*v.elements)[axis];
+      if (e.is(Value::Kind::Int)) {
+        edges[2 * axis] = edges[2 * axis + 1] = e.integer;
+      } else if (isSequence(e) && (*e.elements)[0].is(Value::Kind::Int) &&
+                 (*e.elements)[1].is(Value::Kind::Int)) {
+        edges[2 * axis] = (*e.elements)[0].integer;
+        edges[2 * axis + 1] = (*e.elements)[1].integer;
+      } else {
+        return bad();
+      }
+    }
+  } else {
+    return bad();
+  }
+  for (int64_t amount : edges)
+    if (amount < 0)
+      return args.error(arg->pos, "'", name, "' must not be negative, not ",
+                        repr(v));
+  out = edges;
+  return Error::success();
+}
+
+Error buildReshape(const Arguments &args, Layer &layer) {
+  const CallArgValue *arg = args.get("target_shape");
+  const Value &v = arg->value;
+  if (!v.is(Value::Kind::Tuple) && !v.is(Value::Kind::List))
+    return args.typeError("target_shape", *arg, "a tuple of sizes");
+  for (const Value &item : *v.elements) {
+    if (!item.is(Value::Kind::Int))
+      return args.typeError("target_shape", *arg, "a tuple of integer sizes");
+    layer.targetShape.push_back(item.integer);
+  }
+  return Error::success();
+}
+
+Error buildRescaling(const Arguments &args, Layer &layer) {
+  auto scale = args.getNumber("scale", 1.0);
+  if (!scale)
+    return scale.takeError();
+  auto offset = args.getNumber("offset", 0.0);
+  if (!offset)
+    return offset.takeError();
+  layer.scale = *scale;
+  layer.offset = *offset;
+  return Error::success();
+}
+
+Error buildELU(const Arguments &args, Layer &layer) {
+  auto alpha = args.getNumber("alpha", 1.0);
+  if (!alpha)
+    return alpha.takeError();
+  if (!std::isfinite(*alpha))
+    return args.error(args.get("alpha")->pos, "'alpha' must be finite, not ",
+                      repr(args.get("alpha")->value));
+  layer.alpha = *alpha;
+  return Error::success();
 }
 
 /// keras.Input / InputLayer: only an input shape, which they require.
@@ -376,8 +551,50 @@ Expected<LayerEntry> py::buildLayer(const KerasCall &call, StringRef file) {
     break;
   }
   case LayerKind::ReLU:
-    err = buildReLU(args);
+    err = buildReLU(args, layer);
     break;
+  case LayerKind::LeakyReLU:
+    err = buildLeakyReLU(args, layer);
+    break;
+  case LayerKind::ELU:
+    err = buildELU(args, layer);
+    break;
+  case LayerKind::PReLU:
+    err = buildPReLU(args, layer);
+    break;
+  case LayerKind::ZeroPadding2D:
+    layer.edges = {1, 1, 1, 1};
+    if (!(err = checkDataFormat(args)))
+      err = readEdges(args, "padding", layer.edges);
+    break;
+  case LayerKind::Cropping2D:
+    if (!(err = checkDataFormat(args)))
+      err = readEdges(args, "cropping", layer.edges);
+    break;
+  case LayerKind::Reshape:
+    err = buildReshape(args, layer);
+    break;
+  case LayerKind::Rescaling:
+    err = buildRescaling(args, layer);
+    break;
+  case LayerKind::SpatialDropout2D:
+  case LayerKind::GaussianDropout:
+    if (layer.kind == LayerKind::SpatialDropout2D &&
+        (err = checkDataFormat(args)))
+      break;
+    err = buildDropout(args, layer);
+    break;
+  case LayerKind::GaussianNoise: {
+    auto stddev = args.getNumber("stddev", 0.0);
+    if (!stddev)
+      return stddev.takeError();
+    layer.stddev = *stddev;
+    auto seed = args.getOptionalInt("seed");
+    if (!seed)
+      return seed.takeError();
+    layer.seed = *seed;
+    break;
+  }
   case LayerKind::Softmax: {
     auto axis = args.getInt("axis", -1);
     if (!axis)

@@ -355,6 +355,50 @@ RefTensor cnnc::reference::tanh(const RefTensor &input) {
   return elementwise(input, [](double x) { return std::tanh(x); });
 }
 
+RefTensor cnnc::reference::kerasActivation(const RefTensor &input,
+                                           const std::string &function,
+                                           double alpha,
+                                           std::optional<double> maxValue,
+                                           double threshold) {
+  // keras/src/activations/activations.py and the ReLU layer's static_call.
+  auto relu = [&](double x) {
+    double y = x > threshold ? x : 0.0;
+    if (maxValue)
+      y = std::clamp(y, 0.0, *maxValue);
+    return y - alpha * std::max(threshold - x, 0.0);
+  };
+  auto elu = [](double x, double a) { return x > 0 ? x : a * std::expm1(x); };
+  auto softplus = [](double x) { return std::log1p(std::exp(x)); };
+  const double seluAlpha = 1.6732632423543772848170429916717;
+  const double seluScale = 1.0507009873554804934193349852946;
+  return elementwise(input, [&](double x) -> double {
+    if (function == "relu")
+      return relu(x);
+    if (function == "elu")
+      return elu(x, alpha);
+    if (function == "selu")
+      return seluScale * elu(x, seluAlpha);
+    if (function == "softplus")
+      return softplus(x);
+    if (function == "softsign")
+      return x / (1 + std::fabs(x));
+    if (function == "swish")
+      return x / (1 + std::exp(-x));
+    if (function == "gelu")
+      return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
+    if (function == "gelu_tanh")
+      return 0.5 * x *
+             (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));
+    if (function == "hard_sigmoid")
+      return std::clamp(alpha * x + 0.5, 0.0, 1.0);
+    if (function == "mish")
+      return x * std::tanh(softplus(x));
+    if (function == "exponential")
+      return std::exp(x);
+    return std::nan("");
+  });
+}
+
 RefTensor cnnc::reference::softmax(const RefTensor &input, int64_t axis) {
   int64_t rank = input.rank();
   if (axis < 0)

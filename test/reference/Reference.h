@@ -18,6 +18,7 @@
 #include <array>
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -94,6 +95,13 @@ RefTensor dense(const RefTensor &input, const RefTensor &kernel,
 RefTensor relu(const RefTensor &input);
 RefTensor sigmoid(const RefTensor &input);
 RefTensor tanh(const RefTensor &input);
+/// A Keras activation function by cnn.activation's name ("elu", "gelu",
+/// "relu", ...) with its parameters: relu is Keras's ReLU(max_value,
+/// negative_slope = alpha, threshold), elu's and hard_sigmoid's alpha their
+/// alpha and slope. Written from Keras's definitions, in double.
+RefTensor kerasActivation(const RefTensor &input, const std::string &function,
+                          double alpha, std::optional<double> maxValue,
+                          double threshold);
 /// exp(x - max) / sum(exp(x - max)) along `axis` (negative counts from the
 /// end).
 RefTensor softmax(const RefTensor &input, int64_t axis = -1);

@@ -39,6 +39,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <gtest/gtest.h>
 
@@ -84,8 +85,13 @@ struct Layer {
   bool bias = true;              // Conv2D, Dense
   PoolKind pool = PoolKind::Max; // Pool2D, GlobalPool2D
   bool keepdims = false;         // GlobalPool2D
-  std::string activation;        // relu | sigmoid | tanh | linear
-  int64_t axis = -1;             // Softmax
+  std::string activation;        // relu | sigmoid | tanh | linear, or a
+                                 // cnn.activation function (`function`)
+  bool function = false;         // Activation: a cnn.activation
+  double alpha = 0.0;            // cnn.activation's parameters
+  std::optional<double> maxValue;
+  double threshold = 0.0;
+  int64_t axis = -1; // Softmax
 };
 
 // Constructors that read like the Keras layers they stand for.
@@ -131,6 +137,20 @@ Layer denseLayer(int64_t units, bool bias = true) {
 Layer activationLayer(const std::string &name) {
   Layer l{Layer::Kind::Activation};
   l.activation = name;
+  return l;
+}
+
+/// A cnn.activation: Keras's LeakyReLU, ELU, ReLU with arguments and the
+/// activation functions beyond relu, sigmoid and tanh.
+Layer functionLayer(const std::string &name, double alpha = 0.0,
+                    std::optional<double> maxValue = std::nullopt,
+                    double threshold = 0.0) {
+  Layer l{Layer::Kind::Activation};
+  l.activation = name;
+  l.function = true;
+  l.alpha = alpha;
+  l.maxValue = maxValue;
+  l.threshold = threshold;
   return l;
 }
 
@@ -306,7 +326,10 @@ RefTensor runReference(const Model &model, RefTensor x,
       break;
     }
     case Layer::Kind::Activation:
-      if (layer.activation == "relu")
+      if (layer.function)
+        x = kerasActivation(x, layer.activation, layer.alpha, layer.maxValue,
+                            layer.threshold);
+      else if (layer.activation == "relu")
         x = relu(x);
       else if (layer.activation == "sigmoid")
         x = sigmoid(x);
@@ -401,7 +424,20 @@ std::string buildIR(const Model &model) {
       body << "cnn.dense " << operands() << " : " << operandTypes();
       break;
     case Layer::Kind::Activation:
-      body << "cnn." << layer.activation << " " << value << " : " << outType;
+      if (!layer.function) {
+        body << "cnn." << layer.activation << " " << value << " : " << outType;
+        break;
+      }
+      body << "cnn.activation " << layer.activation << " " << value;
+      if (layer.alpha != 0.0)
+        body << " alpha = " << llvm::formatv("{0:e}", layer.alpha).str();
+      if (layer.maxValue)
+        body << " max_value = "
+             << llvm::formatv("{0:e}", *layer.maxValue).str();
+      if (layer.threshold != 0.0)
+        body << " threshold = "
+             << llvm::formatv("{0:e}", layer.threshold).str();
+      body << " : " << outType;
       break;
     case Layer::Kind::Softmax:
       body << "cnn.softmax " << value;
@@ -774,6 +810,39 @@ const Model kOtherLayerModels[] = {
     {"dropout_7x7x3", {7, 7, 3}, {dropoutLayer()}},
 };
 CNNC_MATRIX(OtherLayers, kOtherLayerModels);
+
+//===----------------------------------------------------------------------===//
+// cnn.activation: each function, after a convolution (outputs beyond
+// [-1, 1], on both sides of each kink), and a parameterised ReLU fused-free.
+//===----------------------------------------------------------------------===//
+
+Layer wideConv() { return conv2dLayer(4, {3, 3}, {1, 1}, Padding::Same); }
+
+const Model kActivationFunctionModels[] = {
+    {"leaky_relu_7x7x3", {7, 7, 3}, {wideConv(), functionLayer("relu", 0.3)}},
+    {"relu_max_slope_threshold_7x7x3",
+     {7, 7, 3},
+     {wideConv(), functionLayer("relu", 0.1, 0.6, 0.2)}},
+    {"relu6_rank2_40", {40}, {denseLayer(16), functionLayer("relu", 0, 6.0)}},
+    {"elu_alpha_7x7x3", {7, 7, 3}, {wideConv(), functionLayer("elu", 0.4)}},
+    {"selu_7x7x3", {7, 7, 3}, {wideConv(), functionLayer("selu")}},
+    {"softplus_7x7x3", {7, 7, 3}, {wideConv(), functionLayer("softplus")}},
+    {"softsign_7x7x3", {7, 7, 3}, {wideConv(), functionLayer("softsign")}},
+    {"swish_7x7x3", {7, 7, 3}, {wideConv(), functionLayer("swish")}},
+    {"gelu_7x7x3", {7, 7, 3}, {wideConv(), functionLayer("gelu")}},
+    {"gelu_tanh_7x7x3", {7, 7, 3}, {wideConv(), functionLayer("gelu_tanh")}},
+    {"hard_sigmoid_keras2_7x7x3",
+     {7, 7, 3},
+     {wideConv(), functionLayer("hard_sigmoid", 0.2)}},
+    {"hard_sigmoid_keras3_7x7x3",
+     {7, 7, 3},
+     {wideConv(), functionLayer("hard_sigmoid", 1.0 / 6.0)}},
+    {"mish_7x7x3", {7, 7, 3}, {wideConv(), functionLayer("mish")}},
+    {"exponential_7x7x3",
+     {7, 7, 3},
+     {wideConv(), functionLayer("exponential")}},
+};
+CNNC_MATRIX(ActivationFunctions, kActivationFunctionModels);
 
 //===----------------------------------------------------------------------===//
 // conv -> relu -> pool: what --cnn-fuse-conv-relu-pool rewrites, for every

@@ -432,6 +432,50 @@ const GradientCase kCases[] = {
     {"dense_on_images", "(4, 3, 2)",
      "layers.Dense(3, activation='tanh'), layers.Flatten(), layers.Dense(2)\n",
      "'mse'"},
+    // cnn.activation: each function and the activation layers, between
+    // dense layers, so that every gradient reaches a kernel.
+    {"elu_selu_softplus", "(6,)",
+     "layers.Dense(5, activation='elu'), layers.Dense(5, activation='selu'),\n"
+     "layers.Dense(4, activation='softplus'), layers.Dense(3)\n",
+     "'mse'"},
+    {"softsign_swish_gelu", "(6,)",
+     "layers.Dense(5, activation='softsign'), layers.Dense(5, "
+     "activation='swish'),\n"
+     "layers.Dense(4, activation='gelu'), layers.Dense(3)\n",
+     "'mse'"},
+    {"mish_exponential", "(6,)",
+     "layers.Dense(5, activation='mish'), layers.Dense(4, "
+     "activation='exponential'),\n"
+     "layers.Dense(3)\n",
+     "'mse'"},
+    {"hard_sigmoid", "(6,)",
+     "layers.Dense(5, activation='hard_sigmoid'), layers.Dense(3)\n", "'mse'"},
+    {"activation_layers", "(3, 3, 2)",
+     "layers.Conv2D(4, 2), layers.LeakyReLU(0.2), layers.Conv2D(4, 1),\n"
+     "layers.ELU(0.5), layers.Dense(4),\n"
+     "layers.ReLU(max_value=0.8, negative_slope=0.1, threshold=0.1),\n"
+     "layers.Flatten(), layers.Dense(4, activation='relu6'), "
+     "layers.Dense(2)\n",
+     "'mse'"},
+    {"prelu", "(4, 4, 2)",
+     "layers.Conv2D(3, 2), layers.PReLU(alpha_initializer='ones'),\n"
+     "layers.Conv2D(3, 2), layers.PReLU(shared_axes=[1, 2]),\n"
+     "layers.Flatten(), layers.Dense(4), layers.PReLU(shared_axes=1),\n"
+     "layers.Dense(2)\n",
+     "'mse'"},
+    // Shape layers: their gradients (crop <-> pad, reshape back, scale)
+    // reach the first Dense's kernel.
+    {"shape_layers", "(6, 6)",
+     "layers.Dense(6, activation='tanh'), layers.Reshape((6, 6, 1)),\n"
+     "layers.Rescaling(0.5, offset=0.1),\n"
+     "layers.ZeroPadding2D(((1, 0), (2, 1))), layers.Conv2D(2, 3),\n"
+     "layers.Cropping2D(((1, 0), (0, 1))), layers.Reshape((-1, 2)),\n"
+     "layers.Flatten(), layers.Dense(3)\n",
+     "'mse'"},
+    {"spatial_dropout", "(5, 5, 2)",
+     "layers.Conv2D(4, 2, activation='tanh'), layers.SpatialDropout2D(0.5),\n"
+     "layers.Flatten(), layers.Dense(3)\n",
+     "'mse'"},
     {"inner_softmax", "(5,)",
      "layers.Dense(4), layers.Softmax(), layers.Dense(3)\n", "'mse'"},
     {"dropout", "(6,)",

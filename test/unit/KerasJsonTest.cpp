@@ -495,6 +495,50 @@ TEST(Leniency, DefaultsFillWhatAWriterOmits) {
   EXPECT_EQ(conv.name, "conv2d");
 }
 
+TEST(Leniency, VarianceScalingWithNullModeAndDistributionTakesTheDefaults) {
+  // TF.js 0.8 wrote null for both (realworld/tfjs-layers083-zeropadding);
+  // the weights come from the file, so the initializer must not refuse it.
+  const Layer conv = parse(withLayer("Conv2D", R"({"filters": 2,
+      "kernel_size": 3, "kernel_initializer": {"class_name":
+      "VarianceScaling", "config": {"scale": 1, "mode": null,
+      "distribution": null, "seed": null}}})"))
+                         .layers[0];
+  EXPECT_EQ(conv.kernelInitializer.mode, Initializer::Mode::FanIn);
+  EXPECT_EQ(conv.kernelInitializer.distribution,
+            Initializer::Distribution::TruncatedNormal);
+}
+
+TEST(Leniency, ActivationLayersAsEachWriterWritesThem) {
+  // Keras 2 and TF.js write LeakyReLU's `alpha`, Keras 3 `negative_slope`.
+  EXPECT_EQ(parse(withLayer("LeakyReLU", R"({"alpha": 0.2})")).layers[0].alpha,
+            0.2);
+  EXPECT_EQ(parse(withLayer("LeakyReLU", R"({"negative_slope": 0.1})"))
+                .layers[0]
+                .alpha,
+            0.1);
+  EXPECT_EQ(parse(withLayer("LeakyReLU", "{}")).layers[0].alpha, 0.3);
+  EXPECT_EQ(parse(withLayer("ELU", "{}")).layers[0].alpha, 1.0);
+  const Layer relu = parse(withLayer("ReLU", R"({"max_value": 6.0,
+      "negative_slope": 0.1, "threshold": 0.5})"))
+                         .layers[0];
+  EXPECT_EQ(relu.maxValue, 6.0);
+  EXPECT_EQ(relu.alpha, 0.1);
+  EXPECT_EQ(relu.threshold, 0.5);
+}
+
+TEST(Leniency, HardSigmoidFollowsTheWritersKerasVersion) {
+  auto activation = [](StringRef version) {
+    std::string text =
+        withLayer("Activation", R"({"activation": "hard_sigmoid"})");
+    text.insert(text.rfind('}'),
+                (", \"keras_version\": \"" + version + "\"").str());
+    return parse(text).layers[0].activation;
+  };
+  EXPECT_EQ(activation("2.15.0"), Activation::HardSigmoid);
+  EXPECT_EQ(activation("tfjs-layers 4.22.0"), Activation::HardSigmoid);
+  EXPECT_EQ(activation("3.3.3"), Activation::HardSigmoidKeras3);
+}
+
 TEST(Leniency, AliasesInitializerStringsAndNullActivation) {
   ModelSpec model = parse(withLayer("MaxPool2D", "{}"));
   EXPECT_EQ(model.layers[0].kind, LayerKind::MaxPooling2D);
@@ -643,13 +687,15 @@ TEST(Errors, UnsupportedLayerSettings) {
 "noise_shape": [null, 1, 1, 1]})")),
             "model.json:4:16: error: Dropout 'x': 'noise_shape' is not "
             "supported (cnnc needs null here)");
-  EXPECT_EQ(errorOf(withLayer("ReLU", R"({"name": "r", "threshold": 0.5})")),
-            "model.json:3:61: error: ReLU 'r': 'threshold' must be 0, found "
-            "0.5");
+  EXPECT_EQ(errorOf(withLayer("ReLU", R"({"name": "r", "threshold": -0.5})")),
+            "model.json:3:61: error: ReLU 'r': 'threshold' must be >= 0, found "
+            "-0.5");
   EXPECT_EQ(errorOf(withLayer("Activation", R"({"name": "a",
-"activation": "elu"})")),
+"activation": "hard_silu"})")),
             "model.json:4:15: error: Activation 'a': unsupported activation "
-            "\"elu\" (cnnc has linear, relu, softmax, sigmoid and tanh)");
+            "\"hard_silu\" (cnnc has linear, relu, softmax, sigmoid, tanh, "
+            "elu, selu, softplus, softsign, swish, silu, gelu, gelu_new, "
+            "hard_sigmoid, relu6, mish, exponential)");
   EXPECT_EQ(
       errorOf(withLayer("Flatten", R"({"name": "f", "dtype": "float16"})")),
       "model.json:3:60: error: Flatten 'f': unsupported dtype "

@@ -739,13 +739,37 @@ TEST(KerasPythonActivations, ByNameAndByReference) {
         Case{"tf.keras.activations.sigmoid", Activation::Sigmoid},
         Case{"tf.math.tanh", Activation::Tanh},
         Case{"tf.nn.softmax", Activation::Softmax},
-        Case{"'linear'", Activation::Linear}}) {
+        Case{"'linear'", Activation::Linear}, Case{"'gelu'", Activation::Gelu},
+        Case{"tf.nn.silu", Activation::Swish},
+        Case{"'swish'", Activation::Swish},
+        // tf.keras 2's hard_sigmoid: a .py is read as tf.keras 2.
+        Case{"keras.activations.hard_sigmoid", Activation::HardSigmoid},
+        Case{"'relu6'", Activation::Relu6}, Case{"'mish'", Activation::Mish},
+        Case{"'exponential'", Activation::Exponential}}) {
     std::string line =
         std::string(
             "import tensorflow as tf\nmodel.add(layers.Dense(3, activation=") +
         c.expr + "))";
     EXPECT_EQ(firstLayer(line).activation, c.activation) << c.expr;
   }
+}
+
+TEST(KerasPythonActivations, ActivationLayersTakeKerasDefaults) {
+  Layer leaky = firstLayer("model.add(layers.LeakyReLU())");
+  EXPECT_EQ(leaky.kind, LayerKind::LeakyReLU);
+  EXPECT_EQ(leaky.alpha, 0.3);
+  // Keras 3's keyword for the same slope.
+  EXPECT_EQ(firstLayer("model.add(layers.LeakyReLU(negative_slope=0.1))").alpha,
+            0.1);
+  Layer elu = firstLayer("model.add(layers.ELU())");
+  EXPECT_EQ(elu.kind, LayerKind::ELU);
+  EXPECT_EQ(elu.alpha, 1.0);
+  Layer relu = firstLayer(
+      "model.add(layers.ReLU(6.0, threshold=0.5, negative_slope=0.1))");
+  EXPECT_EQ(relu.maxValue, 6.0);
+  EXPECT_EQ(relu.alpha, 0.1);
+  EXPECT_EQ(relu.threshold, 0.5);
+  EXPECT_FALSE(firstLayer("model.add(layers.ReLU())").maxValue);
 }
 
 TEST(KerasPythonInitializers, NormalisedAsKerasReadsThem) {
@@ -1131,14 +1155,12 @@ INSTANTIATE_TEST_SUITE_P(
             L4("model.add(layers.Dropout(0.5, noise_shape=(1, 1)))"),
             "model.py:4:43: error: unsupported 'noise_shape' (only None is "
             "supported)"},
-        ErrorCase{L4("model.add(layers.ReLU(max_value=6.0))"),
-                  "model.py:4:33: error: unsupported 'max_value' value 6.0 "
-                  "(only None is "
-                  "supported)"},
-        ErrorCase{L4("model.add(layers.ReLU(negative_slope=0.1))"),
-                  "model.py:4:38: error: unsupported 'negative_slope' value "
-                  "0.1 (only 0.0 "
-                  "is supported)"},
+        ErrorCase{L4("model.add(layers.ReLU(max_value=-6.0))"),
+                  "model.py:4:33: error: 'max_value' must be a finite number "
+                  ">= 0, not -6.0"},
+        ErrorCase{L4("model.add(layers.ReLU(negative_slope=-0.1))"),
+                  "model.py:4:38: error: 'negative_slope' must be a finite "
+                  "number >= 0, not -0.1"},
         ErrorCase{L4("model.add(layers.Conv2D(8, 3, padding='causal'))"),
                   "model.py:4:39: error: unsupported padding 'causal'"},
         ErrorCase{L4("model.add(layers.Conv2D(0, 3))"),
@@ -1170,13 +1192,13 @@ INSTANTIATE_TEST_SUITE_P(
             L4("model.add(layers.Conv2D(8, 3, strides=2, dilation_rate=2))"),
             "model.py:4:39: error: 'strides' > 1 cannot be combined with "
             "'dilation_rate' > 1"},
-        ErrorCase{L4("model.add(layers.Dense(8, activation='elu'))"),
-                  "model.py:4:38: error: unsupported activation 'elu'"},
-        ErrorCase{
-            L4("model.add(layers.Dense(8, activation=keras.activations.gelu))"),
-            "model.py:4:38: error: unsupported activation 'gelu'"},
-        ErrorCase{L4("model.add(layers.Activation('swish'))"),
-                  "model.py:4:29: error: unsupported activation 'swish'"},
+        ErrorCase{L4("model.add(layers.Dense(8, activation='log_softmax'))"),
+                  "model.py:4:38: error: unsupported activation 'log_softmax'"},
+        ErrorCase{L4("model.add(layers.Dense(8, "
+                     "activation=keras.activations.hard_silu))"),
+                  "model.py:4:38: error: unsupported activation 'hard_silu'"},
+        ErrorCase{L4("model.add(layers.Activation('gelu_new'))"),
+                  "model.py:4:29: error: unsupported activation 'gelu_new'"},
         ErrorCase{
             L4("model.add(layers.Dense(8, kernel_initializer='orthogonal'))"),
             "model.py:4:46: error: unsupported initializer 'orthogonal'"},

@@ -1,9 +1,11 @@
 //===- CnnToLinalg.cpp - The convert-cnn-to-linalg pass -------------------===//
 //
-// Patterns for each op family live in Conv.cpp, Pool.cpp, Dense.cpp and
-// Elementwise.cpp, their gradients' in ConvBackward.cpp, DenseBackward.cpp,
-// PoolBackward.cpp and ElementwiseBackward.cpp, and the training step's in
-// Loss.cpp and Optimizer.cpp; this file is just the pass.
+// Patterns for each op family live in Conv.cpp, Pool.cpp, Dense.cpp,
+// Elementwise.cpp, Activations.cpp, PRelu.cpp and ShapeLayers.cpp (with
+// their gradients), their
+// gradients' in ConvBackward.cpp, DenseBackward.cpp, PoolBackward.cpp and
+// ElementwiseBackward.cpp, and the training step's in Loss.cpp and
+// Optimizer.cpp; this file is just the pass.
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,6 +35,9 @@ struct ConvertCnnToLinalg
     lowering::populatePoolPatterns(patterns);
     lowering::populateDensePatterns(patterns);
     lowering::populateElementwisePatterns(patterns);
+    lowering::populateActivationPatterns(patterns);
+    lowering::populatePReluPatterns(patterns);
+    lowering::populateShapeLayerPatterns(patterns);
     lowering::populateConvBackwardPatterns(patterns);
     lowering::populateDenseBackwardPatterns(patterns);
     lowering::populatePoolBackwardPatterns(patterns);
@@ -43,6 +48,7 @@ struct ConvertCnnToLinalg
     config.strictMode = GreedyRewriteStrictness::ExistingOps;
     (void)applyPatternsAndFoldGreedily(getOperation(), std::move(patterns),
                                        config);
+    lowering::approximateTaggedMath(getOperation());
 
     // Whatever is left is an op this lowering does not know.
     WalkResult result = getOperation().walk([](Operation *op) {

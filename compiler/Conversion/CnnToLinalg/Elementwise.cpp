@@ -183,8 +183,8 @@ struct LowerSoftmax : OpRewritePattern<SoftmaxOp> {
 } // namespace
 
 void lowering::populateElementwisePatterns(RewritePatternSet &patterns) {
-  patterns
-      .add<LowerRelu, LowerSigmoid, LowerTanh, LowerIdentity<LinearOp>,
-           LowerIdentity<DropoutOp>, LowerFlatten, LowerCrop2D, LowerSoftmax>(
-          patterns.getContext());
+  patterns.add<LowerRelu, LowerSigmoid, LowerTanh, LowerIdentity<LinearOp>,
+               LowerIdentity<DropoutOp>, LowerIdentity<GaussianNoiseOp>,
+               LowerIdentity<GaussianDropoutOp>, LowerFlatten, LowerCrop2D,
+               LowerSoftmax>(patterns.getContext());
 }

@@ -219,6 +219,8 @@ struct LowerDropoutMask : OpRewritePattern<DropoutMaskOp> {
     double rate = op.getRate().convertToDouble();
     float keptValue = static_cast<float>(1.0 / (1.0 - rate));
     int64_t stream = op.getStream();
+    // SpatialDropout2D: rows and columns share their channel's draw.
+    bool spatial = op.getSpatial();
     // One key per (seed, stream, step), mixed once outside the loops.
     Value key = mix64(b, loc, op.getSeed());
     key = mix64(b, loc,
@@ -240,6 +242,8 @@ struct LowerDropoutMask : OpRewritePattern<DropoutMaskOp> {
                    nl, nb.getI64Type(), nb.create<linalg::IndexOp>(nl, 0));
                index = nb.create<arith::AddIOp>(nl, index, first);
                for (int64_t d = 1; d < rank; ++d) {
+                 if (spatial && d < rank - 1)
+                   continue;
                  Value i = nb.create<arith::IndexCastOp>(
                      nl, nb.getI64Type(), nb.create<linalg::IndexOp>(nl, d));
                  index = nb.create<arith::AddIOp>(

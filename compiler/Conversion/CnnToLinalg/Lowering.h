@@ -16,6 +16,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include <optional>
+
 namespace cnnc::lowering {
 
 constexpr llvm::StringLiteral kFusionRootAttr =
@@ -78,6 +80,32 @@ mlir::Value buildConv2D(mlir::OpBuilder &b, mlir::Location loc,
 
 mlir::Value buildRelu(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
 
+/// A cnn.activation's function and parameters, as its ops hold them.
+struct ActivationParams {
+  mlir::cnn::ActivationFunction function;
+  double alpha = 0.0;
+  std::optional<double> maxValue;
+  double threshold = 0.0;
+};
+
+/// f(x) for one element (ActivationMath.cpp): NaN in, NaN out.
+mlir::Value buildActivation(mlir::OpBuilder &b, mlir::Location loc,
+                            const ActivationParams &params, mlir::Value x);
+
+/// f'(x) for one element (ActivationMath.cpp).
+mlir::Value buildActivationDerivative(mlir::OpBuilder &b, mlir::Location loc,
+                                      const ActivationParams &params,
+                                      mlir::Value x);
+
+/// The math ops the activations build carry this unit attribute:
+/// approximateTaggedMath then replaces them with MLIR's polynomial forms,
+/// which vectorize, where libm would be a call per element.
+constexpr llvm::StringLiteral kApproximateAttr = "cnn.approximate";
+
+/// Rewrites the tagged math ops under `root` into polynomials
+/// (MathApproximation.cpp).
+void approximateTaggedMath(mlir::Operation *root);
+
 mlir::Value buildPool2D(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::cnn::PoolKind kind,
                         mlir::RankedTensorType resultType, mlir::Value input,
@@ -93,6 +121,9 @@ void populateConvBackwardPatterns(mlir::RewritePatternSet &patterns);
 void populateDenseBackwardPatterns(mlir::RewritePatternSet &patterns);
 void populatePoolBackwardPatterns(mlir::RewritePatternSet &patterns);
 void populateElementwiseBackwardPatterns(mlir::RewritePatternSet &patterns);
+void populateActivationPatterns(mlir::RewritePatternSet &patterns);
+void populatePReluPatterns(mlir::RewritePatternSet &patterns);
+void populateShapeLayerPatterns(mlir::RewritePatternSet &patterns);
 void populateLossPatterns(mlir::RewritePatternSet &patterns);
 void populateOptimizerPatterns(mlir::RewritePatternSet &patterns);
 

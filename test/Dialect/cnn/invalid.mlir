@@ -108,6 +108,81 @@ func.func @too_many_elements(%x: tensor<?x100000x100000x1xf32>) {
 
 // -----
 
+func.func @activation_negative_slope(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{relu's negative_slope (alpha) must be a finite number >= 0, got -1.000000e-01}}
+  %0 = cnn.activation relu %x alpha = -1.000000e-01 : tensor<?x8xf32>
+  return
+}
+
+// -----
+
+func.func @activation_negative_max_value(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{relu's max_value must be a finite number >= 0, got -6.000000e+00}}
+  %0 = cnn.activation relu %x max_value = -6.000000e+00 : tensor<?x8xf32>
+  return
+}
+
+// -----
+
+func.func @activation_parameter_it_lacks(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{activation 'selu' takes no alpha}}
+  %0 = cnn.activation selu %x alpha = 1.000000e+00 : tensor<?x8xf32>
+  return
+}
+
+// -----
+
+func.func @activation_max_value_it_lacks(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{activation 'elu' takes no max_value or threshold}}
+  %0 = cnn.activation elu %x alpha = 1.000000e+00 max_value = 1.000000e+00 : tensor<?x8xf32>
+  return
+}
+
+// -----
+
+func.func @hard_sigmoid_flat(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{hard_sigmoid's slope (alpha) must be finite and > 0, got 0.000000e+00}}
+  %0 = cnn.activation hard_sigmoid %x : tensor<?x8xf32>
+  return
+}
+
+// -----
+
+func.func @prelu_alpha_misfit(%x: tensor<?x4x4x3xf32>, %a: tensor<4x2x3xf32>) {
+  // expected-error @+2 {{prelu's alpha 'tensor<4x2x3xf32>' does not fit the input (None, 4, 4, 3): it needs the input's shape without the batch, with 1 on each shared axis}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = cnn.prelu %x, %a : (tensor<?x4x4x3xf32>, tensor<4x2x3xf32>) -> tensor<?x4x4x3xf32>
+  return
+}
+
+// -----
+
+func.func @negative_padding(%x: tensor<?x8x8x1xf32>) {
+  // expected-error @+2 {{padding must be in [0, 16777216], got ((1, 1), (-1, 0))}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = cnn.zero_padding2d %x padding = [1, 1, -1, 0] : (tensor<?x8x8x1xf32>) -> tensor<?x10x7x1xf32>
+  return
+}
+
+// -----
+
+func.func @cropping_everything(%x: tensor<?x8x8x1xf32>) {
+  // expected-error @+2 {{cropping ((4, 4), (0, 0)) leaves nothing of (None, 8, 8, 1)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = cnn.cropping2d %x cropping = [4, 4, 0, 0] : (tensor<?x8x8x1xf32>) -> tensor<?x0x8x1xf32>
+  return
+}
+
+// -----
+
+func.func @rescaling_by_infinity(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{rescaling's scale and offset must be finite, got INF and 0.000000e+00}}
+  %0 = cnn.rescaling %x scale = 0x7FF0000000000000 offset = 0.0 : tensor<?x8xf32>
+  return
+}
+
+// -----
+
 func.func @f64_elements(%x: tensor<?x8xf64>) {
   // expected-error @+1 {{operand #0 must be ranked tensor of 32-bit float values}}
   %0 = "cnn.relu"(%x) : (tensor<?x8xf64>) -> tensor<?x8xf64>

@@ -62,11 +62,19 @@ func.func @global_pooling(%x: tensor<?x5x5x32xf32>) -> (tensor<?x32xf32>, tensor
 }
 
 // CHECK-LABEL: func.func @activations
-func.func @activations(%x: tensor<?x5x5x32xf32>) -> tensor<?x5x5x32xf32> {
+func.func @activations(%x: tensor<?x5x5x32xf32>, %alpha: tensor<1x1x32xf32>) -> tensor<?x5x5x32xf32> {
   // CHECK: cnn.sigmoid %{{.*}} : tensor<?x5x5x32xf32>
   %0 = cnn.sigmoid %x : tensor<?x5x5x32xf32>
   // CHECK: cnn.tanh %{{.*}} : tensor<?x5x5x32xf32>
   %1 = cnn.tanh %0 : tensor<?x5x5x32xf32>
+  // CHECK: cnn.activation relu %{{.*}} alpha = 1.000000e-01 max_value = 6.000000e+00 threshold = 5.000000e-01 : tensor<?x5x5x32xf32>
+  %a1 = cnn.activation relu %1 alpha = 1.000000e-01 max_value = 6.000000e+00 threshold = 5.000000e-01 : tensor<?x5x5x32xf32>
+  // CHECK: cnn.prelu %{{.*}}, %{{.*}} : (tensor<?x5x5x32xf32>, tensor<1x1x32xf32>) -> tensor<?x5x5x32xf32>
+  %p = cnn.prelu %a1, %alpha : (tensor<?x5x5x32xf32>, tensor<1x1x32xf32>) -> tensor<?x5x5x32xf32>
+  // CHECK: cnn.activation gelu_tanh %{{.*}} : tensor<?x5x5x32xf32>
+  %a2 = cnn.activation gelu_tanh %a1 : tensor<?x5x5x32xf32>
+  // CHECK: cnn.activation hard_sigmoid %{{.*}} alpha = 2.000000e-01 : tensor<?x5x5x32xf32>
+  %a3 = cnn.activation hard_sigmoid %a2 alpha = 2.000000e-01 : tensor<?x5x5x32xf32>
   // CHECK: cnn.linear %{{.*}} : tensor<?x5x5x32xf32>
   %2 = cnn.linear %1 : tensor<?x5x5x32xf32>
   // CHECK: cnn.softmax %{{.*}} axis = 2 : tensor<?x5x5x32xf32>
@@ -75,6 +83,19 @@ func.func @activations(%x: tensor<?x5x5x32xf32>) -> tensor<?x5x5x32xf32> {
 }
 
 // Dense on a rank-4 tensor applies to the last axis, as in Keras.
+// CHECK-LABEL: func.func @shape_layers
+func.func @shape_layers(%x: tensor<?x28x28xf32>) -> tensor<?x25x27x1xf32> {
+  // CHECK: cnn.rescaling %{{.*}} scale = 0.0039215686274509803 offset = -5.000000e-01 : tensor<?x28x28xf32>
+  %0 = cnn.rescaling %x scale = 3.9215686274509803E-3 offset = -5.000000e-01 : tensor<?x28x28xf32>
+  // CHECK: cnn.reshape %{{.*}} : (tensor<?x28x28xf32>) -> tensor<?x28x28x1xf32>
+  %1 = cnn.reshape %0 : (tensor<?x28x28xf32>) -> tensor<?x28x28x1xf32>
+  // CHECK: cnn.zero_padding2d %{{.*}} padding = [1, 2, 3, 0] : (tensor<?x28x28x1xf32>) -> tensor<?x31x31x1xf32>
+  %2 = cnn.zero_padding2d %1 padding = [1, 2, 3, 0] : (tensor<?x28x28x1xf32>) -> tensor<?x31x31x1xf32>
+  // CHECK: cnn.cropping2d %{{.*}} cropping = [2, 4, 0, 4] : (tensor<?x31x31x1xf32>) -> tensor<?x25x27x1xf32>
+  %3 = cnn.cropping2d %2 cropping = [2, 4, 0, 4] : (tensor<?x31x31x1xf32>) -> tensor<?x25x27x1xf32>
+  return %3 : tensor<?x25x27x1xf32>
+}
+
 // CHECK-LABEL: func.func @dense_on_last_axis
 func.func @dense_on_last_axis(%x: tensor<?x5x5x32xf32>, %k: tensor<32x128xf32>) -> tensor<?x5x5x128xf32> {
   // CHECK: cnn.dense %{{.*}}, %{{.*}} : (tensor<?x5x5x32xf32>, tensor<32x128xf32>) -> tensor<?x5x5x128xf32>

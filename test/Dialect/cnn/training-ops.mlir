@@ -7,7 +7,7 @@ func.func @backward(%x: tensor<?x13x13x32xf32>, %y: tensor<?x11x11x32xf32>,
                     %dy: tensor<?x11x11x32xf32>, %k: tensor<3x3x32x32xf32>,
                     %d: tensor<?x800xf32>, %w: tensor<800x128xf32>,
                     %dd: tensor<?x128xf32>, %p: tensor<?x5x5x32xf32>,
-                    %s: i64) {
+                    %s: i64, %alpha: tensor<1x1x32xf32>) {
   // CHECK: cnn.conv2d_input_grad %{{.*}}, %{{.*}} strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x11x11x32xf32>, tensor<3x3x32x32xf32>) -> tensor<?x13x13x32xf32>
   %0 = cnn.conv2d_input_grad %dy, %k strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x11x11x32xf32>, tensor<3x3x32x32xf32>) -> tensor<?x13x13x32xf32>
   // CHECK: cnn.conv2d_kernel_grad %{{.*}}, %{{.*}} strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x13x13x32xf32>, tensor<?x11x11x32xf32>) -> tensor<3x3x32x32xf32>
@@ -26,6 +26,12 @@ func.func @backward(%x: tensor<?x13x13x32xf32>, %y: tensor<?x11x11x32xf32>,
   %gg = cnn.global_pool2d_grad avg %y, %gp : (tensor<?x11x11x32xf32>, tensor<?x32xf32>) -> tensor<?x11x11x32xf32>
   // CHECK: cnn.activation_grad relu %{{.*}}, %{{.*}} : tensor<?x11x11x32xf32>
   %6 = cnn.activation_grad relu %y, %dy : tensor<?x11x11x32xf32>
+  // CHECK: cnn.activation_input_grad elu %{{.*}}, %{{.*}} alpha = 5.000000e-01 : tensor<?x11x11x32xf32>
+  %ag = cnn.activation_input_grad elu %y, %dy alpha = 5.000000e-01 : tensor<?x11x11x32xf32>
+  // CHECK: cnn.prelu_input_grad %{{.*}}, %{{.*}}, %{{.*}} : (tensor<?x5x5x32xf32>, tensor<1x1x32xf32>, tensor<?x5x5x32xf32>) -> tensor<?x5x5x32xf32>
+  %pg = cnn.prelu_input_grad %p, %alpha, %p : (tensor<?x5x5x32xf32>, tensor<1x1x32xf32>, tensor<?x5x5x32xf32>) -> tensor<?x5x5x32xf32>
+  // CHECK: cnn.prelu_alpha_grad %{{.*}}, %{{.*}} : (tensor<?x5x5x32xf32>, tensor<?x5x5x32xf32>) -> tensor<1x1x32xf32>
+  %pag = cnn.prelu_alpha_grad %p, %p : (tensor<?x5x5x32xf32>, tensor<?x5x5x32xf32>) -> tensor<1x1x32xf32>
   // CHECK: cnn.softmax_grad %{{.*}}, %{{.*}} axis = 1 : tensor<?x128xf32>
   %7 = cnn.softmax_grad %dd, %dd axis = 1 : tensor<?x128xf32>
   // CHECK: cnn.reshape %{{.*}} : (tensor<?x800xf32>) -> tensor<?x5x5x32xf32>
