@@ -38,6 +38,17 @@ config.substitutions.append(
     ("%node", "env NODE_PATH=%s %s" % (tfjs_modules, shutil.which("node") or "node")))
 config.substitutions.append(("%h5py_python", "/usr/bin/python3"))
 
+# The MPI tests (REQUIRES: mpi) need cnnc built with MPI and an mpirun.
+# %mpirun runs N ranks on however few cores there are, as root too (CI's
+# containers), with no waiting for a rank that died.
+if config.cnnc_mpi and shutil.which("mpirun"):
+    config.available_features.add("mpi")
+    config.substitutions.append(
+        ("%mpirun", "env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "
+         "OMPI_MCA_rmaps_base_oversubscribe=1 mpirun --oversubscribe --bind-to none"))
+if not config.cnnc_mpi:
+    config.available_features.add("no-mpi")
+
 llvm_config.with_system_environment(["HOME", "TMPDIR", "XDG_CACHE_HOME"])
 llvm_config.use_default_substitutions()
 

@@ -73,6 +73,13 @@ int cnnc::runTrain(TrainRequest request, MLIRContext &context) {
   // is read or compiled.
   options.inputs.push_back({"the model file", request.modelPath});
   std::string error;
+  // Under mpirun every rank compiles the same step and trains its chunks
+  // of each batch (docs/compiler.md, "Data-parallel training").
+  options.group = joinProcessGroup("cnnc", error);
+  if (!options.group) {
+    reportError(error);
+    return 1;
+  }
   if (!checkRunOutputs(options, error)) {
     reportError(error);
     return 1;
@@ -159,6 +166,9 @@ int cnnc::runTrain(TrainRequest request, MLIRContext &context) {
   // training, not both (195 MB -> 103 MB while training the lesson).
   module = nullptr;
   releaseCompilerMemory();
-  return request.evaluateOnly ? runEvaluation((*compiled)->kernels(), options)
-                              : runTraining((*compiled)->kernels(), options);
+  int code = request.evaluateOnly
+                 ? runEvaluation((*compiled)->kernels(), options)
+                 : runTraining((*compiled)->kernels(), options);
+  options.group->finish(code == 0);
+  return code;
 }

@@ -189,6 +189,14 @@ int main(int argc, char **argv) {
       return usageError("unknown option '" + flag + "' (see --help)");
     }
   }
-  return evaluate ? runEvaluation(kernels, options)
-                  : runTraining(kernels, options);
+  // Under mpirun, the ranks train together (libcnnc_trainer_mpi.a).
+  options.group = joinProcessGroup(programName, error);
+  if (!options.group) {
+    std::fprintf(stderr, "%s: error: %s\n", programName.c_str(), error.c_str());
+    return 1;
+  }
+  int code = evaluate ? runEvaluation(kernels, options)
+                      : runTraining(kernels, options);
+  options.group->finish(code == 0);
+  return code;
 }

@@ -104,6 +104,8 @@ StopRequest::~StopRequest() { stopScopes.fetch_sub(1); }
 
 int StopRequest::signal() const { return receivedSignal; }
 
+int cnnc::stopSignalReceived() { return receivedSignal; }
+
 const char *cnnc::signalName(int signal) {
   switch (signal) {
   case SIGINT:

@@ -40,6 +40,10 @@ public:
   int signal() const;
 };
 
+/// What StopRequest::signal() says, for code that waits deep inside a
+/// training loop (on other MPI ranks) without the loop's StopRequest.
+int stopSignalReceived();
+
 /// "SIGINT", "SIGTERM", "SIGHUP".
 const char *signalName(int signal);
 

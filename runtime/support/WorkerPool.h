@@ -41,9 +41,11 @@ public:
   /// The cores this process may use (at least 1): its affinity mask.
   static unsigned availableCores();
 
-  /// How every caller cuts `n` items (images of a batch) into at most
+  /// How the forward pass cuts `n` items (images of a batch) into at most
   /// size() contiguous parts: part i is [bounds[i], bounds[i + 1]), the
-  /// parts' sizes differ by at most one, and no part is empty.
+  /// parts' sizes differ by at most one, and no part is empty. (Training
+  /// cuts fixed chunks instead, runtime/train/Chunks.h: its sums must not
+  /// depend on the thread count.)
   std::vector<int64_t> shards(int64_t n) const;
 
 private:

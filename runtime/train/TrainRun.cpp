@@ -12,7 +12,9 @@
 #include "runtime/train/Trainer.h"
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <unistd.h>
 
 using namespace cnnc;
@@ -144,6 +146,22 @@ double forwardImagesPerSecond(Trainer &trainer, const SampleSet &test) {
       best = std::max(best, test.count / elapsed);
   }
   return best;
+}
+
+/// A test's fault: CNNC_TEST_FAULT=RANK:STEP:KILL makes rank RANK kill
+/// itself (SIGKILL, as a crash or the OOM killer would) before optimizer
+/// step STEP; RANK:STEP:STOP freezes it (SIGSTOP, as a node that stops
+/// answering). Tests end or freeze a rank mid-epoch without racing it.
+void faultIfTestAsks(const ProcessGroup &group, int64_t step) {
+  static const char *fault = std::getenv("CNNC_TEST_FAULT");
+  if (!fault)
+    return;
+  int rank = -1;
+  long long when = -1;
+  char kind[8] = "";
+  if (std::sscanf(fault, "%d:%lld:%7s", &rank, &when, kind) == 3 &&
+      rank == group.rank() && when == step)
+    std::raise(std::string(kind) == "STOP" ? SIGSTOP : SIGKILL);
 }
 
 std::string setting(const Checkpoint &checkpoint, const std::string &key) {
@@ -394,7 +412,8 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
                       plan.split.trainCount + plan.split.validationCount);
   SampleSet testSet = samplesOf(plan.data.testImages, plan.data.testLabels);
 
-  Trainer trainer(kernels, options.threads);
+  ProcessGroup &group = options.group ? *options.group : singleProcess();
+  Trainer trainer(kernels, options.threads, group);
   History history;
   int64_t firstEpoch = 0;
   if (plan.resumed) {
@@ -418,19 +437,33 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
   } else if (!initializeParams(info, seed, trainer.params(), error)) {
     return fail(error);
   }
+  // Every rank starts from rank 0's weights and slots: the same files and
+  // seed give them anyway, and the broadcast makes sure.
+  group.broadcast(trainer.params().data(),
+                  static_cast<int64_t>(trainer.params().size()));
+  group.broadcast(trainer.state().data(),
+                  static_cast<int64_t>(trainer.state().size()));
 
   ProgressOptions progressOptions;
   // The bar on a terminal (or with --verbose); otherwise Keras's verbose=2,
   // one line per epoch, which a pipe or a log file can keep.
   progressOptions.perEpoch = !wantsProgress(STDOUT_FILENO, options.verbose);
+  progressOptions.enabled = group.isRoot();
   int64_t steps = stepsPerEpoch(trainSet.count, batchSize);
   TrainingProgress progress(epochs, steps, progressOptions);
   GatherOptions gather = trainer.gatherOptions();
   Batch batch;
   // Ctrl-C or a kill stops the run between two batches (Interrupt.h): the
   // epoch in progress is dropped, the checkpoint being written is finished,
-  // and the completed epochs' metrics are kept.
+  // and the completed epochs' metrics are kept. Ranks stop at the same
+  // batch: the one where any of them got a signal.
   StopRequest stop;
+  int stopSignal = 0;
+  auto stopping = [&] {
+    if (!stopSignal)
+      stopSignal = group.maxOverRanks(stop.signal());
+    return stopSignal != 0;
+  };
   Interruption interruption;
   interruption.epochs = epochs;
   interruption.steps = steps;
@@ -439,13 +472,14 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
     interruption.checkpoint = options.resumePath;
     interruption.checkpointEpoch = firstEpoch;
   }
-  for (int64_t epoch = firstEpoch; epoch < epochs && !stop.signal(); ++epoch) {
+  for (int64_t epoch = firstEpoch; epoch < epochs && !stopping(); ++epoch) {
     progress.beginEpoch(epoch);
     double start = seconds();
     EpochBatches batches(trainSet, batchSize, seed, epoch, shuffle);
     EpochMetrics metrics;
     for (int64_t step = 0; step < batches.steps(); ++step) {
-      if (stop.signal()) {
+      faultIfTestAsks(group, trainer.iteration);
+      if (stopping()) {
         interruption.epoch = epoch;
         interruption.step = step;
         break;
@@ -472,7 +506,7 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
     history.addEpoch(logs, elapsed);
     progress.endEpoch(logs);
 
-    if (!options.savePath.empty()) {
+    if (!options.savePath.empty() && group.isRoot()) {
       Checkpoint checkpoint;
       ModelIdentity identity = identityOf(info);
       checkpoint.signature = identity.signature;
@@ -513,8 +547,10 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
     }
     interruption.completed = epoch + 1;
   }
-  if (stop.signal()) {
-    interruption.signal = stop.signal();
+  if (stopping()) {
+    interruption.signal = stopSignal;
+    if (!group.isRoot())
+      return 128 + interruption.signal;
     reportInterruption(interruption);
     if (!options.metricsJsonPath.empty()) {
       MetricsReport report;
@@ -525,7 +561,8 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
     return 128 + interruption.signal;
   }
 
-  if (options.afterTraining && !options.afterTraining(trainer.params(), error))
+  if (group.isRoot() && options.afterTraining &&
+      !options.afterTraining(trainer.params(), error))
     return fail(error);
   // An image folder has no test set: its validation subset is what the
   // epochs report.
@@ -533,11 +570,15 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
   report.history = history;
   if (testSet.count > 0) {
     LossAndAccuracy test = trainer.evaluate(testSet);
-    std::printf("Test loss: %.4f\nTest accuracy: %.4f\n", test.loss,
-                test.accuracy);
-    std::fflush(stdout);
+    if (group.isRoot()) {
+      std::printf("Test loss: %.4f\nTest accuracy: %.4f\n", test.loss,
+                  test.accuracy);
+      std::fflush(stdout);
+    }
     report.test = {{"loss", test.loss}, {"accuracy", test.accuracy}};
   }
+  if (!group.isRoot())
+    return 0;
   if (!options.metricsJsonPath.empty()) {
     if (testSet.count > 0)
       report.evalImagesPerSecond = forwardImagesPerSecond(trainer, testSet);
@@ -561,7 +602,8 @@ int cnnc::runEvaluation(const ModelKernels &kernels,
     return fail(error);
   if (!checkRunOutputs(options, error))
     return fail(error);
-  Trainer trainer(kernels, options.threads);
+  ProcessGroup &group = options.group ? *options.group : singleProcess();
+  Trainer trainer(kernels, options.threads, group);
   if (options.initialParams)
     trainer.params() = *options.initialParams;
   else if (!loadWeights(info, options.weightsPath, trainer.params(), error))
@@ -571,6 +613,8 @@ int cnnc::runEvaluation(const ModelKernels &kernels,
     return fail(error);
   LossAndAccuracy test =
       trainer.evaluate(samplesOf(data.testImages, data.testLabels), batchSize);
+  if (!group.isRoot())
+    return 0;
   std::printf("Test loss: %.4f\nTest accuracy: %.4f\n", test.loss,
               test.accuracy);
   if (!options.metricsJsonPath.empty()) {

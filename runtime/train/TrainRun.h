@@ -10,6 +10,7 @@
 #define CNNC_RUNTIME_TRAIN_TRAINRUN_H
 
 #include "runtime/data/Mnist.h"
+#include "runtime/distributed/ProcessGroup.h"
 #include "runtime/model/Kernels.h"
 #include "runtime/support/AtomicFile.h"
 
@@ -50,6 +51,9 @@ struct RunOptions {
   /// the run.
   std::function<bool(const std::vector<float> &params, std::string &error)>
       afterTraining;
+  /// The processes training together (joinProcessGroup); null: this one
+  /// alone. Every rank runs the same command; rank 0 prints and writes.
+  ProcessGroup *group = nullptr;
 };
 
 /// The name errors start with (`NAME: error: ...`): "cnnc" unless an AOT

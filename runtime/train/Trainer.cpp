@@ -9,8 +9,9 @@
 
 using namespace cnnc;
 
-Trainer::Trainer(const ModelKernels &kernels, unsigned threads)
-    : kernels(kernels), pool(threads) {
+Trainer::Trainer(const ModelKernels &kernels, unsigned threads,
+                 ProcessGroup &group)
+    : kernels(kernels), group(group), pool(threads) {
   // The compiled code allocates its temporaries per call (megabytes per
   // step). With glibc's defaults those come from fresh mmaps and go back
   // to the kernel on free, so every step pays page faults for memory it
@@ -22,11 +23,41 @@ Trainer::Trainer(const ModelKernels &kernels, unsigned threads)
   int64_t count = info.paramElements();
   paramData.assign(count, 0.0f);
   stateData.assign(info.stateSlots * count, 0.0f);
-  gradientData.assign(int64_t(pool.size()) * count, 0.0f);
-  stats.assign(2 * pool.size(), 0.0f);
-  for (unsigned s = 0; s < pool.size(); ++s)
+}
+
+void Trainer::reserveGradientRows(int64_t rows) {
+  if (static_cast<int64_t>(gradientPointers.size()) >= rows)
+    return;
+  int64_t count = static_cast<int64_t>(paramData.size());
+  gradientData.resize(rows * count);
+  gradientPointers.clear();
+  for (int64_t r = 0; r < rows; ++r)
     gradientPointers.push_back(
-        writableParamPointers(info, gradientData.data() + s * count));
+        writableParamPointers(kernels.info, gradientData.data() + r * count));
+}
+
+void Trainer::forEachChunk(ChunkRange range,
+                           const std::function<void(int64_t, int64_t)> &chunk) {
+  int64_t chunks = range.size();
+  unsigned parts =
+      static_cast<unsigned>(std::min<int64_t>(pool.size(), chunks));
+  pool.run(parts, [&](unsigned t) {
+    ChunkRange mine = chunksOfWorker(chunks, t, parts);
+    for (int64_t slot = mine.begin; slot < mine.end; ++slot)
+      chunk(range.begin + slot, slot);
+  });
+}
+
+void Trainer::sumStats(int64_t chunks, double &lossSum, double &correct) {
+  std::vector<int64_t> counts(group.size());
+  for (int r = 0; r < group.size(); ++r)
+    counts[r] = 2 * chunksOfWorker(chunks, r, group.size()).size();
+  allStats.resize(2 * chunks);
+  group.gather(stats.data(), counts.data(), allStats.data());
+  for (int64_t k = 0; k < chunks; ++k) {
+    lossSum += allStats[2 * k];
+    correct += allStats[2 * k + 1];
+  }
 }
 
 GatherOptions Trainer::gatherOptions() const {
@@ -46,39 +77,52 @@ static const void *labelsAt(const Batch &batch, const ModelInfo &info,
 
 LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed) {
   const ModelInfo &info = kernels.info;
-  std::vector<int64_t> bounds = pool.shards(batch.size);
-  unsigned parts = bounds.size() - 1;
+  int64_t chunks = chunkCount(batch.size, kTrainChunkImages);
+  ChunkRange mine = chunksOfWorker(chunks, group.rank(), group.size());
+  reserveGradientRows(std::max<int64_t>(1, mine.size()));
+  if (stats.size() < size_t(2 * mine.size()))
+    stats.resize(2 * mine.size());
   std::vector<const float *> params = paramPointers(info, paramData.data());
   float scale = 1.0f / static_cast<float>(batch.size);
   int64_t pixels = info.inputElements();
-  pool.run(parts, [&](unsigned s) {
-    int64_t first = bounds[s], n = bounds[s + 1] - bounds[s];
-    kernels.trainGradients(batch.images.data() + first * pixels,
-                           labelsAt(batch, info, first), n, params.data(),
-                           scale, static_cast<int64_t>(seed), iteration, first,
-                           stats.data() + 2 * s, gradientPointers[s].data());
+  forEachChunk(mine, [&](int64_t k, int64_t slot) {
+    int64_t first = chunkFirstImage(k, kTrainChunkImages);
+    int64_t n = chunkImageCount(k, batch.size, kTrainChunkImages);
+    kernels.trainGradients(
+        batch.images.data() + first * pixels, labelsAt(batch, info, first), n,
+        params.data(), scale, static_cast<int64_t>(seed), iteration, first,
+        stats.data() + 2 * slot, gradientPointers[slot].data());
   });
+  // One process hands all chunk rows to the update, which adds them in
+  // row order as it goes; ranks first add theirs across the group in the
+  // same order, and the update gets the one total row (0 + total is the
+  // total: a fold that starts from +0 never yields -0).
+  int64_t count = static_cast<int64_t>(paramData.size());
+  const float *rows = gradientData.data();
+  int64_t rowCount = mine.size();
+  if (group.size() > 1) {
+    gradientTotal.resize(count);
+    group.sumInChunkOrder(gradientData.data(), mine.size(), count,
+                          gradientTotal.data());
+    rows = gradientTotal.data();
+    rowCount = 1;
+  }
   // The update is elementwise: each thread takes a part of the parameters,
   // cut at cache-line multiples so that no two threads write one line.
-  int64_t count = static_cast<int64_t>(paramData.size());
   unsigned updaters = static_cast<unsigned>(
       std::max<int64_t>(1, std::min<int64_t>(pool.size(), count / 4096)));
   pool.run(updaters, [&](unsigned u) {
     int64_t begin = count * u / updaters / 16 * 16;
     int64_t end =
         u + 1 == updaters ? count : count * (u + 1) / updaters / 16 * 16;
-    kernels.applyGradients(paramData.data(), stateData.data(),
-                           gradientData.data(), parts, iteration, begin,
-                           end - begin);
+    kernels.applyGradients(paramData.data(), stateData.data(), rows, rowCount,
+                           iteration, begin, end - begin);
   });
   ++iteration;
 
   LossAndAccuracy result;
   double lossSum = 0.0, correct = 0.0;
-  for (unsigned s = 0; s < parts; ++s) {
-    lossSum += stats[2 * s];
-    correct += stats[2 * s + 1];
-  }
+  sumStats(chunks, lossSum, correct);
   result.samples = batch.size;
   result.correct = static_cast<int64_t>(correct);
   result.loss = lossSum / batch.size;
@@ -91,23 +135,33 @@ LossAndAccuracy Trainer::evaluate(const SampleSet &samples, int64_t batchSize) {
   std::vector<const float *> params = paramPointers(info, paramData.data());
   GatherOptions options = gatherOptions();
   int64_t pixels = info.inputElements();
-  double lossSum = 0.0, correct = 0.0;
-  for (int64_t begin = 0; begin < samples.count; begin += batchSize) {
-    int64_t n = std::min(batchSize, samples.count - begin);
-    gatherRange(samples, begin, n, options, evalBatch);
-    std::vector<int64_t> bounds = pool.shards(n);
-    unsigned parts = bounds.size() - 1;
-    pool.run(parts, [&](unsigned s) {
-      int64_t first = bounds[s];
+  // The chunks are the set's, not the batch's: the sums do not depend on
+  // the batch size, the threads or the ranks.
+  int64_t chunks = chunkCount(samples.count, kEvalChunkImages);
+  ChunkRange mine = chunksOfWorker(chunks, group.rank(), group.size());
+  if (stats.size() < size_t(2 * mine.size()))
+    stats.resize(2 * mine.size());
+  int64_t perGather = std::max<int64_t>(1, batchSize / kEvalChunkImages);
+  for (int64_t begin = mine.begin; begin < mine.end; begin += perGather) {
+    ChunkRange gathered{begin, std::min(mine.end, begin + perGather)};
+    int64_t firstImage = chunkFirstImage(begin, kEvalChunkImages);
+    int64_t images = std::min(samples.count,
+                              chunkFirstImage(gathered.end, kEvalChunkImages)) -
+                     firstImage;
+    gatherRange(samples, firstImage, images, options, evalBatch);
+    std::vector<float> gatheredStats(2 * gathered.size());
+    forEachChunk(gathered, [&](int64_t k, int64_t slot) {
+      int64_t first = chunkFirstImage(k, kEvalChunkImages) - firstImage;
+      int64_t n = chunkImageCount(k, samples.count, kEvalChunkImages);
       kernels.evaluate(evalBatch.images.data() + first * pixels,
-                       labelsAt(evalBatch, info, first), bounds[s + 1] - first,
-                       params.data(), stats.data() + 2 * s);
+                       labelsAt(evalBatch, info, first), n, params.data(),
+                       gatheredStats.data() + 2 * slot);
     });
-    for (unsigned s = 0; s < parts; ++s) {
-      lossSum += stats[2 * s];
-      correct += stats[2 * s + 1];
-    }
+    std::copy(gatheredStats.begin(), gatheredStats.end(),
+              stats.begin() + 2 * (begin - mine.begin));
   }
+  double lossSum = 0.0, correct = 0.0;
+  sumStats(chunks, lossSum, correct);
   LossAndAccuracy result;
   result.samples = samples.count;
   result.correct = static_cast<int64_t>(correct);

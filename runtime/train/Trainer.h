@@ -1,23 +1,28 @@
 //===- Trainer.h - Training and evaluation on a compiled model --*- C++ -*-===//
 //
 // Owns the model's state as the compiled code wants it: all parameters end
-// to end, the optimizer's slots, and one gradient row per thread. A step
-// cuts the batch into one shard per thread; each thread runs the compiled
-// cnnc_train_gradients on its shard into its own gradient row, and one call
-// of cnnc_apply_gradients sums the rows and updates everything. The
-// runtime does no arithmetic on tensors: it moves bytes and adds up the
-// per-shard loss sums and counts.
+// to end, the optimizer's slots, and one gradient row per chunk. A step
+// cuts the batch into fixed chunks (Chunks.h); the process's threads run
+// the compiled cnnc_train_gradients on the chunks this process owns, each
+// into the chunk's own gradient row, and cnnc_apply_gradients sums the rows
+// in chunk order and updates everything. Across MPI ranks the group sums
+// the rows in the same order first (ProcessGroup.h), so the weights are
+// the same bits whatever the threads and ranks. The runtime adds up the
+// per-chunk loss sums and counts, in chunk order too.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef CNNC_RUNTIME_TRAIN_TRAINER_H
 #define CNNC_RUNTIME_TRAIN_TRAINER_H
 
+#include "runtime/distributed/ProcessGroup.h"
 #include "runtime/model/Kernels.h"
 #include "runtime/support/WorkerPool.h"
 #include "runtime/train/Batching.h"
+#include "runtime/train/Chunks.h"
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace cnnc {
@@ -32,8 +37,10 @@ struct LossAndAccuracy {
 
 class Trainer {
 public:
-  /// `kernels` must outlive the trainer; `threads` 0 means all cores.
-  Trainer(const ModelKernels &kernels, unsigned threads);
+  /// `kernels` and `group` must outlive the trainer; `threads` 0 means all
+  /// cores.
+  Trainer(const ModelKernels &kernels, unsigned threads,
+          ProcessGroup &group = singleProcess());
 
   const ModelInfo &info() const { return kernels.info; }
   unsigned threads() const { return pool.size(); }
@@ -53,18 +60,31 @@ public:
   /// dropout masks together with the iteration.
   LossAndAccuracy step(const Batch &batch, uint64_t seed);
 
-  /// The loss and accuracy over `samples` in inference mode.
+  /// The loss and accuracy over `samples` in inference mode, the samples
+  /// split over the group's ranks; the same on every rank. `batchSize`
+  /// (images gathered at once) changes only speed and memory.
   LossAndAccuracy evaluate(const SampleSet &samples, int64_t batchSize = 256);
 
   /// The forward pass of `count` images, split over the threads.
   void forward(const float *images, int64_t count, float *output);
 
 private:
+  /// Gradient rows (and their pointers) for at least `rows` chunks.
+  void reserveGradientRows(int64_t rows);
+  /// Runs `chunk(k, slot)` for each chunk k of `range` over the threads,
+  /// each thread a contiguous run; slot = k - range.begin.
+  void forEachChunk(ChunkRange range,
+                    const std::function<void(int64_t, int64_t)> &chunk);
+  /// Sums the (loss sum, correct) pairs of all `chunks` chunks, this
+  /// rank's run of which is in `stats`, in chunk order.
+  void sumStats(int64_t chunks, double &lossSum, double &correct);
+
   const ModelKernels &kernels;
+  ProcessGroup &group;
   WorkerPool pool;
-  std::vector<float> paramData, stateData, gradientData;
-  std::vector<std::vector<float *>> gradientPointers; // per shard
-  std::vector<float> stats;                           // 2 per shard
+  std::vector<float> paramData, stateData, gradientData, gradientTotal;
+  std::vector<std::vector<float *>> gradientPointers; // per chunk row
+  std::vector<float> stats, allStats; // (loss sum, correct) per chunk
   Batch evalBatch;
 };
 
