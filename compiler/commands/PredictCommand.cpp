@@ -62,9 +62,9 @@ static bool readImages(const PredictRequest &request, const ModelInfo &info,
       reportError(error);
       return false;
     }
-    DecodedImage converted = convertChannels(image, int(shape[2]));
-    for (float v : resizeImage(converted, shape[0], shape[1], Resize::Nearest))
-      batch.data.push_back(v / 255.0f);
+    std::vector<float> values =
+        imageAsInput(image, shape[0], shape[1], shape[2]);
+    batch.data.insert(batch.data.end(), values.begin(), values.end());
   }
   return true;
 }

@@ -15,6 +15,7 @@
 #include "runtime/pictures/Figures.h"
 #include "runtime/pictures/Pooling.h"
 
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -44,6 +45,7 @@ bool readPicture(const ShowRequest &request, int64_t height, int64_t width,
                 " needs --image FILE or --mnist-index K");
     return false;
   }
+  DecodedImage image;
   if (request.mnistIndex) {
     DatasetRequest data;
     data.dataDir = request.dataDir;
@@ -62,32 +64,17 @@ bool readPicture(const ShowRequest &request, int64_t height, int64_t width,
                   std::to_string(images.count - 1) + ")");
       return false;
     }
-    DecodedImage digit;
-    digit.width = images.cols;
-    digit.height = images.rows;
-    digit.samples.assign(images.image(k),
+    image.width = images.cols;
+    image.height = images.rows;
+    image.samples.assign(images.image(k),
                          images.image(k) + images.cols * images.rows);
-    height = height ? height : images.rows;
-    width = width ? width : images.cols;
-    std::vector<float> v = resizeImage(convertChannels(digit, int(channels)),
-                                       height, width, Resize::Nearest);
-    out = {height, width, channels, {}};
-    for (float x : v)
-      out.values.push_back(x / 255.0f);
-    return true;
-  }
-  DecodedImage image;
-  if (!readImageFile(request.imagePath, image, error)) {
+  } else if (!readImageFile(request.imagePath, image, error)) {
     reportError(error);
     return false;
   }
   height = height ? height : image.height;
   width = width ? width : image.width;
-  std::vector<float> v = resizeImage(convertChannels(image, int(channels)),
-                                     height, width, Resize::Nearest);
-  out = {height, width, channels, {}};
-  for (float x : v)
-    out.values.push_back(x / 255.0f);
+  out = {height, width, channels, imageAsInput(image, height, width, channels)};
   return true;
 }
 
@@ -248,6 +235,16 @@ int showFeatures(const ShowRequest &request, MLIRContext &context) {
 }
 
 int showHistory(const ShowRequest &request) {
+  // A --metrics-json file is small; a device that never ends is refused
+  // before it is read.
+  llvm::sys::fs::file_status status;
+  if (!llvm::sys::fs::status(request.input, status) &&
+      (status.type() != llvm::sys::fs::file_type::regular_file ||
+       status.getSize() > (uint64_t(64) << 20))) {
+    reportError("cannot read '" + request.input +
+                "': not a metrics file (a regular file of at most 64 MiB)");
+    return 1;
+  }
   auto buffer = llvm::MemoryBuffer::getFile(request.input);
   if (!buffer) {
     reportError("cannot read '" + request.input +

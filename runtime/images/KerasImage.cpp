@@ -115,3 +115,12 @@ std::vector<float> cnnc::resizeImage(const DecodedImage &image, int64_t height,
   }
   return out;
 }
+
+std::vector<float> cnnc::imageAsInput(const DecodedImage &image, int64_t height,
+                                      int64_t width, int64_t channels) {
+  std::vector<float> values = resizeImage(convertChannels(image, int(channels)),
+                                          height, width, Resize::Nearest);
+  for (float &v : values)
+    v /= 255.0f;
+  return values;
+}

@@ -32,6 +32,12 @@ DecodedImage convertChannels(const DecodedImage &image, int channels);
 std::vector<float> resizeImage(const DecodedImage &image, int64_t height,
                                int64_t width, Resize resize);
 
+/// `image` as a model input of height x width x channels takes it from a
+/// file: load_img (nearest) + img_to_array, scaled by 1/255 as `cnnc
+/// train` scales its data.
+std::vector<float> imageAsInput(const DecodedImage &image, int64_t height,
+                                int64_t width, int64_t channels);
+
 /// Whether a model input of `channels` channels can take images (1, 3, 4).
 bool isImageChannelCount(int64_t channels);
 
