@@ -1,16 +1,19 @@
 //===- cnnc_bench.cpp - Inference throughput of a JIT-compiled model ------===//
 //
 //   cnnc-bench [MODEL] [--data DIR] [--batch-size B] [--threads T]
-//              [--passes N] [--seed S] [--no-fuse] [--no-tile]
+//              [--passes N] [--seed S] [--random-images N] [--no-fuse]
+//              [--no-tile]
 //
 // Compiles MODEL (default: the lesson's examples/mnist_cnn.py) in process,
 // exactly as `cnnc predict` does, draws its parameters from its seeded
 // initializers, and times the forward pass over the MNIST test set
 // (10,000 images, normalised /255) in batches of B (the last one partial),
-// on T threads. It reports the best of N passes, after one untimed pass
-// that warms caches and pages: images/s, GFLOP/s (2 x the multiply-adds of
-// the model's conv and dense layers) and the share of the CPU's FP32 peak,
-// first as a sentence, then as one JSON line for scripts.
+// on T threads; with --random-images N, over N images of the model's input
+// shape drawn uniformly from [0, 1) instead (any model, any input size:
+// bench/models times published models so). It reports the best of N passes,
+// after one untimed pass that warms caches and pages: images/s, GFLOP/s (2 x
+// the multiply-adds of the model's conv and dense layers) and the share of the
+// CPU's FP32 peak, first as a sentence, then as one JSON line for scripts.
 //
 // Weights are random, so accuracy means nothing here; the checksum (the
 // sum of the squared outputs) is printed instead, so runs with different
@@ -40,6 +43,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <random>
 #include <type_traits>
 
 using namespace mlir;
@@ -59,6 +63,7 @@ struct Options {
   int64_t batchSize = 256;
   unsigned threads = 2, passes = 5;
   uint64_t seed = 0;
+  int64_t randomImages = 0;  // 0: the test set
   double peakGflops = 230.0; // both cores of this machine (bench/README.md)
   bool fuse = true, tile = true;
 };
@@ -66,10 +71,12 @@ struct Options {
 const char kUsage[] =
     "usage: cnnc-bench [MODEL] [--data DIR] [--dataset mnist|fashion_mnist]\n"
     "                  [--batch-size B] [--threads T] [--passes N] [--seed S]\n"
-    "                  [--peak-gflops G] [--no-fuse] [--no-tile]\n"
+    "                  [--peak-gflops G] [--random-images N] [--no-fuse]\n"
+    "                  [--no-tile]\n"
     "Times the JIT-compiled forward pass of MODEL (default: the lesson's\n"
-    "examples/mnist_cnn.py) over the test set: best of N passes, batch B\n"
-    "(256), T threads (2; 0 = all cores), N = 5, G = 230 GFLOP/s.\n";
+    "examples/mnist_cnn.py) over the test set (or N random images of the\n"
+    "model's input shape): best of N passes, batch B (256), T threads (2;\n"
+    "0 = all cores), N = 5, G = 230 GFLOP/s.\n";
 
 /// Parses `argv` into `options`; false with `error` set on a bad flag.
 bool parseArgs(int argc, char **argv, Options &options, std::string &error) {
@@ -126,6 +133,8 @@ bool parseArgs(int argc, char **argv, Options &options, std::string &error) {
       ok = number(options.passes, 1);
     else if (arg == "--seed")
       ok = number(options.seed, 0);
+    else if (arg == "--random-images")
+      ok = number(options.randomImages, 1);
     else if (arg == "--peak-gflops")
       ok = number(options.peakGflops, 1);
     else {
@@ -183,6 +192,49 @@ int64_t macsPerImage(func::FuncOp forward) {
   return macs;
 }
 
+/// The images to time: N uniform [0, 1) images of the model's input shape
+/// with --random-images, else the test set, normalised as the lesson's users
+/// do (x / 255), once, outside the timing (the PyTorch peer converts its
+/// tensors up front too).
+bool benchInputs(const Options &opt, func::FuncOp forward,
+                 std::vector<float> &x, int64_t &count, std::string &error) {
+  auto input = cast<ShapedType>(forward.getArgument(0).getType()).getShape();
+  if (opt.randomImages > 0) {
+    int64_t perImage = product(input.drop_front());
+    if (perImage > (int64_t(1) << 32) / opt.randomImages) {
+      error = "--random-images: too many values";
+      return false;
+    }
+    count = opt.randomImages;
+    x.resize(size_t(count * perImage));
+    std::mt19937 random(uint32_t(opt.seed) + 1);
+    std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
+    for (float &v : x)
+      v = uniform(random);
+    return true;
+  }
+  DatasetRequest request;
+  request.dataset = opt.dataset;
+  request.dataDir = opt.dataDir;
+  request.train = false;
+  Dataset data;
+  if (!loadDataset(request, data, error))
+    return false;
+  const IdxImages &images = data.testImages;
+  if (input.size() != 4 || input[1] != images.rows || input[2] != images.cols ||
+      input[3] != 1) {
+    error = "the model's input is not " + std::to_string(images.rows) + "x" +
+            std::to_string(images.cols) +
+            "x1, the test images' shape (--random-images times any model)";
+    return false;
+  }
+  count = images.count;
+  x.resize(images.pixels.size());
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = float(images.pixels[i]) / 255.0f;
+  return true;
+}
+
 double seconds() {
   return std::chrono::duration<double>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -227,30 +279,12 @@ int main(int argc, char **argv) {
     return 1;
   }
 
-  // The test set, checked against the model's input before compiling.
-  DatasetRequest request;
-  request.dataset = opt.dataset;
-  request.dataDir = opt.dataDir;
-  request.train = false;
-  Dataset data;
-  if (!loadDataset(request, data, error)) {
+  std::vector<float> x;
+  int64_t count = 0;
+  if (!benchInputs(opt, forward, x, count, error)) {
     reportError(error);
     return 1;
   }
-  const IdxImages &images = data.testImages;
-  auto input = cast<ShapedType>(forward.getArgument(0).getType()).getShape();
-  if (input.size() != 4 || input[1] != images.rows || input[2] != images.cols ||
-      input[3] != 1) {
-    reportError("the model's input is not " + std::to_string(images.rows) +
-                "x" + std::to_string(images.cols) +
-                "x1, the test images' shape");
-    return 1;
-  }
-  // Normalised as the lesson's users do (x / 255), once, outside the timing:
-  // the PyTorch peer converts its tensors up front too.
-  std::vector<float> x(images.pixels.size());
-  for (size_t i = 0; i < x.size(); ++i)
-    x[i] = float(images.pixels[i]) / 255.0f;
 
   PipelineOptions options;
   options.fuse = opt.fuse;
@@ -264,7 +298,7 @@ int main(int argc, char **argv) {
   double compileSeconds = seconds() - start;
 
   std::vector<const float *> pointers = paramPointers(info, params.data());
-  int64_t count = images.count, outPer = info.outputElements();
+  int64_t outPer = info.outputElements();
   int64_t inPer = info.inputElements();
   WorkerPool pool(opt.threads);
   std::vector<float> y(size_t(count * outPer));
