@@ -35,8 +35,9 @@ struct LowerSigmoid : OpRewritePattern<SigmoidOp> {
                           // 1 / (1 + exp(-v))
                           Value one = b.create<arith::ConstantOp>(
                               loc, b.getF32FloatAttr(1.0f));
-                          Value e = b.create<math::ExpOp>(
+                          auto e = b.create<math::ExpOp>(
                               loc, b.create<arith::NegFOp>(loc, v));
+                          e->setAttr(kApproximateAttr, b.getUnitAttr());
                           return b.create<arith::DivFOp>(
                               loc, one, b.create<arith::AddFOp>(loc, one, e));
                         }));
@@ -48,10 +49,13 @@ struct LowerTanh : OpRewritePattern<TanhOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(TanhOp op,
                                 PatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, mapElements(rewriter, op.getLoc(), op.getInput(),
-                                       [](OpBuilder &b, Location loc, Value v) {
-                                         return b.create<math::TanhOp>(loc, v);
-                                       }));
+    rewriter.replaceOp(
+        op, mapElements(rewriter, op.getLoc(), op.getInput(),
+                        [](OpBuilder &b, Location loc, Value v) -> Value {
+                          auto t = b.create<math::TanhOp>(loc, v);
+                          t->setAttr(kApproximateAttr, b.getUnitAttr());
+                          return t;
+                        }));
     return success();
   }
 };

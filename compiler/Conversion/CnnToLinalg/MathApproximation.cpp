@@ -3,9 +3,10 @@
 // LLVM has no vector form of exp, tanh or erf without a vector math library:
 // each becomes a libm call per element. MLIR's polynomial approximations
 // (accurate to a few ulp in float32, far inside the 1e-5 cnnc is held to
-// against TF.js) are plain arithmetic and vectorize. They apply only to the
-// ops the new activations tag, so that the results of relu, sigmoid, tanh,
-// softmax and the losses stay as they were.
+// against TF.js; test/Driver/activation-accuracy.test pins the bounds) are
+// plain arithmetic and vectorize. They apply only to the ops the activations
+// tag: softmax and the losses keep libm's exp and log, which run once per
+// class rather than once per activation.
 //
 //===----------------------------------------------------------------------===//
 

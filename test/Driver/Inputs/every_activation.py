@@ -18,6 +18,8 @@ model = keras.Sequential([
     layers.Activation('hard_sigmoid'),
     layers.Activation('relu6'),
     layers.Activation('mish'),
+    layers.Activation('tanh'),
+    layers.Activation('sigmoid'),
     layers.Flatten(),
     layers.Dense(3, activation='exponential'),
 ])
