@@ -9,6 +9,10 @@
 //     decomposed to a 1-D convolution and vectorized; W x F/16 accumulators
 //     stay in zmm registers across the kh, kw, c loops (docs/compiler.md §6);
 //   - pooling: (n, oh, ow, c, kh, kw) -> (1, 1, W, F, 1, kw), then likewise;
+//     for both, when the channels are not a whole number of 16-lane vectors
+//     (36 filters), F is whole vectors and the last, partial tile is peeled
+//     off the channel loop (32 + 4), never one odd-sized vector (18 + 18:
+//     a zmm and a sliver, joined by shuffles at every step);
 //   - matmul: one row at a time by up to 4F columns and 2C of the reduction;
 //   - other contractions (a kernel gradient's taps): 8 rows by F columns
 //     of the output, the reductions by 1;
@@ -25,6 +29,8 @@
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
@@ -73,7 +79,7 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     if (isa<linalg::Conv2DNhwcHwcfOp>(op)) {
       // (n, oh, ow, f, kh, kw, c)
-      int64_t f = divisorAtMost(ranges[3], vectorChannels);
+      int64_t f = channelTile(ranges[3]);
       return {1, 1, divisorAtMost(ranges[2], convWidth),        f,
               1, 1, divisorAtMost(ranges[6], reductionChannels)};
     }
@@ -84,7 +90,7 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
       return {1,
               1,
               divisorAtMost(ranges[2], convWidth),
-              divisorAtMost(ranges[3], vectorChannels),
+              channelTile(ranges[3]),
               1,
               ranges[5] <= kMaxWindowRow ? 0 : 1};
     }
@@ -111,6 +117,54 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
     return loopTiles(op, ranges);
   }
 
+  /// The output channels of a convolution or pooling tile: whole 16-lane
+  /// vectors up to `vectorChannels` that divide the channels when they are
+  /// whole vectors (32 -> 32, 64 -> 32, 48 -> 16); all of them when fewer
+  /// than 16 (6 -> 6); otherwise whole vectors (36 -> 32, 47 -> 32, 20 ->
+  /// 16) and a remainder tile, which peelChannelLoop splits off (36 = 32 +
+  /// 4).
+  int64_t channelTile(int64_t channels) const {
+    if (ShapedType::isDynamic(channels) || channels < 16)
+      return divisorAtMost(channels, vectorChannels);
+    if (channels % 16 == 0)
+      if (int64_t whole = wholeVectorsDivisor(channels, vectorChannels))
+        return whole;
+    return std::max<int64_t>(16, std::min<int64_t>(vectorChannels, channels) /
+                                     16 * 16);
+  }
+
+  /// The loop whose tile channelTile chose, if any: a convolution's or
+  /// pooling's channels, a contraction's output columns.
+  std::optional<unsigned> channelDim(linalg::LinalgOp op) {
+    if (isa<linalg::Conv2DNhwcHwcfOp, linalg::PoolingNhwcMaxOp,
+            linalg::PoolingNhwcMinOp, linalg::PoolingNhwcSumOp>(op))
+      return 3;
+    if (isa<linalg::GenericOp>(op) && linalg::isaContractionOpInterface(op) &&
+        op.getNumDpsInits() == 1) {
+      AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+      if (out.isProjectedPermutation() && out.getNumResults() >= 2)
+        return cast<AffineDimExpr>(out.getResults().back()).getPosition();
+    }
+    return std::nullopt;
+  }
+
+  /// Splits the last, partial iteration off the channel loop of a tiled
+  /// convolution or pooling, `loop`, whose step does not divide its trip:
+  /// both parts then have static tiles, which vectorize whole (the main
+  /// part by full vectors, the remainder by one short vector).
+  static void peelChannelLoop(RewriterBase &rewriter, Operation *loop) {
+    auto forOp = dyn_cast_or_null<scf::ForOp>(loop);
+    if (!forOp)
+      return;
+    std::optional<int64_t> lower = getConstantIntValue(forOp.getLowerBound());
+    std::optional<int64_t> upper = getConstantIntValue(forOp.getUpperBound());
+    std::optional<int64_t> step = getConstantIntValue(forOp.getStep());
+    if (!lower || !upper || !step || (*upper - *lower) % *step == 0)
+      return;
+    scf::ForOp partial;
+    (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, partial);
+  }
+
   /// A contraction such as a kernel gradient tap, out(c, f) += a(.., c) *
   /// b(.., f): the output's last dimension by up to F lanes, the one before
   /// it by up to 8, every reduction by 1. Each reduction step is 8
@@ -132,7 +186,7 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
         cast<AffineDimExpr>(out.getResults()[out.getNumResults() - 2])
             .getPosition();
     SmallVector<int64_t> sizes(ranges.size(), 1);
-    sizes[columns] = divisorAtMost(ranges[columns], vectorChannels);
+    sizes[columns] = channelTile(ranges[columns]);
     sizes[rows] = divisorAtMost(ranges[rows], 8);
     return sizes;
   }
@@ -280,11 +334,20 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
       linalg::LinalgTilingOptions options;
       options.setTileSizes(sizes);
       rewriter.setInsertionPoint(op);
+      std::optional<unsigned> channels = channelDim(op);
       FailureOr<linalg::TiledLinalgOp> tiled =
           linalg::tileLinalgOp(rewriter, op, options);
       if (failed(tiled))
         continue; // stays a loop nest
       rewriter.eraseOp(op);
+      // Tiling makes a loop for each non-zero tile size, in order.
+      if (channels && sizes[*channels] != 0) {
+        unsigned index =
+            llvm::count_if(ArrayRef<int64_t>(sizes).take_front(*channels),
+                           [](int64_t s) { return s != 0; });
+        if (index < tiled->loops.size())
+          peelChannelLoop(rewriter, tiled->loops[index]);
+      }
     }
 
     // 2. Fold the tile loops' bounds into the subviews, so that whole tiles

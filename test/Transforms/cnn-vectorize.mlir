@@ -31,6 +31,39 @@ func.func @conv_width_divides(%in: memref<1x3x28x1xf32>, %k: memref<3x3x1x32xf32
 
 // -----
 
+// 36 filters are not whole 16-lane vectors: a tile of 32 (two zmm
+// registers) and the last 4 peeled off the filter loop, each static and
+// vectorized whole; never two tiles of 18 (a zmm and a sliver joined by
+// shuffles at every step).
+// CHECK-LABEL: func.func @conv_filters_remainder
+func.func @conv_filters_remainder(%in: memref<1x3x12x8xf32>, %k: memref<3x3x8x36xf32>,
+                                  %out: memref<1x1x10x36xf32>) {
+  // CHECK-NOT: vector<{{.*}}x18xf32>
+  // CHECK: vector.contract {{.*}} : vector<1x10x8xf32>, vector<8x32xf32> into vector<1x10x32xf32>
+  // CHECK: vector.contract {{.*}} : vector<1x10x8xf32>, vector<8x4xf32> into vector<1x10x4xf32>
+  // CHECK-NOT: vector<{{.*}}x18xf32>
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
+    ins(%in, %k : memref<1x3x12x8xf32>, memref<3x3x8x36xf32>)
+    outs(%out : memref<1x1x10x36xf32>)
+  return
+}
+
+// -----
+
+// 48 filters are whole vectors: tiles of 16 that divide them, not 24.
+// CHECK-LABEL: func.func @conv_filters_whole_vectors
+func.func @conv_filters_whole_vectors(%in: memref<1x3x12x8xf32>, %k: memref<3x3x8x48xf32>,
+                                      %out: memref<1x1x10x48xf32>) {
+  // CHECK: vector.contract {{.*}} : vector<1x10x8xf32>, vector<8x16xf32> into vector<1x10x16xf32>
+  // CHECK-NOT: x24xf32>
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
+    ins(%in, %k : memref<1x3x12x8xf32>, memref<3x3x8x48xf32>)
+    outs(%out : memref<1x1x10x48xf32>)
+  return
+}
+
+// -----
+
 // The option bounds the row: conv-width=5 gives tiles of 5 of the 10 pixels.
 // RUN: cnnc-opt %s --cnn-vectorize=conv-width=5 --split-input-file | FileCheck %s --check-prefix=WIDTH5
 // WIDTH5-LABEL: func.func @conv_row
@@ -172,6 +205,29 @@ func.func @kernel_grad_tap(%x: memref<?x11x11x32xf32, strided<[5408, 416, 32, 1]
                   iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]}
       ins(%x, %dy : memref<?x11x11x32xf32, strided<[5408, 416, 32, 1], offset: ?>>, memref<?x11x11x32xf32>)
       outs(%o : memref<32x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A kernel gradient tap with 36 filters: 32 + 4 columns, as convolutions.
+// CHECK-LABEL: func.func @kernel_grad_tap_remainder
+func.func @kernel_grad_tap_remainder(%x: memref<?x11x11x8xf32>, %dy: memref<?x11x11x36xf32>,
+                                     %o: memref<8x36xf32>) {
+  // CHECK: vector.contract {{.*}} into vector<8x32xf32>
+  // CHECK: vector.contract {{.*}} into vector<8x4xf32>
+  // CHECK-NOT: x18xf32>
+  linalg.generic {indexing_maps = [affine_map<(c, f, n, i, j) -> (n, i, j, c)>,
+                                   affine_map<(c, f, n, i, j) -> (n, i, j, f)>,
+                                   affine_map<(c, f, n, i, j) -> (c, f)>],
+                  iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %dy : memref<?x11x11x8xf32>, memref<?x11x11x36xf32>)
+      outs(%o : memref<8x36xf32>) {
   ^bb0(%a: f32, %b: f32, %c: f32):
     %m = arith.mulf %a, %b : f32
     %s = arith.addf %c, %m : f32
