@@ -70,6 +70,23 @@ def CropUnpooledBorder : Pass<"cnn-crop-unpooled-border", "::mlir::func::FuncOp"
   let dependentDialects = ["::mlir::cnn::CnnDialect"];
 }
 
+def FoldBatchNorm : Pass<"cnn-fold-batch-norm", "::mlir::func::FuncOp"> {
+  let summary = "Fold an inference batch_norm into the conv2d or dense before it";
+  let description = [{
+    In the inference functions (@forward, @evaluate; not @train_gradients,
+    whose batch_norm uses the batch's statistics or needs its own backward
+    op), a `cnn.batch_norm` whose input is a conv2d or dense used by it alone
+    becomes part of that layer: the layer takes
+    `cnn.fold_batch_norm_kernel` of its kernel and `cnn.fold_batch_norm_bias`
+    of its bias (the scale gamma / sqrt(moving_variance + epsilon) per
+    output channel), and the batch_norm goes. The folded weights are
+    computed from the unfolded parameters at each call (kernel-sized work,
+    not activation-sized), so the object keeps Keras's parameters and a
+    conv -> BN -> relu -> pooling chain fuses like conv -> relu -> pooling.
+  }];
+  let dependentDialects = ["::mlir::cnn::CnnDialect"];
+}
+
 def FuseConvReluPool : Pass<"cnn-fuse-conv-relu-pool", "::mlir::func::FuncOp"> {
   let summary = "Fuse conv2d -> relu -> pooling chains into cnn.fused_conv2d";
   let description = [{

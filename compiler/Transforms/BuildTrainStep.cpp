@@ -178,6 +178,14 @@ LogicalResult StepBuilder::build() {
   for (unsigned i = 0; i < paramCount; ++i) {
     Value param = body->getArgument(i + 2);
     Value grad = gradOf(param);
+    // A weight Keras does not train (a frozen layer's, BN's moving
+    // statistics) gets a zero gradient: with optimizer state that starts at
+    // zero, Adam, SGD and RMSprop then leave it exactly as it is. The
+    // backward ops that computed its gradient die with it.
+    auto trainable = function.getArgAttrOfType<BoolAttr>(
+        i + 2, CnnDialect::kTrainableAttrName);
+    if (trainable && !trainable.getValue())
+      grad = nullptr;
     if (!grad) // an unused parameter: its gradient is zero
       grad = b.create<arith::ConstantOp>(
           loc, DenseElementsAttr::get(cast<ShapedType>(param.getType()), 0.0f));
@@ -221,6 +229,14 @@ LogicalResult StepBuilder::cloneForward() {
       mapping.map(op.getResult(0), mapping.lookup(op.getOperand(0)));
       continue;
     }
+    // A trainable BatchNormalization normalizes with the batch's
+    // statistics in training; a frozen one (and every one in @evaluate)
+    // with the moving statistics, which is the op as it is.
+    if (auto bn = dyn_cast<BatchNormOp>(op); bn && training && !bn.getFrozen())
+      return op.emitError()
+             << "training BatchNormalization with the batch's statistics is "
+                "not implemented yet; freeze the layer (trainable=False) to "
+                "train the rest of the model";
     if (auto dropout = dyn_cast<DropoutOp>(op); dropout && !training) {
       mapping.map(op.getResult(0), mapping.lookup(dropout.getInput()));
       continue;
@@ -384,6 +400,22 @@ LogicalResult StepBuilder::backward(Operation *op, Value dy) {
           addGrad(x, b.create<RescalingOp>(loc, x.getType(), dy,
                                            rescaling.getScaleAttr(),
                                            b.getF64FloatAttr(0.0)));
+        return success();
+      })
+      .Case([&](BatchNormOp bn) {
+        // Inference mode (a frozen layer): y = (x - mean) * s + beta is
+        // affine in x, so dx = dy * s, which is batch_norm of dy with a zero
+        // mean and no beta. Its parameters are not trained.
+        Value x = bn.getInput();
+        if (!wantsGrad(x))
+          return success();
+        auto channels = cast<RankedTensorType>(bn.getMovingMean().getType());
+        Value zeros = b.create<arith::ConstantOp>(
+            loc, DenseElementsAttr::get(channels, 0.0f));
+        addGrad(x, b.create<BatchNormOp>(
+                       loc, dy, bn.getGamma(), Value(), zeros,
+                       bn.getMovingVariance(), bn.getEpsilonAttr(),
+                       bn.getMomentumAttr(), bn.getFrozenAttr()));
         return success();
       })
       .Case([&](LinearOp linear) {

@@ -64,6 +64,11 @@ struct TileAndFuse : cnnc::impl::TileAndFuseBase<TileAndFuse> {
                                     OpResult producer, bool isDestination) {
         if (isDestination)
           return std::make_tuple(true, false);
+        // A static tensor does not depend on the batch (a kernel with a
+        // batch normalization folded in): every tile would compute the
+        // same values again, so it is computed once, before the loop.
+        if (cast<ShapedType>(producer.getType()).hasStaticShape())
+          return std::make_tuple(false, false);
         int64_t others =
             llvm::count_if(producer.getUsers(), [&](Operation *user) {
               return user != slice.getOperation() && !isa<tensor::DimOp>(user);

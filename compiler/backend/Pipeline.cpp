@@ -127,6 +127,8 @@ void cnnc::buildPipeline(OpPassManager &pm, Stage stage,
     if (options.train)
       pm.addPass(createBuildTrainStep());
     pm.addPass(createEmitModelInfo());
+    // Before fusion, so that conv -> BN -> relu -> pooling fuses.
+    pm.addNestedPass<func::FuncOp>(createFoldBatchNorm());
     if (options.fuse)
       pm.addNestedPass<func::FuncOp>(createFuseConvReluPool());
   }

@@ -28,6 +28,8 @@ struct LayerRow {
   std::string title; // "conv2d (Conv2D)"
   Type outputType;
   int64_t params = 0;
+  /// Of which Keras does not train (BN's moving statistics, frozen layers).
+  int64_t nonTrainable = 0;
 };
 
 } // namespace
@@ -112,8 +114,15 @@ static SmallVector<LayerRow> collectRows(func::FuncOp forward) {
     row.outputType = op.getResult(0).getType();
     for (Value operand : op.getOperands())
       if (isa<BlockArgument>(operand) && operand != forward.getArgument(0) &&
-          countedParams.insert(operand))
-        row.params += elementCount(operand.getType());
+          countedParams.insert(operand)) {
+        int64_t count = elementCount(operand.getType());
+        row.params += count;
+        auto trainable = forward.getArgAttrOfType<BoolAttr>(
+            cast<BlockArgument>(operand).getArgNumber(),
+            cnn::CnnDialect::kTrainableAttrName);
+        if (trainable && !trainable.getValue())
+          row.nonTrainable += count;
+      }
   }
   return rows;
 }
@@ -134,8 +143,9 @@ LogicalResult cnnc::printModelSummary(ModuleOp module, raw_ostream &os) {
   printRow(os, {"Layer (type)", "Output Shape", "Param #"});
   os << std::string(kLineLength, '=') << '\n';
 
-  int64_t total = 0;
+  int64_t total = 0, nonTrainable = 0;
   for (const LayerRow &row : collectRows(forward)) {
+    nonTrainable += row.nonTrainable;
     std::string shape =
         cnn::kerasShapeString(cast<ShapedType>(row.outputType).getShape());
     printRow(os, {row.title, shape, std::to_string(row.params)});
@@ -144,8 +154,8 @@ LogicalResult cnnc::printModelSummary(ModuleOp module, raw_ostream &os) {
   }
   os << std::string(kLineLength, '=') << '\n';
   os << "Total params: " << withThousands(total) << '\n';
-  os << "Trainable params: " << withThousands(total) << '\n';
-  os << "Non-trainable params: 0\n";
+  os << "Trainable params: " << withThousands(total - nonTrainable) << '\n';
+  os << "Non-trainable params: " << withThousands(nonTrainable) << '\n';
   os << std::string(kLineLength, '_') << '\n';
   return success();
 }

@@ -54,6 +54,10 @@ def Cnn_Dialect : Dialect {
     /// Marks the linalg op ending a lowered fused_conv2d: --cnn-tile fuses
     /// its producers into its tiles.
     static constexpr ::llvm::StringLiteral kFusionRootAttrName = "cnn.fusion_root";
+    /// `cnn.trainable = false` on a parameter argument: a weight Keras does
+    /// not train (BatchNormalization's moving statistics, every weight of a
+    /// layer with trainable=False). Absent means trainable.
+    static constexpr ::llvm::StringLiteral kTrainableAttrName = "cnn.trainable";
   }];
 }
 

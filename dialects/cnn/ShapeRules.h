@@ -140,6 +140,21 @@ FailureOr<RankedTensorType> inferRescalingType(std::optional<Location> loc,
 LogicalResult verifyActivationType(std::optional<Location> loc,
                                    RankedTensorType type);
 
+/// batch_norm (NormalizationRules.cpp): the input type, once every present
+/// parameter is a vector of the input's last dimension, epsilon is finite
+/// and >= 0 and momentum in [0, 1].
+FailureOr<RankedTensorType>
+inferBatchNormType(std::optional<Location> loc, RankedTensorType input,
+                   ArrayRef<RankedTensorType> params, double epsilon,
+                   double momentum);
+
+/// fold_batch_norm_kernel / fold_batch_norm_bias: `target` (a kernel with
+/// its output channels last, or a bias) once each BN parameter is a vector
+/// of that many channels.
+FailureOr<RankedTensorType>
+inferFoldBatchNormType(std::optional<Location> loc, RankedTensorType target,
+                       ArrayRef<RankedTensorType> params, double epsilon);
+
 } // namespace mlir::cnn
 
 #endif // CNNC_DIALECTS_CNN_SHAPERULES_H

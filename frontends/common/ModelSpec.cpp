@@ -35,6 +35,7 @@ std::optional<LayerKind> cnnc::layerKindForClassName(std::string_view name) {
       .Case("GaussianNoise", LayerKind::GaussianNoise)
       .Case("GaussianDropout", LayerKind::GaussianDropout)
       .Case("Softmax", LayerKind::Softmax)
+      .Case("BatchNormalization", LayerKind::BatchNormalization)
       .Default(std::nullopt);
 }
 
@@ -179,6 +180,8 @@ const char *cnnc::kerasClassName(LayerKind kind) {
     return "GaussianDropout";
   case LayerKind::Softmax:
     return "Softmax";
+  case LayerKind::BatchNormalization:
+    return "BatchNormalization";
   }
   return "?";
 }
@@ -231,6 +234,8 @@ const char *cnnc::kerasNameStem(LayerKind kind) {
     return "gaussian_dropout";
   case LayerKind::Softmax:
     return "softmax";
+  case LayerKind::BatchNormalization:
+    return "batch_normalization";
   }
   return "?";
 }

@@ -91,6 +91,11 @@ struct Initializer {
     return init;
   }
   static Initializer zeros() { return Initializer(); }
+  static Initializer ones() {
+    Initializer init;
+    init.value = 1.0;
+    return init;
+  }
 };
 
 enum class LayerKind {
@@ -104,19 +109,20 @@ enum class LayerKind {
   Flatten,
   Dense,
   Dropout,
-  Activation,       // Activation(act)
-  ReLU,             // ReLU(max_value, negative_slope, threshold)
-  LeakyReLU,        // LeakyReLU(alpha) (Keras 3: negative_slope)
-  ELU,              // ELU(alpha)
-  PReLU,            // PReLU(alpha_initializer, shared_axes): a learned slope
-  Softmax,          // Softmax(axis)
-  ZeroPadding2D,    // ZeroPadding2D(padding)
-  Cropping2D,       // Cropping2D(cropping)
-  Reshape,          // Reshape(target_shape)
-  Rescaling,        // Rescaling(scale, offset)
-  SpatialDropout2D, // SpatialDropout2D(rate): Dropout of whole channels
-  GaussianNoise,    // GaussianNoise(stddev): identity outside training
-  GaussianDropout,  // GaussianDropout(rate): identity outside training
+  Activation,         // Activation(act)
+  ReLU,               // ReLU(max_value, negative_slope, threshold)
+  LeakyReLU,          // LeakyReLU(alpha) (Keras 3: negative_slope)
+  ELU,                // ELU(alpha)
+  PReLU,              // PReLU(alpha_initializer, shared_axes): a learned slope
+  Softmax,            // Softmax(axis)
+  ZeroPadding2D,      // ZeroPadding2D(padding)
+  Cropping2D,         // Cropping2D(cropping)
+  Reshape,            // Reshape(target_shape)
+  Rescaling,          // Rescaling(scale, offset)
+  SpatialDropout2D,   // SpatialDropout2D(rate): Dropout of whole channels
+  GaussianNoise,      // GaussianNoise(stddev): identity outside training
+  GaussianDropout,    // GaussianDropout(rate): identity outside training
+  BatchNormalization, // BatchNormalization(axis=-1, momentum, epsilon, ...)
 };
 
 /// One Keras layer. Only the fields of its kind are meaningful; each holds
@@ -169,6 +175,20 @@ struct Layer {
   std::vector<int64_t> targetShape;
   // Rescaling.
   double scale = 1.0, offset = 0.0;
+  // Any layer: Keras's `trainable`. A frozen layer's weights are
+  // non-trainable (summary, training), and a frozen BatchNormalization runs
+  // in inference mode in training too.
+  bool trainable = true;
+  // BatchNormalization (`axis` above, -1 or the last axis counted from 0):
+  // Keras's defaults; `center` adds beta, `scale` gamma.
+  double momentum = 0.99;
+  double epsilon = 1e-3;
+  bool center = true;
+  bool scaleGamma = true;
+  Initializer gammaInitializer = Initializer::ones();
+  Initializer betaInitializer = Initializer::zeros();
+  Initializer movingMeanInitializer = Initializer::zeros();
+  Initializer movingVarianceInitializer = Initializer::ones();
 };
 
 /// The Keras losses and optimizers cnnc trains with. The readers map every

@@ -40,8 +40,14 @@ private:
   }
 
   /// Adds a parameter argument `<layer>/<weight>` to @forward.
+  /// `trainable` false for a weight Keras never trains (BN's moving
+  /// statistics); a frozen layer's weights are all non-trainable.
   Value addParam(const Layer &layer, StringRef weight, ArrayRef<int64_t> shape,
-                 const Initializer &init);
+                 const Initializer &init, bool trainable = true);
+  /// BatchNormalization (its parameters in Keras order); null after
+  /// reporting an error.
+  Value emitBatchNorm(const Layer &layer, Value input, Location where,
+                      cnn::LayerAttr layerAttr);
   DictionaryAttr initializerAttr(const Initializer &init);
   /// compile()'s and fit()'s settings; null after reporting an error.
   cnn::TrainingAttr trainingAttr(const TrainingSpec &training);
@@ -228,7 +234,8 @@ cnn::TrainingAttr ModelToCnn::trainingAttr(const TrainingSpec &training) {
 }
 
 Value ModelToCnn::addParam(const Layer &layer, StringRef weight,
-                           ArrayRef<int64_t> shape, const Initializer &init) {
+                           ArrayRef<int64_t> shape, const Initializer &init,
+                           bool trainable) {
   // Each dimension is bounded already, so the products cannot overflow.
   int64_t count = 1;
   for (int64_t dim : shape)
@@ -240,12 +247,15 @@ Value ModelToCnn::addParam(const Layer &layer, StringRef weight,
         << " parameters; cnnc supports at most " << cnn::kMaxModelParams;
     return nullptr;
   }
-  NamedAttribute attrs[] = {
+  SmallVector<NamedAttribute, 3> attrs = {
       builder.getNamedAttr(
           cnn::CnnDialect::kParamAttrName,
           builder.getStringAttr(layer.name + "/" + weight.str())),
       builder.getNamedAttr(cnn::CnnDialect::kInitializerAttrName,
                            initializerAttr(init))};
+  if (!trainable || !layer.trainable)
+    attrs.push_back(builder.getNamedAttr(cnn::CnnDialect::kTrainableAttrName,
+                                         builder.getBoolAttr(false)));
   argAttrs.push_back(builder.getDictionaryAttr(attrs));
   return body->addArgument(tensorType(context, shape), loc(layer.loc));
 }
@@ -483,6 +493,8 @@ Value ModelToCnn::emitLayer(const Layer &layer, Value input) {
                             cast<RankedTensorType>(alpha.getType())),
         layerAttr, input, alpha);
   }
+  case LayerKind::BatchNormalization:
+    return emitBatchNorm(layer, input, where, layerAttr);
   case LayerKind::Softmax: {
     // One spelling per axis (TF.js writes axis 1 for the last of two), so
     // that equal models give equal IR.
@@ -495,6 +507,58 @@ Value ModelToCnn::emitLayer(const Layer &layer, Value input) {
   }
   }
   return nullptr;
+}
+
+Value ModelToCnn::emitBatchNorm(const Layer &layer, Value input, Location where,
+                                cnn::LayerAttr layerAttr) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  int64_t rank = inputType.getRank();
+  // cnnc normalizes the channel axis, the last: Keras's default (-1), also
+  // written as its positive number (3 for an image).
+  if (layer.axis != -1 && layer.axis != rank - 1) {
+    emitError(where) << "BatchNormalization normalizes the last (channel) "
+                        "axis, -1 or "
+                     << rank - 1 << " for input "
+                     << cnn::kerasShapeString(inputType.getShape()) << "; axis "
+                     << layer.axis << " is not supported";
+    return nullptr;
+  }
+  // The attributes first, so that a bad epsilon is reported before any
+  // parameter is added.
+  SmallVector<RankedTensorType> none;
+  if (failed(cnn::inferBatchNormType(where, inputType, none, layer.epsilon,
+                                     layer.momentum)))
+    return nullptr;
+  SmallVector<int64_t, 1> shape = {inputType.getShape().back()};
+  // Keras's order: gamma, beta (trainable), then the moving statistics.
+  Value gamma, beta;
+  if (layer.scaleGamma &&
+      !(gamma = addParam(layer, "gamma", shape, layer.gammaInitializer)))
+    return nullptr;
+  if (layer.center &&
+      !(beta = addParam(layer, "beta", shape, layer.betaInitializer)))
+    return nullptr;
+  Value mean = addParam(layer, "moving_mean", shape,
+                        layer.movingMeanInitializer, /*trainable=*/false);
+  Value variance =
+      mean ? addParam(layer, "moving_variance", shape,
+                      layer.movingVarianceInitializer, /*trainable=*/false)
+           : Value();
+  if (!variance)
+    return nullptr;
+  auto paramType = [](Value v) {
+    return v ? cast<RankedTensorType>(v.getType()) : RankedTensorType();
+  };
+  RankedTensorType params[] = {paramType(gamma), paramType(beta),
+                               paramType(mean), paramType(variance)};
+  return create<cnn::BatchNormOp>(
+      where,
+      cnn::inferBatchNormType(where, inputType, params, layer.epsilon,
+                              layer.momentum),
+      layerAttr, input, gamma, beta, mean, variance,
+      builder.getF64FloatAttr(layer.epsilon),
+      builder.getF64FloatAttr(layer.momentum),
+      layer.trainable ? UnitAttr() : builder.getUnitAttr());
 }
 
 OwningOpRef<ModuleOp> ModelToCnn::build() {

@@ -123,8 +123,9 @@ static llvm::Error setActivation(Object &config, const Layer &layer,
 
 /// The fields every layer's config has.
 static Object baseConfig(const Layer &layer) {
-  return Object{
-      {"name", layer.name}, {"trainable", true}, {"dtype", "float32"}};
+  return Object{{"name", layer.name},
+                {"trainable", layer.trainable},
+                {"dtype", "float32"}};
 }
 
 static void addWeightFields(Object &config, const Layer &layer,
@@ -261,6 +262,25 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
   }
   case LayerKind::Softmax:
     config["axis"] = layer.axis;
+    break;
+  case LayerKind::BatchNormalization:
+    // Keras and TF.js both read the plain integer form of the axis.
+    config["axis"] = layer.axis;
+    config["momentum"] = layer.momentum;
+    config["epsilon"] = layer.epsilon;
+    config["center"] = layer.center;
+    config["scale"] = layer.scaleGamma;
+    config["beta_initializer"] =
+        initializerValue(layer.betaInitializer, target);
+    config["gamma_initializer"] =
+        initializerValue(layer.gammaInitializer, target);
+    config["moving_mean_initializer"] =
+        initializerValue(layer.movingMeanInitializer, target);
+    config["moving_variance_initializer"] =
+        initializerValue(layer.movingVarianceInitializer, target);
+    for (const char *key : {"beta_regularizer", "gamma_regularizer",
+                            "beta_constraint", "gamma_constraint"})
+      config[key] = nullptr;
     break;
   case LayerKind::MinPooling2D:
   case LayerKind::GlobalMinPooling2D:

@@ -34,11 +34,14 @@ std::string cnnc::foldName(llvm::StringRef name) {
 // Fields shared by several classes
 //===----------------------------------------------------------------------===//
 
-llvm::Error cnnc::checkCommonLayerFields(const ConfigReader &config) {
+llvm::Error cnnc::checkCommonLayerFields(const ConfigReader &config,
+                                         bool *layerTrainable) {
   bool trainable = true;
   if (llvm::Error err = config.readBool("trainable", trainable))
     return err;
-  if (!trainable)
+  if (layerTrainable)
+    *layerTrainable = trainable;
+  else if (!trainable)
     return config.fail(config.field("trainable"),
                        "frozen layers ('trainable': false) are not supported");
 
@@ -390,9 +393,72 @@ static llvm::Error readELU(const ConfigReader &config, Layer &layer) {
   return config.readNumber("alpha", layer.alpha);
 }
 
+/// Keras 2, Keras 3 and TF.js spell the config alike; `axis` is an integer
+/// or (Keras 2.x `.h5` files) a list of one. ModelToCnn checks that it is
+/// the channel axis, where the input's rank is known.
+static llvm::Error readBatchNormalization(const ConfigReader &config,
+                                          Layer &layer,
+                                          const KerasFileInfo &info) {
+  JsonNode axis = config.field("axis");
+  if (const llvm::json::Array *list = axis.getArray()) {
+    std::optional<int64_t> only = list->size() == 1 && axis.at(0).getValue()
+                                      ? axis.at(0).getValue()->getAsInteger()
+                                      : std::nullopt;
+    if (!only)
+      return config.fail(axis, "'axis' must be one axis (cnnc normalizes "
+                               "the channel axis), found " +
+                                   llvm::Twine(list->size()));
+    layer.axis = *only;
+  } else if (llvm::Error err = config.readInt("axis", layer.axis)) {
+    return err;
+  }
+  if (llvm::Error err = config.readNumber("momentum", layer.momentum))
+    return err;
+  if (llvm::Error err = config.readNumber("epsilon", layer.epsilon))
+    return err;
+  if (!(layer.epsilon >= 0.0))
+    return config.fail(config.field("epsilon"),
+                       "'epsilon' must be >= 0, found " +
+                           config.field("epsilon").describe());
+  if (!(layer.momentum >= 0.0 && layer.momentum <= 1.0))
+    return config.fail(config.field("momentum"),
+                       "'momentum' must be in [0, 1], found " +
+                           config.field("momentum").describe());
+  if (llvm::Error err = config.readBool("center", layer.center))
+    return err;
+  if (llvm::Error err = config.readBool("scale", layer.scaleGamma))
+    return err;
+  struct {
+    const char *key;
+    Initializer &init;
+  } initializers[] = {
+      {"gamma_initializer", layer.gammaInitializer},
+      {"beta_initializer", layer.betaInitializer},
+      {"moving_mean_initializer", layer.movingMeanInitializer},
+      {"moving_variance_initializer", layer.movingVarianceInitializer}};
+  for (auto &[key, init] : initializers)
+    if (llvm::Error err = readInitializer(config, key, init, info))
+      return err;
+  // What would change the computation: regularizers and constraints (not
+  // implemented), Keras 2's batch renormalization and virtual batches.
+  for (llvm::StringRef key :
+       {"beta_regularizer", "gamma_regularizer", "beta_constraint",
+        "gamma_constraint", "virtual_batch_size", "adjustment"})
+    if (llvm::Error err = config.requireNull(key))
+      return err;
+  bool renorm = false;
+  if (llvm::Error err = config.readBool("renorm", renorm))
+    return err;
+  if (renorm)
+    return config.fail(config.field("renorm"),
+                       "batch renormalization ('renorm': true) is not "
+                       "supported");
+  return llvm::Error::success();
+}
+
 llvm::Error cnnc::readLayerConfig(const ConfigReader &config, Layer &layer,
                                   const KerasFileInfo &info) {
-  if (llvm::Error err = checkCommonLayerFields(config))
+  if (llvm::Error err = checkCommonLayerFields(config, &layer.trainable))
     return err;
   switch (layer.kind) {
   case LayerKind::Conv2D:
@@ -449,6 +515,8 @@ llvm::Error cnnc::readLayerConfig(const ConfigReader &config, Layer &layer,
     return config.readOptionalInt("seed", layer.seed);
   case LayerKind::Softmax:
     return config.readInt("axis", layer.axis);
+  case LayerKind::BatchNormalization:
+    return readBatchNormalization(config, layer, info);
   }
   return llvm::Error::success();
 }

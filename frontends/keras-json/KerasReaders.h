@@ -46,9 +46,11 @@ llvm::StringRef bareClassName(llvm::StringRef className);
 llvm::Error readLayerConfig(const ConfigReader &config, Layer &layer,
                             const KerasFileInfo &info);
 
-/// The checks every layer's config shares: `dtype` must be float32 and
-/// `trainable` true. Also used for InputLayer and the model itself.
-llvm::Error checkCommonLayerFields(const ConfigReader &config);
+/// The checks every layer's config shares: `dtype` must be float32; with
+/// `trainable` given, Keras's `trainable` is read into it, otherwise it must
+/// be true (InputLayer and the model itself).
+llvm::Error checkCommonLayerFields(const ConfigReader &config,
+                                   bool *trainable = nullptr);
 
 /// Reads initializer field `key` of `config` (string or object form).
 llvm::Error readInitializer(const ConfigReader &config, llvm::StringRef key,

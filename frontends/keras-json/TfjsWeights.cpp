@@ -11,6 +11,7 @@
 #include "frontends/keras-json/KerasJson.h"
 #include "frontends/keras-json/KerasReaders.h"
 
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -287,6 +288,27 @@ static llvm::Error readGroup(const JsonNode &group, llvm::StringRef modelFile,
   return llvm::Error::success();
 }
 
+/// TF.js's model.save lists every trainable weight of the model before the
+/// non-trainable ones (LayersModel.weights), so a BatchNormalization's
+/// moving statistics come after the last layer's kernel, a second run of
+/// that layer's weights: each joins the layer's first run, after its gamma
+/// and beta, which is Keras's order.
+static WeightSet mergeLayers(WeightSet weights) {
+  WeightSet merged;
+  llvm::StringMap<size_t> index;
+  for (LayerWeights &layer : weights.layers) {
+    auto [it, inserted] = index.try_emplace(layer.layer, merged.layers.size());
+    if (inserted) {
+      merged.layers.push_back(std::move(layer));
+      continue;
+    }
+    auto &into = merged.layers[it->second].weights;
+    for (WeightArray &array : layer.weights)
+      into.push_back(std::move(array));
+  }
+  return merged;
+}
+
 llvm::Expected<std::optional<WeightSet>>
 cnnc::readTfjsWeights(llvm::StringRef text, llvm::StringRef fileName) {
   text = dropByteOrderMark(text);
@@ -305,5 +327,5 @@ cnnc::readTfjsWeights(llvm::StringRef text, llvm::StringRef fileName) {
   for (size_t i = 0; i < manifest.getArray()->size(); ++i)
     if (llvm::Error err = readGroup(manifest.at(i), fileName, weights))
       return std::move(err);
-  return std::optional<WeightSet>(std::move(weights));
+  return std::optional<WeightSet>(mergeLayers(std::move(weights)));
 }

@@ -534,5 +534,45 @@ Error Interpreter::assign(const Expr &target, const Value &value,
     }
     return Error::success();
   }
-  return Error::success(); // attributes: `model.trainable = False`, ...
+  if (const auto *attr = dyn_cast<AttributeExpr>(&target);
+      attr && attr->attr == "trainable")
+    return assignTrainable(*attr, value);
+  return Error::success(); // other attributes of objects are not tracked
+}
+
+Error Interpreter::assignTrainable(const AttributeExpr &target,
+                                   const Value &value) {
+  auto object = eval(*target.value);
+  if (!object)
+    return object.takeError();
+  bool isLayer = object->is(Value::Kind::Object) &&
+                 object->call->symbol.kind == SymbolKind::Layer;
+  if (!isLayer && !object->is(Value::Kind::Model))
+    return Error::success();
+  if (!value.is(Value::Kind::Bool))
+    return errorAt(file, target.getPos(),
+                   "'trainable' must be set to True or False, not ",
+                   describe(value));
+  if (object->is(Value::Kind::Model)) {
+    models.setModelTrainable(object->modelId, value.boolean);
+    return Error::success();
+  }
+  // The call is shared by every value of this layer object: a later
+  // model.add(layer) builds it with the keyword.
+  KerasCall &call = *object->call;
+  auto existing = llvm::find_if(call.args, [](const CallArgValue &arg) {
+    return arg.keyword == "trainable";
+  });
+  if (existing != call.args.end()) {
+    existing->value = value;
+  } else {
+    CallArgValue arg;
+    arg.keyword = "trainable";
+    arg.value = value;
+    arg.pos = target.getPos();
+    arg.keywordPos = target.getPos();
+    call.args.push_back(std::move(arg));
+  }
+  models.setLayerTrainable(&call, value.boolean);
+  return Error::success();
 }

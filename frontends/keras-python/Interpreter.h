@@ -88,6 +88,9 @@ private:
   llvm::Error skipBlock(const Block &block, llvm::StringRef why);
   llvm::Error assign(const Expr &target, const Value &value,
                      bool inComprehension);
+  /// `layer.trainable = False` / `model.trainable = False` (Keras's way to
+  /// freeze layers).
+  llvm::Error assignTrainable(const AttributeExpr &target, const Value &value);
   Value storable(const Value &container, const Value &value) {
     return storableIn(container, value);
   }

@@ -92,6 +92,29 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
   static const LayerSignature prelu({"alpha_initializer", "alpha_regularizer",
                                      "alpha_constraint", "shared_axes"},
                                     0);
+  // Keras 2's positional order; Keras 3 adds `synchronized`.
+  static const LayerSignature batchNorm({"axis",
+                                         "momentum",
+                                         "epsilon",
+                                         "center",
+                                         "scale",
+                                         "beta_initializer",
+                                         "gamma_initializer",
+                                         "moving_mean_initializer",
+                                         "moving_variance_initializer",
+                                         "beta_regularizer",
+                                         "gamma_regularizer",
+                                         "beta_constraint",
+                                         "gamma_constraint",
+                                         "renorm",
+                                         "renorm_clipping",
+                                         "renorm_momentum",
+                                         "fused",
+                                         "trainable",
+                                         "virtual_batch_size",
+                                         "adjustment",
+                                         "name"},
+                                        0, {"synchronized"});
   // Keras 2's InputLayer; Keras 3 renames input_shape to shape and adds
   // batch_shape.
   static const LayerSignature inputLayer(
@@ -148,6 +171,8 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
     return gaussianDropout;
   case LayerKind::Softmax:
     return softmax;
+  case LayerKind::BatchNormalization:
+    return batchNorm;
   }
   return flatten;
 }
@@ -460,6 +485,72 @@ Error buildELU(const Arguments &args, Layer &layer) {
   return Error::success();
 }
 
+/// BatchNormalization: `axis` an integer or a list/tuple of one (ModelToCnn
+/// checks it is the channel axis); what would change the computation and
+/// cnnc lacks (renormalization, virtual batches, regularizers, constraints)
+/// is refused at its argument.
+Error buildBatchNormalization(const Arguments &args, Layer &layer) {
+  if (const CallArgValue *arg = args.get("axis")) {
+    const Value &v = arg->value;
+    if (v.is(Value::Kind::Int)) {
+      layer.axis = v.integer;
+    } else if ((v.is(Value::Kind::List) || v.is(Value::Kind::Tuple)) &&
+               v.elements->size() == 1 &&
+               (*v.elements)[0].is(Value::Kind::Int)) {
+      layer.axis = (*v.elements)[0].integer;
+    } else {
+      return args.typeError("axis", *arg, "one integer axis");
+    }
+  }
+  auto momentum = args.getNumber("momentum", 0.99);
+  if (!momentum)
+    return momentum.takeError();
+  if (!(*momentum >= 0.0 && *momentum <= 1.0))
+    return args.error(args.get("momentum")->pos,
+                      "'momentum' must be in [0, 1], not ",
+                      repr(args.get("momentum")->value));
+  layer.momentum = *momentum;
+  auto epsilon = args.getNumber("epsilon", 1e-3);
+  if (!epsilon)
+    return epsilon.takeError();
+  if (!(*epsilon >= 0.0 && std::isfinite(*epsilon)))
+    return args.error(args.get("epsilon")->pos,
+                      "'epsilon' must be a finite number >= 0, not ",
+                      repr(args.get("epsilon")->value));
+  layer.epsilon = *epsilon;
+  auto center = args.getBool("center", true);
+  if (!center)
+    return center.takeError();
+  layer.center = *center;
+  auto scale = args.getBool("scale", true);
+  if (!scale)
+    return scale.takeError();
+  layer.scaleGamma = *scale;
+  struct {
+    StringRef name;
+    Initializer def;
+    Initializer &out;
+  } initializers[] = {
+      {"beta_initializer", Initializer::zeros(), layer.betaInitializer},
+      {"gamma_initializer", Initializer::ones(), layer.gammaInitializer},
+      {"moving_mean_initializer", Initializer::zeros(),
+       layer.movingMeanInitializer},
+      {"moving_variance_initializer", Initializer::ones(),
+       layer.movingVarianceInitializer}};
+  for (auto &[name, def, out] : initializers) {
+    auto init = readInitializer(args, name, def);
+    if (!init)
+      return init.takeError();
+    out = *init;
+  }
+  for (StringRef name : {"beta_regularizer", "gamma_regularizer",
+                         "beta_constraint", "gamma_constraint",
+                         "renorm_clipping", "virtual_batch_size", "adjustment"})
+    if (Error err = args.requireNone(name))
+      return err;
+  return args.requireDefault("renorm", Value::fromBool(false));
+}
+
 /// keras.Input / InputLayer: only an input shape, which they require.
 Error buildInput(const Arguments &args, LayerEntry &entry, StringRef callee) {
   for (StringRef name : {"tensor", "input_tensor", "type_spec"})
@@ -509,8 +600,10 @@ Expected<LayerEntry> py::buildLayer(const KerasCall &call, StringRef file) {
   if (!name)
     return name.takeError();
   layer.name = name->value_or("");
-  if (Error err = args.requireDefault("trainable", Value::fromBool(true)))
-    return std::move(err);
+  auto trainable = args.getBool("trainable", true);
+  if (!trainable)
+    return trainable.takeError();
+  layer.trainable = *trainable;
   if (Error err = args.requireNone("weights"))
     return std::move(err);
   if (Error err = checkDType(args))
@@ -595,6 +688,9 @@ Expected<LayerEntry> py::buildLayer(const KerasCall &call, StringRef file) {
     layer.seed = *seed;
     break;
   }
+  case LayerKind::BatchNormalization:
+    err = buildBatchNormalization(args, layer);
+    break;
   case LayerKind::Softmax: {
     auto axis = args.getInt("axis", -1);
     if (!axis)

@@ -84,8 +84,20 @@ Error ModelBuilder::add(unsigned id, const Value &value, Position argPos) {
     model.inputShape = *entry->inputShape;
     model.inputLoc = toSourceLoc(file, entry->inputPos);
   }
+  builtLayers.push_back({value.call.get(), {id, model.layers.size()}});
   model.layers.push_back(std::move(entry->layer));
   return Error::success();
+}
+
+void ModelBuilder::setLayerTrainable(const KerasCall *call, bool trainable) {
+  for (const auto &[built, where] : builtLayers)
+    if (built == call && where.second < models[where.first].layers.size())
+      models[where.first].layers[where.second].trainable = trainable;
+}
+
+void ModelBuilder::setModelTrainable(unsigned id, bool trainable) {
+  for (Layer &layer : models[id].layers)
+    layer.trainable = trainable;
 }
 
 Error ModelBuilder::callMethod(unsigned id, StringRef method,
@@ -106,6 +118,10 @@ Error ModelBuilder::callMethod(unsigned id, StringRef method,
     if (model.layers.empty())
       return errorAt(file, call.pos, "pop() on a model with no layers");
     model.layers.pop_back();
+    llvm::erase_if(builtLayers, [&](const auto &built) {
+      return built.second.first == id &&
+             built.second.second == model.layers.size();
+    });
     return Error::success();
   }
   if (method == "build") {

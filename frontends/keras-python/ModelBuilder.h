@@ -42,12 +42,22 @@ public:
   llvm::Error callMethod(unsigned id, llvm::StringRef method,
                          const KerasCall &call);
 
+  /// `layer.trainable = value` on a layer object: every layer already
+  /// built from `call` follows; layers built from it later read the
+  /// `trainable` keyword the caller set on the call.
+  void setLayerTrainable(const KerasCall *call, bool trainable);
+  /// `model.trainable = value`: Keras sets it on every layer of the model.
+  void setModelTrainable(unsigned id, bool trainable);
+
   /// The file's model, with Keras names assigned.
   llvm::Expected<ModelSpec> finish(const ModelHints &hints);
 
 private:
   std::string file;
   std::vector<ModelSpec> models;
+  /// The layers built from each layer call: (model id, layer index).
+  std::vector<std::pair<const KerasCall *, std::pair<unsigned, size_t>>>
+      builtLayers;
 };
 
 } // namespace py

@@ -39,6 +39,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
 #include <gtest/gtest.h>
@@ -242,6 +243,10 @@ bool buildProblem(const GradientCase &c, GradientProblem &problem) {
     std::vector<float> values(p.elements());
     for (float &v : values)
       v = a * unit(rng);
+    // A variance is positive: BatchNormalization takes its root.
+    if (llvm::StringRef(p.name).ends_with("/moving_variance"))
+      for (float &v : values)
+        v = 0.5f + std::fabs(v);
     params.push_back(std::move(values));
     problem.names.push_back(p.name);
   }
@@ -328,6 +333,46 @@ TEST_P(GradientCheck, MatchesCentralDifferences) {
           EXPECT_EQ(bad.tensors[q].mismatches, 0) << problem.names[q];
     }
   }
+}
+
+// A frozen BatchNormalization (inference mode in training) between
+// trainable layers: the gradients of the layers around it match central
+// differences, so its input gradient dy * gamma / sqrt(variance + epsilon)
+// is right; its own four weights, not trainable, get exactly zero.
+TEST(GradientCheckFrozen, FrozenBatchNormPassesTheGradientOn) {
+  GradientCase c{"frozen_batch_norm", "(5, 5, 2)",
+                 "layers.Conv2D(3, 2), "
+                 "layers.BatchNormalization(trainable=False, epsilon=0.01),\n"
+                 "layers.Flatten(), layers.Dense(4),\n"
+                 "layers.BatchNormalization(trainable=False), "
+                 "layers.Dense(2)\n",
+                 "'mse'"};
+  GradientProblem problem;
+  ASSERT_TRUE(buildProblem(c, problem)) << problem.diagnostics << "\n"
+                                        << problem.source;
+  auto frozen = [&](size_t p) {
+    return llvm::StringRef(problem.names[p]).starts_with("batch_norm");
+  };
+  std::vector<Sample> trainable;
+  for (const Sample &s : problem.samples)
+    if (!frozen(s.tensor))
+      trainable.push_back(s);
+  Comparison result = compareGradients(trainable, problem.grads, problem.names);
+  EXPECT_EQ(result.mismatches, 0) << result.details << problem.source;
+  EXPECT_GT(result.checked, 0);
+  int frozenTensors = 0;
+  for (size_t p = 0; p < problem.names.size(); ++p) {
+    if (!frozen(p)) {
+      EXPECT_GE(result.tensors[p].significant,
+                std::min(kMinSignificant, result.tensors[p].checked))
+          << problem.names[p];
+      continue;
+    }
+    ++frozenTensors;
+    for (float g : problem.grads[p])
+      ASSERT_EQ(g, 0.0f) << problem.names[p] << " is frozen";
+  }
+  EXPECT_EQ(frozenTensors, 8);
 }
 
 // The comparison itself, on finite differences made up for it.

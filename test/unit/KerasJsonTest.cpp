@@ -665,9 +665,9 @@ TEST(Errors, NotASequentialModel) {
 }
 
 TEST(Errors, UnknownLayerClassAtItsClassName) {
-  EXPECT_EQ(errorOf(withLayer("BatchNormalization", "{}")),
+  EXPECT_EQ(errorOf(withLayer("LayerNormalization", "{}")),
             "model.json:3:16: error: unsupported layer class "
-            "\"BatchNormalization\"");
+            "\"LayerNormalization\"");
 }
 
 TEST(Errors, UnsupportedLayerSettings) {

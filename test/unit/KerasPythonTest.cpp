@@ -1107,8 +1107,8 @@ INSTANTIATE_TEST_SUITE_P(
     Layers, KerasPythonErrors,
     testing::Values(
         ErrorCase{
-            L4("model.add(layers.BatchNormalization())"),
-            "model.py:4:11: error: unsupported layer 'BatchNormalization'"},
+            L4("model.add(layers.LayerNormalization())"),
+            "model.py:4:11: error: unsupported layer 'LayerNormalization'"},
         ErrorCase{
             L4("model.add(layers.Conv2D(32, 3, foo=1))"),
             "model.py:4:32: error: unknown keyword argument 'foo' to 'Conv2D'"},
@@ -1204,10 +1204,10 @@ INSTANTIATE_TEST_SUITE_P(
             "model.py:4:46: error: unsupported initializer 'orthogonal'"},
         ErrorCase{L4("model.add(layers.Dense(8, dtype='float64'))"),
                   "model.py:4:33: error: unsupported dtype 'float64'"},
-        ErrorCase{L4("model.add(layers.Dense(8, trainable=False))"),
-                  "model.py:4:37: error: unsupported 'trainable' value False "
-                  "(only True is "
-                  "supported)"},
+        ErrorCase{
+            L4("model.add(layers.Dense(8, trainable='no'))"),
+            "model.py:4:37: error: 'trainable' must be True or False, not a "
+            "string"},
         ErrorCase{L4("model.add(layers.Dense(units))"),
                   "model.py:4:24: error: use of undefined name 'units'"},
         ErrorCase{

@@ -44,6 +44,7 @@ struct ConvertCnnToLinalg
     lowering::populateElementwiseBackwardPatterns(patterns);
     lowering::populateLossPatterns(patterns);
     lowering::populateOptimizerPatterns(patterns);
+    lowering::populateBatchNormPatterns(patterns);
     GreedyRewriteConfig config;
     config.strictMode = GreedyRewriteStrictness::ExistingOps;
     (void)applyPatternsAndFoldGreedily(getOperation(), std::move(patterns),

@@ -126,6 +126,7 @@ void populatePReluPatterns(mlir::RewritePatternSet &patterns);
 void populateShapeLayerPatterns(mlir::RewritePatternSet &patterns);
 void populateLossPatterns(mlir::RewritePatternSet &patterns);
 void populateOptimizerPatterns(mlir::RewritePatternSet &patterns);
+void populateBatchNormPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace cnnc::lowering
 
