@@ -54,6 +54,8 @@ def Cnn_Dialect : Dialect {
     /// Marks the linalg op ending a lowered fused_conv2d: --cnn-tile fuses
     /// its producers into its tiles.
     static constexpr ::llvm::StringLiteral kFusionRootAttrName = "cnn.fusion_root";
+    /// A graph model's input argument: its Keras input name.
+    static constexpr ::llvm::StringLiteral kInputAttrName = "cnn.input";
   }];
 }
 

@@ -434,5 +434,7 @@ def Cnn_SoftmaxOp : Cnn_Op<"softmax"> {
 }
 
 include "dialects/cnn/CnnTrainingOps.td"
+include "dialects/cnn/CnnMergeOps.td"
+include "dialects/cnn/CnnMergeTrainingOps.td"
 
 #endif // CNN_OPS

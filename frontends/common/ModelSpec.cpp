@@ -35,6 +35,13 @@ std::optional<LayerKind> cnnc::layerKindForClassName(std::string_view name) {
       .Case("GaussianNoise", LayerKind::GaussianNoise)
       .Case("GaussianDropout", LayerKind::GaussianDropout)
       .Case("Softmax", LayerKind::Softmax)
+      .Case("Add", LayerKind::Add)
+      .Case("Subtract", LayerKind::Subtract)
+      .Case("Multiply", LayerKind::Multiply)
+      .Case("Average", LayerKind::Average)
+      .Case("Maximum", LayerKind::Maximum)
+      .Case("Minimum", LayerKind::Minimum)
+      .Case("Concatenate", LayerKind::Concatenate)
       .Default(std::nullopt);
 }
 
@@ -179,6 +186,20 @@ const char *cnnc::kerasClassName(LayerKind kind) {
     return "GaussianDropout";
   case LayerKind::Softmax:
     return "Softmax";
+  case LayerKind::Add:
+    return "Add";
+  case LayerKind::Subtract:
+    return "Subtract";
+  case LayerKind::Multiply:
+    return "Multiply";
+  case LayerKind::Average:
+    return "Average";
+  case LayerKind::Maximum:
+    return "Maximum";
+  case LayerKind::Minimum:
+    return "Minimum";
+  case LayerKind::Concatenate:
+    return "Concatenate";
   }
   return "?";
 }
@@ -231,6 +252,20 @@ const char *cnnc::kerasNameStem(LayerKind kind) {
     return "gaussian_dropout";
   case LayerKind::Softmax:
     return "softmax";
+  case LayerKind::Add:
+    return "add";
+  case LayerKind::Subtract:
+    return "subtract";
+  case LayerKind::Multiply:
+    return "multiply";
+  case LayerKind::Average:
+    return "average";
+  case LayerKind::Maximum:
+    return "maximum";
+  case LayerKind::Minimum:
+    return "minimum";
+  case LayerKind::Concatenate:
+    return "concatenate";
   }
   return "?";
 }

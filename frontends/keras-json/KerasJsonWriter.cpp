@@ -260,7 +260,15 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
     break;
   }
   case LayerKind::Softmax:
+  case LayerKind::Concatenate:
     config["axis"] = layer.axis;
+    break;
+  case LayerKind::Add:
+  case LayerKind::Subtract:
+  case LayerKind::Multiply:
+  case LayerKind::Average:
+  case LayerKind::Maximum:
+  case LayerKind::Minimum:
     break;
   case LayerKind::MinPooling2D:
   case LayerKind::GlobalMinPooling2D:
@@ -274,6 +282,9 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
 
 llvm::Expected<std::string> cnnc::writeKerasModelConfig(const ModelSpec &model,
                                                         KerasTarget target) {
+  if (model.isGraph)
+    return makeError(model.loc, "exporting Functional model '", model.name,
+                     "' is not supported yet (only Sequential models)");
   Array layers;
   Array batchInputShape{nullptr};
   for (int64_t d : model.inputShape)

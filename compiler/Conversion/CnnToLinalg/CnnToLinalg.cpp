@@ -44,6 +44,8 @@ struct ConvertCnnToLinalg
     lowering::populateElementwiseBackwardPatterns(patterns);
     lowering::populateLossPatterns(patterns);
     lowering::populateOptimizerPatterns(patterns);
+    lowering::populateMergePatterns(patterns);
+    lowering::populateMergeBackwardPatterns(patterns);
     GreedyRewriteConfig config;
     config.strictMode = GreedyRewriteStrictness::ExistingOps;
     (void)applyPatternsAndFoldGreedily(getOperation(), std::move(patterns),

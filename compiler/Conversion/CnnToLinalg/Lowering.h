@@ -126,6 +126,8 @@ void populatePReluPatterns(mlir::RewritePatternSet &patterns);
 void populateShapeLayerPatterns(mlir::RewritePatternSet &patterns);
 void populateLossPatterns(mlir::RewritePatternSet &patterns);
 void populateOptimizerPatterns(mlir::RewritePatternSet &patterns);
+void populateMergePatterns(mlir::RewritePatternSet &patterns);
+void populateMergeBackwardPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace cnnc::lowering
 
