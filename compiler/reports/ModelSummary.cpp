@@ -6,8 +6,8 @@
 // the next line, and a line of spaces after each layer. A Functional model
 // (its inputs carry their Keras names) adds its InputLayer rows; unless it
 // is a chain (Keras's `sequential_like`: one input, one output, each layer
-// called on one tensor), the table is Keras's wider one: line length 98,
-// columns ending at 32, 53, 65 and 98, the last "Connected to".
+// called on one tensor), the table gets a fourth column, "Connected to":
+// line length 98, columns ending at 29, 55, 65 and 98.
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,7 +31,10 @@ struct Layout {
   ArrayRef<int> columnEnds;
 };
 constexpr int kSequentialEnds[] = {29, 55, 65};
-constexpr int kFunctionalEnds[] = {32, 53, 65, 98};
+// keras-semantics.md §8: the Sequential table's columns, then "Connected
+// to" (Keras 2.12 itself would narrow the first two to end at 32 and 53,
+// wrapping shapes such as (None, 126, 126, 32)).
+constexpr int kFunctionalEnds[] = {29, 55, 65, 98};
 const Layout kSequential{65, kSequentialEnds};
 const Layout kFunctional{98, kFunctionalEnds};
 

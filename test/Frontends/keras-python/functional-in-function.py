@@ -31,7 +31,7 @@ model = build()
 # CHECK: 'conv2d_1[0][0]']
 # CHECK: activation (Activation)
 # CHECK: branch_a (Conv2D)
-# CHECK: max_pooling2d (MaxPooling2D)
+# CHECK: max_pooling2d (MaxPooling2D
 # CHECK: concatenate (Concatenate)
 # CHECK: global_average_pooling2d
 # CHECK: dense (Dense)
