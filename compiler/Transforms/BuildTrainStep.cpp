@@ -261,19 +261,17 @@ LogicalResult StepBuilder::cloneForward() {
 }
 
 void StepBuilder::addGrad(Value value, Value grad) {
-  // Each value of a Sequential model has one use; a second use (possible
-  // in a hand-written module) adds its gradient.
+  // A value used by several layers (a graph's fan-out, a tensor merged with
+  // itself) gets the sum of their gradients, in the order the backward pass
+  // reaches them.
   Value &slot = grads[value];
   if (!slot) {
     slot = grad;
     return;
   }
-  slot = b.create<linalg::AddOp>(
-              grad.getLoc(), ValueRange{slot, grad},
-              ValueRange{b.create<tensor::EmptyOp>(
-                  grad.getLoc(), cast<RankedTensorType>(grad.getType()),
-                  ValueRange{})})
-             .getResult(0);
+  slot = b.create<MergeOp>(grad.getLoc(), grad.getType(), MergeKind::add,
+                           ValueRange{slot, grad})
+             .getResult();
 }
 
 LogicalResult StepBuilder::backward(Operation *op, Value dy) {
@@ -418,6 +416,25 @@ LogicalResult StepBuilder::backward(Operation *op, Value dy) {
                        bn.getMomentumAttr(), bn.getFrozenAttr()));
         return success();
       })
+      .Case([&](MergeOp merge) {
+        for (auto [index, x] : llvm::enumerate(merge.getInputs()))
+          if (wantsGrad(x))
+            addGrad(x, b.create<MergeGradOp>(
+                           loc, x.getType(), merge.getKindAttr(),
+                           b.getI64IntegerAttr(index), dy, merge.getInputs()));
+        return success();
+      })
+      .Case([&](ConcatenateOp concatenate) {
+        int64_t axis = concatenate.getPositiveAxis(), offset = 0;
+        for (Value x : concatenate.getInputs()) {
+          if (wantsGrad(x))
+            addGrad(x, b.create<ConcatenateGradOp>(
+                           loc, x.getType(), dy, b.getI64IntegerAttr(axis),
+                           b.getI64IntegerAttr(offset)));
+          offset += cast<RankedTensorType>(x.getType()).getDimSize(axis);
+        }
+        return success();
+      })
       .Case([&](LinearOp linear) {
         addGrad(linear.getInput(), dy);
         return success();
@@ -511,6 +528,8 @@ struct BuildTrainStep : cnnc::impl::BuildTrainStepBase<BuildTrainStep> {
                        "marked 'cnn.model'");
       return signalPassFailure();
     }
+    if (failed(verifySingleInputOutput(module, "training")))
+      return signalPassFailure();
     auto forward = module.lookupSymbol<func::FuncOp>("forward");
     if (module.lookupSymbol("train_gradients") ||
         module.lookupSymbol("apply_gradients") ||

@@ -2,6 +2,7 @@
 
 #include "compiler/commands/PredictCommand.h"
 #include "compiler/backend/CompiledModel.h"
+#include "compiler/commands/ModelOutputs.h"
 #include "compiler/reports/ModelDescription.h"
 #include "compiler/support/Diagnostics.h"
 #include "frontends/LoadModel.h"
@@ -11,8 +12,11 @@
 #include "runtime/npy/Npy.h"
 #include "runtime/support/AtomicFile.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
 
 #include <algorithm>
 #include <cmath>
@@ -146,26 +150,61 @@ int cnnc::runPredict(const PredictRequest &request, MLIRContext &context) {
     return 1;
   }
 
-  auto compiled = CompiledModel::compile(*module, request.pipeline);
-  if (!compiled) {
-    report(compiled.takeError());
-    return 1;
+  // A model with several outputs writes DIR/<output layer name>.npy each,
+  // from a module per output (ModelOutputs.h).
+  auto forward = module->lookupSymbol<func::FuncOp>("forward");
+  bool severalOutputs = forward.getFunctionType().getNumResults() > 1;
+  std::vector<ModelOutput> outputs;
+  if (severalOutputs) {
+    if (!request.imagePaths.empty() && request.outputPath.empty()) {
+      reportError("--image on a model with several outputs needs -o DIR");
+      return 1;
+    }
+    if (request.outputPath.empty() || request.outputPath == "-") {
+      reportError("the model has several outputs: -o names a directory, "
+                  "which gets one <output layer name>.npy per output");
+      return 1;
+    }
+    if (std::error_code ec =
+            llvm::sys::fs::create_directories(request.outputPath)) {
+      reportError("cannot create the directory '" + request.outputPath +
+                  "': " + ec.message());
+      return 1;
+    }
+    outputs = splitModelOutputs(*module);
+  } else {
+    outputs.push_back({"", std::move(module)});
   }
-  int64_t batch = input.shape[0];
-  NpyArray output;
-  output.shape.push_back(batch);
-  output.shape.insert(output.shape.end(), info.outputShape.begin(),
-                      info.outputShape.end());
-  output.data.assign(size_t(batch * info.outputElements()), 0.0f);
+
   WorkerPool pool(request.threads);
-  runForward((*compiled)->kernels(), pool, input.data.data(), batch,
-             paramPointers(info, params->data()).data(), output.data.data());
-  if (!request.outputPath.empty() &&
-      !writeNpy(request.outputPath, output, error)) {
-    reportError(error);
-    return 1;
+  int64_t batch = input.shape[0];
+  for (ModelOutput &modelOutput : outputs) {
+    ModelInfo outputInfo = describeModel(*modelOutput.module);
+    auto compiled =
+        CompiledModel::compile(*modelOutput.module, request.pipeline);
+    if (!compiled) {
+      report(compiled.takeError());
+      return 1;
+    }
+    NpyArray output;
+    output.shape.push_back(batch);
+    output.shape.insert(output.shape.end(), outputInfo.outputShape.begin(),
+                        outputInfo.outputShape.end());
+    output.data.assign(size_t(batch * outputInfo.outputElements()), 0.0f);
+    runForward((*compiled)->kernels(), pool, input.data.data(), batch,
+               paramPointers(info, params->data()).data(), output.data.data());
+    std::string path = request.outputPath;
+    if (severalOutputs) {
+      llvm::SmallString<256> file(request.outputPath);
+      llvm::sys::path::append(file, modelOutput.name + ".npy");
+      path = file.str().str();
+    }
+    if (!path.empty() && !writeNpy(path, output, error)) {
+      reportError(error);
+      return 1;
+    }
+    if (!severalOutputs && !request.imagePaths.empty())
+      printTopClasses(request, info, output.data.data());
   }
-  if (!request.imagePaths.empty())
-    printTopClasses(request, info, output.data.data());
   return 0;
 }

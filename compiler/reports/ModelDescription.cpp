@@ -2,6 +2,7 @@
 
 #include "compiler/reports/ModelDescription.h"
 #include "dialects/cnn/CnnOps.h"
+#include "dialects/cnn/ModelContract.h"
 #include "dialects/cnn/Training.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -118,11 +119,15 @@ ModelInfo cnnc::describeModel(ModuleOp module) {
         info.activationBytesPerImage += bytes;
       }
   });
-  for (unsigned i = 1; i < forward.getNumArguments(); ++i) {
+  // Parameters follow the inputs (one, until graphs compile: see
+  // cnn::verifySingleInputOutput).
+  unsigned numInputs = cnn::numModelInputs(forward);
+  for (unsigned i = numInputs; i < forward.getNumArguments(); ++i) {
     ParamInfo param;
     auto paramName = forward.getArgAttrOfType<StringAttr>(
         i, cnn::CnnDialect::kParamAttrName);
-    param.name = paramName ? paramName.str() : "param_" + std::to_string(i - 1);
+    param.name =
+        paramName ? paramName.str() : "param_" + std::to_string(i - numInputs);
     auto shape = cast<ShapedType>(type.getInput(i)).getShape();
     param.shape.assign(shape.begin(), shape.end());
     param.initializer =

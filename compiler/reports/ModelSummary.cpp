@@ -3,13 +3,18 @@
 // Reproduces keras/utils/layer_utils.py::print_summary of Keras 2.8-2.12 for
 // Sequential models: line length 65, columns ending at 29, 55 and 65, a
 // leading space, a column's text cut at its width less two and continued on
-// the next line, and a line of spaces after each layer.
+// the next line, and a line of spaces after each layer. A Functional model
+// (its inputs carry their Keras names) adds its InputLayer rows; unless it
+// is a chain (Keras's `sequential_like`: one input, one output, each layer
+// called on one tensor), the table gets a fourth column, "Connected to":
+// line length 98, columns ending at 29, 55, 65 and 98.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/reports/ModelSummary.h"
 
 #include "dialects/cnn/CnnOps.h"
+#include "dialects/cnn/ModelContract.h"
 #include "dialects/cnn/ShapeRules.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -20,8 +25,18 @@ using namespace cnnc;
 
 namespace {
 
-constexpr int kLineLength = 65;
-constexpr int kColumnEnds[] = {29, 55, 65};
+/// A table's layout: Keras's line_length and column ends.
+struct Layout {
+  int lineLength;
+  ArrayRef<int> columnEnds;
+};
+constexpr int kSequentialEnds[] = {29, 55, 65};
+// keras-semantics.md §8: the Sequential table's columns, then "Connected
+// to" (Keras 2.12 itself would narrow the first two to end at 32 and 53,
+// wrapping shapes such as (None, 126, 126, 32)).
+constexpr int kFunctionalEnds[] = {29, 55, 65, 98};
+const Layout kSequential{65, kSequentialEnds};
+const Layout kFunctional{98, kFunctionalEnds};
 
 /// One summary row: a Keras layer and the ops that implement it.
 struct LayerRow {
@@ -30,6 +45,11 @@ struct LayerRow {
   int64_t params = 0;
   /// Of which Keras does not train (BN's moving statistics, frozen layers).
   int64_t nonTrainable = 0;
+  /// The row's output shape as Keras prints it when not the type's
+  /// (an InputLayer's "[(None, 28, 28, 1)]").
+  std::string shape;
+  /// Functional models: the tensors the layer is called on, "add[0][0]".
+  SmallVector<std::string> connections;
 };
 
 } // namespace
@@ -37,7 +57,9 @@ struct LayerRow {
 /// print_row: each column is cut to its width (less two spaces of gutter,
 /// except the last); whatever does not fit continues on following lines.
 /// Keras also breaks early after "),", "},", "]," or "',".
-static void printRow(raw_ostream &os, ArrayRef<std::string> fields) {
+static void printRow(raw_ostream &os, const Layout &layout,
+                     ArrayRef<std::string> fields) {
+  ArrayRef<int> kColumnEnds = layout.columnEnds;
   SmallVector<std::string> left(fields.begin(), fields.end());
   auto anyLeft = [&] {
     return llvm::any_of(left, [](const std::string &s) { return !s.empty(); });
@@ -47,7 +69,7 @@ static void printRow(raw_ostream &os, ArrayRef<std::string> fields) {
     for (size_t col = 0; col < left.size(); ++col) {
       int start = col == 0 ? 0 : kColumnEnds[col - 1];
       int end = kColumnEnds[col];
-      int space = col + 1 == std::size(kColumnEnds) ? 0 : 2;
+      int space = col + 1 == kColumnEnds.size() ? 0 : 2;
       size_t cutoff = std::max(0, end - start - space);
       std::string fit = left[col].substr(0, cutoff);
       size_t earliest = std::string::npos;
@@ -89,8 +111,30 @@ static int64_t elementCount(Type type) {
   return shaped.hasStaticShape() ? shaped.getNumElements() : 0;
 }
 
+/// The Keras name of the layer (or input) that computes `value`.
+static std::string producerName(func::FuncOp forward, Value value) {
+  if (auto arg = dyn_cast<BlockArgument>(value)) {
+    auto name = forward.getArgAttrOfType<StringAttr>(
+        arg.getArgNumber(), cnn::CnnDialect::kInputAttrName);
+    return name ? name.str() : "input";
+  }
+  auto layer = value.getDefiningOp()->getAttrOfType<cnn::LayerAttr>(
+      cnn::CnnDialect::kLayerAttrName);
+  return layer ? layer.getName().str()
+               : value.getDefiningOp()->getName().stripDialect().str();
+}
+
+/// Whether `value` is an activation (an input or a computed tensor) rather
+/// than a parameter.
+static bool isActivation(func::FuncOp forward, Value value,
+                         unsigned numInputs) {
+  auto arg = dyn_cast<BlockArgument>(value);
+  return !arg || arg.getArgNumber() < numInputs;
+}
+
 /// Groups the ops of @forward into Keras layers, in order.
-static SmallVector<LayerRow> collectRows(func::FuncOp forward) {
+static SmallVector<LayerRow> collectRows(func::FuncOp forward,
+                                         unsigned numInputs) {
   SmallVector<LayerRow> rows;
   Attribute currentLayer;
   llvm::SmallSetVector<Value, 8> countedParams;
@@ -107,13 +151,18 @@ static SmallVector<LayerRow> collectRows(func::FuncOp forward) {
         row.title = (op.getName().stripDialect() + " (" +
                      op.getName().getStringRef() + ")")
                         .str();
+      // The layer is called on its first op's activations.
+      for (Value operand : op.getOperands())
+        if (isActivation(forward, operand, numInputs))
+          row.connections.push_back(producerName(forward, operand) + "[0][0]");
       rows.push_back(row);
       currentLayer = layer;
     }
     LayerRow &row = rows.back();
     row.outputType = op.getResult(0).getType();
     for (Value operand : op.getOperands())
-      if (isa<BlockArgument>(operand) && operand != forward.getArgument(0) &&
+      if (isa<BlockArgument>(operand) &&
+          !isActivation(forward, operand, numInputs) &&
           countedParams.insert(operand)) {
         int64_t count = elementCount(operand.getType());
         row.params += count;
@@ -138,17 +187,63 @@ LogicalResult cnnc::printModelSummary(ModuleOp module, raw_ostream &os) {
           cnn::CnnDialect::kModelNameAttrName))
     modelName = name.getValue();
 
+  // A Functional model names its inputs; Keras lists them as layers.
+  unsigned numInputs = cnn::numModelInputs(forward);
+  bool functional =
+      forward.getArgAttr(0, cnn::CnnDialect::kInputAttrName) != nullptr;
+  SmallVector<LayerRow> rows;
+  if (functional)
+    for (unsigned i = 0; i < numInputs; ++i) {
+      LayerRow row;
+      row.title =
+          producerName(forward, forward.getArgument(i)) + " (InputLayer)";
+      row.outputType = forward.getArgument(i).getType();
+      row.shape =
+          "[" +
+          cnn::kerasShapeString(cast<ShapedType>(row.outputType).getShape()) +
+          "]";
+      rows.push_back(row);
+    }
+  rows.append(collectRows(forward, numInputs));
+  // Keras's sequential_like: one input, one output, every layer called on
+  // one tensor.
+  bool chain = numInputs == 1 && forward.getNumResults() == 1 &&
+               llvm::all_of(rows, [](const LayerRow &row) {
+                 return row.connections.size() <= 1;
+               });
+  const Layout &layout = chain ? kSequential : kFunctional;
+  int kLineLength = layout.lineLength;
+
   os << "Model: \"" << modelName << "\"\n";
   os << std::string(kLineLength, '_') << '\n';
-  printRow(os, {"Layer (type)", "Output Shape", "Param #"});
+  if (chain)
+    printRow(os, layout, {"Layer (type)", "Output Shape", "Param #"});
+  else
+    printRow(os, layout,
+             {"Layer (type)", "Output Shape", "Param #", "Connected to"});
   os << std::string(kLineLength, '=') << '\n';
 
   int64_t total = 0, nonTrainable = 0;
-  for (const LayerRow &row : collectRows(forward)) {
+  for (const LayerRow &row : rows) {
     nonTrainable += row.nonTrainable;
-    std::string shape =
-        cnn::kerasShapeString(cast<ShapedType>(row.outputType).getShape());
-    printRow(os, {row.title, shape, std::to_string(row.params)});
+    std::string shape = !row.shape.empty()
+                            ? row.shape
+                            : cnn::kerasShapeString(
+                                  cast<ShapedType>(row.outputType).getShape());
+    if (chain) {
+      printRow(os, layout, {row.title, shape, std::to_string(row.params)});
+    } else {
+      // Python's str() of the list of connections.
+      std::string connections = "[";
+      for (const std::string &connection : row.connections) {
+        if (connections.size() > 1)
+          connections += ", ";
+        connections += "'" + connection + "'";
+      }
+      connections += "]";
+      printRow(os, layout,
+               {row.title, shape, std::to_string(row.params), connections});
+    }
     os << std::string(kLineLength, ' ') << '\n';
     total += row.params;
   }

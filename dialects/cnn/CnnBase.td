@@ -58,6 +58,8 @@ def Cnn_Dialect : Dialect {
     /// not train (BatchNormalization's moving statistics, every weight of a
     /// layer with trainable=False). Absent means trainable.
     static constexpr ::llvm::StringLiteral kTrainableAttrName = "cnn.trainable";
+    /// A graph model's input argument: its Keras input name.
+    static constexpr ::llvm::StringLiteral kInputAttrName = "cnn.input";
   }];
 }
 

@@ -84,5 +84,11 @@ LogicalResult CnnDialect::verifyRegionArgAttribute(Operation *op,
                              << " must be a boolean";
     return success();
   }
+  if (name == kInputAttrName) {
+    if (!isa<StringAttr>(attribute.getValue()))
+      return op->emitError() << "'" << name << "' of argument " << argIndex
+                             << " must be a string (the input's name)";
+    return success();
+  }
   return op->emitError() << "unknown cnn argument attribute '" << name << "'";
 }

@@ -29,8 +29,14 @@ LogicalResult cnn::verifyModelContract(ModuleOp module) {
     return forward.emitError(
         "@forward's first argument must be the input: an f32 tensor whose "
         "only dynamic dimension is the batch (e.g. tensor<?x28x28x1xf32>)");
+  // A graph model takes several inputs: the leading batched arguments.
+  // Parameters are statically shaped, so the two cannot be confused.
+  unsigned numInputs = 1;
+  while (numInputs < type.getNumInputs() &&
+         isBatchedTensor(type.getInput(numInputs)))
+    ++numInputs;
   int64_t paramCount = 0;
-  for (unsigned i = 1; i < type.getNumInputs(); ++i) {
+  for (unsigned i = numInputs; i < type.getNumInputs(); ++i) {
     auto param = dyn_cast<RankedTensorType>(type.getInput(i));
     if (!param || !param.hasStaticShape() || !param.getElementType().isF32())
       return forward.emitError()
@@ -53,10 +59,11 @@ LogicalResult cnn::verifyModelContract(ModuleOp module) {
              << "the model has more than " << kMaxModelParams
              << " parameters, more than cnnc supports";
   }
-  if (type.getNumResults() != 1 || !isBatchedTensor(type.getResult(0)))
+  if (type.getNumResults() < 1 ||
+      !llvm::all_of(type.getResults(), isBatchedTensor))
     return forward.emitError(
-        "@forward must return one f32 tensor whose only dynamic dimension "
-        "is the batch");
+        "@forward must return one or more f32 tensors whose only dynamic "
+        "dimension is the batch");
   for (Operation &op : forward.getBody().front()) {
     if (isa<CnnDialect>(op.getDialect()) || isa<func::ReturnOp>(op))
       continue;
@@ -65,6 +72,25 @@ LogicalResult cnn::verifyModelContract(ModuleOp module) {
                              "ops and its return";
   }
   return success();
+}
+
+unsigned cnn::numModelInputs(Operation *forward) {
+  FunctionType type = cast<func::FuncOp>(forward).getFunctionType();
+  unsigned count = 0;
+  while (count < type.getNumInputs() && isBatchedTensor(type.getInput(count)))
+    ++count;
+  return count;
+}
+
+LogicalResult cnn::verifySingleInputOutput(ModuleOp module, StringRef what) {
+  auto forward = module.lookupSymbol<func::FuncOp>("forward");
+  unsigned inputs = numModelInputs(forward);
+  unsigned outputs = forward.getFunctionType().getNumResults();
+  if (inputs == 1 && outputs == 1)
+    return success();
+  return forward.emitError()
+         << what << " takes models of one input and one output so far; this "
+         << "one has " << inputs << " input(s) and " << outputs << " output(s)";
 }
 
 bool cnn::isModel(ModuleOp module) {

@@ -154,6 +154,17 @@ inferBatchNormType(std::optional<Location> loc, RankedTensorType input,
 FailureOr<RankedTensorType>
 inferFoldBatchNormType(std::optional<Location> loc, RankedTensorType target,
                        ArrayRef<RankedTensorType> params, double epsilon);
+/// cnn.merge (MergeRules.cpp): inputs of one rank and batch whose other
+/// dimensions are equal or 1 (broadcast); subtract takes exactly two.
+FailureOr<RankedTensorType> inferMergeType(std::optional<Location> loc,
+                                           MergeKind kind,
+                                           ArrayRef<RankedTensorType> inputs);
+
+/// cnn.concatenate: inputs of one rank and batch, equal but along `axis`
+/// (negative from the end; never the batch), summed along it.
+FailureOr<RankedTensorType>
+inferConcatenateType(std::optional<Location> loc,
+                     ArrayRef<RankedTensorType> inputs, int64_t axis);
 
 } // namespace mlir::cnn
 

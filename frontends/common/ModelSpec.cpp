@@ -36,6 +36,13 @@ std::optional<LayerKind> cnnc::layerKindForClassName(std::string_view name) {
       .Case("GaussianDropout", LayerKind::GaussianDropout)
       .Case("Softmax", LayerKind::Softmax)
       .Case("BatchNormalization", LayerKind::BatchNormalization)
+      .Case("Add", LayerKind::Add)
+      .Case("Subtract", LayerKind::Subtract)
+      .Case("Multiply", LayerKind::Multiply)
+      .Case("Average", LayerKind::Average)
+      .Case("Maximum", LayerKind::Maximum)
+      .Case("Minimum", LayerKind::Minimum)
+      .Case("Concatenate", LayerKind::Concatenate)
       .Default(std::nullopt);
 }
 
@@ -182,6 +189,20 @@ const char *cnnc::kerasClassName(LayerKind kind) {
     return "Softmax";
   case LayerKind::BatchNormalization:
     return "BatchNormalization";
+  case LayerKind::Add:
+    return "Add";
+  case LayerKind::Subtract:
+    return "Subtract";
+  case LayerKind::Multiply:
+    return "Multiply";
+  case LayerKind::Average:
+    return "Average";
+  case LayerKind::Maximum:
+    return "Maximum";
+  case LayerKind::Minimum:
+    return "Minimum";
+  case LayerKind::Concatenate:
+    return "Concatenate";
   }
   return "?";
 }
@@ -236,6 +257,20 @@ const char *cnnc::kerasNameStem(LayerKind kind) {
     return "softmax";
   case LayerKind::BatchNormalization:
     return "batch_normalization";
+  case LayerKind::Add:
+    return "add";
+  case LayerKind::Subtract:
+    return "subtract";
+  case LayerKind::Multiply:
+    return "multiply";
+  case LayerKind::Average:
+    return "average";
+  case LayerKind::Maximum:
+    return "maximum";
+  case LayerKind::Minimum:
+    return "minimum";
+  case LayerKind::Concatenate:
+    return "concatenate";
   }
   return "?";
 }

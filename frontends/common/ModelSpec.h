@@ -123,6 +123,37 @@ enum class LayerKind {
   GaussianNoise,      // GaussianNoise(stddev): identity outside training
   GaussianDropout,    // GaussianDropout(rate): identity outside training
   BatchNormalization, // BatchNormalization(axis=-1, momentum, epsilon, ...)
+  // Merge layers, called on a list of tensors (graph models only).
+  Add,
+  Subtract,
+  Multiply,
+  Average,
+  Maximum,
+  Minimum,
+  Concatenate, // Concatenate(axis), in `axis`
+};
+
+/// True for the merge layers, which take a list of tensors.
+inline bool isMergeLayer(LayerKind kind) {
+  return kind >= LayerKind::Add && kind <= LayerKind::Concatenate;
+}
+
+/// A tensor a layer of a graph model is called on: output `tensor` of the
+/// `node`-th call of the layer (or model input) named `layer`, as Keras's
+/// `inbound_nodes` and `output_layers` name it.
+struct TensorRef {
+  std::string layer;
+  int64_t node = 0;
+  int64_t tensor = 0;
+  SourceLoc loc;
+};
+
+/// One input of a graph model (Keras's InputLayer / keras.Input).
+struct ModelInput {
+  std::string name;
+  /// Without the batch dimension.
+  std::vector<int64_t> shape;
+  SourceLoc loc;
 };
 
 /// One Keras layer. Only the fields of its kind are meaningful; each holds
@@ -156,7 +187,7 @@ struct Layer {
   // GaussianNoise.
   double stddev = 0.0;
   std::optional<int64_t> seed;
-  // Softmax.
+  // Softmax, Concatenate.
   int64_t axis = -1;
   // ReLU's negative_slope, LeakyReLU's and ELU's alpha (Keras 2 defaults:
   // ReLU 0, LeakyReLU 0.3, ELU 1; the builders set them by kind).
@@ -189,6 +220,9 @@ struct Layer {
   Initializer betaInitializer = Initializer::zeros();
   Initializer movingMeanInitializer = Initializer::zeros();
   Initializer movingVarianceInitializer = Initializer::ones();
+  /// Graph models: the tensors the layer is called on (one, or a merge
+  /// layer's list). Empty in a Sequential model: its previous layer.
+  std::vector<TensorRef> inbound;
 };
 
 /// The Keras losses and optimizers cnnc trains with. The readers map every
@@ -231,7 +265,10 @@ struct TrainingSpec {
   }
 };
 
-/// A Keras Sequential model.
+/// A Keras model: a Sequential chain, or (`isGraph`) a Functional graph of
+/// layers, each naming the tensors it is called on. A Sequential model is
+/// the special case of one input and a chain, and is read as it always was
+/// (`inputShape`, `layers` in order).
 struct ModelSpec {
   std::string name = "sequential";
   SourceLoc loc; // where the model is defined (Sequential(...) or the JSON)
@@ -241,6 +278,13 @@ struct ModelSpec {
   SourceLoc inputLoc;
   std::vector<Layer> layers;
   TrainingSpec training;
+
+  /// A Functional model: `inputs` in the model's input order, `layers` in
+  /// the file's order (each with its `inbound`), `outputs` in the model's
+  /// output order. `inputShape` is the first input's.
+  bool isGraph = false;
+  std::vector<ModelInput> inputs;
+  std::vector<TensorRef> outputs;
 };
 
 /// The layer kind a Keras class name (or alias: "MaxPool2D", "AvgPool2D",

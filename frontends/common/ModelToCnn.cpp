@@ -10,6 +10,9 @@
 
 #include "frontends/common/ModelToCnn.h"
 
+#include "frontends/common/LocatedError.h"
+#include "frontends/common/ModelGraph.h"
+
 #include "dialects/cnn/CnnOps.h"
 #include "dialects/cnn/ModelContract.h"
 #include "dialects/cnn/ShapeRules.h"
@@ -18,6 +21,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringMap.h"
 
 using namespace mlir;
 using namespace cnnc;
@@ -54,6 +58,13 @@ private:
 
   /// Emits `layer` on `input`; null after reporting an error.
   Value emitLayer(const Layer &layer, Value input);
+  /// Emits a merge layer on `inputs`; null after reporting an error.
+  Value emitMerge(const Layer &layer, ArrayRef<Value> inputs);
+  /// The input type of a model input's shape; null after reporting an error.
+  RankedTensorType inputType(ArrayRef<int64_t> shape, const SourceLoc &where);
+  /// Emits a graph model's layers and returns its outputs; failure after
+  /// reporting an error.
+  FailureOr<SmallVector<Value>> emitGraph();
   Value emitActivation(Activation activation, Value input, Location where,
                        cnn::LayerAttr layerAttr);
   /// A cnn.activation; null after reporting an error.
@@ -495,6 +506,18 @@ Value ModelToCnn::emitLayer(const Layer &layer, Value input) {
   }
   case LayerKind::BatchNormalization:
     return emitBatchNorm(layer, input, where, layerAttr);
+  case LayerKind::Add:
+  case LayerKind::Subtract:
+  case LayerKind::Multiply:
+  case LayerKind::Average:
+  case LayerKind::Maximum:
+  case LayerKind::Minimum:
+  case LayerKind::Concatenate:
+    // A Sequential model calls each layer on one tensor.
+    emitError(where) << kerasClassName(layer.kind) << " layer '" << layer.name
+                     << "' merges several tensors: it can be used only in a "
+                        "Functional model";
+    return nullptr;
   case LayerKind::Softmax: {
     // One spelling per axis (TF.js writes axis 1 for the last of two), so
     // that equal models give equal IR.
@@ -567,25 +590,26 @@ OwningOpRef<ModuleOp> ModelToCnn::build() {
     emitError(modelLoc) << "model '" << model.name << "' has no layers";
     return nullptr;
   }
-  if (model.inputShape.empty()) {
-    emitError(loc(model.layers.front().loc))
-        << "the model has no input shape: give the first layer "
-           "input_shape=(...) or start with keras.Input(shape=(...))";
-    return nullptr;
-  }
-  SmallVector<int64_t> inputShape = {ShapedType::kDynamic};
-  inputShape.append(model.inputShape.begin(), model.inputShape.end());
-  // A rank-1 input shape would otherwise fail the check with an odd message.
-  for (int64_t dim : model.inputShape)
-    if (dim <= 0 || dim > cnn::kMaxDimSize) {
-      emitError(loc(model.inputLoc))
-          << "input shape " << cnn::kerasShapeString(inputShape)
-          << " must have dimensions in [1, " << cnn::kMaxDimSize << "]";
+  SmallVector<Type> inputTypes;
+  if (model.isGraph) {
+    for (const ModelInput &input : model.inputs) {
+      RankedTensorType type = inputType(input.shape, input.loc);
+      if (!type)
+        return nullptr;
+      inputTypes.push_back(type);
+    }
+  } else {
+    if (model.inputShape.empty()) {
+      emitError(loc(model.layers.front().loc))
+          << "the model has no input shape: give the first layer "
+             "input_shape=(...) or start with keras.Input(shape=(...))";
       return nullptr;
     }
-  auto inputType = tensorType(context, inputShape);
-  if (failed(cnn::verifyActivationType(loc(model.inputLoc), inputType)))
-    return nullptr;
+    RankedTensorType type = inputType(model.inputShape, model.inputLoc);
+    if (!type)
+      return nullptr;
+    inputTypes.push_back(type);
+  }
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(modelLoc);
   // The verifier below checks @forward's contract.
@@ -601,24 +625,133 @@ OwningOpRef<ModuleOp> ModelToCnn::build() {
 
   builder.setInsertionPointToEnd(module->getBody());
   function = builder.create<func::FuncOp>(
-      modelLoc, "forward", builder.getFunctionType({inputType}, {}));
+      modelLoc, "forward", builder.getFunctionType(inputTypes, {}));
   body = function.addEntryBlock();
-  argAttrs.push_back(builder.getDictionaryAttr({}));
+  for (size_t i = 0; i < inputTypes.size(); ++i) {
+    // A graph model's inputs keep their Keras names (the summary's rows).
+    if (model.isGraph) {
+      const ModelInput &input = model.inputs[i];
+      body->getArgument(i).setLoc(loc(input.loc));
+      argAttrs.push_back(builder.getDictionaryAttr(builder.getNamedAttr(
+          cnn::CnnDialect::kInputAttrName, builder.getStringAttr(input.name))));
+    } else {
+      argAttrs.push_back(builder.getDictionaryAttr({}));
+    }
+  }
   builder.setInsertionPointToEnd(body);
 
-  Value value = function.getArgument(0);
-  for (const Layer &layer : model.layers) {
-    value = emitLayer(layer, value);
-    if (!value)
+  SmallVector<Value> outputs;
+  if (model.isGraph) {
+    FailureOr<SmallVector<Value>> values = emitGraph();
+    if (failed(values))
       return nullptr;
+    outputs = std::move(*values);
+  } else {
+    Value value = function.getArgument(0);
+    for (const Layer &layer : model.layers) {
+      value = emitLayer(layer, value);
+      if (!value)
+        return nullptr;
+    }
+    outputs.push_back(value);
   }
-  builder.create<func::ReturnOp>(modelLoc, value);
-  function.setType(
-      builder.getFunctionType(body->getArgumentTypes(), {value.getType()}));
+  builder.create<func::ReturnOp>(modelLoc, outputs);
+  function.setType(builder.getFunctionType(body->getArgumentTypes(),
+                                           ValueRange(outputs).getTypes()));
   function.setAllArgAttrs(argAttrs);
   if (failed(verify(*module)))
     return nullptr;
   return module;
+}
+
+RankedTensorType ModelToCnn::inputType(ArrayRef<int64_t> shape,
+                                       const SourceLoc &where) {
+  SmallVector<int64_t> inputShape = {ShapedType::kDynamic};
+  inputShape.append(shape.begin(), shape.end());
+  // A rank-1 input shape would otherwise fail the check with an odd message.
+  for (int64_t dim : shape)
+    if (dim <= 0 || dim > cnn::kMaxDimSize) {
+      emitError(loc(where))
+          << "input shape " << cnn::kerasShapeString(inputShape)
+          << " must have dimensions in [1, " << cnn::kMaxDimSize << "]";
+      return nullptr;
+    }
+  auto type = tensorType(context, inputShape);
+  if (failed(cnn::verifyActivationType(loc(where), type)))
+    return nullptr;
+  return type;
+}
+
+static std::optional<cnn::MergeKind> mergeKind(LayerKind kind) {
+  switch (kind) {
+  case LayerKind::Add:
+    return cnn::MergeKind::add;
+  case LayerKind::Subtract:
+    return cnn::MergeKind::subtract;
+  case LayerKind::Multiply:
+    return cnn::MergeKind::multiply;
+  case LayerKind::Average:
+    return cnn::MergeKind::average;
+  case LayerKind::Maximum:
+    return cnn::MergeKind::maximum;
+  case LayerKind::Minimum:
+    return cnn::MergeKind::minimum;
+  default:
+    return std::nullopt;
+  }
+}
+
+Value ModelToCnn::emitMerge(const Layer &layer, ArrayRef<Value> inputs) {
+  Location where = loc(layer.loc);
+  auto layerAttr =
+      cnn::LayerAttr::get(&context, layer.name, kerasClassName(layer.kind));
+  SmallVector<RankedTensorType> types;
+  for (Value input : inputs)
+    types.push_back(cast<RankedTensorType>(input.getType()));
+  if (std::optional<cnn::MergeKind> kind = mergeKind(layer.kind))
+    return create<cnn::MergeOp>(where, cnn::inferMergeType(where, *kind, types),
+                                layerAttr, *kind, inputs);
+  // One spelling per axis, as softmax: the negative one.
+  int64_t axis = layer.axis;
+  int64_t rank = types.front().getRank();
+  if (axis >= 0 && axis < rank)
+    axis -= rank;
+  return create<cnn::ConcatenateOp>(
+      where, cnn::inferConcatenateType(where, types, axis), layerAttr, inputs,
+      axis);
+}
+
+FailureOr<SmallVector<Value>> ModelToCnn::emitGraph() {
+  llvm::Expected<std::vector<size_t>> order = scheduleGraph(model);
+  if (!order) {
+    llvm::Error rest =
+        llvm::handleErrors(order.takeError(), [&](const LocatedError &err) {
+          emitError(loc(err.getLoc())) << err.getMessage();
+        });
+    if (rest)
+      emitError(loc(model.loc)) << llvm::toString(std::move(rest));
+    return failure();
+  }
+  // Each tensor by the name of the input or layer that computes it; a
+  // value used by several layers is computed once.
+  llvm::StringMap<Value> values;
+  for (auto [index, input] : llvm::enumerate(model.inputs))
+    values[input.name] = function.getArgument(index);
+  for (size_t index : *order) {
+    const Layer &layer = model.layers[index];
+    SmallVector<Value> inputs;
+    for (const TensorRef &ref : layer.inbound)
+      inputs.push_back(values.lookup(ref.layer));
+    Value value = isMergeLayer(layer.kind) ? emitMerge(layer, inputs)
+                                           : emitLayer(layer, inputs.front());
+    if (!value)
+      return failure();
+    values[layer.name] = value;
+  }
+  SmallVector<Value> outputs;
+  for (const TensorRef &output : model.outputs)
+    outputs.push_back(values.lookup(output.layer));
+  return outputs;
 }
 
 OwningOpRef<ModuleOp> cnnc::buildCnnModule(const ModelSpec &model,

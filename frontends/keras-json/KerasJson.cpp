@@ -258,11 +258,25 @@ llvm::Error ModelReader::readModel() {
   if (!name)
     return className.error("expected a string for 'class_name', found " +
                            className.describe());
-  if (bareClassName(*name) != "Sequential")
-    return className.error("only Sequential models are supported, found " +
-                           className.describe());
-
+  llvm::StringRef modelClass = bareClassName(*name);
   JsonNode config = node.get("config");
+  // Keras 2.0-2.3 wrote graphs as "Model", tf.keras 2.4+ and Keras 3 as
+  // "Functional".
+  if (modelClass == "Functional" || modelClass == "Model") {
+    if (!config.getObject())
+      return config.exists() ? config.error("expected an object for "
+                                            "'config', found " +
+                                            config.describe())
+                             : node.error("missing 'config'");
+    ConfigReader configReader(config, "");
+    if (llvm::Error err = configReader.readString("name", model.name))
+      return err;
+    return readFunctionalConfig(config, model, info);
+  }
+  if (modelClass != "Sequential")
+    return className.error("unsupported model class " + className.describe() +
+                           " (cnnc reads Sequential and Functional models)");
+
   JsonNode layers = config;
   // Keras before 2.2.3 and early TF.js write the layer list as the config.
   if (config.getObject()) {
@@ -455,6 +469,12 @@ llvm::Expected<ModelSpec> ModelReader::read(const JsonNode &root) {
   for (const JsonNode &candidate : trainingCandidates) {
     if (candidate.isNullOrMissing())
       continue;
+    // compile() of a model with several outputs names a loss per output
+    // ({"age": "mse", "gender": ...}); training such a model is refused at
+    // @forward (cnn::verifySingleInputOutput) whatever it says, so it is
+    // not read, and the model still predicts, summarises and exports.
+    if (model.isGraph && model.outputs.size() > 1)
+      break;
     if (llvm::Error err = readTrainingConfig(candidate, model.training, info))
       return err;
     break;

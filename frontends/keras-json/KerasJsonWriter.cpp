@@ -9,6 +9,7 @@
 
 #include "dialects/cnn/KerasDefaults.h"
 #include "frontends/common/LocatedError.h"
+#include "frontends/common/ModelGraph.h"
 #include "frontends/keras-json/KerasJson.h"
 
 #include "llvm/Support/JSON.h"
@@ -261,6 +262,7 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
     break;
   }
   case LayerKind::Softmax:
+  case LayerKind::Concatenate:
     config["axis"] = layer.axis;
     break;
   case LayerKind::BatchNormalization:
@@ -282,6 +284,13 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
                             "beta_constraint", "gamma_constraint"})
       config[key] = nullptr;
     break;
+  case LayerKind::Add:
+  case LayerKind::Subtract:
+  case LayerKind::Multiply:
+  case LayerKind::Average:
+  case LayerKind::Maximum:
+  case LayerKind::Minimum:
+    break;
   case LayerKind::MinPooling2D:
   case LayerKind::GlobalMinPooling2D:
     return makeError(layer.loc, kerasClassName(layer.kind), " '", layer.name,
@@ -292,8 +301,74 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
                 {"config", std::move(config)}};
 }
 
+/// `["name", 0, 0]`: the one tensor of a layer's one call, which is all a
+/// cnnc graph has.
+static Array tensorTriple(const std::string &name) { return Array{name, 0, 0}; }
+
+/// A graph model in tf.keras 2.x's Functional form, which Keras 2, Keras 3
+/// and TF.js all load: InputLayers, then the layers the outputs need in an
+/// order they compute in, each with its one call in `inbound_nodes`.
+static llvm::Expected<Value> functionalValue(const ModelSpec &model,
+                                             KerasTarget target) {
+  llvm::Expected<std::vector<size_t>> order = scheduleGraph(model);
+  if (!order)
+    return order.takeError();
+  Array layers, inputLayers, outputLayers;
+  for (const ModelInput &input : model.inputs) {
+    Array batchInputShape{nullptr};
+    for (int64_t d : input.shape)
+      batchInputShape.push_back(d);
+    layers.push_back(Object{
+        {"class_name", "InputLayer"},
+        {"config", Object{{"batch_input_shape", std::move(batchInputShape)},
+                          {"dtype", "float32"},
+                          {"sparse", false},
+                          {"ragged", false},
+                          {"name", input.name}}},
+        {"name", input.name},
+        {"inbound_nodes", Array{}}});
+    inputLayers.push_back(tensorTriple(input.name));
+  }
+  for (size_t index : *order) {
+    const Layer &layer = model.layers[index];
+    llvm::Expected<Value> value = layerValue(layer, target);
+    if (!value)
+      return value.takeError();
+    Array call;
+    for (const TensorRef &ref : layer.inbound)
+      call.push_back(Array{ref.layer, 0, 0, Object{}});
+    Object &object = *value->getAsObject();
+    object["name"] = layer.name;
+    // One call (`Array{call}` would be a copy of `call`, not a list).
+    Array nodes;
+    nodes.push_back(std::move(call));
+    object["inbound_nodes"] = std::move(nodes);
+    layers.push_back(std::move(*value));
+  }
+  for (const TensorRef &output : model.outputs)
+    outputLayers.push_back(tensorTriple(output.layer));
+  return Object{{"class_name", "Functional"},
+                {"config", Object{{"name", model.name},
+                                  {"layers", std::move(layers)},
+                                  {"input_layers", std::move(inputLayers)},
+                                  {"output_layers", std::move(outputLayers)}}}};
+}
+
 llvm::Expected<std::string> cnnc::writeKerasModelConfig(const ModelSpec &model,
                                                         KerasTarget target) {
+  if (model.isGraph) {
+    llvm::Expected<Value> graph = functionalValue(model, target);
+    if (!graph)
+      return graph.takeError();
+    Object &root = *graph->getAsObject();
+    root["keras_version"] =
+        target == KerasTarget::Tfjs ? "tfjs-layers 4.22.0" : "2.15.0";
+    root["backend"] =
+        target == KerasTarget::Tfjs ? "tensor_flow.js" : "tensorflow";
+    std::string text;
+    llvm::raw_string_ostream(text) << *graph;
+    return text;
+  }
   Array layers;
   Array batchInputShape{nullptr};
   for (int64_t d : model.inputShape)

@@ -514,9 +514,17 @@ llvm::Error cnnc::readLayerConfig(const ConfigReader &config, Layer &layer,
       return err;
     return config.readOptionalInt("seed", layer.seed);
   case LayerKind::Softmax:
+  case LayerKind::Concatenate:
     return config.readInt("axis", layer.axis);
   case LayerKind::BatchNormalization:
     return readBatchNormalization(config, layer, info);
+  case LayerKind::Add:
+  case LayerKind::Subtract:
+  case LayerKind::Multiply:
+  case LayerKind::Average:
+  case LayerKind::Maximum:
+  case LayerKind::Minimum:
+    return llvm::Error::success();
   }
   return llvm::Error::success();
 }

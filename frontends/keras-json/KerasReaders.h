@@ -70,6 +70,12 @@ llvm::Error readTrainingConfig(const JsonNode &config, TrainingSpec &out,
 /// and TF.js's `glorotUniform` all become `glorotuniform`.
 std::string foldName(llvm::StringRef name);
 
+/// A Functional model's config (`layers` with their `inbound_nodes`,
+/// `input_layers`, `output_layers`) in any writer's form, into `model` as a
+/// graph (KerasFunctional.cpp).
+llvm::Error readFunctionalConfig(const JsonNode &config, ModelSpec &model,
+                                 const KerasFileInfo &info);
+
 } // namespace cnnc
 
 #endif // CNNC_FRONTENDS_KERASJSON_KERASREADERS_H

@@ -450,8 +450,16 @@ Expected<Value> Interpreter::evalCall(const CallExpr &call) {
     return callFunction(*callee->function, args);
   case Value::Kind::Unknown:
     return propagateUnknown({&*callee});
+  case Value::Kind::Object:
+    // Calling a layer on tensors (`Dense(10)(x)`, `Add()([x, y])`): the
+    // functional API. Keyword arguments (`training=False`) change nothing
+    // cnnc computes.
+    if (callee->call->symbol.kind == SymbolKind::Layer && !args.argumentError &&
+        !args.args.empty() && args.args[0].keyword.empty())
+      if (auto inputs = models.tensorsOf(args.args[0].value))
+        return models.applyLayer(callee->call, std::move(*inputs), args.pos);
+    return Value::unknown();
   default:
-    // Calling a layer object (`Dense(10)(x)`): the functional API.
     return Value::unknown();
   }
 }
@@ -476,10 +484,38 @@ Expected<Value> Interpreter::callSymbol(const Value &callee, KerasCall &args) {
       return id.takeError();
     return Value::model(*id);
   }
-  case SymbolKind::FunctionalModel:
+  case SymbolKind::FunctionalModel: {
     if (!functionalModel)
       functionalModel = args.pos;
-    return Value::unknown();
+    if (args.argumentError)
+      return errorAt(file, args.argumentError->first,
+                     args.argumentError->second);
+    auto id = models.createFunctional(args);
+    if (!id)
+      return id.takeError();
+    return Value::model(*id);
+  }
+  case SymbolKind::MergeFunction: {
+    // layers.add([x, y], **kwargs) is Add(**kwargs)([x, y]).
+    if (args.argumentError || args.args.empty())
+      return Value::unknown();
+    auto layer = std::make_shared<KerasCall>();
+    layer->symbol = {SymbolKind::Layer, args.symbol.name};
+    layer->pos = args.pos;
+    const CallArgValue *inputs = nullptr;
+    for (const CallArgValue &arg : args.args) {
+      if (!inputs && (arg.keyword.empty() || arg.keyword == "inputs"))
+        inputs = &arg;
+      else
+        layer->args.push_back(arg);
+    }
+    if (!inputs)
+      return Value::unknown();
+    auto ids = models.tensorsOf(inputs->value);
+    if (!ids)
+      return Value::unknown();
+    return models.applyLayer(layer, std::move(*ids), args.pos);
+  }
   case SymbolKind::Other:
   case SymbolKind::Activation: // activations.relu(x): a tensor
     return Value::unknown();

@@ -44,12 +44,16 @@ ModelHints Interpreter::hints() const {
       if (!call || hints.unreachedModel)
         return;
       std::optional<Value> callee = resolveStatically(*call->func);
-      if (callee && callee->is(Value::Kind::Symbol) &&
-          classifySymbol(callee->text).kind == SymbolKind::Sequential)
-        hints.unreachedModel.emplace(call->getPos(),
-                                     "Sequential model defined in function '" +
-                                         fn->def->name +
-                                         "', which the script never calls");
+      if (!callee || !callee->is(Value::Kind::Symbol))
+        return;
+      SymbolKind kind = classifySymbol(callee->text).kind;
+      if (kind == SymbolKind::Sequential || kind == SymbolKind::FunctionalModel)
+        hints.unreachedModel.emplace(
+            call->getPos(),
+            std::string(kind == SymbolKind::Sequential ? "Sequential"
+                                                       : "Functional") +
+                " model defined in function '" + fn->def->name +
+                "', which the script never calls");
     });
   }
   return hints;

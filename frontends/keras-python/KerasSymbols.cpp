@@ -56,6 +56,21 @@ bool py::isKerasModule(StringRef canonicalPath) {
   return underModule(canonicalPath, "keras");
 }
 
+/// The merge layer class a functional form of keras.layers stands for
+/// (`add` -> "Add", `concatenate` -> "Concatenate"); empty for any other
+/// name.
+static StringRef mergeFunctionClass(StringRef name) {
+  return llvm::StringSwitch<StringRef>(name)
+      .Case("add", "Add")
+      .Case("subtract", "Subtract")
+      .Case("multiply", "Multiply")
+      .Case("average", "Average")
+      .Case("maximum", "Maximum")
+      .Case("minimum", "Minimum")
+      .Case("concatenate", "Concatenate")
+      .Default("");
+}
+
 static bool isCapitalized(StringRef name) {
   return !name.empty() && llvm::isUpper(name[0]);
 }
@@ -125,6 +140,10 @@ KerasSymbol py::classifySymbol(StringRef path) {
       symbol.kind = SymbolKind::Input;
     else if (isCapitalized(name))
       symbol.kind = SymbolKind::Layer;
+    else if (StringRef merge = mergeFunctionClass(name); !merge.empty()) {
+      symbol.kind = SymbolKind::MergeFunction;
+      symbol.name = merge.str();
+    }
   } else if (module == "models" || module == "engine") {
     if (name == "Sequential")
       symbol.kind = SymbolKind::Sequential;
@@ -159,7 +178,8 @@ bool py::kerasStarExports(StringRef module, StringRef name) {
         .Cases("datasets", "utils", "backend", "applications", true)
         .Default(false);
   if (underModule(module, "keras.layers")) // every layer class, and Input
-    return isCapitalized(name) && name != "Sequential" && name != "Model";
+    return (isCapitalized(name) && name != "Sequential" && name != "Model") ||
+           !mergeFunctionClass(name).empty();
   if (module == "keras.models")
     return llvm::StringSwitch<bool>(name)
         .Cases("Sequential", "Model", "load_model", "clone_model", true)

@@ -31,6 +31,7 @@ enum class SymbolKind {
   Activation,
   Regularizer,
   Constraint,
+  MergeFunction, // keras.layers.add/concatenate/...: `name` is the class
 };
 
 struct KerasSymbol {

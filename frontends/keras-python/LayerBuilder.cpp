@@ -89,6 +89,8 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
                                              {"seed"});
   static const LayerSignature gaussianNoise({"stddev"}, 1, {"seed"});
   static const LayerSignature gaussianDropout({"rate"}, 1, {"seed"});
+  static const LayerSignature merge({}, 0);
+  static const LayerSignature concatenate({"axis"}, 0);
   static const LayerSignature prelu({"alpha_initializer", "alpha_regularizer",
                                      "alpha_constraint", "shared_axes"},
                                     0);
@@ -173,6 +175,15 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
     return softmax;
   case LayerKind::BatchNormalization:
     return batchNorm;
+  case LayerKind::Add:
+  case LayerKind::Subtract:
+  case LayerKind::Multiply:
+  case LayerKind::Average:
+  case LayerKind::Maximum:
+  case LayerKind::Minimum:
+    return merge;
+  case LayerKind::Concatenate:
+    return concatenate;
   }
   return flatten;
 }
@@ -691,13 +702,21 @@ Expected<LayerEntry> py::buildLayer(const KerasCall &call, StringRef file) {
   case LayerKind::BatchNormalization:
     err = buildBatchNormalization(args, layer);
     break;
-  case LayerKind::Softmax: {
+  case LayerKind::Softmax:
+  case LayerKind::Concatenate: {
     auto axis = args.getInt("axis", -1);
     if (!axis)
       return axis.takeError();
     layer.axis = *axis;
     break;
   }
+  case LayerKind::Add:
+  case LayerKind::Subtract:
+  case LayerKind::Multiply:
+  case LayerKind::Average:
+  case LayerKind::Maximum:
+  case LayerKind::Minimum:
+    break;
   }
   if (err)
     return std::move(err);

@@ -157,6 +157,9 @@ Expected<ModelSpec> ModelBuilder::finish(const ModelHints &hints) {
     return errorAt(file, Position{1, 1}, "no Sequential model defined");
   }
   ModelSpec model = std::move(models.front());
+  // A graph model is named and checked as a graph (ModelGraph.h).
+  if (model.isGraph)
+    return std::move(model);
   if (model.layers.empty())
     return makeError(model.loc, "Sequential model '", model.name,
                      "' has no layers");

@@ -15,6 +15,8 @@
 
 #include "llvm/Support/Error.h"
 
+#include <map>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -52,12 +54,39 @@ public:
   /// The file's model, with Keras names assigned.
   llvm::Expected<ModelSpec> finish(const ModelHints &hints);
 
+  // The functional API (FunctionalBuilder.cpp): a graph of tensors, one
+  // node per keras.Input and per layer call, from which keras.Model(...)
+  // takes the part between its inputs and outputs.
+
+  /// The tensor `value` stands for: a Tensor, or a keras.Input object (its
+  /// tensor, made on first use); none for anything else.
+  std::optional<unsigned> tensorOf(const Value &value);
+  /// The tensors `value` (a tensor, or a list or tuple of them) stands
+  /// for; none when it is not that.
+  std::optional<std::vector<unsigned>> tensorsOf(const Value &value);
+  /// `layer(inputs)` at `pos`: the new tensor. A layer called twice (shared
+  /// weights) is refused there.
+  llvm::Expected<Value> applyLayer(const std::shared_ptr<KerasCall> &layer,
+                                   std::vector<unsigned> inputs, Position pos);
+  /// keras.Model(inputs, outputs, name=None): the graph model's id.
+  llvm::Expected<unsigned> createFunctional(const KerasCall &call);
+
 private:
+  struct TensorNode {
+    /// The keras.Input or the layer called.
+    std::shared_ptr<KerasCall> call;
+    bool isInput = false;
+    std::vector<unsigned> inbound;
+    Position pos;
+  };
   std::string file;
   std::vector<ModelSpec> models;
   /// The layers built from each layer call: (model id, layer index).
   std::vector<std::pair<const KerasCall *, std::pair<unsigned, size_t>>>
       builtLayers;
+  std::vector<TensorNode> tensors;
+  std::map<const KerasCall *, unsigned> inputTensors;
+  std::map<const KerasCall *, unsigned> calledLayers;
 };
 
 } // namespace py

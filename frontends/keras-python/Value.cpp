@@ -117,6 +117,13 @@ Value Value::model(unsigned id) {
   return v;
 }
 
+Value Value::tensor(unsigned id) {
+  Value v;
+  v.kind = Kind::Tensor;
+  v.tensorId = id;
+  return v;
+}
+
 Value Value::method(Value receiver, std::string name) {
   Value v;
   v.kind = Kind::Method;
@@ -288,6 +295,8 @@ std::string py::describe(const Value &value) {
     return "a '" + value.call->symbol.name + "' object";
   case Value::Kind::Model:
     return "a model";
+  case Value::Kind::Tensor:
+    return "a tensor";
   case Value::Kind::Method:
   case Value::Kind::Function:
   case Value::Kind::Builtin:

@@ -53,6 +53,7 @@ public:
     Method,   // `receiver.text`, e.g. model.add, list.append
     Function, // a `def` of the script
     Builtin,  // a Python builtin function: `text` is its name
+    Tensor,   // a Keras tensor of the functional API: `tensorId`
   };
 
   Value() = default;
@@ -78,6 +79,8 @@ public:
   std::shared_ptr<Value> receiver;
   std::shared_ptr<UserFunction> function;
   unsigned modelId = 0;
+  /// Tensor values: the node in the ModelBuilder's graph.
+  unsigned tensorId = 0;
   /// How deeply tuples, lists and dicts nest in this value (0 for scalars).
   unsigned nesting = 0;
 
@@ -94,6 +97,7 @@ public:
   static Value symbol(std::string path);
   static Value object(std::shared_ptr<KerasCall> call);
   static Value model(unsigned id);
+  static Value tensor(unsigned id);
   static Value method(Value receiver, std::string name);
   static Value builtin(std::string name);
 

@@ -1046,12 +1046,15 @@ INSTANTIATE_TEST_SUITE_P(
             "from keras import Sequential\nm = "
             "Sequential(name='empty')\nm.summary()\n",
             "model.py:2:5: error: Sequential model 'empty' has no layers"},
-        ErrorCase{
-            "import keras\ninputs = keras.Input((3,))\n"
-            "outputs = keras.layers.Dense(2)(inputs)\n"
-            "model = keras.Model(inputs, outputs)\n",
-            "model.py:4:9: error: unsupported model class 'Model': cnnc reads "
-            "Sequential models"},
+        // The functional API is read; a layer called twice (shared
+        // weights) is refused at its second call.
+        ErrorCase{"import keras\ninputs = keras.Input((3,))\n"
+                  "d = keras.layers.Dense(3)\n"
+                  "outputs = d(d(inputs))\n"
+                  "model = keras.Model(inputs, outputs)\n",
+                  "model.py:4:11: error: the layer 'Dense' made at line 3 is "
+                  "called a second time: layers applied more than once "
+                  "(shared weights) are not supported"},
         ErrorCase{"import keras\nimport sys\nif len(sys.argv) > 1:\n"
                   "    model = keras.Sequential([keras.layers.Dense(1)])\n",
                   "model.py:4:13: error: Sequential model defined under a "

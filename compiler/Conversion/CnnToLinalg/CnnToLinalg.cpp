@@ -45,6 +45,8 @@ struct ConvertCnnToLinalg
     lowering::populateLossPatterns(patterns);
     lowering::populateOptimizerPatterns(patterns);
     lowering::populateBatchNormPatterns(patterns);
+    lowering::populateMergePatterns(patterns);
+    lowering::populateMergeBackwardPatterns(patterns);
     GreedyRewriteConfig config;
     config.strictMode = GreedyRewriteStrictness::ExistingOps;
     (void)applyPatternsAndFoldGreedily(getOperation(), std::move(patterns),

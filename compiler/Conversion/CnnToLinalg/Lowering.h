@@ -127,6 +127,8 @@ void populateShapeLayerPatterns(mlir::RewritePatternSet &patterns);
 void populateLossPatterns(mlir::RewritePatternSet &patterns);
 void populateOptimizerPatterns(mlir::RewritePatternSet &patterns);
 void populateBatchNormPatterns(mlir::RewritePatternSet &patterns);
+void populateMergePatterns(mlir::RewritePatternSet &patterns);
+void populateMergeBackwardPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace cnnc::lowering
 

@@ -31,8 +31,8 @@ module attributes {cnn.model} {
 // -----
 
 module attributes {cnn.model} {
-  // expected-error @+1 {{@forward's argument 1 must be a parameter: a statically shaped f32 tensor, not 'tensor<?x4xf32>'}}
-  func.func @forward(%x: tensor<?x4xf32>, %w: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{@forward's argument 1 must be a parameter: a statically shaped f32 tensor, not 'tensor<4x?xf32>'}}
+  func.func @forward(%x: tensor<?x4xf32>, %w: tensor<4x?xf32>) -> tensor<?x4xf32> {
     return %x : tensor<?x4xf32>
   }
 }
@@ -58,9 +58,30 @@ module attributes {cnn.model} {
 // -----
 
 module attributes {cnn.model} {
-  // expected-error @+1 {{@forward must return one f32 tensor whose only dynamic dimension is the batch}}
+  // expected-error @+1 {{@forward must return one or more f32 tensors whose only dynamic dimension is the batch}}
   func.func @forward(%x: tensor<?x4xf32>, %w: tensor<4x4xf32>) -> tensor<4x4xf32> {
     return %w : tensor<4x4xf32>
+  }
+}
+
+// -----
+
+// A graph model's second output must be an activation too.
+module attributes {cnn.model} {
+  // expected-error @+1 {{@forward must return one or more f32 tensors whose only dynamic dimension is the batch}}
+  func.func @forward(%x: tensor<?x4xf32>, %w: tensor<4x4xf32>) -> (tensor<?x4xf32>, tensor<4x4xf32>) {
+    return %x, %w : tensor<?x4xf32>, tensor<4x4xf32>
+  }
+}
+
+// -----
+
+// Inputs are the leading batched arguments; a batched argument after a
+// parameter is neither.
+module attributes {cnn.model} {
+  // expected-error @+1 {{@forward's argument 2 must be a parameter: a statically shaped f32 tensor, not 'tensor<?x4xf32>'}}
+  func.func @forward(%x: tensor<?x4xf32>, %w: tensor<4x4xf32>, %y: tensor<?x4xf32>) -> tensor<?x4xf32> {
+    return %x : tensor<?x4xf32>
   }
 }
 

@@ -62,6 +62,11 @@ def read_tfjs(path):
     return {"class_name": topology["class_name"], "config": topology["config"]}, weights
 
 
+# cnnc's own layers, which Keras has no class for (a Minimum merge layer is
+# Keras's).
+MIN_POOLING = ("MinPooling2D", "GlobalMinPooling2D")
+
+
 def layers_of(topology):
     """The model's layers as Keras's model.layers lists them (no InputLayer)."""
     return [l for l in topology["config"]["layers"] if l["class_name"] != "InputLayer"]
@@ -107,7 +112,7 @@ def write(args):
         sys.exit("keras_h5.py: --keras-names is for save_weights (a model.save file names its own layers)")
     topology, weights = read_tfjs(args.model)
     layers = layers_of(topology)
-    if any("Min" in l["class_name"] for l in layers):
+    if any(l["class_name"] in MIN_POOLING for l in layers):
         sys.exit("keras_h5.py: Keras has no MinPooling: no .h5 for this model")
     names = keras_names(layers) if args.keras_names else [l["config"]["name"] for l in layers]
     # The weights in manifest order belong to the layers in order: TF.js names
@@ -175,7 +180,7 @@ def write_all(args):
     j = 0
     for d in models:
         model = os.path.join(args.dir, d, "model.json")
-        if any("Min" in l["class_name"] for l in layers_of(read_tfjs(model)[0])):
+        if any(l["class_name"] in MIN_POOLING for l in layers_of(read_tfjs(model)[0])):
             continue
         variants = [
             ("m.h5", dict(layout="save", strings=["fixed", "ascii", "utf8"][j % 3],

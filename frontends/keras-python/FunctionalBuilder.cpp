@@ -1,0 +1,210 @@
+//===- FunctionalBuilder.cpp - The functional API's graph -----------------===//
+//
+// keras.Input(...) gives a tensor; calling a layer on tensors gives a new
+// one; keras.Model(inputs, outputs) is the part of that graph between them.
+// The evaluator keeps the graph here, as numbered nodes (a Value holds a
+// node's number, so that no value owns a chain of others), and a Model
+// call turns the nodes its outputs need into a ModelSpec graph, named as
+// tf.keras names them: inputs `input_1`, `input_2`, ...; layers per class
+// in the order they were called (`conv2d`, `conv2d_1`, ...).
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontends/keras-python/ModelBuilder.h"
+
+#include "frontends/keras-python/Arguments.h"
+#include "frontends/keras-python/Diagnostics.h"
+#include "frontends/keras-python/LayerBuilder.h"
+
+#include <set>
+
+using namespace cnnc;
+using namespace cnnc::py;
+using llvm::Error;
+using llvm::Expected;
+
+/// More layer calls than any model cnnc compiles (kMaxModelLayers) has.
+static constexpr size_t kMaxTensors = 20000;
+
+std::optional<unsigned> ModelBuilder::tensorOf(const Value &value) {
+  if (value.is(Value::Kind::Tensor))
+    return value.tensorId;
+  if (!value.is(Value::Kind::Object) ||
+      value.call->symbol.kind != SymbolKind::Input)
+    return std::nullopt;
+  auto [it, added] = inputTensors.insert({value.call.get(), tensors.size()});
+  if (added) {
+    TensorNode node;
+    node.call = value.call;
+    node.isInput = true;
+    node.pos = value.call->pos;
+    tensors.push_back(std::move(node));
+  }
+  return it->second;
+}
+
+std::optional<std::vector<unsigned>>
+ModelBuilder::tensorsOf(const Value &value) {
+  std::vector<unsigned> ids;
+  if (value.isSequence()) {
+    for (const Value &element : *value.elements) {
+      std::optional<unsigned> id = tensorOf(element);
+      if (!id)
+        return std::nullopt;
+      ids.push_back(*id);
+    }
+    return ids;
+  }
+  std::optional<unsigned> id = tensorOf(value);
+  if (!id)
+    return std::nullopt;
+  ids.push_back(*id);
+  return ids;
+}
+
+Expected<Value>
+ModelBuilder::applyLayer(const std::shared_ptr<KerasCall> &layer,
+                         std::vector<unsigned> inputs, Position pos) {
+  if (tensors.size() >= kMaxTensors)
+    return errorAt(file, pos, "more than ", std::to_string(kMaxTensors),
+                   " layer calls: too many for cnnc");
+  auto [it, first] = calledLayers.insert({layer.get(), tensors.size()});
+  if (!first)
+    return errorAt(file, pos, "the layer '", layer->symbol.name,
+                   "' made at line ", std::to_string(layer->pos.line),
+                   " is called a second time: layers applied more than once "
+                   "(shared weights) are not supported");
+  TensorNode node;
+  node.call = layer;
+  node.inbound = std::move(inputs);
+  node.pos = pos;
+  tensors.push_back(std::move(node));
+  return Value::tensor(it->second);
+}
+
+/// The `name=` a call gives, if it is a string.
+static std::string explicitName(const KerasCall &call) {
+  for (const CallArgValue &arg : call.args)
+    if (arg.keyword == "name" && arg.value.is(Value::Kind::Str))
+      return arg.value.text;
+  return "";
+}
+
+Expected<unsigned> ModelBuilder::createFunctional(const KerasCall &call) {
+  // Keras 2's Model(inputs, outputs, name); Keras 3 adds `trainable`.
+  static const llvm::StringRef params[] = {"inputs", "outputs", "name"};
+  static const llvm::StringRef keywords[] = {"trainable"};
+  auto bound =
+      Arguments::bind(call, Signature{params, keywords, 2}, "Model", file);
+  if (!bound)
+    return bound.takeError();
+  const Arguments &args = *bound;
+  if (Error err = args.requireDefault("trainable", Value::fromBool(true)))
+    return std::move(err);
+
+  ModelSpec model;
+  model.isGraph = true;
+  model.name = "model";
+  model.loc = toSourceLoc(file, call.pos);
+  auto name = args.getOptionalString("name");
+  if (!name)
+    return name.takeError();
+  if (*name)
+    model.name = **name;
+
+  auto ends = [&](llvm::StringRef what) -> Expected<std::vector<unsigned>> {
+    const CallArgValue *arg = args.get(what);
+    if (arg->value.hasReason())
+      return errorAt(file, arg->value.reasonPos, arg->value.text);
+    std::optional<std::vector<unsigned>> ids = tensorsOf(arg->value);
+    if (!ids || ids->empty())
+      return errorAt(file, arg->pos, "'", what,
+                     "' must be a Keras tensor or a list of them, not ",
+                     describe(arg->value));
+    return std::move(*ids);
+  };
+  auto inputs = ends("inputs");
+  if (!inputs)
+    return inputs.takeError();
+  auto outputs = ends("outputs");
+  if (!outputs)
+    return outputs.takeError();
+
+  // The nodes the outputs need, down to the model's inputs.
+  std::set<unsigned> modelInputs(inputs->begin(), inputs->end());
+  std::set<unsigned> needed;
+  std::vector<unsigned> work(outputs->begin(), outputs->end());
+  while (!work.empty()) {
+    unsigned id = work.back();
+    work.pop_back();
+    if (!needed.insert(id).second || modelInputs.count(id))
+      continue;
+    const TensorNode &node = tensors[id];
+    if (node.isInput)
+      return errorAt(file, node.pos,
+                     "this input is not among the model's inputs, but its "
+                     "outputs need it (Keras: \"Graph disconnected\")");
+    work.insert(work.end(), node.inbound.begin(), node.inbound.end());
+  }
+
+  // Names: the inputs in the model's order, then the layers in the order
+  // they were called (node numbers), as tf.keras counts them.
+  std::map<unsigned, std::string> names;
+  int inputCount = 0;
+  for (unsigned id : *inputs) {
+    const TensorNode &node = tensors[id];
+    if (!node.isInput)
+      return errorAt(file, node.pos,
+                     "a model input must be a keras.Input, "
+                     "not a layer's output");
+    auto entry = buildLayer(*node.call, file);
+    if (!entry)
+      return entry.takeError();
+    ModelInput input;
+    input.name = explicitName(*node.call);
+    if (input.name.empty())
+      input.name = "input_" + std::to_string(++inputCount);
+    input.shape = *entry->inputShape;
+    input.loc = toSourceLoc(file, node.pos);
+    names[id] = input.name;
+    model.inputs.push_back(std::move(input));
+  }
+  std::vector<unsigned> layerNodes;
+  for (unsigned id : needed)
+    if (!tensors[id].isInput)
+      layerNodes.push_back(id);
+  for (unsigned id : layerNodes) {
+    const TensorNode &node = tensors[id];
+    auto entry = buildLayer(*node.call, file);
+    if (!entry)
+      return entry.takeError();
+    if (entry->isInput)
+      return errorAt(file, node.pos,
+                     "an InputLayer cannot be called on a "
+                     "tensor");
+    entry->layer.loc = toSourceLoc(file, node.pos);
+    model.layers.push_back(std::move(entry->layer));
+  }
+  assignKerasNames(model);
+  for (auto [index, id] : llvm::enumerate(layerNodes))
+    names[id] = model.layers[index].name;
+  for (auto [index, id] : llvm::enumerate(layerNodes))
+    for (unsigned in : tensors[id].inbound) {
+      TensorRef ref;
+      ref.layer = names[in];
+      ref.loc = toSourceLoc(file, tensors[id].pos);
+      model.layers[index].inbound.push_back(std::move(ref));
+    }
+  for (unsigned id : *outputs) {
+    TensorRef ref;
+    ref.layer = names[id];
+    ref.loc = model.loc;
+    model.outputs.push_back(std::move(ref));
+  }
+  model.inputShape = model.inputs.front().shape;
+  model.inputLoc = model.inputs.front().loc;
+
+  unsigned modelId = models.size();
+  models.push_back(std::move(model));
+  return modelId;
+}
