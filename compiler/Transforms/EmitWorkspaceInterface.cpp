@@ -120,24 +120,26 @@ struct EmitWorkspaceInterface
     for (Operation &op : entry.getBody().front())
       b.clone(op, mapping);
 
-    SmallVector<memref::AllocOp> workspaces;
-    function.walk([&](memref::AllocOp alloc) {
-      if (alloc->hasAttr(plan::kWorkspaceAttr))
-        workspaces.push_back(alloc);
+    SmallVector<Operation *> workspaces;
+    function.walk([&](Operation *op) {
+      if (op->hasAttr(plan::kWorkspaceAttr))
+        workspaces.push_back(op);
     });
-    if (workspaces.size() != 1)
+    if (workspaces.size() != 1 ||
+        !isa<memref::AllocOp, memref::AllocaOp>(workspaces.front()))
       return entry.emitError("expected cnnc_forward to allocate one "
                              "workspace for @forward");
-    memref::AllocOp alloc = workspaces.front();
-    b.setInsertionPoint(alloc);
-    Value buffer = byteBufferAt(b, alloc.getLoc(), alloc.getType(),
-                                body->getArguments().back(),
-                                alloc.getDynamicSizes().front());
-    for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+    Operation *allocation = workspaces.front();
+    Value workspace = allocation->getResult(0);
+    b.setInsertionPoint(allocation);
+    Value buffer = byteBufferAt(
+        b, allocation->getLoc(), cast<MemRefType>(workspace.getType()),
+        body->getArguments().back(), allocation->getOperand(0));
+    for (Operation *user : llvm::make_early_inc_range(workspace.getUsers()))
       if (isa<memref::DeallocOp>(user))
         user->erase();
-    alloc.replaceAllUsesWith(buffer);
-    alloc.erase();
+    workspace.replaceAllUsesWith(buffer);
+    allocation->erase();
     return success();
   }
 

@@ -233,7 +233,8 @@ struct PlanMemory : cnnc::impl::PlanMemoryBase<PlanMemory> {
 
     rewrite(forward, buffers, fixedBytes);
     addBytesFunction(module, forward, fixedBytes, perSampleBytes);
-    if (failed(updateCallers(module, forward)))
+    if (failed(updateCallers(module, forward,
+                             fixedBytes == 0 && perSampleBytes == 0)))
       return signalPassFailure();
     recordPlan(forward, buffers, stepLocs, fixedBytes, perSampleBytes);
   }
@@ -301,6 +302,8 @@ struct PlanMemory : cnnc::impl::PlanMemoryBase<PlanMemory> {
       Value offset;
       if (buffer.bytes.a == 0) {
         offset = b.create<arith::ConstantIndexOp>(at, buffer.offset);
+      } else if (buffer.offset == 0) {
+        offset = b.create<arith::ConstantIndexOp>(at, fixedBytes);
       } else {
         // C + p * n
         Value scaled = b.create<arith::MulIOp>(
@@ -347,7 +350,8 @@ struct PlanMemory : cnnc::impl::PlanMemoryBase<PlanMemory> {
   /// Each call of @forward gets a workspace of its own, allocated around
   /// the call (cnnc_forward: one allocation per call instead of one per
   /// buffer).
-  LogicalResult updateCallers(ModuleOp module, func::FuncOp forward) {
+  LogicalResult updateCallers(ModuleOp module, func::FuncOp forward,
+                              bool empty) {
     SmallVector<func::CallOp> calls;
     module.walk([&](func::CallOp call) {
       if (call.getCallee() == forward.getName())
@@ -361,12 +365,18 @@ struct PlanMemory : cnnc::impl::PlanMemoryBase<PlanMemory> {
                                            b.getIndexType(), batch)
                         .getResult(0);
       auto type = cast<MemRefType>(forward.getArgumentTypes().back());
-      auto workspace = b.create<memref::AllocOp>(
-          loc, type, ValueRange{bytes}, b.getI64IntegerAttr(plan::kAlignment));
+      // A model without intermediate buffers (one dense layer) needs no
+      // workspace: an empty one on the stack, rather than a malloc.
+      Operation *workspace =
+          empty ? b.create<memref::AllocaOp>(loc, type, ValueRange{bytes})
+                : b.create<memref::AllocOp>(
+                      loc, type, ValueRange{bytes},
+                      b.getI64IntegerAttr(plan::kAlignment));
       workspace->setAttr(plan::kWorkspaceAttr, b.getUnitAttr());
-      call->insertOperands(call.getNumOperands(), workspace.getResult());
+      call->insertOperands(call.getNumOperands(), workspace->getResult(0));
       b.setInsertionPointAfter(call);
-      b.create<memref::DeallocOp>(loc, workspace);
+      if (!empty)
+        b.create<memref::DeallocOp>(loc, workspace->getResult(0));
     }
     // Any other use of the symbol would now be wrong.
     if (auto uses = SymbolTable::getSymbolUses(forward, module))
