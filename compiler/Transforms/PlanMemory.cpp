@@ -257,6 +257,10 @@ struct PlanMemory : cnnc::impl::PlanMemoryBase<PlanMemory> {
           buffer.deallocs.push_back(user);
           continue;
         }
+        // memref.dim and the like read the descriptor, not the bytes.
+        if (isMemoryEffectFree(user) && user->getNumRegions() == 0 &&
+            !user->hasTrait<OpTrait::IsTerminator>())
+          continue;
         Operation *top = body.findAncestorOpInBlock(*user);
         auto step = top ? stepOf.find(top) : stepOf.end();
         if (step == stepOf.end() || isa<func::ReturnOp>(top))
