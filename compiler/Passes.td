@@ -222,4 +222,39 @@ def OutlineLoopNests : Pass<"cnn-outline-loop-nests", "::mlir::ModuleOp"> {
   ];
 }
 
+def PlanMemory : Pass<"cnn-plan-memory", "::mlir::ModuleOp"> {
+  let summary = "Place @forward's buffers in one workspace, reusing bytes";
+  let description = [{
+    After bufferization and outlining: every allocation in @forward becomes
+    a memref.view into a workspace, a new last argument (memref<?xi8>).
+    Buffers live from the first step (call or loop) that uses them, or a
+    view of them, to the last; buffers whose lives do not overlap share
+    bytes. Sizes are affine in the batch n: constant buffers are packed at
+    the workspace's start, per-sample ones after them, each region greedily
+    by size (first fit, 64-byte aligned), so one plan holds for every n.
+    Adds @forward_workspace_bytes(n) -> C + S * n, makes each caller of
+    @forward allocate the workspace around the call, and records the plan on
+    @forward as `cnnc.memory_plan` (compiler/Transforms/MemoryPlan.h).
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::LLVM::LLVMDialect"
+  ];
+}
+
+def EmitWorkspaceInterface : Pass<"cnn-emit-workspace-interface", "::mlir::ModuleOp"> {
+  let summary = "Add cnnc_forward_ws, cnnc_workspace_bytes and cnnc_param_elements";
+  let description = [{
+    After --cnn-emit-c-interface and --cnn-plan-memory: adds
+    `cnnc_forward_ws(input, batch, params, output, workspace)`, cnnc_forward
+    with the caller's workspace in place of the one it allocates;
+    `cnnc_workspace_bytes(batch)`, the bytes that workspace needs; and the
+    constant array `cnnc_param_elements`, each parameter's element count.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::LLVM::LLVMDialect"
+  ];
+}
+
 #endif // CNNC_COMPILER_PASSES

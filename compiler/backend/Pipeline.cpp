@@ -156,6 +156,11 @@ void cnnc::buildPipeline(OpPassManager &pm, Stage stage,
     // From here on no function holds more than one layer step's loops:
     // every pass after this costs the same per layer at any depth.
     pm.addPass(createOutlineLoopNests());
+    // @forward's buffers become views of one workspace (a flat list of
+    // calls by now, so liveness is in program order); cnnc_forward_ws takes
+    // it from the caller.
+    pm.addPass(createPlanMemory());
+    pm.addPass(createEmitWorkspaceInterface());
     if (options.tile) {
       pm.addNestedPass<func::FuncOp>(createVectorize());
       pm.addNestedPass<func::FuncOp>(createLowerVectors());

@@ -3,6 +3,7 @@
 #include "compiler/commands/CompileCommand.h"
 #include "compiler/commands/Output.h"
 #include "compiler/reports/CHeader.h"
+#include "compiler/reports/MemoryReport.h"
 #include "compiler/reports/ModelDescription.h"
 #include "compiler/reports/ModelSummary.h"
 #include "compiler/support/Diagnostics.h"
@@ -93,8 +94,8 @@ int cnnc::runCompile(const CompileRequest &request, MLIRContext &context) {
   // What is compiled, or given weights, must be a model (the header is
   // built from @forward before lowering); the IR alone may be printed or
   // summarised as it is.
-  bool asModel =
-      request.summary ? !request.summaryWeightsPath.empty() : stage.has_value();
+  bool asModel = request.summary ? !request.summaryWeightsPath.empty()
+                                 : stage.has_value() || request.memory;
   OwningOpRef<ModuleOp> module = loadModel(request.modelPath, context, asModel);
   if (!module)
     return 1;
@@ -106,6 +107,16 @@ int cnnc::runCompile(const CompileRequest &request, MLIRContext &context) {
         failed(checkWeightsFit(*module, request, context)))
       return 1;
     if (failed(printModelSummary(*module, os)))
+      return 1;
+    return writeOutput(request.outputPath, text) ? 0 : 1;
+  }
+
+  if (request.memory) {
+    // The plan is made at the loops stage, on a copy: the report names
+    // layers and parameters from the `cnn` IR.
+    OwningOpRef<ModuleOp> lowered = module->clone();
+    if (failed(lowerToStage(*lowered, Stage::Loops, request.pipeline)) ||
+        failed(printMemoryPlan(*module, *lowered, os)))
       return 1;
     return writeOutput(request.outputPath, text) ? 0 : 1;
   }

@@ -34,6 +34,8 @@ struct CompileRequest {
   /// With `summary`: weights that must bind to the model (as Keras's
   /// load_weights() before summary()); the table is the same.
   std::string summaryWeightsPath;
+  /// The forward pass's memory plan (weights, workspace buffers) instead.
+  bool memory = false;
   EmitStage emit = EmitStage::Default;
   TargetOptions target;
   /// pipeline.train adds the training step; `training` changes it.

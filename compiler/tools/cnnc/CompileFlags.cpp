@@ -1,6 +1,7 @@
 //===- CompileFlags.cpp - cnnc MODEL's options ----------------------------===//
 //
 //   cnnc MODEL --summary                 Keras's model.summary() table
+//   cnnc MODEL --memory                  the memory plan of the forward pass
 //   cnnc MODEL --emit=STAGE [-o FILE]    one stage of the pipeline
 //   cnnc MODEL -o FILE.o                 an object and FILE.h (C ABI)
 //
@@ -17,6 +18,11 @@ static cl::opt<std::string> modelPath(cl::Positional, cl::desc("MODEL"),
 static cl::opt<bool> summary("summary",
                              cl::desc("Print Keras's model.summary() table"),
                              cl::cat(cnncCategory));
+static cl::opt<bool> memory(
+    "memory",
+    cl::desc("Print the memory plan: the weights, and the workspace of the "
+             "forward pass buffer by buffer"),
+    cl::cat(cnncCategory));
 static cl::opt<std::string> weightsPath(
     "weights",
     cl::desc("With --summary: weights that must fit the model (the table "
@@ -76,8 +82,14 @@ std::optional<CompileRequest> cnnc::compileRequestFromFlags() {
                 "weights when it runs (see predict, train, eval, export)");
     return std::nullopt;
   }
+  if (memory && (summary || emit.getNumOccurrences() || trainStep)) {
+    reportError("--memory prints a report of its own: it does not go with "
+                "--summary, --emit or --train-step");
+    return std::nullopt;
+  }
   CompileRequest request;
   request.modelPath = modelPath;
+  request.memory = memory;
   request.outputPath = outputPath;
   request.summary = summary;
   request.summaryWeightsPath = weightsPath;

@@ -80,6 +80,8 @@ int main(int argc, char **argv) {
           argc, argv,
           "cnnc: Keras CNNs to native code\n\n"
           "  cnnc MODEL --summary              Keras's model.summary()\n"
+          "  cnnc MODEL --memory               the memory plan (weights, "
+          "workspace)\n"
           "  cnnc MODEL --emit=STAGE [-o F]    one stage of the pipeline\n"
           "  cnnc MODEL -o model.o             an object and model.h\n"
           "  cnnc predict MODEL --input X.npy -o Y.npy  (or --image A.png)\n"
