@@ -2,8 +2,11 @@
 
 #include "frontends/weights/ModelWeights.h"
 
+#include "frontends/LoadModel.h"
+#include "frontends/keras-h5/Keras3H5.h"
 #include "frontends/keras-h5/KerasH5.h"
 #include "frontends/keras-json/KerasJson.h"
+#include "frontends/keras3/KerasArchive.h"
 #include "runtime/npy/Npy.h"
 #include "runtime/train/Checkpoint.h"
 #include "runtime/train/TrainRun.h"
@@ -122,6 +125,48 @@ readTfjsFile(llvm::StringRef path) {
   return readTfjsWeights((*buffer)->getBuffer(), path);
 }
 
+/// The layers of the model at `modelPath` as Keras 3 numbers their weight
+/// groups: a .keras archive's own config, else the model file's layers.
+static llvm::Expected<std::vector<KerasLayerRef>>
+keras3ModelLayers(llvm::StringRef modelPath, llvm::StringRef weightsPath) {
+  llvm::StringRef extension = llvm::sys::path::extension(modelPath);
+  if (extension == ".keras") {
+    llvm::Expected<KerasArchive> archive = readKerasArchive(modelPath);
+    if (!archive)
+      return archive.takeError();
+    return kerasConfigLayers(archive->config,
+                             (modelPath + ": config.json").str());
+  }
+  if (extension == ".mlir")
+    return failure("'" + weightsPath +
+                   "' is a Keras 3 weights file, whose groups are named "
+                   "after the layers' Keras classes: give the model as a "
+                   "Keras file (.py, .json, .h5, .keras), not .mlir");
+  llvm::Expected<ModelSpec> model = readModelSpec(modelPath);
+  if (!model)
+    return model.takeError();
+  return modelSpecLayers(*model);
+}
+
+/// The weights of a Keras 3 `.weights.h5` (save_weights) bound to the
+/// layers of the model at `modelPath`; none when the file is a legacy .h5.
+static llvm::Expected<std::optional<WeightSet>>
+readKeras3WeightsFile(llvm::StringRef path, llvm::StringRef modelPath) {
+  llvm::Expected<Keras3H5Contents> contents = readKeras3H5File(path);
+  if (!contents)
+    return contents.takeError();
+  if (contents->legacy)
+    return std::nullopt;
+  llvm::Expected<std::vector<KerasLayerRef>> layers =
+      keras3ModelLayers(modelPath, path);
+  if (!layers)
+    return layers.takeError();
+  llvm::Expected<WeightSet> weights = keras3WeightSet(*layers, *contents, path);
+  if (!weights)
+    return weights.takeError();
+  return std::optional<WeightSet>(std::move(*weights));
+}
+
 /// The weight set of a Keras .h5 or TF.js model.json; none if the file is a
 /// topology without weights.
 static llvm::Expected<std::optional<WeightSet>>
@@ -141,6 +186,16 @@ cnnc::loadModelWeights(const ModelInfo &info, llvm::StringRef modelPath,
   using Result = std::optional<std::vector<float>>;
   if (weightsPath.empty()) {
     llvm::StringRef extension = llvm::sys::path::extension(modelPath);
+    if (extension == ".keras") {
+      llvm::Expected<WeightSet> weights = readKerasArchiveWeights(modelPath);
+      if (!weights)
+        return weights.takeError();
+      llvm::Expected<std::vector<float>> params =
+          bindWeights(info, *weights, modelPath);
+      if (!params)
+        return params.takeError();
+      return Result(std::move(*params));
+    }
     if (extension != ".json" && extension != ".h5" && extension != ".hdf5")
       return Result();
     llvm::Expected<std::string> head = fileHead(modelPath);
@@ -169,13 +224,36 @@ cnnc::loadModelWeights(const ModelInfo &info, llvm::StringRef modelPath,
       return failure(error);
     return Result(std::move(params));
   }
+  // Told by content: a zip is a .keras archive; an HDF5 file is Keras 3's
+  // layout unless it has legacy Keras's `layer_names` / `model_weights`.
+  std::optional<WeightSet> keras3;
+  if (isZipSignature(*head)) {
+    llvm::Expected<WeightSet> weights = readKerasArchiveWeights(weightsPath);
+    if (!weights)
+      return weights.takeError();
+    keras3 = std::move(*weights);
+  } else if (isHdf5Signature(*head)) {
+    llvm::Expected<std::optional<WeightSet>> weights =
+        readKeras3WeightsFile(weightsPath, modelPath);
+    if (!weights)
+      return weights.takeError();
+    keras3 = std::move(*weights);
+  }
+  if (keras3) {
+    llvm::Expected<std::vector<float>> params =
+        bindWeights(info, *keras3, weightsPath);
+    if (!params)
+      return params.takeError();
+    return Result(std::move(*params));
+  }
   llvm::StringRef text = llvm::StringRef(*head).ltrim(" \t\r\n");
   if (text.starts_with("\xef\xbb\xbf"))
     text = text.drop_front(3);
   if (!isHdf5Signature(*head) && !text.starts_with("{"))
     return failure("'" + weightsPath +
                    "' is not a weight file cnnc reads: expected a cnnc "
-                   "checkpoint, a Keras .h5 or a TF.js model.json");
+                   "checkpoint, a Keras .h5, .weights.h5 or .keras, or a "
+                   "TF.js model.json");
   llvm::Expected<std::optional<WeightSet>> weights =
       readKerasWeights(weightsPath, *head);
   if (!weights)
