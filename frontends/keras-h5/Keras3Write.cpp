@@ -13,11 +13,21 @@
 
 using namespace cnnc;
 
+/// Object creation properties without timestamps, as h5py creates objects
+/// by default: the same weights give the same bytes.
+static hid_t untimed(hid_t propertyClass) {
+  hid_t properties = H5Pcreate(propertyClass);
+  if (properties >= 0)
+    H5Pset_obj_track_times(properties, 0);
+  return properties;
+}
+
 static bool createGroup(hid_t parent, const std::string &name) {
+  H5Handle creation(untimed(H5P_GROUP_CREATE), H5Pclose);
   H5Handle group(
-      H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+      H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, creation, H5P_DEFAULT),
       H5Gclose);
-  return group.valid();
+  return creation.valid() && group.valid();
 }
 
 static bool writeVariable(hid_t vars, const std::string &name,
@@ -29,10 +39,11 @@ static bool writeVariable(hid_t vars, const std::string &name,
                  H5Sclose);
   if (!space.valid())
     return false;
+  H5Handle creation(untimed(H5P_DATASET_CREATE), H5Pclose);
   H5Handle dataset(H5Dcreate2(vars, name.c_str(), H5T_IEEE_F32LE, space,
-                              H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                              H5P_DEFAULT, creation, H5P_DEFAULT),
                    H5Dclose);
-  return dataset.valid() &&
+  return creation.valid() && dataset.valid() &&
          (array.data.empty() ||
           H5Dwrite(dataset, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT,
                    array.data.data()) >= 0);
@@ -42,13 +53,14 @@ static bool writeGroups(hid_t file, llvm::ArrayRef<Keras3VarGroup> groups) {
   if (!createGroup(file, "layers") || !createGroup(file, "vars"))
     return false;
   for (const Keras3VarGroup &group : groups) {
-    H5Handle links(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
-    if (!links.valid() || H5Pset_create_intermediate_group(links, 1) < 0)
+    // "layers/conv2d", then its "vars".
+    if (!createGroup(file, group.path))
       return false;
-    H5Handle vars(H5Gcreate2(file, (group.path + "/vars").c_str(), links,
-                             H5P_DEFAULT, H5P_DEFAULT),
+    H5Handle creation(untimed(H5P_GROUP_CREATE), H5Pclose);
+    H5Handle vars(H5Gcreate2(file, (group.path + "/vars").c_str(),
+                             H5P_DEFAULT, creation, H5P_DEFAULT),
                   H5Gclose);
-    if (!vars.valid())
+    if (!creation.valid() || !vars.valid())
       return false;
     for (size_t i = 0; i < group.vars.size(); ++i)
       if (!writeVariable(vars, std::to_string(i), group.vars[i]))

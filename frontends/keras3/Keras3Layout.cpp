@@ -76,9 +76,8 @@ cnnc::keras3WeightSet(llvm::ArrayRef<KerasLayerRef> layers,
     llvm::StringRef top = llvm::StringRef(key).split('/').first;
     if (!claimed.count(top))
       return failure("group '" + group.path +
-                     "' holds variables, but the model has no layer whose "
-                     "group it is (" +
-                     llvm::Twine(layers.size()) + " layers)");
+                     "' holds variables, but no layer of the model has that "
+                     "group");
   }
   return weights;
 }
