@@ -52,42 +52,122 @@ static std::vector<ModelLayer> modelLayers(const ModelInfo &info) {
   return layers;
 }
 
+/// The layer a weight's name says it belongs to: the component before the
+/// variable ("conv2d_1_1" for Keras 2.0.5's "conv2d_1/conv2d_1_1/kernel:0",
+/// "bn_Conv1" for a nested model's "bn_Conv1/gamma:0"); empty if none.
+static llvm::StringRef ownerName(llvm::StringRef name) {
+  size_t variable = name.rfind('/');
+  if (variable == llvm::StringRef::npos)
+    return "";
+  llvm::StringRef path = name.take_front(variable);
+  size_t slash = path.rfind('/');
+  return slash == llvm::StringRef::npos ? path : path.drop_front(slash + 1);
+}
+
+/// Each of `layer`'s parameters among `arrays` by name: the array whose
+/// variable and layer both match, else the one array whose variable does.
+/// None unless every parameter finds a different array: names that say
+/// nothing ("vars/0") are bound by position instead.
+static std::optional<std::vector<const WeightArray *>>
+placeByName(const ModelLayer &layer,
+            llvm::ArrayRef<const WeightArray *> arrays) {
+  std::vector<const WeightArray *> placed;
+  for (const ParamRef &param : layer.params) {
+    const WeightArray *exact = nullptr, *variable = nullptr;
+    unsigned exactCount = 0, variableCount = 0;
+    for (const WeightArray *array : arrays) {
+      if (shortWeightName(array->name) != param.weight)
+        continue;
+      variable = array, ++variableCount;
+      if (ownerName(array->name) == layer.name)
+        exact = array, ++exactCount;
+    }
+    const WeightArray *chosen = exactCount == 1      ? exact
+                                : variableCount == 1 ? variable
+                                                     : nullptr;
+    if (!chosen || llvm::is_contained(placed, chosen))
+      return std::nullopt;
+    placed.push_back(chosen);
+  }
+  return placed;
+}
+
 llvm::Expected<std::vector<float>> cnnc::bindWeights(const ModelInfo &info,
                                                      const WeightSet &weights,
                                                      llvm::StringRef file) {
   std::vector<ModelLayer> layers = modelLayers(info);
   llvm::StringMap<const LayerWeights *> byName;
-  for (const LayerWeights &layer : weights.layers)
+  std::vector<const WeightArray *> everyArray;
+  for (const LayerWeights &layer : weights.layers) {
     byName.try_emplace(layer.layer, &layer);
-  bool allNamed = llvm::all_of(
-      layers, [&](const ModelLayer &l) { return byName.count(l.name) != 0; });
+    for (const WeightArray &array : layer.weights)
+      everyArray.push_back(&array);
+  }
+  // Where each model layer's arrays are. A group of the layer's name holds
+  // them (bound by name within it, else by position); a nested model's
+  // group holds its inner layers' arrays, trainable ones first and moving
+  // statistics after all of them (../shared/realworld2 README), found by
+  // their layer and variable names among all the file's arrays.
+  std::vector<std::optional<std::vector<const WeightArray *>>> placements;
+  std::vector<const LayerWeights *> groups;
+  bool allNamed = true;
+  for (const ModelLayer &layer : layers) {
+    const LayerWeights *group = byName.lookup(layer.name);
+    groups.push_back(group);
+    if (group) {
+      std::vector<const WeightArray *> arrays;
+      for (const WeightArray &array : group->weights)
+        arrays.push_back(&array);
+      placements.push_back(placeByName(layer, arrays));
+      continue;
+    }
+    std::vector<const WeightArray *> owned;
+    for (const WeightArray *array : everyArray)
+      if (ownerName(array->name) == layer.name)
+        owned.push_back(array);
+    placements.push_back(placeByName(layer, owned));
+    allNamed &= placements.back().has_value();
+  }
   if (!allNamed && layers.size() != weights.layers.size()) {
     // Name the first layer the file lacks: the likeliest mistake.
-    for (const ModelLayer &layer : layers)
-      if (!byName.count(layer.name))
+    for (size_t i = 0; i < layers.size(); ++i)
+      if (!groups[i] && !placements[i])
         return failure("'" + file + "' has weights for " +
                        llvm::Twine(weights.layers.size()) + " layer" +
                        (weights.layers.size() == 1 ? "" : "s") +
                        ", the model " + llvm::Twine(layers.size()) +
-                       ", and none for layer '" + layer.name + "'");
+                       ", and none for layer '" + layers[i].name + "'");
   }
 
   std::vector<float> params(size_t(info.paramElements()));
   for (size_t i = 0; i < layers.size(); ++i) {
     const ModelLayer &layer = layers[i];
-    const LayerWeights &stored =
-        allNamed ? *byName.lookup(layer.name) : weights.layers[i];
-    std::string where = "layer '" + stored.layer + "' of '" + file.str() + "'";
-    if (stored.weights.size() != layer.params.size())
-      return failure(where + " has " + llvm::Twine(stored.weights.size()) +
-                     " weights; the model's layer '" + layer.name + "' has " +
-                     llvm::Twine(layer.params.size()));
+    // By name where the file's names say where each parameter is, else by
+    // the position of the layer (unless named) and of the array in it.
+    std::vector<const WeightArray *> arrays;
+    std::string where;
+    if (allNamed && placements[i]) {
+      arrays = *placements[i];
+      where = "layer '" + (groups[i] ? groups[i]->layer : layer.name) +
+              "' of '" + file.str() + "'";
+    } else {
+      const LayerWeights &stored =
+          allNamed ? *groups[i] : weights.layers[i];
+      where = "layer '" + stored.layer + "' of '" + file.str() + "'";
+      if (stored.weights.size() != layer.params.size())
+        return failure(where + " has " + llvm::Twine(stored.weights.size()) +
+                       " weights; the model's layer '" + layer.name +
+                       "' has " + llvm::Twine(layer.params.size()));
+      for (const WeightArray &array : stored.weights)
+        arrays.push_back(&array);
+    }
     for (size_t j = 0; j < layer.params.size(); ++j) {
       const ParamRef &param = layer.params[j];
-      const WeightArray &array = stored.weights[j];
+      const WeightArray &array = *arrays[j];
       std::string_view shortName = shortWeightName(array.name);
       // Keras names a layer's variables kernel and bias; a file that names
-      // them so must list them where the model has them.
+      // them so but not as the model's (a bias where the model has none)
+      // is not this model's.
       if ((shortName == "kernel" || shortName == "bias") &&
           shortName != param.weight)
         return failure("weight '" + array.name + "' of " + where +
