@@ -144,9 +144,9 @@ llvm::Error cnnc::exportKerasArchive(const ModelSpec &model,
                                      const ModelInfo &info,
                                      const std::vector<float> &params,
                                      llvm::StringRef path) {
-  llvm::Expected<std::string> archive = writeKerasArchive(
-      model,
-      layerWeights(info, params, layerNames(model), /*kerasSuffix=*/false));
+  llvm::Expected<std::string> archive =
+      writeKerasArchive(model, layerWeights(info, params, layerNames(model),
+                                            /*kerasSuffix=*/false));
   if (!archive)
     return archive.takeError();
   std::string error;

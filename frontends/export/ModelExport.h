@@ -13,8 +13,8 @@
 namespace cnnc {
 
 enum class ExportFormat {
-  Tfjs, // a TF.js layers model: DIR/model.json and its shard
-  H5,   // a Keras model.save() file (legacy HDF5)
+  Tfjs,  // a TF.js layers model: DIR/model.json and its shard
+  H5,    // a Keras model.save() file (legacy HDF5)
   Keras, // a Keras 3 model.save() archive (.keras)
 };
 

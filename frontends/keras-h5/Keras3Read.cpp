@@ -67,8 +67,8 @@ Keras3Reader::linkNames(hid_t group, const std::string &path) {
     return fail("group '" + path + "' has too many members");
   std::vector<std::string> names;
   for (hsize_t i = 0; i < info.nlinks; ++i) {
-    ssize_t size = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC,
-                                      i, nullptr, 0, H5P_DEFAULT);
+    ssize_t size = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i,
+                                      nullptr, 0, H5P_DEFAULT);
     if (size < 0 || size_t(size) > kMaxNameBytes)
       return fail("group '" + path + "' is damaged");
     std::string name(size_t(size) + 1, '\0');
@@ -102,8 +102,9 @@ static std::optional<std::string> stringAttribute(hid_t object,
         H5Tset_cset(memory, H5Tget_cset(type)) < 0 ||
         H5Aread(attribute, memory, &value) < 0)
       return std::nullopt;
-    std::string result = value ? std::string(value, strnlen(value, kMaxNameBytes))
-                               : std::string();
+    std::string result = value
+                             ? std::string(value, strnlen(value, kMaxNameBytes))
+                             : std::string();
     H5Dvlen_reclaim(memory, space, H5P_DEFAULT, &value);
     return result;
   }
@@ -196,9 +197,9 @@ llvm::Error Keras3Reader::walk(hid_t group, const std::string &path,
     std::replace(normalized.begin(), normalized.end(), '\\', '/');
     std::string child = path.empty() ? normalized : path + "/" + normalized;
     // The optimizer's and the metrics' variables are not the model's.
-    if (depth == 0 && (llvm::StringRef(child).starts_with("optimizer") ||
-                       llvm::StringRef(child).starts_with("metrics/") ||
-                       child == "metrics"))
+    if (depth == 0 &&
+        (llvm::StringRef(child).starts_with("optimizer") ||
+         llvm::StringRef(child).starts_with("metrics/") || child == "metrics"))
       continue;
     H5L_info_t link;
     if (H5Lget_info(group, name.c_str(), &link, H5P_DEFAULT) < 0)
@@ -345,8 +346,8 @@ llvm::Expected<Keras3H5Contents> cnnc::readKeras3H5File(llvm::StringRef path) {
 
 llvm::Expected<Keras3H5Contents>
 cnnc::readKeras3H5Image(llvm::StringRef image, llvm::StringRef displayName) {
-  llvm::Expected<std::string> bytes = detail::runIsolated(
-      displayName, image.size(), kCpuSeconds, [&] {
+  llvm::Expected<std::string> bytes =
+      detail::runIsolated(displayName, image.size(), kCpuSeconds, [&] {
         H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
         auto damaged = [&] {
           return encode(llvm::createStringError(

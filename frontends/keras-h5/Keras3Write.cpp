@@ -57,8 +57,8 @@ static bool writeGroups(hid_t file, llvm::ArrayRef<Keras3VarGroup> groups) {
     if (!createGroup(file, group.path))
       return false;
     H5Handle creation(untimed(H5P_GROUP_CREATE), H5Pclose);
-    H5Handle vars(H5Gcreate2(file, (group.path + "/vars").c_str(),
-                             H5P_DEFAULT, creation, H5P_DEFAULT),
+    H5Handle vars(H5Gcreate2(file, (group.path + "/vars").c_str(), H5P_DEFAULT,
+                             creation, H5P_DEFAULT),
                   H5Gclose);
     if (!creation.valid() || !vars.valid())
       return false;
@@ -81,9 +81,9 @@ cnnc::writeKeras3H5Image(llvm::ArrayRef<Keras3VarGroup> groups) {
   if (!access.valid() ||
       H5Pset_fapl_core(access, 1 << 20, /*backing_store=*/0) < 0)
     return failure();
-  H5Handle file(H5Fcreate("model.weights.h5", H5F_ACC_TRUNC, H5P_DEFAULT,
-                          access),
-                H5Fclose);
+  H5Handle file(
+      H5Fcreate("model.weights.h5", H5F_ACC_TRUNC, H5P_DEFAULT, access),
+      H5Fclose);
   if (!file.valid() || !writeGroups(file, groups) ||
       H5Fflush(file, H5F_SCOPE_GLOBAL) < 0)
     return failure();

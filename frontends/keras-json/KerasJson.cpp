@@ -493,7 +493,8 @@ cnnc::parseKerasJson(llvm::StringRef text, llvm::StringRef fileName,
   if (!root)
     return root.takeError();
   JsonDocument doc(fileName, text);
-  return ModelReader(std::move(kerasVersion)).read(JsonNode(doc, &*root, JsonPath()));
+  return ModelReader(std::move(kerasVersion))
+      .read(JsonNode(doc, &*root, JsonPath()));
 }
 
 llvm::Error cnnc::parseKerasTrainingConfig(llvm::StringRef text,

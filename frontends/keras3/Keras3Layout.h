@@ -1,4 +1,5 @@
-//===- Keras3Layout.h - Which group of a Keras 3 file holds a layer -*- C++ -*-===//
+//===- Keras3Layout.h - Which group of a Keras 3 file holds a layer -*- C++
+//-*-===//
 //
 // Keras 3 does not store a layer's variables under its name: the i-th layer
 // of class C in `model.layers` order has the group `layers/<snake(C)>`,

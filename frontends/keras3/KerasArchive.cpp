@@ -48,25 +48,23 @@ static llvm::Expected<std::string> requiredMember(ZipReader &zip,
     }
     has += (has.empty() ? "" : ", ") + other;
   }
-  return failure("'" + path + "': not a Keras archive: it has no '" + name +
-                 "' (" +
-                 (has.empty() ? std::string("it is empty")
-                              : "its members: " + has) +
-                 ")");
+  return failure(
+      "'" + path + "': not a Keras archive: it has no '" + name + "' (" +
+      (has.empty() ? std::string("it is empty") : "its members: " + has) + ")");
 }
 
 llvm::Expected<KerasArchive> cnnc::readKerasArchive(llvm::StringRef path) {
   // A device or a pipe (/dev/zero) would be read without end.
   if (!llvm::sys::fs::is_regular_file(path))
     return failure("cannot read '" + path + "': " +
-                   (llvm::sys::fs::exists(path)
-                        ? "not a regular file"
-                        : "no such file or directory"));
+                   (llvm::sys::fs::exists(path) ? "not a regular file"
+                                                : "no such file or directory"));
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
       llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                   /*RequiresNullTerminator=*/false);
   if (!buffer)
-    return failure("cannot read '" + path + "': " + buffer.getError().message());
+    return failure("cannot read '" + path +
+                   "': " + buffer.getError().message());
   llvm::Expected<std::unique_ptr<ZipReader>> zip =
       ZipReader::open((*buffer)->getBuffer(), path);
   if (!zip)

@@ -84,8 +84,8 @@ compileConfig(const TrainingSpec &training) {
   if (Object *optimizer = legacy.getObject("optimizer_config")) {
     Object *settings = optimizer->getObject("config");
     if (settings) // Keras 3 names an optimizer by its snake-cased class.
-      (*settings)["name"] = kerasSnakeCase(
-          optimizer->getString("class_name").value_or("").str());
+      (*settings)["name"] =
+          kerasSnakeCase(optimizer->getString("class_name").value_or("").str());
     config["optimizer"] = wrap(std::move(*optimizer), "keras.optimizers");
   } else {
     config["optimizer"] = nullptr;
@@ -160,8 +160,8 @@ static std::string metadataJson() {
   if (gmtime_r(&now, &utc))
     strftime(date, sizeof date, "%Y-%m-%d@%H:%M:%S", &utc);
   std::string text;
-  llvm::raw_string_ostream(text) << Value(
-      Object{{"keras_version", kKerasVersion}, {"date_saved", date}});
+  llvm::raw_string_ostream(text)
+      << Value(Object{{"keras_version", kKerasVersion}, {"date_saved", date}});
   return text;
 }
 

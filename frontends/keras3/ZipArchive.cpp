@@ -71,8 +71,8 @@ ZipReader::open(llvm::StringRef bytes, llvm::StringRef displayName) {
   zip_int64_t count = zip_get_num_entries(reader->handle->archive, 0);
   llvm::StringSet<> seen;
   for (zip_int64_t i = 0; i < count; ++i) {
-    const char *name = zip_get_name(reader->handle->archive, zip_uint64_t(i),
-                                    ZIP_FL_ENC_RAW);
+    const char *name =
+        zip_get_name(reader->handle->archive, zip_uint64_t(i), ZIP_FL_ENC_RAW);
     if (!name)
       return reader->fail("member " + llvm::Twine(i) + " has no name");
     llvm::StringRef nameRef(name);
@@ -86,8 +86,8 @@ ZipReader::open(llvm::StringRef bytes, llvm::StringRef displayName) {
   return reader;
 }
 
-llvm::Expected<std::optional<std::string>>
-ZipReader::read(llvm::StringRef name, uint64_t maxBytes) {
+llvm::Expected<std::optional<std::string>> ZipReader::read(llvm::StringRef name,
+                                                           uint64_t maxBytes) {
   zip_int64_t index =
       zip_name_locate(handle->archive, name.str().c_str(), ZIP_FL_ENC_RAW);
   if (index < 0)
@@ -100,8 +100,8 @@ ZipReader::read(llvm::StringRef name, uint64_t maxBytes) {
   if ((stat.valid & ZIP_STAT_ENCRYPTION_METHOD) &&
       stat.encryption_method != ZIP_EM_NONE)
     return fail("member '" + name + "' is encrypted");
-  if ((stat.valid & ZIP_STAT_COMP_METHOD) &&
-      stat.comp_method != ZIP_CM_STORE && stat.comp_method != ZIP_CM_DEFLATE)
+  if ((stat.valid & ZIP_STAT_COMP_METHOD) && stat.comp_method != ZIP_CM_STORE &&
+      stat.comp_method != ZIP_CM_DEFLATE)
     return fail("member '" + name +
                 "' is compressed by a method other than deflate (method " +
                 llvm::Twine(stat.comp_method) + ")");
@@ -112,8 +112,8 @@ ZipReader::read(llvm::StringRef name, uint64_t maxBytes) {
 
   zip_file_t *file = zip_fopen_index(handle->archive, zip_uint64_t(index), 0);
   if (!file)
-    return fail("cannot open member '" + name + "': " +
-                zip_strerror(handle->archive));
+    return fail("cannot open member '" + name +
+                "': " + zip_strerror(handle->archive));
   // Grown as bytes arrive, never beyond what the member declared: a
   // lying header costs nothing until its bytes are really there.
   std::string bytes;
@@ -138,8 +138,8 @@ ZipReader::read(llvm::StringRef name, uint64_t maxBytes) {
   if (!error.empty())
     return fail("member '" + name + "' is damaged: " + error);
   if (bytes.size() != stat.size)
-    return fail("member '" + name + "' is truncated: " +
-                llvm::Twine(bytes.size()) + " of the " +
+    return fail("member '" + name +
+                "' is truncated: " + llvm::Twine(bytes.size()) + " of the " +
                 llvm::Twine(stat.size) + " bytes it declares");
   return std::optional<std::string>(std::move(bytes));
 }
@@ -164,11 +164,11 @@ llvm::Expected<std::string> cnnc::writeZip(llvm::ArrayRef<ZipMember> members) {
   }
   time_t now = time(nullptr);
   for (const ZipMember &member : members) {
-    zip_source_t *data = zip_source_buffer(archive, member.bytes.data(),
-                                           member.bytes.size(), 0);
-    zip_int64_t index =
-        data ? zip_file_add(archive, member.name.c_str(), data, ZIP_FL_ENC_UTF_8)
-             : -1;
+    zip_source_t *data =
+        zip_source_buffer(archive, member.bytes.data(), member.bytes.size(), 0);
+    zip_int64_t index = data ? zip_file_add(archive, member.name.c_str(), data,
+                                            ZIP_FL_ENC_UTF_8)
+                             : -1;
     if (index < 0) {
       if (data)
         zip_source_free(data);

@@ -1,4 +1,5 @@
-//===- ZipArchive.h - Members of a zip file, read through libzip -*- C++ -*-===//
+//===- ZipArchive.h - Members of a zip file, read through libzip -*- C++
+//-*-===//
 //
 // A `.keras` file is a zip archive. This reads named members out of one held
 // in memory, and writes one, through Debian's libzip. A zip file is

@@ -151,13 +151,12 @@ llvm::Expected<std::vector<float>> cnnc::bindWeights(const ModelInfo &info,
       where = "layer '" + (groups[i] ? groups[i]->layer : layer.name) +
               "' of '" + file.str() + "'";
     } else {
-      const LayerWeights &stored =
-          allNamed ? *groups[i] : weights.layers[i];
+      const LayerWeights &stored = allNamed ? *groups[i] : weights.layers[i];
       where = "layer '" + stored.layer + "' of '" + file.str() + "'";
       if (stored.weights.size() != layer.params.size())
         return failure(where + " has " + llvm::Twine(stored.weights.size()) +
-                       " weights; the model's layer '" + layer.name +
-                       "' has " + llvm::Twine(layer.params.size()));
+                       " weights; the model's layer '" + layer.name + "' has " +
+                       llvm::Twine(layer.params.size()));
       for (const WeightArray &array : stored.weights)
         arrays.push_back(&array);
     }

@@ -14,7 +14,8 @@ namespace cl = llvm::cl;
 
 cl::SubCommand cnnc::exportCommand(
     "export", "Write MODEL with its weights as a TF.js layers model, a "
-              "Keras .h5 or a Keras 3 .keras. Example: cnnc export m.py --weights ck -o m.h5");
+              "Keras .h5 or a Keras 3 .keras. Example: cnnc export m.py "
+              "--weights ck -o m.h5");
 
 static cl::opt<std::string> modelPath(cl::Positional, cl::desc("MODEL"),
                                       cl::Required, cl::cat(cnncCategory),
