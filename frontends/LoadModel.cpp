@@ -9,6 +9,7 @@
 #include "frontends/keras-h5/KerasH5.h"
 #include "frontends/keras-json/KerasJson.h"
 #include "frontends/keras-python/KerasPython.h"
+#include "frontends/keras3/KerasArchive.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -129,10 +130,12 @@ llvm::Expected<ModelSpec> cnnc::readModelSpec(StringRef path) {
   StringRef extension = llvm::sys::path::extension(path);
   if (extension == ".h5" || extension == ".hdf5")
     return readKerasH5Model(path);
+  if (extension == ".keras")
+    return readKerasArchiveModel(path);
   if (extension != ".py" && extension != ".json")
     return makeError(SourceLoc{path.str(), 0, 0}, "unknown model format '",
                      extension.str(),
-                     "': expected a .py, .json, .h5 or .mlir file");
+                     "': expected a .py, .json, .h5, .keras or .mlir file");
   llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> buffer =
       readModelFile(path);
   if (!buffer)

@@ -11,6 +11,7 @@
 #include "frontends/LoadModel.h"
 #include "frontends/keras-h5/KerasH5.h"
 #include "frontends/keras-json/KerasJson.h"
+#include "frontends/keras3/KerasArchive.h"
 #include "frontends/weights/ModelWeights.h"
 #include "runtime/support/AtomicFile.h"
 
@@ -113,7 +114,7 @@ llvm::Error cnnc::exportTfjs(const ModelSpec &model, const ModelInfo &info,
 
 std::vector<std::string> cnnc::exportedFiles(ExportFormat format,
                                              llvm::StringRef path) {
-  if (format == ExportFormat::H5)
+  if (format == ExportFormat::H5 || format == ExportFormat::Keras)
     return {path.str()};
   llvm::SmallString<256> jsonPath(path), shardPath(path);
   llvm::sys::path::append(jsonPath, "model.json");
@@ -139,15 +140,38 @@ llvm::Error cnnc::exportKerasH5(const ModelSpec &model, const ModelInfo &info,
   return llvm::Error::success();
 }
 
+llvm::Error cnnc::exportKerasArchive(const ModelSpec &model,
+                                     const ModelInfo &info,
+                                     const std::vector<float> &params,
+                                     llvm::StringRef path) {
+  llvm::Expected<std::string> archive =
+      writeKerasArchive(model, layerWeights(info, params, layerNames(model),
+                                            /*kerasSuffix=*/false));
+  if (!archive)
+    return archive.takeError();
+  std::string error;
+  if (!writeFileAtomically(path.str(), *archive, error))
+    return failure(error);
+  return llvm::Error::success();
+}
+
 llvm::Expected<ModelSpec> cnnc::readExportableModel(llvm::StringRef path,
                                                     ExportFormat format) {
   if (llvm::sys::path::extension(path) == ".mlir")
     return failure("'" + path +
                    "': an .mlir model has no Keras layers to export; give the "
-                   "model's .py, .json or .h5");
+                   "model's .py, .json, .h5 or .keras");
   llvm::Expected<ModelSpec> model = readModelSpec(path);
   if (!model)
     return model.takeError();
+  // Written once here, without weights, so that a layer the format cannot
+  // express is refused before anything long runs.
+  if (format == ExportFormat::Keras) {
+    llvm::Expected<std::string> archive = writeKerasArchive(*model, {});
+    if (!archive)
+      return archive.takeError();
+    return std::move(*model);
+  }
   llvm::Expected<std::string> config = writeKerasModelConfig(
       *model,
       format == ExportFormat::Tfjs ? KerasTarget::Tfjs : KerasTarget::Keras);
@@ -159,7 +183,13 @@ llvm::Expected<ModelSpec> cnnc::readExportableModel(llvm::StringRef path,
 llvm::Error cnnc::exportModel(const ModelSpec &model, const ModelInfo &info,
                               const std::vector<float> &params,
                               ExportFormat format, llvm::StringRef path) {
-  return format == ExportFormat::Tfjs
-             ? exportTfjs(model, info, params, path)
-             : exportKerasH5(model, info, params, path);
+  switch (format) {
+  case ExportFormat::Tfjs:
+    return exportTfjs(model, info, params, path);
+  case ExportFormat::H5:
+    return exportKerasH5(model, info, params, path);
+  case ExportFormat::Keras:
+    return exportKerasArchive(model, info, params, path);
+  }
+  return failure("unknown export format");
 }

@@ -255,8 +255,8 @@ cnnc::detail::readKerasH5InProcess(llvm::StringRef path, bool weights) {
   if (llvm::Error err = reader.readWeights(root, weights, contents))
     return std::move(err);
   if (!contents.modelConfig && !contents.weights)
-    return reader.fail("not a Keras file: no 'model_config' and no "
-                       "'layer_names' (Keras 3's .weights.h5 layout is not "
-                       "supported)");
+    return reader.fail("not a legacy Keras file: no 'model_config' and no "
+                       "'layer_names' (a Keras 3 .weights.h5 holds weights "
+                       "only: give it as --weights)");
   return contents;
 }

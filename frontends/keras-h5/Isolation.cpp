@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "frontends/keras-h5/KerasH5.h"
+#include "frontends/keras-h5/Wire.h"
 
 #include "llvm/Support/FileSystem.h"
 
@@ -27,83 +28,8 @@
 
 using namespace cnnc;
 
-namespace {
-class Encoder {
-public:
-  void u8(uint8_t v) { bytes.push_back(char(v)); }
-  void u64(uint64_t v) { bytes.append(reinterpret_cast<const char *>(&v), 8); }
-  void string(const std::string &s) {
-    u64(s.size());
-    bytes += s;
-  }
-  void optString(const std::optional<std::string> &s) {
-    u8(s.has_value());
-    if (s)
-      string(*s);
-  }
-  void floats(const std::vector<float> &v) {
-    u64(v.size());
-    bytes.append(reinterpret_cast<const char *>(v.data()), v.size() * 4);
-  }
-  std::string bytes;
-};
-
-/// Reads what Encoder wrote; any inconsistency makes ok() false.
-class Decoder {
-public:
-  explicit Decoder(std::string_view bytes) : rest(bytes) {}
-  bool ok() const { return good; }
-  bool done() const { return rest.empty(); }
-
-  uint8_t u8() {
-    if (!take(1))
-      return 0;
-    return uint8_t(last[0]);
-  }
-  uint64_t u64() {
-    uint64_t v = 0;
-    if (take(8))
-      std::memcpy(&v, last.data(), 8);
-    return v;
-  }
-  std::string string() {
-    uint64_t n = u64();
-    return take(n) ? std::string(last) : std::string();
-  }
-  std::optional<std::string> optString() {
-    if (!u8())
-      return std::nullopt;
-    return string();
-  }
-  std::vector<float> floats() {
-    uint64_t n = u64();
-    std::vector<float> v;
-    if (n > rest.size() / 4 || !take(n * 4))
-      return good = false, v;
-    v.resize(n);
-    std::memcpy(v.data(), last.data(), n * 4);
-    return v;
-  }
-  /// A count of items at least `minBytes` each: never more than remain.
-  uint64_t count(uint64_t minBytes) {
-    uint64_t n = u64();
-    if (n > rest.size() / minBytes)
-      good = false;
-    return good ? n : 0;
-  }
-
-private:
-  bool take(uint64_t n) {
-    if (!good || n > rest.size())
-      return good = false;
-    last = rest.substr(0, n);
-    rest.remove_prefix(n);
-    return true;
-  }
-  std::string_view rest, last;
-  bool good = true;
-};
-} // namespace
+using wire::Decoder;
+using wire::Encoder;
 
 static std::string encode(llvm::Expected<KerasH5Contents> contents) {
   Encoder e;
@@ -203,31 +129,29 @@ static bool writeAll(int fd, std::string_view bytes) {
 /// one), which that limit ends quickly.
 static constexpr unsigned kChildWallSeconds = 60;
 
-[[noreturn]] static void runChild(int fd, llvm::StringRef path,
-                                  uint64_t fileSize,
-                                  const KerasH5ReadOptions &options) {
+[[noreturn]] static void runChild(int fd, uint64_t memoryBytes,
+                                  unsigned cpuSeconds,
+                                  llvm::function_ref<std::string()> produce) {
 #ifndef CNNC_ASAN
   // A file may declare huge metadata; the library's allocations stop here.
   // (Not under ASan, whose shadow memory needs the address space.)
   rlim_t limit = rlim_t(2) << 30;
-  limit += rlim_t(fileSize) * 3;
+  limit += rlim_t(memoryBytes) * 3;
   struct rlimit memory = {limit, limit};
   setrlimit(RLIMIT_AS, &memory);
 #endif
-  (void)fileSize;
-  struct rlimit cpu = {options.cpuSeconds, options.cpuSeconds};
+  (void)memoryBytes;
+  struct rlimit cpu = {cpuSeconds, cpuSeconds};
   setrlimit(RLIMIT_CPU, &cpu);
   alarm(kChildWallSeconds);
-  std::string bytes =
-      encode(detail::readKerasH5InProcess(path, options.weights));
+  std::string bytes = produce();
   _exit(writeAll(fd, bytes) ? 0 : 3);
 }
 
-llvm::Expected<KerasH5Contents>
-cnnc::readKerasH5(llvm::StringRef path, const KerasH5ReadOptions &options) {
-  uint64_t fileSize = 0;
-  if (std::error_code ec = llvm::sys::fs::file_size(path, fileSize))
-    return childFailed(path, ec.message());
+llvm::Expected<std::string>
+cnnc::detail::runIsolated(llvm::StringRef path, uint64_t memoryBytes,
+                          unsigned cpuSeconds,
+                          llvm::function_ref<std::string()> produce) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0)
     return childFailed(path, llvm::Twine("pipe: ") + std::strerror(errno));
@@ -239,7 +163,7 @@ cnnc::readKerasH5(llvm::StringRef path, const KerasH5ReadOptions &options) {
   }
   if (pid == 0) {
     close(fds[0]);
-    runChild(fds[1], path, fileSize, options);
+    runChild(fds[1], memoryBytes, cpuSeconds, produce);
   }
   close(fds[1]);
   std::string bytes;
@@ -268,5 +192,19 @@ cnnc::readKerasH5(llvm::StringRef path, const KerasH5ReadOptions &options) {
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
     return childFailed(path, "its reader failed (out of memory on a "
                              "damaged file?)");
-  return decode(bytes, path);
+  return bytes;
+}
+
+llvm::Expected<KerasH5Contents>
+cnnc::readKerasH5(llvm::StringRef path, const KerasH5ReadOptions &options) {
+  uint64_t fileSize = 0;
+  if (std::error_code ec = llvm::sys::fs::file_size(path, fileSize))
+    return childFailed(path, ec.message());
+  llvm::Expected<std::string> bytes =
+      detail::runIsolated(path, fileSize, options.cpuSeconds, [&] {
+        return encode(detail::readKerasH5InProcess(path, options.weights));
+      });
+  if (!bytes)
+    return bytes.takeError();
+  return decode(*bytes, path);
 }

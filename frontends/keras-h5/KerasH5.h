@@ -13,6 +13,7 @@
 #include "frontends/common/WeightSet.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
@@ -57,6 +58,14 @@ writeKerasH5Image(llvm::StringRef modelConfig,
                   llvm::ArrayRef<LayerWeights> layers);
 
 namespace detail {
+/// Runs `produce` in a child process whose memory (about `memoryBytes`
+/// beyond a fixed allowance) and CPU time are limited, and returns the
+/// bytes it produced; a child that dies or runs out of time is an error
+/// naming `path`. The readers of libhdf5 run their reading through this.
+llvm::Expected<std::string>
+runIsolated(llvm::StringRef path, uint64_t memoryBytes, unsigned cpuSeconds,
+            llvm::function_ref<std::string()> produce);
+
 /// The reading itself, in this process; what readKerasH5 runs in its child.
 llvm::Expected<KerasH5Contents> readKerasH5InProcess(llvm::StringRef path,
                                                      bool weights);

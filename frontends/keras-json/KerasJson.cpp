@@ -148,6 +148,8 @@ namespace {
 /// Reads one parsed document into a ModelSpec.
 class ModelReader {
 public:
+  explicit ModelReader(std::optional<std::string> fallbackVersion)
+      : fallbackVersion(std::move(fallbackVersion)) {}
   llvm::Expected<ModelSpec> read(const JsonNode &root);
 
 private:
@@ -156,6 +158,8 @@ private:
   llvm::Error unwrap(const JsonNode &root);
   /// What the writer's `keras_version` tells (TF.js, Keras 3).
   void setWriter(std::optional<llvm::StringRef> version) {
+    if (!version && fallbackVersion)
+      version = *fallbackVersion;
     info.isTfjs = version.value_or("").starts_with("tfjs");
     info.isKeras3 = version.value_or("").starts_with("3.");
   }
@@ -167,6 +171,7 @@ private:
   llvm::Error offerInputShape(const ConfigReader &owner, const JsonNode &shape,
                               bool hasBatch);
 
+  std::optional<std::string> fallbackVersion;
   ModelSpec model;
   KerasFileInfo info;
   std::optional<JsonNode> modelNode;
@@ -427,6 +432,10 @@ llvm::Error ModelReader::readLayers(const JsonNode &layers) {
       continue;
     }
 
+    if (className == "Lambda")
+      return classNode.error("Lambda layers run arbitrary Python code, which "
+                             "cnnc cannot compile; rewrite the layer with "
+                             "Keras's built-in layers");
     std::optional<LayerKind> kind = layerKindForClassName(className);
     if (!kind)
       return classNode.error("unsupported layer class " + classNode.describe());
@@ -496,14 +505,16 @@ llvm::StringRef cnnc::dropByteOrderMark(llvm::StringRef text) {
   return text.starts_with("\xef\xbb\xbf") ? text.drop_front(3) : text;
 }
 
-llvm::Expected<ModelSpec> cnnc::parseKerasJson(llvm::StringRef text,
-                                               llvm::StringRef fileName) {
+llvm::Expected<ModelSpec>
+cnnc::parseKerasJson(llvm::StringRef text, llvm::StringRef fileName,
+                     std::optional<std::string> kerasVersion) {
   text = dropByteOrderMark(text);
   llvm::Expected<llvm::json::Value> root = parseKerasJsonText(text, fileName);
   if (!root)
     return root.takeError();
   JsonDocument doc(fileName, text);
-  return ModelReader().read(JsonNode(doc, &*root, JsonPath()));
+  return ModelReader(std::move(kerasVersion))
+      .read(JsonNode(doc, &*root, JsonPath()));
 }
 
 llvm::Error cnnc::parseKerasTrainingConfig(llvm::StringRef text,

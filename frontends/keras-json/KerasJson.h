@@ -21,9 +21,12 @@ namespace cnnc {
 /// Reads a Keras Sequential model from JSON: tf.keras <=2.12 and 2.13-2.15
 /// `model.to_json()`, Keras 3 `to_json()`/config.json, TF.js `model.json`
 /// (modelTopology in both forms) and TF.js `model.toJSON()`. Errors are
-/// LocatedError (file:line:col).
-llvm::Expected<ModelSpec> parseKerasJson(llvm::StringRef text,
-                                         llvm::StringRef fileName);
+/// LocatedError (file:line:col). `kerasVersion` is the writer's version
+/// when the file keeps it elsewhere (a `.keras` archive's metadata.json);
+/// a `keras_version` in the text takes precedence.
+llvm::Expected<ModelSpec>
+parseKerasJson(llvm::StringRef text, llvm::StringRef fileName,
+               std::optional<std::string> kerasVersion = std::nullopt);
 
 /// Reads a compile() configuration on its own: a Keras `training_config` or
 /// `compile_config` object, or a TF.js `trainingConfig`, as JSON text (for
