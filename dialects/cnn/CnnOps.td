@@ -434,5 +434,6 @@ def Cnn_SoftmaxOp : Cnn_Op<"softmax"> {
 }
 
 include "dialects/cnn/CnnTrainingOps.td"
+include "dialects/cnn/CnnConvVariantOps.td"
 
 #endif // CNN_OPS

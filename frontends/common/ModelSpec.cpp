@@ -35,6 +35,12 @@ std::optional<LayerKind> cnnc::layerKindForClassName(std::string_view name) {
       .Case("GaussianNoise", LayerKind::GaussianNoise)
       .Case("GaussianDropout", LayerKind::GaussianDropout)
       .Case("Softmax", LayerKind::Softmax)
+      .Case("DepthwiseConv2D", LayerKind::DepthwiseConv2D)
+      .Cases("SeparableConv2D", "SeparableConvolution2D",
+             LayerKind::SeparableConv2D)
+      .Cases("Conv2DTranspose", "Convolution2DTranspose",
+             LayerKind::Conv2DTranspose)
+      .Case("UpSampling2D", LayerKind::UpSampling2D)
       .Default(std::nullopt);
 }
 
@@ -179,6 +185,14 @@ const char *cnnc::kerasClassName(LayerKind kind) {
     return "GaussianDropout";
   case LayerKind::Softmax:
     return "Softmax";
+  case LayerKind::DepthwiseConv2D:
+    return "DepthwiseConv2D";
+  case LayerKind::SeparableConv2D:
+    return "SeparableConv2D";
+  case LayerKind::Conv2DTranspose:
+    return "Conv2DTranspose";
+  case LayerKind::UpSampling2D:
+    return "UpSampling2D";
   }
   return "?";
 }
@@ -231,6 +245,14 @@ const char *cnnc::kerasNameStem(LayerKind kind) {
     return "gaussian_dropout";
   case LayerKind::Softmax:
     return "softmax";
+  case LayerKind::DepthwiseConv2D:
+    return "depthwise_conv2d";
+  case LayerKind::SeparableConv2D:
+    return "separable_conv2d";
+  case LayerKind::Conv2DTranspose:
+    return "conv2d_transpose";
+  case LayerKind::UpSampling2D:
+    return "up_sampling2d";
   }
   return "?";
 }

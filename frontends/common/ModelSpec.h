@@ -117,6 +117,12 @@ enum class LayerKind {
   SpatialDropout2D, // SpatialDropout2D(rate): Dropout of whole channels
   GaussianNoise,    // GaussianNoise(stddev): identity outside training
   GaussianDropout,  // GaussianDropout(rate): identity outside training
+  DepthwiseConv2D,  // DepthwiseConv2D(kernel_size, ..., depth_multiplier)
+  SeparableConv2D,  // SeparableConv2D(filters, kernel_size, ...): depthwise
+                    // then a 1x1 convolution, one layer
+  Conv2DTranspose,  // Conv2DTranspose(filters, kernel_size, strides,
+                    // padding, output_padding)
+  UpSampling2D,     // UpSampling2D(size, interpolation)
 };
 
 /// One Keras layer. Only the fields of its kind are meaningful; each holds
@@ -169,6 +175,18 @@ struct Layer {
   std::vector<int64_t> targetShape;
   // Rescaling.
   double scale = 1.0, offset = 0.0;
+  // DepthwiseConv2D and SeparableConv2D: depth_multiplier and the
+  // depthwise kernel's initializer (SeparableConv2D's pointwise kernel has
+  // its own; their kernel_initializer is unused).
+  int64_t depthMultiplier = 1;
+  Initializer depthwiseInitializer = Initializer::glorotUniform();
+  Initializer pointwiseInitializer = Initializer::glorotUniform();
+  // Conv2DTranspose: output_padding, None when absent (Keras's output size
+  // rule differs between None and 0).
+  std::optional<std::array<int64_t, 2>> outputPadding;
+  // UpSampling2D: size and interpolation ('nearest' or 'bilinear').
+  std::array<int64_t, 2> upSize = {2, 2};
+  bool bilinear = false;
 };
 
 /// The Keras losses and optimizers cnnc trains with. The readers map every
