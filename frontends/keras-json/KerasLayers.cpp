@@ -496,8 +496,9 @@ static llvm::Error readConv2DTranspose(const ConfigReader &config,
     // Keras: "Strides ... must be greater than output padding ...".
     auto strides = layer.strides.value_or(std::array<int64_t, 2>{1, 1});
     if (pair[0] >= strides[0] || pair[1] >= strides[1])
-      return config.fail(node, "'output_padding' " + node.describe() +
-                                   " must be less than the strides (" +
+      return config.fail(node, "'output_padding' (" + llvm::Twine(pair[0]) +
+                                   ", " + llvm::Twine(pair[1]) +
+                                   ") must be less than the strides (" +
                                    llvm::Twine(strides[0]) + ", " +
                                    llvm::Twine(strides[1]) + ")");
     layer.outputPadding = pair;
