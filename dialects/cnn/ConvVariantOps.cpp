@@ -31,12 +31,14 @@ static LogicalResult malformed(std::optional<Location> loc) {
       loc, "expected ranked f32 tensor operands and every required attribute");
 }
 
-LogicalResult DepthwiseConv2DOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
+LogicalResult
+DepthwiseConv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                    Adaptor adaptor,
+                                    SmallVectorImpl<Type> &inferred) {
   auto input = rankedOrNull(adaptor.getInput());
   auto kernel = rankedOrNull(adaptor.getKernel());
-  if (!input || !kernel || (adaptor.getBias() && !rankedOrNull(adaptor.getBias())) ||
+  if (!input || !kernel ||
+      (adaptor.getBias() && !rankedOrNull(adaptor.getBias())) ||
       !adaptor.getStridesAttr() || !adaptor.getDilationAttr() ||
       !adaptor.getPaddingAttr())
     return malformed(loc);
@@ -47,27 +49,29 @@ LogicalResult DepthwiseConv2DOp::inferReturnTypes(
               inferred);
 }
 
-LogicalResult Conv2DTransposeOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
+LogicalResult
+Conv2DTransposeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                    Adaptor adaptor,
+                                    SmallVectorImpl<Type> &inferred) {
   auto input = rankedOrNull(adaptor.getInput());
   auto kernel = rankedOrNull(adaptor.getKernel());
-  if (!input || !kernel || (adaptor.getBias() && !rankedOrNull(adaptor.getBias())) ||
+  if (!input || !kernel ||
+      (adaptor.getBias() && !rankedOrNull(adaptor.getBias())) ||
       !adaptor.getStridesAttr() || !adaptor.getPaddingAttr())
     return malformed(loc);
   std::optional<ArrayRef<int64_t>> outputPadding;
   if (adaptor.getOutputPaddingAttr())
     outputPadding = adaptor.getOutputPaddingAttr().asArrayRef();
-  return push(inferConv2DTransposeType(loc, input, kernel,
-                                       rankedOrNull(adaptor.getBias()),
-                                       adaptor.getStrides(),
-                                       adaptor.getPadding(), outputPadding),
+  return push(inferConv2DTransposeType(
+                  loc, input, kernel, rankedOrNull(adaptor.getBias()),
+                  adaptor.getStrides(), adaptor.getPadding(), outputPadding),
               inferred);
 }
 
-LogicalResult UpSampling2DOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
+LogicalResult
+UpSampling2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                 Adaptor adaptor,
+                                 SmallVectorImpl<Type> &inferred) {
   auto input = rankedOrNull(adaptor.getInput());
   if (!input || !adaptor.getSizeAttr())
     return malformed(loc);
@@ -97,9 +101,8 @@ LogicalResult DepthwiseConv2DInputGradOp::verify() {
 LogicalResult DepthwiseConv2DKernelGradOp::verify() {
   return forwardGives(*this,
                       inferDepthwiseConv2DType(getLoc(), getInput().getType(),
-                                               getType(), nullptr,
-                                               getStrides(), getDilation(),
-                                               getPadding()),
+                                               getType(), nullptr, getStrides(),
+                                               getDilation(), getPadding()),
                       getOutputGrad().getType(), "an output gradient");
 }
 

@@ -49,10 +49,11 @@ static FailureOr<RankedTensorType> imageResult(std::optional<Location> loc,
   return type;
 }
 
-FailureOr<RankedTensorType> cnn::inferDepthwiseConv2DType(
-    std::optional<Location> loc, RankedTensorType input,
-    RankedTensorType kernel, RankedTensorType bias, ArrayRef<int64_t> strides,
-    ArrayRef<int64_t> dilation, Padding padding) {
+FailureOr<RankedTensorType>
+cnn::inferDepthwiseConv2DType(std::optional<Location> loc,
+                              RankedTensorType input, RankedTensorType kernel,
+                              RankedTensorType bias, ArrayRef<int64_t> strides,
+                              ArrayRef<int64_t> dilation, Padding padding) {
   if (failed(verifyImageInput(loc, input)))
     return failure();
   if (kernel.getRank() != 4 || !kernel.hasStaticShape())
@@ -70,14 +71,15 @@ FailureOr<RankedTensorType> cnn::inferDepthwiseConv2DType(
                              kernel.getDimSize(2),
                              " input channels, but the input has ", channels);
   if (channels * multiplier > kMaxDimSize)
-    return emitOptionalError(loc, "channels * depth_multiplier must be at most ",
+    return emitOptionalError(loc,
+                             "channels * depth_multiplier must be at most ",
                              kMaxDimSize, ", got ", channels * multiplier);
   // Everything else is conv2d's rule for a kernel of channels * multiplier
   // filters: output channel c * M + m belongs to input channel c.
-  auto asConv = RankedTensorType::get(
-      {kernel.getDimSize(0), kernel.getDimSize(1), channels,
-       channels * multiplier},
-      kernel.getElementType());
+  auto asConv =
+      RankedTensorType::get({kernel.getDimSize(0), kernel.getDimSize(1),
+                             channels, channels * multiplier},
+                            kernel.getElementType());
   return inferConv2DType(loc, input, asConv, bias, strides, dilation, padding);
 }
 
@@ -111,10 +113,9 @@ FailureOr<RankedTensorType> cnn::inferConv2DTransposeType(
     return emitOptionalError(loc, "filters must be in [1, ", kMaxDimSize,
                              "], got ", filters);
   if (kernel.getDimSize(3) != input.getDimSize(3))
-    return emitOptionalError(loc, "kernel ", kernel, " expects ",
-                             kernel.getDimSize(3),
-                             " input channels, but the input has ",
-                             input.getDimSize(3));
+    return emitOptionalError(
+        loc, "kernel ", kernel, " expects ", kernel.getDimSize(3),
+        " input channels, but the input has ", input.getDimSize(3));
   if (bias && (bias.getRank() != 1 || bias.getDimSize(0) != filters))
     return emitOptionalError(loc, "expected a bias of shape (", filters,
                              ",), got ", bias);
@@ -124,16 +125,16 @@ FailureOr<RankedTensorType> cnn::inferConv2DTransposeType(
     // Keras: "Strides ... must be greater than output padding ...".
     for (int i = 0; i < 2; ++i)
       if ((*outputPadding)[i] >= strides[i])
-        return emitOptionalError(
-            loc, "output_padding (", (*outputPadding)[0], ", ",
-            (*outputPadding)[1], ") must be less than the strides (",
-            strides[0], ", ", strides[1], ")");
+        return emitOptionalError(loc, "output_padding (", (*outputPadding)[0],
+                                 ", ", (*outputPadding)[1],
+                                 ") must be less than the strides (",
+                                 strides[0], ", ", strides[1], ")");
   }
   int64_t out[2];
   for (int i = 0; i < 2; ++i) {
-    out[i] = transposedOutputLength(
-        input.getDimSize(i + 1), kernel.getDimSize(i), strides[i], padding,
-        outputPadding ? (*outputPadding)[i] : -1);
+    out[i] = transposedOutputLength(input.getDimSize(i + 1),
+                                    kernel.getDimSize(i), strides[i], padding,
+                                    outputPadding ? (*outputPadding)[i] : -1);
     if (out[i] <= 0 || out[i] > kMaxDimSize)
       return emitOptionalError(loc, "computed output size ", out[i],
                                " must be in [1, ", kMaxDimSize, "]: input ",
@@ -144,11 +145,11 @@ FailureOr<RankedTensorType> cnn::inferConv2DTransposeType(
     int64_t back = windowOutputLength(out[i], kernel.getDimSize(i), strides[i],
                                       1, padding);
     if (back != input.getDimSize(i + 1))
-      return emitOptionalError(
-          loc, "output size ", out[i], " does not convolve back to ",
-          input.getDimSize(i + 1), " with kernel ", kernel.getDimSize(i),
-          " and stride ", strides[i],
-          " (TensorFlow refuses this output_padding too)");
+      return emitOptionalError(loc, "output size ", out[i],
+                               " does not convolve back to ",
+                               input.getDimSize(i + 1), " with kernel ",
+                               kernel.getDimSize(i), " and stride ", strides[i],
+                               " (TensorFlow refuses this output_padding too)");
   }
   return imageResult(loc, input, out[0], out[1], filters);
 }

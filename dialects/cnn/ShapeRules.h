@@ -151,10 +151,11 @@ int64_t transposedOutputLength(int64_t in, int64_t kernel, int64_t stride,
 
 /// conv2d_transpose: kernel (rows, columns, filters, input channels), each
 /// output_padding below its stride.
-FailureOr<RankedTensorType> inferConv2DTransposeType(
-    std::optional<Location> loc, RankedTensorType input,
-    RankedTensorType kernel, RankedTensorType bias, ArrayRef<int64_t> strides,
-    Padding padding, std::optional<ArrayRef<int64_t>> outputPadding);
+FailureOr<RankedTensorType>
+inferConv2DTransposeType(std::optional<Location> loc, RankedTensorType input,
+                         RankedTensorType kernel, RankedTensorType bias,
+                         ArrayRef<int64_t> strides, Padding padding,
+                         std::optional<ArrayRef<int64_t>> outputPadding);
 
 /// upsampling2d: an image with rows and columns times `size` (each >= 1).
 FailureOr<RankedTensorType> inferUpSampling2DType(std::optional<Location> loc,

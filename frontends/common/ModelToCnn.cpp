@@ -318,8 +318,8 @@ Value ModelToCnn::emitActivation(Activation activation, Value input,
   return input;
 }
 
-Value ModelToCnn::emitDepthwise(const Layer &layer, Value input,
-                               Location where, cnn::LayerAttr layerAttr) {
+Value ModelToCnn::emitDepthwise(const Layer &layer, Value input, Location where,
+                                cnn::LayerAttr layerAttr) {
   auto inputType = cast<RankedTensorType>(input.getType());
   bool separable = layer.kind == LayerKind::SeparableConv2D;
   if ((separable && failed(checkSize(where, "filters", layer.filters))) ||
@@ -347,10 +347,9 @@ Value ModelToCnn::emitDepthwise(const Layer &layer, Value input,
   if (!depthwise)
     return nullptr;
   Value pointwise;
-  if (separable &&
-      !(pointwise = addParam(layer, "pointwise_kernel",
-                             {1, 1, wide, layer.filters},
-                             layer.pointwiseInitializer)))
+  if (separable && !(pointwise = addParam(layer, "pointwise_kernel",
+                                          {1, 1, wide, layer.filters},
+                                          layer.pointwiseInitializer)))
     return nullptr;
   Value bias;
   if (layer.useBias &&
@@ -361,8 +360,7 @@ Value ModelToCnn::emitDepthwise(const Layer &layer, Value input,
   Value depthwiseBias = separable ? Value() : bias;
   auto type = cnn::inferDepthwiseConv2DType(
       where, inputType, cast<RankedTensorType>(depthwise.getType()),
-      depthwiseBias ? cast<RankedTensorType>(depthwiseBias.getType())
-                    : nullptr,
+      depthwiseBias ? cast<RankedTensorType>(depthwiseBias.getType()) : nullptr,
       strides, layer.dilation, padding(layer.padding));
   Value result = create<cnn::DepthwiseConv2DOp>(
       where, type, layerAttr, input, depthwise, depthwiseBias,

@@ -453,8 +453,7 @@ static llvm::Error readDepthwise(const ConfigReader &config, Layer &layer,
 }
 
 /// Conv2DTranspose (keras/layers/convolutional/conv2d_transpose.py).
-static llvm::Error readConv2DTranspose(const ConfigReader &config,
-                                       Layer &layer,
+static llvm::Error readConv2DTranspose(const ConfigReader &config, Layer &layer,
                                        const KerasFileInfo &info) {
   if (llvm::Error err = config.readSize("filters", layer.filters, true))
     return err;

@@ -596,8 +596,7 @@ Error buildConv2DTranspose(const Arguments &args, Layer &layer) {
                (*v.elements)[1].is(Value::Kind::Int)) {
       pair = {(*v.elements)[0].integer, (*v.elements)[1].integer};
     } else {
-      return args.typeError("output_padding", *arg,
-                            "an integer or 2 integers");
+      return args.typeError("output_padding", *arg, "an integer or 2 integers");
     }
     if (pair[0] < 0 || pair[1] < 0)
       return args.error(arg->pos, "'output_padding' must not be negative, not ",

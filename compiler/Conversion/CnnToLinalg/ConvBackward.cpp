@@ -179,8 +179,8 @@ Value lowering::buildConv2DInputGrad(OpBuilder &b, Location loc, Value dy,
   Value init = filledTensor(b, loc, dxType, outputGrad, 0.0f);
   return b
       .create<linalg::Conv2DNhwcHwcfOp>(
-          loc, TypeRange{dxType}, ValueRange{padded, flipped},
-          ValueRange{init}, b.getI64VectorAttr({1, 1}), b.getI64VectorAttr(d))
+          loc, TypeRange{dxType}, ValueRange{padded, flipped}, ValueRange{init},
+          b.getI64VectorAttr({1, 1}), b.getI64VectorAttr(d))
       .getResult(0);
 }
 

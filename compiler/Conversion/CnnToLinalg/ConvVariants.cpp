@@ -95,9 +95,8 @@ struct LowerDepthwiseConv2D : OpRewritePattern<DepthwiseConv2DOp> {
       init = filledTensor(b, loc, resultType, op.getInput(), 0.0f);
     }
     b.replaceOp(op, b.create<linalg::DepthwiseConv2DNhwcHwcOp>(
-                         loc, TypeRange{resultType},
-                         ValueRange{padded, kernel}, ValueRange{init},
-                         b.getI64VectorAttr(op.getStrides()),
+                         loc, TypeRange{resultType}, ValueRange{padded, kernel},
+                         ValueRange{init}, b.getI64VectorAttr(op.getStrides()),
                          b.getI64VectorAttr(op.getDilation()))
                         .getResult(0));
     return success();
@@ -155,10 +154,10 @@ Value shifted(OpBuilder &b, Location loc, Value x, int axis, int shift) {
   // The body: x[k + shift] for the cells that have it.
   auto [bodyFrom, bodySizes] = slice(shift > 0 ? 1 : 0, len - 1);
   auto [bodyTo, _] = slice(shift > 0 ? 0 : 1, len - 1);
-  Value body = b.create<tensor::ExtractSliceOp>(loc, x, bodyFrom, bodySizes,
-                                                unit);
-  result = b.create<tensor::InsertSliceOp>(loc, body, result, bodyTo,
-                                           bodySizes, unit);
+  Value body =
+      b.create<tensor::ExtractSliceOp>(loc, x, bodyFrom, bodySizes, unit);
+  result = b.create<tensor::InsertSliceOp>(loc, body, result, bodyTo, bodySizes,
+                                           unit);
   // The edge: its own value again.
   auto [edge, edgeSizes] = slice(shift > 0 ? len - 1 : 0, 1);
   Value edgeCells =
@@ -207,7 +206,8 @@ Value resizeAxis(OpBuilder &b, Location loc, Value x, int axis,
   auto d = [&](unsigned i) { return b.getAffineDimExpr(i); };
   AffineMap cell = axis == 2 ? map(b, 5, {d(0), d(1), d(2), d(4)})
                              : map(b, 5, {d(0), d(1), d(3), d(4)});
-  AffineMap phase = axis == 2 ? map(b, 5, {d(2), d(3)}) : map(b, 5, {d(1), d(2)});
+  AffineMap phase =
+      axis == 2 ? map(b, 5, {d(2), d(3)}) : map(b, 5, {d(1), d(2)});
   AffineMap out = b.getMultiDimIdentityMap(5);
   SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, x);
   sizes.insert(sizes.begin() + axis + 1, b.getIndexAttr(factor));
@@ -219,8 +219,8 @@ Value resizeAxis(OpBuilder &b, Location loc, Value x, int axis,
            ArrayRef<AffineMap>{cell, cell, cell, phase, phase, out},
            iterators(5, 0),
            [](OpBuilder &nb, Location nl, ValueRange args) {
-             Value zero = nb.create<arith::ConstantOp>(
-                 nl, nb.getF32FloatAttr(0.0f));
+             Value zero =
+                 nb.create<arith::ConstantOp>(nl, nb.getF32FloatAttr(0.0f));
              Value useLeft = nb.create<arith::CmpFOp>(
                  nl, arith::CmpFPredicate::ONE, args[4], zero);
              Value lower =

@@ -37,15 +37,15 @@ Value sumCopies(OpBuilder &b, Location loc, Value value, int64_t multiplier) {
     return value;
   auto type = cast<RankedTensorType>(value.getType());
   int64_t channels = type.getDimSize(3) / multiplier;
-  auto splitType = RankedTensorType::get(
-      {type.getDimSize(0), type.getDimSize(1), type.getDimSize(2), channels,
-       multiplier},
-      b.getF32Type());
+  auto splitType =
+      RankedTensorType::get({type.getDimSize(0), type.getDimSize(1),
+                             type.getDimSize(2), channels, multiplier},
+                            b.getF32Type());
   Value split = b.create<tensor::ExpandShapeOp>(
       loc, splitType, value,
       ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
-  auto sumType = RankedTensorType::get(splitType.getShape().drop_back(),
-                                       b.getF32Type());
+  auto sumType =
+      RankedTensorType::get(splitType.getShape().drop_back(), b.getF32Type());
   Value zeros = filledTensor(b, loc, sumType, value, 0.0f);
   return b
       .create<linalg::ReduceOp>(
@@ -132,10 +132,10 @@ struct LowerDepthwiseInputGrad : OpRewritePattern<DepthwiseConv2DInputGradOp> {
              })
             .getResult(0);
 
-    auto wideType = RankedTensorType::get(
-        {dxType.getDimSize(0), dxType.getDimSize(1), dxType.getDimSize(2),
-         wide},
-        b.getF32Type());
+    auto wideType =
+        RankedTensorType::get({dxType.getDimSize(0), dxType.getDimSize(1),
+                               dxType.getDimSize(2), wide},
+                              b.getF32Type());
     Value init = filledTensor(b, loc, wideType, op.getOutputGrad(), 0.0f);
     Value grad = b.create<linalg::DepthwiseConv2DNhwcHwcOp>(
                       loc, TypeRange{wideType}, ValueRange{padded, flipped},
@@ -180,7 +180,8 @@ struct LowerDepthwiseKernelGrad
     Value zeros = filledTensor(b, loc, sumType, Value(), 0.0f);
     Value zero = constantIndex(b, loc, 0), one = constantIndex(b, loc, 1);
     Value batch = b.create<tensor::DimOp>(loc, dy, 0);
-    auto imageType = RankedTensorType::get({1, rows, cols, wide}, b.getF32Type());
+    auto imageType =
+        RankedTensorType::get({1, rows, cols, wide}, b.getF32Type());
     auto filterType = RankedTensorType::get(
         {dyType.getDimSize(1), dyType.getDimSize(2), wide}, b.getF32Type());
     Value sum =
@@ -190,8 +191,8 @@ struct LowerDepthwiseKernelGrad
                Value image = lb.create<tensor::ExtractSliceOp>(
                    ll, imageType, padded,
                    SmallVector<OpFoldResult>{n, index(0), index(0), index(0)},
-                   SmallVector<OpFoldResult>{index(1), index(rows),
-                                             index(cols), index(wide)},
+                   SmallVector<OpFoldResult>{index(1), index(rows), index(cols),
+                                             index(wide)},
                    unit);
                Value filter = lb.create<tensor::ExtractSliceOp>(
                    ll, filterType, dy,
@@ -200,11 +201,11 @@ struct LowerDepthwiseKernelGrad
                        index(1), index(dyType.getDimSize(1)),
                        index(dyType.getDimSize(2)), index(wide)},
                    unit);
-               Value next = lb.create<linalg::DepthwiseConv2DNhwcHwcOp>(
-                                  ll, TypeRange{sumType},
-                                  ValueRange{image, filter}, acc,
-                                  lb.getI64VectorAttr(d), lb.getI64VectorAttr(s))
-                                .getResult(0);
+               Value next =
+                   lb.create<linalg::DepthwiseConv2DNhwcHwcOp>(
+                         ll, TypeRange{sumType}, ValueRange{image, filter}, acc,
+                         lb.getI64VectorAttr(d), lb.getI64VectorAttr(s))
+                       .getResult(0);
                lb.create<scf::YieldOp>(ll, next);
              })
             .getResult(0);
@@ -235,16 +236,15 @@ struct LowerUpSampling2DGrad : OpRewritePattern<UpSampling2DGradOp> {
         loc, blocksType, op.getOutputGrad(),
         ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3, 4}, {5}});
     Value zeros = filledTensor(b, loc, dxType, op.getOutputGrad(), 0.0f);
-    b.replaceOp(
-        op, b.create<linalg::ReduceOp>(
-                 loc, ValueRange{blocks}, ValueRange{zeros},
-                 ArrayRef<int64_t>{2, 4},
-                 [](OpBuilder &nb, Location nl, ValueRange args) {
-                   nb.create<linalg::YieldOp>(
-                       nl, ValueRange{
-                               nb.create<arith::AddFOp>(nl, args[0], args[1])});
-                 })
-                .getResult(0));
+    b.replaceOp(op, b.create<linalg::ReduceOp>(
+                         loc, ValueRange{blocks}, ValueRange{zeros},
+                         ArrayRef<int64_t>{2, 4},
+                         [](OpBuilder &nb, Location nl, ValueRange args) {
+                           nb.create<linalg::YieldOp>(
+                               nl, ValueRange{nb.create<arith::AddFOp>(
+                                       nl, args[0], args[1])});
+                         })
+                        .getResult(0));
     return success();
   }
 };
