@@ -508,6 +508,10 @@ const GradientCase kCases[] = {
      "layers.Conv2D(2, 3), layers.UpSampling2D(), layers.Flatten(),\n"
      "layers.Dense(3)\n",
      "'mse'"},
+    {"upsampling_after_pool", "(8, 8, 1)",
+     "layers.Conv2D(4, 3, activation='relu'), layers.MaxPooling2D(2),\n"
+     "layers.UpSampling2D(), layers.Flatten(), layers.Dense(3)\n",
+     "'mse'"},
     {"spatial_dropout", "(5, 5, 2)",
      "layers.Conv2D(4, 2, activation='tanh'), layers.SpatialDropout2D(0.5),\n"
      "layers.Flatten(), layers.Dense(3)\n",
