@@ -447,6 +447,47 @@ LogicalResult StepBuilder::backward(Operation *op, Value dy) {
                     b.getI64IntegerAttr(softmax.getPositiveAxis())));
         return success();
       })
+      .Case([&](DepthwiseConv2DOp conv) {
+        Value x = conv.getInput(), kernel = conv.getKernel();
+        addGrad(kernel, b.create<DepthwiseConv2DKernelGradOp>(
+                            loc, kernel.getType(), x, dy, conv.getStridesAttr(),
+                            conv.getDilationAttr(), conv.getPaddingAttr()));
+        if (Value bias = conv.getBias())
+          addGrad(bias, b.create<BiasGradOp>(loc, bias.getType(), dy));
+        if (wantsGrad(x))
+          addGrad(x, b.create<DepthwiseConv2DInputGradOp>(
+                         loc, x.getType(), dy, kernel, conv.getStridesAttr(),
+                         conv.getDilationAttr(), conv.getPaddingAttr()));
+        return success();
+      })
+      .Case([&](Conv2DTransposeOp conv) {
+        // The transpose of conv2d(., K): its input gradient is conv2d(dy,
+        // K), its kernel gradient conv2d's with input and output swapped.
+        Value x = conv.getInput(), kernel = conv.getKernel();
+        auto unit = b.getDenseI64ArrayAttr({1, 1});
+        addGrad(kernel, b.create<Conv2DKernelGradOp>(
+                            loc, kernel.getType(), dy, x, conv.getStridesAttr(),
+                            unit, conv.getPaddingAttr()));
+        if (Value bias = conv.getBias())
+          addGrad(bias, b.create<BiasGradOp>(loc, bias.getType(), dy));
+        if (wantsGrad(x))
+          addGrad(x, b.create<Conv2DOp>(loc, x.getType(), dy, kernel, Value(),
+                                        conv.getStridesAttr(), unit,
+                                        conv.getPaddingAttr()));
+        return success();
+      })
+      .Case([&](UpSampling2DOp up) -> LogicalResult {
+        if (up.getBilinear())
+          return up.emitError()
+                 << "UpSampling2D with 'bilinear' interpolation has no "
+                    "gradient in cnnc yet (it predicts and exports; train "
+                    "with 'nearest')";
+        Value x = up.getInput();
+        if (wantsGrad(x))
+          addGrad(x, b.create<UpSampling2DGradOp>(loc, x.getType(), dy,
+                                                  up.getSizeAttr()));
+        return success();
+      })
       .Default([&](Operation *other) {
         return other->emitError()
                << "'" << other->getName() << "' has no backward op";

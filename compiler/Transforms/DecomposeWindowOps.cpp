@@ -89,12 +89,43 @@ struct DecomposePool2D : OpRewritePattern<Pool2D> {
   }
 };
 
+/// depthwise_conv_2d_nhwc_hwc with one output row and one kernel row
+///   -> depthwise_conv_1d_nwc_wc, which the vectorizer turns into FMAs
+///   along the channels.
+struct DecomposeDepthwiseConv2D
+    : OpRewritePattern<linalg::DepthwiseConv2DNhwcHwcOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::DepthwiseConv2DNhwcHwcOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureBufferSemantics() || !allStatic(op))
+      return rewriter.notifyMatchFailure(op, "needs static buffers");
+    Value input = op.getDpsInputs()[0], kernel = op.getDpsInputs()[1];
+    Value output = op.getDpsInits()[0];
+    if (!hasStaticUnitDim(output, 1) || !hasStaticUnitDim(kernel, 0) ||
+        !hasStaticUnitDim(input, 1))
+      return rewriter.notifyMatchFailure(op, "rows are not unit");
+    Location loc = op.getLoc();
+    auto strides = llvm::to_vector(op.getStrides().getValues<int64_t>());
+    auto dilations = llvm::to_vector(op.getDilations().getValues<int64_t>());
+    rewriter.create<linalg::DepthwiseConv1DNwcWcOp>(
+        loc, TypeRange{},
+        ValueRange{dropUnitDim(rewriter, loc, input, 1),
+                   dropUnitDim(rewriter, loc, kernel, 0)},
+        ValueRange{dropUnitDim(rewriter, loc, output, 1)},
+        rewriter.getI64VectorAttr({strides[1]}),
+        rewriter.getI64VectorAttr({dilations[1]}));
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
 } // namespace
 
 void cnnc::populateDecomposeWindowOpsOnBuffersPatterns(
     RewritePatternSet &patterns) {
   patterns
-      .add<DecomposeConv2D,
+      .add<DecomposeConv2D, DecomposeDepthwiseConv2D,
            DecomposePool2D<linalg::PoolingNhwcMaxOp, linalg::PoolingNwcMaxOp>,
            DecomposePool2D<linalg::PoolingNhwcMinOp, linalg::PoolingNwcMinOp>,
            DecomposePool2D<linalg::PoolingNhwcSumOp, linalg::PoolingNwcSumOp>>(

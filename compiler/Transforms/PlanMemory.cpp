@@ -211,12 +211,12 @@ struct PlanMemory : cnnc::impl::PlanMemoryBase<PlanMemory> {
       auto type = cast<MemRefType>(op.getResult(0).getType());
       std::optional<Affine> bytes =
           bytesOf(type, op.getOperands(), forward); // the dynamic sizes
-      if (!bytes || (bytes->a != 0 && bytes->b != 0)) {
-        op.emitError() << "cnnc cannot place a buffer of type " << type
-                       << " in the workspace: its size is not a constant "
-                          "or a multiple of the batch";
-        return signalPassFailure();
-      }
+      // A size the plan cannot express as a·n or b (a dynamic size that is
+      // not the batch's multiple, e.g. a dilated depthwise convolution's
+      // padded input) stays a heap allocation of its own: the model still
+      // compiles and runs, only cnnc_forward_ws then allocates it.
+      if (!bytes || (bytes->a != 0 && bytes->b != 0))
+        continue;
       buffer.bytes = *bytes;
       if (failed(findLife(buffer, body, stepOf)))
         return signalPassFailure();

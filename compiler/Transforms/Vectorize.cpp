@@ -8,11 +8,13 @@
 //   - conv_2d_nhwc_hwcf: (n, oh, ow, f, kh, kw, c) -> (1, 1, W, F, 1, 1, C),
 //     decomposed to a 1-D convolution and vectorized; W x F/16 accumulators
 //     stay in zmm registers across the kh, kw, c loops (docs/compiler.md §6);
-//   - pooling: (n, oh, ow, c, kh, kw) -> (1, 1, W, F, 1, kw), then likewise;
-//     for both, when the channels are not a whole number of 16-lane vectors
-//     (36 filters), F is whole vectors and the last, partial tile is peeled
-//     off the channel loop (32 + 4), never one odd-sized vector (18 + 18:
-//     a zmm and a sliver, joined by shuffles at every step);
+//   - pooling and depthwise_conv_2d_nhwc_hwc: (n, oh, ow, c, kh, kw) ->
+//     (1, 1, W, F, 1, kw), then likewise (vectors along the channels);
+//     for convolutions and poolings, when the channels are not a whole
+//     number of 16-lane vectors (36 filters), F is whole vectors and the
+//     last, partial tile is peeled off the channel loop (32 + 4), never one
+//     odd-sized vector (18 + 18: a zmm and a sliver, joined by shuffles at
+//     every step);
 //   - matmul: one row at a time by up to 4F columns and 2C of the reduction;
 //   - other contractions (a kernel gradient's taps): 8 rows by F columns
 //     of the output, the reductions by 1;
@@ -84,7 +86,10 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
               1, 1, divisorAtMost(ranges[6], reductionChannels)};
     }
     if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcMinOp,
-            linalg::PoolingNhwcSumOp>(op)) {
+            linalg::PoolingNhwcSumOp, linalg::DepthwiseConv2DNhwcHwcOp>(op)) {
+      // A depthwise convolution has a pooling's loops and is tiled alike:
+      // one output row of W pixels by F channels, decomposed to a 1-D
+      // depthwise convolution whose vectors run along the channels.
       // (n, oh, ow, c, kh, kw): the whole window row stays in the tile,
       // unless it is too wide to unroll.
       return {1,

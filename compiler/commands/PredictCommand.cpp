@@ -165,13 +165,27 @@ int cnnc::runPredict(const PredictRequest &request, MLIRContext &context) {
                   "which gets one <output layer name>.npy per output");
       return 1;
     }
+    outputs = splitModelOutputs(*module);
+    // `-o y.npy` asks for one array: a script written for one output would
+    // otherwise find a directory where it expects a file.
+    if (llvm::StringRef(request.outputPath).ends_with_insensitive(".npy") &&
+        !llvm::sys::fs::is_directory(request.outputPath)) {
+      std::string names;
+      for (const ModelOutput &output : outputs)
+        names += (names.empty() ? "" : ", ") + output.name;
+      reportError("this Functional model has " +
+                  std::to_string(outputs.size()) + " outputs (" + names +
+                  "): -o names a directory, which gets one <output layer "
+                  "name>.npy per output, not the file '" +
+                  request.outputPath + "'");
+      return 1;
+    }
     if (std::error_code ec =
             llvm::sys::fs::create_directories(request.outputPath)) {
       reportError("cannot create the directory '" + request.outputPath +
                   "': " + ec.message());
       return 1;
     }
-    outputs = splitModelOutputs(*module);
   } else {
     outputs.push_back({"", std::move(module)});
   }

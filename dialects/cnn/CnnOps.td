@@ -437,5 +437,6 @@ include "dialects/cnn/CnnTrainingOps.td"
 include "dialects/cnn/CnnNormalizationOps.td"
 include "dialects/cnn/CnnMergeOps.td"
 include "dialects/cnn/CnnMergeTrainingOps.td"
+include "dialects/cnn/CnnConvVariantOps.td"
 
 #endif // CNN_OPS

@@ -135,6 +135,33 @@ FailureOr<RankedTensorType> inferRescalingType(std::optional<Location> loc,
                                                RankedTensorType input,
                                                double scale, double offset);
 
+/// depthwise_conv2d (ConvVariantRules.cpp): conv2d's rule with a kernel
+/// (rows, columns, channels, multiplier); the result has channels *
+/// multiplier channels.
+FailureOr<RankedTensorType>
+inferDepthwiseConv2DType(std::optional<Location> loc, RankedTensorType input,
+                         RankedTensorType kernel, RankedTensorType bias,
+                         ArrayRef<int64_t> strides, ArrayRef<int64_t> dilation,
+                         Padding padding);
+
+/// Keras's deconv_output_length (dilation 1); `outputPadding` < 0 means
+/// None, which Keras treats differently from 0.
+int64_t transposedOutputLength(int64_t in, int64_t kernel, int64_t stride,
+                               Padding padding, int64_t outputPadding);
+
+/// conv2d_transpose: kernel (rows, columns, filters, input channels), each
+/// output_padding below its stride.
+FailureOr<RankedTensorType>
+inferConv2DTransposeType(std::optional<Location> loc, RankedTensorType input,
+                         RankedTensorType kernel, RankedTensorType bias,
+                         ArrayRef<int64_t> strides, Padding padding,
+                         std::optional<ArrayRef<int64_t>> outputPadding);
+
+/// upsampling2d: an image with rows and columns times `size` (each >= 1).
+FailureOr<RankedTensorType> inferUpSampling2DType(std::optional<Location> loc,
+                                                  RankedTensorType input,
+                                                  ArrayRef<int64_t> size);
+
 /// Checks a model input or activation type: rank >= 2, batch first (dynamic
 /// or positive), every other dimension static, positive and within bounds.
 LogicalResult verifyActivationType(std::optional<Location> loc,

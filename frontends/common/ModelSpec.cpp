@@ -43,6 +43,12 @@ std::optional<LayerKind> cnnc::layerKindForClassName(std::string_view name) {
       .Case("Maximum", LayerKind::Maximum)
       .Case("Minimum", LayerKind::Minimum)
       .Case("Concatenate", LayerKind::Concatenate)
+      .Case("DepthwiseConv2D", LayerKind::DepthwiseConv2D)
+      .Cases("SeparableConv2D", "SeparableConvolution2D",
+             LayerKind::SeparableConv2D)
+      .Cases("Conv2DTranspose", "Convolution2DTranspose",
+             LayerKind::Conv2DTranspose)
+      .Case("UpSampling2D", LayerKind::UpSampling2D)
       .Default(std::nullopt);
 }
 
@@ -203,6 +209,14 @@ const char *cnnc::kerasClassName(LayerKind kind) {
     return "Minimum";
   case LayerKind::Concatenate:
     return "Concatenate";
+  case LayerKind::DepthwiseConv2D:
+    return "DepthwiseConv2D";
+  case LayerKind::SeparableConv2D:
+    return "SeparableConv2D";
+  case LayerKind::Conv2DTranspose:
+    return "Conv2DTranspose";
+  case LayerKind::UpSampling2D:
+    return "UpSampling2D";
   }
   return "?";
 }
@@ -271,6 +285,14 @@ const char *cnnc::kerasNameStem(LayerKind kind) {
     return "minimum";
   case LayerKind::Concatenate:
     return "concatenate";
+  case LayerKind::DepthwiseConv2D:
+    return "depthwise_conv2d";
+  case LayerKind::SeparableConv2D:
+    return "separable_conv2d";
+  case LayerKind::Conv2DTranspose:
+    return "conv2d_transpose";
+  case LayerKind::UpSampling2D:
+    return "up_sampling2d";
   }
   return "?";
 }

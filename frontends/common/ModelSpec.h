@@ -123,6 +123,12 @@ enum class LayerKind {
   GaussianNoise,      // GaussianNoise(stddev): identity outside training
   GaussianDropout,    // GaussianDropout(rate): identity outside training
   BatchNormalization, // BatchNormalization(axis=-1, momentum, epsilon, ...)
+  DepthwiseConv2D,  // DepthwiseConv2D(kernel_size, ..., depth_multiplier)
+  SeparableConv2D,  // SeparableConv2D(filters, kernel_size, ...): depthwise
+                    // then a 1x1 convolution, one layer
+  Conv2DTranspose,  // Conv2DTranspose(filters, kernel_size, strides,
+                    // padding, output_padding)
+  UpSampling2D,     // UpSampling2D(size, interpolation)
   // Merge layers, called on a list of tensors (graph models only).
   Add,
   Subtract,
@@ -223,6 +229,18 @@ struct Layer {
   /// Graph models: the tensors the layer is called on (one, or a merge
   /// layer's list). Empty in a Sequential model: its previous layer.
   std::vector<TensorRef> inbound;
+  // DepthwiseConv2D and SeparableConv2D: depth_multiplier and the
+  // depthwise kernel's initializer (SeparableConv2D's pointwise kernel has
+  // its own; their kernel_initializer is unused).
+  int64_t depthMultiplier = 1;
+  Initializer depthwiseInitializer = Initializer::glorotUniform();
+  Initializer pointwiseInitializer = Initializer::glorotUniform();
+  // Conv2DTranspose: output_padding, None when absent (Keras's output size
+  // rule differs between None and 0).
+  std::optional<std::array<int64_t, 2>> outputPadding;
+  // UpSampling2D: size and interpolation ('nearest' or 'bilinear').
+  std::array<int64_t, 2> upSize = {2, 2};
+  bool bilinear = false;
 };
 
 /// The Keras losses and optimizers cnnc trains with. The readers map every

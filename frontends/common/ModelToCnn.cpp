@@ -67,6 +67,10 @@ private:
   FailureOr<SmallVector<Value>> emitGraph();
   Value emitActivation(Activation activation, Value input, Location where,
                        cnn::LayerAttr layerAttr);
+  /// DepthwiseConv2D, or SeparableConv2D as a depthwise_conv2d and a 1x1
+  /// conv2d of the one layer; null after reporting an error.
+  Value emitDepthwise(const Layer &layer, Value input, Location where,
+                      cnn::LayerAttr layerAttr);
   /// A cnn.activation; null after reporting an error.
   Value emitActivationFunction(cnn::ActivationFunction function, Value input,
                                Location where, cnn::LayerAttr layerAttr,
@@ -335,6 +339,73 @@ Value ModelToCnn::emitActivation(Activation activation, Value input,
   return input;
 }
 
+Value ModelToCnn::emitDepthwise(const Layer &layer, Value input, Location where,
+                                cnn::LayerAttr layerAttr) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  bool separable = layer.kind == LayerKind::SeparableConv2D;
+  if ((separable && failed(checkSize(where, "filters", layer.filters))) ||
+      failed(checkSize(where, "kernel rows", layer.kernelSize[0])) ||
+      failed(checkSize(where, "kernel columns", layer.kernelSize[1])) ||
+      failed(checkSize(where, "depth_multiplier", layer.depthMultiplier)))
+    return nullptr;
+  if (inputType.getRank() != 4) {
+    emitError(where) << "expected a 4-D input (batch, rows, columns, "
+                        "channels), got "
+                     << cnn::kerasShapeString(inputType.getShape());
+    return nullptr;
+  }
+  int64_t channels = inputType.getShape().back();
+  if (failed(checkSize(where, "channels * depth_multiplier",
+                       channels * layer.depthMultiplier)))
+    return nullptr;
+  int64_t wide = channels * layer.depthMultiplier;
+  // Keras's variables, in its order: depthwise_kernel, [pointwise_kernel,]
+  // bias.
+  Value depthwise = addParam(layer, "depthwise_kernel",
+                             {layer.kernelSize[0], layer.kernelSize[1],
+                              channels, layer.depthMultiplier},
+                             layer.depthwiseInitializer);
+  if (!depthwise)
+    return nullptr;
+  Value pointwise;
+  if (separable && !(pointwise = addParam(layer, "pointwise_kernel",
+                                          {1, 1, wide, layer.filters},
+                                          layer.pointwiseInitializer)))
+    return nullptr;
+  Value bias;
+  if (layer.useBias &&
+      !(bias = addParam(layer, "bias", {separable ? layer.filters : wide},
+                        layer.biasInitializer)))
+    return nullptr;
+  auto strides = layer.strides.value_or(std::array<int64_t, 2>{1, 1});
+  Value depthwiseBias = separable ? Value() : bias;
+  auto type = cnn::inferDepthwiseConv2DType(
+      where, inputType, cast<RankedTensorType>(depthwise.getType()),
+      depthwiseBias ? cast<RankedTensorType>(depthwiseBias.getType()) : nullptr,
+      strides, layer.dilation, padding(layer.padding));
+  Value result = create<cnn::DepthwiseConv2DOp>(
+      where, type, layerAttr, input, depthwise, depthwiseBias,
+      builder.getDenseI64ArrayAttr(strides),
+      builder.getDenseI64ArrayAttr(layer.dilation),
+      cnn::PaddingAttr::get(&context, padding(layer.padding)));
+  if (result && separable) {
+    // The pointwise step: a 1x1 convolution of the same layer, so the
+    // summary shows one row and the weights stay Keras's three.
+    int64_t unit[2] = {1, 1};
+    auto pointType = cnn::inferConv2DType(
+        where, cast<RankedTensorType>(result.getType()),
+        cast<RankedTensorType>(pointwise.getType()),
+        bias ? cast<RankedTensorType>(bias.getType()) : nullptr, unit, unit,
+        cnn::Padding::valid);
+    result = create<cnn::Conv2DOp>(
+        where, pointType, layerAttr, result, pointwise, bias,
+        builder.getDenseI64ArrayAttr(unit), builder.getDenseI64ArrayAttr(unit),
+        cnn::PaddingAttr::get(&context, cnn::Padding::valid));
+  }
+  return result ? emitActivation(layer.activation, result, where, layerAttr)
+                : nullptr;
+}
+
 Value ModelToCnn::emitLayer(const Layer &layer, Value input) {
   Location where = loc(layer.loc);
   auto inputType = cast<RankedTensorType>(input.getType());
@@ -518,6 +589,47 @@ Value ModelToCnn::emitLayer(const Layer &layer, Value input) {
                      << "' merges several tensors: it can be used only in a "
                         "Functional model";
     return nullptr;
+  case LayerKind::DepthwiseConv2D:
+  case LayerKind::SeparableConv2D:
+    return emitDepthwise(layer, input, where, layerAttr);
+  case LayerKind::Conv2DTranspose: {
+    if (failed(checkSize(where, "filters", layer.filters)) ||
+        failed(checkSize(where, "kernel rows", layer.kernelSize[0])) ||
+        failed(checkSize(where, "kernel columns", layer.kernelSize[1])))
+      return nullptr;
+    // Keras's layout: (rows, columns, filters, input channels).
+    Value kernel = addParam(
+        layer, "kernel",
+        {layer.kernelSize[0], layer.kernelSize[1], layer.filters, lastDim},
+        layer.kernelInitializer);
+    Value bias =
+        kernel && layer.useBias
+            ? addParam(layer, "bias", {layer.filters}, layer.biasInitializer)
+            : Value();
+    if (!kernel || (layer.useBias && !bias))
+      return nullptr;
+    auto strides = layer.strides.value_or(std::array<int64_t, 2>{1, 1});
+    std::optional<ArrayRef<int64_t>> outputPadding;
+    if (layer.outputPadding)
+      outputPadding = ArrayRef<int64_t>(*layer.outputPadding);
+    auto type = cnn::inferConv2DTransposeType(
+        where, inputType, cast<RankedTensorType>(kernel.getType()),
+        bias ? cast<RankedTensorType>(bias.getType()) : nullptr, strides,
+        padding(layer.padding), outputPadding);
+    Value conv = create<cnn::Conv2DTransposeOp>(
+        where, type, layerAttr, input, kernel, bias,
+        builder.getDenseI64ArrayAttr(strides),
+        cnn::PaddingAttr::get(&context, padding(layer.padding)),
+        outputPadding ? builder.getDenseI64ArrayAttr(*outputPadding)
+                      : DenseI64ArrayAttr());
+    return conv ? emitActivation(layer.activation, conv, where, layerAttr)
+                : nullptr;
+  }
+  case LayerKind::UpSampling2D:
+    return create<cnn::UpSampling2DOp>(
+        where, cnn::inferUpSampling2DType(where, inputType, layer.upSize),
+        layerAttr, input, builder.getDenseI64ArrayAttr(layer.upSize),
+        layer.bilinear ? builder.getUnitAttr() : UnitAttr());
   case LayerKind::Softmax: {
     // One spelling per axis (TF.js writes axis 1 for the last of two), so
     // that equal models give equal IR.

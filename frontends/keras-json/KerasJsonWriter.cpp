@@ -265,6 +265,64 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
   case LayerKind::Concatenate:
     config["axis"] = layer.axis;
     break;
+  case LayerKind::DepthwiseConv2D:
+  case LayerKind::SeparableConv2D: {
+    bool separable = layer.kind == LayerKind::SeparableConv2D;
+    if (separable)
+      config["filters"] = layer.filters;
+    config["kernel_size"] = pair(layer.kernelSize);
+    config["strides"] =
+        pair(layer.strides.value_or(std::array<int64_t, 2>{1, 1}));
+    config["padding"] = padding;
+    config["data_format"] = "channels_last";
+    config["dilation_rate"] = pair(layer.dilation);
+    config["depth_multiplier"] = layer.depthMultiplier;
+    if (llvm::Error err = setActivation(config, layer, target))
+      return std::move(err);
+    config["use_bias"] = layer.useBias;
+    config["depthwise_initializer"] =
+        initializerValue(layer.depthwiseInitializer, target);
+    if (separable)
+      config["pointwise_initializer"] =
+          initializerValue(layer.pointwiseInitializer, target);
+    config["bias_initializer"] =
+        initializerValue(layer.biasInitializer, target);
+    for (const char *key :
+         {"depthwise_regularizer", "bias_regularizer", "activity_regularizer",
+          "depthwise_constraint", "bias_constraint"})
+      config[key] = nullptr;
+    if (separable)
+      config["pointwise_regularizer"] = config["pointwise_constraint"] =
+          nullptr;
+    break;
+  }
+  case LayerKind::Conv2DTranspose:
+    if (layer.outputPadding && target == KerasTarget::Tfjs)
+      return makeError(layer.loc, "Conv2DTranspose '", layer.name,
+                       "' has an output_padding, which TF.js's "
+                       "Conv2DTranspose lacks");
+    config["filters"] = layer.filters;
+    config["kernel_size"] = pair(layer.kernelSize);
+    config["strides"] =
+        pair(layer.strides.value_or(std::array<int64_t, 2>{1, 1}));
+    config["padding"] = padding;
+    config["output_padding"] =
+        layer.outputPadding ? pair(*layer.outputPadding) : Value(nullptr);
+    config["data_format"] = "channels_last";
+    config["dilation_rate"] = pair(layer.dilation);
+    if (llvm::Error err = setActivation(config, layer, target))
+      return std::move(err);
+    addWeightFields(config, layer, target);
+    break;
+  case LayerKind::UpSampling2D:
+    if (layer.bilinear && target == KerasTarget::Tfjs)
+      return makeError(layer.loc, "UpSampling2D '", layer.name,
+                       "' is bilinear, which TF.js computes without Keras's "
+                       "half-pixel centres");
+    config["size"] = pair(layer.upSize);
+    config["data_format"] = "channels_last";
+    config["interpolation"] = layer.bilinear ? "bilinear" : "nearest";
+    break;
   case LayerKind::BatchNormalization:
     // Keras and TF.js both read the plain integer form of the axis.
     config["axis"] = layer.axis;

@@ -456,6 +456,139 @@ static llvm::Error readBatchNormalization(const ConfigReader &config,
   return llvm::Error::success();
 }
 
+/// The convolution fields DepthwiseConv2D, SeparableConv2D and
+/// Conv2DTranspose share with Conv2D.
+static llvm::Error readWindow(const ConfigReader &config, Layer &layer) {
+  if (llvm::Error err =
+          config.readSizePair("kernel_size", layer.kernelSize, true))
+    return err;
+  if (llvm::Error err = config.readOptionalSizePair("strides", layer.strides))
+    return err;
+  if (llvm::Error err = readPadding(config, layer.padding))
+    return err;
+  if (llvm::Error err = checkDataFormat(config))
+    return err;
+  if (llvm::Error err = config.readSizePair("dilation_rate", layer.dilation))
+    return err;
+  bool strided =
+      layer.strides && ((*layer.strides)[0] > 1 || (*layer.strides)[1] > 1);
+  bool dilated = layer.dilation[0] > 1 || layer.dilation[1] > 1;
+  if (strided && dilated)
+    return config.fail(config.field("strides"),
+                       "'strides' > 1 together with 'dilation_rate' > 1 is "
+                       "not supported");
+  return llvm::Error::success();
+}
+
+/// DepthwiseConv2D (keras/layers/convolutional/depthwise_conv2d.py) and
+/// SeparableConv2D (separable_conv2d.py).
+static llvm::Error readDepthwise(const ConfigReader &config, Layer &layer,
+                                 const KerasFileInfo &info) {
+  bool separable = layer.kind == LayerKind::SeparableConv2D;
+  if (separable)
+    if (llvm::Error err = config.readSize("filters", layer.filters, true))
+      return err;
+  if (llvm::Error err = readWindow(config, layer))
+    return err;
+  if (llvm::Error err =
+          config.readSize("depth_multiplier", layer.depthMultiplier))
+    return err;
+  if (llvm::Error err = readActivation(config, "activation", layer.activation,
+                                       /*required=*/false, info))
+    return err;
+  if (llvm::Error err = config.readBool("use_bias", layer.useBias))
+    return err;
+  if (llvm::Error err = readInitializer(config, "depthwise_initializer",
+                                        layer.depthwiseInitializer, info))
+    return err;
+  if (separable)
+    if (llvm::Error err = readInitializer(config, "pointwise_initializer",
+                                          layer.pointwiseInitializer, info))
+      return err;
+  if (llvm::Error err = readInitializer(config, "bias_initializer",
+                                        layer.biasInitializer, info))
+    return err;
+  // TF.js also writes the kernel_* fields of its Conv base class, unused.
+  for (llvm::StringRef key :
+       {"depthwise_regularizer", "pointwise_regularizer", "bias_regularizer",
+        "activity_regularizer", "depthwise_constraint", "pointwise_constraint",
+        "bias_constraint", "kernel_regularizer", "kernel_constraint"})
+    if (llvm::Error err = config.requireNull(key))
+      return err;
+  return llvm::Error::success();
+}
+
+/// Conv2DTranspose (keras/layers/convolutional/conv2d_transpose.py).
+static llvm::Error readConv2DTranspose(const ConfigReader &config, Layer &layer,
+                                       const KerasFileInfo &info) {
+  if (llvm::Error err = config.readSize("filters", layer.filters, true))
+    return err;
+  if (llvm::Error err = readWindow(config, layer))
+    return err;
+  if (layer.dilation[0] != 1 || layer.dilation[1] != 1)
+    return config.fail(config.field("dilation_rate"),
+                       "Conv2DTranspose with 'dilation_rate' other than 1 is "
+                       "not supported");
+  JsonNode node = config.field("output_padding");
+  if (!node.isNullOrMissing()) {
+    auto amount = [&](const JsonNode &n, int64_t &value) -> llvm::Error {
+      std::optional<int64_t> v =
+          n.getValue() ? n.getValue()->getAsInteger() : std::nullopt;
+      if (!v)
+        return config.fail(n, "expected an integer in 'output_padding', "
+                              "found " +
+                                  n.describe());
+      if (*v < 0)
+        return config.fail(n, "'output_padding' must not be negative, found " +
+                                  n.describe());
+      value = *v;
+      return llvm::Error::success();
+    };
+    std::array<int64_t, 2> pair;
+    if (const llvm::json::Array *list = node.getArray()) {
+      if (list->size() != 2)
+        return config.fail(node, "expected 2 integers for 'output_padding', "
+                                 "found " +
+                                     llvm::Twine(list->size()));
+      for (size_t i = 0; i < 2; ++i)
+        if (llvm::Error err = amount(node.at(i), pair[i]))
+          return err;
+    } else {
+      if (llvm::Error err = amount(node, pair[0]))
+        return err;
+      pair[1] = pair[0];
+    }
+    // Keras: "Strides ... must be greater than output padding ...".
+    auto strides = layer.strides.value_or(std::array<int64_t, 2>{1, 1});
+    if (pair[0] >= strides[0] || pair[1] >= strides[1])
+      return config.fail(node, "'output_padding' (" + llvm::Twine(pair[0]) +
+                                   ", " + llvm::Twine(pair[1]) +
+                                   ") must be less than the strides (" +
+                                   llvm::Twine(strides[0]) + ", " +
+                                   llvm::Twine(strides[1]) + ")");
+    layer.outputPadding = pair;
+  }
+  return readWeights(config, layer, info);
+}
+
+/// UpSampling2D (keras/layers/reshaping/up_sampling2d.py).
+static llvm::Error readUpSampling2D(const ConfigReader &config, Layer &layer) {
+  if (llvm::Error err = config.readSizePair("size", layer.upSize))
+    return err;
+  if (llvm::Error err = checkDataFormat(config))
+    return err;
+  std::string interpolation = "nearest";
+  if (llvm::Error err = config.readString("interpolation", interpolation))
+    return err;
+  if (interpolation != "nearest" && interpolation != "bilinear")
+    return config.fail(config.field("interpolation"),
+                       "unsupported interpolation " +
+                           config.field("interpolation").describe() +
+                           " (cnnc has 'nearest' and 'bilinear')");
+  layer.bilinear = interpolation == "bilinear";
+  return llvm::Error::success();
+}
+
 llvm::Error cnnc::readLayerConfig(const ConfigReader &config, Layer &layer,
                                   const KerasFileInfo &info) {
   if (llvm::Error err = checkCommonLayerFields(config, &layer.trainable))
@@ -525,6 +658,13 @@ llvm::Error cnnc::readLayerConfig(const ConfigReader &config, Layer &layer,
   case LayerKind::Maximum:
   case LayerKind::Minimum:
     return llvm::Error::success();
+  case LayerKind::DepthwiseConv2D:
+  case LayerKind::SeparableConv2D:
+    return readDepthwise(config, layer, info);
+  case LayerKind::Conv2DTranspose:
+    return readConv2DTranspose(config, layer, info);
+  case LayerKind::UpSampling2D:
+    return readUpSampling2D(config, layer);
   }
   return llvm::Error::success();
 }

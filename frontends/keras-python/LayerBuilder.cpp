@@ -117,6 +117,29 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
                                          "adjustment",
                                          "name"},
                                         0, {"synchronized"});
+  static const LayerSignature depthwise(
+      {"kernel_size", "strides", "padding", "depth_multiplier", "data_format",
+       "dilation_rate", "activation", "use_bias", "depthwise_initializer",
+       "bias_initializer", "depthwise_regularizer", "bias_regularizer",
+       "activity_regularizer", "depthwise_constraint", "bias_constraint"},
+      1);
+  static const LayerSignature separable(
+      {"filters", "kernel_size", "strides", "padding", "data_format",
+       "dilation_rate", "depth_multiplier", "activation", "use_bias",
+       "depthwise_initializer", "pointwise_initializer", "bias_initializer",
+       "depthwise_regularizer", "pointwise_regularizer", "bias_regularizer",
+       "activity_regularizer", "depthwise_constraint", "pointwise_constraint",
+       "bias_constraint"},
+      2);
+  static const LayerSignature transpose(
+      {"filters", "kernel_size", "strides", "padding", "output_padding",
+       "data_format", "dilation_rate", "activation", "use_bias",
+       "kernel_initializer", "bias_initializer", "kernel_regularizer",
+       "bias_regularizer", "activity_regularizer", "kernel_constraint",
+       "bias_constraint"},
+      2);
+  static const LayerSignature upSampling(
+      {"size", "data_format", "interpolation"}, 0);
   // Keras 2's InputLayer; Keras 3 renames input_shape to shape and adds
   // batch_shape.
   static const LayerSignature inputLayer(
@@ -184,6 +207,14 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
     return merge;
   case LayerKind::Concatenate:
     return concatenate;
+  case LayerKind::DepthwiseConv2D:
+    return depthwise;
+  case LayerKind::SeparableConv2D:
+    return separable;
+  case LayerKind::Conv2DTranspose:
+    return transpose;
+  case LayerKind::UpSampling2D:
+    return upSampling;
   }
   return flatten;
 }
@@ -562,6 +593,146 @@ Error buildBatchNormalization(const Arguments &args, Layer &layer) {
   return args.requireDefault("renorm", Value::fromBool(false));
 }
 
+/// kernel_size, strides, padding, data_format and dilation_rate, as the
+/// convolution variants share them with Conv2D.
+Error readWindow(const Arguments &args, Layer &layer) {
+  auto kernel = args.getPositivePair("kernel_size", {1, 1});
+  if (!kernel)
+    return kernel.takeError();
+  layer.kernelSize = *kernel;
+  auto strides = args.getPositivePair("strides", {1, 1});
+  if (!strides)
+    return strides.takeError();
+  layer.strides = *strides;
+  auto padding = readPadding(args, "padding");
+  if (!padding)
+    return padding.takeError();
+  layer.padding = *padding;
+  if (Error err = checkDataFormat(args))
+    return err;
+  auto dilation = args.getPositivePair("dilation_rate", {1, 1});
+  if (!dilation)
+    return dilation.takeError();
+  layer.dilation = *dilation;
+  bool strided = (*strides)[0] > 1 || (*strides)[1] > 1;
+  bool dilated = (*dilation)[0] > 1 || (*dilation)[1] > 1;
+  if (strided && dilated)
+    return args.error(
+        args.get("strides")->pos,
+        "'strides' > 1 cannot be combined with 'dilation_rate' > 1");
+  return Error::success();
+}
+
+/// DepthwiseConv2D and SeparableConv2D.
+Error buildDepthwise(const Arguments &args, Layer &layer) {
+  bool separable = layer.kind == LayerKind::SeparableConv2D;
+  if (separable) {
+    auto filters = args.getPositiveCount("filters");
+    if (!filters)
+      return filters.takeError();
+    layer.filters = *filters;
+  }
+  if (Error err = readWindow(args, layer))
+    return err;
+  if (args.hasValue("depth_multiplier")) {
+    auto multiplier = args.getPositiveCount("depth_multiplier");
+    if (!multiplier)
+      return multiplier.takeError();
+    layer.depthMultiplier = *multiplier;
+  }
+  auto activation = readActivation(args, "activation", Activation::Linear);
+  if (!activation)
+    return activation.takeError();
+  layer.activation = *activation;
+  auto useBias = args.getBool("use_bias", true);
+  if (!useBias)
+    return useBias.takeError();
+  layer.useBias = *useBias;
+  auto depthwiseInit = readInitializer(args, "depthwise_initializer",
+                                       Initializer::glorotUniform());
+  if (!depthwiseInit)
+    return depthwiseInit.takeError();
+  layer.depthwiseInitializer = *depthwiseInit;
+  if (separable) {
+    auto pointwiseInit = readInitializer(args, "pointwise_initializer",
+                                         Initializer::glorotUniform());
+    if (!pointwiseInit)
+      return pointwiseInit.takeError();
+    layer.pointwiseInitializer = *pointwiseInit;
+  }
+  auto biasInit =
+      readInitializer(args, "bias_initializer", Initializer::zeros());
+  if (!biasInit)
+    return biasInit.takeError();
+  layer.biasInitializer = *biasInit;
+  for (StringRef name :
+       {"depthwise_regularizer", "pointwise_regularizer", "bias_regularizer",
+        "activity_regularizer", "depthwise_constraint", "pointwise_constraint",
+        "bias_constraint"})
+    if (args.has(name))
+      if (Error err = args.requireNone(name))
+        return err;
+  return Error::success();
+}
+
+Error buildConv2DTranspose(const Arguments &args, Layer &layer) {
+  auto filters = args.getPositiveCount("filters");
+  if (!filters)
+    return filters.takeError();
+  layer.filters = *filters;
+  if (Error err = readWindow(args, layer))
+    return err;
+  if (layer.dilation[0] != 1 || layer.dilation[1] != 1)
+    return args.error(args.get("dilation_rate")->pos,
+                      "Conv2DTranspose with 'dilation_rate' other than 1 is "
+                      "not supported");
+  if (args.hasValue("output_padding")) {
+    const CallArgValue *arg = args.get("output_padding");
+    const Value &v = arg->value;
+    std::array<int64_t, 2> pair;
+    if (v.is(Value::Kind::Int)) {
+      pair = {v.integer, v.integer};
+    } else if ((v.is(Value::Kind::Tuple) || v.is(Value::Kind::List)) &&
+               v.elements->size() == 2 &&
+               (*v.elements)[0].is(Value::Kind::Int) &&
+               (*v.elements)[1].is(Value::Kind::Int)) {
+      pair = {(*v.elements)[0].integer, (*v.elements)[1].integer};
+    } else {
+      return args.typeError("output_padding", *arg, "an integer or 2 integers");
+    }
+    if (pair[0] < 0 || pair[1] < 0)
+      return args.error(arg->pos, "'output_padding' must not be negative, not ",
+                        repr(v));
+    // Keras: "Strides ... must be greater than output padding ...".
+    if (pair[0] >= (*layer.strides)[0] || pair[1] >= (*layer.strides)[1])
+      return args.error(arg->pos, "'output_padding' ", repr(v),
+                        " must be less than the strides (",
+                        std::to_string((*layer.strides)[0]), ", ",
+                        std::to_string((*layer.strides)[1]), ")");
+    layer.outputPadding = pair;
+  }
+  return readKernelAndBias(args, layer);
+}
+
+Error buildUpSampling2D(const Arguments &args, Layer &layer) {
+  auto size = args.getPositivePair("size", {2, 2});
+  if (!size)
+    return size.takeError();
+  layer.upSize = *size;
+  if (Error err = checkDataFormat(args))
+    return err;
+  auto interpolation = args.getOptionalString("interpolation");
+  if (!interpolation)
+    return interpolation.takeError();
+  std::string mode = interpolation->value_or("nearest");
+  if (mode != "nearest" && mode != "bilinear")
+    return args.error(args.get("interpolation")->pos,
+                      "unsupported interpolation '", mode,
+                      "' (cnnc has 'nearest' and 'bilinear')");
+  layer.bilinear = mode == "bilinear";
+  return Error::success();
+}
+
 /// keras.Input / InputLayer: only an input shape, which they require.
 Error buildInput(const Arguments &args, LayerEntry &entry, StringRef callee) {
   for (StringRef name : {"tensor", "input_tensor", "type_spec"})
@@ -701,6 +872,16 @@ Expected<LayerEntry> py::buildLayer(const KerasCall &call, StringRef file) {
   }
   case LayerKind::BatchNormalization:
     err = buildBatchNormalization(args, layer);
+    break;
+  case LayerKind::DepthwiseConv2D:
+  case LayerKind::SeparableConv2D:
+    err = buildDepthwise(args, layer);
+    break;
+  case LayerKind::Conv2DTranspose:
+    err = buildConv2DTranspose(args, layer);
+    break;
+  case LayerKind::UpSampling2D:
+    err = buildUpSampling2D(args, layer);
     break;
   case LayerKind::Softmax:
   case LayerKind::Concatenate: {

@@ -517,6 +517,46 @@ const GradientCase kCases[] = {
      "layers.Cropping2D(((1, 0), (0, 1))), layers.Reshape((-1, 2)),\n"
      "layers.Flatten(), layers.Dense(3)\n",
      "'mse'"},
+    // Issue 18's convolution variants: each kernel, bias and input
+    // gradient (a depthwise multiplier, strides, 'same' and 'valid', a
+    // transposed convolution with and without output_padding, nearest
+    // upsampling) reaches the parameters before it.
+    {"depthwise", "(7, 6, 2)",
+     "layers.DepthwiseConv2D(3, depth_multiplier=2, activation='tanh'),\n"
+     "layers.DepthwiseConv2D((2, 3), strides=2, padding='same'),\n"
+     "layers.Flatten(), layers.Dense(3)\n",
+     "'mse'"},
+    {"depthwise_dilated", "(8, 7, 3)",
+     "layers.Conv2D(2, 2, activation='tanh'),\n"
+     "layers.DepthwiseConv2D(3, dilation_rate=2, padding='same',\n"
+     "                       use_bias=False),\n"
+     "layers.Flatten(), layers.Dense(3)\n",
+     "'mse'"},
+    {"separable", "(6, 6, 2)",
+     "layers.SeparableConv2D(3, 3, depth_multiplier=2, padding='same',\n"
+     "                       activation='tanh'),\n"
+     "layers.SeparableConv2D(2, 2, strides=2), layers.Flatten(),\n"
+     "layers.Dense(3)\n",
+     "'mse'"},
+    {"conv2d_transpose", "(2, 3, 2)",
+     "layers.Conv2DTranspose(3, 3, strides=2, padding='same',\n"
+     "                       activation='tanh'),\n"
+     "layers.Conv2DTranspose(2, 2, strides=(3, 1)),\n"
+     "layers.Flatten(), layers.Dense(3)\n",
+     "'mse'"},
+    {"conv2d_transpose_output_padding", "(3, 3, 1)",
+     "layers.Conv2DTranspose(2, 3, strides=2, output_padding=1),\n"
+     "layers.Flatten(), layers.Dense(3)\n",
+     "'mse'"},
+    {"upsampling", "(3, 4, 2)",
+     "layers.Conv2D(3, 2, activation='tanh'), layers.UpSampling2D((2, 3)),\n"
+     "layers.Conv2D(2, 3), layers.UpSampling2D(), layers.Flatten(),\n"
+     "layers.Dense(3)\n",
+     "'mse'"},
+    {"upsampling_after_pool", "(8, 8, 1)",
+     "layers.Conv2D(4, 3, activation='relu'), layers.MaxPooling2D(2),\n"
+     "layers.UpSampling2D(), layers.Flatten(), layers.Dense(3)\n",
+     "'mse'"},
     {"spatial_dropout", "(5, 5, 2)",
      "layers.Conv2D(4, 2, activation='tanh'), layers.SpatialDropout2D(0.5),\n"
      "layers.Flatten(), layers.Dense(3)\n",

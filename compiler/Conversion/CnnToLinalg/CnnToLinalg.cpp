@@ -38,6 +38,8 @@ struct ConvertCnnToLinalg
     lowering::populateActivationPatterns(patterns);
     lowering::populatePReluPatterns(patterns);
     lowering::populateShapeLayerPatterns(patterns);
+    lowering::populateConvVariantPatterns(patterns);
+    lowering::populateConvVariantBackwardPatterns(patterns);
     lowering::populateConvBackwardPatterns(patterns);
     lowering::populateDenseBackwardPatterns(patterns);
     lowering::populatePoolBackwardPatterns(patterns);

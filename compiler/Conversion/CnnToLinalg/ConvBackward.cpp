@@ -62,16 +62,14 @@ Value forEachTap(
 /// loop (every window has dy's size), so the register-tiled convolution is
 /// generated once, not once per tap; its accumulators live in the dx window
 /// in place.
-Value inputGradByTaps(OpBuilder &b, Location loc, Conv2DInputGradOp op) {
-  Value dy = op.getOutputGrad();
-  auto dyType = op.getOutputGrad().getType();
-  auto kernelType = op.getKernel().getType();
-  RankedTensorType dxType = op.getType();
-  ArrayRef<int64_t> d = op.getDilation();
+Value inputGradByTaps(OpBuilder &b, Location loc, Value dy, Value kernel,
+                      RankedTensorType dxType, ArrayRef<int64_t> d) {
+  auto dyType = cast<RankedTensorType>(dy.getType());
+  auto kernelType = cast<RankedTensorType>(kernel.getType());
   int64_t kh = kernelType.getDimSize(0), kw = kernelType.getDimSize(1);
   int64_t c = kernelType.getDimSize(2), f = kernelType.getDimSize(3);
   // K'[p, q, f, c]: each tap's filter with dy's channels as its input.
-  Value kernelT = transposed(b, loc, op.getKernel(), {0, 1, 3, 2});
+  Value kernelT = transposed(b, loc, kernel, {0, 1, 3, 2});
   Value zeros = filledTensor(b, loc, dxType, dy, 0.0f);
   auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
   OpFoldResult batch = tensor::getMixedSizes(b, loc, dy)[0];
@@ -107,89 +105,95 @@ Value inputGradByTaps(OpBuilder &b, Location loc, Conv2DInputGradOp op) {
       });
 }
 
-/// Otherwise dx = conv(pad(dilate_s(dy)), flip(K) with c and f swapped),
-/// dilation d.
+} // namespace
+
+/// With unit strides and `valid` padding, inputGradByTaps; otherwise
+/// dx = conv(pad(dilate_s(dy)), flip(K) with c and f swapped), dilation d.
+Value lowering::buildConv2DInputGrad(OpBuilder &b, Location loc, Value dy,
+                                     Value kernel, RankedTensorType dxType,
+                                     ArrayRef<int64_t> s, ArrayRef<int64_t> d,
+                                     Padding padding) {
+  if (padding == Padding::valid &&
+      llvm::all_of(s, [](int64_t v) { return v == 1; }))
+    return inputGradByTaps(b, loc, dy, kernel, dxType, d);
+  Value outputGrad = dy;
+  auto dyType = cast<RankedTensorType>(dy.getType());
+  auto kernelType = cast<RankedTensorType>(kernel.getType());
+  int64_t kh = kernelType.getDimSize(0), kw = kernelType.getDimSize(1);
+  int64_t c = kernelType.getDimSize(2), f = kernelType.getDimSize(3);
+
+  // Stride: put dy's cells s apart, zeros between.
+  if (s[0] > 1 || s[1] > 1) {
+    auto dilatedType = RankedTensorType::get(
+        {dyType.getDimSize(0), (dyType.getDimSize(1) - 1) * s[0] + 1,
+         (dyType.getDimSize(2) - 1) * s[1] + 1, f},
+        b.getF32Type());
+    Value zeros = filledTensor(b, loc, dilatedType, dy, 0.0f);
+    SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0));
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, dy);
+    SmallVector<OpFoldResult> strides{b.getIndexAttr(1), b.getIndexAttr(s[0]),
+                                      b.getIndexAttr(s[1]), b.getIndexAttr(1)};
+    dy = b.create<tensor::InsertSliceOp>(loc, dy, zeros, offsets, sizes,
+                                         strides);
+  }
+  // Full correlation: pad so that every input cell sees every tap.
+  SmallVector<OpFoldResult> low(4, b.getIndexAttr(0)),
+      high(4, b.getIndexAttr(0));
+  int64_t window[2] = {kh, kw};
+  for (int i = 0; i < 2; ++i) {
+    int64_t in = dxType.getDimSize(i + 1);
+    int64_t out = dyType.getDimSize(i + 1);
+    int64_t before = paddingAmounts(in, window[i], s[i], d[i], padding).first;
+    int64_t span = (window[i] - 1) * d[i];
+    low[i + 1] = b.getIndexAttr(span - before);
+    high[i + 1] = b.getIndexAttr(in - 1 - (out - 1) * s[i] + before);
+  }
+  Value zero = constantF32(b, loc, 0.0f);
+  Value padded = b.create<tensor::PadOp>(loc, nullptr, dy, low, high, zero);
+
+  // K'[p, q, f, c] = K[kh-1-p, kw-1-q, c, f], read in the body: tiling
+  // cannot slice through an indexing map with negative coefficients.
+  auto flippedType = RankedTensorType::get({kh, kw, f, c}, b.getF32Type());
+  Value flipped =
+      b.create<linalg::GenericOp>(
+           loc, TypeRange{flippedType}, ValueRange{},
+           ValueRange{b.create<tensor::EmptyOp>(loc, flippedType.getShape(),
+                                                b.getF32Type())},
+           ArrayRef<AffineMap>{b.getMultiDimIdentityMap(4)}, iterators(4, 0),
+           [&](OpBuilder &nb, Location nl, ValueRange) {
+             auto index = [&](unsigned d) {
+               return nb.create<linalg::IndexOp>(nl, d).getResult();
+             };
+             auto reversed = [&](unsigned d, int64_t size) -> Value {
+               return nb.create<arith::SubIOp>(
+                   nl, constantIndex(nb, nl, size - 1), index(d));
+             };
+             Value value = nb.create<tensor::ExtractOp>(
+                 nl, kernel,
+                 ValueRange{reversed(0, kh), reversed(1, kw), index(3),
+                            index(2)});
+             nb.create<linalg::YieldOp>(nl, value);
+           })
+          .getResult(0);
+
+  Value init = filledTensor(b, loc, dxType, outputGrad, 0.0f);
+  return b
+      .create<linalg::Conv2DNhwcHwcfOp>(
+          loc, TypeRange{dxType}, ValueRange{padded, flipped}, ValueRange{init},
+          b.getI64VectorAttr({1, 1}), b.getI64VectorAttr(d))
+      .getResult(0);
+}
+
+namespace {
+
 struct LowerConv2DInputGrad : OpRewritePattern<Conv2DInputGradOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(Conv2DInputGradOp op,
                                 PatternRewriter &b) const override {
-    Location loc = op.getLoc();
-    if (op.getPadding() == Padding::valid &&
-        llvm::all_of(op.getStrides(), [](int64_t s) { return s == 1; })) {
-      b.replaceOp(op, inputGradByTaps(b, loc, op));
-      return success();
-    }
-    Value dy = op.getOutputGrad();
-    auto dyType = op.getOutputGrad().getType();
-    auto kernelType = op.getKernel().getType();
-    RankedTensorType dxType = op.getType();
-    ArrayRef<int64_t> s = op.getStrides(), d = op.getDilation();
-    int64_t kh = kernelType.getDimSize(0), kw = kernelType.getDimSize(1);
-    int64_t c = kernelType.getDimSize(2), f = kernelType.getDimSize(3);
-
-    // Stride: put dy's cells s apart, zeros between.
-    if (s[0] > 1 || s[1] > 1) {
-      auto dilatedType = RankedTensorType::get(
-          {dyType.getDimSize(0), (dyType.getDimSize(1) - 1) * s[0] + 1,
-           (dyType.getDimSize(2) - 1) * s[1] + 1, f},
-          b.getF32Type());
-      Value zeros = filledTensor(b, loc, dilatedType, dy, 0.0f);
-      SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0));
-      SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, dy);
-      SmallVector<OpFoldResult> strides{b.getIndexAttr(1), b.getIndexAttr(s[0]),
-                                        b.getIndexAttr(s[1]),
-                                        b.getIndexAttr(1)};
-      dy = b.create<tensor::InsertSliceOp>(loc, dy, zeros, offsets, sizes,
-                                           strides);
-    }
-    // Full correlation: pad so that every input cell sees every tap.
-    SmallVector<OpFoldResult> low(4, b.getIndexAttr(0)),
-        high(4, b.getIndexAttr(0));
-    int64_t window[2] = {kh, kw};
-    for (int i = 0; i < 2; ++i) {
-      int64_t in = dxType.getDimSize(i + 1);
-      int64_t out = dyType.getDimSize(i + 1);
-      int64_t before =
-          paddingAmounts(in, window[i], s[i], d[i], op.getPadding()).first;
-      int64_t span = (window[i] - 1) * d[i];
-      low[i + 1] = b.getIndexAttr(span - before);
-      high[i + 1] = b.getIndexAttr(in - 1 - (out - 1) * s[i] + before);
-    }
-    Value zero = constantF32(b, loc, 0.0f);
-    Value padded = b.create<tensor::PadOp>(loc, nullptr, dy, low, high, zero);
-
-    // K'[p, q, f, c] = K[kh-1-p, kw-1-q, c, f], read in the body: tiling
-    // cannot slice through an indexing map with negative coefficients.
-    auto flippedType = RankedTensorType::get({kh, kw, f, c}, b.getF32Type());
-    Value kernel = op.getKernel();
-    Value flipped =
-        b.create<linalg::GenericOp>(
-             loc, TypeRange{flippedType}, ValueRange{},
-             ValueRange{b.create<tensor::EmptyOp>(loc, flippedType.getShape(),
-                                                  b.getF32Type())},
-             ArrayRef<AffineMap>{b.getMultiDimIdentityMap(4)}, iterators(4, 0),
-             [&](OpBuilder &nb, Location nl, ValueRange) {
-               auto index = [&](unsigned d) {
-                 return nb.create<linalg::IndexOp>(nl, d).getResult();
-               };
-               auto reversed = [&](unsigned d, int64_t size) -> Value {
-                 return nb.create<arith::SubIOp>(
-                     nl, constantIndex(nb, nl, size - 1), index(d));
-               };
-               Value value = nb.create<tensor::ExtractOp>(
-                   nl, kernel,
-                   ValueRange{reversed(0, kh), reversed(1, kw), index(3),
-                              index(2)});
-               nb.create<linalg::YieldOp>(nl, value);
-             })
-            .getResult(0);
-
-    Value init = filledTensor(b, loc, dxType, op.getOutputGrad(), 0.0f);
-    b.replaceOp(op, b.create<linalg::Conv2DNhwcHwcfOp>(
-                         loc, TypeRange{dxType}, ValueRange{padded, flipped},
-                         ValueRange{init}, b.getI64VectorAttr({1, 1}),
-                         b.getI64VectorAttr(d))
-                        .getResult(0));
+    b.replaceOp(op, buildConv2DInputGrad(b, op.getLoc(), op.getOutputGrad(),
+                                         op.getKernel(), op.getType(),
+                                         op.getStrides(), op.getDilation(),
+                                         op.getPadding()));
     return success();
   }
 };

@@ -78,6 +78,20 @@ mlir::Value buildConv2D(mlir::OpBuilder &b, mlir::Location loc,
                         llvm::ArrayRef<int64_t> dilation,
                         mlir::cnn::Padding padding);
 
+/// dx of `y = conv2d(x, kernel)` for a dx of type `dxType`, given dy: also
+/// Conv2DTranspose's forward pass (ConvBackward.cpp).
+mlir::Value buildConv2DInputGrad(mlir::OpBuilder &b, mlir::Location loc,
+                                 mlir::Value dy, mlir::Value kernel,
+                                 mlir::RankedTensorType dxType,
+                                 llvm::ArrayRef<int64_t> strides,
+                                 llvm::ArrayRef<int64_t> dilation,
+                                 mlir::cnn::Padding padding);
+
+/// (N, H, W, C) with each channel repeated `multiplier` times in place:
+/// channel c * M + m of the result is channel c (ConvVariants.cpp).
+mlir::Value repeatChannels(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value x, int64_t multiplier);
+
 mlir::Value buildRelu(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
 
 /// A cnn.activation's function and parameters, as its ops hold them.
@@ -124,6 +138,8 @@ void populateElementwiseBackwardPatterns(mlir::RewritePatternSet &patterns);
 void populateActivationPatterns(mlir::RewritePatternSet &patterns);
 void populatePReluPatterns(mlir::RewritePatternSet &patterns);
 void populateShapeLayerPatterns(mlir::RewritePatternSet &patterns);
+void populateConvVariantPatterns(mlir::RewritePatternSet &patterns);
+void populateConvVariantBackwardPatterns(mlir::RewritePatternSet &patterns);
 void populateLossPatterns(mlir::RewritePatternSet &patterns);
 void populateOptimizerPatterns(mlir::RewritePatternSet &patterns);
 void populateBatchNormPatterns(mlir::RewritePatternSet &patterns);
