@@ -123,12 +123,12 @@ enum class LayerKind {
   GaussianNoise,      // GaussianNoise(stddev): identity outside training
   GaussianDropout,    // GaussianDropout(rate): identity outside training
   BatchNormalization, // BatchNormalization(axis=-1, momentum, epsilon, ...)
-  DepthwiseConv2D,  // DepthwiseConv2D(kernel_size, ..., depth_multiplier)
-  SeparableConv2D,  // SeparableConv2D(filters, kernel_size, ...): depthwise
-                    // then a 1x1 convolution, one layer
-  Conv2DTranspose,  // Conv2DTranspose(filters, kernel_size, strides,
-                    // padding, output_padding)
-  UpSampling2D,     // UpSampling2D(size, interpolation)
+  DepthwiseConv2D,    // DepthwiseConv2D(kernel_size, ..., depth_multiplier)
+  SeparableConv2D,    // SeparableConv2D(filters, kernel_size, ...): depthwise
+                      // then a 1x1 convolution, one layer
+  Conv2DTranspose,    // Conv2DTranspose(filters, kernel_size, strides,
+                      // padding, output_padding)
+  UpSampling2D,       // UpSampling2D(size, interpolation)
   // Merge layers, called on a list of tensors (graph models only).
   Add,
   Subtract,
