@@ -278,11 +278,9 @@ static Error readKernelAndBias(const Arguments &args, Layer &layer) {
   return Error::success();
 }
 
-Error buildConv2D(const Arguments &args, Layer &layer) {
-  auto filters = args.getPositiveCount("filters");
-  if (!filters)
-    return filters.takeError();
-  layer.filters = *filters;
+/// kernel_size, strides, padding, data_format and dilation_rate, as Conv2D
+/// and its variants share them (Keras refuses strides > 1 with a dilation).
+Error readWindow(const Arguments &args, Layer &layer) {
   auto kernel = args.getPositivePair("kernel_size", {1, 1});
   if (!kernel)
     return kernel.takeError();
@@ -301,6 +299,22 @@ Error buildConv2D(const Arguments &args, Layer &layer) {
   if (!dilation)
     return dilation.takeError();
   layer.dilation = *dilation;
+  bool strided = (*strides)[0] > 1 || (*strides)[1] > 1;
+  bool dilated = (*dilation)[0] > 1 || (*dilation)[1] > 1;
+  if (strided && dilated)
+    return args.error(
+        args.get("strides")->pos,
+        "'strides' > 1 cannot be combined with 'dilation_rate' > 1");
+  return Error::success();
+}
+
+Error buildConv2D(const Arguments &args, Layer &layer) {
+  auto filters = args.getPositiveCount("filters");
+  if (!filters)
+    return filters.takeError();
+  layer.filters = *filters;
+  if (Error err = readWindow(args, layer))
+    return err;
   auto groups = args.getInt("groups", 1);
   if (!groups)
     return groups.takeError();
@@ -310,17 +324,7 @@ Error buildConv2D(const Arguments &args, Layer &layer) {
                       std::to_string(*groups));
   if (Error err = args.requireDefault("groups", Value::fromInt(1)))
     return err;
-  if (Error err = readKernelAndBias(args, layer))
-    return err;
-  // Keras: "`strides > 1` not supported in conjunction with
-  // `dilation_rate > 1`".
-  bool strided = (*strides)[0] > 1 || (*strides)[1] > 1;
-  bool dilated = (*dilation)[0] > 1 || (*dilation)[1] > 1;
-  if (strided && dilated)
-    return args.error(
-        args.get("strides")->pos,
-        "'strides' > 1 cannot be combined with 'dilation_rate' > 1");
-  return Error::success();
+  return readKernelAndBias(args, layer);
 }
 
 Error buildPooling(const Arguments &args, Layer &layer) {
@@ -591,36 +595,6 @@ Error buildBatchNormalization(const Arguments &args, Layer &layer) {
     if (Error err = args.requireNone(name))
       return err;
   return args.requireDefault("renorm", Value::fromBool(false));
-}
-
-/// kernel_size, strides, padding, data_format and dilation_rate, as the
-/// convolution variants share them with Conv2D.
-Error readWindow(const Arguments &args, Layer &layer) {
-  auto kernel = args.getPositivePair("kernel_size", {1, 1});
-  if (!kernel)
-    return kernel.takeError();
-  layer.kernelSize = *kernel;
-  auto strides = args.getPositivePair("strides", {1, 1});
-  if (!strides)
-    return strides.takeError();
-  layer.strides = *strides;
-  auto padding = readPadding(args, "padding");
-  if (!padding)
-    return padding.takeError();
-  layer.padding = *padding;
-  if (Error err = checkDataFormat(args))
-    return err;
-  auto dilation = args.getPositivePair("dilation_rate", {1, 1});
-  if (!dilation)
-    return dilation.takeError();
-  layer.dilation = *dilation;
-  bool strided = (*strides)[0] > 1 || (*strides)[1] > 1;
-  bool dilated = (*dilation)[0] > 1 || (*dilation)[1] > 1;
-  if (strided && dilated)
-    return args.error(
-        args.get("strides")->pos,
-        "'strides' > 1 cannot be combined with 'dilation_rate' > 1");
-  return Error::success();
 }
 
 /// DepthwiseConv2D and SeparableConv2D.
