@@ -9,8 +9,8 @@
 #include "llvm/Passes/OptimizationLevel.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Passes/StandardInstrumentations.h"
-#include "llvm/Transforms/IPO/DeadArgumentElimination.h"
 #include "llvm/Target/TargetMachine.h"
+#include "llvm/Transforms/IPO/DeadArgumentElimination.h"
 
 std::function<llvm::Error(llvm::Module *)>
 cnnc::makeModuleOptimizer(unsigned optLevel,
@@ -29,8 +29,7 @@ cnnc::makeModuleOptimizer(unsigned optLevel,
     llvm::StandardInstrumentations instrumentations(module->getContext(),
                                                     /*DebugLogging=*/false);
     instrumentations.registerCallbacks(callbacks, &modules);
-    llvm::PassBuilder builder(targetMachine, tuning, std::nullopt,
-                              &callbacks);
+    llvm::PassBuilder builder(targetMachine, tuning, std::nullopt, &callbacks);
     builder.registerModuleAnalyses(modules);
     builder.registerCGSCCAnalyses(sccs);
     builder.registerFunctionAnalyses(functions);
