@@ -223,19 +223,30 @@ def OutlineLoopNests : Pass<"cnn-outline-loop-nests", "::mlir::ModuleOp"> {
 }
 
 def PlanMemory : Pass<"cnn-plan-memory", "::mlir::ModuleOp"> {
-  let summary = "Place @forward's buffers in one workspace, reusing bytes";
+  let summary = "Place each function's buffers in one workspace, reusing bytes";
   let description = [{
-    After bufferization and outlining: every allocation in @forward becomes
-    a memref.view into a workspace, a new last argument (memref<?xi8>).
-    Buffers live from the first step (call or loop) that uses them, or a
-    view of them, to the last; buffers whose lives do not overlap share
-    bytes. Sizes are affine in the batch n: constant buffers are packed at
-    the workspace's start, per-sample ones after them, each region greedily
-    by size (first fit, 64-byte aligned), so one plan holds for every n.
-    Adds @forward_workspace_bytes(n) -> C + S * n, makes each caller of
-    @forward allocate the workspace around the call, and records the plan on
-    @forward as `cnnc.memory_plan` (compiler/Transforms/MemoryPlan.h).
+    After bufferization and buffer hoisting: every allocation at the top of
+    a function becomes a memref.view into one workspace. Buffers live from
+    the first step (call, loop or linalg op) that uses them, or a view of
+    them, to the last; buffers whose lives do not overlap share bytes.
+    Sizes are affine in the batch n (one dynamic dimension of an argument):
+    constant buffers are packed at the workspace's start, per-sample ones
+    after them, each region greedily by size (first fit, 64-byte aligned),
+    so one plan holds for every n.
+
+    @forward takes its workspace as a new last argument (memref<?xi8>): the
+    pass adds @forward_workspace_bytes(n) -> C + S * n, makes each caller
+    allocate the workspace around the call, and records the plan on
+    @forward as `cnnc.memory_plan` (compiler/Transforms/MemoryPlan.h). Every
+    other function (the training step's) allocates its workspace itself,
+    once per call. A buffer whose size is not a * n or b, or that leaves its
+    function, stays a heap allocation of its own.
   }];
+  let options = [
+    Option<"freeWorkspaces", "free-workspaces", "bool", /*default=*/"true",
+           "Free each workspace after its last use (off when buffer "
+           "deallocation runs later and frees them)">
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
     "::mlir::memref::MemRefDialect", "::mlir::LLVM::LLVMDialect"

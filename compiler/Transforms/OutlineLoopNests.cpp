@@ -16,7 +16,11 @@
 //    they are views of, down to the buffer they alias: the nest receives
 //    buffers, not views, so two views of one buffer are still seen to alias
 //    (vector transfer hoisting tells buffers apart by their root value) and
-//    LowerVectors can still fold each subview into the transfers.
+//    LowerVectors can still fold each subview into the transfers. A
+//    memref.view is the exception: it is a buffer the memory plan placed in
+//    a workspace (--cnn-plan-memory), apart from every other buffer live at
+//    the same step, so it is passed as the buffer it stands for; cloned,
+//    every buffer of a nest would be a view of one workspace, seen to alias.
 //
 // Nests that compute the same (the same ops on the same types) share one
 // function: @evaluate's forward pass and most of @train_gradients' are
@@ -60,7 +64,8 @@ bool isLoopNest(Operation *op) {
 /// A view that the outlined function rebuilds from the buffer it aliases
 /// rather than receiving it: it has no effect on memory and no regions.
 bool isClonedView(Operation *op) {
-  return op && isa<ViewLikeOpInterface>(op) && op->getNumRegions() == 0 &&
+  return op && isa<ViewLikeOpInterface>(op) && !isa<memref::ViewOp>(op) &&
+         op->getNumRegions() == 0 &&
          op->getNumResults() == 1 && isMemoryEffectFree(op);
 }
 

@@ -1,12 +1,12 @@
-//===- PlanMemory.cpp - @forward's buffers in one workspace ---------------===//
+//===- PlanMemory.cpp - Each function's buffers in one workspace ----------===//
 //
-// This file implements --cnn-plan-memory. After bufferization (and the
-// outlining of the loop nests) @forward is one block: allocations, hoisted
-// to its start, then one step per layer (a call of a nest, or a loop) that
-// reads and writes buffers, then the deallocations. Each allocation becomes
-// a view into one workspace, a new last argument, so that the forward pass
-// allocates nothing of its own; buffers whose lives do not overlap share
-// its bytes.
+// This file implements --cnn-plan-memory. After bufferization and buffer
+// hoisting, a function of the model (@forward, the training step's) is one
+// block: allocations, hoisted to its start, then one step per layer (a
+// loop nest, a linalg op, or after outlining a call of a nest) that reads
+// and writes buffers. Each allocation becomes a view into one workspace,
+// so that buffers whose lives do not overlap share its bytes and a call
+// allocates once instead of once per buffer.
 //
 // Liveness: a buffer is live from the first step that uses it, directly or
 // through a view of it, to the last; its allocation and deallocation do not
@@ -14,8 +14,11 @@
 // conflict when their live steps intersect: a step that reads one and
 // writes the other needs both.
 //
-// Sizes: every buffer is a * n + b bytes, n the batch (the model contract
-// makes the batch the only dynamic size). A buffer with a = 0 goes into the
+// Sizes: every buffer is a * n + b bytes, n the batch: one dynamic
+// dimension of one argument (the model contract makes the batch the only
+// dynamic size; the optimizer's functions have other dynamic sizes, so a
+// function's n is the first one its allocations use, and a buffer sized by
+// another stays a heap allocation). A buffer with a = 0 goes into the
 // fixed region, at the workspace's start; one with b = 0 into the
 // per-sample region after it, at offset C + p * n. Both regions are packed
 // by the same greedy-by-size first fit (TFLite's arena planner): largest
@@ -24,14 +27,19 @@
 // region by the coefficients a makes its plan valid for every n at once: p
 // and a scale together. Sizes are rounded up to 64 bytes (per sample in the
 // per-sample region), so every buffer starts on a cache line for every n.
-// A buffer with both a and b nonzero (not made by cnnc's lowering) is
-// refused at its location.
 //
-// Callers of @forward (cnnc_forward) allocate the workspace once per call;
-// the pass adds @forward_workspace_bytes(n) = C + S * n for them and for
-// --cnn-emit-workspace-interface, and records the plan on @forward
-// (MemoryPlan.h) for `cnnc MODEL --memory`. Only @forward is planned: the
-// training functions keep their allocations.
+// @forward takes its workspace as a new last argument, so that callers of
+// cnnc_forward_ws can give it; the pass adds @forward_workspace_bytes(n) =
+// C + S * n for them and for --cnn-emit-workspace-interface, makes each
+// caller of @forward allocate it around the call, and records the plan on
+// @forward (MemoryPlan.h) for `cnnc MODEL --memory`. Every other function
+// allocates its workspace itself at its start.
+//
+// Why before buffer deallocation (in cnnc's pipeline): the ownership-based
+// deallocation frees a block's buffers with one bufferization.dealloc of
+// all of them, and its simplification compares them pairwise: quadratic in
+// the layers (2.9 of 10 s of a 400-layer training step's MLIR passes).
+// After planning a function owns one allocation.
 //
 //===----------------------------------------------------------------------===//
 
@@ -40,6 +48,7 @@
 
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/ControlFlowInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
@@ -72,9 +81,19 @@ int64_t alignUp(int64_t v) {
   return (v + plan::kAlignment - 1) / plan::kAlignment * plan::kAlignment;
 }
 
-/// `value` as a * n + b, where n is the batch (any dynamic dimension of an
-/// argument of `function`), or nothing.
-std::optional<Affine> affineOfBatch(Value value, func::FuncOp function) {
+/// The batch n of a function: a dynamic dimension of one of its arguments.
+struct BatchSource {
+  unsigned argument = 0;
+  int64_t dimension = 0;
+  bool operator==(const BatchSource &other) const {
+    return argument == other.argument && dimension == other.dimension;
+  }
+};
+
+/// `value` as a * n + b, where n is the function's batch, or nothing. The
+/// first dynamic dimension of an argument met becomes the batch.
+std::optional<Affine> affineOfBatch(Value value, func::FuncOp function,
+                                    std::optional<BatchSource> &batch) {
   APInt constant;
   if (matchPattern(value, m_ConstantInt(&constant)))
     return Affine{0, constant.getSExtValue()};
@@ -84,19 +103,25 @@ std::optional<Affine> affineOfBatch(Value value, func::FuncOp function) {
     auto type = dyn_cast<MemRefType>(dim.getSource().getType());
     if (!index || !type || !type.isDynamicDim(*index))
       return std::nullopt;
-    if (auto arg = dyn_cast<BlockArgument>(dim.getSource()))
-      return arg.getOwner()->getParentOp() == function.getOperation()
-                 ? std::optional<Affine>(Affine{1, 0})
-                 : std::nullopt;
+    if (auto arg = dyn_cast<BlockArgument>(dim.getSource())) {
+      if (arg.getOwner()->getParentOp() != function.getOperation())
+        return std::nullopt;
+      BatchSource source{arg.getArgNumber(), *index};
+      if (!batch)
+        batch = source;
+      return *batch == source ? std::optional<Affine>(Affine{1, 0})
+                              : std::nullopt;
+    }
     if (auto alloc = dim.getSource().getDefiningOp<memref::AllocOp>())
       return affineOfBatch(
-          alloc.getDynamicSizes()[type.getDynamicDimIndex(*index)], function);
+          alloc.getDynamicSizes()[type.getDynamicDimIndex(*index)], function,
+          batch);
     return std::nullopt;
   }
   if (!def || def->getNumOperands() != 2)
     return std::nullopt;
-  std::optional<Affine> x = affineOfBatch(def->getOperand(0), function);
-  std::optional<Affine> y = affineOfBatch(def->getOperand(1), function);
+  std::optional<Affine> x = affineOfBatch(def->getOperand(0), function, batch);
+  std::optional<Affine> y = affineOfBatch(def->getOperand(1), function, batch);
   if (!x || !y)
     return std::nullopt;
   if (isa<arith::AddIOp>(def))
@@ -109,7 +134,8 @@ std::optional<Affine> affineOfBatch(Value value, func::FuncOp function) {
 /// The bytes of `type` with the dynamic sizes `sizes`, or nothing when it
 /// is not affine in the batch.
 std::optional<Affine> bytesOf(MemRefType type, ValueRange sizes,
-                              func::FuncOp function) {
+                              func::FuncOp function,
+                              std::optional<BatchSource> &batch) {
   Type element = type.getElementType();
   int64_t elementBytes = element.isIndex() ? 8
                          : element.isIntOrFloat()
@@ -122,9 +148,12 @@ std::optional<Affine> bytesOf(MemRefType type, ValueRange sizes,
   for (int64_t d = 0; d < type.getRank(); ++d) {
     Affine factor{0, type.getDimSize(d)};
     if (type.isDynamicDim(d)) {
-      std::optional<Affine> size = affineOfBatch(sizes[next++], function);
+      // A size of another source leaves `batch` as it was.
+      std::optional<BatchSource> tried = batch;
+      std::optional<Affine> size = affineOfBatch(sizes[next++], function, tried);
       if (!size)
         return std::nullopt;
+      batch = tried;
       factor = *size;
     }
     if (bytes.a != 0 && factor.a != 0)
@@ -179,38 +208,107 @@ int64_t pack(MutableArrayRef<Buffer *> buffers,
   return end;
 }
 
+/// One function's plan.
+struct FunctionPlan {
+  std::vector<Buffer> buffers;
+  SmallVector<Attribute> stepLocs;
+  std::optional<BatchSource> batch;
+  int64_t fixedBytes = 0, perSampleBytes = 0;
+};
+
 struct PlanMemory : cnnc::impl::PlanMemoryBase<PlanMemory> {
+  using PlanMemoryBase::PlanMemoryBase;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    auto forward = module.lookupSymbol<func::FuncOp>("forward");
-    if (!forward || forward.isExternal())
-      return;
-    if (!forward.getBody().hasOneBlock() || forward.getNumArguments() == 0) {
-      forward.emitError("expected @forward as one block after bufferization");
-      return signalPassFailure();
+    SmallVector<func::FuncOp> functions;
+    for (auto function : module.getOps<func::FuncOp>())
+      if (!function.isExternal() &&
+          function.getName() != plan::kBytesFunction &&
+          !function->hasAttr(plan::kAttrName))
+        functions.push_back(function);
+    for (func::FuncOp function : functions)
+      if (failed(function.getName() == "forward" ? planForward(module, function)
+                                                 : planLocal(function)))
+        return signalPassFailure();
+  }
+
+  LogicalResult planForward(ModuleOp module, func::FuncOp forward) {
+    if (!forward.getBody().hasOneBlock() || forward.getNumArguments() == 0)
+      return forward.emitError(
+          "expected @forward as one block after bufferization");
+    FunctionPlan layout;
+    if (failed(makePlan(forward, layout, /*strict=*/true)))
+      return failure();
+    Value workspace = addWorkspaceArgument(forward);
+    rewrite(forward, layout, workspace);
+    addBytesFunction(module, forward, layout.fixedBytes, layout.perSampleBytes);
+    if (failed(updateCallers(module, forward,
+                             layout.fixedBytes == 0 && layout.perSampleBytes == 0)))
+      return failure();
+    recordPlan(forward, layout);
+    return success();
+  }
+
+  /// A function other than @forward allocates its workspace at its start
+  /// (and frees it before it returns, when the buffers were freed).
+  LogicalResult planLocal(func::FuncOp function) {
+    if (!function.getBody().hasOneBlock())
+      return success();
+    FunctionPlan layout;
+    if (failed(makePlan(function, layout, /*strict=*/false)))
+      return failure();
+    if (layout.buffers.empty())
+      return success();
+    Block &body = function.getBody().front();
+    Location loc = function.getLoc();
+    OpBuilder b = OpBuilder::atBlockBegin(&body);
+    Value bytes = b.create<arith::ConstantIndexOp>(loc, layout.fixedBytes);
+    if (layout.perSampleBytes != 0) {
+      Value scaled = b.create<arith::MulIOp>(
+          loc, batchOf(b, function, layout),
+          b.create<arith::ConstantIndexOp>(loc, layout.perSampleBytes));
+      bytes = b.create<arith::AddIOp>(loc, scaled, bytes);
     }
-    Block &body = forward.getBody().front();
+    auto type = MemRefType::get({ShapedType::kDynamic},
+                                IntegerType::get(b.getContext(), 8));
+    auto workspace = b.create<memref::AllocOp>(
+        loc, type, ValueRange{bytes}, b.getI64IntegerAttr(plan::kAlignment));
+    workspace->setAttr(plan::kWorkspaceAttr, b.getUnitAttr());
+    rewrite(function, layout, workspace);
+    if (freeWorkspaces) {
+      b.setInsertionPoint(body.getTerminator());
+      b.create<memref::DeallocOp>(loc, workspace);
+    }
+    return success();
+  }
+
+  /// The buffers of `function`, their lives and their offsets. With
+  /// `strict`, a buffer that cannot be placed is an error; otherwise it
+  /// stays a heap allocation.
+  LogicalResult makePlan(func::FuncOp function, FunctionPlan &layout,
+                         bool strict) {
+    Block &body = function.getBody().front();
 
     // Number the steps.
     DenseMap<Operation *, unsigned> stepOf;
-    SmallVector<Attribute> stepLocs;
     for (Operation &op : body)
       if (isStep(&op)) {
-        stepOf[&op] = stepLocs.size();
-        stepLocs.push_back(LocationAttr(op.getLoc()));
+        stepOf[&op] = layout.stepLocs.size();
+        layout.stepLocs.push_back(LocationAttr(op.getLoc()));
       }
 
     // Each allocation, its size, its life.
-    std::vector<Buffer> buffers;
     for (Operation &op : body) {
-      if (!isa<memref::AllocOp, memref::AllocaOp>(op))
+      if (!isa<memref::AllocOp, memref::AllocaOp>(op) ||
+          op.hasAttr(plan::kWorkspaceAttr))
         continue;
       Buffer buffer;
       buffer.alloc = &op;
-      buffer.index = buffers.size();
+      buffer.index = layout.buffers.size();
       auto type = cast<MemRefType>(op.getResult(0).getType());
       std::optional<Affine> bytes =
-          bytesOf(type, op.getOperands(), forward); // the dynamic sizes
+          bytesOf(type, op.getOperands(), function, layout.batch);
       // A size the plan cannot express as a·n or b (a dynamic size that is
       // not the batch's multiple, e.g. a dilated depthwise convolution's
       // padded input) stays a heap allocation of its own: the model still
@@ -218,39 +316,41 @@ struct PlanMemory : cnnc::impl::PlanMemoryBase<PlanMemory> {
       if (!bytes || (bytes->a != 0 && bytes->b != 0))
         continue;
       buffer.bytes = *bytes;
-      if (failed(findLife(buffer, body, stepOf)))
-        return signalPassFailure();
-      buffers.push_back(std::move(buffer));
+      if (failed(findLife(buffer, body, stepOf, strict))) {
+        if (strict)
+          return failure();
+        continue;
+      }
+      layout.buffers.push_back(std::move(buffer));
     }
 
     SmallVector<Buffer *> fixed, perSample;
-    for (Buffer &buffer : buffers)
+    for (Buffer &buffer : layout.buffers)
       (buffer.bytes.a ? perSample : fixed).push_back(&buffer);
-    int64_t fixedBytes =
+    layout.fixedBytes =
         pack(fixed, [](const Buffer &buffer) { return buffer.bytes.b; });
-    int64_t perSampleBytes =
+    layout.perSampleBytes =
         pack(perSample, [](const Buffer &buffer) { return buffer.bytes.a; });
-
-    rewrite(forward, buffers, fixedBytes);
-    addBytesFunction(module, forward, fixedBytes, perSampleBytes);
-    if (failed(updateCallers(module, forward,
-                             fixedBytes == 0 && perSampleBytes == 0)))
-      return signalPassFailure();
-    recordPlan(forward, buffers, stepLocs, fixedBytes, perSampleBytes);
+    return success();
   }
 
-  /// The steps that use `buffer` or a view of it.
+  /// The steps that use `buffer` or a view of it. A use that is no step
+  /// (the buffer leaves the function) fails, with an error if `report`.
   LogicalResult findLife(Buffer &buffer, Block &body,
-                         const DenseMap<Operation *, unsigned> &stepOf) {
+                         const DenseMap<Operation *, unsigned> &stepOf,
+                         bool report) {
     std::optional<unsigned> first, last;
     SmallVector<Value> values{buffer.alloc->getResult(0)};
+    DenseSet<Value> seen{buffer.alloc->getResult(0)};
     while (!values.empty()) {
       Value value = values.pop_back_val();
       for (OpOperand &use : value.getUses()) {
         Operation *user = use.getOwner();
         if (auto view = dyn_cast<ViewLikeOpInterface>(user);
             view && view.getViewSource() == value) {
-          llvm::append_range(values, user->getResults());
+          for (Value result : user->getResults())
+            if (seen.insert(result).second)
+              values.push_back(result);
           continue;
         }
         if (isa<memref::DeallocOp>(user) && user->getBlock() == &body) {
@@ -263,11 +363,22 @@ struct PlanMemory : cnnc::impl::PlanMemoryBase<PlanMemory> {
           continue;
         Operation *top = body.findAncestorOpInBlock(*user);
         auto step = top ? stepOf.find(top) : stepOf.end();
-        if (step == stepOf.end() || isa<func::ReturnOp>(top))
-          return user->emitError("cnnc cannot place a buffer that this op "
-                                 "uses in the workspace");
+        if (step == stepOf.end() || isa<func::ReturnOp>(top)) {
+          if (report)
+            user->emitError("cnnc cannot place a buffer that this op "
+                            "uses in the workspace");
+          return failure();
+        }
         first = std::min(first.value_or(step->second), step->second);
         last = std::max(last.value_or(step->second), step->second);
+        // Before canonicalization a loop passes a buffer through its
+        // iter_args: a step's memref results may be a buffer it takes as an
+        // operand, or one that a region yields.
+        if (user == top || isa<RegionBranchTerminatorOpInterface>(user))
+          for (Value result : top->getResults())
+            if (isa<BaseMemRefType>(result.getType()) &&
+                seen.insert(result).second)
+              values.push_back(result);
       }
     }
     // An unused buffer lives nowhere; give it the first step's place.
@@ -276,12 +387,17 @@ struct PlanMemory : cnnc::impl::PlanMemoryBase<PlanMemory> {
     return success();
   }
 
-  /// Replaces the allocations by views of a new last argument, the
-  /// workspace, and drops their deallocations.
-  void rewrite(func::FuncOp forward, std::vector<Buffer> &buffers,
-               int64_t fixedBytes) {
-    Block &body = forward.getBody().front();
-    Location loc = forward.getLoc();
+  /// n, read at the function's start.
+  Value batchOf(OpBuilder &b, func::FuncOp function, const FunctionPlan &layout) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&function.getBody().front());
+    return b.create<memref::DimOp>(
+        function.getLoc(), function.getArgument(layout.batch->argument),
+        layout.batch->dimension);
+  }
+
+  /// @forward's new last argument.
+  Value addWorkspaceArgument(func::FuncOp forward) {
     MLIRContext *context = forward.getContext();
     auto workspaceType =
         MemRefType::get({ShapedType::kDynamic}, IntegerType::get(context, 8));
@@ -292,15 +408,19 @@ struct PlanMemory : cnnc::impl::PlanMemoryBase<PlanMemory> {
             context,
             {NamedAttribute(StringAttr::get(context, plan::kWorkspaceAttr),
                             UnitAttr::get(context))}),
-        loc);
-    Value workspace = body.getArgument(index);
+        forward.getLoc());
+    return forward.getBody().front().getArgument(index);
+  }
 
-    OpBuilder b(context);
-    b.setInsertionPointToStart(&body);
+  /// Replaces the allocations by views of `workspace`, and drops their
+  /// deallocations.
+  void rewrite(func::FuncOp function, FunctionPlan &layout, Value workspace) {
+    OpBuilder b(function.getContext());
     Value batch;
-    if (llvm::any_of(buffers, [](const Buffer &x) { return x.bytes.a != 0; }))
-      batch = b.create<memref::DimOp>(loc, body.getArgument(0), 0);
-    for (Buffer &buffer : buffers) {
+    if (layout.perSampleBytes != 0)
+      batch = batchOf(b, function, layout);
+    int64_t fixedBytes = layout.fixedBytes;
+    for (Buffer &buffer : layout.buffers) {
       b.setInsertionPoint(buffer.alloc);
       Location at = buffer.alloc->getLoc();
       Value offset;
@@ -379,7 +499,7 @@ struct PlanMemory : cnnc::impl::PlanMemoryBase<PlanMemory> {
       workspace->setAttr(plan::kWorkspaceAttr, b.getUnitAttr());
       call->insertOperands(call.getNumOperands(), workspace->getResult(0));
       b.setInsertionPointAfter(call);
-      if (!empty)
+      if (!empty && freeWorkspaces)
         b.create<memref::DeallocOp>(loc, workspace->getResult(0));
     }
     // Any other use of the symbol would now be wrong.
@@ -391,13 +511,12 @@ struct PlanMemory : cnnc::impl::PlanMemoryBase<PlanMemory> {
     return success();
   }
 
-  void recordPlan(func::FuncOp forward, ArrayRef<Buffer> buffers,
-                  ArrayRef<Attribute> stepLocs, int64_t fixedBytes,
-                  int64_t perSampleBytes) {
+  void recordPlan(func::FuncOp forward, const FunctionPlan &layout) {
     Builder b(forward.getContext());
     auto pair = [&](int64_t x, int64_t y) { return b.getI64ArrayAttr({x, y}); };
+    int64_t fixedBytes = layout.fixedBytes;
     SmallVector<Attribute> entries;
-    for (const Buffer &buffer : buffers) {
+    for (const Buffer &buffer : layout.buffers) {
       bool perSample = buffer.bytes.a != 0;
       entries.push_back(b.getDictionaryAttr({
           b.getNamedAttr(plan::kLoc, LocationAttr(buffer.alloc->getLoc())),
@@ -413,8 +532,8 @@ struct PlanMemory : cnnc::impl::PlanMemoryBase<PlanMemory> {
         b.getDictionaryAttr({
             b.getNamedAttr(plan::kFixedBytes, b.getI64IntegerAttr(fixedBytes)),
             b.getNamedAttr(plan::kPerSampleBytes,
-                           b.getI64IntegerAttr(perSampleBytes)),
-            b.getNamedAttr(plan::kSteps, b.getArrayAttr(stepLocs)),
+                           b.getI64IntegerAttr(layout.perSampleBytes)),
+            b.getNamedAttr(plan::kSteps, b.getArrayAttr(layout.stepLocs)),
             b.getNamedAttr(plan::kBuffers, b.getArrayAttr(entries)),
         }));
   }

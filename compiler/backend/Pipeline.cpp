@@ -76,12 +76,18 @@ static std::unique_ptr<Pass> createBufferizePass() {
 }
 
 /// After bufferization: the caller's output is written in place, and
-/// intermediates are freed.
+/// every function's allocations move to its start.
 static constexpr llvm::StringLiteral kAfterBufferize =
     "drop-equivalent-buffer-results,"
     // A fused tile's temporary has a static size: allocate it once, outside
     // the tile loops, not once per tile.
     "func.func(buffer-hoisting,buffer-loop-hoisting),"
+    // Folds what the memory plan reads: buffers passed through loops'
+    // iter_args, sizes read from them.
+    "canonicalize";
+
+/// After the memory plan: what is left to free is freed.
+static constexpr llvm::StringLiteral kDeallocate =
     "buffer-deallocation-pipeline,"
     "canonicalize,cse";
 
@@ -153,13 +159,18 @@ void cnnc::buildPipeline(OpPassManager &pm, Stage stage,
     pm.addPass(createBufferizePass());
     addPasses(pm, kAfterBufferize);
     pm.addPass(createEmitCInterface());
+    // Each function's buffers become views of one workspace (one block of
+    // steps by now, so liveness is in program order); cnnc_forward_ws
+    // takes @forward's from the caller. Before deallocation, which then
+    // frees one workspace per function rather than every buffer (its
+    // simplification is quadratic in the buffers of a block).
+    PlanMemoryOptions plan;
+    plan.freeWorkspaces = false;
+    pm.addPass(createPlanMemory(plan));
+    addPasses(pm, kDeallocate);
     // From here on no function holds more than one layer step's loops:
     // every pass after this costs the same per layer at any depth.
     pm.addPass(createOutlineLoopNests());
-    // @forward's buffers become views of one workspace (a flat list of
-    // calls by now, so liveness is in program order); cnnc_forward_ws takes
-    // it from the caller.
-    pm.addPass(createPlanMemory());
     pm.addPass(createEmitWorkspaceInterface());
     if (options.tile) {
       pm.addNestedPass<func::FuncOp>(createVectorize());

@@ -1,4 +1,5 @@
 // RUN: cnnc-opt %s -split-input-file --cnn-plan-memory --verify-diagnostics | FileCheck %s
+// RUN: cnnc-opt %s -split-input-file --cnn-plan-memory="free-workspaces=false" --verify-diagnostics | FileCheck %s --check-prefix=NOFREE
 
 // --cnn-plan-memory runs on bufferized, outlined IR: @forward is one block
 // of allocations, steps (calls of the nests) and deallocations. Each
@@ -132,4 +133,89 @@ func.func @forward(%x: memref<?x4xf32>) -> memref<8xf32> {
   %a = memref.alloc() : memref<8xf32>
   // expected-error @below {{cnnc cannot place a buffer that this op uses in the workspace}}
   return %a : memref<8xf32>
+}
+
+// -----
+
+// Any other function (the training step's) gets a workspace of its own,
+// allocated at its start and freed before it returns; @forward is absent
+// here, so no @forward_workspace_bytes either. %a and %b are live together
+// (step 1 reads %a, writes %b), %c only after %a: it takes %a's place.
+// CHECK-LABEL: func.func private @train_gradients
+// CHECK-SAME: (%[[X:.*]]: memref<?x16xf32>, %[[Y:.*]]: memref<?x16xf32>)
+// CHECK: memref.dim %[[X]]
+// CHECK: %[[S:.*]] = arith.muli %{{.*}}, %{{.*}}128
+// CHECK: %[[BYTES:.*]] = arith.addi %[[S]], %{{.*}}
+// CHECK: %[[WS:.*]] = memref.alloc(%[[BYTES]]) {alignment = 64 : i64, cnnc.workspace} : memref<?xi8>
+// CHECK: memref.view %[[WS]]
+// CHECK: memref.view %[[WS]]
+// CHECK: memref.view %[[WS]]
+// CHECK-NOT: memref.alloc
+// CHECK: call @widen(%[[X]], %{{.*}})
+// CHECK: memref.dealloc %[[WS]] : memref<?xi8>
+// CHECK-NEXT: return
+// CHECK-NOT: @forward_workspace_bytes
+// NOFREE-LABEL: func.func private @train_gradients
+// NOFREE: memref.alloc({{.*}}) {alignment = 64 : i64, cnnc.workspace}
+// NOFREE-NOT: memref.dealloc
+// NOFREE: return
+func.func private @widen(memref<?x16xf32>, memref<?x16xf32>)
+func.func private @train_gradients(%x: memref<?x16xf32>, %y: memref<?x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %n = memref.dim %x, %c0 : memref<?x16xf32>
+  %a = memref.alloc(%n) {alignment = 64 : i64} : memref<?x16xf32>
+  %b = memref.alloc(%n) {alignment = 64 : i64} : memref<?x16xf32>
+  %c = memref.alloc(%n) {alignment = 64 : i64} : memref<?x16xf32>
+  call @widen(%x, %a) : (memref<?x16xf32>, memref<?x16xf32>) -> ()
+  call @widen(%a, %b) : (memref<?x16xf32>, memref<?x16xf32>) -> ()
+  call @widen(%b, %c) : (memref<?x16xf32>, memref<?x16xf32>) -> ()
+  call @widen(%c, %y) : (memref<?x16xf32>, memref<?x16xf32>) -> ()
+  return
+}
+
+// -----
+
+// A buffer a loop passes through its iter_args lives as long as the loop's
+// result is used: %a (steps 0-2, through %r) and %b (step 1) overlap, so
+// they get different offsets.
+// CHECK-LABEL: func.func private @evaluate
+// CHECK: memref.alloc({{.*}}) {alignment = 64 : i64, cnnc.workspace}
+// CHECK: %[[A_AT:.*]] = arith.addi
+// CHECK-NEXT: memref.view %{{.*}}[%[[A_AT]]][{{.*}}] : memref<?xi8> to memref<?x16xf32>
+// CHECK: %[[B_AT:.*]] = arith.constant 0 : index
+// CHECK-NEXT: memref.view %{{.*}}[%[[B_AT]]][{{.*}}] : memref<?xi8> to memref<?x32xf32>
+func.func private @widen(memref<?x16xf32>, memref<?x16xf32>)
+func.func private @scratch(memref<?x32xf32>)
+func.func private @evaluate(%x: memref<?x16xf32>, %y: memref<?x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = memref.dim %x, %c0 : memref<?x16xf32>
+  %a = memref.alloc(%n) {alignment = 64 : i64} : memref<?x16xf32>
+  %b = memref.alloc(%n) {alignment = 64 : i64} : memref<?x32xf32>
+  %r = scf.for %i = %c0 to %c1 step %c1 iter_args(%it = %a) -> (memref<?x16xf32>) {
+    func.call @widen(%x, %it) : (memref<?x16xf32>, memref<?x16xf32>) -> ()
+    scf.yield %it : memref<?x16xf32>
+  }
+  call @scratch(%b) : (memref<?x32xf32>) -> ()
+  call @widen(%r, %y) : (memref<?x16xf32>, memref<?x16xf32>) -> ()
+  return
+}
+
+// -----
+
+// The optimizer's functions have more than one dynamic size: a buffer
+// sized by another one than the function's first stays on the heap.
+// CHECK-LABEL: func.func private @apply_gradients
+// CHECK: memref.alloc({{.*}}) {alignment = 64 : i64, cnnc.workspace} : memref<?xi8>
+// CHECK: %[[M:.*]] = memref.dim %arg1, %{{.*}} : memref<?xf32>
+// CHECK: memref.alloc(%[[M]]) {alignment = 64 : i64} : memref<?xf32>
+func.func private @use(memref<?xf32>, memref<?xf32>)
+func.func private @apply_gradients(%p: memref<?xf32>, %q: memref<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %n = memref.dim %p, %c0 : memref<?xf32>
+  %m = memref.dim %q, %c0 : memref<?xf32>
+  %a = memref.alloc(%n) {alignment = 64 : i64} : memref<?xf32>
+  %b = memref.alloc(%m) {alignment = 64 : i64} : memref<?xf32>
+  call @use(%a, %b) : (memref<?xf32>, memref<?xf32>) -> ()
+  return
 }
