@@ -65,8 +65,8 @@ bool isLoopNest(Operation *op) {
 /// rather than receiving it: it has no effect on memory and no regions.
 bool isClonedView(Operation *op) {
   return op && isa<ViewLikeOpInterface>(op) && !isa<memref::ViewOp>(op) &&
-         op->getNumRegions() == 0 &&
-         op->getNumResults() == 1 && isMemoryEffectFree(op);
+         op->getNumRegions() == 0 && op->getNumResults() == 1 &&
+         isMemoryEffectFree(op);
 }
 
 /// Builds the body of an outlined nest: what it uses from its parent

@@ -150,7 +150,8 @@ std::optional<Affine> bytesOf(MemRefType type, ValueRange sizes,
     if (type.isDynamicDim(d)) {
       // A size of another source leaves `batch` as it was.
       std::optional<BatchSource> tried = batch;
-      std::optional<Affine> size = affineOfBatch(sizes[next++], function, tried);
+      std::optional<Affine> size =
+          affineOfBatch(sizes[next++], function, tried);
       if (!size)
         return std::nullopt;
       batch = tried;
@@ -244,7 +245,8 @@ struct PlanMemory : cnnc::impl::PlanMemoryBase<PlanMemory> {
     rewrite(forward, layout, workspace);
     addBytesFunction(module, forward, layout.fixedBytes, layout.perSampleBytes);
     if (failed(updateCallers(module, forward,
-                             layout.fixedBytes == 0 && layout.perSampleBytes == 0)))
+                             layout.fixedBytes == 0 &&
+                                 layout.perSampleBytes == 0)))
       return failure();
     recordPlan(forward, layout);
     return success();
@@ -388,12 +390,13 @@ struct PlanMemory : cnnc::impl::PlanMemoryBase<PlanMemory> {
   }
 
   /// n, read at the function's start.
-  Value batchOf(OpBuilder &b, func::FuncOp function, const FunctionPlan &layout) {
+  Value batchOf(OpBuilder &b, func::FuncOp function,
+                const FunctionPlan &layout) {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&function.getBody().front());
-    return b.create<memref::DimOp>(
-        function.getLoc(), function.getArgument(layout.batch->argument),
-        layout.batch->dimension);
+    return b.create<memref::DimOp>(function.getLoc(),
+                                   function.getArgument(layout.batch->argument),
+                                   layout.batch->dimension);
   }
 
   /// @forward's new last argument.
