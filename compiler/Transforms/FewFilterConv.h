@@ -17,7 +17,8 @@ constexpr llvm::StringLiteral kFewFilterTile = "cnn.few_filter_tile";
 
 /// How many input channels share a vector in a convolution with F filters:
 /// G = 16 / F when F is 1, 2, 4 or 8, the input channels are a multiple of
-/// G, the element type is f32 and the shapes are static; 0 otherwise (the
+/// G, strides and dilations are 1, the element type is f32 and the kernel
+/// is static; 0 otherwise (the
 /// convolution then goes by the usual filter-vector tiles).
 int64_t fewFilterChannelGroups(mlir::linalg::Conv2DNhwcHwcfOp op);
 

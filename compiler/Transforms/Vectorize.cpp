@@ -8,7 +8,8 @@
 //   - conv_2d_nhwc_hwcf: (n, oh, ow, f, kh, kw, c) -> (1, 1, W, F, 1, 1, C),
 //     decomposed to a 1-D convolution and vectorized; W x F/16 accumulators
 //     stay in zmm registers across the kh, kw, c loops (docs/compiler.md §6);
-//     with 1, 2, 4 or 8 filters, (1, 1, W, F, KH, KW, C), whose lanes hold
+//     with 1, 2, 4 or 8 filters and unit strides and dilations, (1, 1, W,
+//     F, KH, KW, C) (the whole kernel), whose lanes hold
 //     filters x input channels (FewFilterConv.cpp);
 //   - pooling and depthwise_conv_2d_nhwc_hwc: (n, oh, ow, c, kh, kw) ->
 //     (1, 1, W, F, 1, kw), then likewise (vectors along the channels);
@@ -16,7 +17,8 @@
 //     number of 16-lane vectors (36 filters), F is whole vectors and the
 //     last, partial tile is peeled off the channel loop (32 + 4), never one
 //     odd-sized vector (18 + 18: a zmm and a sliver, joined by shuffles at
-//     every step);
+//     every step); a convolution is split into two instead, so that the
+//     rest (4) gets its own tile;
 //   - matmul: one row at a time by up to 4F columns and 2C of the reduction;
 //   - other contractions (a kernel gradient's taps): 8 rows by F columns
 //     of the output, the reductions by 1;
