@@ -147,7 +147,8 @@ def Vectorize : Pass<"cnn-vectorize", "::mlir::func::FuncOp"> {
     output row of `conv-width` pixels by up to `vector-channels` filters, one
     kernel tap and a few input channels, decomposed to 1-D convolutions and
     vectorized into outer products (NHWC with 32 channels is two AVX-512
-    vectors); pooling likewise; matmuls row by row; other contractions 8
+    vectors), or, with 1, 2, 4 or 8 filters and unit strides, to a row by the whole kernel
+    whose 16 lanes hold filters x input channels; pooling likewise; matmuls row by row; other contractions 8
     rows by up to 32 columns; transposes of the innermost dimension in
     16x16 blocks; elementwise ops along their innermost dimension. Sizes
     divide each static dimension, so those tiles are whole; an elementwise

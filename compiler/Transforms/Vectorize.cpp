@@ -8,13 +8,17 @@
 //   - conv_2d_nhwc_hwcf: (n, oh, ow, f, kh, kw, c) -> (1, 1, W, F, 1, 1, C),
 //     decomposed to a 1-D convolution and vectorized; W x F/16 accumulators
 //     stay in zmm registers across the kh, kw, c loops (docs/compiler.md §6);
+//     with 1, 2, 4 or 8 filters and unit strides and dilations, (1, 1, W,
+//     F, KH, KW, C) (the whole kernel), whose lanes hold
+//     filters x input channels (FewFilterConv.cpp);
 //   - pooling and depthwise_conv_2d_nhwc_hwc: (n, oh, ow, c, kh, kw) ->
 //     (1, 1, W, F, 1, kw), then likewise (vectors along the channels);
 //     for convolutions and poolings, when the channels are not a whole
 //     number of 16-lane vectors (36 filters), F is whole vectors and the
 //     last, partial tile is peeled off the channel loop (32 + 4), never one
 //     odd-sized vector (18 + 18: a zmm and a sliver, joined by shuffles at
-//     every step);
+//     every step); a convolution is split into two instead, so that the
+//     rest (4) gets its own tile;
 //   - matmul: one row at a time by up to 4F columns and 2C of the reduction;
 //   - other contractions (a kernel gradient's taps): 8 rows by F columns
 //     of the output, the reductions by 1;
@@ -28,6 +32,7 @@
 
 #include "compiler/Passes.h"
 #include "compiler/Transforms/DecomposeWindowOps.h"
+#include "compiler/Transforms/FewFilterConv.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
@@ -79,8 +84,13 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
   /// Tile sizes for `op`, one per loop; empty to leave the op alone.
   SmallVector<int64_t> tileSizes(linalg::LinalgOp op) {
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-    if (isa<linalg::Conv2DNhwcHwcfOp>(op)) {
+    if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation())) {
       // (n, oh, ow, f, kh, kw, c)
+      // Fewer than 16 filters that divide 16: one output row of W pixels
+      // by all the filters and the whole kernel, whose lanes hold filters
+      // x channels (FewFilterConv.cpp).
+      if (cnnc::fewFilterChannelGroups(conv))
+        return {1, 1, divisorAtMost(ranges[2], convWidth), ranges[3], 0, 0, 0};
       int64_t f = channelTile(ranges[3]);
       return {1, 1, divisorAtMost(ranges[2], convWidth),        f,
               1, 1, divisorAtMost(ranges[6], reductionChannels)};
@@ -168,6 +178,52 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
       return;
     scf::ForOp partial;
     (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, partial);
+  }
+
+  /// Appends `conv` to `ops`, or, when its filters are not whole 16-lane
+  /// vectors (36), the two convolutions it splits into along them: the
+  /// filters channelTile's whole tiles cover (32) and the rest (4), each
+  /// split again if need be. The rest then gets a tile of its own: with 1,
+  /// 2, 4 or 8 filters one whose lanes hold filters x channels
+  /// (FewFilterConv.cpp), where a tile peeled off the filter loop would run
+  /// along the same reduction as the whole ones, with a 4-lane vector.
+  void splitFilters(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp conv,
+                    SmallVectorImpl<linalg::LinalgOp> &ops) {
+    auto kernelType = dyn_cast<MemRefType>(conv.getDpsInputs()[1].getType());
+    int64_t filters = kernelType ? kernelType.getDimSize(3) : 1;
+    int64_t tile = channelTile(filters);
+    int64_t whole = filters / std::max<int64_t>(tile, 1) * tile;
+    if (!kernelType || !kernelType.hasStaticShape() || filters <= 16 ||
+        filters % 16 == 0 || whole == 0 || whole == filters) {
+      ops.push_back(conv);
+      return;
+    }
+    rewriter.setInsertionPoint(conv);
+    Location loc = conv.getLoc();
+    Value input = conv.getDpsInputs()[0], kernel = conv.getDpsInputs()[1];
+    Value output = conv.getDpsInits()[0];
+    auto part = [&](Value whole, int64_t offset, int64_t size) -> Value {
+      auto type = cast<MemRefType>(whole.getType());
+      SmallVector<OpFoldResult> offsets(type.getRank(),
+                                        rewriter.getIndexAttr(0));
+      SmallVector<OpFoldResult> sizes =
+          memref::getMixedSizes(rewriter, loc, whole);
+      SmallVector<OpFoldResult> strides(type.getRank(),
+                                        rewriter.getIndexAttr(1));
+      offsets.back() = rewriter.getIndexAttr(offset);
+      sizes.back() = rewriter.getIndexAttr(size);
+      return rewriter.create<memref::SubViewOp>(loc, whole, offsets, sizes,
+                                                strides);
+    };
+    for (auto [offset, size] :
+         {std::pair<int64_t, int64_t>{0, whole}, {whole, filters - whole}}) {
+      auto piece = rewriter.create<linalg::Conv2DNhwcHwcfOp>(
+          loc, TypeRange{}, ValueRange{input, part(kernel, offset, size)},
+          ValueRange{part(output, offset, size)}, conv.getStrides(),
+          conv.getDilations());
+      splitFilters(rewriter, piece, ops);
+    }
+    rewriter.eraseOp(conv);
   }
 
   /// A contraction such as a kernel gradient tap, out(c, f) += a(.., c) *
@@ -327,11 +383,17 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
     // 1. Register-sized tiles. This runs on buffers: on tensors, one-shot
     //    bufferization's subset analysis of the many nested tile loops takes
     //    minutes (ValueBounds / Presburger), where buffers need none.
-    SmallVector<linalg::LinalgOp> ops;
+    SmallVector<linalg::LinalgOp> found, ops;
     func.walk([&](linalg::LinalgOp op) {
       if (op.hasPureBufferSemantics())
-        ops.push_back(op);
+        found.push_back(op);
     });
+    for (linalg::LinalgOp op : found) {
+      if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation()))
+        splitFilters(rewriter, conv, ops);
+      else
+        ops.push_back(op);
+    }
     for (linalg::LinalgOp op : ops) {
       SmallVector<int64_t> sizes = tileSizes(op);
       if (llvm::all_of(sizes, [](int64_t s) { return s == 0; }))
@@ -344,6 +406,9 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
           linalg::tileLinalgOp(rewriter, op, options);
       if (failed(tiled))
         continue; // stays a loop nest
+      auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation());
+      if (conv && cnnc::fewFilterChannelGroups(conv))
+        tiled->op->setAttr(cnnc::kFewFilterTile, rewriter.getUnitAttr());
       rewriter.eraseOp(op);
       // Tiling makes a loop for each non-zero tile size, in order.
       if (channels && sizes[*channels] != 0) {
@@ -368,6 +433,7 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
                                                          &getContext());
       scf::ForOp::getCanonicalizationPatterns(patterns, &getContext());
       cnnc::populateDecomposeWindowOpsOnBuffersPatterns(patterns);
+      cnnc::populateFewFilterConvPatterns(patterns);
       if (failed(applyPatternsAndFoldGreedily(func, std::move(patterns))))
         return signalPassFailure();
     }

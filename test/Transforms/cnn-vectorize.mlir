@@ -34,14 +34,19 @@ func.func @conv_width_divides(%in: memref<1x3x28x1xf32>, %k: memref<3x3x1x32xf32
 // 36 filters are not whole 16-lane vectors: a tile of 32 (two zmm
 // registers) and the last 4 peeled off the filter loop, each static and
 // vectorized whole; never two tiles of 18 (a zmm and a sliver joined by
-// shuffles at every step).
+// shuffles at every step). The 4 are a convolution of their own, whose
+// lanes hold 4 filters x 4 input channels (below), not a 4-lane vector.
 // CHECK-LABEL: func.func @conv_filters_remainder
 func.func @conv_filters_remainder(%in: memref<1x3x12x8xf32>, %k: memref<3x3x8x36xf32>,
                                   %out: memref<1x1x10x36xf32>) {
   // CHECK-NOT: vector<{{.*}}x18xf32>
+  // CHECK-NOT: vector<8x4xf32>
   // CHECK: vector.contract {{.*}} : vector<1x10x8xf32>, vector<8x32xf32> into vector<1x10x32xf32>
-  // CHECK: vector.contract {{.*}} : vector<1x10x8xf32>, vector<8x4xf32> into vector<1x10x4xf32>
+  // CHECK: vector.transfer_read {{.*}} : memref<3x3x8x4xf32, strided<{{.*}}>>, vector<4x4xf32>
+  // CHECK: vector.fma {{.*}} : vector<16xf32>
+  // CHECK: vector.transfer_write {{.*}} : vector<4xf32>, memref<1x1x10x4xf32, strided<{{.*}}>>
   // CHECK-NOT: vector<{{.*}}x18xf32>
+  // CHECK-NOT: vector<8x4xf32>
   linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
     ins(%in, %k : memref<1x3x12x8xf32>, memref<3x3x8x36xf32>)
     outs(%out : memref<1x1x10x36xf32>)
@@ -307,5 +312,78 @@ func.func @unmasked_broadcast(%x: memref<?x4xf32>, %b: memref<4xf32>, %o: memref
     %s = arith.addf %v, %w : f32
     linalg.yield %s : f32
   }
+  return
+}
+
+// -----
+
+// 8 filters fill half a vector: the lanes hold 8 filters x 2 input channels
+// instead (FewFilterConv.cpp). The tile is a row of 14 pixels by all the
+// filters and the whole kernel, one vector<16> accumulator per pixel: a
+// step broadcasts 2 channels of a pixel against 2 kernel rows interleaved
+// once for all the pixels, and the pairs are added when the row is stored.
+// CHECK-LABEL: func.func @conv_8_filters
+func.func @conv_8_filters(%in: memref<1x3x30x8xf32>, %k: memref<3x3x8x8xf32>,
+                          %out: memref<1x1x28x8xf32>) {
+  // CHECK-NOT: linalg.conv
+  // CHECK-NOT: vector.contract
+  // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+  // CHECK: vector.transfer_read %{{.*}} : memref<3x3x8x8xf32>, vector<2x8xf32>
+  // CHECK: vector.shuffle {{.*}} [0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15] : vector<16xf32>, vector<16xf32>
+  // CHECK: vector.transfer_read {{.*}} : memref<1x3x16x8xf32, strided<{{.*}}>>, vector<2xf32>
+  // CHECK: vector.shuffle {{.*}} [0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1] : vector<2xf32>, vector<2xf32>
+  // CHECK: vector.fma {{.*}} : vector<16xf32>
+  // CHECK: vector.shuffle {{.*}} [0, 2, 4, 6, 8, 10, 12, 14] : vector<16xf32>, vector<16xf32>
+  // CHECK: vector.shuffle {{.*}} [1, 3, 5, 7, 9, 11, 13, 15] : vector<16xf32>, vector<16xf32>
+  // CHECK: vector.transfer_write {{.*}} : vector<8xf32>, memref<1x1x14x8xf32
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
+    ins(%in, %k : memref<1x3x30x8xf32>, memref<3x3x8x8xf32>)
+    outs(%out : memref<1x1x28x8xf32>)
+  return
+}
+
+// -----
+
+// 4 filters: lanes of 4 filters x 4 channels.
+// CHECK-LABEL: func.func @conv_4_filters
+func.func @conv_4_filters(%in: memref<1x3x7x4xf32>, %k: memref<3x3x4x4xf32>,
+                          %out: memref<1x1x5x4xf32>) {
+  // CHECK-NOT: vector.contract
+  // CHECK: vector.transfer_read %{{.*}} : memref<3x3x4x4xf32>, vector<4x4xf32>
+  // CHECK: vector.shuffle {{.*}} [0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15]
+  // CHECK: vector.shuffle {{.*}} [0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3] : vector<4xf32>, vector<4xf32>
+  // CHECK: vector.fma {{.*}} : vector<16xf32>
+  // CHECK: vector.transfer_write {{.*}} : vector<4xf32>, memref<1x1x5x4xf32
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
+    ins(%in, %k : memref<1x3x7x4xf32>, memref<3x3x4x4xf32>)
+    outs(%out : memref<1x1x5x4xf32>)
+  return
+}
+
+// -----
+
+// A strided one keeps the filter vectors (FewFilterConv.cpp says why).
+// CHECK-LABEL: func.func @conv_4_filters_strided
+func.func @conv_4_filters_strided(%in: memref<1x5x11x4xf32>, %k: memref<3x3x4x4xf32>,
+                                  %out: memref<1x2x5x4xf32>) {
+  // CHECK-NOT: vector<16xf32>
+  // CHECK: vector.contract {{.*}} : vector<1x1x4xf32>, vector<4x4xf32> into vector<1x1x4xf32>
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>}
+    ins(%in, %k : memref<1x5x11x4xf32>, memref<3x3x4x4xf32>)
+    outs(%out : memref<1x2x5x4xf32>)
+  return
+}
+
+// -----
+
+// 6 filters do not divide a vector: they keep one 6-lane vector of filters
+// per input channel.
+// CHECK-LABEL: func.func @conv_6_filters
+func.func @conv_6_filters(%in: memref<1x3x12x8xf32>, %k: memref<3x3x8x6xf32>,
+                          %out: memref<1x1x10x6xf32>) {
+  // CHECK: vector.contract {{.*}} : vector<1x10x8xf32>, vector<8x6xf32> into vector<1x10x6xf32>
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
+    ins(%in, %k : memref<1x3x12x8xf32>, memref<3x3x8x6xf32>)
+    outs(%out : memref<1x1x10x6xf32>)
   return
 }
