@@ -82,8 +82,9 @@ private:
   func::FuncOp function;
   IRMapping mapping;
   Value input, labels, scale, seed, step, firstSample;
-  /// The value the loss is taken of, and the forward ops in order.
-  Value prediction;
+  /// The value the loss is taken of, the model's output (what the
+  /// accuracy reads), and the forward ops in order.
+  Value prediction, modelOutput;
   /// Whether the loss takes `prediction` as logits.
   bool fromLogits = false;
   SmallVector<Operation *> ops;
@@ -105,8 +106,18 @@ LogicalResult StepBuilder::build() {
               "output is "
            << kerasShapeString(output.getShape())
            << ": end the model with Flatten/Dense or global pooling";
+  // cnnc's datasets give class indices: binary_crossentropy reads them as
+  // the targets 0 and 1 of one output, as Keras reads int labels against a
+  // Dense(1, sigmoid).
+  bool binary = config.loss == Loss::BinaryCrossentropy;
+  if (binary && output.getDimSize(1) != 1)
+    return (last ? last : forward.getOperation())->emitError()
+           << "binary_crossentropy trains on class labels 0 and 1, which "
+              "need one output (Dense(1, activation='sigmoid')), and the "
+              "model's output is "
+           << kerasShapeString(output.getShape());
   Type labelType =
-      config.loss == Loss::SparseCategoricalCrossentropy
+      config.loss == Loss::SparseCategoricalCrossentropy || binary
           ? Type(RankedTensorType::get({ShapedType::kDynamic}, b.getI32Type()))
           : Type(output);
 
@@ -152,14 +163,22 @@ LogicalResult StepBuilder::build() {
   if (config.loss == Loss::MeanSquaredError)
     lossOp = b.create<MeanSquaredErrorOp>(loc, scalar, predictionType,
                                           prediction, labels, scale);
+  else if (binary && fromLogits)
+    lossOp = b.create<SigmoidCrossEntropyOp>(loc, scalar, predictionType,
+                                             prediction, labels, scale);
+  else if (binary)
+    lossOp = b.create<BinaryCrossEntropyOp>(loc, scalar, predictionType,
+                                            prediction, labels, scale);
   else if (fromLogits)
     lossOp = b.create<SoftmaxCrossEntropyOp>(loc, scalar, predictionType,
                                              prediction, labels, scale);
   else
     lossOp = b.create<CrossEntropyOp>(loc, scalar, predictionType, prediction,
                                       labels, scale);
+  // Keras's accuracy reads the model's output (a sigmoid's, not its
+  // logits: binary accuracy thresholds at 0.5).
   Value correct =
-      b.create<CountCorrectOp>(loc, scalar, prediction, labels).getResult();
+      b.create<CountCorrectOp>(loc, scalar, modelOutput, labels).getResult();
   SmallVector<Value> returned{lossOp->getResult(0), correct};
   if (!training) {
     b.create<func::ReturnOp>(loc, returned);
@@ -199,14 +218,20 @@ LogicalResult StepBuilder::cloneForward() {
   Value result = forward.getBody().front().getTerminator()->getOperand(0);
   // With a softmax output and a crossentropy loss Keras computes the loss
   // from the softmax's input (logits); from_logits=True says the output
-  // itself is the logits.
-  Operation *finalSoftmax = nullptr;
-  if (config.loss != Loss::MeanSquaredError && !config.fromLogits)
-    if (auto softmax = result.getDefiningOp<SoftmaxOp>())
-      if (softmax.getPositiveAxis() == 1)
-        finalSoftmax = softmax;
+  // itself is the logits. Likewise binary_crossentropy on a sigmoid output
+  // (tf.keras and Keras 3 read the logits the sigmoid keeps): the sigmoid
+  // stays, for the accuracy, but the loss skips it.
+  Operation *finalSoftmax = nullptr, *finalSigmoid = nullptr;
+  bool binary = config.loss == Loss::BinaryCrossentropy;
+  if (config.loss != Loss::MeanSquaredError && !config.fromLogits) {
+    if (auto softmax = result.getDefiningOp<SoftmaxOp>();
+        softmax && !binary && softmax.getPositiveAxis() == 1)
+      finalSoftmax = softmax;
+    if (auto sigmoid = result.getDefiningOp<SigmoidOp>(); sigmoid && binary)
+      finalSigmoid = sigmoid;
+  }
   fromLogits = config.loss != Loss::MeanSquaredError &&
-               (config.fromLogits || finalSoftmax);
+               (config.fromLogits || finalSoftmax || finalSigmoid);
 
   int64_t dropoutStream = 0;
   for (Operation &op : forward.getBody().front().without_terminator()) {
@@ -254,9 +279,13 @@ LogicalResult StepBuilder::cloneForward() {
       ops.push_back(multiply);
       continue;
     }
-    ops.push_back(b.clone(op, mapping));
+    Operation *clone = b.clone(op, mapping);
+    if (&op != finalSigmoid)
+      ops.push_back(clone);
   }
-  prediction = mapping.lookup(result);
+  modelOutput = mapping.lookup(result);
+  prediction = finalSigmoid ? mapping.lookup(finalSigmoid->getOperand(0))
+                            : modelOutput;
   return success();
 }
 

@@ -58,6 +58,8 @@ static LossKind runtimeLoss(cnn::Loss loss) {
     return LossKind::CategoricalCrossentropy;
   case cnn::Loss::MeanSquaredError:
     return LossKind::MSE;
+  case cnn::Loss::BinaryCrossentropy:
+    return LossKind::BinaryCrossentropy;
   }
   llvm_unreachable("unknown loss");
 }

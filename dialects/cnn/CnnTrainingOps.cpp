@@ -190,13 +190,26 @@ template <typename LossOp> static LogicalResult verifyLoss(LossOp op) {
       !isa<FloatType>(
           cast<RankedTensorType>(op.getLabels().getType()).getElementType()))
     return op.emitOpError("expects float targets");
-  return verifyLabels(op, op.getPrediction().getType(),
-                      op.getLabels().getType());
+  if (failed(verifyLabels(op, op.getPrediction().getType(),
+                          op.getLabels().getType())))
+    return failure();
+  // The binary losses read a class index as the target 0 or 1 of the one
+  // output column.
+  if (isa<SigmoidCrossEntropyOp, BinaryCrossEntropyOp>(op.getOperation()) &&
+      cast<RankedTensorType>(op.getLabels().getType())
+          .getElementType()
+          .isInteger(32) &&
+      op.getPrediction().getType().getDimSize(1) != 1)
+    return op.emitOpError(
+        "expects one output column with class indices as targets");
+  return success();
 }
 
 LogicalResult SoftmaxCrossEntropyOp::verify() { return verifyLoss(*this); }
 LogicalResult CrossEntropyOp::verify() { return verifyLoss(*this); }
 LogicalResult MeanSquaredErrorOp::verify() { return verifyLoss(*this); }
+LogicalResult SigmoidCrossEntropyOp::verify() { return verifyLoss(*this); }
+LogicalResult BinaryCrossEntropyOp::verify() { return verifyLoss(*this); }
 
 LogicalResult CountCorrectOp::verify() {
   return verifyLabels(*this, getPrediction().getType(), getLabels().getType());

@@ -293,6 +293,16 @@ def Cnn_CrossEntropyOp : Cnn_LossOp<"cross_entropy",
   let summary = "cross-entropy of probabilities, with its gradient";
 }
 
+def Cnn_SigmoidCrossEntropyOp : Cnn_LossOp<"sigmoid_cross_entropy",
+    "the mean over the last axis of the binary cross-entropy of sigmoid(logits), computed from the logits as `max(z, 0) - z * y + log(1 + exp(-|z|))` (Keras with a sigmoid output, or `from_logits=True`). Class indices (one column) are the targets 0 and 1."> {
+  let summary = "binary cross-entropy from logits, with its gradient";
+}
+
+def Cnn_BinaryCrossEntropyOp : Cnn_LossOp<"binary_cross_entropy",
+    "Keras's binary cross-entropy of probabilities: `p` clipped to [1e-7, 1 - 1e-7], then the mean over the last axis of `-(y log p + (1 - y) log(1 - p))`. Class indices (one column) are the targets 0 and 1."> {
+  let summary = "binary cross-entropy of probabilities, with its gradient";
+}
+
 def Cnn_MeanSquaredErrorOp : Cnn_LossOp<"mean_squared_error",
     "the mean over the last axis of `(p - y)^2`."> {
   let summary = "mean squared error, with its gradient";

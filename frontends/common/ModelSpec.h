@@ -249,12 +249,13 @@ struct Layer {
 enum class KerasLoss {
   SparseCategoricalCrossentropy,
   CategoricalCrossentropy,
-  MSE
+  MSE,
+  BinaryCrossentropy
 };
 enum class KerasOptimizer { Adam, SGD, RMSprop };
 
 /// The canonical Keras names: "sparse_categorical_crossentropy",
-/// "categorical_crossentropy", "mse"; "adam", "sgd", "rmsprop".
+/// "categorical_crossentropy", "mse", "binary_crossentropy"; "adam", "sgd", "rmsprop".
 const char *kerasName(KerasLoss loss);
 const char *kerasName(KerasOptimizer optimizer);
 

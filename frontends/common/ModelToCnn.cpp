@@ -189,6 +189,8 @@ static cnn::Loss lossAttrValue(KerasLoss loss) {
     return cnn::Loss::CategoricalCrossentropy;
   case KerasLoss::MSE:
     return cnn::Loss::MeanSquaredError;
+  case KerasLoss::BinaryCrossentropy:
+    return cnn::Loss::BinaryCrossentropy;
   }
   llvm_unreachable("unknown loss");
 }

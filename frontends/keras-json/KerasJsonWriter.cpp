@@ -471,6 +471,8 @@ static const char *lossClassName(KerasLoss loss) {
     return "CategoricalCrossentropy";
   case KerasLoss::MSE:
     return "MeanSquaredError";
+  case KerasLoss::BinaryCrossentropy:
+    return "BinaryCrossentropy";
   }
   return "?";
 }

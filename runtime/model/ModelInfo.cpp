@@ -95,7 +95,8 @@ int64_t product(const std::vector<int64_t> &shape) {
 
 static constexpr LossKind kLosses[] = {LossKind::SparseCategoricalCrossentropy,
                                        LossKind::CategoricalCrossentropy,
-                                       LossKind::MSE};
+                                       LossKind::MSE,
+                                       LossKind::BinaryCrossentropy};
 static constexpr OptimizerKind kOptimizers[] = {
     OptimizerKind::Adam, OptimizerKind::SGD, OptimizerKind::RMSprop};
 
@@ -107,6 +108,8 @@ const char *cnnc::lossName(LossKind loss) {
     return "categorical_crossentropy";
   case LossKind::MSE:
     return "mse";
+  case LossKind::BinaryCrossentropy:
+    return "binary_crossentropy";
   }
   return "?";
 }

@@ -54,6 +54,14 @@ struct Rows {
     return nb.create<arith::UIToFPOp>(nl, nb.getF32Type(), hit);
   }
 
+  /// The binary target of cell (n, k): the class index itself (0 or 1,
+  /// Keras's int labels against one sigmoid output), or the target.
+  Value binaryTarget(OpBuilder &nb, Location nl, Value label) const {
+    if (!sparse)
+      return label;
+    return nb.create<arith::SIToFPOp>(nl, nb.getF32Type(), label);
+  }
+
   /// A per-row reduction over the classes of `inputs` (with `maps`).
   Value
   reduceRows(Location loc, ValueRange inputs, ArrayRef<AffineMap> maps,
@@ -284,6 +292,105 @@ struct LowerMeanSquaredError : OpRewritePattern<MeanSquaredErrorOp> {
   }
 };
 
+/// The binary losses' per-cell terms from (prediction, label): the loss
+/// and its derivative by the prediction, each divided by the columns (Keras
+/// takes the mean over the last axis).
+using BinaryTerms = std::pair<Value, Value> (*)(OpBuilder &, Location, Value,
+                                                Value);
+
+template <typename LossOp>
+LogicalResult lowerBinaryLoss(LossOp op, PatternRewriter &b,
+                              BinaryTerms terms) {
+  Location loc = op.getLoc();
+  Value p = op.getPrediction(), labels = op.getLabels();
+  Rows rows(b, p, labels);
+  float columns = static_cast<float>(rows.classes);
+  auto cell = [&](OpBuilder &nb, Location nl, ValueRange a) {
+    return terms(nb, nl, a[0], rows.binaryTarget(nb, nl, a[1]));
+  };
+  SmallVector<AffineMap> maps{rows.full, rows.labelMap()};
+  Value loss = rows.sumCells(
+      loc, ValueRange{p, labels}, maps,
+      [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+        return nb.create<arith::DivFOp>(nl, cell(nb, nl, a).first,
+                                        constantF32(nb, nl, columns));
+      });
+  Value scale = op.getScale();
+  Value grad = rows.mapCells(
+      loc, ValueRange{p, labels}, maps,
+      [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+        Value d = nb.create<arith::DivFOp>(nl, cell(nb, nl, a).second,
+                                           constantF32(nb, nl, columns));
+        return nb.create<arith::MulFOp>(nl, d, scale);
+      });
+  b.replaceOp(op, {loss, grad});
+  return success();
+}
+
+/// From logits, as tf.nn.sigmoid_cross_entropy_with_logits:
+/// loss = max(z, 0) - z y + log(1 + exp(-|z|)) (the log of a sum at least
+/// 1, where log1p would add nothing a float keeps); dz = sigmoid(z) - y.
+struct LowerSigmoidCrossEntropy : OpRewritePattern<SigmoidCrossEntropyOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SigmoidCrossEntropyOp op,
+                                PatternRewriter &b) const override {
+    return lowerBinaryLoss(
+        op, b,
+        [](OpBuilder &nb, Location nl, Value z, Value y) -> std::pair<Value, Value> {
+          Value zero = constantF32(nb, nl, 0.0f), one = constantF32(nb, nl, 1.0f);
+          Value negAbs = nb.create<arith::NegFOp>(nl, nb.create<math::AbsFOp>(nl, z));
+          Value loss = nb.create<arith::SubFOp>(
+              nl, nb.create<arith::MaximumFOp>(nl, z, zero),
+              nb.create<arith::MulFOp>(nl, z, y));
+          loss = nb.create<arith::AddFOp>(
+              nl, loss,
+              nb.create<math::LogOp>(
+                  nl, nb.create<arith::AddFOp>(
+                          nl, one, nb.create<math::ExpOp>(nl, negAbs))));
+          Value sigmoid = nb.create<arith::DivFOp>(
+              nl, one,
+              nb.create<arith::AddFOp>(
+                  nl, one, nb.create<math::ExpOp>(nl, nb.create<arith::NegFOp>(nl, z))));
+          return {loss, nb.create<arith::SubFOp>(nl, sigmoid, y)};
+        });
+  }
+};
+
+/// Keras on probabilities: c = clip(p, eps, 1 - eps),
+/// loss = -(y log c + (1 - y) log(1 - c)); dp = (1 - y) / (1 - c) - y / c
+/// where the clip passes p, else 0.
+struct LowerBinaryCrossEntropy : OpRewritePattern<BinaryCrossEntropyOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BinaryCrossEntropyOp op,
+                                PatternRewriter &b) const override {
+    return lowerBinaryLoss(
+        op, b,
+        [](OpBuilder &nb, Location nl, Value p, Value y) -> std::pair<Value, Value> {
+          Value lo = constantF32(nb, nl, kEpsilon),
+                hi = constantF32(nb, nl, 1.0f - kEpsilon),
+                one = constantF32(nb, nl, 1.0f);
+          Value c = nb.create<arith::MinimumFOp>(
+              nl, nb.create<arith::MaximumFOp>(nl, p, lo), hi);
+          Value notY = nb.create<arith::SubFOp>(nl, one, y);
+          Value notC = nb.create<arith::SubFOp>(nl, one, c);
+          Value loss = nb.create<arith::NegFOp>(
+              nl, nb.create<arith::AddFOp>(
+                      nl, nb.create<arith::MulFOp>(nl, y, nb.create<math::LogOp>(nl, c)),
+                      nb.create<arith::MulFOp>(nl, notY,
+                                               nb.create<math::LogOp>(nl, notC))));
+          Value grad = nb.create<arith::SubFOp>(
+              nl, nb.create<arith::DivFOp>(nl, notY, notC),
+              nb.create<arith::DivFOp>(nl, y, c));
+          Value passes = nb.create<arith::AndIOp>(
+              nl, nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGE, p, lo),
+              nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OLE, p, hi));
+          grad = nb.create<arith::SelectOp>(nl, passes, grad,
+                                            constantF32(nb, nl, 0.0f));
+          return {loss, grad};
+        });
+  }
+};
+
 /// The first index of each row's maximum, as tf.argmax.
 Value argmaxRows(OpBuilder &b, Location loc, Rows &rows, Value x) {
   auto indexType =
@@ -380,5 +487,6 @@ struct LowerCountCorrect : OpRewritePattern<CountCorrectOp> {
 
 void lowering::populateLossPatterns(RewritePatternSet &patterns) {
   patterns.add<LowerSoftmaxCrossEntropy, LowerCrossEntropy,
-               LowerMeanSquaredError, LowerCountCorrect>(patterns.getContext());
+               LowerMeanSquaredError, LowerSigmoidCrossEntropy,
+               LowerBinaryCrossEntropy, LowerCountCorrect>(patterns.getContext());
 }
