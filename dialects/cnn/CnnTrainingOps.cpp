@@ -9,6 +9,8 @@
 #include "dialects/cnn/CnnOps.h"
 #include "dialects/cnn/ShapeRules.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::cnn;
 
@@ -210,6 +212,15 @@ LogicalResult CrossEntropyOp::verify() { return verifyLoss(*this); }
 LogicalResult MeanSquaredErrorOp::verify() { return verifyLoss(*this); }
 LogicalResult SigmoidCrossEntropyOp::verify() { return verifyLoss(*this); }
 LogicalResult BinaryCrossEntropyOp::verify() { return verifyLoss(*this); }
+
+LogicalResult PenaltyOp::verify() {
+  for (double factor : {getL1().convertToDouble(), getL2().convertToDouble()})
+    if (!(factor >= 0.0) || !std::isfinite(factor))
+      return emitOpError("expects finite factors, at least 0");
+  if (getGradIn() && getGradIn().getType() != getInput().getType())
+    return emitOpError("expects 'grad_in' of the input's type");
+  return success();
+}
 
 LogicalResult CountCorrectOp::verify() {
   return verifyLabels(*this, getPrediction().getType(), getLabels().getType());

@@ -391,6 +391,88 @@ struct LowerBinaryCrossEntropy : OpRewritePattern<BinaryCrossEntropyOp> {
   }
 };
 
+/// loss = loss_in + loss_scale * sum(l1 |x| + l2 x^2);
+/// dx = grad_in + grad_scale * (l1 sign(x) + 2 l2 x), over every element
+/// of any rank.
+struct LowerPenalty : OpRewritePattern<PenaltyOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(PenaltyOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    Value x = op.getInput();
+    auto type = cast<RankedTensorType>(x.getType());
+    int64_t rank = type.getRank();
+    float l1 = static_cast<float>(op.getL1().convertToDouble()),
+          l2 = static_cast<float>(op.getL2().convertToDouble());
+    AffineMap all = b.getMultiDimIdentityMap(rank);
+    AffineMap none = AffineMap::get(rank, 0, {}, b.getContext());
+    auto scalarType = RankedTensorType::get({}, b.getF32Type());
+    Value sum = b.create<linalg::GenericOp>(
+                     loc, TypeRange{scalarType}, ValueRange{x},
+                     ValueRange{filledTensor(b, loc, scalarType, Value(), 0.0f)},
+                     ArrayRef<AffineMap>{all, none},
+                     SmallVector<utils::IteratorType>(
+                         rank, utils::IteratorType::reduction),
+                     [&](OpBuilder &nb, Location nl, ValueRange a) {
+                       Value v = a[0];
+                       Value term = nb.create<arith::AddFOp>(
+                           nl,
+                           nb.create<arith::MulFOp>(
+                               nl, constantF32(nb, nl, l1),
+                               nb.create<math::AbsFOp>(nl, v)),
+                           nb.create<arith::MulFOp>(
+                               nl, constantF32(nb, nl, l2),
+                               nb.create<arith::MulFOp>(nl, v, v)));
+                       nb.create<linalg::YieldOp>(
+                           nl, ValueRange{
+                                   nb.create<arith::AddFOp>(nl, a[1], term)});
+                     })
+                    .getResult(0);
+    Value lossScale = op.getLossScale(), gradScale = op.getGradScale();
+    Value total = b.create<arith::AddFOp>(
+        loc, b.create<tensor::ExtractOp>(loc, op.getLossIn()),
+        b.create<arith::MulFOp>(loc, lossScale,
+                                b.create<tensor::ExtractOp>(loc, sum)));
+    Value loss = b.create<tensor::FromElementsOp>(loc, scalarType, total);
+    SmallVector<Value> inputs{x};
+    if (Value gradIn = op.getGradIn())
+      inputs.push_back(gradIn);
+    SmallVector<AffineMap> maps(inputs.size() + 1, all);
+    Value grad =
+        b.create<linalg::GenericOp>(
+             loc, TypeRange{type}, inputs,
+             ValueRange{emptyTensor(b, loc, type, x)}, maps,
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location nl, ValueRange a) {
+               Value v = a[0], zero = constantF32(nb, nl, 0.0f);
+               // sign(x): 1, -1, or 0 at 0.
+               Value sign = nb.create<arith::SubFOp>(
+                   nl,
+                   nb.create<arith::UIToFPOp>(
+                       nl, nb.getF32Type(),
+                       nb.create<arith::CmpFOp>(
+                           nl, arith::CmpFPredicate::OGT, v, zero)),
+                   nb.create<arith::UIToFPOp>(
+                       nl, nb.getF32Type(),
+                       nb.create<arith::CmpFOp>(
+                           nl, arith::CmpFPredicate::OLT, v, zero)));
+               Value d = nb.create<arith::AddFOp>(
+                   nl,
+                   nb.create<arith::MulFOp>(nl, constantF32(nb, nl, l1), sign),
+                   nb.create<arith::MulFOp>(
+                       nl, constantF32(nb, nl, 2.0 * l2), v));
+               d = nb.create<arith::MulFOp>(nl, gradScale, d);
+               if (a.size() > 2)
+                 d = nb.create<arith::AddFOp>(nl, a[1], d);
+               nb.create<linalg::YieldOp>(nl, ValueRange{d});
+             })
+            .getResult(0);
+    b.replaceOp(op, {loss, grad});
+    return success();
+  }
+};
+
 /// The first index of each row's maximum, as tf.argmax.
 Value argmaxRows(OpBuilder &b, Location loc, Rows &rows, Value x) {
   auto indexType =
@@ -488,5 +570,5 @@ struct LowerCountCorrect : OpRewritePattern<CountCorrectOp> {
 void lowering::populateLossPatterns(RewritePatternSet &patterns) {
   patterns.add<LowerSoftmaxCrossEntropy, LowerCrossEntropy,
                LowerMeanSquaredError, LowerSigmoidCrossEntropy,
-               LowerBinaryCrossEntropy, LowerCountCorrect>(patterns.getContext());
+               LowerBinaryCrossEntropy, LowerPenalty, LowerCountCorrect>(patterns.getContext());
 }
