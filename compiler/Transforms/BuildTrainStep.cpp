@@ -295,8 +295,8 @@ LogicalResult StepBuilder::cloneForward() {
     ops.push_back(b.clone(op, mapping));
   }
   modelOutput = mapping.lookup(result);
-  prediction = finalSigmoid ? mapping.lookup(finalSigmoid->getOperand(0))
-                            : modelOutput;
+  prediction =
+      finalSigmoid ? mapping.lookup(finalSigmoid->getOperand(0)) : modelOutput;
   return success();
 }
 
@@ -329,8 +329,8 @@ Value StepBuilder::addWeightPenalties(Value lossSum) {
     }
     Value param = body.getArgument(i);
     auto penalty = b.create<PenaltyOp>(
-        loc, lossSum.getType(), param.getType(), param, lossSum, samples,
-        share, training ? gradOf(param) : Value(), factor(regularizer, "l1"),
+        loc, lossSum.getType(), param.getType(), param, lossSum, samples, share,
+        training ? gradOf(param) : Value(), factor(regularizer, "l1"),
         factor(regularizer, "l2"));
     lossSum = penalty.getLoss();
     if (training)
@@ -353,9 +353,8 @@ Value StepBuilder::addActivityPenalties(Value lossSum) {
                                         b.getF32FloatAttr(1.0f));
     Value output = op->getResult(0);
     auto penalty = b.create<PenaltyOp>(
-        op->getLoc(), lossSum.getType(), output.getType(), output, lossSum,
-        one, scale, Value(), factor(regularizer, "l1"),
-        factor(regularizer, "l2"));
+        op->getLoc(), lossSum.getType(), output.getType(), output, lossSum, one,
+        scale, Value(), factor(regularizer, "l1"), factor(regularizer, "l2"));
     lossSum = penalty.getLoss();
     if (training)
       addGrad(output, penalty.getInputGrad());

@@ -266,7 +266,8 @@ enum class KerasLoss {
 enum class KerasOptimizer { Adam, SGD, RMSprop };
 
 /// The canonical Keras names: "sparse_categorical_crossentropy",
-/// "categorical_crossentropy", "mse", "binary_crossentropy"; "adam", "sgd", "rmsprop".
+/// "categorical_crossentropy", "mse", "binary_crossentropy"; "adam", "sgd",
+/// "rmsprop".
 const char *kerasName(KerasLoss loss);
 const char *kerasName(KerasOptimizer optimizer);
 

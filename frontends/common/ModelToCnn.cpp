@@ -880,8 +880,9 @@ FailureOr<SmallVector<Value>> ModelToCnn::emitGraph() {
     SmallVector<Value> inputs;
     for (const TensorRef &ref : layer.inbound)
       inputs.push_back(values.lookup(ref.layer));
-    Value value = isMergeLayer(layer.kind) ? emitMerge(layer, inputs)
-                                           : emitRegularizedLayer(layer, inputs.front());
+    Value value = isMergeLayer(layer.kind)
+                      ? emitMerge(layer, inputs)
+                      : emitRegularizedLayer(layer, inputs.front());
     if (!value)
       return failure();
     values[layer.name] = value;

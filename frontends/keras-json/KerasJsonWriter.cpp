@@ -297,8 +297,7 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
           initializerValue(layer.pointwiseInitializer, target);
     config["bias_initializer"] =
         initializerValue(layer.biasInitializer, target);
-    config["depthwise_regularizer"] =
-        regularizerValue(layer.kernelRegularizer);
+    config["depthwise_regularizer"] = regularizerValue(layer.kernelRegularizer);
     config["bias_regularizer"] = regularizerValue(layer.biasRegularizer);
     config["activity_regularizer"] =
         regularizerValue(layer.activityRegularizer);

@@ -524,10 +524,12 @@ static llvm::Error readDepthwise(const ConfigReader &config, Layer &layer,
     if (llvm::Error err = readRegularizer(config, "pointwise_regularizer",
                                           layer.pointwiseRegularizer, info))
       return err;
+  if (!separable)
+    if (llvm::Error err = config.requireNull("pointwise_regularizer"))
+      return err;
   // TF.js also writes the kernel_* fields of its Conv base class, unused.
-  for (llvm::StringRef key :
-       {"pointwise_regularizer", "depthwise_constraint", "pointwise_constraint",
-        "kernel_regularizer", "kernel_constraint"})
+  for (llvm::StringRef key : {"depthwise_constraint", "pointwise_constraint",
+                              "kernel_regularizer", "kernel_constraint"})
     if (llvm::Error err = config.requireNull(key))
       return err;
   return readRegularizers(config, layer, info);

@@ -52,8 +52,8 @@ llvm::Error cnnc::readRegularizer(const ConfigReader &config,
   if (l2)
     if (llvm::Error err = reader.readNumber("l2", regularizer.l2))
       return err;
-  for (auto [field, value] : {std::pair{"l1", regularizer.l1},
-                              std::pair{"l2", regularizer.l2}})
+  for (auto [field, value] :
+       {std::pair{"l1", regularizer.l1}, std::pair{"l2", regularizer.l2}})
     if (!(value >= 0.0) || !std::isfinite(value))
       return reader.fail(reader.field(field),
                          std::string("a regularizer's '") + field +

@@ -310,8 +310,8 @@ Expected<Initializer> py::readInitializer(const Arguments &args, StringRef name,
 // Regularizers
 //===----------------------------------------------------------------------===//
 
-Expected<std::optional<Regularizer>>
-py::readRegularizer(const Arguments &args, StringRef name) {
+Expected<std::optional<Regularizer>> py::readRegularizer(const Arguments &args,
+                                                         StringRef name) {
   const CallArgValue *arg = args.get(name);
   if (!arg || arg->value.is(Value::Kind::None))
     return std::nullopt;
@@ -332,10 +332,10 @@ py::readRegularizer(const Arguments &args, StringRef name) {
   }
   // Keras's functions l1(l1=0.01), l2(l2=0.01), l1_l2(l1=0.01, l2=0.01)
   // and their strings; the classes L1, L2 take 0.01, L1L2 0 and 0.
-  bool l1 = which == "l1" || which == "L1" || which == "l1_l2" ||
-            which == "L1L2";
-  bool l2 = which == "l2" || which == "L2" || which == "l1_l2" ||
-            which == "L1L2";
+  bool l1 =
+      which == "l1" || which == "L1" || which == "l1_l2" || which == "L1L2";
+  bool l2 =
+      which == "l2" || which == "L2" || which == "l1_l2" || which == "L1L2";
   if (!l1 && !l2)
     return args.error(call ? call->pos : arg->pos, "unsupported regularizer '",
                       which, "' (cnnc has l1, l2 and l1_l2)");

@@ -252,11 +252,11 @@ static Error readLossObject(const KerasCall &call, KerasLoss loss,
   static const StringRef mse[] = {"reduction", "name"};
   static const StringRef keywords[] = {"dtype"};
   llvm::ArrayRef<StringRef> params =
-      loss == KerasLoss::MSE                       ? llvm::ArrayRef(mse)
+      loss == KerasLoss::MSE ? llvm::ArrayRef(mse)
       : loss == KerasLoss::CategoricalCrossentropy ||
               loss == KerasLoss::BinaryCrossentropy
           ? llvm::ArrayRef(categorical)
-                                                   : llvm::ArrayRef(sparse);
+          : llvm::ArrayRef(sparse);
   auto bound = Arguments::bind(call, Signature{params, keywords},
                                call.symbol.name, file);
   if (!bound)

@@ -93,10 +93,9 @@ int64_t product(const std::vector<int64_t> &shape) {
 
 } // namespace
 
-static constexpr LossKind kLosses[] = {LossKind::SparseCategoricalCrossentropy,
-                                       LossKind::CategoricalCrossentropy,
-                                       LossKind::MSE,
-                                       LossKind::BinaryCrossentropy};
+static constexpr LossKind kLosses[] = {
+    LossKind::SparseCategoricalCrossentropy, LossKind::CategoricalCrossentropy,
+    LossKind::MSE, LossKind::BinaryCrossentropy};
 static constexpr OptimizerKind kOptimizers[] = {
     OptimizerKind::Adam, OptimizerKind::SGD, OptimizerKind::RMSprop};
 

@@ -336,9 +336,12 @@ struct LowerSigmoidCrossEntropy : OpRewritePattern<SigmoidCrossEntropyOp> {
                                 PatternRewriter &b) const override {
     return lowerBinaryLoss(
         op, b,
-        [](OpBuilder &nb, Location nl, Value z, Value y) -> std::pair<Value, Value> {
-          Value zero = constantF32(nb, nl, 0.0f), one = constantF32(nb, nl, 1.0f);
-          Value negAbs = nb.create<arith::NegFOp>(nl, nb.create<math::AbsFOp>(nl, z));
+        [](OpBuilder &nb, Location nl, Value z,
+           Value y) -> std::pair<Value, Value> {
+          Value zero = constantF32(nb, nl, 0.0f),
+                one = constantF32(nb, nl, 1.0f);
+          Value negAbs =
+              nb.create<arith::NegFOp>(nl, nb.create<math::AbsFOp>(nl, z));
           Value loss = nb.create<arith::SubFOp>(
               nl, nb.create<arith::MaximumFOp>(nl, z, zero),
               nb.create<arith::MulFOp>(nl, z, y));
@@ -350,7 +353,8 @@ struct LowerSigmoidCrossEntropy : OpRewritePattern<SigmoidCrossEntropyOp> {
           Value sigmoid = nb.create<arith::DivFOp>(
               nl, one,
               nb.create<arith::AddFOp>(
-                  nl, one, nb.create<math::ExpOp>(nl, nb.create<arith::NegFOp>(nl, z))));
+                  nl, one,
+                  nb.create<math::ExpOp>(nl, nb.create<arith::NegFOp>(nl, z))));
           return {loss, nb.create<arith::SubFOp>(nl, sigmoid, y)};
         });
   }
@@ -365,7 +369,8 @@ struct LowerBinaryCrossEntropy : OpRewritePattern<BinaryCrossEntropyOp> {
                                 PatternRewriter &b) const override {
     return lowerBinaryLoss(
         op, b,
-        [](OpBuilder &nb, Location nl, Value p, Value y) -> std::pair<Value, Value> {
+        [](OpBuilder &nb, Location nl, Value p,
+           Value y) -> std::pair<Value, Value> {
           Value lo = constantF32(nb, nl, kEpsilon),
                 hi = constantF32(nb, nl, 1.0f - kEpsilon),
                 one = constantF32(nb, nl, 1.0f);
@@ -375,14 +380,17 @@ struct LowerBinaryCrossEntropy : OpRewritePattern<BinaryCrossEntropyOp> {
           Value notC = nb.create<arith::SubFOp>(nl, one, c);
           Value loss = nb.create<arith::NegFOp>(
               nl, nb.create<arith::AddFOp>(
-                      nl, nb.create<arith::MulFOp>(nl, y, nb.create<math::LogOp>(nl, c)),
-                      nb.create<arith::MulFOp>(nl, notY,
-                                               nb.create<math::LogOp>(nl, notC))));
+                      nl,
+                      nb.create<arith::MulFOp>(nl, y,
+                                               nb.create<math::LogOp>(nl, c)),
+                      nb.create<arith::MulFOp>(
+                          nl, notY, nb.create<math::LogOp>(nl, notC))));
           Value grad = nb.create<arith::SubFOp>(
               nl, nb.create<arith::DivFOp>(nl, notY, notC),
               nb.create<arith::DivFOp>(nl, y, c));
           Value passes = nb.create<arith::AndIOp>(
-              nl, nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGE, p, lo),
+              nl,
+              nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGE, p, lo),
               nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OLE, p, hi));
           grad = nb.create<arith::SelectOp>(nl, passes, grad,
                                             constantF32(nb, nl, 0.0f));
@@ -407,27 +415,26 @@ struct LowerPenalty : OpRewritePattern<PenaltyOp> {
     AffineMap all = b.getMultiDimIdentityMap(rank);
     AffineMap none = AffineMap::get(rank, 0, {}, b.getContext());
     auto scalarType = RankedTensorType::get({}, b.getF32Type());
-    Value sum = b.create<linalg::GenericOp>(
-                     loc, TypeRange{scalarType}, ValueRange{x},
-                     ValueRange{filledTensor(b, loc, scalarType, Value(), 0.0f)},
-                     ArrayRef<AffineMap>{all, none},
-                     SmallVector<utils::IteratorType>(
-                         rank, utils::IteratorType::reduction),
-                     [&](OpBuilder &nb, Location nl, ValueRange a) {
-                       Value v = a[0];
-                       Value term = nb.create<arith::AddFOp>(
-                           nl,
-                           nb.create<arith::MulFOp>(
-                               nl, constantF32(nb, nl, l1),
-                               nb.create<math::AbsFOp>(nl, v)),
-                           nb.create<arith::MulFOp>(
-                               nl, constantF32(nb, nl, l2),
-                               nb.create<arith::MulFOp>(nl, v, v)));
-                       nb.create<linalg::YieldOp>(
-                           nl, ValueRange{
-                                   nb.create<arith::AddFOp>(nl, a[1], term)});
-                     })
-                    .getResult(0);
+    Value sum =
+        b.create<linalg::GenericOp>(
+             loc, TypeRange{scalarType}, ValueRange{x},
+             ValueRange{filledTensor(b, loc, scalarType, Value(), 0.0f)},
+             ArrayRef<AffineMap>{all, none},
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::reduction),
+             [&](OpBuilder &nb, Location nl, ValueRange a) {
+               Value v = a[0];
+               Value term = nb.create<arith::AddFOp>(
+                   nl,
+                   nb.create<arith::MulFOp>(nl, constantF32(nb, nl, l1),
+                                            nb.create<math::AbsFOp>(nl, v)),
+                   nb.create<arith::MulFOp>(
+                       nl, constantF32(nb, nl, l2),
+                       nb.create<arith::MulFOp>(nl, v, v)));
+               nb.create<linalg::YieldOp>(
+                   nl, ValueRange{nb.create<arith::AddFOp>(nl, a[1], term)});
+             })
+            .getResult(0);
     Value lossScale = op.getLossScale(), gradScale = op.getGradScale();
     Value total = b.create<arith::AddFOp>(
         loc, b.create<tensor::ExtractOp>(loc, op.getLossIn()),
@@ -451,17 +458,17 @@ struct LowerPenalty : OpRewritePattern<PenaltyOp> {
                    nl,
                    nb.create<arith::UIToFPOp>(
                        nl, nb.getF32Type(),
-                       nb.create<arith::CmpFOp>(
-                           nl, arith::CmpFPredicate::OGT, v, zero)),
+                       nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGT,
+                                                v, zero)),
                    nb.create<arith::UIToFPOp>(
                        nl, nb.getF32Type(),
-                       nb.create<arith::CmpFOp>(
-                           nl, arith::CmpFPredicate::OLT, v, zero)));
+                       nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OLT,
+                                                v, zero)));
                Value d = nb.create<arith::AddFOp>(
                    nl,
                    nb.create<arith::MulFOp>(nl, constantF32(nb, nl, l1), sign),
-                   nb.create<arith::MulFOp>(
-                       nl, constantF32(nb, nl, 2.0 * l2), v));
+                   nb.create<arith::MulFOp>(nl, constantF32(nb, nl, 2.0 * l2),
+                                            v));
                d = nb.create<arith::MulFOp>(nl, gradScale, d);
                if (a.size() > 2)
                  d = nb.create<arith::AddFOp>(nl, a[1], d);
@@ -570,5 +577,6 @@ struct LowerCountCorrect : OpRewritePattern<CountCorrectOp> {
 void lowering::populateLossPatterns(RewritePatternSet &patterns) {
   patterns.add<LowerSoftmaxCrossEntropy, LowerCrossEntropy,
                LowerMeanSquaredError, LowerSigmoidCrossEntropy,
-               LowerBinaryCrossEntropy, LowerPenalty, LowerCountCorrect>(patterns.getContext());
+               LowerBinaryCrossEntropy, LowerPenalty, LowerCountCorrect>(
+      patterns.getContext());
 }
