@@ -9,6 +9,11 @@
 # CHECK-SAME: cnn.param = "depthwise_conv2d/depthwise_kernel", cnn.regularizer = {l1 = 1.000000e-03 : f64, l2 = 0.000000e+00 : f64}
 # CHECK-SAME: cnn.param = "dense/kernel", cnn.regularizer = {l1 = 1.000000e-05 : f64, l2 = 1.000000e-04 : f64}
 # CHECK: cnn.relu {{.*}}cnn.activity_regularizer = {l1 = 1.000000e-05 : f64, l2 = 1.000000e-03 : f64}
+# Export writes them back (as L1L2), and each format reads them again.
+# RUN: rm -rf %t && mkdir -p %t
+# RUN: cnnc export %s --format tfjs -o %t/web && cnnc %t/web/model.json --emit=cnn | FileCheck %s
+# RUN: cnnc export %s --format h5 -o %t/m.h5 && cnnc %t/m.h5 --emit=cnn | FileCheck %s
+# RUN: cnnc export %s --format keras -o %t/m.keras && cnnc %t/m.keras --emit=cnn | FileCheck %s
 import tensorflow as tf
 from tensorflow import keras
 from tensorflow.keras import layers, regularizers
