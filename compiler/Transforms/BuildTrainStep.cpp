@@ -68,6 +68,13 @@ public:
 
 private:
   LogicalResult cloneForward();
+  /// Add the regularizers' penalties to `lossSum` (and their gradients to
+  /// the gradients), as Keras adds them to the batch's mean loss; return
+  /// the new sum. Activity penalties go before the backward pass, which
+  /// carries their gradients on; weight penalties after it, onto the
+  /// weights' gradients.
+  Value addActivityPenalties(Value lossSum);
+  Value addWeightPenalties(Value lossSum);
   LogicalResult backward(Operation *op, Value outputGrad);
   void addGrad(Value value, Value grad);
   Value gradOf(Value value) const { return grads.lookup(value); }
@@ -82,8 +89,9 @@ private:
   func::FuncOp function;
   IRMapping mapping;
   Value input, labels, scale, seed, step, firstSample;
-  /// The value the loss is taken of, and the forward ops in order.
-  Value prediction;
+  /// The value the loss is taken of, the model's output (what the
+  /// accuracy reads), and the forward ops in order.
+  Value prediction, modelOutput;
   /// Whether the loss takes `prediction` as logits.
   bool fromLogits = false;
   SmallVector<Operation *> ops;
@@ -105,8 +113,18 @@ LogicalResult StepBuilder::build() {
               "output is "
            << kerasShapeString(output.getShape())
            << ": end the model with Flatten/Dense or global pooling";
+  // cnnc's datasets give class indices: binary_crossentropy reads them as
+  // the targets 0 and 1 of one output, as Keras reads int labels against a
+  // Dense(1, sigmoid).
+  bool binary = config.loss == Loss::BinaryCrossentropy;
+  if (binary && output.getDimSize(1) != 1)
+    return (last ? last : forward.getOperation())->emitError()
+           << "binary_crossentropy trains on class labels 0 and 1, which "
+              "need one output (Dense(1, activation='sigmoid')), and the "
+              "model's output is "
+           << kerasShapeString(output.getShape());
   Type labelType =
-      config.loss == Loss::SparseCategoricalCrossentropy
+      config.loss == Loss::SparseCategoricalCrossentropy || binary
           ? Type(RankedTensorType::get({ShapedType::kDynamic}, b.getI32Type()))
           : Type(output);
 
@@ -152,20 +170,30 @@ LogicalResult StepBuilder::build() {
   if (config.loss == Loss::MeanSquaredError)
     lossOp = b.create<MeanSquaredErrorOp>(loc, scalar, predictionType,
                                           prediction, labels, scale);
+  else if (binary && fromLogits)
+    lossOp = b.create<SigmoidCrossEntropyOp>(loc, scalar, predictionType,
+                                             prediction, labels, scale);
+  else if (binary)
+    lossOp = b.create<BinaryCrossEntropyOp>(loc, scalar, predictionType,
+                                            prediction, labels, scale);
   else if (fromLogits)
     lossOp = b.create<SoftmaxCrossEntropyOp>(loc, scalar, predictionType,
                                              prediction, labels, scale);
   else
     lossOp = b.create<CrossEntropyOp>(loc, scalar, predictionType, prediction,
                                       labels, scale);
+  // Keras's accuracy reads the model's output (a sigmoid's, not its
+  // logits: binary accuracy thresholds at 0.5).
   Value correct =
-      b.create<CountCorrectOp>(loc, scalar, prediction, labels).getResult();
-  SmallVector<Value> returned{lossOp->getResult(0), correct};
+      b.create<CountCorrectOp>(loc, scalar, modelOutput, labels).getResult();
+  if (training)
+    addGrad(prediction, lossOp->getResult(1));
+  Value lossSum = addActivityPenalties(lossOp->getResult(0));
   if (!training) {
-    b.create<func::ReturnOp>(loc, returned);
+    lossSum = addWeightPenalties(lossSum);
+    b.create<func::ReturnOp>(loc, ValueRange{lossSum, correct});
     return success();
   }
-  addGrad(prediction, lossOp->getResult(1));
 
   for (Operation *op : llvm::reverse(ops)) {
     Value outputGrad = gradOf(op->getResult(0));
@@ -174,6 +202,7 @@ LogicalResult StepBuilder::build() {
     if (failed(backward(op, outputGrad)))
       return failure();
   }
+  SmallVector<Value> returned{addWeightPenalties(lossSum), correct};
 
   for (unsigned i = 0; i < paramCount; ++i) {
     Value param = body->getArgument(i + 2);
@@ -199,14 +228,23 @@ LogicalResult StepBuilder::cloneForward() {
   Value result = forward.getBody().front().getTerminator()->getOperand(0);
   // With a softmax output and a crossentropy loss Keras computes the loss
   // from the softmax's input (logits); from_logits=True says the output
-  // itself is the logits.
-  Operation *finalSoftmax = nullptr;
-  if (config.loss != Loss::MeanSquaredError && !config.fromLogits)
-    if (auto softmax = result.getDefiningOp<SoftmaxOp>())
-      if (softmax.getPositiveAxis() == 1)
-        finalSoftmax = softmax;
+  // itself is the logits. Likewise binary_crossentropy on a sigmoid output
+  // (tf.keras and Keras 3 read the logits the sigmoid keeps): the sigmoid
+  // stays, for the accuracy (and an activity penalty), but the loss skips
+  // it.
+  Operation *finalSoftmax = nullptr, *finalSigmoid = nullptr;
+  bool binary = config.loss == Loss::BinaryCrossentropy;
+  if (config.loss != Loss::MeanSquaredError && !config.fromLogits) {
+    // A softmax whose output is regularized stays: the penalty needs it.
+    if (auto softmax = result.getDefiningOp<SoftmaxOp>();
+        softmax && !binary && softmax.getPositiveAxis() == 1 &&
+        !softmax->hasAttr(CnnDialect::kActivityRegularizerAttrName))
+      finalSoftmax = softmax;
+    if (auto sigmoid = result.getDefiningOp<SigmoidOp>(); sigmoid && binary)
+      finalSigmoid = sigmoid;
+  }
   fromLogits = config.loss != Loss::MeanSquaredError &&
-               (config.fromLogits || finalSoftmax);
+               (config.fromLogits || finalSoftmax || finalSigmoid);
 
   int64_t dropoutStream = 0;
   for (Operation &op : forward.getBody().front().without_terminator()) {
@@ -256,8 +294,72 @@ LogicalResult StepBuilder::cloneForward() {
     }
     ops.push_back(b.clone(op, mapping));
   }
-  prediction = mapping.lookup(result);
+  modelOutput = mapping.lookup(result);
+  prediction =
+      finalSigmoid ? mapping.lookup(finalSigmoid->getOperand(0)) : modelOutput;
   return success();
+}
+
+static FloatAttr factor(DictionaryAttr regularizer, StringRef key) {
+  return regularizer.getAs<FloatAttr>(key);
+}
+
+Value StepBuilder::addWeightPenalties(Value lossSum) {
+  Location loc = forward.getLoc();
+  // The runtime divides the loss sum by the batch's size, and adds up the
+  // gradients of the parts of a batch: a weight's penalty enters each part
+  // in proportion to its samples, which adds up to once per batch.
+  Value samples, share;
+  Block &body = function.getBody().front();
+  unsigned paramCount = forward.getNumArguments() - 1;
+  for (unsigned i = 2; i < paramCount + 2; ++i) {
+    auto regularizer = function.getArgAttrOfType<DictionaryAttr>(
+        i, CnnDialect::kRegularizerAttrName);
+    auto trainable =
+        function.getArgAttrOfType<BoolAttr>(i, CnnDialect::kTrainableAttrName);
+    // Keras 3 sums the penalties of the trainable weights only.
+    if (!regularizer || (trainable && !trainable.getValue()))
+      continue;
+    if (!samples) {
+      Value n = b.create<tensor::DimOp>(loc, input, 0);
+      samples = b.create<arith::UIToFPOp>(
+          loc, b.getF32Type(),
+          b.create<arith::IndexCastUIOp>(loc, b.getI64Type(), n));
+      share = b.create<arith::MulFOp>(loc, samples, scale);
+    }
+    Value param = body.getArgument(i);
+    auto penalty = b.create<PenaltyOp>(
+        loc, lossSum.getType(), param.getType(), param, lossSum, samples, share,
+        training ? gradOf(param) : Value(), factor(regularizer, "l1"),
+        factor(regularizer, "l2"));
+    lossSum = penalty.getLoss();
+    if (training)
+      grads[param] = penalty.getInputGrad();
+  }
+  return lossSum;
+}
+
+Value StepBuilder::addActivityPenalties(Value lossSum) {
+  // An activity penalty is a sum over the samples, which tf.keras divides
+  // by the batch's size: as the data loss, per sample.
+  Value one;
+  for (Operation *op : ops) {
+    auto regularizer = op->getAttrOfType<DictionaryAttr>(
+        CnnDialect::kActivityRegularizerAttrName);
+    if (!regularizer)
+      continue;
+    if (!one)
+      one = b.create<arith::ConstantOp>(forward.getLoc(),
+                                        b.getF32FloatAttr(1.0f));
+    Value output = op->getResult(0);
+    auto penalty = b.create<PenaltyOp>(
+        op->getLoc(), lossSum.getType(), output.getType(), output, lossSum, one,
+        scale, Value(), factor(regularizer, "l1"), factor(regularizer, "l2"));
+    lossSum = penalty.getLoss();
+    if (training)
+      addGrad(output, penalty.getInputGrad());
+  }
+  return lossSum;
 }
 
 void StepBuilder::addGrad(Value value, Value grad) {

@@ -58,6 +58,8 @@ static LossKind runtimeLoss(cnn::Loss loss) {
     return LossKind::CategoricalCrossentropy;
   case cnn::Loss::MeanSquaredError:
     return LossKind::MSE;
+  case cnn::Loss::BinaryCrossentropy:
+    return LossKind::BinaryCrossentropy;
   }
   llvm_unreachable("unknown loss");
 }
@@ -140,9 +142,11 @@ ModelInfo cnnc::describeModel(ModuleOp module) {
   cnn::TrainingAttr training = cnn::getTraining(module);
   auto gradients = module.lookupSymbol<func::FuncOp>("train_gradients");
   auto apply = module.lookupSymbol<func::FuncOp>("apply_gradients");
+  // The loss also says which labels a dataset must have, which the train
+  // command checks before it builds the training step.
+  info.loss = runtimeLoss(training.getLossOrDefault());
   if (gradients && apply) {
     info.trainable = true;
-    info.loss = runtimeLoss(training.getLossOrDefault());
     info.sparseLabels = cast<ShapedType>(gradients.getArgumentTypes()[1])
                             .getElementType()
                             .isInteger(32);

@@ -368,7 +368,7 @@ Attribute TrainingAttr::parse(AsmParser &parser, Type) {
         return parser.emitError(at, "unsupported loss '")
                << name
                << "': cnnc trains with sparse_categorical_crossentropy, "
-                  "categorical_crossentropy or mse";
+                  "categorical_crossentropy, binary_crossentropy or mse";
       return success();
     }
     if (key == "from_logits")
@@ -474,7 +474,7 @@ cnn::withOverrides(TrainingAttr training, const TrainingOverrides &overrides) {
     if (!loss)
       return error("--loss: unsupported loss '" + *overrides.loss +
                    "' (sparse_categorical_crossentropy, "
-                   "categorical_crossentropy or mse)");
+                   "categorical_crossentropy, binary_crossentropy or mse)");
     // from_logits belongs to the model's loss.
     fromLogits = false;
   }

@@ -19,7 +19,8 @@ def Cnn_Loss : I32EnumAttr<"Loss", "a Keras loss cnnc trains with", [
                     "sparse_categorical_crossentropy">,
     I32EnumAttrCase<"CategoricalCrossentropy", 1, "categorical_crossentropy">,
     // Keras's alias `mean_squared_error` is read as mse.
-    I32EnumAttrCase<"MeanSquaredError", 2, "mse">
+    I32EnumAttrCase<"MeanSquaredError", 2, "mse">,
+    I32EnumAttrCase<"BinaryCrossentropy", 3, "binary_crossentropy">
   ]> {
   let cppNamespace = "::mlir::cnn";
   let genSpecializedAttr = 0;

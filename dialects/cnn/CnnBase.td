@@ -58,6 +58,12 @@ def Cnn_Dialect : Dialect {
     /// not train (BatchNormalization's moving statistics, every weight of a
     /// layer with trainable=False). Absent means trainable.
     static constexpr ::llvm::StringLiteral kTrainableAttrName = "cnn.trainable";
+    /// `cnn.regularizer = {l1 = .., l2 = ..}` on a parameter argument, and
+    /// `cnn.activity_regularizer` on the op giving a layer's output: Keras's
+    /// penalty l1 * sum|x| + l2 * sum x^2, which training adds to the loss.
+    static constexpr ::llvm::StringLiteral kRegularizerAttrName = "cnn.regularizer";
+    static constexpr ::llvm::StringLiteral kActivityRegularizerAttrName =
+        "cnn.activity_regularizer";
     /// A graph model's input argument: its Keras input name.
     static constexpr ::llvm::StringLiteral kInputAttrName = "cnn.input";
   }];

@@ -9,6 +9,8 @@
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::cnn;
 
@@ -23,6 +25,20 @@ void CnnDialect::initialize() {
   registerAttributes();
 }
 
+/// A regularizer: {l1 = <f64>, l2 = <f64>}, both finite and at least 0.
+static LogicalResult verifyRegularizer(Attribute attribute) {
+  auto dict = dyn_cast<DictionaryAttr>(attribute);
+  if (!dict || dict.size() != 2)
+    return failure();
+  for (StringRef key : {"l1", "l2"}) {
+    auto value = dict.getAs<FloatAttr>(key);
+    if (!value || !(value.getValueAsDouble() >= 0.0) ||
+        !std::isfinite(value.getValueAsDouble()))
+      return failure();
+  }
+  return success();
+}
+
 /// `cnn.layer` must be a #cnn.layer; `cnn.model_name` a string,
 /// `cnn.training` a #cnn.training and `cnn.model` a unit attribute, on a
 /// module, whose model contract it then is to check.
@@ -32,6 +48,13 @@ LogicalResult CnnDialect::verifyOperationAttribute(Operation *op,
   if (name == kLayerAttrName) {
     if (!isa<LayerAttr>(attribute.getValue()))
       return op->emitError() << "'" << name << "' must be a #cnn.layer";
+    return success();
+  }
+  if (name == kActivityRegularizerAttrName) {
+    if (failed(verifyRegularizer(attribute.getValue())))
+      return op->emitError() << "'" << name
+                             << "' must be {l1 = <f64>, l2 = <f64>}, each "
+                                "finite and at least 0";
     return success();
   }
   if (name == kFusionRootAttrName) {
@@ -76,6 +99,13 @@ LogicalResult CnnDialect::verifyRegionArgAttribute(Operation *op,
     if (!isa<DictionaryAttr>(attribute.getValue()))
       return op->emitError() << "'" << name << "' of argument " << argIndex
                              << " must be a dictionary";
+    return success();
+  }
+  if (name == kRegularizerAttrName) {
+    if (failed(verifyRegularizer(attribute.getValue())))
+      return op->emitError() << "'" << name << "' of argument " << argIndex
+                             << " must be {l1 = <f64>, l2 = <f64>}, each "
+                                "finite and at least 0";
     return success();
   }
   if (name == kTrainableAttrName) {

@@ -9,6 +9,8 @@
 #include "dialects/cnn/CnnOps.h"
 #include "dialects/cnn/ShapeRules.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::cnn;
 
@@ -190,13 +192,35 @@ template <typename LossOp> static LogicalResult verifyLoss(LossOp op) {
       !isa<FloatType>(
           cast<RankedTensorType>(op.getLabels().getType()).getElementType()))
     return op.emitOpError("expects float targets");
-  return verifyLabels(op, op.getPrediction().getType(),
-                      op.getLabels().getType());
+  if (failed(verifyLabels(op, op.getPrediction().getType(),
+                          op.getLabels().getType())))
+    return failure();
+  // The binary losses read a class index as the target 0 or 1 of the one
+  // output column.
+  if (isa<SigmoidCrossEntropyOp, BinaryCrossEntropyOp>(op.getOperation()) &&
+      cast<RankedTensorType>(op.getLabels().getType())
+          .getElementType()
+          .isInteger(32) &&
+      op.getPrediction().getType().getDimSize(1) != 1)
+    return op.emitOpError(
+        "expects one output column with class indices as targets");
+  return success();
 }
 
 LogicalResult SoftmaxCrossEntropyOp::verify() { return verifyLoss(*this); }
 LogicalResult CrossEntropyOp::verify() { return verifyLoss(*this); }
 LogicalResult MeanSquaredErrorOp::verify() { return verifyLoss(*this); }
+LogicalResult SigmoidCrossEntropyOp::verify() { return verifyLoss(*this); }
+LogicalResult BinaryCrossEntropyOp::verify() { return verifyLoss(*this); }
+
+LogicalResult PenaltyOp::verify() {
+  for (double factor : {getL1().convertToDouble(), getL2().convertToDouble()})
+    if (!(factor >= 0.0) || !std::isfinite(factor))
+      return emitOpError("expects finite factors, at least 0");
+  if (getGradIn() && getGradIn().getType() != getInput().getType())
+    return emitOpError("expects 'grad_in' of the input's type");
+  return success();
+}
 
 LogicalResult CountCorrectOp::verify() {
   return verifyLabels(*this, getPrediction().getType(), getLabels().getType());

@@ -293,9 +293,51 @@ def Cnn_CrossEntropyOp : Cnn_LossOp<"cross_entropy",
   let summary = "cross-entropy of probabilities, with its gradient";
 }
 
+def Cnn_SigmoidCrossEntropyOp : Cnn_LossOp<"sigmoid_cross_entropy",
+    "the mean over the last axis of the binary cross-entropy of sigmoid(logits), computed from the logits as `max(z, 0) - z * y + log(1 + exp(-|z|))` (Keras with a sigmoid output, or `from_logits=True`). Class indices (one column) are the targets 0 and 1."> {
+  let summary = "binary cross-entropy from logits, with its gradient";
+}
+
+def Cnn_BinaryCrossEntropyOp : Cnn_LossOp<"binary_cross_entropy",
+    "Keras's binary cross-entropy of probabilities: `p` clipped to [1e-7, 1 - 1e-7], then the mean over the last axis of `-(y log p + (1 - y) log(1 - p))`. Class indices (one column) are the targets 0 and 1."> {
+  let summary = "binary cross-entropy of probabilities, with its gradient";
+}
+
 def Cnn_MeanSquaredErrorOp : Cnn_LossOp<"mean_squared_error",
     "the mean over the last axis of `(p - y)^2`."> {
   let summary = "mean squared error, with its gradient";
+}
+
+def Cnn_PenaltyOp : Cnn_TrainOp<"penalty",
+    [AllTypesMatch<["input", "input_grad"]>,
+     AllTypesMatch<["loss_in", "loss"]>]> {
+  let summary = "a regularizer's penalty added to the loss, with its gradient";
+  let description = [{
+    Keras's regularizer of `input` (a weight or a layer's output):
+    `P = l1 * sum |x| + l2 * sum x^2` over all its elements. Returns
+    `loss_in + loss_scale * P` and `grad_scale * dP/dx`
+    (`l1 * sign(x) + 2 * l2 * x`, 0 for |x| at 0 as TensorFlow), plus
+    `grad_in` when given (a weight's gradient from the loss). The two
+    scales say how the penalty enters a step that sees part of a batch: a
+    weight's penalty, once per batch, is `loss_scale` = the samples seen,
+    `grad_scale` = their share of the batch; an activity penalty, already a
+    sum over the samples seen, takes 1 and 1 / the batch's size.
+
+    ```mlir
+    %loss, %dk = cnn.penalty %k, %sum, %n, %share l1 = 0.0 l2 = 1.0e-02
+        : tensor<3x3x1x4xf32>, tensor<f32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, Cnn_Scalar:$loss_in,
+                       F32:$loss_scale, F32:$grad_scale,
+                       Optional<Cnn_Tensor>:$grad_in,
+                       F64Attr:$l1, F64Attr:$l2);
+  let results = (outs Cnn_Scalar:$loss, Cnn_Tensor:$input_grad);
+  let assemblyFormat = [{
+    $input `,` $loss_in `,` $loss_scale `,` $grad_scale
+    (`plus` $grad_in^ `:` type($grad_in))? `l1` `=` $l1
+    `l2` `=` $l2 attr-dict `:` type($input) `,` type($loss_in)
+  }];
 }
 
 def Cnn_CountCorrectOp : Cnn_TrainOp<"count_correct"> {

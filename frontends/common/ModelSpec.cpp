@@ -129,6 +129,8 @@ const char *cnnc::kerasName(KerasLoss loss) {
     return "categorical_crossentropy";
   case KerasLoss::MSE:
     return "mse";
+  case KerasLoss::BinaryCrossentropy:
+    return "binary_crossentropy";
   }
   return "?";
 }

@@ -98,6 +98,12 @@ struct Initializer {
   }
 };
 
+/// A Keras weight or activity regularizer, normalised: `l1`, `l2`,
+/// `l1_l2`, L1, L2 and L1L2 all add l1 * sum|x| + l2 * sum x^2 to the loss.
+struct Regularizer {
+  double l1 = 0.0, l2 = 0.0;
+};
+
 enum class LayerKind {
   Conv2D,
   MaxPooling2D,
@@ -186,6 +192,11 @@ struct Layer {
   bool useBias = true;
   Initializer kernelInitializer = Initializer::glorotUniform();
   Initializer biasInitializer = Initializer::zeros();
+  // Conv2D, Dense and the convolution variants: the kernel's (the depthwise
+  // kernel's for DepthwiseConv2D and SeparableConv2D), the pointwise
+  // kernel's, the bias's and the layer output's regularizers.
+  std::optional<Regularizer> kernelRegularizer, pointwiseRegularizer,
+      biasRegularizer, activityRegularizer;
   // Global pooling.
   bool keepDims = false;
   // Dropout, SpatialDropout2D, GaussianDropout.
@@ -249,12 +260,14 @@ struct Layer {
 enum class KerasLoss {
   SparseCategoricalCrossentropy,
   CategoricalCrossentropy,
-  MSE
+  MSE,
+  BinaryCrossentropy
 };
 enum class KerasOptimizer { Adam, SGD, RMSprop };
 
 /// The canonical Keras names: "sparse_categorical_crossentropy",
-/// "categorical_crossentropy", "mse"; "adam", "sgd", "rmsprop".
+/// "categorical_crossentropy", "mse", "binary_crossentropy"; "adam", "sgd",
+/// "rmsprop".
 const char *kerasName(KerasLoss loss);
 const char *kerasName(KerasOptimizer optimizer);
 

@@ -53,6 +53,21 @@ private:
   Value emitBatchNorm(const Layer &layer, Value input, Location where,
                       cnn::LayerAttr layerAttr);
   DictionaryAttr initializerAttr(const Initializer &init);
+  DictionaryAttr regularizerAttr(const Regularizer &regularizer) {
+    return builder.getDictionaryAttr(
+        {builder.getNamedAttr("l1", builder.getF64FloatAttr(regularizer.l1)),
+         builder.getNamedAttr("l2", builder.getF64FloatAttr(regularizer.l2))});
+  }
+  /// Emits `layer` and marks its output with the layer's
+  /// activity_regularizer; null after reporting an error.
+  Value emitRegularizedLayer(const Layer &layer, Value input) {
+    Value output = emitLayer(layer, input);
+    if (output && layer.activityRegularizer)
+      if (Operation *op = output.getDefiningOp())
+        op->setAttr(cnn::CnnDialect::kActivityRegularizerAttrName,
+                    regularizerAttr(*layer.activityRegularizer));
+    return output;
+  }
   /// compile()'s and fit()'s settings; null after reporting an error.
   cnn::TrainingAttr trainingAttr(const TrainingSpec &training);
 
@@ -189,6 +204,8 @@ static cnn::Loss lossAttrValue(KerasLoss loss) {
     return cnn::Loss::CategoricalCrossentropy;
   case KerasLoss::MSE:
     return cnn::Loss::MeanSquaredError;
+  case KerasLoss::BinaryCrossentropy:
+    return cnn::Loss::BinaryCrossentropy;
   }
   llvm_unreachable("unknown loss");
 }
@@ -271,6 +288,15 @@ Value ModelToCnn::addParam(const Layer &layer, StringRef weight,
   if (!trainable || !layer.trainable)
     attrs.push_back(builder.getNamedAttr(cnn::CnnDialect::kTrainableAttrName,
                                          builder.getBoolAttr(false)));
+  const std::optional<Regularizer> &regularizer =
+      weight == "bias"               ? layer.biasRegularizer
+      : weight == "pointwise_kernel" ? layer.pointwiseRegularizer
+      : weight == "kernel" || weight == "depthwise_kernel"
+          ? layer.kernelRegularizer
+          : std::nullopt;
+  if (regularizer)
+    attrs.push_back(builder.getNamedAttr(cnn::CnnDialect::kRegularizerAttrName,
+                                         regularizerAttr(*regularizer)));
   argAttrs.push_back(builder.getDictionaryAttr(attrs));
   return body->addArgument(tensorType(context, shape), loc(layer.loc));
 }
@@ -761,7 +787,7 @@ OwningOpRef<ModuleOp> ModelToCnn::build() {
   } else {
     Value value = function.getArgument(0);
     for (const Layer &layer : model.layers) {
-      value = emitLayer(layer, value);
+      value = emitRegularizedLayer(layer, value);
       if (!value)
         return nullptr;
     }
@@ -854,8 +880,9 @@ FailureOr<SmallVector<Value>> ModelToCnn::emitGraph() {
     SmallVector<Value> inputs;
     for (const TensorRef &ref : layer.inbound)
       inputs.push_back(values.lookup(ref.layer));
-    Value value = isMergeLayer(layer.kind) ? emitMerge(layer, inputs)
-                                           : emitLayer(layer, inputs.front());
+    Value value = isMergeLayer(layer.kind)
+                      ? emitMerge(layer, inputs)
+                      : emitRegularizedLayer(layer, inputs.front());
     if (!value)
       return failure();
     values[layer.name] = value;

@@ -129,16 +129,26 @@ static Object baseConfig(const Layer &layer) {
                 {"dtype", "float32"}};
 }
 
+/// A regularizer as L1L2, which Keras 2, Keras 3 and TF.js all read with
+/// both factors (and `l2(0.01)` is L1L2(0, 0.01) in each).
+static Value regularizerValue(const std::optional<Regularizer> &regularizer) {
+  if (!regularizer)
+    return nullptr;
+  return Object{
+      {"class_name", "L1L2"},
+      {"config", Object{{"l1", regularizer->l1}, {"l2", regularizer->l2}}}};
+}
+
 static void addWeightFields(Object &config, const Layer &layer,
                             KerasTarget target) {
   config["use_bias"] = layer.useBias;
   config["kernel_initializer"] =
       initializerValue(layer.kernelInitializer, target);
   config["bias_initializer"] = initializerValue(layer.biasInitializer, target);
-  for (const char *key :
-       {"kernel_regularizer", "bias_regularizer", "activity_regularizer",
-        "kernel_constraint", "bias_constraint"})
-    config[key] = nullptr;
+  config["kernel_regularizer"] = regularizerValue(layer.kernelRegularizer);
+  config["bias_regularizer"] = regularizerValue(layer.biasRegularizer);
+  config["activity_regularizer"] = regularizerValue(layer.activityRegularizer);
+  config["kernel_constraint"] = config["bias_constraint"] = nullptr;
 }
 
 static llvm::Expected<Value> layerValue(const Layer &layer,
@@ -287,13 +297,16 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
           initializerValue(layer.pointwiseInitializer, target);
     config["bias_initializer"] =
         initializerValue(layer.biasInitializer, target);
-    for (const char *key :
-         {"depthwise_regularizer", "bias_regularizer", "activity_regularizer",
-          "depthwise_constraint", "bias_constraint"})
-      config[key] = nullptr;
-    if (separable)
-      config["pointwise_regularizer"] = config["pointwise_constraint"] =
-          nullptr;
+    config["depthwise_regularizer"] = regularizerValue(layer.kernelRegularizer);
+    config["bias_regularizer"] = regularizerValue(layer.biasRegularizer);
+    config["activity_regularizer"] =
+        regularizerValue(layer.activityRegularizer);
+    config["depthwise_constraint"] = config["bias_constraint"] = nullptr;
+    if (separable) {
+      config["pointwise_regularizer"] =
+          regularizerValue(layer.pointwiseRegularizer);
+      config["pointwise_constraint"] = nullptr;
+    }
     break;
   }
   case LayerKind::Conv2DTranspose:
@@ -471,6 +484,8 @@ static const char *lossClassName(KerasLoss loss) {
     return "CategoricalCrossentropy";
   case KerasLoss::MSE:
     return "MeanSquaredError";
+  case KerasLoss::BinaryCrossentropy:
+    return "BinaryCrossentropy";
   }
   return "?";
 }

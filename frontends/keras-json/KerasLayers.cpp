@@ -131,11 +131,17 @@ static llvm::Error checkDataFormat(const ConfigReader &config) {
   return llvm::Error::success();
 }
 
-/// Regularizers and constraints change training; cnnc has neither.
-static llvm::Error checkNoRegularizers(const ConfigReader &config) {
-  for (llvm::StringRef key :
-       {"kernel_regularizer", "bias_regularizer", "activity_regularizer",
-        "kernel_constraint", "bias_constraint"})
+/// The bias's and the output's regularizers; constraints change training
+/// in a way cnnc does not implement.
+static llvm::Error readRegularizers(const ConfigReader &config, Layer &layer,
+                                    const KerasFileInfo &info) {
+  if (llvm::Error err = readRegularizer(config, "bias_regularizer",
+                                        layer.biasRegularizer, info))
+    return err;
+  if (llvm::Error err = readRegularizer(config, "activity_regularizer",
+                                        layer.activityRegularizer, info))
+    return err;
+  for (llvm::StringRef key : {"kernel_constraint", "bias_constraint"})
     if (llvm::Error err = config.requireNull(key))
       return err;
   return llvm::Error::success();
@@ -154,7 +160,10 @@ static llvm::Error readWeights(const ConfigReader &config, Layer &layer,
   if (llvm::Error err = readInitializer(config, "bias_initializer",
                                         layer.biasInitializer, info))
     return err;
-  return checkNoRegularizers(config);
+  if (llvm::Error err = readRegularizer(config, "kernel_regularizer",
+                                        layer.kernelRegularizer, info))
+    return err;
+  return readRegularizers(config, layer, info);
 }
 
 //===----------------------------------------------------------------------===//
@@ -508,14 +517,22 @@ static llvm::Error readDepthwise(const ConfigReader &config, Layer &layer,
   if (llvm::Error err = readInitializer(config, "bias_initializer",
                                         layer.biasInitializer, info))
     return err;
+  if (llvm::Error err = readRegularizer(config, "depthwise_regularizer",
+                                        layer.kernelRegularizer, info))
+    return err;
+  if (separable)
+    if (llvm::Error err = readRegularizer(config, "pointwise_regularizer",
+                                          layer.pointwiseRegularizer, info))
+      return err;
+  if (!separable)
+    if (llvm::Error err = config.requireNull("pointwise_regularizer"))
+      return err;
   // TF.js also writes the kernel_* fields of its Conv base class, unused.
-  for (llvm::StringRef key :
-       {"depthwise_regularizer", "pointwise_regularizer", "bias_regularizer",
-        "activity_regularizer", "depthwise_constraint", "pointwise_constraint",
-        "bias_constraint", "kernel_regularizer", "kernel_constraint"})
+  for (llvm::StringRef key : {"depthwise_constraint", "pointwise_constraint",
+                              "kernel_regularizer", "kernel_constraint"})
     if (llvm::Error err = config.requireNull(key))
       return err;
-  return llvm::Error::success();
+  return readRegularizers(config, layer, info);
 }
 
 /// Conv2DTranspose (keras/layers/convolutional/conv2d_transpose.py).

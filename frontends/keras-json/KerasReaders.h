@@ -56,6 +56,11 @@ llvm::Error checkCommonLayerFields(const ConfigReader &config,
 llvm::Error readInitializer(const ConfigReader &config, llvm::StringRef key,
                             Initializer &out, const KerasFileInfo &info);
 
+/// Reads regularizer field `key` (string or object form; null for none).
+llvm::Error readRegularizer(const ConfigReader &config, llvm::StringRef key,
+                            std::optional<Regularizer> &out,
+                            const KerasFileInfo &info);
+
 /// Reads activation field `key` (`"relu"`, null for linear).
 llvm::Error readActivation(const ConfigReader &config, llvm::StringRef key,
                            Activation &out, bool required,

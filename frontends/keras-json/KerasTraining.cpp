@@ -183,6 +183,7 @@ static std::optional<KerasLoss> canonicalLoss(llvm::StringRef name) {
             KerasLoss::SparseCategoricalCrossentropy)
       .Case("categoricalcrossentropy", KerasLoss::CategoricalCrossentropy)
       .Cases("mse", "meansquarederror", KerasLoss::MSE)
+      .Case("binarycrossentropy", KerasLoss::BinaryCrossentropy)
       .Default(std::nullopt);
 }
 
@@ -217,8 +218,8 @@ static llvm::Error readLoss(JsonNode node, TrainingSpec &out) {
   if (!loss)
     return owner.fail(nameNode, "unsupported loss " + nameNode.describe() +
                                     " (cnnc has sparse_categorical_"
-                                    "crossentropy, categorical_crossentropy "
-                                    "and mse)");
+                                    "crossentropy, categorical_crossentropy, "
+                                    "binary_crossentropy and mse)");
   out.loss = *loss;
 
   ConfigReader reader(params, std::string("loss '") + kerasName(*loss) + "'");

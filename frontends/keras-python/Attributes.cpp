@@ -307,6 +307,65 @@ Expected<Initializer> py::readInitializer(const Arguments &args, StringRef name,
 }
 
 //===----------------------------------------------------------------------===//
+// Regularizers
+//===----------------------------------------------------------------------===//
+
+Expected<std::optional<Regularizer>> py::readRegularizer(const Arguments &args,
+                                                         StringRef name) {
+  const CallArgValue *arg = args.get(name);
+  if (!arg || arg->value.is(Value::Kind::None))
+    return std::nullopt;
+  const Value &v = arg->value;
+  std::string which;
+  const KerasCall *call = nullptr;
+  if (v.is(Value::Kind::Str)) {
+    which = v.text;
+  } else if (v.is(Value::Kind::Object) &&
+             v.call->symbol.kind == SymbolKind::Regularizer) {
+    which = v.call->symbol.name;
+    call = v.call.get();
+  } else if (v.is(Value::Kind::Object)) {
+    return args.error(v.call->pos, "unsupported regularizer '",
+                      v.call->symbol.name, "' (cnnc has l1, l2 and l1_l2)");
+  } else {
+    return args.typeError(name, *arg, "a regularizer name or object");
+  }
+  // Keras's functions l1(l1=0.01), l2(l2=0.01), l1_l2(l1=0.01, l2=0.01)
+  // and their strings; the classes L1, L2 take 0.01, L1L2 0 and 0.
+  bool l1 =
+      which == "l1" || which == "L1" || which == "l1_l2" || which == "L1L2";
+  bool l2 =
+      which == "l2" || which == "L2" || which == "l1_l2" || which == "L1L2";
+  if (!l1 && !l2)
+    return args.error(call ? call->pos : arg->pos, "unsupported regularizer '",
+                      which, "' (cnnc has l1, l2 and l1_l2)");
+  double factor = which == "L1L2" ? 0.0 : 0.01;
+  Regularizer regularizer;
+  if (!call) {
+    regularizer.l1 = l1 ? factor : 0.0;
+    regularizer.l2 = l2 ? factor : 0.0;
+    return regularizer;
+  }
+  static const StringRef one[] = {"l1"}, two[] = {"l2"}, both[] = {"l1", "l2"};
+  llvm::ArrayRef<StringRef> params = l1 && l2 ? both
+                                     : l1     ? llvm::ArrayRef(one)
+                                              : llvm::ArrayRef(two);
+  auto bound = Arguments::bind(*call, Signature{params}, which, args.file());
+  if (!bound)
+    return bound.takeError();
+  for (StringRef key : params) {
+    auto value = bound->getNumber(key, factor);
+    if (!value)
+      return value.takeError();
+    if (!(*value >= 0.0) || !std::isfinite(*value))
+      return bound->error(bound->get(key)->pos, "a regularizer's '", key,
+                          "' must be a finite number, at least 0");
+    (key == "l1" ? regularizer.l1 : regularizer.l2) = *value;
+  }
+  return regularizer;
+}
+
+//===----------------------------------------------------------------------===//
 // padding, data_format, dtype
 //===----------------------------------------------------------------------===//
 

@@ -24,6 +24,11 @@ llvm::Expected<Activation> readActivation(const Arguments &args,
 llvm::Expected<Initializer>
 readInitializer(const Arguments &args, llvm::StringRef name, Initializer def);
 
+/// `kernel_regularizer=` and friends: 'l1', 'l2', 'l1_l2', l2(0.01),
+/// regularizers.L1L2(l1=..., l2=...), ...; nullopt when absent or None.
+llvm::Expected<std::optional<Regularizer>>
+readRegularizer(const Arguments &args, llvm::StringRef name);
+
 /// `padding=`: 'valid' or 'same', in any case as Keras accepts.
 llvm::Expected<Padding> readPadding(const Arguments &args,
                                     llvm::StringRef name);

@@ -249,6 +249,23 @@ Error readInputShape(const Arguments &args, LayerEntry &entry) {
   return Error::success();
 }
 
+/// The regularizers: of the kernel (`kernelKey`: kernel_ or
+/// depthwise_regularizer), the bias and the output.
+static Error readRegularizers(const Arguments &args, Layer &layer,
+                              StringRef kernelKey) {
+  for (auto [key, field] :
+       {std::pair{kernelKey, &layer.kernelRegularizer},
+        std::pair{StringRef("bias_regularizer"), &layer.biasRegularizer},
+        std::pair{StringRef("activity_regularizer"),
+                  &layer.activityRegularizer}}) {
+    auto regularizer = readRegularizer(args, key);
+    if (!regularizer)
+      return regularizer.takeError();
+    *field = *regularizer;
+  }
+  return Error::success();
+}
+
 /// The arguments Conv2D and Dense share: the fused activation, the bias, the
 /// initializers, and the regularizers and constraints cnnc refuses.
 static Error readKernelAndBias(const Arguments &args, Layer &layer) {
@@ -270,9 +287,9 @@ static Error readKernelAndBias(const Arguments &args, Layer &layer) {
   if (!biasInit)
     return biasInit.takeError();
   layer.biasInitializer = *biasInit;
-  for (StringRef name :
-       {"kernel_regularizer", "bias_regularizer", "activity_regularizer",
-        "kernel_constraint", "bias_constraint"})
+  if (Error err = readRegularizers(args, layer, "kernel_regularizer"))
+    return err;
+  for (StringRef name : {"kernel_constraint", "bias_constraint"})
     if (Error err = args.requireNone(name))
       return err;
   return Error::success();
@@ -639,10 +656,16 @@ Error buildDepthwise(const Arguments &args, Layer &layer) {
   if (!biasInit)
     return biasInit.takeError();
   layer.biasInitializer = *biasInit;
+  if (Error err = readRegularizers(args, layer, "depthwise_regularizer"))
+    return err;
+  if (separable) {
+    auto pointwise = readRegularizer(args, "pointwise_regularizer");
+    if (!pointwise)
+      return pointwise.takeError();
+    layer.pointwiseRegularizer = *pointwise;
+  }
   for (StringRef name :
-       {"depthwise_regularizer", "pointwise_regularizer", "bias_regularizer",
-        "activity_regularizer", "depthwise_constraint", "pointwise_constraint",
-        "bias_constraint"})
+       {"depthwise_constraint", "pointwise_constraint", "bias_constraint"})
     if (args.has(name))
       if (Error err = args.requireNone(name))
         return err;

@@ -212,6 +212,7 @@ static std::optional<KerasLoss> lossByName(StringRef name) {
             KerasLoss::SparseCategoricalCrossentropy)
       .Case("categorical_crossentropy", KerasLoss::CategoricalCrossentropy)
       .Cases("mse", "MSE", "mean_squared_error", KerasLoss::MSE)
+      .Case("binary_crossentropy", KerasLoss::BinaryCrossentropy)
       .Default(std::nullopt);
 }
 
@@ -221,6 +222,7 @@ static std::optional<KerasLoss> lossByClass(StringRef name) {
             KerasLoss::SparseCategoricalCrossentropy)
       .Case("CategoricalCrossentropy", KerasLoss::CategoricalCrossentropy)
       .Case("MeanSquaredError", KerasLoss::MSE)
+      .Case("BinaryCrossentropy", KerasLoss::BinaryCrossentropy)
       .Default(std::nullopt);
 }
 
@@ -250,9 +252,11 @@ static Error readLossObject(const KerasCall &call, KerasLoss loss,
   static const StringRef mse[] = {"reduction", "name"};
   static const StringRef keywords[] = {"dtype"};
   llvm::ArrayRef<StringRef> params =
-      loss == KerasLoss::MSE                       ? llvm::ArrayRef(mse)
-      : loss == KerasLoss::CategoricalCrossentropy ? llvm::ArrayRef(categorical)
-                                                   : llvm::ArrayRef(sparse);
+      loss == KerasLoss::MSE ? llvm::ArrayRef(mse)
+      : loss == KerasLoss::CategoricalCrossentropy ||
+              loss == KerasLoss::BinaryCrossentropy
+          ? llvm::ArrayRef(categorical)
+          : llvm::ArrayRef(sparse);
   auto bound = Arguments::bind(call, Signature{params, keywords},
                                call.symbol.name, file);
   if (!bound)

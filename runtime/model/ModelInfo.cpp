@@ -93,9 +93,9 @@ int64_t product(const std::vector<int64_t> &shape) {
 
 } // namespace
 
-static constexpr LossKind kLosses[] = {LossKind::SparseCategoricalCrossentropy,
-                                       LossKind::CategoricalCrossentropy,
-                                       LossKind::MSE};
+static constexpr LossKind kLosses[] = {
+    LossKind::SparseCategoricalCrossentropy, LossKind::CategoricalCrossentropy,
+    LossKind::MSE, LossKind::BinaryCrossentropy};
 static constexpr OptimizerKind kOptimizers[] = {
     OptimizerKind::Adam, OptimizerKind::SGD, OptimizerKind::RMSprop};
 
@@ -107,6 +107,8 @@ const char *cnnc::lossName(LossKind loss) {
     return "categorical_crossentropy";
   case LossKind::MSE:
     return "mse";
+  case LossKind::BinaryCrossentropy:
+    return "binary_crossentropy";
   }
   return "?";
 }

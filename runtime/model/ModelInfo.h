@@ -41,7 +41,8 @@ namespace cnnc {
 enum class LossKind {
   SparseCategoricalCrossentropy,
   CategoricalCrossentropy,
-  MSE
+  MSE,
+  BinaryCrossentropy // class indices 0 and 1 against one output
 };
 enum class OptimizerKind { Adam, SGD, RMSprop };
 

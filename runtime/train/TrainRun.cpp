@@ -85,6 +85,17 @@ bool checkDataFitsModel(const ModelInfo &info, const IdxImages &images,
   uint8_t maxLabel = 0;
   for (uint8_t l : labels)
     maxLabel = std::max(maxLabel, l);
+  // binary_crossentropy takes each label as the target 0 or 1 of its one
+  // output (the compiler checked that there is one).
+  if (info.loss == LossKind::BinaryCrossentropy && !labels.empty() &&
+      maxLabel > 1) {
+    error = "binary_crossentropy needs two classes (labels 0 and 1), but the " +
+            what + " labels go up to " + std::to_string(maxLabel) +
+            ": use sparse_categorical_crossentropy with one output per class";
+    return false;
+  }
+  if (info.loss == LossKind::BinaryCrossentropy)
+    return true;
   if (!labels.empty() && maxLabel >= classes) {
     error = "the model has " + std::to_string(classes) + " outputs, but the " +
             what + " labels go up to " + std::to_string(maxLabel) +

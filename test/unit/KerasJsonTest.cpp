@@ -868,8 +868,8 @@ TEST(Training, UnsupportedSettingsAreErrorsNotDropped) {
             "supported, found 0.004");
   EXPECT_EQ(errorOf(withCompile(R"({"loss": "hinge"})")),
             "model.json:3:28: error: unsupported loss \"hinge\" (cnnc has "
-            "sparse_categorical_crossentropy, categorical_crossentropy and "
-            "mse)");
+            "sparse_categorical_crossentropy, categorical_crossentropy, "
+            "binary_crossentropy and mse)");
   EXPECT_EQ(errorOf(withCompile(R"({"loss": {"class_name":
 "CategoricalCrossentropy", "config": {"label_smoothing": 0.1}}})")),
             "model.json:4:58: error: loss 'categorical_crossentropy': label "

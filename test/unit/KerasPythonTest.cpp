@@ -1145,11 +1145,10 @@ INSTANTIATE_TEST_SUITE_P(
             L4("model.add(layers.Conv2D(8, 3, groups=2))"),
             "model.py:4:38: error: unsupported 'groups' value 2 (only 1 is "
             "supported)"},
-        ErrorCase{L4("model.add(layers.Dense(8, "
-                     "kernel_regularizer=keras.regularizers.l2()))"),
-                  "model.py:4:46: error: unsupported 'kernel_regularizer' "
-                  "(only None is "
-                  "supported)"},
+        ErrorCase{L4("model.add(layers.Dense(8, kernel_regularizer="
+                     "keras.regularizers.OrthogonalRegularizer()))"),
+                  "model.py:4:46: error: unsupported regularizer "
+                  "'OrthogonalRegularizer' (cnnc has l1, l2 and l1_l2)"},
         ErrorCase{
             L4("model.add(layers.Conv2D(8, 3, bias_constraint='non_neg'))"),
             "model.py:4:47: error: unsupported 'bias_constraint' (only None is "

@@ -54,6 +54,14 @@ struct Rows {
     return nb.create<arith::UIToFPOp>(nl, nb.getF32Type(), hit);
   }
 
+  /// The binary target of cell (n, k): the class index itself (0 or 1,
+  /// Keras's int labels against one sigmoid output), or the target.
+  Value binaryTarget(OpBuilder &nb, Location nl, Value label) const {
+    if (!sparse)
+      return label;
+    return nb.create<arith::SIToFPOp>(nl, nb.getF32Type(), label);
+  }
+
   /// A per-row reduction over the classes of `inputs` (with `maps`).
   Value
   reduceRows(Location loc, ValueRange inputs, ArrayRef<AffineMap> maps,
@@ -284,6 +292,194 @@ struct LowerMeanSquaredError : OpRewritePattern<MeanSquaredErrorOp> {
   }
 };
 
+/// The binary losses' per-cell terms from (prediction, label): the loss
+/// and its derivative by the prediction, each divided by the columns (Keras
+/// takes the mean over the last axis).
+using BinaryTerms = std::pair<Value, Value> (*)(OpBuilder &, Location, Value,
+                                                Value);
+
+template <typename LossOp>
+LogicalResult lowerBinaryLoss(LossOp op, PatternRewriter &b,
+                              BinaryTerms terms) {
+  Location loc = op.getLoc();
+  Value p = op.getPrediction(), labels = op.getLabels();
+  Rows rows(b, p, labels);
+  float columns = static_cast<float>(rows.classes);
+  auto cell = [&](OpBuilder &nb, Location nl, ValueRange a) {
+    return terms(nb, nl, a[0], rows.binaryTarget(nb, nl, a[1]));
+  };
+  SmallVector<AffineMap> maps{rows.full, rows.labelMap()};
+  Value loss = rows.sumCells(
+      loc, ValueRange{p, labels}, maps,
+      [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+        return nb.create<arith::DivFOp>(nl, cell(nb, nl, a).first,
+                                        constantF32(nb, nl, columns));
+      });
+  Value scale = op.getScale();
+  Value grad = rows.mapCells(
+      loc, ValueRange{p, labels}, maps,
+      [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+        Value d = nb.create<arith::DivFOp>(nl, cell(nb, nl, a).second,
+                                           constantF32(nb, nl, columns));
+        return nb.create<arith::MulFOp>(nl, d, scale);
+      });
+  b.replaceOp(op, {loss, grad});
+  return success();
+}
+
+/// From logits, as tf.nn.sigmoid_cross_entropy_with_logits:
+/// loss = max(z, 0) - z y + log(1 + exp(-|z|)) (the log of a sum at least
+/// 1, where log1p would add nothing a float keeps); dz = sigmoid(z) - y.
+struct LowerSigmoidCrossEntropy : OpRewritePattern<SigmoidCrossEntropyOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SigmoidCrossEntropyOp op,
+                                PatternRewriter &b) const override {
+    return lowerBinaryLoss(
+        op, b,
+        [](OpBuilder &nb, Location nl, Value z,
+           Value y) -> std::pair<Value, Value> {
+          Value zero = constantF32(nb, nl, 0.0f),
+                one = constantF32(nb, nl, 1.0f);
+          Value negAbs =
+              nb.create<arith::NegFOp>(nl, nb.create<math::AbsFOp>(nl, z));
+          Value loss = nb.create<arith::SubFOp>(
+              nl, nb.create<arith::MaximumFOp>(nl, z, zero),
+              nb.create<arith::MulFOp>(nl, z, y));
+          loss = nb.create<arith::AddFOp>(
+              nl, loss,
+              nb.create<math::LogOp>(
+                  nl, nb.create<arith::AddFOp>(
+                          nl, one, nb.create<math::ExpOp>(nl, negAbs))));
+          Value sigmoid = nb.create<arith::DivFOp>(
+              nl, one,
+              nb.create<arith::AddFOp>(
+                  nl, one,
+                  nb.create<math::ExpOp>(nl, nb.create<arith::NegFOp>(nl, z))));
+          return {loss, nb.create<arith::SubFOp>(nl, sigmoid, y)};
+        });
+  }
+};
+
+/// Keras on probabilities: c = clip(p, eps, 1 - eps),
+/// loss = -(y log c + (1 - y) log(1 - c)); dp = (1 - y) / (1 - c) - y / c
+/// where the clip passes p, else 0.
+struct LowerBinaryCrossEntropy : OpRewritePattern<BinaryCrossEntropyOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BinaryCrossEntropyOp op,
+                                PatternRewriter &b) const override {
+    return lowerBinaryLoss(
+        op, b,
+        [](OpBuilder &nb, Location nl, Value p,
+           Value y) -> std::pair<Value, Value> {
+          Value lo = constantF32(nb, nl, kEpsilon),
+                hi = constantF32(nb, nl, 1.0f - kEpsilon),
+                one = constantF32(nb, nl, 1.0f);
+          Value c = nb.create<arith::MinimumFOp>(
+              nl, nb.create<arith::MaximumFOp>(nl, p, lo), hi);
+          Value notY = nb.create<arith::SubFOp>(nl, one, y);
+          Value notC = nb.create<arith::SubFOp>(nl, one, c);
+          Value loss = nb.create<arith::NegFOp>(
+              nl, nb.create<arith::AddFOp>(
+                      nl,
+                      nb.create<arith::MulFOp>(nl, y,
+                                               nb.create<math::LogOp>(nl, c)),
+                      nb.create<arith::MulFOp>(
+                          nl, notY, nb.create<math::LogOp>(nl, notC))));
+          Value grad = nb.create<arith::SubFOp>(
+              nl, nb.create<arith::DivFOp>(nl, notY, notC),
+              nb.create<arith::DivFOp>(nl, y, c));
+          Value passes = nb.create<arith::AndIOp>(
+              nl,
+              nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGE, p, lo),
+              nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OLE, p, hi));
+          grad = nb.create<arith::SelectOp>(nl, passes, grad,
+                                            constantF32(nb, nl, 0.0f));
+          return {loss, grad};
+        });
+  }
+};
+
+/// loss = loss_in + loss_scale * sum(l1 |x| + l2 x^2);
+/// dx = grad_in + grad_scale * (l1 sign(x) + 2 l2 x), over every element
+/// of any rank.
+struct LowerPenalty : OpRewritePattern<PenaltyOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(PenaltyOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    Value x = op.getInput();
+    auto type = cast<RankedTensorType>(x.getType());
+    int64_t rank = type.getRank();
+    float l1 = static_cast<float>(op.getL1().convertToDouble()),
+          l2 = static_cast<float>(op.getL2().convertToDouble());
+    AffineMap all = b.getMultiDimIdentityMap(rank);
+    AffineMap none = AffineMap::get(rank, 0, {}, b.getContext());
+    auto scalarType = RankedTensorType::get({}, b.getF32Type());
+    Value sum =
+        b.create<linalg::GenericOp>(
+             loc, TypeRange{scalarType}, ValueRange{x},
+             ValueRange{filledTensor(b, loc, scalarType, Value(), 0.0f)},
+             ArrayRef<AffineMap>{all, none},
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::reduction),
+             [&](OpBuilder &nb, Location nl, ValueRange a) {
+               Value v = a[0];
+               Value term = nb.create<arith::AddFOp>(
+                   nl,
+                   nb.create<arith::MulFOp>(nl, constantF32(nb, nl, l1),
+                                            nb.create<math::AbsFOp>(nl, v)),
+                   nb.create<arith::MulFOp>(
+                       nl, constantF32(nb, nl, l2),
+                       nb.create<arith::MulFOp>(nl, v, v)));
+               nb.create<linalg::YieldOp>(
+                   nl, ValueRange{nb.create<arith::AddFOp>(nl, a[1], term)});
+             })
+            .getResult(0);
+    Value lossScale = op.getLossScale(), gradScale = op.getGradScale();
+    Value total = b.create<arith::AddFOp>(
+        loc, b.create<tensor::ExtractOp>(loc, op.getLossIn()),
+        b.create<arith::MulFOp>(loc, lossScale,
+                                b.create<tensor::ExtractOp>(loc, sum)));
+    Value loss = b.create<tensor::FromElementsOp>(loc, scalarType, total);
+    SmallVector<Value> inputs{x};
+    if (Value gradIn = op.getGradIn())
+      inputs.push_back(gradIn);
+    SmallVector<AffineMap> maps(inputs.size() + 1, all);
+    Value grad =
+        b.create<linalg::GenericOp>(
+             loc, TypeRange{type}, inputs,
+             ValueRange{emptyTensor(b, loc, type, x)}, maps,
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location nl, ValueRange a) {
+               Value v = a[0], zero = constantF32(nb, nl, 0.0f);
+               // sign(x): 1, -1, or 0 at 0.
+               Value sign = nb.create<arith::SubFOp>(
+                   nl,
+                   nb.create<arith::UIToFPOp>(
+                       nl, nb.getF32Type(),
+                       nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGT,
+                                                v, zero)),
+                   nb.create<arith::UIToFPOp>(
+                       nl, nb.getF32Type(),
+                       nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OLT,
+                                                v, zero)));
+               Value d = nb.create<arith::AddFOp>(
+                   nl,
+                   nb.create<arith::MulFOp>(nl, constantF32(nb, nl, l1), sign),
+                   nb.create<arith::MulFOp>(nl, constantF32(nb, nl, 2.0 * l2),
+                                            v));
+               d = nb.create<arith::MulFOp>(nl, gradScale, d);
+               if (a.size() > 2)
+                 d = nb.create<arith::AddFOp>(nl, a[1], d);
+               nb.create<linalg::YieldOp>(nl, ValueRange{d});
+             })
+            .getResult(0);
+    b.replaceOp(op, {loss, grad});
+    return success();
+  }
+};
+
 /// The first index of each row's maximum, as tf.argmax.
 Value argmaxRows(OpBuilder &b, Location loc, Rows &rows, Value x) {
   auto indexType =
@@ -380,5 +576,7 @@ struct LowerCountCorrect : OpRewritePattern<CountCorrectOp> {
 
 void lowering::populateLossPatterns(RewritePatternSet &patterns) {
   patterns.add<LowerSoftmaxCrossEntropy, LowerCrossEntropy,
-               LowerMeanSquaredError, LowerCountCorrect>(patterns.getContext());
+               LowerMeanSquaredError, LowerSigmoidCrossEntropy,
+               LowerBinaryCrossEntropy, LowerPenalty, LowerCountCorrect>(
+      patterns.getContext());
 }

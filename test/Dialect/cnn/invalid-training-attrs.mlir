@@ -3,7 +3,7 @@
 // #cnn.training and #cnn.optimizer check their settings where they are
 // written; each check has a case here.
 
-// expected-error @+1 {{unsupported loss 'hinge': cnnc trains with sparse_categorical_crossentropy, categorical_crossentropy or mse}}
+// expected-error @+1 {{unsupported loss 'hinge': cnnc trains with sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy or mse}}
 module attributes {cnn.training = #cnn.training<loss = hinge>} {
 }
 
