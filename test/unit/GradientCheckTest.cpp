@@ -573,17 +573,19 @@ const GradientCase kCases[] = {
     // scale on and off; each BN's input gradient reaches the kernel before
     // it. (Its moving statistics' slots: BatchNormTraining below.)
     {"batch_norm_training", "(5, 5, 2)",
-     "layers.Conv2D(3, 2), layers.BatchNormalization(),\n"
-     "layers.Activation('tanh'), layers.Flatten(), layers.Dense(4),\n"
+     "layers.Conv2D(4, 2, use_bias=False), layers.BatchNormalization(),\n"
+     "layers.Activation('tanh'), layers.Flatten(),\n"
+     "layers.Dense(4, use_bias=False),\n"
      "layers.BatchNormalization(momentum=0.9, epsilon=0.01),\n"
-     "layers.Activation('tanh'), layers.Dense(2)\n",
-     "'mse'"},
+     "layers.Activation('tanh'), layers.Dense(3)\n",
+     "'mse'", /*samplesPerTensor=*/0, /*batch=*/4},
     {"batch_norm_training_center_scale_off", "(4, 4, 2)",
      "layers.Conv2D(3, 2, activation='tanh'),\n"
      "layers.BatchNormalization(center=False), layers.Activation('tanh'),\n"
-     "layers.Conv2D(2, 2), layers.BatchNormalization(scale=False),\n"
-     "layers.Activation('sigmoid'), layers.Flatten(), layers.Dense(2)\n",
-     "'mse'", /*samplesPerTensor=*/0, /*batch=*/4},
+     "layers.Conv2D(3, 2, use_bias=False), "
+     "layers.BatchNormalization(scale=False),\n"
+     "layers.Activation('tanh'), layers.Flatten(), layers.Dense(2)\n",
+     "'mse'", /*samplesPerTensor=*/0, /*batch=*/6},
     {"spatial_dropout", "(5, 5, 2)",
      "layers.Conv2D(4, 2, activation='tanh'), layers.SpatialDropout2D(0.5),\n"
      "layers.Flatten(), layers.Dense(3)\n",
