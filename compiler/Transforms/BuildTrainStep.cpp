@@ -247,7 +247,8 @@ LogicalResult StepBuilder::cloneForward() {
     // A trainable BatchNormalization normalizes with the batch's
     // statistics in training; a frozen one (and every one in @evaluate)
     // with the moving statistics, which is the op as it is.
-    if (auto bn = dyn_cast<BatchNormOp>(op); bn && training && !bn.getFrozen()) {
+    if (auto bn = dyn_cast<BatchNormOp>(op);
+        bn && training && !bn.getFrozen()) {
       cloneWithBatchStatistics(bn);
       continue;
     }
@@ -293,9 +294,9 @@ void StepBuilder::cloneWithBatchStatistics(BatchNormOp bn) {
   batchStatistics[normalized] = {mean, variance};
   for (auto [moving, batch] : {std::pair(bn.getMovingMean(), mean),
                                std::pair(bn.getMovingVariance(), variance)})
-    nextValues[mapping.lookup(moving)] = b.create<MovingAverageOp>(
-        loc, moving.getType(), mapping.lookup(moving), batch,
-        bn.getMomentumAttr());
+    nextValues[mapping.lookup(moving)] =
+        b.create<MovingAverageOp>(loc, moving.getType(), mapping.lookup(moving),
+                                  batch, bn.getMomentumAttr());
 }
 
 void StepBuilder::addGrad(Value value, Value grad) {
@@ -445,8 +446,8 @@ LogicalResult StepBuilder::backward(Operation *op, Value dy) {
           // element of the channel: the gradient flows through them.
           Value x = bn.getInput();
           auto [mean, variance] = statistics->second;
-          auto sums = b.create<BatchNormParamGradOp>(
-              loc, x, dy, mean, variance, bn.getEpsilonAttr());
+          auto sums = b.create<BatchNormParamGradOp>(loc, x, dy, mean, variance,
+                                                     bn.getEpsilonAttr());
           if (Value gamma = bn.getGamma())
             addGrad(gamma, sums.getGammaGrad());
           if (Value beta = bn.getBeta())

@@ -95,10 +95,10 @@ LogicalResult CnnDialect::verifyRegionArgAttribute(Operation *op,
 
 /// `cnn.next_value` marks a result of @train_gradients that is a parameter's
 /// next value rather than its gradient.
-LogicalResult CnnDialect::verifyRegionResultAttribute(Operation *op,
-                                                      unsigned regionIndex,
-                                                      unsigned resultIndex,
-                                                      NamedAttribute attribute) {
+LogicalResult
+CnnDialect::verifyRegionResultAttribute(Operation *op, unsigned regionIndex,
+                                        unsigned resultIndex,
+                                        NamedAttribute attribute) {
   StringRef name = attribute.getName().strref();
   if (name == kNextValueAttrName) {
     if (!isa<UnitAttr>(attribute.getValue()))

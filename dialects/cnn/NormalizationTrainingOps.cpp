@@ -49,8 +49,8 @@ LogicalResult BatchNormParamGradOp::verify() {
 }
 
 LogicalResult BatchNormInputGradOp::verify() {
-  return verifyChannels(*this, getInput(),
-                        {getGamma(), getMean(), getVariance(), getBetaGrad(),
-                         getGammaGrad()},
-                        getEpsilon().convertToDouble());
+  return verifyChannels(
+      *this, getInput(),
+      {getGamma(), getMean(), getVariance(), getBetaGrad(), getGammaGrad()},
+      getEpsilon().convertToDouble());
 }

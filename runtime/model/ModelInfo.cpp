@@ -139,9 +139,8 @@ std::optional<OptimizerKind> cnnc::parseOptimizerName(std::string_view name) {
 
 int64_t ParamInfo::elements() const { return product(shape); }
 bool ModelInfo::needsWholeBatch() const {
-  return std::any_of(params.begin(), params.end(), [](const ParamInfo &p) {
-    return p.fromBatchStatistics;
-  });
+  return std::any_of(params.begin(), params.end(),
+                     [](const ParamInfo &p) { return p.fromBatchStatistics; });
 }
 int64_t ModelInfo::inputElements() const { return product(inputShape); }
 int64_t ModelInfo::outputElements() const { return product(outputShape); }

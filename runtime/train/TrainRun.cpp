@@ -374,9 +374,9 @@ bool cnnc::checkTrainingGroup(const ModelInfo &info, const ProcessGroup &group,
                               std::string &error) {
   if (group.size() == 1 || !info.needsWholeBatch())
     return true;
-  auto param = std::find_if(
-      info.params.begin(), info.params.end(),
-      [](const ParamInfo &p) { return p.fromBatchStatistics; });
+  auto param =
+      std::find_if(info.params.begin(), info.params.end(),
+                   [](const ParamInfo &p) { return p.fromBatchStatistics; });
   std::string layer = param->name.substr(0, param->name.find('/'));
   error = "mpirun started " + std::to_string(group.size()) +
           " processes, but BatchNormalization '" + layer +

@@ -291,10 +291,10 @@ bool buildProblem(const GradientCase &c, GradientProblem &problem) {
   constexpr float h = 1e-3f;
   std::mt19937 pick(4321);
   for (size_t p = 0; p < params.size(); ++p)
-    for (size_t i : problem.nextValue[p]
-                        ? std::vector<size_t>()
-                        : sampleIndices(params[p].size(), c.samplesPerTensor,
-                                        pick))
+    for (size_t i :
+         problem.nextValue[p]
+             ? std::vector<size_t>()
+             : sampleIndices(params[p].size(), c.samplesPerTensor, pick))
       problem.samples.push_back({p, i, centralDifference(p, i, h),
                                  centralDifference(p, i, h / 2),
                                  centralDifference(p, i, h / 4)});

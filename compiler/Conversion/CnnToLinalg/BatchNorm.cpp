@@ -20,7 +20,8 @@
 //   batch_moments:          mean = sum x / N, variance = sum (x - mean)^2 / N
 //   moving_average:         moving * momentum + batch * (1 - momentum)
 //   batch_norm_param_grad:  sum dy, sum dy * x_hat    (beta's, gamma's grads)
-//   batch_norm_input_grad:  dx = a * (dy - sum dy / N - x_hat * sum dy x_hat / N)
+//   batch_norm_input_grad:  dx = a * (dy - sum dy / N - x_hat * sum dy x_hat /
+//   N)
 //
 // with x_hat = (x - mean) * r, r = 1 / sqrt(variance + epsilon), a = gamma * r.
 // The sums are generics whose reduction runs over every axis but the
@@ -181,11 +182,10 @@ Value elementsPerChannel(OpBuilder &b, Location loc, Value x, Type type) {
 /// channel for 32 images of 26x26) drifts by ~1e-5 relative, which moved
 /// an epoch's weights by 1e-3 from TF.js's (whose CPU sums run in double)
 /// and Keras's (float32, pairwise).
-SmallVector<Value>
-channelSums(OpBuilder &b, Location loc, ValueRange tensors, ValueRange channels,
-            unsigned count, Value divisor,
-            function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)>
-                terms) {
+SmallVector<Value> channelSums(
+    OpBuilder &b, Location loc, ValueRange tensors, ValueRange channels,
+    unsigned count, Value divisor,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> terms) {
   auto type = cast<RankedTensorType>(tensors[0].getType());
   int64_t rank = type.getRank();
   int64_t channelCount = type.getShape().back();
@@ -211,8 +211,8 @@ channelSums(OpBuilder &b, Location loc, ValueRange tensors, ValueRange channels,
       SmallVector<Value>(count, zeros), maps, kinds,
       [&](OpBuilder &nb, Location nl, ValueRange args) {
         SmallVector<Value> next;
-        for (auto [i, term] : llvm::enumerate(
-                 terms(nb, nl, args.take_front(inputs.size()))))
+        for (auto [i, term] :
+             llvm::enumerate(terms(nb, nl, args.take_front(inputs.size()))))
           next.push_back(nb.create<arith::AddFOp>(
               nl, args[inputs.size() + i],
               nb.create<arith::ExtFOp>(nl, nb.getF64Type(), term)));
@@ -231,9 +231,9 @@ channelSums(OpBuilder &b, Location loc, ValueRange tensors, ValueRange channels,
                Value value = args[0];
                if (divisor)
                  value = nb.create<arith::DivFOp>(nl, value, divisor);
-               nb.create<linalg::YieldOp>(
-                   nl, ValueRange{nb.create<arith::TruncFOp>(
-                           nl, nb.getF32Type(), value)});
+               nb.create<linalg::YieldOp>(nl,
+                                          ValueRange{nb.create<arith::TruncFOp>(
+                                              nl, nb.getF32Type(), value)});
              })
             .getResult(0));
   return results;
@@ -274,13 +274,12 @@ struct LowerBatchMoments : OpRewritePattern<BatchMomentsOp> {
                              })[0];
     // The second pass subtracts the mean first: sum x^2 / N - mean^2 would
     // cancel when the mean is large next to the spread.
-    Value variance =
-        channelSums(b, loc, {x}, {mean}, 1, count,
-                    [](OpBuilder &nb, Location nl, ValueRange args) {
-                      Value d = nb.create<arith::SubFOp>(nl, args[0], args[1]);
-                      return SmallVector<Value>{
-                          nb.create<arith::MulFOp>(nl, d, d)};
-                    })[0];
+    Value variance = channelSums(
+        b, loc, {x}, {mean}, 1, count,
+        [](OpBuilder &nb, Location nl, ValueRange args) {
+          Value d = nb.create<arith::SubFOp>(nl, args[0], args[1]);
+          return SmallVector<Value>{nb.create<arith::MulFOp>(nl, d, d)};
+        })[0];
     b.replaceOp(op, {mean, variance});
     return success();
   }
@@ -294,25 +293,23 @@ struct LowerMovingAverage : OpRewritePattern<MovingAverageOp> {
     // Keras multiplies float32 tensors by the Python floats momentum and
     // 1.0 - momentum, each rounded to float32 once.
     double momentum = op.getMomentum().convertToDouble();
-    b.replaceOp(
-        op, overChannels(
-                b, loc, {op.getMoving(), op.getBatch()}, 1,
-                [&](OpBuilder &nb, Location nl, ValueRange args) {
-                  Value kept = nb.create<arith::MulFOp>(
-                      nl, args[0], constantF32(nb, nl, momentum));
-                  Value added = nb.create<arith::MulFOp>(
-                      nl, args[1], constantF32(nb, nl, 1.0 - momentum));
-                  return SmallVector<Value>{
-                      nb.create<arith::AddFOp>(nl, kept, added)};
-                }));
+    b.replaceOp(op, overChannels(
+                        b, loc, {op.getMoving(), op.getBatch()}, 1,
+                        [&](OpBuilder &nb, Location nl, ValueRange args) {
+                          Value kept = nb.create<arith::MulFOp>(
+                              nl, args[0], constantF32(nb, nl, momentum));
+                          Value added = nb.create<arith::MulFOp>(
+                              nl, args[1], constantF32(nb, nl, 1.0 - momentum));
+                          return SmallVector<Value>{
+                              nb.create<arith::AddFOp>(nl, kept, added)};
+                        }));
     return success();
   }
 };
 
 /// x_hat = (x - mean) * r, the arguments in that order.
 Value normalized(OpBuilder &b, Location loc, Value x, Value mean, Value r) {
-  return b.create<arith::MulFOp>(loc, b.create<arith::SubFOp>(loc, x, mean),
-                                 r);
+  return b.create<arith::MulFOp>(loc, b.create<arith::SubFOp>(loc, x, mean), r);
 }
 
 struct LowerBatchNormParamGrad : OpRewritePattern<BatchNormParamGradOp> {
@@ -322,16 +319,15 @@ struct LowerBatchNormParamGrad : OpRewritePattern<BatchNormParamGradOp> {
     Location loc = op.getLoc();
     Value r = channelScale(b, loc, Value(), op.getVariance(),
                            op.getEpsilon().convertToDouble());
-    b.replaceOp(op, channelSums(b, loc, {op.getInput(), op.getOutputGrad()},
-                                {op.getMean(), r}, 2, Value(),
-                                [](OpBuilder &nb, Location nl, ValueRange a) {
-                                  // x, dy, mean, r.
-                                  Value xHat = normalized(nb, nl, a[0], a[2],
-                                                          a[3]);
-                                  return SmallVector<Value>{
-                                      a[1], nb.create<arith::MulFOp>(nl, a[1],
-                                                                     xHat)};
-                                }));
+    b.replaceOp(
+        op, channelSums(b, loc, {op.getInput(), op.getOutputGrad()},
+                        {op.getMean(), r}, 2, Value(),
+                        [](OpBuilder &nb, Location nl, ValueRange a) {
+                          // x, dy, mean, r.
+                          Value xHat = normalized(nb, nl, a[0], a[2], a[3]);
+                          return SmallVector<Value>{
+                              a[1], nb.create<arith::MulFOp>(nl, a[1], xHat)};
+                        }));
     return success();
   }
 };
@@ -353,9 +349,9 @@ struct LowerBatchNormInputGrad : OpRewritePattern<BatchNormInputGradOp> {
         b, loc, channels, 3, [&](OpBuilder &nb, Location nl, ValueRange a) {
           Value scale =
               a.size() > 3 ? nb.create<arith::MulFOp>(nl, a[3], a[0]) : a[0];
-          return SmallVector<Value>{
-              scale, nb.create<arith::DivFOp>(nl, a[1], count),
-              nb.create<arith::DivFOp>(nl, a[2], count)};
+          return SmallVector<Value>{scale,
+                                    nb.create<arith::DivFOp>(nl, a[1], count),
+                                    nb.create<arith::DivFOp>(nl, a[2], count)};
         });
     auto type = cast<RankedTensorType>(x.getType());
     int64_t rank = type.getRank();
@@ -366,22 +362,21 @@ struct LowerBatchNormInputGrad : OpRewritePattern<BatchNormInputGradOp> {
     SmallVector<AffineMap> maps{identity, identity};
     maps.append(5, channel);
     maps.push_back(identity);
-    b.replaceOp(
-        op, b.create<linalg::GenericOp>(
-                 loc, TypeRange{type}, inputs,
-                 ValueRange{emptyTensor(b, loc, type, x)}, maps,
-                 iterators(rank, 0),
-                 [](OpBuilder &nb, Location nl, ValueRange a) {
-                   // x, dy, mean, r, a, mean dy, mean dy * x_hat.
-                   Value xHat = normalized(nb, nl, a[0], a[2], a[3]);
-                   Value centered = nb.create<arith::SubFOp>(
-                       nl, nb.create<arith::SubFOp>(nl, a[1], a[5]),
-                       nb.create<arith::MulFOp>(nl, xHat, a[6]));
-                   nb.create<linalg::YieldOp>(
-                       nl, ValueRange{
-                               nb.create<arith::MulFOp>(nl, a[4], centered)});
-                 })
-                .getResult(0));
+    b.replaceOp(op, b.create<linalg::GenericOp>(
+                         loc, TypeRange{type}, inputs,
+                         ValueRange{emptyTensor(b, loc, type, x)}, maps,
+                         iterators(rank, 0),
+                         [](OpBuilder &nb, Location nl, ValueRange a) {
+                           // x, dy, mean, r, a, mean dy, mean dy * x_hat.
+                           Value xHat = normalized(nb, nl, a[0], a[2], a[3]);
+                           Value centered = nb.create<arith::SubFOp>(
+                               nl, nb.create<arith::SubFOp>(nl, a[1], a[5]),
+                               nb.create<arith::MulFOp>(nl, xHat, a[6]));
+                           nb.create<linalg::YieldOp>(
+                               nl, ValueRange{nb.create<arith::MulFOp>(
+                                       nl, a[4], centered)});
+                         })
+                        .getResult(0));
     return success();
   }
 };
