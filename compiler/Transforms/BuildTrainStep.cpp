@@ -75,6 +75,7 @@ private:
   /// weights' gradients.
   Value addActivityPenalties(Value lossSum);
   Value addWeightPenalties(Value lossSum);
+  void cloneWithBatchStatistics(BatchNormOp bn);
   LogicalResult backward(Operation *op, Value outputGrad);
   void addGrad(Value value, Value grad);
   Value gradOf(Value value) const { return grads.lookup(value); }
@@ -97,6 +98,11 @@ private:
   SmallVector<Operation *> ops;
   /// Dropout's mask per training-mode multiply.
   DenseMap<Operation *, Value> dropoutMasks;
+  /// The batch's mean and variance per batch_norm that normalizes with
+  /// them (a trainable BatchNormalization in training).
+  DenseMap<Operation *, std::pair<Value, Value>> batchStatistics;
+  /// The next value of each moving statistic such a layer updates.
+  DenseMap<Value, Value> nextValues;
   DenseMap<Value, Value> grads;
 };
 
@@ -206,6 +212,15 @@ LogicalResult StepBuilder::build() {
 
   for (unsigned i = 0; i < paramCount; ++i) {
     Value param = body->getArgument(i + 2);
+    // A moving statistic's slot carries its next value, marked so that the
+    // runtime moves it into the parameter (and zeroes the slot the
+    // optimizer reads).
+    if (Value next = nextValues.lookup(param)) {
+      function.setResultAttr(returned.size(), CnnDialect::kNextValueAttrName,
+                             b.getUnitAttr());
+      returned.push_back(next);
+      continue;
+    }
     Value grad = gradOf(param);
     // A weight Keras does not train (a frozen layer's, BN's moving
     // statistics) gets a zero gradient: with optimizer state that starts at
@@ -270,11 +285,11 @@ LogicalResult StepBuilder::cloneForward() {
     // A trainable BatchNormalization normalizes with the batch's
     // statistics in training; a frozen one (and every one in @evaluate)
     // with the moving statistics, which is the op as it is.
-    if (auto bn = dyn_cast<BatchNormOp>(op); bn && training && !bn.getFrozen())
-      return op.emitError()
-             << "training BatchNormalization with the batch's statistics is "
-                "not implemented yet; freeze the layer (trainable=False) to "
-                "train the rest of the model";
+    if (auto bn = dyn_cast<BatchNormOp>(op);
+        bn && training && !bn.getFrozen()) {
+      cloneWithBatchStatistics(bn);
+      continue;
+    }
     if (auto dropout = dyn_cast<DropoutOp>(op); dropout && !training) {
       mapping.map(op.getResult(0), mapping.lookup(dropout.getInput()));
       continue;
@@ -360,6 +375,30 @@ Value StepBuilder::addActivityPenalties(Value lossSum) {
       addGrad(output, penalty.getInputGrad());
   }
   return lossSum;
+}
+
+void StepBuilder::cloneWithBatchStatistics(BatchNormOp bn) {
+  // Keras normalizes with the mean and biased variance of the whole batch
+  // this call sees, and moves the moving statistics towards them; the
+  // runtime gives such a model's batch to one call (docs/compiler.md §5).
+  Location loc = bn.getLoc();
+  Value x = mapping.lookup(bn.getInput());
+  Type channels = bn.getMovingMean().getType();
+  auto moments = b.create<BatchMomentsOp>(loc, channels, channels, x);
+  Value mean = moments.getMean(), variance = moments.getVariance();
+  auto lookup = [&](Value v) { return v ? mapping.lookup(v) : Value(); };
+  auto normalized = b.create<BatchNormOp>(
+      loc, x, lookup(bn.getGamma()), lookup(bn.getBeta()), mean, variance,
+      bn.getEpsilonAttr(), bn.getMomentumAttr(), UnitAttr());
+  normalized->setAttrs(bn->getDiscardableAttrDictionary());
+  mapping.map(bn.getResult(), normalized.getResult());
+  ops.push_back(normalized);
+  batchStatistics[normalized] = {mean, variance};
+  for (auto [moving, batch] : {std::pair(bn.getMovingMean(), mean),
+                               std::pair(bn.getMovingVariance(), variance)})
+    nextValues[mapping.lookup(moving)] =
+        b.create<MovingAverageOp>(loc, moving.getType(), mapping.lookup(moving),
+                                  batch, bn.getMomentumAttr());
 }
 
 void StepBuilder::addGrad(Value value, Value grad) {
@@ -503,6 +542,25 @@ LogicalResult StepBuilder::backward(Operation *op, Value dy) {
         return success();
       })
       .Case([&](BatchNormOp bn) {
+        auto statistics = batchStatistics.find(bn);
+        if (statistics != batchStatistics.end()) {
+          // Normalized with the batch's statistics, which depend on every
+          // element of the channel: the gradient flows through them.
+          Value x = bn.getInput();
+          auto [mean, variance] = statistics->second;
+          auto sums = b.create<BatchNormParamGradOp>(loc, x, dy, mean, variance,
+                                                     bn.getEpsilonAttr());
+          if (Value gamma = bn.getGamma())
+            addGrad(gamma, sums.getGammaGrad());
+          if (Value beta = bn.getBeta())
+            addGrad(beta, sums.getBetaGrad());
+          if (wantsGrad(x))
+            addGrad(x, b.create<BatchNormInputGradOp>(
+                           loc, x.getType(), x, dy, bn.getGamma(), mean,
+                           variance, sums.getBetaGrad(), sums.getGammaGrad(),
+                           bn.getEpsilonAttr()));
+          return success();
+        }
         // Inference mode (a frozen layer): y = (x - mean) * s + beta is
         // affine in x, so dx = dy * s, which is batch_norm of dy with a zero
         // mean and no beta. Its parameters are not trained.

@@ -124,6 +124,12 @@ int cnnc::runTrain(TrainRequest request, MLIRContext &context) {
   if (!module || failed(applyTrainingOverrides(*module, request.training)))
     return 1;
   ModelInfo info = describeModel(*module);
+  if (!request.evaluateOnly &&
+      !checkTrainingGroup(info, *options.group, error)) {
+    if (options.group->isRoot())
+      reportError(error);
+    return 1;
+  }
   if (!request.imageDir.empty())
     options.readData = imageFolderReader(request.imageDir);
   // Weights in any format are read here; a resumed run takes its own.

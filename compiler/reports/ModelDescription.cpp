@@ -151,12 +151,28 @@ ModelInfo cnnc::describeModel(ModuleOp module) {
                             .getElementType()
                             .isInteger(32);
     describeOptimizer(apply, info);
+    // Results 0 and 1 are the loss sum and the count; then one slot per
+    // parameter.
+    for (auto [index, param] : llvm::enumerate(info.params))
+      param.fromBatchStatistics = bool(gradients.getResultAttr(
+          index + 2, cnn::CnnDialect::kNextValueAttrName));
   } else {
     // Not compiled yet (a run's inputs are checked before compiling): the
     // optimizer the step will have, from the module's settings.
     cnn::OptimizerKind kind = training.getOptimizerOrDefault().getKind();
     info.optimizer = runtimeOptimizer(kind);
     info.stateSlots = cnn::optimizerSlotCount(kind);
+    // And the moving statistics it will update from the batch's: those of
+    // every trainable batch_norm (--cnn-build-train-step's rule).
+    forward.walk([&](cnn::BatchNormOp bn) {
+      if (bn.getFrozen())
+        return;
+      for (Value moving : {bn.getMovingMean(), bn.getMovingVariance()})
+        if (auto arg = dyn_cast<BlockArgument>(moving);
+            arg && arg.getArgNumber() >= numInputs)
+          info.params[arg.getArgNumber() - numInputs].fromBatchStatistics =
+              true;
+    });
   }
   if (std::optional<int64_t> epochs = training.getEpochs())
     info.fit["epochs"] = static_cast<double>(*epochs);

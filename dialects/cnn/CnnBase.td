@@ -37,6 +37,7 @@ def Cnn_Dialect : Dialect {
   let useDefaultAttributePrinterParser = 1;
   let hasOperationAttrVerify = 1;
   let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
   let extraClassDeclaration = [{
     /// Registers the attributes (CnnAttrs.cpp, where their storage is).
     void registerAttributes();
@@ -66,6 +67,11 @@ def Cnn_Dialect : Dialect {
         "cnn.activity_regularizer";
     /// A graph model's input argument: its Keras input name.
     static constexpr ::llvm::StringLiteral kInputAttrName = "cnn.input";
+    /// On a result of @train_gradients: the slot holds the parameter's next
+    /// value (a BatchNormalization's moving statistic, updated from the
+    /// batch's statistics), not a gradient. The runtime moves it into the
+    /// parameter, and the step needs the whole batch in one call.
+    static constexpr ::llvm::StringLiteral kNextValueAttrName = "cnn.next_value";
   }];
 }
 

@@ -122,3 +122,19 @@ LogicalResult CnnDialect::verifyRegionArgAttribute(Operation *op,
   }
   return op->emitError() << "unknown cnn argument attribute '" << name << "'";
 }
+
+/// `cnn.next_value` marks a result of @train_gradients that is a parameter's
+/// next value rather than its gradient.
+LogicalResult
+CnnDialect::verifyRegionResultAttribute(Operation *op, unsigned regionIndex,
+                                        unsigned resultIndex,
+                                        NamedAttribute attribute) {
+  StringRef name = attribute.getName().strref();
+  if (name == kNextValueAttrName) {
+    if (!isa<UnitAttr>(attribute.getValue()))
+      return op->emitError() << "'" << name << "' of result " << resultIndex
+                             << " must be a unit attribute";
+    return success();
+  }
+  return op->emitError() << "unknown cnn result attribute '" << name << "'";
+}

@@ -435,6 +435,7 @@ def Cnn_SoftmaxOp : Cnn_Op<"softmax"> {
 
 include "dialects/cnn/CnnTrainingOps.td"
 include "dialects/cnn/CnnNormalizationOps.td"
+include "dialects/cnn/CnnNormalizationTrainingOps.td"
 include "dialects/cnn/CnnMergeOps.td"
 include "dialects/cnn/CnnMergeTrainingOps.td"
 include "dialects/cnn/CnnConvVariantOps.td"

@@ -140,6 +140,10 @@ std::optional<OptimizerKind> cnnc::parseOptimizerName(std::string_view name) {
 }
 
 int64_t ParamInfo::elements() const { return product(shape); }
+bool ModelInfo::needsWholeBatch() const {
+  return std::any_of(params.begin(), params.end(),
+                     [](const ParamInfo &p) { return p.fromBatchStatistics; });
+}
 int64_t ModelInfo::inputElements() const { return product(inputShape); }
 int64_t ModelInfo::outputElements() const { return product(outputShape); }
 int64_t ModelInfo::paramElements() const {
@@ -203,6 +207,9 @@ std::string cnnc::formatModelInfo(const ModelInfo &info) {
            std::to_string(info.stateSlots) + "\n";
     for (const auto &[name, value] : info.hyperParameters)
       out += "hyper " + name + " " + number(value) + "\n";
+    for (const ParamInfo &p : info.params)
+      if (p.fromBatchStatistics)
+        out += "batch-statistics " + p.name + "\n";
   }
   for (const auto &[name, value] : info.fit)
     out += "fit " + name + " " + number(value) + "\n";
@@ -300,6 +307,13 @@ bool cnnc::parseModelInfo(std::string_view text, ModelInfo &info,
       if (!parseInt(w[2], info.stateSlots) || info.stateSlots < 0 ||
           info.stateSlots > 8)
         return fail("bad optimizer state size");
+    } else if (key == "batch-statistics" && w.size() == 2) {
+      auto param =
+          std::find_if(info.params.begin(), info.params.end(),
+                       [&](const ParamInfo &p) { return p.name == w[1]; });
+      if (param == info.params.end())
+        return fail("batch statistics of an unknown parameter");
+      param->fromBatchStatistics = true;
     } else if ((key == "hyper" || key == "fit") && w.size() == 3) {
       double value;
       if (!parseDouble(w[2], value))

@@ -17,6 +17,7 @@
 //   train sparse_categorical_crossentropy sparse      (absent: no train step)
 //   optimizer adam 2                                  (name, state slots)
 //   hyper learning_rate 0.001
+//   batch-statistics bn/moving_mean                   (see ParamInfo)
 //   fit epochs 5                                      (compile()/fit() values)
 //
 //===----------------------------------------------------------------------===//
@@ -58,6 +59,11 @@ struct ParamInfo {
   std::string name; // "conv2d/kernel"
   std::vector<int64_t> shape;
   InitializerSpec initializer;
+  /// The training step returns this parameter's next value in its gradient
+  /// slot, computed from the batch's statistics (a trainable
+  /// BatchNormalization's moving mean and variance): the trainer moves it
+  /// into the parameter, and must give the step the whole batch at once.
+  bool fromBatchStatistics = false;
 
   int64_t elements() const;
 };
@@ -81,6 +87,9 @@ struct ModelInfo {
   /// validation_split, shuffle (1/0).
   std::map<std::string, double> fit;
 
+  /// Whether the training step normalizes with the batch's statistics, so
+  /// that each batch must be one call of it (ParamInfo::fromBatchStatistics).
+  bool needsWholeBatch() const;
   int64_t inputElements() const;
   int64_t outputElements() const;
   int64_t paramElements() const;

@@ -381,6 +381,22 @@ bool evaluationBatchSize(const RunOptions &options, int64_t &batchSize,
 
 } // namespace
 
+bool cnnc::checkTrainingGroup(const ModelInfo &info, const ProcessGroup &group,
+                              std::string &error) {
+  if (group.size() == 1 || !info.needsWholeBatch())
+    return true;
+  auto param =
+      std::find_if(info.params.begin(), info.params.end(),
+                   [](const ParamInfo &p) { return p.fromBatchStatistics; });
+  std::string layer = param->name.substr(0, param->name.find('/'));
+  error = "mpirun started " + std::to_string(group.size()) +
+          " processes, but BatchNormalization '" + layer +
+          "' normalizes with the statistics of the whole batch, which cnnc "
+          "computes in one process: train this model without mpirun (or "
+          "freeze the layer with trainable=False)";
+  return false;
+}
+
 bool cnnc::checkTrainingInputs(const ModelInfo &info, const RunOptions &options,
                                std::string &error) {
   TrainingPlan plan;
@@ -403,6 +419,9 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
     return fail("this compiled model has no training step (compile it with "
                 "--train-step)");
   std::string error;
+  ProcessGroup &group = options.group ? *options.group : singleProcess();
+  if (!checkTrainingGroup(info, group, error))
+    return group.isRoot() ? fail(error) : 1;
   // Where results go is checked before anything long runs.
   if (!checkRunOutputs(options, error))
     return fail(error);
@@ -423,7 +442,6 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
                       plan.split.trainCount + plan.split.validationCount);
   SampleSet testSet = samplesOf(plan.data.testImages, plan.data.testLabels);
 
-  ProcessGroup &group = options.group ? *options.group : singleProcess();
   Trainer trainer(kernels, options.threads, group);
   History history;
   int64_t firstEpoch = 0;

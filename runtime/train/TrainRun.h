@@ -66,6 +66,13 @@ void setRunProgramName(const std::string &name);
 /// it resumes. False with a one-line `error`.
 bool checkRunOutputs(const RunOptions &options, std::string &error);
 
+/// Checks that `group` can train the model: one whose step normalizes with
+/// the whole batch's statistics (a trainable BatchNormalization) trains in
+/// one process, since a batch cannot be split across ranks. False with a
+/// one-line `error` naming the layer; callers print it on rank 0 only.
+bool checkTrainingGroup(const ModelInfo &info, const ProcessGroup &group,
+                        std::string &error);
+
 /// Checks, before anything is compiled, what runTraining will read and
 /// settle first: the settings (flags, the model's fit(), a resumed
 /// checkpoint), the checkpoint, and the data files against the model

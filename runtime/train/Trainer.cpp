@@ -4,6 +4,7 @@
 #include "runtime/infer/ForwardRunner.h"
 
 #include <algorithm>
+#include <cassert>
 
 #include <malloc.h>
 
@@ -77,7 +78,15 @@ static const void *labelsAt(const Batch &batch, const ModelInfo &info,
 
 LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed) {
   const ModelInfo &info = kernels.info;
-  int64_t chunks = chunkCount(batch.size, kTrainChunkImages);
+  // A model that normalizes with the batch's statistics needs the whole
+  // batch in one call: its one chunk is the batch (so, like the fixed
+  // chunks, it does not depend on the threads). TrainRun refuses it under
+  // several ranks.
+  bool wholeBatch = info.needsWholeBatch();
+  assert((!wholeBatch || group.size() == 1) &&
+         "TrainRun refuses batch statistics across ranks");
+  int64_t chunkImages = wholeBatch ? batch.size : kTrainChunkImages;
+  int64_t chunks = chunkCount(batch.size, chunkImages);
   ChunkRange mine = chunksOfWorker(chunks, group.rank(), group.size());
   reserveGradientRows(std::max<int64_t>(1, mine.size()));
   if (stats.size() < size_t(2 * mine.size()))
@@ -86,13 +95,15 @@ LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed) {
   float scale = 1.0f / static_cast<float>(batch.size);
   int64_t pixels = info.inputElements();
   forEachChunk(mine, [&](int64_t k, int64_t slot) {
-    int64_t first = chunkFirstImage(k, kTrainChunkImages);
-    int64_t n = chunkImageCount(k, batch.size, kTrainChunkImages);
+    int64_t first = chunkFirstImage(k, chunkImages);
+    int64_t n = chunkImageCount(k, batch.size, chunkImages);
     kernels.trainGradients(
         batch.images.data() + first * pixels, labelsAt(batch, info, first), n,
         params.data(), scale, static_cast<int64_t>(seed), iteration, first,
         stats.data() + 2 * slot, gradientPointers[slot].data());
   });
+  if (wholeBatch)
+    takeNextValues();
   // One process hands all chunk rows to the update, which adds them in
   // row order as it goes; ranks first add theirs across the group in the
   // same order, and the update gets the one total row (0 + total is the
@@ -128,6 +139,23 @@ LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed) {
   result.loss = lossSum / batch.size;
   result.accuracy = correct / batch.size;
   return result;
+}
+
+void Trainer::takeNextValues() {
+  // The slots of the parameters the step computes from the batch's
+  // statistics hold their next values: moved into the parameters, and
+  // zeroed so that the update sees a zero gradient and (with its state at
+  // zero, as for every weight Keras does not train) leaves them as they are.
+  const std::vector<float *> &slots = gradientPointers[0];
+  std::vector<float *> params =
+      writableParamPointers(kernels.info, paramData.data());
+  for (size_t p = 0; p < kernels.info.params.size(); ++p) {
+    const ParamInfo &param = kernels.info.params[p];
+    if (!param.fromBatchStatistics)
+      continue;
+    std::copy_n(slots[p], param.elements(), params[p]);
+    std::fill_n(slots[p], param.elements(), 0.0f);
+  }
 }
 
 LossAndAccuracy Trainer::evaluate(const SampleSet &samples, int64_t batchSize) {

@@ -8,7 +8,10 @@
 // in chunk order and updates everything. Across MPI ranks the group sums
 // the rows in the same order first (ProcessGroup.h), so the weights are
 // the same bits whatever the threads and ranks. The runtime adds up the
-// per-chunk loss sums and counts, in chunk order too.
+// per-chunk loss sums and counts, in chunk order too. A model that
+// normalizes with the batch's statistics runs each batch as one chunk, and
+// its step returns the moving statistics' next values, which the trainer
+// moves into the parameters (bytes, no math).
 //
 //===----------------------------------------------------------------------===//
 
@@ -75,6 +78,9 @@ private:
   /// each thread a contiguous run; slot = k - range.begin.
   void forEachChunk(ChunkRange range,
                     const std::function<void(int64_t, int64_t)> &chunk);
+  /// Moves the next values of the parameters the step computes from the
+  /// batch's statistics out of the one chunk's gradient row.
+  void takeNextValues();
   /// Sums the (loss sum, correct) pairs of all `chunks` chunks, this
   /// rank's run of which is in `stats`, in chunk order.
   void sumStats(int64_t chunks, double &lossSum, double &correct);

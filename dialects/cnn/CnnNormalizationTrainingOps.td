@@ -1,0 +1,115 @@
+//===- CnnNormalizationTrainingOps.td - Training a BN ---------*- tablegen -*-===//
+//
+// What --cnn-build-train-step writes for a trainable BatchNormalization:
+// the batch's statistics, the moving averages they update, and the two
+// backward ops through them. The normalization itself is cnn.batch_norm
+// with the batch's mean and variance as its statistics. Every statistic is
+// per channel (the last axis) over all other axes of the whole batch the
+// call sees: (n, h, w) for images, n for rank-2 inputs.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNN_NORMALIZATION_TRAINING_OPS
+#define CNN_NORMALIZATION_TRAINING_OPS
+
+def Cnn_BatchMomentsOp : Cnn_TrainOp<"batch_moments"> {
+  let summary = "the batch's mean and biased variance per channel";
+  let description = [{
+    `mean[c] = sum x[..., c] / N`, `variance[c] = sum (x[..., c] - mean[c])^2
+    / N` over the N = n * h * w elements of channel c (n for a rank-2
+    input): the biased variance, which Keras 3 (`ops.moments`) and TF.js
+    normalize with and also fold into the moving variance. The mean is
+    subtracted before squaring, so a large mean does not cancel the spread.
+
+    ```mlir
+    %mean, %variance = cnn.batch_moments %x
+        : (tensor<?x26x26x8xf32>) -> (tensor<8xf32>, tensor<8xf32>)
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input);
+  let results = (outs Cnn_Tensor:$mean, Cnn_Tensor:$variance);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Cnn_MovingAverageOp : Cnn_TrainOp<"moving_average",
+    [AllTypesMatch<["moving", "batch", "output"]>]> {
+  let summary = "Keras's moving-average update of a BN statistic";
+  let description = [{
+    `moving * momentum + batch * (1 - momentum)`, per element, as Keras 3
+    assigns a BatchNormalization's moving mean and variance after a training
+    batch. @train_gradients returns it in the statistic's gradient slot,
+    whose result carries `cnn.next_value`: the runtime moves it into the
+    parameter (docs/compiler.md §5).
+
+    ```mlir
+    %m2 = cnn.moving_average %m, %mean momentum = 9.900000e-01 : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$moving, Cnn_Tensor:$batch,
+                       F64Attr:$momentum);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = [{
+    $moving `,` $batch `momentum` `=` $momentum attr-dict `:` type($output)
+  }];
+}
+
+def Cnn_BatchNormParamGradOp : Cnn_TrainOp<"batch_norm_param_grad",
+    [AllTypesMatch<["input", "output_grad"]>,
+     AllTypesMatch<["mean", "variance", "beta_grad", "gamma_grad"]>]> {
+  let summary = "beta's and gamma's gradients of a training-mode batch_norm";
+  let description = [{
+    For `y = x_hat * gamma + beta`, `x_hat = (x - mean) / sqrt(variance +
+    epsilon)` with the batch's `mean` and `variance` (cnn.batch_moments of
+    `x`): `beta_grad[c] = sum dy[..., c]` and `gamma_grad[c] = sum dy[..., c]
+    * x_hat[..., c]`. The input gradient (cnn.batch_norm_input_grad) needs
+    both sums, whether or not the layer has beta and gamma.
+
+    ```mlir
+    %dbeta, %dgamma = cnn.batch_norm_param_grad %x, %dy mean %m variance %v
+        epsilon = 1.000000e-03
+        : (tensor<?x26x26x8xf32>, tensor<?x26x26x8xf32>, tensor<8xf32>,
+           tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>)
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, Cnn_Tensor:$output_grad,
+                       Cnn_Tensor:$mean, Cnn_Tensor:$variance,
+                       F64Attr:$epsilon);
+  let results = (outs Cnn_Tensor:$beta_grad, Cnn_Tensor:$gamma_grad);
+  let assemblyFormat = [{
+    $input `,` $output_grad `mean` $mean `variance` $variance
+    `epsilon` `=` $epsilon attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Cnn_BatchNormInputGradOp : Cnn_TrainOp<"batch_norm_input_grad",
+    [AllTypesMatch<["input", "output_grad", "input_grad"]>,
+     AllTypesMatch<["mean", "variance", "beta_grad", "gamma_grad"]>]> {
+  let summary = "input gradient of a training-mode batch_norm";
+  let description = [{
+    The gradient through the batch's statistics, which depend on every
+    element of the channel: with `s = 1 / sqrt(variance + epsilon)`, `N` the
+    elements per channel and the two sums of cnn.batch_norm_param_grad,
+    `dx = gamma * s / N * (N * dy - beta_grad - x_hat * gamma_grad)` (gamma
+    1 when absent, `scale=False`).
+
+    ```mlir
+    %dx = cnn.batch_norm_input_grad %x, %dy gamma %g mean %m variance %v
+        sums %dbeta, %dgamma epsilon = 1.000000e-03
+        : (tensor<?x26x26x8xf32>, tensor<?x26x26x8xf32>, tensor<8xf32>,
+           tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>)
+        -> tensor<?x26x26x8xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, Cnn_Tensor:$output_grad,
+                       Optional<Cnn_Tensor>:$gamma, Cnn_Tensor:$mean,
+                       Cnn_Tensor:$variance, Cnn_Tensor:$beta_grad,
+                       Cnn_Tensor:$gamma_grad, F64Attr:$epsilon);
+  let results = (outs Cnn_Tensor:$input_grad);
+  let assemblyFormat = [{
+    $input `,` $output_grad (`gamma` $gamma^)? `mean` $mean `variance`
+    $variance `sums` $beta_grad `,` $gamma_grad `epsilon` `=` $epsilon
+    attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+#endif // CNN_NORMALIZATION_TRAINING_OPS
