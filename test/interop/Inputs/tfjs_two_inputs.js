@@ -7,13 +7,15 @@
 //   swapped:   the vector input made first but given second (inputs:
 //              [image, aux]), so that the model's input order is not the
 //              order the inputs were made in.
-// Writes DIR/<name>/model.json, x0.npy, x1.npy (the inputs in the model's
-// input order) and expected.npy.
+// Writes DIR/mK/model.json, x0.npy, x1.npy (the inputs in the model's
+// input order), expected.npy and layers.txt (each_model.js's layout), K
+// counting the models above from 1.
 //
 // usage: tfjs_two_inputs.js DIR
 //        tfjs_two_inputs.js predict MODEL.json OUT.npy X0.npy X1.npy ...
 //        (TF.js's prediction of a model.json from disk, a cnnc export say)
 'use strict';
+const fs = require('fs');
 const path = require('path');
 const {tf, rng, readNpy, writeNpy, artifactsOf, writeModelDir, loadModelFile} =
     require('./tfjs.js');
@@ -56,8 +58,8 @@ function swapped() {
 
 async function write(dir) {
   const r = rng(1907);
-  const models = {image_aux: imageAux(), branches: branches(), swapped: swapped()};
-  for (const [name, model] of Object.entries(models)) {
+  const models = [imageAux(), branches(), swapped()];
+  for (const [k, model] of models.entries()) {
     for (const layer of model.layers) {
       const values = layer.getWeights().map((w) => tf.tensor(r.floats(w.size, -1, 1), w.shape));
       if (values.length) layer.setWeights(values);
@@ -68,11 +70,13 @@ async function write(dir) {
       return tf.tensor(r.floats(shape.reduce((p, d) => p * d, 1), 0, 1), shape);
     });
     const y = model.predict(xs);
-    const out = path.join(dir, name);
+    const out = path.join(dir, `m${k + 1}`);
     writeModelDir(out, await artifactsOf(model));
+    fs.writeFileSync(path.join(out, 'layers.txt'),
+                     model.layers.map((l) => l.getClassName()).join(' ') + '\n');
     xs.forEach((x, i) => writeNpy(path.join(out, `x${i}.npy`), x.shape, x.dataSync()));
     writeNpy(path.join(out, 'expected.npy'), y.shape, y.dataSync());
-    console.log(`${name}: inputs ${model.inputNames.join(', ')}`);
+    console.log(`m${k + 1} ${model.name}: inputs ${model.inputNames.join(', ')}`);
   }
 }
 
