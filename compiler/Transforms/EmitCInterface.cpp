@@ -7,6 +7,15 @@
 //
 //   void cnnc_forward(const float *input, int64_t batch,
 //                     const float *const *params, float *output);
+//
+// (a model with several inputs takes one `input` pointer each, in its input
+// order, and adds
+//
+//   void cnnc_forward_inputs(const float *const *inputs, int64_t batch,
+//                            const float *const *params, float *output);
+//
+// the same with the inputs in an array, which the runtime calls whatever
+// their number),
 //   void cnnc_train_gradients(const float *input, const void *labels,
 //                             int64_t batch, const float *const *params,
 //                             float scale, int64_t seed, int64_t step,
@@ -111,7 +120,8 @@ struct CEntry {
 
 /// The C signatures, documented in CHeader.cpp and CompiledModel.h. Reports
 /// an error and returns nothing for a function without one.
-std::optional<CEntry> entryFor(func::FuncOp function, unsigned paramCount) {
+std::optional<CEntry> entryFor(func::FuncOp function, unsigned inputCount,
+                               unsigned paramCount, bool inputArray) {
   MLIRContext *context = function.getContext();
   Type ptr = LLVM::LLVMPointerType::get(context);
   Type i64 = IntegerType::get(context, 64), f32 = Float32Type::get(context);
@@ -121,14 +131,24 @@ std::optional<CEntry> entryFor(func::FuncOp function, unsigned paramCount) {
     for (unsigned i = 0; i < count; ++i)
       entry.sources.push_back({ArgSource::ArrayElement, cParam, i});
   };
-  if (function.getName() == "forward") {
-    // cnnc_forward(input, batch, params, output)
-    entry.symbol = "cnnc_forward";
+  if (function.getName() == "forward" && inputArray) {
+    // cnnc_forward_inputs(inputs, batch, params, output)
+    entry.symbol = "cnnc_forward_inputs";
     entry.cParams = {ptr, i64, ptr, ptr};
     entry.dynamicSizeParam = 1;
-    entry.sources.push_back({ArgSource::Pointer, 0});
+    pointers(0, inputCount);
     pointers(2, paramCount);
     entry.sources.push_back({ArgSource::Pointer, 3});
+  } else if (function.getName() == "forward") {
+    // cnnc_forward(input..., batch, params, output): one pointer per input.
+    entry.symbol = "cnnc_forward";
+    entry.cParams.assign(inputCount, ptr);
+    entry.cParams.append({i64, ptr, ptr});
+    entry.dynamicSizeParam = inputCount;
+    for (unsigned i = 0; i < inputCount; ++i)
+      entry.sources.push_back({ArgSource::Pointer, i});
+    pointers(inputCount + 1, paramCount);
+    entry.sources.push_back({ArgSource::Pointer, inputCount + 2});
   } else if (function.getName() == "train_gradients") {
     // cnnc_train_gradients(input, labels, batch, params, scale, seed, step,
     //                      first_sample, stats, gradients)
@@ -254,14 +274,29 @@ struct EmitCInterface : cnnc::impl::EmitCInterfaceBase<EmitCInterface> {
                        "memrefs with static strides and returning nothing");
       return signalPassFailure();
     }
-    // @forward's arguments: input, parameters..., output.
-    unsigned paramCount = forward.getNumArguments() - 2;
+    // @forward's arguments: inputs..., parameters..., output. The inputs
+    // are the leading arguments with a dynamic (batch) dimension before
+    // the output; parameters are static.
+    unsigned inputCount = 0;
+    auto isInput = [&](unsigned i) {
+      auto memref = dyn_cast<MemRefType>(forward.getArgumentTypes()[i]);
+      return memref && !memref.hasStaticShape();
+    };
+    while (inputCount + 1 < forward.getNumArguments() && isInput(inputCount))
+      ++inputCount;
+    if (inputCount == 0) {
+      module.emitError("expected @forward to take its inputs (a dynamic "
+                       "batch) before its parameters and output");
+      return signalPassFailure();
+    }
+    unsigned paramCount = forward.getNumArguments() - inputCount - 1;
     SmallVector<func::FuncOp> functions(module.getOps<func::FuncOp>());
     OpBuilder b(&getContext());
     for (func::FuncOp function : functions) {
       if (function.isExternal() || function.isPrivate())
         continue;
-      std::optional<CEntry> entry = entryFor(function, paramCount);
+      std::optional<CEntry> entry =
+          entryFor(function, inputCount, paramCount, /*inputArray=*/false);
       if (!entry)
         return signalPassFailure();
       if (!bufferized(function)) {
@@ -270,6 +305,12 @@ struct EmitCInterface : cnnc::impl::EmitCInterfaceBase<EmitCInterface> {
       }
       b.setInsertionPointToEnd(module.getBody());
       emitEntry(b, function, *entry);
+      // Several inputs: the array form too, for the runtime.
+      b.setInsertionPointToEnd(module.getBody());
+      if (function == forward && inputCount > 1)
+        emitEntry(b, function,
+                  *entryFor(function, inputCount, paramCount,
+                            /*inputArray=*/true));
     }
   }
 };

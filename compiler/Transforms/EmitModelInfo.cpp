@@ -29,9 +29,8 @@ struct EmitModelInfo : cnnc::impl::EmitModelInfoBase<EmitModelInfo> {
                        "marked 'cnn.model'");
       return signalPassFailure();
     }
-    // The description (and the runtime that reads it) has one input and
-    // one output.
-    if (failed(cnn::verifySingleInputOutput(module, "compiled code")))
+    // The description (and the runtime that reads it) has one output.
+    if (failed(cnn::verifySingleOutput(module, "compiled code")))
       return signalPassFailure();
     if (module.lookupSymbol("cnnc_model_info")) {
       module.emitError("the module already has a 'cnnc_model_info'");

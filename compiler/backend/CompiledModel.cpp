@@ -56,17 +56,24 @@ CompiledModel::compile(ModuleOp module, const PipelineOptions &options) {
     return model->engine->lookup(name);
   };
   ModelKernels &kernels = model->entries;
-  auto forwardEntry = symbol("cnnc_forward");
   auto infoText = symbol("cnnc_model_info");
-  if (!forwardEntry)
-    return forwardEntry.takeError();
   if (!infoText)
     return infoText.takeError();
-  kernels.forward = reinterpret_cast<ForwardFn>(*forwardEntry);
   std::string error;
   if (!parseModelInfo(static_cast<const char *>(*infoText), kernels.info,
                       error))
     return llvm::createStringError(error);
+  // Several inputs: cnnc_forward's arity is the model's, so the runtime
+  // calls the form that takes them as an array.
+  bool severalInputs = kernels.info.inputShapes.size() > 1;
+  auto forwardEntry =
+      symbol(severalInputs ? "cnnc_forward_inputs" : "cnnc_forward");
+  if (!forwardEntry)
+    return forwardEntry.takeError();
+  if (severalInputs)
+    kernels.forwardInputs = reinterpret_cast<ForwardInputsFn>(*forwardEntry);
+  else
+    kernels.forward = reinterpret_cast<ForwardFn>(*forwardEntry);
   if (options.train) {
     auto gradients = symbol("cnnc_train_gradients");
     auto evaluate = symbol("cnnc_evaluate");

@@ -5,6 +5,7 @@
 #include "compiler/commands/ModelOutputs.h"
 #include "compiler/reports/ModelDescription.h"
 #include "compiler/support/Diagnostics.h"
+#include "dialects/cnn/CnnDialect.h"
 #include "frontends/LoadModel.h"
 #include "frontends/weights/ModelWeights.h"
 #include "runtime/images/KerasImage.h"
@@ -26,22 +27,72 @@
 using namespace mlir;
 using namespace cnnc;
 
-/// Checks the input's shape against the model's: (batch, *inputShape).
-static bool checkInputShape(const PredictRequest &request,
-                            const NpyArray &input, const ModelInfo &info) {
-  const std::vector<int64_t> &expected = info.inputShape;
-  bool matches =
-      input.shape.size() == expected.size() + 1 &&
-      std::equal(expected.begin(), expected.end(), input.shape.begin() + 1);
-  if (matches)
-    return true;
+/// `shape` without the batch, as the model's input `index` expects it:
+/// "(batch, 28, 28, 1)".
+static std::string expectedShape(const ModelInfo &info, size_t index) {
   std::string wanted = "(batch";
-  for (int64_t d : expected)
+  for (int64_t d : info.inputShapes[index])
     wanted += ", " + std::to_string(d);
-  reportError("'" + request.inputPath + "' has shape " +
-              formatNpyShape(input.shape) + "; the model expects " + wanted +
-              "), float32 NHWC");
-  return false;
+  return wanted + ")";
+}
+
+/// How an error names model input `index`: "the model" for a model of one
+/// input, else "input 2 ('aux')" (counted from 1, as the --input flags).
+static std::string inputTitle(const std::vector<std::string> &names,
+                              size_t index) {
+  if (names.size() == 1)
+    return "the model";
+  return "input " + std::to_string(index + 1) + " ('" + names[index] + "')";
+}
+
+/// Reads one .npy per model input and checks them against the model: one
+/// per input, each (batch, *inputShape), all with the same batch.
+static bool readInputs(const PredictRequest &request, const ModelInfo &info,
+                       const std::vector<std::string> &names,
+                       std::vector<NpyArray> &inputs) {
+  size_t expected = info.inputShapes.size();
+  if (request.inputPaths.size() != expected) {
+    std::string list;
+    for (size_t i = 0; i < names.size(); ++i)
+      list += (i ? ", " : "") + names[i];
+    reportError("the model has " + std::to_string(expected) + " input" +
+                (expected == 1 ? "" : "s") + " (" + list + "), given " +
+                std::to_string(request.inputPaths.size()) +
+                " --input: give --input once per model input, in the "
+                "model's input order");
+    return false;
+  }
+  inputs.resize(expected);
+  std::string error;
+  for (size_t i = 0; i < expected; ++i) {
+    const std::string &path = request.inputPaths[i];
+    NpyArray &input = inputs[i];
+    if (!readNpy(path, input, error)) {
+      reportError(error);
+      return false;
+    }
+    const std::vector<int64_t> &shape = info.inputShapes[i];
+    bool matches =
+        input.shape.size() == shape.size() + 1 &&
+        std::equal(shape.begin(), shape.end(), input.shape.begin() + 1);
+    if (!matches) {
+      reportError("'" + path + "' has shape " + formatNpyShape(input.shape) +
+                  "; " + inputTitle(names, i) + " expects " +
+                  expectedShape(info, i) + ", float32" +
+                  (shape.size() == 3 || names.size() == 1 ? " NHWC" : ""));
+      return false;
+    }
+    if (input.shape[0] != inputs[0].shape[0]) {
+      reportError("'" + path + "' holds " + std::to_string(input.shape[0]) +
+                  " samples for " + inputTitle(names, i) + ", '" +
+                  request.inputPaths[0] + "' " +
+                  std::to_string(inputs[0].shape[0]) + " for " +
+                  inputTitle(names, 0) +
+                  ": every input needs the same number of samples");
+      return false;
+    }
+  }
+  return true;
 }
 
 /// The image files as one batch for the model: each read as Keras's
@@ -49,7 +100,13 @@ static bool checkInputShape(const PredictRequest &request,
 /// img_to_array, then scaled by 1/255 as `cnnc train` scales its data.
 static bool readImages(const PredictRequest &request, const ModelInfo &info,
                        NpyArray &batch) {
-  const std::vector<int64_t> &shape = info.inputShape;
+  if (info.inputShapes.size() != 1) {
+    reportError("--image needs a model of one input; this one has " +
+                std::to_string(info.inputShapes.size()) +
+                ": give --input X.npy once per input");
+    return false;
+  }
+  const std::vector<int64_t> &shape = info.inputShapes.front();
   if (shape.size() != 3 || !isImageChannelCount(shape[2])) {
     reportError("--image needs a model whose input is (height, width, "
                 "channels) with 1, 3 or 4 channels; this one's is " +
@@ -118,8 +175,9 @@ int cnnc::runPredict(const PredictRequest &request, MLIRContext &context) {
   std::string error;
   std::vector<NamedInput> inputs = {
       {"the model file", request.modelPath},
-      {"the --input file", request.inputPath},
       {"the --weights file", request.weightsPath}};
+  for (const std::string &input : request.inputPaths)
+    inputs.push_back({"the --input file", input});
   for (const std::string &image : request.imagePaths)
     inputs.push_back({"the --image file", image});
   if (!request.outputPath.empty() &&
@@ -131,18 +189,24 @@ int cnnc::runPredict(const PredictRequest &request, MLIRContext &context) {
   if (!module)
     return 1;
   ModelInfo info = describeModel(*module);
-  NpyArray input;
-  if (!request.imagePaths.empty()) {
-    if (!readImages(request, info, input))
-      return 1;
-  } else {
-    if (!readNpy(request.inputPath, input, error)) {
-      reportError(error);
-      return 1;
-    }
-    if (!checkInputShape(request, input, info))
-      return 1;
+  auto forward = module->lookupSymbol<func::FuncOp>("forward");
+  // The inputs' Keras names, for errors ("input" for a Sequential model).
+  std::vector<std::string> inputNames;
+  for (size_t i = 0; i < info.inputShapes.size(); ++i) {
+    auto name = forward.getArgAttrOfType<StringAttr>(
+        i, cnn::CnnDialect::kInputAttrName);
+    inputNames.push_back(name ? name.str() : "input");
   }
+  std::vector<NpyArray> inputArrays(1);
+  if (!request.imagePaths.empty()) {
+    if (!readImages(request, info, inputArrays[0]))
+      return 1;
+  } else if (!readInputs(request, info, inputNames, inputArrays)) {
+    return 1;
+  }
+  std::vector<const float *> inputData;
+  for (const NpyArray &array : inputArrays)
+    inputData.push_back(array.data.data());
   auto params = weightsOrInitializers(info, request.modelPath,
                                       request.weightsPath, request.seed);
   if (!params) {
@@ -152,7 +216,6 @@ int cnnc::runPredict(const PredictRequest &request, MLIRContext &context) {
 
   // A model with several outputs writes DIR/<output layer name>.npy each,
   // from a module per output (ModelOutputs.h).
-  auto forward = module->lookupSymbol<func::FuncOp>("forward");
   bool severalOutputs = forward.getFunctionType().getNumResults() > 1;
   std::vector<ModelOutput> outputs;
   if (severalOutputs) {
@@ -191,7 +254,7 @@ int cnnc::runPredict(const PredictRequest &request, MLIRContext &context) {
   }
 
   WorkerPool pool(request.threads);
-  int64_t batch = input.shape[0];
+  int64_t batch = inputArrays[0].shape[0];
   for (ModelOutput &modelOutput : outputs) {
     ModelInfo outputInfo = describeModel(*modelOutput.module);
     auto compiled =
@@ -205,7 +268,7 @@ int cnnc::runPredict(const PredictRequest &request, MLIRContext &context) {
     output.shape.insert(output.shape.end(), outputInfo.outputShape.begin(),
                         outputInfo.outputShape.end());
     output.data.assign(size_t(batch * outputInfo.outputElements()), 0.0f);
-    runForward((*compiled)->kernels(), pool, input.data.data(), batch,
+    runForward((*compiled)->kernels(), pool, inputData, batch,
                paramPointers(info, params->data()).data(), output.data.data());
     std::string path = request.outputPath;
     if (severalOutputs) {

@@ -15,7 +15,9 @@ namespace cnnc {
 
 struct PredictRequest {
   std::string modelPath;
-  std::string inputPath; // .npy, float32 NHWC
+  /// One .npy (float32, images NHWC) per model input, in the model's
+  /// input order.
+  std::vector<std::string> inputPaths;
   /// Or image files, each printed as a line (or a JSON object) with its
   /// `top` classes.
   std::vector<std::string> imagePaths;

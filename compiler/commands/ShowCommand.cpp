@@ -146,9 +146,10 @@ int showFeatures(const ShowRequest &request, MLIRContext &context) {
   if (!whole)
     return 1;
   ModelInfo info = describeModel(*whole);
-  const std::vector<int64_t> &in = info.inputShape;
-  if (in.size() != 3 || !isImageChannelCount(in[2])) {
-    reportError("cnnc show features needs a model whose input is (height, "
+  const std::vector<int64_t> &in = info.inputShapes.front();
+  if (info.inputShapes.size() != 1 || in.size() != 3 ||
+      !isImageChannelCount(in[2])) {
+    reportError("cnnc show features needs a model of one input, (height, "
                 "width, channels) with 1, 3 or 4 channels");
     return 1;
   }
@@ -313,6 +314,11 @@ int showConfusion(const ShowRequest &request, MLIRContext &context) {
   if (!module)
     return 1;
   ModelInfo info = describeModel(*module);
+  if (info.inputShapes.size() != 1) {
+    reportError("cnnc show confusion needs a model of one input, as the "
+                "test images are");
+    return 1;
+  }
   auto params = weightsOrInitializers(info, request.input, request.weightsPath,
                                       request.seed);
   if (!params) {
@@ -322,7 +328,7 @@ int showConfusion(const ShowRequest &request, MLIRContext &context) {
   // The test set, as `cnnc eval` reads it.
   Dataset data;
   std::string error;
-  const std::vector<int64_t> &in = info.inputShape;
+  const std::vector<int64_t> &in = info.inputShapes.front();
   if (!request.imageDir.empty()) {
     if (in.size() != 3 || !isImageChannelCount(in[2])) {
       reportError("--image-dir needs a model whose input is (height, width, "

@@ -44,7 +44,7 @@ static bool prepareExportDir(const std::string &dir, bool &created) {
 static auto imageFolderReader(const std::string &directory) {
   return [directory](const ModelInfo &info, const RunOptions &options,
                      bool train, Dataset &data, std::string &error) {
-    const std::vector<int64_t> &shape = info.inputShape;
+    const std::vector<int64_t> &shape = info.inputShapes.front();
     if (shape.size() != 3 || !isImageChannelCount(shape[2])) {
       error = "--image-dir needs a model whose input is (height, width, "
               "channels) with 1, 3 or 4 channels";

@@ -4,6 +4,7 @@
 #include "compiler/reports/WorkspaceHeader.h"
 
 #include "dialects/cnn/CnnDialect.h"
+#include "dialects/cnn/ModelContract.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/raw_ostream.h"
@@ -31,6 +32,8 @@ std::string cnnc::buildCHeader(ModuleOp module, bool trainStep,
                                StringRef headerName, StringRef sourceName) {
   auto forward = module.lookupSymbol<func::FuncOp>("forward");
   FunctionType type = forward.getFunctionType();
+  unsigned numInputs = cnn::numModelInputs(forward);
+  std::vector<std::string> inputNames = inputParameterNames(forward);
   auto input = cast<ShapedType>(type.getInput(0));
   auto output = cast<ShapedType>(type.getResult(0));
   std::string modelName = "sequential";
@@ -50,33 +53,70 @@ std::string cnnc::buildCHeader(ModuleOp module, bool trainStep,
      << "#ifndef " << guard << "\n#define " << guard << "\n\n"
      << "#include <stddef.h>\n#include <stdint.h>\n\n"
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
-     << "/* Model \"" << modelName << "\".\n"
-     << " * input:  float32 " << shapeText(input.getShape(), true)
-     << ", NHWC, row-major\n"
-     << " * output: float32 " << shapeText(output.getShape(), true) << "\n */\n"
-     << "#define CNNC_INPUT_ELEMENTS_PER_IMAGE " << perImage(input.getShape())
-     << "\n#define CNNC_OUTPUT_ELEMENTS_PER_IMAGE "
-     << perImage(output.getShape()) << "\n"
-     << "#define CNNC_NUM_PARAMS " << type.getNumInputs() - 1 << "\n\n"
+     << "/* Model \"" << modelName << "\".\n";
+  if (numInputs == 1) {
+    os << " * input:  float32 " << shapeText(input.getShape(), true)
+       << ", NHWC, row-major\n"
+       << " * output: float32 " << shapeText(output.getShape(), true)
+       << "\n */\n"
+       << "#define CNNC_INPUT_ELEMENTS_PER_IMAGE " << perImage(input.getShape())
+       << "\n";
+  } else {
+    // The order is the model's (Keras's model.inputs): the order of the
+    // entry points' input arguments and of `cnnc predict --input`.
+    os << " * " << numInputs << " inputs, in the model's input order, which "
+       << "is the order of\n * cnnc_forward's input arguments (float32, "
+       << "row-major, images NHWC):\n";
+    for (unsigned i = 0; i < numInputs; ++i) {
+      auto name = forward.getArgAttrOfType<StringAttr>(
+          i, cnn::CnnDialect::kInputAttrName);
+      os << " *   " << i << "  " << inputNames[i] << "  '"
+         << (name ? name.getValue() : "") << "'  "
+         << shapeText(cast<ShapedType>(type.getInput(i)).getShape(), true)
+         << "\n";
+    }
+    os << " * output: float32 " << shapeText(output.getShape(), true)
+       << "\n */\n"
+       << "#define CNNC_NUM_INPUTS " << numInputs << "\n";
+    for (unsigned i = 0; i < numInputs; ++i)
+      os << "#define CNNC_INPUT_ELEMENTS_PER_IMAGE_" << i << " "
+         << perImage(cast<ShapedType>(type.getInput(i)).getShape()) << "\n";
+  }
+  os << "#define CNNC_OUTPUT_ELEMENTS_PER_IMAGE " << perImage(output.getShape())
+     << "\n"
+     << "#define CNNC_NUM_PARAMS " << type.getNumInputs() - numInputs << "\n\n"
      << "/* The parameters, in Keras order; each is float32, row-major in its\n"
      << " * Keras shape (Conv2D kernel (rows, cols, in, filters), Dense "
         "kernel\n"
      << " * (in, units), bias (units)).\n";
-  for (unsigned i = 1; i < type.getNumInputs(); ++i) {
+  for (unsigned i = numInputs; i < type.getNumInputs(); ++i) {
     auto name = forward.getArgAttrOfType<StringAttr>(
         i, cnn::CnnDialect::kParamAttrName);
     auto shape = cast<ShapedType>(type.getInput(i)).getShape();
-    os << " *   params[" << i - 1 << "]  " << (name ? name.str() : "?") << "  "
-       << shapeText(shape, false) << "\n";
+    os << " *   params[" << i - numInputs << "]  " << (name ? name.str() : "?")
+       << "  " << shapeText(shape, false) << "\n";
   }
-  os << " */\n\n"
-     << "/* Runs the forward pass on `batch` images: reads `input`\n"
-     << " * (batch * CNNC_INPUT_ELEMENTS_PER_IMAGE floats) and `params`,\n"
-     << " * writes `output` (batch * CNNC_OUTPUT_ELEMENTS_PER_IMAGE floats).\n"
+  os << " */\n\n";
+  if (numInputs == 1)
+    os << "/* Runs the forward pass on `batch` images: reads `input`\n"
+       << " * (batch * CNNC_INPUT_ELEMENTS_PER_IMAGE floats) and `params`,\n";
+  else
+    os << "/* Runs the forward pass on `batch` samples: reads each input\n"
+       << " * (batch * CNNC_INPUT_ELEMENTS_PER_IMAGE_<i> floats for input i)\n"
+       << " * and `params`,\n";
+  os << " * writes `output` (batch * CNNC_OUTPUT_ELEMENTS_PER_IMAGE floats).\n"
      << " * Images are independent and the function keeps no state, so\n"
      << " * threads may run it at once on separate slices of a batch. */\n"
-     << "void cnnc_forward(const float *input, int64_t batch,\n"
+     << "void cnnc_forward(" << inputParameters(forward, "                  ")
+     << "int64_t batch,\n"
      << "                  const float *const *params, float *output);\n\n";
+  if (numInputs > 1)
+    os << "/* cnnc_forward with the inputs as an array: inputs[i] is input "
+          "i. */\n"
+       << "void cnnc_forward_inputs(const float *const *inputs, int64_t "
+          "batch,\n"
+       << "                         const float *const *params, float "
+          "*output);\n\n";
   writeWorkspaceDeclarations(forward, os);
   os << "/* The model's description for cnnc's runtime (shapes, parameters,\n"
      << " * initializers, training settings): text, one fact per line. */\n"

@@ -105,7 +105,9 @@ ModelInfo cnnc::describeModel(ModuleOp module) {
       module->getAttrOfType<StringAttr>(cnn::CnnDialect::kModelNameAttrName);
   info.name = name ? name.str() : "model";
   FunctionType type = forward.getFunctionType();
-  info.inputShape = withoutBatch(type.getInput(0));
+  unsigned numInputs = cnn::numModelInputs(forward);
+  for (unsigned i = 0; i < numInputs; ++i)
+    info.inputShapes.push_back(withoutBatch(type.getInput(i)));
   info.outputShape = withoutBatch(type.getResult(0));
   // What one image adds to a call's temporaries: every tensor @forward
   // computes (the runtime bounds a call's batch by it).
@@ -121,9 +123,7 @@ ModelInfo cnnc::describeModel(ModuleOp module) {
         info.activationBytesPerImage += bytes;
       }
   });
-  // Parameters follow the inputs (one, until graphs compile: see
-  // cnn::verifySingleInputOutput).
-  unsigned numInputs = cnn::numModelInputs(forward);
+  // Parameters follow the inputs.
   for (unsigned i = numInputs; i < forward.getNumArguments(); ++i) {
     ParamInfo param;
     auto paramName = forward.getArgAttrOfType<StringAttr>(

@@ -9,6 +9,9 @@
 #include "compiler/reports/WorkspaceHeader.h"
 
 #include "dialects/cnn/CnnDialect.h"
+#include "dialects/cnn/ModelContract.h"
+
+#include "llvm/ADT/StringSet.h"
 
 using namespace mlir;
 
@@ -20,6 +23,37 @@ int64_t cnnc::weightsBytes(func::FuncOp forward) {
           cast<ShapedType>(forward.getArgumentTypes()[i]).getNumElements() *
           static_cast<int64_t>(sizeof(float));
   return bytes;
+}
+
+std::vector<std::string> cnnc::inputParameterNames(func::FuncOp forward) {
+  unsigned numInputs = cnn::numModelInputs(forward);
+  if (numInputs == 1)
+    return {"input"};
+  std::vector<std::string> names;
+  llvm::StringSet<> taken;
+  for (unsigned i = 0; i < numInputs; ++i) {
+    std::string name = "input_";
+    auto keras = forward.getArgAttrOfType<StringAttr>(
+        i, cnn::CnnDialect::kInputAttrName);
+    for (char c : keras ? keras.getValue() : StringRef())
+      name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    if (!keras || !taken.insert(name).second)
+      name += std::to_string(i);
+    taken.insert(name);
+    names.push_back(name);
+  }
+  return names;
+}
+
+std::string cnnc::inputParameters(func::FuncOp forward,
+                                  llvm::StringRef indent) {
+  std::vector<std::string> names = inputParameterNames(forward);
+  if (names.size() == 1)
+    return "const float *input, ";
+  std::string text;
+  for (const std::string &name : names)
+    text += "const float *" + name + ",\n" + indent.str();
+  return text;
 }
 
 void cnnc::writeWorkspaceDeclarations(func::FuncOp forward,
@@ -38,7 +72,8 @@ void cnnc::writeWorkspaceDeclarations(func::FuncOp forward,
      << " * cnnc_workspace_bytes(batch) bytes long, and used by one call at a\n"
      << " * time (threads need one each). Its contents before the call do\n"
      << " * not matter and are garbage after it. */\n"
-     << "void cnnc_forward_ws(const float *input, int64_t batch,\n"
+     << "void cnnc_forward_ws("
+     << inputParameters(forward, "                     ") << "int64_t batch,\n"
      << "                     const float *const *params, float *output,\n"
      << "                     void *workspace);\n\n";
 }

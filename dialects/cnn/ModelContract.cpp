@@ -93,6 +93,16 @@ LogicalResult cnn::verifySingleInputOutput(ModuleOp module, StringRef what) {
          << "one has " << inputs << " input(s) and " << outputs << " output(s)";
 }
 
+LogicalResult cnn::verifySingleOutput(ModuleOp module, StringRef what) {
+  auto forward = module.lookupSymbol<func::FuncOp>("forward");
+  unsigned outputs = forward.getFunctionType().getNumResults();
+  if (outputs == 1)
+    return success();
+  return forward.emitError()
+         << what << " takes models of one output so far; this "
+         << "one has " << outputs << " outputs";
+}
+
 bool cnn::isModel(ModuleOp module) {
   return module->hasAttr(CnnDialect::kModelAttrName);
 }

@@ -27,10 +27,15 @@ LogicalResult verifyModelContract(ModuleOp module);
 /// the rest are parameters. Trusts a model's contract.
 unsigned numModelInputs(Operation *forward);
 
-/// Compiled code, its C ABI and the training step take one input and give
-/// one output so far: reports (at @forward) a model with several, for
-/// `what` (the pass or command that cannot take it).
+/// The training step takes one input and gives one output so far: reports
+/// (at @forward) a model with several, for `what` (the pass or command that
+/// cannot take it).
 LogicalResult verifySingleInputOutput(ModuleOp module, StringRef what);
+
+/// Compiled code and its C ABI take any number of inputs but give one
+/// output (a model with several is compiled once per output): reports (at
+/// @forward) a model with several, for `what`.
+LogicalResult verifySingleOutput(ModuleOp module, StringRef what);
 
 /// Whether `module` is marked as a cnn-level model.
 bool isModel(ModuleOp module);

@@ -159,23 +159,40 @@ static llvm::Error readInboundNodes(const JsonNode &entry, Layer &layer) {
 
 /// `input_layers` / `output_layers` in any of their forms, in order.
 static llvm::Error readEnds(const JsonNode &config, llvm::StringRef key,
-                            std::vector<TensorRef> &out) {
+                            std::vector<TensorRef> &out,
+                            bool dictByKey = false) {
   JsonNode node = config.get(key);
   if (!node.exists())
     return config.error("missing '" + key + "'");
   std::string what = "'" + key.str() + "'";
-  if (const llvm::json::Object *object = node.getObject()) {
-    // A dict of named outputs: the file's order is the model's.
+  const llvm::json::Object *object = node.getObject();
+  if (object && object->empty())
+    return node.error("expected a list of [\"layer name\", node index, "
+                      "tensor index] for " +
+                      what + ", found an empty dict");
+  if (object) {
+    // A dict of named outputs: the file's order is the model's. A dict of
+    // inputs (`dictByKey`): Keras flattens it as tf.nest and optree do,
+    // by sorted key, and that is the order model.inputs and a positional
+    // predict() take.
     std::vector<std::pair<SourceLoc, JsonNode>> entries;
+    std::vector<std::string> keys;
     for (const auto &entry : *object) {
       JsonNode value = node.get(entry.first);
       entries.push_back({value.loc(), value});
+      keys.push_back(entry.first.str());
     }
-    std::sort(entries.begin(), entries.end(), [](const auto &a, const auto &b) {
-      return std::make_pair(a.first.line, a.first.column) <
-             std::make_pair(b.first.line, b.first.column);
+    std::vector<size_t> order(entries.size());
+    for (size_t i = 0; i < order.size(); ++i)
+      order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      if (dictByKey)
+        return keys[a] < keys[b];
+      return std::make_pair(entries[a].first.line, entries[a].first.column) <
+             std::make_pair(entries[b].first.line, entries[b].first.column);
     });
-    for (auto &[loc, value] : entries) {
+    for (size_t i : order) {
+      JsonNode &value = entries[i].second;
       TensorRef ref;
       if (llvm::Error err = readTriple(value, what, ref))
         return err;
@@ -323,7 +340,8 @@ llvm::Error cnnc::readFunctionalConfig(const JsonNode &config, ModelSpec &model,
 
   // The model's inputs, in its input order.
   std::vector<TensorRef> inputRefs;
-  if (llvm::Error err = readEnds(config, "input_layers", inputRefs))
+  if (llvm::Error err = readEnds(config, "input_layers", inputRefs,
+                                 /*dictByKey=*/true))
     return err;
   for (const TensorRef &ref : inputRefs) {
     auto it = std::find_if(
@@ -336,6 +354,10 @@ llvm::Error cnnc::readFunctionalConfig(const JsonNode &config, ModelSpec &model,
       return makeError(ref.loc, "model input '", ref.layer,
                        "' must be its InputLayer's tensor [\"", ref.layer,
                        "\", 0, 0]");
+    for (const ModelInput &input : model.inputs)
+      if (input.name == ref.layer)
+        return makeError(ref.loc, "model input '", ref.layer,
+                         "' is listed twice");
     model.inputs.push_back(*it);
   }
   if (llvm::Error err = readEnds(config, "output_layers", model.outputs))

@@ -519,9 +519,15 @@ Expected<Value> Interpreter::callSymbol(const Value &callee, KerasCall &args) {
   case SymbolKind::Other:
   case SymbolKind::Activation: // activations.relu(x): a tensor
     return Value::unknown();
-  default:
+  default: {
     // Layers, optimizers, losses, ...: checked where the model uses them.
-    return Value::object(std::make_shared<KerasCall>(std::move(args)));
+    Value object = Value::object(std::make_shared<KerasCall>(std::move(args)));
+    // A keras.Input is a tensor from the moment it is made: tf.keras's
+    // auto-names (input_1, input_2, ...) count inputs in that order.
+    if (object.call->symbol.kind == SymbolKind::Input)
+      models.tensorOf(object);
+    return object;
+  }
   }
 }
 

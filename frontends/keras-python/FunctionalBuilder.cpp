@@ -17,6 +17,7 @@
 #include "frontends/keras-python/LayerBuilder.h"
 
 #include <set>
+#include <tuple>
 
 using namespace cnnc;
 using namespace cnnc::py;
@@ -116,10 +117,27 @@ Expected<unsigned> ModelBuilder::createFunctional(const KerasCall &call) {
     const CallArgValue *arg = args.get(what);
     if (arg->value.hasReason())
       return errorAt(file, arg->value.reasonPos, arg->value.text);
-    std::optional<std::vector<unsigned>> ids = tensorsOf(arg->value);
+    Value value = arg->value;
+    // A dict of inputs: Keras flattens it by sorted key (tf.nest, optree),
+    // which is the order of model.inputs and of a positional predict().
+    if (what == "inputs" && value.is(Value::Kind::Dict)) {
+      const auto &entries = *value.entries;
+      std::vector<size_t> order(entries.size());
+      for (size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+      std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        return std::tie(entries[a].first, a) < std::tie(entries[b].first, b);
+      });
+      std::vector<Value> values;
+      for (size_t i : order)
+        values.push_back(entries[i].second);
+      value = Value::list(std::move(values));
+    }
+    std::optional<std::vector<unsigned>> ids = tensorsOf(value);
     if (!ids || ids->empty())
       return errorAt(file, arg->pos, "'", what,
-                     "' must be a Keras tensor or a list of them, not ",
+                     "' must be a Keras tensor or a list of them",
+                     what == "inputs" ? " (or a dict)" : "", ", not ",
                      describe(arg->value));
     return std::move(*ids);
   };
@@ -147,10 +165,10 @@ Expected<unsigned> ModelBuilder::createFunctional(const KerasCall &call) {
     work.insert(work.end(), node.inbound.begin(), node.inbound.end());
   }
 
-  // Names: the inputs in the model's order, then the layers in the order
-  // they were called (node numbers), as tf.keras counts them.
+  // Names: tf.keras names a keras.Input when it is made (`input_<k>`, k
+  // counting the unnamed inputs made so far, used or not), and the layers
+  // in the order they were called (node numbers).
   std::map<unsigned, std::string> names;
-  int inputCount = 0;
   for (unsigned id : *inputs) {
     const TensorNode &node = tensors[id];
     if (!node.isInput)
@@ -162,8 +180,21 @@ Expected<unsigned> ModelBuilder::createFunctional(const KerasCall &call) {
       return entry.takeError();
     ModelInput input;
     input.name = explicitName(*node.call);
-    if (input.name.empty())
-      input.name = "input_" + std::to_string(++inputCount);
+    if (input.name.empty()) {
+      int made = 0;
+      for (unsigned other = 0; other <= id; ++other)
+        if (tensors[other].isInput &&
+            explicitName(*tensors[other].call).empty())
+          ++made;
+      input.name = "input_" + std::to_string(made);
+    }
+    if (names.count(id))
+      return errorAt(file, node.pos,
+                     "this input is given twice among the model's inputs");
+    for (const ModelInput &earlier : model.inputs)
+      if (earlier.name == input.name)
+        return errorAt(file, node.pos, "two of the model's inputs are named '",
+                       input.name, "'");
     input.shape = *entry->inputShape;
     input.loc = toSourceLoc(file, node.pos);
     names[id] = input.name;

@@ -17,9 +17,11 @@
 #include "frontends/keras3/ZipArchive.h"
 
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/JSON.h"
 
 #include <ctime>
+#include <functional>
 
 using namespace cnnc;
 using llvm::json::Array;
@@ -105,6 +107,59 @@ compileConfig(const TrainingSpec &training) {
   return std::optional<Value>(Value(std::move(config)));
 }
 
+/// A graph model's layers and InputLayers in Keras 3's `model.layers` order
+/// (keras/src/ops/function.py::map_graph), which numbers the weights'
+/// groups when Keras loads the archive: by depth from the outputs, deepest
+/// first; among equals in the order a depth-first walk from the outputs
+/// (in output order) first meets them. Each entry is a Keras name.
+static std::vector<std::string> kerasLayerOrder(const ModelSpec &model) {
+  llvm::StringMap<const Layer *> layers;
+  for (const Layer &layer : model.layers)
+    layers[layer.name] = &layer;
+  llvm::StringSet<> inputs;
+  for (const ModelInput &input : model.inputs)
+    inputs.insert(input.name);
+  // Pre-order indices and the post-order (inputs towards outputs).
+  llvm::StringMap<int> indices;
+  std::vector<std::string> postOrder;
+  llvm::StringSet<> finished;
+  // The graph was checked (scheduleGraph: acyclic, every input needed)
+  // before this is asked.
+  std::function<void(const std::string &)> visit = [&](const std::string &n) {
+    if (finished.count(n))
+      return;
+    indices.try_emplace(n, static_cast<int>(indices.size()));
+    if (!inputs.count(n))
+      if (const Layer *layer = layers.lookup(n))
+        for (const TensorRef &ref : layer->inbound)
+          visit(ref.layer);
+    finished.insert(n);
+    postOrder.push_back(n);
+  };
+  for (const TensorRef &output : model.outputs)
+    visit(output.layer);
+  llvm::StringMap<int> depths;
+  for (auto it = postOrder.rbegin(); it != postOrder.rend(); ++it) {
+    int depth = depths.lookup(*it);
+    if (inputs.count(*it))
+      continue;
+    if (const Layer *layer = layers.lookup(*it))
+      for (const TensorRef &ref : layer->inbound)
+        depths[ref.layer] = std::max(depths.lookup(ref.layer), depth + 1);
+  }
+  // Every input is reached: scheduleGraph refuses an input no output
+  // needs. Pre-order indices are unique, so the order is total.
+  std::vector<std::string> order = postOrder;
+  std::sort(order.begin(), order.end(),
+            [&](const std::string &a, const std::string &b) {
+              int da = depths.lookup(a), db = depths.lookup(b);
+              if (da != db)
+                return da > db;
+              return indices.lookup(a) < indices.lookup(b);
+            });
+  return order;
+}
+
 static llvm::Expected<std::string> keras3Config(const ModelSpec &model) {
   // hard_sigmoid is Keras 3's function in a Keras 3 file; Keras 2's has no
   // name there. The writer below knows Keras 2's names only.
@@ -125,8 +180,46 @@ static llvm::Expected<std::string> keras3Config(const ModelSpec &model) {
   if (!legacy)
     return legacy.takeError();
   Array layers;
-  for (Value &entry :
-       *legacy->getAsObject()->getObject("config")->getArray("layers"))
+  Object &legacyConfig = *legacy->getAsObject()->getObject("config");
+  if (model.isGraph) {
+    // A Functional model: its layers in Keras's order, each with its name
+    // and its call. Keras 3 reads the legacy `inbound_nodes` form
+    // (functional.py::deserialize_node), whose tensors need no shapes.
+    llvm::StringMap<Object *> byName;
+    for (Value &entry : *legacyConfig.getArray("layers"))
+      byName[entry.getAsObject()->getString("name").value_or("")] =
+          entry.getAsObject();
+    for (const std::string &name : kerasLayerOrder(model)) {
+      Object &entry = *byName.lookup(name);
+      Value inbound = std::move(*entry.get("inbound_nodes"));
+      Value layer = keras3Layer(entry);
+      (*layer.getAsObject())["name"] = name;
+      (*layer.getAsObject())["inbound_nodes"] = std::move(inbound);
+      layers.push_back(std::move(layer));
+    }
+    Object root{
+        {"module", "keras.src.models.functional"},
+        {"class_name", "Functional"},
+        {"config",
+         Object{
+             {"name", model.name},
+             {"trainable", true},
+             {"layers", std::move(layers)},
+             {"input_layers", std::move(*legacyConfig.get("input_layers"))},
+             {"output_layers", std::move(*legacyConfig.get("output_layers"))}}},
+        {"registered_name", "Functional"},
+        {"build_config", Object{{"input_shape", nullptr}}}};
+    llvm::Expected<std::optional<Value>> compile =
+        compileConfig(model.training);
+    if (!compile)
+      return compile.takeError();
+    if (*compile)
+      root["compile_config"] = std::move(**compile);
+    std::string text;
+    llvm::raw_string_ostream(text) << Value(std::move(root));
+    return text;
+  }
+  for (Value &entry : *legacyConfig.getArray("layers"))
     layers.push_back(keras3Layer(*entry.getAsObject()));
 
   Array batchShape{nullptr};
@@ -174,7 +267,20 @@ cnnc::writeKerasArchive(const ModelSpec &model,
   llvm::StringMap<const LayerWeights *> byName;
   for (const LayerWeights &layer : layers)
     byName[layer.layer] = &layer;
-  std::vector<KerasLayerRef> refs = modelSpecLayers(model);
+  std::vector<KerasLayerRef> refs;
+  if (model.isGraph) {
+    // Keras's model.layers, InputLayers included (an empty group each).
+    llvm::StringMap<const Layer *> byName;
+    for (const Layer &layer : model.layers)
+      byName[layer.name] = &layer;
+    for (const std::string &name : kerasLayerOrder(model)) {
+      const Layer *layer = byName.lookup(name);
+      refs.push_back(
+          {name, layer ? kerasClassName(layer->kind) : "InputLayer"});
+    }
+  } else {
+    refs = modelSpecLayers(model);
+  }
   std::vector<std::string> keys = keras3GroupKeys(refs);
   std::vector<Keras3VarGroup> groups;
   for (size_t i = 0; i < refs.size(); ++i) {

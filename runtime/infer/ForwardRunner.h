@@ -17,6 +17,7 @@
 #include "runtime/support/WorkerPool.h"
 
 #include <cstdint>
+#include <vector>
 
 namespace cnnc {
 
@@ -26,6 +27,13 @@ namespace cnnc {
 void runForward(const ModelKernels &kernels, WorkerPool &pool,
                 const float *input, int64_t batch, const float *const *params,
                 float *output);
+
+/// The same for a model with any number of inputs: `inputs` holds one
+/// pointer per model input, in its input order, each `batch` images of that
+/// input's shape.
+void runForward(const ModelKernels &kernels, WorkerPool &pool,
+                const std::vector<const float *> &inputs, int64_t batch,
+                const float *const *params, float *output);
 
 } // namespace cnnc
 

@@ -21,6 +21,10 @@ extern "C" {
 /// The forward pass (inference: dropout off) of `batch` images.
 using ForwardFn = void (*)(const float *input, int64_t batch,
                            const float *const *params, float *output);
+/// The forward pass of a model with several inputs: `inputs` holds one
+/// pointer per input, in the model's input order (cnnc_forward_inputs).
+using ForwardInputsFn = void (*)(const float *const *inputs, int64_t batch,
+                                 const float *const *params, float *output);
 /// The training-mode forward and backward pass of `batch` samples, which
 /// start at sample `first_sample` of the step's whole batch: writes the
 /// gradient of `scale` times the loss summed over these samples (scale =
@@ -52,7 +56,9 @@ using ApplyGradientsFn = void (*)(float *params, float *state,
 /// entries are null when the code was compiled without a training step.
 struct ModelKernels {
   ModelInfo info;
+  /// A model of one input has `forward`, one of several `forwardInputs`.
   ForwardFn forward = nullptr;
+  ForwardInputsFn forwardInputs = nullptr;
   TrainGradientsFn trainGradients = nullptr;
   EvaluateFn evaluate = nullptr;
   ApplyGradientsFn applyGradients = nullptr;

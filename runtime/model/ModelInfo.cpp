@@ -144,7 +144,9 @@ bool ModelInfo::needsWholeBatch() const {
   return std::any_of(params.begin(), params.end(),
                      [](const ParamInfo &p) { return p.fromBatchStatistics; });
 }
-int64_t ModelInfo::inputElements() const { return product(inputShape); }
+int64_t ModelInfo::inputElements(size_t index) const {
+  return product(inputShapes[index]);
+}
 int64_t ModelInfo::outputElements() const { return product(outputShape); }
 int64_t ModelInfo::paramElements() const {
   int64_t n = 0;
@@ -185,8 +187,11 @@ std::vector<float *> cnnc::writableParamPointers(const ModelInfo &info,
 
 std::string cnnc::formatModelInfo(const ModelInfo &info) {
   std::string out(kHeader);
-  out += "\nname " + info.name + "\ninput";
-  appendShape(out, info.inputShape);
+  out += "\nname " + info.name;
+  for (const std::vector<int64_t> &shape : info.inputShapes) {
+    out += "\ninput";
+    appendShape(out, shape);
+  }
   out += "\noutput";
   appendShape(out, info.outputShape);
   out += "\nactivations " + std::to_string(info.activationBytesPerImage) + "\n";
@@ -245,9 +250,13 @@ bool cnnc::parseModelInfo(std::string_view text, ModelInfo &info,
     if (key == "name" && w.size() == 2) {
       info.name = w[1];
     } else if (key == "input" || key == "output") {
-      auto &shape = key == "input" ? info.inputShape : info.outputShape;
+      std::vector<int64_t> shape;
       if (!parseShape(w, 1, shape) || shape.empty())
         return fail("bad " + key + " shape");
+      if (key == "input")
+        info.inputShapes.push_back(std::move(shape));
+      else
+        info.outputShape = std::move(shape);
       (key == "input" ? sawInput : sawOutput) = true;
     } else if (key == "activations" && w.size() == 2) {
       if (!parseInt(w[1], info.activationBytesPerImage) ||

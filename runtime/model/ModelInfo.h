@@ -9,7 +9,7 @@
 //
 //   cnnc-model-info 1
 //   name sequential
-//   input 28 28 1
+//   input 28 28 1                                     (one line per input)
 //   output 10
 //   activations 97344                                 (bytes per image)
 //   param conv2d/kernel 3 3 1 32
@@ -70,7 +70,10 @@ struct ParamInfo {
 
 struct ModelInfo {
   std::string name;
-  std::vector<int64_t> inputShape, outputShape; // without the batch
+  /// Without the batch: one shape per model input, in the model's input
+  /// order (a graph model may have several), and the output's.
+  std::vector<std::vector<int64_t>> inputShapes;
+  std::vector<int64_t> outputShape;
   /// Bytes of the intermediate tensors of one image's forward pass: what a
   /// call allocates grows with its batch by this much.
   int64_t activationBytesPerImage = 0;
@@ -90,7 +93,8 @@ struct ModelInfo {
   /// Whether the training step normalizes with the batch's statistics, so
   /// that each batch must be one call of it (ParamInfo::fromBatchStatistics).
   bool needsWholeBatch() const;
-  int64_t inputElements() const;
+  /// The elements of one image of input `index`.
+  int64_t inputElements(size_t index = 0) const;
   int64_t outputElements() const;
   int64_t paramElements() const;
   /// The most images one call of the forward pass should take, so that its

@@ -64,7 +64,7 @@ ModelIdentity identityOf(const ModelInfo &info) {
 bool checkDataFitsModel(const ModelInfo &info, const IdxImages &images,
                         const std::vector<uint8_t> &labels,
                         const std::string &what, std::string &error) {
-  const std::vector<int64_t> &in = info.inputShape;
+  const std::vector<int64_t> &in = info.inputShapes.front();
   bool fits = in.size() >= 2 && in[0] == images.rows && in[1] == images.cols &&
               info.inputElements() == images.pixelsPerImage();
   if (images.count == 0)
@@ -109,6 +109,16 @@ bool checkDataFitsModel(const ModelInfo &info, const IdxImages &images,
 /// Reads the dataset the options name, checked against the model.
 bool loadData(const ModelInfo &info, const RunOptions &options, bool train,
               Dataset &data, std::string &error) {
+  // A sample of cnnc's datasets is one image: there is nothing to give a
+  // model's other inputs (predict takes any number).
+  if (info.inputShapes.size() != 1) {
+    error = "the model has " + std::to_string(info.inputShapes.size()) +
+            " inputs, but a sample of cnnc's datasets (MNIST, "
+            "Fashion-MNIST, --image-dir) is one image: cnnc trains and "
+            "evaluates models of one input (cnnc predict takes --input once "
+            "per input)";
+    return false;
+  }
   if (options.readData) {
     if (!options.readData(info, options, train, data, error))
       return false;

@@ -154,3 +154,34 @@ module {
     return
   }
 }
+
+// -----
+
+// Two inputs (the leading arguments with a dynamic batch): cnnc_forward
+// takes one pointer each, then the batch, params and output; each input's
+// descriptor gets the batch. cnnc_forward_inputs takes them from an array,
+// inputs[0] and inputs[1], in the same order.
+// CHECK-LABEL: func.func @cnnc_forward
+// CHECK-SAME: (%[[A:.*]]: !llvm.ptr, %[[B:.*]]: !llvm.ptr, %[[BATCH:.*]]: i64, %[[PARAMS:.*]]: !llvm.ptr, %[[OUT:.*]]: !llvm.ptr)
+// CHECK: llvm.insertvalue %[[A]], %{{.*}}[0]
+// CHECK: llvm.insertvalue %[[BATCH]], %{{.*}}[3, 0]
+// CHECK: %[[XA:.*]] = builtin.unrealized_conversion_cast %{{.*}} to memref<?x4xf32>
+// CHECK: llvm.insertvalue %[[B]], %{{.*}}[0]
+// CHECK: llvm.insertvalue %[[BATCH]], %{{.*}}[3, 0]
+// CHECK: %[[XB:.*]] = builtin.unrealized_conversion_cast %{{.*}} to memref<?x3xf32>
+// CHECK: llvm.getelementptr %[[PARAMS]][0]
+// CHECK: call @forward(%[[XA]], %[[XB]], %{{.*}}, %{{.*}}) : (memref<?x4xf32>, memref<?x3xf32>, memref<4x2xf32>, memref<?x2xf32>) -> ()
+// CHECK-LABEL: func.func @cnnc_forward_inputs
+// CHECK-SAME: (%[[IN:.*]]: !llvm.ptr, %[[N:.*]]: i64, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr)
+// CHECK: %[[S0:.*]] = llvm.getelementptr %[[IN]][0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK: %[[P0:.*]] = llvm.load %[[S0]] : !llvm.ptr -> !llvm.ptr
+// CHECK: llvm.insertvalue %[[P0]], %{{.*}}[0]
+// CHECK: builtin.unrealized_conversion_cast %{{.*}} to memref<?x4xf32>
+// CHECK: %[[S1:.*]] = llvm.getelementptr %[[IN]][1] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK: %[[P1:.*]] = llvm.load %[[S1]] : !llvm.ptr -> !llvm.ptr
+// CHECK: llvm.insertvalue %[[P1]], %{{.*}}[0]
+// CHECK: builtin.unrealized_conversion_cast %{{.*}} to memref<?x3xf32>
+// CHECK: call @forward
+func.func @forward(%a: memref<?x4xf32>, %b: memref<?x3xf32>, %w: memref<4x2xf32>, %y: memref<?x2xf32>) {
+  return
+}

@@ -608,7 +608,7 @@ TEST_P(ForwardMatrix, MatchesTheReference) {
 
   // The model's interface, as the reference sees it.
   const Fixture &first = fixtureFor(model, model.batches.front());
-  EXPECT_EQ(info.inputShape, model.input);
+  EXPECT_EQ(info.inputShapes, std::vector<std::vector<int64_t>>{model.input});
   std::vector<int64_t> outputDims(first.expected.shape.begin() + 1,
                                   first.expected.shape.end());
   ASSERT_EQ(info.outputShape, outputDims) << ir;

@@ -33,7 +33,7 @@ extern "C" void sumForward(const float *input, int64_t batch,
 ModelKernels sumKernels(int64_t activationBytesPerImage) {
   ModelKernels kernels;
   kernels.forward = sumForward;
-  kernels.info.inputShape = {2};
+  kernels.info.inputShapes = {{2}};
   kernels.info.outputShape = {1};
   kernels.info.params = {ParamInfo{"dense/bias", {1}, {}}};
   kernels.info.activationBytesPerImage = activationBytesPerImage;

@@ -1,6 +1,7 @@
 //===- PredictFlags.cpp - cnnc predict's options --------------------------===//
 //
 //   cnnc predict MODEL --input X.npy -o Y.npy [--weights W] [--threads N]
+//   cnnc predict MODEL --input A.npy --input B.npy ... (one per model input)
 //   cnnc predict MODEL --image A.png [--image B.jpg ...] [--top K] [--json]
 //
 //===----------------------------------------------------------------------===//
@@ -20,10 +21,12 @@ cl::SubCommand cnnc::predictCommand(
 static cl::opt<std::string> modelPath(cl::Positional, cl::desc("MODEL"),
                                       cl::Required, cl::cat(cnncCategory),
                                       cl::sub(predictCommand));
-static cl::opt<std::string>
-    inputPath("input", cl::desc("Input images (.npy, float32 NHWC)"),
-              cl::value_desc("X.npy"), cl::cat(cnncCategory),
-              cl::sub(predictCommand));
+static cl::list<std::string>
+    inputPaths("input",
+               cl::desc("Input images (.npy, float32 NHWC); once per model "
+                        "input, in the model's input order"),
+               cl::value_desc("X.npy"), cl::cat(cnncCategory),
+               cl::sub(predictCommand));
 static cl::list<std::string> imagePaths(
     "image",
     cl::desc("An image file (PNG or JPEG), read as Keras's load_img + "
@@ -59,17 +62,17 @@ static cl::opt<unsigned> threads("threads",
 std::optional<PredictRequest> cnnc::predictRequestFromFlags() {
   if (!checkThreadsFlag(threads))
     return std::nullopt;
-  if (inputPath.empty() && imagePaths.empty()) {
+  if (inputPaths.empty() && imagePaths.empty()) {
     reportError("cnnc predict needs --input or --image (see 'cnnc predict "
                 "--help')");
     return std::nullopt;
   }
-  if (!inputPath.empty() && !imagePaths.empty()) {
+  if (!inputPaths.empty() && !imagePaths.empty()) {
     reportError("--input and --image cannot be combined: cnnc predict reads "
                 "either a .npy or image files");
     return std::nullopt;
   }
-  if (!inputPath.empty() && outputPath.empty()) {
+  if (!inputPaths.empty() && outputPath.empty()) {
     reportError("cnnc predict --input needs -o Y.npy");
     return std::nullopt;
   }
@@ -79,7 +82,7 @@ std::optional<PredictRequest> cnnc::predictRequestFromFlags() {
   }
   PredictRequest request;
   request.modelPath = modelPath;
-  request.inputPath = inputPath;
+  request.inputPaths.assign(inputPaths.begin(), inputPaths.end());
   request.imagePaths.assign(imagePaths.begin(), imagePaths.end());
   request.top = top;
   request.json = json;
