@@ -163,6 +163,7 @@ struct NestedScope {
   /// The node index by which the outer model refers to its call: 1 where
   /// the nested model's own construction is node 0 (Keras 2, TF.js), else 0.
   int64_t callNode = 0;
+  SourceLoc loc; // where the nested model is defined
 };
 
 /// One input of a graph model (Keras's InputLayer / keras.Input).

@@ -182,6 +182,8 @@ private:
   std::vector<JsonNode> trainingCandidates;
   /// A Sequential's nested models, inlined once all layers are read.
   std::vector<NestedCall> nestedCalls;
+  /// Reading a model used as a layer.
+  bool nested = false;
 };
 } // namespace
 
@@ -293,7 +295,11 @@ llvm::Error ModelReader::readModel() {
     ConfigReader configReader(config, "");
     if (llvm::Error err = configReader.readString("name", model.name))
       return err;
-    if (llvm::Error err = checkCommonLayerFields(configReader))
+    // A nested model's `trainable` is its caller's to apply (to all its
+    // layers).
+    bool trainable = true;
+    if (llvm::Error err =
+            checkCommonLayerFields(configReader, nested ? &trainable : nullptr))
       return err;
     layers = config.get("layers");
     if (!layers.exists())
@@ -493,6 +499,7 @@ ModelReader::readNested(const JsonNode &entry, const KerasFileInfo &outerInfo) {
   modelNode = entry;
   topLevelBuildConfig = entry.get("build_config");
   info = outerInfo;
+  nested = true;
   if (llvm::Error err = readModel())
     return err;
   if (model.inputShape.empty())

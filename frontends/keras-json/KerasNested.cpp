@@ -119,8 +119,9 @@ llvm::Error cnnc::inlineNestedModels(ModelSpec &outer,
         for (TensorRef &ref : layer.inbound)
           rename(ref);
         layer.name = prefix + layer.name;
-        layer.scopes.insert(layer.scopes.begin(),
-                            NestedScope{model.name, call.className, callNode});
+        layer.scopes.insert(
+            layer.scopes.begin(),
+            NestedScope{model.name, call.className, callNode, call.loc});
         // A frozen nested model freezes every layer in it.
         layer.trainable &= call.trainable;
         outer.layers.push_back(std::move(layer));
