@@ -167,7 +167,7 @@ static llvm::Error readNestedCall(const JsonNode &entry,
   llvm::StringRef className = bareClassName(*classNode.getString());
   NestedCall call;
   call.position = position;
-  call.className = className == "Model" ? "Functional" : className.str();
+  call.className = className.str();
   call.loc = classNode.loc();
   if (llvm::Error err = reader.readBool("trainable", call.trainable))
     return err;

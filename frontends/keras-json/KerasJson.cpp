@@ -448,7 +448,7 @@ llvm::Error ModelReader::readLayers(const JsonNode &layers) {
         return nameNode.error("duplicate layer name " + nameNode.describe());
       NestedCall call;
       call.position = model.layers.size();
-      call.className = className == "Model" ? "Functional" : className.str();
+      call.className = className.str();
       call.loc = classNode.loc();
       if (llvm::Error err = reader.readBool("trainable", call.trainable))
         return err;
