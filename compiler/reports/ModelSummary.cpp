@@ -18,6 +18,7 @@
 #include "dialects/cnn/ShapeRules.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SetVector.h"
 
 using namespace mlir;
@@ -124,6 +125,21 @@ static std::string producerName(func::FuncOp forward, Value value) {
                : value.getDefiningOp()->getName().stripDialect().str();
 }
 
+/// How Keras's "Connected to" names `value`: "conv2d[0][0]", or for an op
+/// inside a nested model, the model by the node the outer model calls it by.
+static std::string connectionName(func::FuncOp forward, Value value) {
+  if (Operation *op = value.getDefiningOp())
+    if (auto nested = op->getAttrOfType<cnn::LayerAttr>(
+            cnn::CnnDialect::kNestedAttrName)) {
+      auto node =
+          op->getAttrOfType<IntegerAttr>(cnn::CnnDialect::kNestedNodeAttrName);
+      return (nested.getName() + "[" +
+              std::to_string(node ? node.getInt() : 0) + "][0]")
+          .str();
+    }
+  return producerName(forward, value) + "[0][0]";
+}
+
 /// Whether `value` is an activation (an input or a computed tensor) rather
 /// than a parameter.
 static bool isActivation(func::FuncOp forward, Value value,
@@ -132,18 +148,29 @@ static bool isActivation(func::FuncOp forward, Value value,
   return !arg || arg.getArgNumber() < numInputs;
 }
 
-/// Groups the ops of @forward into Keras layers, in order.
+/// Groups the ops of @forward into Keras layers, in order. A nested model
+/// is one row, as Keras prints it: all the ops of its layers, wherever they
+/// are, its output its last op's.
 static SmallVector<LayerRow> collectRows(func::FuncOp forward,
                                          unsigned numInputs) {
   SmallVector<LayerRow> rows;
   Attribute currentLayer;
   llvm::SmallSetVector<Value, 8> countedParams;
+  llvm::DenseMap<Attribute, size_t> nestedRows;
   for (Operation &op : forward.getBody().front()) {
     if (!isa<cnn::CnnDialect>(op.getDialect()) || op.getNumResults() != 1)
       continue;
     auto layer =
         op.getAttrOfType<cnn::LayerAttr>(cnn::CnnDialect::kLayerAttrName);
-    if (!layer || layer != currentLayer) {
+    bool nested = false;
+    if (auto model =
+            op.getAttrOfType<cnn::LayerAttr>(cnn::CnnDialect::kNestedAttrName))
+      layer = model, nested = true;
+    size_t index = rows.size() - 1;
+    auto known = nested ? nestedRows.find(layer) : nestedRows.end();
+    if (known != nestedRows.end()) {
+      index = known->second;
+    } else if (!layer || layer != currentLayer) {
       LayerRow row;
       if (layer)
         row.title = (layer.getName() + " (" + layer.getClassName() + ")").str();
@@ -154,11 +181,14 @@ static SmallVector<LayerRow> collectRows(func::FuncOp forward,
       // The layer is called on its first op's activations.
       for (Value operand : op.getOperands())
         if (isActivation(forward, operand, numInputs))
-          row.connections.push_back(producerName(forward, operand) + "[0][0]");
+          row.connections.push_back(connectionName(forward, operand));
       rows.push_back(row);
-      currentLayer = layer;
+      index = rows.size() - 1;
+      if (nested)
+        nestedRows[layer] = index;
     }
-    LayerRow &row = rows.back();
+    currentLayer = layer;
+    LayerRow &row = rows[index];
     row.outputType = op.getResult(0).getType();
     for (Value operand : op.getOperands())
       if (isa<BlockArgument>(operand) &&

@@ -65,6 +65,12 @@ def Cnn_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral kRegularizerAttrName = "cnn.regularizer";
     static constexpr ::llvm::StringLiteral kActivityRegularizerAttrName =
         "cnn.activity_regularizer";
+    /// An op of a layer inside a nested model (a model used as a layer,
+    /// which the frontend inlined): `cnn.nested` is the outermost nested
+    /// model as a #cnn.layer (the summary's row), `cnn.nested_node` the node
+    /// index the outer model calls it by ("model_1[1][0]").
+    static constexpr ::llvm::StringLiteral kNestedAttrName = "cnn.nested";
+    static constexpr ::llvm::StringLiteral kNestedNodeAttrName = "cnn.nested_node";
     /// A graph model's input argument: its Keras input name.
     static constexpr ::llvm::StringLiteral kInputAttrName = "cnn.input";
     /// On a result of @train_gradients: the slot holds the parameter's next

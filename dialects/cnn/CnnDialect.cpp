@@ -57,6 +57,16 @@ LogicalResult CnnDialect::verifyOperationAttribute(Operation *op,
                                 "finite and at least 0";
     return success();
   }
+  if (name == kNestedAttrName) {
+    if (!isa<LayerAttr>(attribute.getValue()))
+      return op->emitError() << "'" << name << "' must be a #cnn.layer";
+    return success();
+  }
+  if (name == kNestedNodeAttrName) {
+    if (!isa<IntegerAttr>(attribute.getValue()))
+      return op->emitError() << "'" << name << "' must be an integer";
+    return success();
+  }
   if (name == kFusionRootAttrName) {
     if (!isa<UnitAttr>(attribute.getValue()))
       return op->emitError() << "'" << name << "' must be a unit attribute";

@@ -160,6 +160,18 @@ struct TensorRef {
   SourceLoc loc;
 };
 
+/// A nested model (a Sequential or Functional used as a layer) that a
+/// frontend inlined into the outer graph: the compiler sees one flat DAG,
+/// while the summary shows the nested model as one row and export refuses it.
+struct NestedScope {
+  std::string name;      // the nested model's Keras name
+  std::string className; // "Sequential" or "Functional"
+  /// The node index by which the outer model refers to its call: 1 where
+  /// the nested model's own construction is node 0 (Keras 2, TF.js), else 0.
+  int64_t callNode = 0;
+  SourceLoc loc; // where the nested model is defined
+};
+
 /// One input of a graph model (Keras's InputLayer / keras.Input).
 struct ModelInput {
   std::string name;
@@ -240,6 +252,10 @@ struct Layer {
   /// Graph models: the tensors the layer is called on (one, or a merge
   /// layer's list). Empty in a Sequential model: its previous layer.
   std::vector<TensorRef> inbound;
+  /// A layer of inlined nested models: them, outermost first. Its `name` is
+  /// then the path "outer/inner/layer", which keeps names distinct across
+  /// nested models and is what weights bind by.
+  std::vector<NestedScope> scopes;
   // DepthwiseConv2D and SeparableConv2D: depth_multiplier and the
   // depthwise kernel's initializer (SeparableConv2D's pointwise kernel has
   // its own; their kernel_initializer is unused).
@@ -316,6 +332,9 @@ struct ModelSpec {
   bool isGraph = false;
   std::vector<ModelInput> inputs;
   std::vector<TensorRef> outputs;
+  /// A Sequential model made a graph because it nests models: Keras prints
+  /// its summary as a Sequential's (no InputLayer row).
+  bool sequentialView = false;
 };
 
 /// The layer kind a Keras class name (or alias: "MaxPool2D", "AvgPool2D",

@@ -102,6 +102,10 @@ private:
     auto op = builder.create<OpTy>(where, TypeRange{*type},
                                    std::forward<Args>(args)...);
     op->setAttr(cnn::CnnDialect::kLayerAttrName, layerAttr);
+    if (nestedAttr) {
+      op->setAttr(cnn::CnnDialect::kNestedAttrName, nestedAttr);
+      op->setAttr(cnn::CnnDialect::kNestedNodeAttrName, nestedNodeAttr);
+    }
     return op.getResult();
   }
 
@@ -117,6 +121,9 @@ private:
   /// make a new FunctionType and attribute array each time, quadratic in
   /// the layers (10,000 layers took 5 GB).
   SmallVector<DictionaryAttr> argAttrs;
+  /// The outermost nested model of the layer being emitted, if any.
+  cnn::LayerAttr nestedAttr;
+  IntegerAttr nestedNodeAttr;
 };
 
 } // namespace
@@ -766,8 +773,9 @@ OwningOpRef<ModuleOp> ModelToCnn::build() {
       modelLoc, "forward", builder.getFunctionType(inputTypes, {}));
   body = function.addEntryBlock();
   for (size_t i = 0; i < inputTypes.size(); ++i) {
-    // A graph model's inputs keep their Keras names (the summary's rows).
-    if (model.isGraph) {
+    // A graph model's inputs keep their Keras names (the summary's rows);
+    // a Sequential that nests models has no InputLayer row.
+    if (model.isGraph && !model.sequentialView) {
       const ModelInput &input = model.inputs[i];
       body->getArgument(i).setLoc(loc(input.loc));
       argAttrs.push_back(builder.getDictionaryAttr(builder.getNamedAttr(
@@ -877,6 +885,12 @@ FailureOr<SmallVector<Value>> ModelToCnn::emitGraph() {
     values[input.name] = function.getArgument(index);
   for (size_t index : *order) {
     const Layer &layer = model.layers[index];
+    nestedAttr = nullptr;
+    if (!layer.scopes.empty()) {
+      const NestedScope &scope = layer.scopes.front();
+      nestedAttr = cnn::LayerAttr::get(&context, scope.name, scope.className);
+      nestedNodeAttr = builder.getI64IntegerAttr(scope.callNode);
+    }
     SmallVector<Value> inputs;
     for (const TensorRef &ref : layer.inbound)
       inputs.push_back(values.lookup(ref.layer));

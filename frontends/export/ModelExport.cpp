@@ -8,7 +8,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "frontends/export/ModelExport.h"
+
 #include "frontends/LoadModel.h"
+#include "frontends/common/LocatedError.h"
 #include "frontends/keras-h5/KerasH5.h"
 #include "frontends/keras-json/KerasJson.h"
 #include "frontends/keras3/KerasArchive.h"
@@ -164,6 +166,16 @@ llvm::Expected<ModelSpec> cnnc::readExportableModel(llvm::StringRef path,
   llvm::Expected<ModelSpec> model = readModelSpec(path);
   if (!model)
     return model.takeError();
+  // The frontend inlined nested models; writing them back nested is not
+  // done yet, and writing them flat would change the model's layers.
+  for (const Layer &layer : model->layers)
+    if (!layer.scopes.empty()) {
+      const NestedScope &scope = layer.scopes.front();
+      return makeError(scope.loc, "cannot export model '", model->name,
+                       "': it nests ", scope.className, " '", scope.name,
+                       "' (a model used as a layer), which export does not "
+                       "write yet");
+    }
   // Written once here, without weights, so that a layer the format cannot
   // express is refused before anything long runs.
   if (format == ExportFormat::Keras) {

@@ -157,6 +157,47 @@ static llvm::Error readInboundNodes(const JsonNode &entry, Layer &layer) {
   return readCall(nodes.at(0), what, layer.inbound);
 }
 
+/// A nested model entry of a Functional model and the one call of it.
+static llvm::Error readNestedCall(const JsonNode &entry,
+                                  const ConfigReader &reader,
+                                  llvm::StringRef name, size_t position,
+                                  const KerasFileInfo &info,
+                                  std::vector<NestedCall> &calls) {
+  JsonNode classNode = entry.get("class_name");
+  llvm::StringRef className = bareClassName(*classNode.getString());
+  NestedCall call;
+  call.position = position;
+  call.className = className.str();
+  call.loc = classNode.loc();
+  if (llvm::Error err = reader.readBool("trainable", call.trainable))
+    return err;
+  std::string what = "nested model '" + name.str() + "'";
+  JsonNode nodes = entry.get("inbound_nodes");
+  const llvm::json::Array *list = nodes.getArray();
+  if (!list)
+    return entry.error("missing 'inbound_nodes' (the tensors " + what +
+                       " is called on)");
+  if (list->empty())
+    return nodes.error(what + " is not called on any tensor");
+  if (list->size() > 1)
+    return nodes.error(what + " is called " + llvm::Twine(list->size()) +
+                       " times: models applied more than once (shared "
+                       "weights) are not supported");
+  if (llvm::Error err = readCall(nodes.at(0), what, call.call))
+    return err;
+  llvm::Expected<ModelSpec> nested = readNestedModel(entry, info);
+  if (!nested)
+    return nested.takeError();
+  call.model = std::move(*nested);
+  if (call.model.name != name)
+    return reader.fail(reader.field("name"),
+                       "the nested model's config names it '" +
+                           call.model.name + "', its entry '" + name.str() +
+                           "'");
+  calls.push_back(std::move(call));
+  return llvm::Error::success();
+}
+
 /// `input_layers` / `output_layers` in any of their forms, in order.
 static llvm::Error readEnds(const JsonNode &config, llvm::StringRef key,
                             std::vector<TensorRef> &out,
@@ -266,6 +307,7 @@ llvm::Error cnnc::readFunctionalConfig(const JsonNode &config, ModelSpec &model,
                                           layers.describe())
                            : config.error("missing 'layers'");
   std::vector<ModelInput> inputLayers;
+  std::vector<NestedCall> calls;
   llvm::StringSet<> names;
   for (size_t i = 0; i < list->size(); ++i) {
     JsonNode entry = layers.at(i);
@@ -320,10 +362,12 @@ llvm::Error cnnc::readFunctionalConfig(const JsonNode &config, ModelSpec &model,
       inputLayers.push_back(std::move(input));
       continue;
     }
-    if (className == "Sequential" || className == "Functional" ||
-        className == "Model")
-      return classNode.error("nested models (a " + className +
-                             " used as a layer) are not supported yet");
+    if (isModelClass(className)) {
+      if (llvm::Error err = readNestedCall(entry, reader, *name,
+                                           model.layers.size(), info, calls))
+        return err;
+      continue;
+    }
     std::optional<LayerKind> kind = layerKindForClassName(className);
     if (!kind)
       return classNode.error("unsupported layer class " + classNode.describe());
@@ -364,5 +408,5 @@ llvm::Error cnnc::readFunctionalConfig(const JsonNode &config, ModelSpec &model,
     return err;
   model.inputShape = model.inputs.front().shape;
   model.inputLoc = model.inputs.front().loc;
-  return llvm::Error::success();
+  return inlineNestedModels(model, calls, info);
 }

@@ -151,6 +151,9 @@ public:
   explicit ModelReader(std::optional<std::string> fallbackVersion)
       : fallbackVersion(std::move(fallbackVersion)) {}
   llvm::Expected<ModelSpec> read(const JsonNode &root);
+  /// A model used as a layer of a file whose writer `info` tells.
+  llvm::Expected<ModelSpec> readNested(const JsonNode &entry,
+                                       const KerasFileInfo &outerInfo);
 
 private:
   /// Finds the Sequential's object and the compile() configuration among
@@ -177,6 +180,10 @@ private:
   std::optional<JsonNode> modelNode;
   std::optional<JsonNode> topLevelBuildConfig;
   std::vector<JsonNode> trainingCandidates;
+  /// A Sequential's nested models, inlined once all layers are read.
+  std::vector<NestedCall> nestedCalls;
+  /// Reading a model used as a layer.
+  bool nested = false;
 };
 } // namespace
 
@@ -288,7 +295,11 @@ llvm::Error ModelReader::readModel() {
     ConfigReader configReader(config, "");
     if (llvm::Error err = configReader.readString("name", model.name))
       return err;
-    if (llvm::Error err = checkCommonLayerFields(configReader))
+    // A nested model's `trainable` is its caller's to apply (to all its
+    // layers).
+    bool trainable = true;
+    if (llvm::Error err =
+            checkCommonLayerFields(configReader, nested ? &trainable : nullptr))
       return err;
     layers = config.get("layers");
     if (!layers.exists())
@@ -301,7 +312,7 @@ llvm::Error ModelReader::readModel() {
                         layers.describe());
   if (llvm::Error err = readLayers(layers))
     return err;
-  if (model.layers.empty())
+  if (model.layers.empty() && nestedCalls.empty())
     return layers.error("the model has no layers");
 
   // Where Keras records the input shape when no InputLayer and no first
@@ -321,7 +332,7 @@ llvm::Error ModelReader::readModel() {
               ConfigReader(*topLevelBuildConfig, ""), shape, true))
         return err;
   }
-  return llvm::Error::success();
+  return inlineNestedModels(model, nestedCalls, info);
 }
 
 llvm::Error ModelReader::offerInputShape(const ConfigReader &owner,
@@ -432,6 +443,22 @@ llvm::Error ModelReader::readLayers(const JsonNode &layers) {
       continue;
     }
 
+    if (isModelClass(className)) {
+      if (!name.empty() && !names.insert(name).second)
+        return nameNode.error("duplicate layer name " + nameNode.describe());
+      NestedCall call;
+      call.position = model.layers.size();
+      call.className = className.str();
+      call.loc = classNode.loc();
+      if (llvm::Error err = reader.readBool("trainable", call.trainable))
+        return err;
+      llvm::Expected<ModelSpec> nested = readNestedModel(entry, info);
+      if (!nested)
+        return nested.takeError();
+      call.model = std::move(*nested);
+      nestedCalls.push_back(std::move(call));
+      continue;
+    }
     if (className == "Lambda")
       return classNode.error("Lambda layers run arbitrary Python code, which "
                              "cnnc cannot compile; rewrite the layer with "
@@ -464,6 +491,30 @@ llvm::Error ModelReader::readLayers(const JsonNode &layers) {
     model.layers.push_back(std::move(layer));
   }
   return llvm::Error::success();
+}
+
+llvm::Expected<ModelSpec>
+ModelReader::readNested(const JsonNode &entry, const KerasFileInfo &outerInfo) {
+  model.loc = entry.get("class_name").loc();
+  modelNode = entry;
+  topLevelBuildConfig = entry.get("build_config");
+  info = outerInfo;
+  nested = true;
+  if (llvm::Error err = readModel())
+    return err;
+  if (model.inputShape.empty())
+    model.inputLoc = model.loc;
+  bool unnamed = false;
+  for (const Layer &layer : model.layers)
+    unnamed |= layer.name.empty();
+  if (unnamed)
+    assignKerasNames(model);
+  return std::move(model);
+}
+
+llvm::Expected<ModelSpec> cnnc::readNestedModel(const JsonNode &entry,
+                                                const KerasFileInfo &info) {
+  return ModelReader(std::nullopt).readNested(entry, info);
 }
 
 llvm::Expected<ModelSpec> ModelReader::read(const JsonNode &root) {

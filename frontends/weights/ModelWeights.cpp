@@ -69,7 +69,7 @@ static llvm::StringRef ownerName(llvm::StringRef name) {
 /// None unless every parameter finds a different array: names that say
 /// nothing ("vars/0") are bound by position instead.
 static std::optional<std::vector<const WeightArray *>>
-placeByName(const ModelLayer &layer,
+placeByName(const ModelLayer &layer, llvm::StringRef owner,
             llvm::ArrayRef<const WeightArray *> arrays) {
   std::vector<const WeightArray *> placed;
   for (const ParamRef &param : layer.params) {
@@ -79,7 +79,7 @@ placeByName(const ModelLayer &layer,
       if (shortWeightName(array->name) != param.weight)
         continue;
       variable = array, ++variableCount;
-      if (ownerName(array->name) == layer.name)
+      if (ownerName(array->name) == owner)
         exact = array, ++exactCount;
     }
     const WeightArray *chosen = exactCount == 1      ? exact
@@ -118,14 +118,29 @@ llvm::Expected<std::vector<float>> cnnc::bindWeights(const ModelInfo &info,
       std::vector<const WeightArray *> arrays;
       for (const WeightArray &array : group->weights)
         arrays.push_back(&array);
-      placements.push_back(placeByName(layer, arrays));
+      placements.push_back(placeByName(layer, layer.name, arrays));
       continue;
     }
+    // A layer of an inlined nested model, "outer/.../layer": its arrays are
+    // in the outermost model's group, named by the path's last two parts
+    // ("layer/kernel:0"), whatever lies between.
+    auto [outermost, rest] = llvm::StringRef(layer.name).split('/');
+    llvm::StringRef owner = llvm::StringRef(layer.name).rsplit('/').second;
+    if (rest.empty())
+      owner = layer.name;
+    const LayerWeights *outerGroup =
+        rest.empty() ? nullptr : byName.lookup(outermost);
     std::vector<const WeightArray *> owned;
-    for (const WeightArray *array : everyArray)
-      if (ownerName(array->name) == layer.name)
-        owned.push_back(array);
-    placements.push_back(placeByName(layer, owned));
+    if (outerGroup) {
+      for (const WeightArray &array : outerGroup->weights)
+        if (ownerName(array.name) == owner)
+          owned.push_back(&array);
+    } else {
+      for (const WeightArray *array : everyArray)
+        if (ownerName(array->name) == owner)
+          owned.push_back(array);
+    }
+    placements.push_back(placeByName(layer, owner, owned));
     allNamed &= placements.back().has_value();
   }
   if (!allNamed && layers.size() != weights.layers.size()) {
