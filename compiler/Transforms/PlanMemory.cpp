@@ -214,6 +214,7 @@ struct FunctionPlan {
   std::vector<Buffer> buffers;
   SmallVector<Attribute> stepLocs;
   std::optional<BatchSource> batch;
+  Value batchValue; // n as the rewritten function reads it
   int64_t fixedBytes = 0, perSampleBytes = 0;
 };
 
@@ -389,14 +390,16 @@ struct PlanMemory : cnnc::impl::PlanMemoryBase<PlanMemory> {
     return success();
   }
 
-  /// n, read at the function's start.
-  Value batchOf(OpBuilder &b, func::FuncOp function,
-                const FunctionPlan &layout) {
+  /// n, read once at the function's start.
+  Value batchOf(OpBuilder &b, func::FuncOp function, FunctionPlan &layout) {
+    if (layout.batchValue)
+      return layout.batchValue;
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&function.getBody().front());
-    return b.create<memref::DimOp>(function.getLoc(),
-                                   function.getArgument(layout.batch->argument),
-                                   layout.batch->dimension);
+    layout.batchValue = b.create<memref::DimOp>(
+        function.getLoc(), function.getArgument(layout.batch->argument),
+        layout.batch->dimension);
+    return layout.batchValue;
   }
 
   /// @forward's new last argument.
