@@ -11,12 +11,13 @@
 
 #include "runtime/train/Checkpoint.h"
 
+#include "ScratchDirTest.h"
+
 #include <gtest/gtest.h>
 
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <dirent.h>
 #include <fcntl.h>
 #include <limits>
 #include <sys/stat.h>
@@ -428,32 +429,8 @@ TEST(CheckpointModelTest, TheDefaultSignatureIsTheMd5OfNamesAndShapes) {
 // Files
 //===----------------------------------------------------------------------===//
 
-class CheckpointFileTest : public ::testing::Test {
+class CheckpointFileTest : public cnnc::test::ScratchDirTest {
 protected:
-  void SetUp() override {
-    std::string pattern = ::testing::TempDir() + "cnnc-ckpt-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr) << std::strerror(errno);
-    dir = pattern;
-  }
-  void TearDown() override {
-    if (DIR *d = opendir(dir.c_str())) {
-      while (dirent *entry = readdir(d))
-        if (std::strcmp(entry->d_name, ".") && std::strcmp(entry->d_name, ".."))
-          unlink((dir + "/" + entry->d_name).c_str());
-      closedir(d);
-    }
-    rmdir(dir.c_str());
-  }
-
-  std::string put(const std::string &bytes, const std::string &name) {
-    std::string path = dir + "/" + name;
-    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    EXPECT_GE(fd, 0) << path << ": " << std::strerror(errno);
-    EXPECT_EQ(write(fd, bytes.data(), bytes.size()), ssize_t(bytes.size()));
-    close(fd);
-    return path;
-  }
-
   /// The reason readCheckpoint gives for `path`, after its prefix.
   std::string reason(const std::string &path) {
     Checkpoint out;
@@ -464,8 +441,6 @@ protected:
     EXPECT_EQ(error.rfind(prefix, 0), 0u) << error;
     return error.substr(prefix.size());
   }
-
-  std::string dir;
 };
 
 TEST_F(CheckpointFileTest, AWrittenCheckpointReadsBack) {

@@ -9,11 +9,12 @@
 
 #include "runtime/data/Idx.h"
 
+#include "ScratchDirTest.h"
+
 #include <gtest/gtest.h>
 
 #include <cerrno>
 #include <cstring>
-#include <dirent.h>
 #include <fcntl.h>
 #include <random>
 #include <sys/stat.h>
@@ -80,38 +81,10 @@ std::string gzip(const std::string &bytes) {
 // A scratch directory per test
 //===----------------------------------------------------------------------===//
 
-class IdxTest : public ::testing::Test {
+class IdxTest : public cnnc::test::ScratchDirTest {
 protected:
-  void SetUp() override {
-    std::string pattern = ::testing::TempDir() + "cnnc-idx-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr) << std::strerror(errno);
-    dir = pattern;
-  }
-  void TearDown() override {
-    if (DIR *d = opendir(dir.c_str())) {
-      while (dirent *entry = readdir(d))
-        if (std::strcmp(entry->d_name, ".") && std::strcmp(entry->d_name, ".."))
-          unlink((dir + "/" + entry->d_name).c_str());
-      closedir(d);
-    }
-    rmdir(dir.c_str());
-  }
-
-  std::string pathOf(const std::string &name) { return dir + "/" + name; }
-
-  /// Writes `bytes` to `name` in the scratch directory (in place, then cut
-  /// to size: see NpyTest's put for why).
-  std::string put(const std::string &bytes, const std::string &name = "x") {
-    std::string path = pathOf(name);
-    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-    EXPECT_GE(fd, 0) << path << ": " << std::strerror(errno);
-    if (fd < 0)
-      return path;
-    EXPECT_EQ(pwrite(fd, bytes.data(), bytes.size(), 0), ssize_t(bytes.size()));
-    EXPECT_EQ(ftruncate(fd, off_t(bytes.size())), 0);
-    close(fd);
-    return path;
-  }
+  using ScratchDirTest::put;
+  std::string put(const std::string &bytes) { return put(bytes, "x"); }
 
   /// The reason readIdxImages gives for `bytes` after "cannot read
   /// '<path>': " ("" if it reads them).
@@ -140,8 +113,6 @@ protected:
       return "<no prefix> " + error;
     return error.substr(prefix.size());
   }
-
-  std::string dir;
 };
 
 //===----------------------------------------------------------------------===//

@@ -9,6 +9,8 @@
 
 #include "runtime/train/MetricsJson.h"
 
+#include "ScratchDirTest.h"
+
 #include <gtest/gtest.h>
 
 #include <cerrno>
@@ -142,10 +144,10 @@ TEST(MetricsJsonTest, NamesAreEscapedAsJsonStrings) {
             "\"epoch_seconds\": [1.0]}\n");
 }
 
-TEST(MetricsJsonTest, TheFileIsWrittenWholeOrNotAtAll) {
-  std::string pattern = ::testing::TempDir() + "cnnc-metrics-XXXXXX";
-  ASSERT_NE(mkdtemp(pattern.data()), nullptr) << std::strerror(errno);
-  std::string path = pattern + "/metrics.json";
+class MetricsJsonFileTest : public cnnc::test::ScratchDirTest {};
+
+TEST_F(MetricsJsonFileTest, TheFileIsWrittenWholeOrNotAtAll) {
+  std::string path = pathOf("metrics.json");
   std::string error;
   ASSERT_TRUE(writeMetricsJson(path, twoEpochs(true), error)) << error;
   std::ifstream in(path);
@@ -154,10 +156,10 @@ TEST(MetricsJsonTest, TheFileIsWrittenWholeOrNotAtAll) {
   EXPECT_EQ(text.str(), formatMetricsJson(twoEpochs(true)));
   unlink(path.c_str());
 
-  std::string missing = pattern + "/no/such/dir/metrics.json";
+  std::string missing = pathOf("no/such/dir/metrics.json");
   EXPECT_FALSE(writeMetricsJson(missing, twoEpochs(true), error));
   EXPECT_EQ(error.rfind("cannot write '" + missing + "': ", 0), 0u) << error;
-  EXPECT_EQ(rmdir(pattern.c_str()), 0) << "a file was left behind";
+  EXPECT_EQ(rmdir(dir.c_str()), 0) << "a file was left behind";
 }
 
 } // namespace

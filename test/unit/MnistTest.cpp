@@ -8,6 +8,8 @@
 
 #include "runtime/data/Mnist.h"
 
+#include "ScratchDirTest.h"
+
 #include <gtest/gtest.h>
 
 #include <cerrno>
@@ -40,19 +42,10 @@ std::string labelsFile(uint32_t count, char label = 3) {
          std::string(count, label);
 }
 
-class MnistTest : public ::testing::Test {
+class MnistTest : public cnnc::test::ScratchDirTest {
 protected:
-  void SetUp() override {
-    std::string pattern = ::testing::TempDir() + "cnnc-mnist-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr) << std::strerror(errno);
-    dir = pattern;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-
-  void put(const std::string &path, const std::string &bytes) {
+  /// Writes `bytes` to `path`, gzipped when the name ends in .gz.
+  void writeFile(const std::string &path, const std::string &bytes) {
     fs::create_directories(fs::path(path).parent_path());
     if (path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0) {
       gzFile file = gzopen(path.c_str(), "wb");
@@ -68,10 +61,12 @@ protected:
   /// A complete dataset in `where`: `train` and `test` images of 4x4.
   void putDataset(const std::string &where, uint32_t train, uint32_t test,
                   const std::string &suffix = "") {
-    put(where + "/train-images-idx3-ubyte" + suffix, imagesFile(train, 4, 4));
-    put(where + "/train-labels-idx1-ubyte" + suffix, labelsFile(train));
-    put(where + "/t10k-images-idx3-ubyte" + suffix, imagesFile(test, 4, 4));
-    put(where + "/t10k-labels-idx1-ubyte" + suffix, labelsFile(test));
+    writeFile(where + "/train-images-idx3-ubyte" + suffix,
+              imagesFile(train, 4, 4));
+    writeFile(where + "/train-labels-idx1-ubyte" + suffix, labelsFile(train));
+    writeFile(where + "/t10k-images-idx3-ubyte" + suffix,
+              imagesFile(test, 4, 4));
+    writeFile(where + "/t10k-labels-idx1-ubyte" + suffix, labelsFile(test));
   }
 
   /// A request for `dataDir` that never prints and never touches ~/.cache.
@@ -82,8 +77,6 @@ protected:
     r.log = nullptr;
     return r;
   }
-
-  std::string dir;
 };
 
 TEST_F(MnistTest, LoadsADataDirectoryPlainOrGzipped) {
@@ -106,7 +99,7 @@ TEST_F(MnistTest, PrefersThePlainFileToTheGzippedOne) {
   putDataset(data, 5, 2);
   // A broken .gz beside each plain file must not be read.
   for (const char *name : kMnistFileNames)
-    put(data + "/" + name + ".gz", "not gzip");
+    writeFile(data + "/" + name + ".gz", "not gzip");
   DatasetFiles files;
   std::string error;
   ASSERT_TRUE(locateDataset(request(data), files, error)) << error;
@@ -119,7 +112,7 @@ TEST_F(MnistTest, LoadsOnlyTheHalvesAskedFor) {
   putDataset(data, 5, 2);
   // The training half may be broken or absent when only the test half is
   // asked for (cnnc eval, the benchmark).
-  put(data + "/train-images-idx3-ubyte", "broken");
+  writeFile(data + "/train-images-idx3-ubyte", "broken");
   fs::remove(data + "/train-labels-idx1-ubyte");
   DatasetRequest r = request(data);
   r.train = false;
@@ -146,7 +139,7 @@ TEST_F(MnistTest, NamesTheMissingFileOfADataDirectory) {
 TEST_F(MnistTest, RefusesImagesAndLabelsInDifferentNumbers) {
   std::string data = dir + "/data";
   putDataset(data, 5, 2);
-  put(data + "/train-labels-idx1-ubyte", labelsFile(4));
+  writeFile(data + "/train-labels-idx1-ubyte", labelsFile(4));
   Dataset dataset;
   std::string error;
   EXPECT_FALSE(loadDataset(request(data), dataset, error));
@@ -161,7 +154,7 @@ TEST_F(MnistTest, RefusesImagesAndLabelsInDifferentNumbers) {
 TEST_F(MnistTest, RefusesHalvesWithImagesOfDifferentSizes) {
   std::string data = dir + "/data";
   putDataset(data, 5, 2);
-  put(data + "/t10k-images-idx3-ubyte", imagesFile(2, 4, 5));
+  writeFile(data + "/t10k-images-idx3-ubyte", imagesFile(2, 4, 5));
   Dataset dataset;
   std::string error;
   EXPECT_FALSE(loadDataset(request(data), dataset, error));
@@ -176,7 +169,7 @@ TEST_F(MnistTest, RefusesHalvesWithImagesOfDifferentSizes) {
 TEST_F(MnistTest, PassesOnAFileError) {
   std::string data = dir + "/data";
   putDataset(data, 5, 2);
-  put(data + "/t10k-labels-idx1-ubyte", labelsFile(2, 11));
+  writeFile(data + "/t10k-labels-idx1-ubyte", labelsFile(2, 11));
   Dataset dataset;
   std::string error;
   EXPECT_FALSE(loadDataset(request(data), dataset, error));

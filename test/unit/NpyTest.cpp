@@ -9,6 +9,8 @@
 
 #include "runtime/npy/Npy.h"
 
+#include "ScratchDirTest.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -16,7 +18,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <dirent.h>
 #include <fcntl.h>
 #include <limits>
 #include <random>
@@ -95,53 +96,10 @@ std::vector<float> iota(size_t count) {
 // A scratch directory per test
 //===----------------------------------------------------------------------===//
 
-class NpyTest : public ::testing::Test {
+class NpyTest : public cnnc::test::ScratchDirTest {
 protected:
-  void SetUp() override {
-    std::string pattern = ::testing::TempDir() + "cnnc-npy-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr) << std::strerror(errno);
-    dir = pattern;
-  }
-  void TearDown() override {
-    if (DIR *d = opendir(dir.c_str())) {
-      while (dirent *entry = readdir(d))
-        if (std::strcmp(entry->d_name, ".") && std::strcmp(entry->d_name, ".."))
-          unlink((dir + "/" + entry->d_name).c_str());
-      closedir(d);
-    }
-    rmdir(dir.c_str());
-  }
-
-  std::string pathOf(const std::string &name) { return dir + "/" + name; }
-
-  /// Writes `bytes` to a file called `name` in the scratch directory.
-  /// The file is overwritten in place and then cut to size, rather than
-  /// truncated first: freeing and reallocating its block on every call makes
-  /// thousands of writes slow on a filesystem mounted with `discard`.
-  std::string put(const std::string &bytes, const std::string &name = "x.npy") {
-    std::string path = pathOf(name);
-    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-    EXPECT_GE(fd, 0) << path << ": " << std::strerror(errno);
-    if (fd < 0)
-      return path;
-    EXPECT_EQ(pwrite(fd, bytes.data(), bytes.size(), 0), ssize_t(bytes.size()));
-    EXPECT_EQ(ftruncate(fd, off_t(bytes.size())), 0);
-    close(fd);
-    return path;
-  }
-
-  std::string slurp(const std::string &path) {
-    std::string bytes;
-    FILE *f = std::fopen(path.c_str(), "rb");
-    if (!f)
-      return bytes;
-    char buffer[4096];
-    size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0)
-      bytes.append(buffer, n);
-    std::fclose(f);
-    return bytes;
-  }
+  using ScratchDirTest::put;
+  std::string put(const std::string &bytes) { return put(bytes, "x.npy"); }
 
   /// The message readNpy gives for `bytes` ("" if it reads them).
   std::string readError(const std::string &bytes) {
@@ -161,8 +119,6 @@ protected:
       return "<no prefix> " + error;
     return error.substr(prefix.size());
   }
-
-  std::string dir;
 };
 
 bool sameBits(const std::vector<float> &a, const std::vector<float> &b) {
