@@ -186,14 +186,16 @@ class BatchNorm(Layer):
         # with: undo the n/(n-1) on the per-channel vector afterwards (no
         # extra pass over x). With m = 1 - Keras's momentum,
         # torch: r' = (1-m)·r + m·v·n/(n-1); Keras: r' = (1-m)·r + m·v.
+        # The kernel updates copies: the buffers it took are saved for the
+        # backward pass, and autograd refuses a change to them.
         n = x.numel() // x.shape[1]
         m = self.bn.momentum
-        before = self.bn.running_var.clone()
-        y = self.bn(x)
-        if n > 1:
-            with torch.no_grad():
-                kept = before * (1 - m)
-                self.bn.running_var.copy_(kept + (self.bn.running_var - kept) * ((n - 1) / n))
+        mean, var = self.bn.running_mean.clone(), self.bn.running_var.clone()
+        y = F.batch_norm(x, mean, var, self.bn.weight, self.bn.bias, True, m, self.bn.eps)
+        with torch.no_grad():
+            kept = self.bn.running_var * (1 - m)
+            self.bn.running_mean.copy_(mean)
+            self.bn.running_var.copy_(kept + (var - kept) * ((n - 1) / n) if n > 1 else var)
         return y
 
 

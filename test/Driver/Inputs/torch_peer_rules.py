@@ -40,7 +40,13 @@ x = torch.randn(3, 4, 5, 5) * 3 + 1  # NCHW, as the peer's modules take it
 
 bn = keras_torch.BatchNorm({'momentum': momentum, 'epsilon': eps}, (5, 5, 4), weights())
 bn.train()
+x.requires_grad_(True)
 y = bn(x)
+# The gradient flows through the batch's statistics: a loss that depends
+# only on the normalised values' mean has none (each channel's mean is beta).
+y.mean(dim=(0, 2, 3)).sum().backward()
+report('gradient through the batch statistics', float(x.grad.abs().max()))
+x, y = x.detach(), y.detach()
 mean, var = x.mean(dim=(0, 2, 3)), x.var(dim=(0, 2, 3), unbiased=False)
 want_y = (x - mean[:, None, None]) / torch.sqrt(var[:, None, None] + eps) * 1.5 + 0.2
 report('training output', float((y - want_y).abs().max()))
