@@ -16,7 +16,11 @@ NHWC kernels. Keras rules it reproduces: 'same' padding puts the odd pixel
 at the bottom/right (TensorFlow's rule, not PyTorch's symmetric one),
 average pooling over 'same' borders divides by the pixels inside the image,
 Flatten/Reshape see channels-last order, BatchNormalization's momentum is
-1 - Keras's. `logits()` gives the pre-softmax outputs a trainer wants.
+1 - Keras's and its moving variance moves toward the biased batch variance
+(Keras's rule, not PyTorch's), a frozen one stays in inference mode.
+Functional models (TF.js's "Model", Keras's "Functional") become a
+GraphModel that runs each layer call in the config's order, with Keras's
+merge layers. `logits()` gives the pre-softmax outputs a trainer wants.
 """
 import json, math, os
 
