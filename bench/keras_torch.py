@@ -474,7 +474,11 @@ def load(path):
             # 'conv2d/kernel' (or a nested path): the layer is what is
             # before the last part.
             by_layer.setdefault(name.rsplit('/', 1)[0], []).append(array)
-        model = _load_graph(config, by_layer)
+        try:
+            model = _load_graph(config, by_layer)
+        except (KeyError, IndexError, TypeError) as e:
+            # A config form the rebuild does not know: not timed, not a crash.
+            raise ValueError(f'cannot rebuild the graph in PyTorch: {e!r}') from e
         if by_layer:
             raise ValueError(f'weights of {sorted(by_layer)} bound to no layer')
         return model.to(memory_format=torch.channels_last), model.input_shape
