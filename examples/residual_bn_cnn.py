@@ -1,7 +1,8 @@
 # A small residual network for MNIST, the kind a ResNet starts with: a 3x3
 # convolution of 32 channels, two residual blocks (conv-BN-relu-conv-BN, the
 # block's input added back, relu), global average pooling and a softmax
-# classifier. bench/models times it against the same network in PyTorch.
+# classifier. bench/models times it against the same network in PyTorch;
+# residual_bn_cnn.json is its tf.keras 2.12 to_json().
 #
 #   cnnc examples/residual_bn_cnn.py --summary
 #   cnnc train examples/residual_bn_cnn.py --epochs 1
