@@ -16,7 +16,11 @@ NHWC kernels. Keras rules it reproduces: 'same' padding puts the odd pixel
 at the bottom/right (TensorFlow's rule, not PyTorch's symmetric one),
 average pooling over 'same' borders divides by the pixels inside the image,
 Flatten/Reshape see channels-last order, BatchNormalization's momentum is
-1 - Keras's. `logits()` gives the pre-softmax outputs a trainer wants.
+1 - Keras's and its moving variance moves toward the biased batch variance
+(Keras's rule, not PyTorch's), a frozen one stays in inference mode.
+Functional models (TF.js's "Model", Keras's "Functional") become a
+GraphModel that runs each layer call in the config's order, with Keras's
+merge layers. `logits()` gives the pre-softmax outputs a trainer wants.
 """
 import json, math, os
 
@@ -172,11 +176,72 @@ class BatchNorm(Layer):
         self.bn.bias.data = torch.from_numpy(beta)
         self.bn.running_mean.data = torch.from_numpy(weights.pop(0))
         self.bn.running_var.data = torch.from_numpy(weights.pop(0))
-        self.bn.weight.requires_grad_(c.get('scale', True))
-        self.bn.bias.requires_grad_(c.get('center', True))
+        self.bn.weight.requires_grad_(c.get('scale', True) and c.get('trainable', True))
+        self.bn.bias.requires_grad_(c.get('center', True) and c.get('trainable', True))
+        # A frozen BatchNormalization runs in inference mode in training too.
+        self.frozen = not c.get('trainable', True)
 
     def forward(self, x):
-        return self.bn(x)
+        if not self.training or self.frozen:
+            return F.batch_norm(x, self.bn.running_mean, self.bn.running_var, self.bn.weight,
+                                self.bn.bias, False, 0.0, self.bn.eps)
+        # PyTorch moves the running variance toward the batch's unbiased
+        # variance, Keras (3, and TF.js) toward the biased one it normalised
+        # with: undo the n/(n-1) on the per-channel vector afterwards (no
+        # extra pass over x). With m = 1 - Keras's momentum,
+        # torch: r' = (1-m)·r + m·v·n/(n-1); Keras: r' = (1-m)·r + m·v.
+        # The kernel updates copies: the buffers it took are saved for the
+        # backward pass, and autograd refuses a change to them.
+        n = x.numel() // x.shape[1]
+        m = self.bn.momentum
+        mean, var = self.bn.running_mean.clone(), self.bn.running_var.clone()
+        y = F.batch_norm(x, mean, var, self.bn.weight, self.bn.bias, True, m, self.bn.eps)
+        with torch.no_grad():
+            kept = self.bn.running_var * (1 - m)
+            self.bn.running_mean.copy_(mean)
+            self.bn.running_var.copy_(kept + (var - kept) * ((n - 1) / n) if n > 1 else var)
+        return y
+
+
+class Merge(Layer):
+    """Keras's merge layers on NCHW tensors: `axis` of a Concatenate is
+    Keras's (channels last) mapped to PyTorch's order; the elementwise ones
+    broadcast as Keras allows (equal ranks, size-1 dimensions)."""
+
+    def __init__(self, class_name, c, shapes):
+        self.kind = class_name
+        if class_name == 'Concatenate':
+            rank = len(shapes[0])
+            axis = c.get('axis', -1) % (rank + 1)  # with the batch
+            out = list(shapes[0])
+            out[axis - 1] = sum(s[axis - 1] for s in shapes)
+            # (N, H, W, C) -> (N, C, H, W): Keras's axis 3 is PyTorch's 1.
+            self.axis = {0: 0, 1: 2, 2: 3, 3: 1}[axis] if rank == 3 else axis
+            shape = tuple(out)
+        else:
+            shape = tuple(max(d) for d in zip(*shapes))
+        super().__init__(c, shape)
+
+    def forward(self, *xs):
+        k = self.kind
+        if k == 'Concatenate':
+            return torch.cat(xs, dim=self.axis)
+        if k == 'Subtract':
+            return xs[0] - xs[1]
+        out = xs[0]
+        for x in xs[1:]:
+            if k in ('Add', 'Average'):
+                out = out + x
+            elif k == 'Multiply':
+                out = out * x
+            elif k == 'Maximum':
+                out = torch.maximum(out, x)
+            elif k == 'Minimum':
+                out = torch.minimum(out, x)
+        return out / len(xs) if k == 'Average' else out
+
+
+MERGES = ('Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate')
 
 
 def _nhwc(x):
@@ -278,15 +343,122 @@ class KerasModel(nn.Module):
         return self.forward(x, logits=True)
 
 
+class GraphModel(nn.Module):
+    """A Functional model: each layer call (a Keras node) evaluated once, in
+    the config's order (Keras writes its layers in a topological order),
+    its inputs looked up by (layer, node index, tensor index)."""
+
+    def __init__(self, modules, calls, inputs, outputs, input_shapes):
+        super().__init__()
+        self.named = nn.ModuleDict(modules)
+        # calls: [(layer name, [(layer, node, tensor), ...])], one per node,
+        # in evaluation order; a layer called twice shares its module.
+        self.calls, self.inputs, self.outputs = calls, inputs, outputs
+        self.input_shapes = input_shapes
+        self.input_shape = input_shapes[0]
+
+    def forward(self, *xs, logits=False):
+        """xs: one NHWC tensor per model input (as Keras takes them).
+        Returns one tensor, or a list when the model has several outputs."""
+        values, nodes = {}, {}
+        for name, x, shape in zip(self.inputs, xs, self.input_shapes):
+            if x.dim() == 4 and x.shape[1] == shape[0] and x.shape[-1] == shape[-1]:
+                x = x.permute(0, 3, 1, 2)
+            if x.dim() == 4:
+                x = x.contiguous(memory_format=torch.channels_last)
+            values[(name, 0, 0)] = x
+        finals = {o[0] for o in self.outputs}
+        for name, args in self.calls:
+            node = nodes.get(name, 0)
+            nodes[name] = node + 1
+            layer = self.named[name]
+            strip = logits and name in finals and getattr(layer, 'act', None) is not None \
+                and layer.config.get('activation') == 'softmax'
+            if strip:
+                saved, layer.act = layer.act, (lambda y: y)
+            values[(name, node, 0)] = layer(*[values[tuple(a)] for a in args])
+            if strip:
+                layer.act = saved
+        out = [values[tuple(o)] for o in self.outputs]
+        out = [_nhwc(y) if y.dim() == 4 else y for y in out]
+        return out[0] if len(out) == 1 else out
+
+    def logits(self, *xs):
+        return self.forward(*xs, logits=True)
+
+
+def _inbound(node):
+    """[(layer, node index, tensor index)] of one inbound node, in the
+    Keras 2 / TF.js form ([[name, node, tensor, kwargs], ...]) or Keras 3's
+    ({"args": [...]} with keras_history)."""
+    if isinstance(node, dict):
+        found = []
+
+        def walk(v):
+            if isinstance(v, dict):
+                if 'keras_history' in v.get('config', {}):
+                    found.append(tuple(v['config']['keras_history'][:3]))
+                else:
+                    for w in v.values():
+                        walk(w)
+            elif isinstance(v, list):
+                for w in v:
+                    walk(w)
+        walk(node.get('args', []))
+        return found
+    return [tuple(entry[:3]) for entry in node]
+
+
+def _load_graph(config, weights_by_layer):
+    c = config['config']
+    layers = c['layers']
+    refs = lambda v: [tuple(r[:3]) for r in (v if isinstance(v[0], list) else [v])]
+    inputs, outputs = refs(c['input_layers']), refs(c['output_layers'])
+    shapes, modules, calls, input_shapes, called_on = {}, {}, [], [], {}
+    for layer in layers:
+        name, cls, lc = layer['name'], layer['class_name'], layer['config']
+        if cls == 'InputLayer':
+            shape = tuple(lc.get('batch_input_shape') or lc['batch_shape'])[1:]
+            shapes[(name, 0, 0)] = shape
+            continue
+        if cls in ('Model', 'Functional', 'Sequential'):
+            raise ValueError(f'nested model {name!r} has no PyTorch peer here yet')
+        for node_index, node in enumerate(layer['inbound_nodes']):
+            args = _inbound(node)
+            arg_shapes = [shapes[a] for a in args]
+            if name not in modules:
+                weights = weights_by_layer.pop(name, [])
+                if cls in MERGES:
+                    module = Merge(cls, lc, arg_shapes)
+                else:
+                    module = build_layer(cls, lc, arg_shapes[0], weights)
+                if weights:
+                    raise ValueError(f'{len(weights)} weights of {name!r} left over')
+                modules[name], called_on[name] = module, arg_shapes
+            elif called_on[name] != arg_shapes:
+                # The module was built for its first call's shapes.
+                raise ValueError(f'layer {name!r} called on two shapes has no peer here')
+            shapes[(name, node_index, 0)] = modules[name].shape
+            calls.append((name, args))
+    for i in inputs:
+        input_shapes.append(shapes[i])
+    return GraphModel(modules, calls, [i[0] for i in inputs], outputs, input_shapes)
+
+
 def _weights(model_json, directory):
     """The weights of the manifest, as numpy arrays in order."""
+    return [array for _, array in _named_weights(model_json, directory)]
+
+
+def _named_weights(model_json, directory):
+    """(name, numpy array) of each weight of the manifest, in order."""
     arrays = []
     for group in model_json['weightsManifest']:
         blob = b''.join(open(os.path.join(directory, p), 'rb').read() for p in group['paths'])
         offset = 0
         for w in group['weights']:
             n = int(np.prod(w['shape'])) if w['shape'] else 1
-            arrays.append(np.frombuffer(blob, np.float32, n, offset).reshape(w['shape']).copy())
+            arrays.append((w['name'], np.frombuffer(blob, np.float32, n, offset).reshape(w['shape']).copy()))
             offset += 4 * n
     return arrays
 
@@ -296,6 +468,20 @@ def load(path):
     j = json.load(open(path))
     topology = j['modelTopology']
     config = topology.get('model_config', topology)
+    if config['class_name'] in ('Model', 'Functional'):
+        by_layer = {}
+        for name, array in _named_weights(j, os.path.dirname(path)):
+            # 'conv2d/kernel' (or a nested path): the layer is what is
+            # before the last part.
+            by_layer.setdefault(name.rsplit('/', 1)[0], []).append(array)
+        try:
+            model = _load_graph(config, by_layer)
+        except (KeyError, IndexError, TypeError) as e:
+            # A config form the rebuild does not know: not timed, not a crash.
+            raise ValueError(f'cannot rebuild the graph in PyTorch: {e!r}') from e
+        if by_layer:
+            raise ValueError(f'weights of {sorted(by_layer)} bound to no layer')
+        return model.to(memory_format=torch.channels_last), model.input_shape
     if config['class_name'] != 'Sequential':
         raise ValueError(f"{config['class_name']} models have no PyTorch peer here yet")
     layers = config['config']['layers'] if isinstance(config['config'], dict) else config['config']

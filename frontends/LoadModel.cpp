@@ -124,10 +124,23 @@ static std::optional<std::string> directoryError(StringRef path) {
   return "'" + path.str() + "' is a directory, not a model file";
 }
 
+static std::string &pythonEntry() {
+  static std::string name;
+  return name;
+}
+
+void cnnc::setPythonEntry(StringRef name) { pythonEntry() = name.str(); }
+
 llvm::Expected<ModelSpec> cnnc::readModelSpec(StringRef path) {
   if (std::optional<std::string> error = directoryError(path))
     return makeError(SourceLoc{}, *error);
   StringRef extension = llvm::sys::path::extension(path);
+  // A model file other than a script holds its model itself.
+  if (!pythonEntry().empty() && extension != ".py")
+    return makeError(SourceLoc{},
+                     "--entry calls a function of a .py script, "
+                     "and '",
+                     path.str(), "' is not one");
   if (extension == ".h5" || extension == ".hdf5")
     return readKerasH5Model(path);
   if (extension == ".keras")
@@ -141,7 +154,7 @@ llvm::Expected<ModelSpec> cnnc::readModelSpec(StringRef path) {
   if (!buffer)
     return makeError(SourceLoc{}, llvm::toString(buffer.takeError()));
   StringRef text = (*buffer)->getBuffer();
-  return extension == ".py" ? parseKerasPython(text, path)
+  return extension == ".py" ? parseKerasPython(text, path, pythonEntry())
                             : parseKerasJson(text, path);
 }
 
@@ -188,6 +201,12 @@ OwningOpRef<ModuleOp> cnnc::loadModel(StringRef path, MLIRContext &context,
     return nullptr;
   }
   if (llvm::sys::path::extension(path) == ".mlir") {
+    if (!pythonEntry().empty()) {
+      emitError(UnknownLoc::get(&context))
+          << "--entry calls a function of a .py script, and '" << path
+          << "' is not one";
+      return nullptr;
+    }
     llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> buffer =
         readModelFile(path);
     if (!buffer) {

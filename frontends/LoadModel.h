@@ -33,6 +33,12 @@ mlir::OwningOpRef<mlir::ModuleOp> loadModel(llvm::StringRef path,
 /// files without positions, a plain message naming the file.
 llvm::Expected<ModelSpec> readModelSpec(llvm::StringRef path);
 
+/// `--entry NAME`: a .py model is what the script's function NAME returns
+/// when called with its defaults ("" for the model the script builds). The
+/// setting holds for the process, as the command line does; a model of
+/// another kind with an entry set is an error.
+void setPythonEntry(llvm::StringRef name);
+
 /// Reports an error of readModelSpec (or of a weight reader) through the
 /// context's diagnostic engine, at its place in the file.
 void reportModelError(llvm::Error error, mlir::MLIRContext &context);

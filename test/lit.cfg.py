@@ -55,3 +55,10 @@ llvm_config.use_default_substitutions()
 tool_dirs = [config.cnnc_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["cnnc", "cnnc-opt"], tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# bench/keras_torch.py's PyTorch peer (REQUIRES: torch) needs Debian's
+# python3-torch, which bench/ installs on demand and the suite does not.
+import subprocess
+if subprocess.run(["/usr/bin/python3", "-c", "import torch"],
+                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
+    config.available_features.add("torch")

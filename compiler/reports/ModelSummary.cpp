@@ -19,7 +19,9 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringMap.h"
 
 using namespace mlir;
 using namespace cnnc;
@@ -206,6 +208,89 @@ static SmallVector<LayerRow> collectRows(func::FuncOp forward,
   return rows;
 }
 
+/// The layer name a row or a connection stands for: "conv2d" of
+/// "conv2d (Conv2D)" and of "conv2d[0][0]".
+static StringRef rowName(StringRef text) {
+  return text.take_until([](char c) { return c == ' ' || c == '['; });
+}
+
+/// Keras's Functional.layers order (keras/engine/functional.py,
+/// _map_graph_network): deepest first, a layer's depth being its longest
+/// path to an output, ties in the order a depth-first walk from the
+/// outputs (each layer's inputs in order) first reaches the layers. The
+/// frontends give the other rows in that order already (a Keras file's
+/// config is in it); the InputLayer rows go where it puts them, which for
+/// a second input joining late is after the layers deeper than it.
+static SmallVector<LayerRow> placeInputRows(ArrayRef<LayerRow> inputs,
+                                            ArrayRef<LayerRow> rows,
+                                            ArrayRef<std::string> outputs) {
+  size_t count = inputs.size() + rows.size();
+  auto rowAt = [&](size_t id) -> const LayerRow & {
+    return id < inputs.size() ? inputs[id] : rows[id - inputs.size()];
+  };
+  llvm::StringMap<size_t> ids;
+  for (size_t id = 0; id < count; ++id)
+    ids.try_emplace(rowName(rowAt(id).title), id);
+  SmallVector<SmallVector<size_t>> parents(count);
+  for (size_t id = inputs.size(); id < count; ++id)
+    for (const std::string &connection : rowAt(id).connections) {
+      auto found = ids.find(rowName(connection));
+      if (found != ids.end())
+        parents[id].push_back(found->second);
+    }
+  // The walk, without recursion (models may be thousands of layers deep):
+  // `first` is the order it reaches the layers, `finished` the order it
+  // leaves them (Keras's nodes_in_decreasing_depth).
+  SmallVector<int64_t> first(count, -1);
+  SmallVector<size_t> finished;
+  int64_t reached = 0;
+  for (const std::string &output : outputs) {
+    auto found = ids.find(rowName(output));
+    if (found == ids.end() || first[found->second] >= 0)
+      continue;
+    SmallVector<std::pair<size_t, size_t>> stack{{found->second, 0}};
+    first[found->second] = reached++;
+    while (!stack.empty()) {
+      auto &[id, next] = stack.back();
+      if (next < parents[id].size()) {
+        size_t parent = parents[id][next++];
+        if (first[parent] < 0) {
+          first[parent] = reached++;
+          stack.push_back({parent, 0});
+        }
+        continue;
+      }
+      finished.push_back(id);
+      stack.pop_back();
+    }
+  }
+  SmallVector<int64_t> depth(count, 0);
+  for (size_t id : llvm::reverse(finished))
+    for (size_t parent : parents[id])
+      depth[parent] = std::max(depth[parent], depth[id] + 1);
+  // Keras sorts by depth, then by the walk; an input no output reaches
+  // (depth 0, walked last) stays last.
+  auto before = [&](size_t a, size_t b) {
+    int64_t fa = first[a] < 0 ? INT64_MAX : first[a];
+    int64_t fb = first[b] < 0 ? INT64_MAX : first[b];
+    return std::make_pair(-depth[a], fa) < std::make_pair(-depth[b], fb);
+  };
+  SmallVector<size_t> inputOrder;
+  for (size_t id = 0; id < inputs.size(); ++id)
+    inputOrder.push_back(id);
+  llvm::stable_sort(inputOrder, before);
+  SmallVector<LayerRow> placed;
+  size_t nextInput = 0;
+  for (size_t id = inputs.size(); id < count; ++id) {
+    while (nextInput < inputOrder.size() && before(inputOrder[nextInput], id))
+      placed.push_back(inputs[inputOrder[nextInput++]]);
+    placed.push_back(rowAt(id));
+  }
+  for (; nextInput < inputOrder.size(); ++nextInput)
+    placed.push_back(inputs[inputOrder[nextInput]]);
+  return placed;
+}
+
 LogicalResult cnnc::printModelSummary(ModuleOp module, raw_ostream &os) {
   auto forward = module.lookupSymbol<func::FuncOp>("forward");
   if (!forward || forward.isExternal() || forward.getNumArguments() == 0)
@@ -221,7 +306,7 @@ LogicalResult cnnc::printModelSummary(ModuleOp module, raw_ostream &os) {
   unsigned numInputs = cnn::numModelInputs(forward);
   bool functional =
       forward.getArgAttr(0, cnn::CnnDialect::kInputAttrName) != nullptr;
-  SmallVector<LayerRow> rows;
+  SmallVector<LayerRow> inputRows;
   if (functional)
     for (unsigned i = 0; i < numInputs; ++i) {
       LayerRow row;
@@ -232,9 +317,19 @@ LogicalResult cnnc::printModelSummary(ModuleOp module, raw_ostream &os) {
           "[" +
           cnn::kerasShapeString(cast<ShapedType>(row.outputType).getShape()) +
           "]";
-      rows.push_back(row);
+      inputRows.push_back(row);
     }
-  rows.append(collectRows(forward, numInputs));
+  SmallVector<LayerRow> rows = collectRows(forward, numInputs);
+  if (inputRows.size() > 1) {
+    SmallVector<std::string> outputs;
+    for (Value result :
+         forward.getBody().front().getTerminator()->getOperands())
+      outputs.push_back(connectionName(forward, result));
+    rows = placeInputRows(inputRows, rows, outputs);
+  } else if (!inputRows.empty()) {
+    // (SmallVector's insert of an empty range self-moves the elements.)
+    rows.insert(rows.begin(), inputRows.begin(), inputRows.end());
+  }
   // Keras's sequential_like: one input, one output, every layer called on
   // one tensor.
   bool chain = numInputs == 1 && forward.getNumResults() == 1 &&

@@ -33,6 +33,7 @@ ModelHints Interpreter::hints() const {
   ModelHints hints;
   hints.functionalModel = functionalModel;
   hints.unreachedModel = unreachedModel;
+  hints.functions = moduleFunctions();
   if (hints.unreachedModel)
     return hints;
   // A model built in a function the script defines but never calls.
@@ -53,7 +54,8 @@ ModelHints Interpreter::hints() const {
             std::string(kind == SymbolKind::Sequential ? "Sequential"
                                                        : "Functional") +
                 " model defined in function '" + fn->def->name +
-                "', which the script never calls");
+                "', which the script never calls (--entry " + fn->def->name +
+                " calls it with its defaults)");
     });
   }
   return hints;

@@ -45,6 +45,13 @@ public:
   /// What explains a file that builds no model.
   ModelHints hints() const;
 
+  /// `--entry NAME` (Entry.cpp): calls the script's top-level function
+  /// NAME with its defaults, once the module has run; the id of the model
+  /// it returns. Errors name the functions the script defines.
+  llvm::Expected<unsigned> callEntry(llvm::StringRef name);
+  /// The script's top-level functions, in the order it defines them.
+  std::vector<std::string> moduleFunctions() const;
+
 private:
   enum class Flow { Normal, Break, Continue, Return, Raise };
 

@@ -15,7 +15,8 @@
 using namespace cnnc;
 
 llvm::Expected<ModelSpec> cnnc::parseKerasPython(llvm::StringRef source,
-                                                 llvm::StringRef fileName) {
+                                                 llvm::StringRef fileName,
+                                                 llvm::StringRef entry) {
   auto module = py::parseModule(source, fileName);
   if (!module)
     return module.takeError();
@@ -23,5 +24,11 @@ llvm::Expected<ModelSpec> cnnc::parseKerasPython(llvm::StringRef source,
   py::Interpreter interpreter(fileName, models);
   if (llvm::Error err = interpreter.run(**module))
     return std::move(err);
+  if (!entry.empty()) {
+    llvm::Expected<unsigned> id = interpreter.callEntry(entry);
+    if (!id)
+      return id.takeError();
+    models.choose(*id);
+  }
   return models.finish(interpreter.hints());
 }

@@ -17,9 +17,12 @@
 namespace cnnc {
 
 /// Reads a Keras Sequential model from Python source. Errors are
-/// LocatedErrors (file:line:col); only the first is reported.
+/// LocatedErrors (file:line:col); only the first is reported. With an
+/// `entry`, the model is what the script's function of that name returns
+/// when called with its defaults (`--entry NAME`).
 llvm::Expected<ModelSpec> parseKerasPython(llvm::StringRef source,
-                                           llvm::StringRef fileName);
+                                           llvm::StringRef fileName,
+                                           llvm::StringRef entry = "");
 
 } // namespace cnnc
 

@@ -154,9 +154,17 @@ Expected<ModelSpec> ModelBuilder::finish(const ModelHints &hints) {
       return errorAt(
           file, *hints.functionalModel,
           "unsupported model class 'Model': cnnc reads Sequential models");
+    if (!hints.functions.empty()) {
+      std::string names;
+      for (const std::string &name : hints.functions)
+        names += (names.empty() ? "" : ", ") + name;
+      return errorAt(file, Position{1, 1},
+                     "no Sequential model defined; the script defines ", names,
+                     ": --entry NAME calls one with its defaults");
+    }
     return errorAt(file, Position{1, 1}, "no Sequential model defined");
   }
-  ModelSpec model = std::move(models.front());
+  ModelSpec model = std::move(models[chosen.value_or(0)]);
   // A graph model is named and checked as a graph (ModelGraph.h).
   if (model.isGraph)
     return std::move(model);

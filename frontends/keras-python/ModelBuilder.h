@@ -29,6 +29,9 @@ struct ModelHints {
   std::optional<Position> functionalModel;
   /// A Sequential(...) call the evaluator did not run, and why.
   std::optional<std::pair<Position, std::string>> unreachedModel;
+  /// The script's top-level functions (one of them may build the model:
+  /// `--entry NAME` calls it).
+  std::vector<std::string> functions;
 };
 
 class ModelBuilder {
@@ -51,8 +54,11 @@ public:
   /// `model.trainable = value`: Keras sets it on every layer of the model.
   void setModelTrainable(unsigned id, bool trainable);
 
-  /// The file's model, with Keras names assigned.
+  /// The file's model, with Keras names assigned: the one `choose` named,
+  /// else the first the script built.
   llvm::Expected<ModelSpec> finish(const ModelHints &hints);
+  /// Makes model `id` the file's model (`--entry`'s result).
+  void choose(unsigned id) { chosen = id; }
 
   // The functional API (FunctionalBuilder.cpp): a graph of tensors, one
   // node per keras.Input and per layer call, from which keras.Model(...)
@@ -81,6 +87,7 @@ private:
   };
   std::string file;
   std::vector<ModelSpec> models;
+  std::optional<unsigned> chosen;
   /// The layers built from each layer call: (model id, layer index).
   std::vector<std::pair<const KerasCall *, std::pair<unsigned, size_t>>>
       builtLayers;

@@ -227,7 +227,7 @@ TEST(Keras2ToJson, EveryExampleHasATwinThatParses) {
     EXPECT_EQ(model.inputShape, (Shape{28, 28, 1}));
     ++twins;
   }
-  EXPECT_EQ(twins, 8);
+  EXPECT_EQ(twins, 9);
 }
 
 TEST(Keras2ToJson, TwinsKeepThePythonModelsNamesAndSettings) {

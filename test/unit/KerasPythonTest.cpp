@@ -1060,11 +1060,13 @@ INSTANTIATE_TEST_SUITE_P(
                   "model.py:4:13: error: Sequential model defined under a "
                   "condition that "
                   "cnnc cannot evaluate"},
-        ErrorCase{"import keras\ndef build():\n"
-                  "    return keras.Sequential([keras.layers.Dense(1)])\n",
-                  "model.py:3:12: error: Sequential model defined in function "
-                  "'build', "
-                  "which the script never calls"},
+        ErrorCase{
+            "import keras\ndef build():\n"
+            "    return keras.Sequential([keras.layers.Dense(1)])\n",
+            "model.py:3:12: error: Sequential model defined in function "
+            "'build', "
+            "which the script never calls (--entry build calls it with its "
+            "defaults)"},
         ErrorCase{
             L4("import sys\nif sys.argv:\n    model.add(layers.Dense(1))"),
             "model.py:6:5: error: 'model.add' is called under a condition that "

@@ -2,6 +2,7 @@
 
 #include "compiler/support/Diagnostics.h"
 #include "compiler/tools/cnnc/Flags.h"
+#include "frontends/LoadModel.h"
 
 #include <cstdio>
 
@@ -35,6 +36,16 @@ static cl::opt<bool>
                      "$JITDUMPDIR or ~/.debug/jit; perf inject --jit)"),
             cl::Hidden, cl::cat(cnncCategory),
             cl::sub(cl::SubCommand::getAll()));
+
+static cl::opt<std::string> entry(
+    "entry",
+    cl::desc("For a .py script that only defines the function building its "
+             "model: call NAME with its defaults and take the model it "
+             "returns"),
+    cl::value_desc("NAME"), cl::cat(cnncCategory),
+    cl::sub(cl::SubCommand::getAll()));
+
+void cnnc::applyFrontendFlags() { setPythonEntry(entry); }
 
 bool cnnc::checkThreadsFlag(unsigned threads) {
   if (threads <= kMaxThreads)

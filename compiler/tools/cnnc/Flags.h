@@ -39,6 +39,9 @@ std::optional<TrainRequest> trainRequestFromFlags(bool evaluateOnly);
 std::optional<ExportRequest> exportRequestFromFlags();
 std::optional<ShowRequest> showRequestFromFlags();
 
+/// --entry: how the frontends read a model (LoadModel.h's setPythonEntry).
+void applyFrontendFlags();
+
 /// --no-fuse, --no-tile, --line-tables: how every command compiles.
 PipelineOptions pipelineOptionsFromFlags();
 /// --optimizer, --lr, --loss: what the training step compiles.

@@ -92,6 +92,7 @@ int main(int argc, char **argv) {
           "MODEL: a Keras .py, a Keras or TF.js .json, a Keras .h5, or .mlir.\n"
           "Example: cnnc examples/mnist_cnn.py --summary\n"))
     return 1;
+  applyFrontendFlags();
 
   DialectRegistry registry;
   registerModelDialects(registry);
