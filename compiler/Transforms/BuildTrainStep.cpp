@@ -282,6 +282,27 @@ LogicalResult StepBuilder::cloneForward() {
       mapping.map(op.getResult(0), mapping.lookup(op.getOperand(0)));
       continue;
     }
+    // Keras's augmentation layers: identities outside training; in
+    // training Keras draws each image's transformation from TensorFlow's
+    // generators, which cnnc does not reproduce, so it refuses rather than
+    // train on something else (keras-semantics.md, "Augmentation layers").
+    // `cnnc eval` compiles this pass whole, so it is refused too.
+    if (auto augment = dyn_cast<RandomAugmentationOp>(op)) {
+      if (training) {
+        auto layer = op.getAttrOfType<LayerAttr>(CnnDialect::kLayerAttrName);
+        return op.emitError()
+               << (layer ? (layer.getClassName() + " '" + layer.getName() + "'")
+                               .str()
+                         : std::string("'cnn.random_augmentation'"))
+               << " augments its images in training with TensorFlow's "
+                  "random draws, which cnnc does not reproduce: cnnc "
+                  "predicts with and exports this model, but neither "
+                  "trains nor evaluates it (remove the layer to train "
+                  "without augmentation)";
+      }
+      mapping.map(op.getResult(0), mapping.lookup(augment.getInput()));
+      continue;
+    }
     // A trainable BatchNormalization normalizes with the batch's
     // statistics in training; a frozen one (and every one in @evaluate)
     // with the moving statistics, which is the op as it is.

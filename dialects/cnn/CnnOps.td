@@ -439,5 +439,6 @@ include "dialects/cnn/CnnNormalizationTrainingOps.td"
 include "dialects/cnn/CnnMergeOps.td"
 include "dialects/cnn/CnnMergeTrainingOps.td"
 include "dialects/cnn/CnnConvVariantOps.td"
+include "dialects/cnn/CnnAugmentationOps.td"
 
 #endif // CNN_OPS

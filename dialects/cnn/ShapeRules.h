@@ -193,6 +193,11 @@ FailureOr<RankedTensorType>
 inferConcatenateType(std::optional<Location> loc,
                      ArrayRef<RankedTensorType> inputs, int64_t axis);
 
+/// cnn.random_augmentation (AugmentationOps.cpp): a batch of images
+/// (N, H, W, C), as Keras's augmentation layers take, passed through.
+FailureOr<RankedTensorType> inferAugmentationType(std::optional<Location> loc,
+                                                  RankedTensorType input);
+
 } // namespace mlir::cnn
 
 #endif // CNNC_DIALECTS_CNN_SHAPERULES_H

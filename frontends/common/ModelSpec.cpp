@@ -49,6 +49,12 @@ std::optional<LayerKind> cnnc::layerKindForClassName(std::string_view name) {
       .Cases("Conv2DTranspose", "Convolution2DTranspose",
              LayerKind::Conv2DTranspose)
       .Case("UpSampling2D", LayerKind::UpSampling2D)
+      .Case("RandomFlip", LayerKind::RandomFlip)
+      .Case("RandomRotation", LayerKind::RandomRotation)
+      .Case("RandomZoom", LayerKind::RandomZoom)
+      .Case("RandomTranslation", LayerKind::RandomTranslation)
+      .Case("RandomContrast", LayerKind::RandomContrast)
+      .Case("RandomBrightness", LayerKind::RandomBrightness)
       .Default(std::nullopt);
 }
 
@@ -219,6 +225,18 @@ const char *cnnc::kerasClassName(LayerKind kind) {
     return "Conv2DTranspose";
   case LayerKind::UpSampling2D:
     return "UpSampling2D";
+  case LayerKind::RandomFlip:
+    return "RandomFlip";
+  case LayerKind::RandomRotation:
+    return "RandomRotation";
+  case LayerKind::RandomZoom:
+    return "RandomZoom";
+  case LayerKind::RandomTranslation:
+    return "RandomTranslation";
+  case LayerKind::RandomContrast:
+    return "RandomContrast";
+  case LayerKind::RandomBrightness:
+    return "RandomBrightness";
   }
   return "?";
 }
@@ -295,6 +313,18 @@ const char *cnnc::kerasNameStem(LayerKind kind) {
     return "conv2d_transpose";
   case LayerKind::UpSampling2D:
     return "up_sampling2d";
+  case LayerKind::RandomFlip:
+    return "random_flip";
+  case LayerKind::RandomRotation:
+    return "random_rotation";
+  case LayerKind::RandomZoom:
+    return "random_zoom";
+  case LayerKind::RandomTranslation:
+    return "random_translation";
+  case LayerKind::RandomContrast:
+    return "random_contrast";
+  case LayerKind::RandomBrightness:
+    return "random_brightness";
   }
   return "?";
 }

@@ -143,12 +143,46 @@ enum class LayerKind {
   Maximum,
   Minimum,
   Concatenate, // Concatenate(axis), in `axis`
+  // Keras's augmentation layers (keras-semantics.md, "Augmentation
+  // layers"): identities at inference, refused in training; their config is
+  // in `augmentation`.
+  RandomFlip,        // RandomFlip(mode)
+  RandomRotation,    // RandomRotation(factor, fill_mode, interpolation, ...)
+  RandomZoom,        // RandomZoom(height_factor, width_factor, ...)
+  RandomTranslation, // RandomTranslation(height_factor, width_factor, ...)
+  RandomContrast,    // RandomContrast(factor)
+  RandomBrightness,  // RandomBrightness(factor, value_range)
 };
 
 /// True for the merge layers, which take a list of tensors.
 inline bool isMergeLayer(LayerKind kind) {
   return kind >= LayerKind::Add && kind <= LayerKind::Concatenate;
 }
+
+/// True for Keras's random augmentation layers (RandomFlip, ...).
+inline bool isAugmentationLayer(LayerKind kind) {
+  return kind >= LayerKind::RandomFlip && kind <= LayerKind::RandomBrightness;
+}
+
+/// An augmentation layer's config as the file gives it, checked by Keras's
+/// rules (Augmentation.h) and kept only so that export writes it back: cnnc
+/// applies none of it (an identity at inference).
+struct AugmentationConfig {
+  // RandomFlip.
+  std::string mode = "horizontal_and_vertical";
+  /// RandomRotation's, RandomContrast's and RandomBrightness's `factor`,
+  /// RandomZoom's and RandomTranslation's `height_factor`: one number or a
+  /// [lower, upper] pair, as written.
+  std::vector<double> factor;
+  /// RandomZoom's and RandomTranslation's `width_factor`; empty for None.
+  std::vector<double> widthFactor;
+  // RandomRotation, RandomZoom, RandomTranslation.
+  std::string fillMode = "reflect";
+  std::string interpolation = "bilinear";
+  double fillValue = 0.0;
+  // RandomBrightness.
+  std::array<double, 2> valueRange = {0.0, 255.0};
+};
 
 /// A tensor a layer of a graph model is called on: output `tensor` of the
 /// `node`-th call of the layer (or model input) named `layer`, as Keras's
@@ -268,6 +302,8 @@ struct Layer {
   // UpSampling2D: size and interpolation ('nearest' or 'bilinear').
   std::array<int64_t, 2> upSize = {2, 2};
   bool bilinear = false;
+  // The augmentation layers (their seed is `seed` above).
+  AugmentationConfig augmentation;
 };
 
 /// The Keras losses and optimizers cnnc trains with. The readers map every

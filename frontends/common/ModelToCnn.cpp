@@ -52,6 +52,9 @@ private:
   /// reporting an error.
   Value emitBatchNorm(const Layer &layer, Value input, Location where,
                       cnn::LayerAttr layerAttr);
+  /// An augmentation layer (RandomFlip, ...): one cnn.random_augmentation.
+  Value emitAugmentation(const Layer &layer, Value input, Location where,
+                         cnn::LayerAttr layerAttr);
   DictionaryAttr initializerAttr(const Initializer &init);
   DictionaryAttr regularizerAttr(const Regularizer &regularizer) {
     return builder.getDictionaryAttr(
@@ -673,8 +676,47 @@ Value ModelToCnn::emitLayer(const Layer &layer, Value input) {
                                   cnn::inferSoftmaxType(where, inputType, axis),
                                   layerAttr, input, axis);
   }
+  case LayerKind::RandomFlip:
+  case LayerKind::RandomRotation:
+  case LayerKind::RandomZoom:
+  case LayerKind::RandomTranslation:
+  case LayerKind::RandomContrast:
+  case LayerKind::RandomBrightness:
+    return emitAugmentation(layer, input, where, layerAttr);
   }
   return nullptr;
+}
+
+Value ModelToCnn::emitAugmentation(const Layer &layer, Value input,
+                                   Location where, cnn::LayerAttr layerAttr) {
+  cnn::AugmentationKind kind;
+  switch (layer.kind) {
+  case LayerKind::RandomFlip:
+    kind = cnn::AugmentationKind::flip;
+    break;
+  case LayerKind::RandomRotation:
+    kind = cnn::AugmentationKind::rotation;
+    break;
+  case LayerKind::RandomZoom:
+    kind = cnn::AugmentationKind::zoom;
+    break;
+  case LayerKind::RandomTranslation:
+    kind = cnn::AugmentationKind::translation;
+    break;
+  case LayerKind::RandomContrast:
+    kind = cnn::AugmentationKind::contrast;
+    break;
+  default:
+    kind = cnn::AugmentationKind::brightness;
+    break;
+  }
+  IntegerAttr seed =
+      layer.seed ? builder.getI64IntegerAttr(*layer.seed) : IntegerAttr();
+  return create<cnn::RandomAugmentationOp>(
+      where,
+      cnn::inferAugmentationType(where,
+                                 cast<RankedTensorType>(input.getType())),
+      layerAttr, input, cnn::AugmentationKindAttr::get(&context, kind), seed);
 }
 
 Value ModelToCnn::emitBatchNorm(const Layer &layer, Value input, Location where,

@@ -151,6 +151,49 @@ static void addWeightFields(Object &config, const Layer &layer,
   config["kernel_constraint"] = config["bias_constraint"] = nullptr;
 }
 
+/// A factor as the file gave it: one number or a [lower, upper] pair.
+static Value factorValue(const std::vector<double> &factor) {
+  if (factor.size() == 1)
+    return factor[0];
+  if (factor.empty())
+    return nullptr;
+  return Array{factor[0], factor[1]};
+}
+
+/// An augmentation layer's config in tf.keras 2.x's form, which Keras 3
+/// also loads.
+static void addAugmentationFields(Object &config, const Layer &layer) {
+  const AugmentationConfig &aug = layer.augmentation;
+  switch (layer.kind) {
+  case LayerKind::RandomFlip:
+    config["mode"] = aug.mode;
+    break;
+  case LayerKind::RandomRotation:
+  case LayerKind::RandomZoom:
+  case LayerKind::RandomTranslation:
+    if (layer.kind == LayerKind::RandomRotation) {
+      config["factor"] = factorValue(aug.factor);
+    } else {
+      config["height_factor"] = factorValue(aug.factor);
+      config["width_factor"] = factorValue(aug.widthFactor);
+    }
+    config["fill_mode"] = aug.fillMode;
+    config["fill_value"] = aug.fillValue;
+    config["interpolation"] = aug.interpolation;
+    break;
+  case LayerKind::RandomContrast:
+    config["factor"] = factorValue(aug.factor);
+    break;
+  case LayerKind::RandomBrightness:
+    config["factor"] = factorValue(aug.factor);
+    config["value_range"] = Array{aug.valueRange[0], aug.valueRange[1]};
+    break;
+  default:
+    break;
+  }
+  config["seed"] = seedValue(layer.seed);
+}
+
 static llvm::Expected<Value> layerValue(const Layer &layer,
                                         KerasTarget target) {
   Object config = baseConfig(layer);
@@ -367,6 +410,18 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
     return makeError(layer.loc, kerasClassName(layer.kind), " '", layer.name,
                      "' is cnnc's own layer: Keras and TF.js have no "
                      "min pooling to load it as");
+  case LayerKind::RandomFlip:
+  case LayerKind::RandomRotation:
+  case LayerKind::RandomZoom:
+  case LayerKind::RandomTranslation:
+  case LayerKind::RandomContrast:
+  case LayerKind::RandomBrightness:
+    if (target == KerasTarget::Tfjs)
+      return makeError(layer.loc, kerasClassName(layer.kind), " '", layer.name,
+                       "' has no TF.js layer to load it as (TF.js 4.22 has "
+                       "no image augmentation layers but RandomWidth)");
+    addAugmentationFields(config, layer);
+    break;
   }
   return Object{{"class_name", kerasClassName(layer.kind)},
                 {"config", std::move(config)}};

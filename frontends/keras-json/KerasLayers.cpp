@@ -682,6 +682,13 @@ llvm::Error cnnc::readLayerConfig(const ConfigReader &config, Layer &layer,
     return readConv2DTranspose(config, layer, info);
   case LayerKind::UpSampling2D:
     return readUpSampling2D(config, layer);
+  case LayerKind::RandomFlip:
+  case LayerKind::RandomRotation:
+  case LayerKind::RandomZoom:
+  case LayerKind::RandomTranslation:
+  case LayerKind::RandomContrast:
+  case LayerKind::RandomBrightness:
+    return readAugmentation(config, layer);
   }
   return llvm::Error::success();
 }

@@ -46,6 +46,10 @@ llvm::StringRef bareClassName(llvm::StringRef className);
 llvm::Error readLayerConfig(const ConfigReader &config, Layer &layer,
                             const KerasFileInfo &info);
 
+/// Reads an augmentation layer's config (RandomFlip, ...;
+/// KerasAugmentation.cpp) and checks it as Keras does.
+llvm::Error readAugmentation(const ConfigReader &config, Layer &layer);
+
 /// The checks every layer's config shares: `dtype` must be float32; with
 /// `trainable` given, Keras's `trainable` is read into it, otherwise it must
 /// be true (InputLayer and the model itself).

@@ -11,6 +11,7 @@
 
 #include "frontends/keras-python/Arguments.h"
 #include "frontends/keras-python/Attributes.h"
+#include "frontends/keras-python/AugmentationBuilder.h"
 
 #include "llvm/ADT/STLExtras.h"
 
@@ -140,6 +141,20 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
       2);
   static const LayerSignature upSampling(
       {"size", "data_format", "interpolation"}, 0);
+  // Keras 2's augmentation layers; Keras 3 adds value_range and
+  // data_format as keywords.
+  static const LayerSignature randomFlip({"mode", "seed"}, 0, {"data_format"});
+  static const LayerSignature randomRotation(
+      {"factor", "fill_mode", "interpolation", "seed", "fill_value"}, 1,
+      {"value_range", "data_format"});
+  static const LayerSignature randomZoomOrTranslation(
+      {"height_factor", "width_factor", "fill_mode", "interpolation", "seed",
+       "fill_value"},
+      1, {"data_format"});
+  static const LayerSignature randomContrast({"factor", "seed"}, 1,
+                                             {"value_range"});
+  static const LayerSignature randomBrightness(
+      {"factor", "value_range", "seed"}, 1, {"data_format"});
   // Keras 2's InputLayer; Keras 3 renames input_shape to shape and adds
   // batch_shape.
   static const LayerSignature inputLayer(
@@ -215,6 +230,17 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
     return transpose;
   case LayerKind::UpSampling2D:
     return upSampling;
+  case LayerKind::RandomFlip:
+    return randomFlip;
+  case LayerKind::RandomRotation:
+    return randomRotation;
+  case LayerKind::RandomZoom:
+  case LayerKind::RandomTranslation:
+    return randomZoomOrTranslation;
+  case LayerKind::RandomContrast:
+    return randomContrast;
+  case LayerKind::RandomBrightness:
+    return randomBrightness;
   }
   return flatten;
 }
@@ -894,6 +920,14 @@ Expected<LayerEntry> py::buildLayer(const KerasCall &call, StringRef file) {
   case LayerKind::Average:
   case LayerKind::Maximum:
   case LayerKind::Minimum:
+    break;
+  case LayerKind::RandomFlip:
+  case LayerKind::RandomRotation:
+  case LayerKind::RandomZoom:
+  case LayerKind::RandomTranslation:
+  case LayerKind::RandomContrast:
+  case LayerKind::RandomBrightness:
+    err = buildAugmentation(args, layer);
     break;
   }
   if (err)

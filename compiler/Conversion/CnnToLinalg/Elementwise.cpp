@@ -190,5 +190,6 @@ void lowering::populateElementwisePatterns(RewritePatternSet &patterns) {
   patterns.add<LowerRelu, LowerSigmoid, LowerTanh, LowerIdentity<LinearOp>,
                LowerIdentity<DropoutOp>, LowerIdentity<GaussianNoiseOp>,
                LowerIdentity<GaussianDropoutOp>, LowerFlatten, LowerCrop2D,
-               LowerSoftmax>(patterns.getContext());
+               LowerSoftmax, LowerIdentity<RandomAugmentationOp>>(
+      patterns.getContext());
 }
