@@ -503,6 +503,15 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
       stopSignal = group.maxOverRanks(stop.signal());
     return stopSignal != 0;
   };
+  // Within an epoch, ranks agree in each step's gradient exchange (the
+  // signals ride along with it) rather than in a wait of their own.
+  int agreedStop = 0;
+  auto stoppingBefore = [&](int64_t step) {
+    if (step == 0 || group.size() == 1)
+      return stopping();
+    stopSignal = agreedStop;
+    return stopSignal != 0;
+  };
   Interruption interruption;
   interruption.epochs = epochs;
   interruption.steps = steps;
@@ -518,13 +527,14 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
     EpochMetrics metrics;
     for (int64_t step = 0; step < batches.steps(); ++step) {
       faultIfTestAsks(group, trainer.iteration);
-      if (stopping()) {
+      if (stoppingBefore(step)) {
         interruption.epoch = epoch;
         interruption.step = step;
         break;
       }
       batches.gather(step, gather, batch);
-      LossAndAccuracy result = trainer.step(batch, seed);
+      LossAndAccuracy result =
+          trainer.step(batch, seed, stop.signal(), &agreedStop);
       metrics.addBatch(static_cast<float>(result.loss), result.correct,
                        batch.size);
       progress.endBatch(
@@ -545,6 +555,8 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
     history.addEpoch(logs, elapsed);
     progress.endEpoch(logs);
 
+    if (!options.savePath.empty())
+      trainer.gatherStateToRoot();
     if (!options.savePath.empty() && group.isRoot()) {
       Checkpoint checkpoint;
       ModelIdentity identity = identityOf(info);
