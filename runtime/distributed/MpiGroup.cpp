@@ -163,7 +163,7 @@ public:
           std::max(totals.stopSignal, static_cast<int>(allStats[3 * r + 2]));
     }
     // This rank's sends read `rows` and its stats, which stay untouched
-    // until the next step: gatherSlices waits for them.
+    // until the next step: updateSlices waits for them.
   }
 
   /// Ranks own several chunks: the chain, pipelined in pieces.
@@ -262,7 +262,7 @@ public:
     if (!isLast)
       wait(totalsIn, what);
     // The last rank's sends may still be in flight while it updates its
-    // slice (which they do not touch); gatherSlices waits for them.
+    // slice (which they do not touch); updateSlices waits for them.
     for (MPI_Request &request : sends)
       pending.push_back(request);
     if (!isLast)
@@ -272,16 +272,36 @@ public:
     totals.stopSignal = static_cast<int>(final[2]);
   }
 
-  void gatherSlices(float *data, int64_t count) override {
+  void
+  updateSlices(float *data, int64_t count,
+               const std::function<void(int64_t, int64_t)> &update) override {
     const char *what = "sharing the updated weights";
+    // The gradient's sends read buffers the next step writes.
     waitPending(what);
-    std::vector<int> sizes, offsets;
-    sliceLayout(count, sizes, offsets);
-    MPI_Request request;
-    check(MPI_Iallgatherv(MPI_IN_PLACE, 0, MPI_FLOAT, data, sizes.data(),
-                          offsets.data(), MPI_FLOAT, MPI_COMM_WORLD, &request),
-          what);
-    wait(request, what);
+    std::vector<MPI_Request> requests;
+    std::vector<Piece> pieces = piecesOf(count);
+    for (const Piece &p : pieces)
+      if (p.owner != rankIndex) {
+        requests.emplace_back();
+        check(MPI_Irecv(data + p.begin, p.size, MPI_FLOAT, p.owner, kWeightsTag,
+                        MPI_COMM_WORLD, &requests.back()),
+              what);
+      }
+    // Each piece leaves as soon as it is updated, while the next one is.
+    for (const Piece &p : pieces) {
+      if (p.owner != rankIndex)
+        continue;
+      update(p.begin, p.begin + p.size);
+      for (int r = 0; r < rankCount; ++r)
+        if (r != rankIndex) {
+          requests.emplace_back();
+          check(MPI_Isend(data + p.begin, p.size, MPI_FLOAT, r, kWeightsTag,
+                          MPI_COMM_WORLD, &requests.back()),
+                what);
+        }
+    }
+    for (MPI_Request &request : requests)
+      wait(request, what);
   }
 
   void gatherSlicesToRoot(float *data, int64_t count) override {
@@ -337,7 +357,7 @@ public:
 
 private:
   static constexpr int kChainTag = 20, kStatsTag = 21, kReturnTag = 22,
-                       kTotalsTag = 23, kDirectTag = 24;
+                       kTotalsTag = 23, kDirectTag = 24, kWeightsTag = 25;
 
   /// A piece of the gradient vector and the rank that updates it.
   struct Piece {
@@ -444,7 +464,7 @@ private:
   std::vector<float> partial;         // the chain's partial sums
   std::vector<float> incoming;        // the other ranks' rows of my slice
   std::vector<double> allStats;       // (loss, correct, signal) per rank
-  std::vector<MPI_Request> pending;   // sends gatherSlices waits for
+  std::vector<MPI_Request> pending;   // sends updateSlices waits for
 };
 
 } // namespace

@@ -20,6 +20,7 @@
 #include "runtime/train/Chunks.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -70,14 +71,18 @@ public:
   /// cLast: the fold the compiled update does over all rows in one process.
   /// `totals` gets the batch's stats and the agreed stop signal (the
   /// largest `signal`) on every rank. The caller then updates its slice
-  /// and calls gatherSlices.
+  /// with updateSlices.
   virtual void sumStep(const float *rows, int64_t chunks, int64_t count,
                        const float *stats, int signal, float *total,
                        StepTotals &totals) = 0;
 
-  /// Every rank's slice (sliceOfRank) of `data` (`count` floats), which
-  /// that rank wrote, copied to every rank.
-  virtual void gatherSlices(float *data, int64_t count) = 0;
+  /// Runs `update(begin, end)` over this rank's slice (sliceOfRank) of
+  /// `data` (`count` floats), a piece at a time, and sends each updated
+  /// piece to the other ranks while the next is updated; returns when this
+  /// rank also has every other rank's slice.
+  virtual void
+  updateSlices(float *data, int64_t count,
+               const std::function<void(int64_t, int64_t)> &update) = 0;
 
   /// Every rank's slice of `data` copied to rank 0 only: the optimizer's
   /// slots, which each rank updates on its slice, before rank 0 writes a

@@ -126,9 +126,10 @@ LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed, int stopSignal,
     StepTotals totals;
     group.sumStep(gradientData.data(), chunks, count, stats.data(), stopSignal,
                   gradientTotal.data(), totals);
-    ParamSlice slice = sliceOfRank(count, group.rank(), group.size());
-    update(slice.begin, slice.end, gradientTotal.data(), 1);
-    group.gatherSlices(paramData.data(), count);
+    group.updateSlices(paramData.data(), count,
+                       [&](int64_t begin, int64_t end) {
+                         update(begin, end, gradientTotal.data(), 1);
+                       });
     lossSum = totals.lossSum;
     correct = totals.correct;
     if (agreedStop)
