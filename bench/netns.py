@@ -40,6 +40,33 @@ exec ip netns exec "$ns" unshare --uts sh -c "hostname $ns; $*"
 """
 
 
+RECEIVER = """
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 5999)); s.listen(1)
+print("ready", flush=True)
+c, _ = s.accept()
+start = None
+while True:
+    data = c.recv(1 << 20)
+    if start is None:
+        start = time.monotonic()
+    if not data:
+        break
+print(time.monotonic() - start, flush=True)
+"""
+
+SENDER = """
+import socket, sys
+c = socket.create_connection((sys.argv[1], 5999))
+block = bytes(1 << 20)
+for _ in range(int(sys.argv[2])):
+    c.sendall(block)
+c.close()
+"""
+
+
 def run(*command):
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
 
@@ -80,10 +107,12 @@ class TwoHosts:
             run("ip", "-n", ns, "addr", "add", address + "/24", "dev", device)
             run("ip", "-n", ns, "link", "set", device, "up")
             run("ip", "-n", ns, "link", "set", "lo", "up")
-            # The bucket holds 256 KB: more than one 64 KB segment that veth
-            # passes whole (GSO), about 2 ms at 1 Gbit/s.
+            # A small bucket (32 KB, 0.26 ms at 1 Gbit/s; tbf cuts larger
+            # GSO segments to fit): a step's messages come after some
+            # milliseconds of silence, and a large bucket would let the
+            # first of them through at memory speed, as no NIC does.
             run("tc", "-n", ns, "qdisc", "add", "dev", device, "root", "tbf",
-                "rate", self.rate, "burst", "256kb", "latency", "50ms")
+                "rate", self.rate, "burst", "32kb", "latency", "50ms")
         with open(self.agent, "w") as f:
             f.write(AGENT.format(b=ADDRESSES[1], nsa=NAMESPACES[0],
                                  nsb=NAMESPACES[1]))
@@ -93,6 +122,20 @@ class TwoHosts:
         remove()
         signal.signal(signal.SIGTERM, self.previous)
         return False
+
+    def measure(self, megabytes=64):
+        """The link's TCP throughput from cnnc-a to cnnc-b, in Gbit/s."""
+        receiver = subprocess.Popen(
+            ["ip", "netns", "exec", NAMESPACES[1], sys.executable, "-c",
+             RECEIVER, ADDRESSES[1]], stdout=subprocess.PIPE, text=True)
+        ready = receiver.stdout.readline()
+        assert ready.strip() == "ready", ready
+        subprocess.run(["ip", "netns", "exec", NAMESPACES[0], sys.executable,
+                        "-c", SENDER, ADDRESSES[1], str(megabytes)],
+                       check=True)
+        seconds = float(receiver.stdout.readline())
+        receiver.wait()
+        return megabytes * 8e6 * 1.048576 / seconds / 1e9
 
     def mpirun_command(self, program, environment=()):
         """mpirun inside cnnc-a, one rank per namespace, over TCP on the
