@@ -148,8 +148,8 @@ public:
     }
     for (MPI_Request &request : requests)
       wait(request, what);
-    // Rank r owns chunk r when chunks <= ranks (chunksOfWorker): rank order
-    // is chunk order.
+    // With chunks <= ranks each rank owns one chunk or none, and the owners
+    // own them in rank order (chunksOfWorker): rank order is chunk order.
     float *sum = total + mySlice.begin;
     std::fill(sum, sum + mySlice.size(), 0.0f);
     totals = StepTotals();
