@@ -172,7 +172,9 @@ double forwardImagesPerSecond(Trainer &trainer, const SampleSet &test) {
 /// A test's fault: CNNC_TEST_FAULT=RANK:STEP:KILL makes rank RANK kill
 /// itself (SIGKILL, as a crash or the OOM killer would) before optimizer
 /// step STEP; RANK:STEP:STOP freezes it (SIGSTOP, as a node that stops
-/// answering). Tests end or freeze a rank mid-epoch without racing it.
+/// answering); RANK:STEP:INT interrupts it (SIGINT, as Ctrl-C on one
+/// machine). Tests end, freeze or interrupt a rank mid-epoch without racing
+/// it.
 void faultIfTestAsks(const ProcessGroup &group, int64_t step) {
   static const char *fault = std::getenv("CNNC_TEST_FAULT");
   if (!fault)
@@ -182,7 +184,9 @@ void faultIfTestAsks(const ProcessGroup &group, int64_t step) {
   char kind[8] = "";
   if (std::sscanf(fault, "%d:%lld:%7s", &rank, &when, kind) == 3 &&
       rank == group.rank() && when == step)
-    std::raise(std::string(kind) == "STOP" ? SIGSTOP : SIGKILL);
+    std::raise(std::string(kind) == "STOP"  ? SIGSTOP
+               : std::string(kind) == "INT" ? SIGINT
+                                            : SIGKILL);
 }
 
 std::string setting(const Checkpoint &checkpoint, const std::string &key) {
