@@ -8,11 +8,19 @@
 //
 // The gradient sum is a chain: rank 0 adds its chunks' rows to zeros and
 // passes the partial sum to rank 1, which adds its rows (the next chunks)
-// and passes it on; the last rank holds the sum in chunk order and
-// broadcasts it. The vector goes in segments, so that rank r + 1 adds
-// segment s while rank r adds segment s + 1: a pipelined chain moves each
-// byte over each link about twice (chain, then broadcast), as a ring
-// allreduce does, and its order is fixed.
+// and passes it on; the last rank holds the sum in chunk order. The ranks
+// share the optimizer's update out: each updates one slice of the
+// parameters (sliceOfRank), so the last rank sends each piece of the total
+// to the rank that updates it, and the updated slices are then gathered
+// on every rank. The vector goes in pieces, so that rank r + 1 adds piece
+// s while rank r adds piece s + 1 and the last rank returns piece s - 1:
+// each byte crosses each link about twice (chain, then the total or the
+// updated weights back), as in a ring allreduce, in a fixed order. When
+// no rank owns more than one chunk (a small batch), there is nothing to
+// chain: each rank sends its row's slices straight to the ranks that
+// update them, which fold the rows in chunk order themselves (one hop).
+// The batch's loss, accuracy count and the ranks' stop signals ride along
+// as three doubles ahead of the pieces, so a step waits for nothing else.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,8 +44,12 @@ namespace {
 
 /// Floats per piece of the chain: large enough that a message's latency
 /// is small next to its bytes, small enough to pipeline a model of a
-/// megabyte over a few ranks.
-constexpr int kSegment = 16384;
+/// megabyte over a few ranks. A multiple of 16 (the update's cuts), and
+/// just under 64 KB so that Open MPI's TCP transport sends a piece eagerly
+/// (its default eager limit is 64 KB with the header): larger, each piece
+/// waits for a handshake that only progresses inside MPI calls, which cost
+/// the two-host run a fifth of its speed.
+constexpr int kSegment = 16256;
 
 /// How long a wait polls without sleeping.
 constexpr std::chrono::microseconds kSpin(1000);
@@ -68,51 +80,254 @@ public:
     }
   }
 
-  void sumInChunkOrder(const float *rows, int64_t rowCount, int64_t count,
-                       float *total) override {
+  void sumStep(const float *rows, int64_t chunks, int64_t count,
+               const float *stats, int signal, float *total,
+               StepTotals &totals) override {
+    // Sends from the last step may still be out (the last rank's, below).
+    waitPending("summing the gradients");
+    if (chunks <= rankCount)
+      sumDirect(rows, chunks, count, stats, signal, total, totals);
+    else
+      sumChain(rows, chunksOfWorker(chunks, rankIndex, rankCount).size(), count,
+               stats, signal, total, totals);
+  }
+
+  /// Every rank owns at most one chunk (a small batch): each sends its row's
+  /// slices straight to the ranks that update them, and every rank folds
+  /// its slice's rows in chunk order itself. One hop, and the bytes of a
+  /// ring allreduce: latency, not bandwidth, is what a small batch waits
+  /// for.
+  void sumDirect(const float *rows, int64_t chunks, int64_t count,
+                 const float *stats, int signal, float *total,
+                 StepTotals &totals) {
     const char *what = "summing the gradients";
-    // Every piece's receive is posted at once, so that the previous rank's
-    // sends land as soon as they leave.
-    std::vector<MPI_Request> receives, sends;
-    if (rankIndex > 0)
-      for (int64_t at = 0; at < count; at += kSegment) {
-        receives.emplace_back();
-        check(MPI_Irecv(total + at, pieceSize(at, count), MPI_FLOAT,
-                        rankIndex - 1, kChainTag, MPI_COMM_WORLD,
-                        &receives.back()),
-              what);
-      }
-    for (int64_t at = 0, piece = 0; at < count; at += kSegment, ++piece) {
-      int n = pieceSize(at, count);
-      float *sum = total + at;
-      if (rankIndex == 0)
-        std::fill(sum, sum + n, 0.0f);
-      else
-        wait(receives[piece], what);
-      for (int64_t r = 0; r < rowCount; ++r) {
-        const float *row = rows + r * count + at;
-        for (int i = 0; i < n; ++i)
-          sum[i] += row[i];
-      }
-      if (rankIndex + 1 < rankCount) {
-        sends.emplace_back();
-        check(MPI_Isend(sum, n, MPI_FLOAT, rankIndex + 1, kChainTag,
-                        MPI_COMM_WORLD, &sends.back()),
+    auto owns = [&](int r) {
+      return chunksOfWorker(chunks, r, rankCount).size() == 1;
+    };
+    ParamSlice mySlice = sliceOfRank(count, rankIndex, rankCount);
+    incoming.resize(rankCount * mySlice.size());
+    std::vector<MPI_Request> requests;
+    // (loss sum, correct, signal) from every rank, into its own row.
+    allStats.assign(3 * rankCount, 0.0);
+    for (int r = 0; r < rankCount; ++r) {
+      if (r == rankIndex)
+        continue;
+      requests.emplace_back();
+      check(MPI_Irecv(&allStats[3 * r], 3, MPI_DOUBLE, r, kStatsTag,
+                      MPI_COMM_WORLD, &requests.back()),
+            what);
+      if (owns(r) && mySlice.size() > 0) {
+        requests.emplace_back();
+        check(MPI_Irecv(incoming.data() + r * mySlice.size(),
+                        static_cast<int>(mySlice.size()), MPI_FLOAT, r,
+                        kDirectTag, MPI_COMM_WORLD, &requests.back()),
               what);
       }
     }
-    for (MPI_Request &request : sends)
+    double *mine = &allStats[3 * rankIndex];
+    if (owns(rankIndex)) {
+      mine[0] = stats[0];
+      mine[1] = stats[1];
+    }
+    mine[2] = signal;
+    for (int r = 0; r < rankCount; ++r) {
+      if (r == rankIndex)
+        continue;
+      pending.emplace_back();
+      check(MPI_Isend(mine, 3, MPI_DOUBLE, r, kStatsTag, MPI_COMM_WORLD,
+                      &pending.back()),
+            what);
+      ParamSlice slice = sliceOfRank(count, r, rankCount);
+      if (owns(rankIndex) && slice.size() > 0) {
+        pending.emplace_back();
+        check(MPI_Isend(rows + slice.begin, static_cast<int>(slice.size()),
+                        MPI_FLOAT, r, kDirectTag, MPI_COMM_WORLD,
+                        &pending.back()),
+              what);
+      }
+    }
+    for (MPI_Request &request : requests)
       wait(request, what);
-    // The last rank has the whole sum; its pieces go out together.
-    std::vector<MPI_Request> broadcasts;
-    for (int64_t at = 0; at < count; at += kSegment) {
-      broadcasts.emplace_back();
-      check(MPI_Ibcast(total + at, pieceSize(at, count), MPI_FLOAT,
-                       rankCount - 1, MPI_COMM_WORLD, &broadcasts.back()),
+    // With chunks <= ranks each rank owns one chunk or none, and the owners
+    // own them in rank order (chunksOfWorker): rank order is chunk order.
+    float *sum = total + mySlice.begin;
+    std::fill(sum, sum + mySlice.size(), 0.0f);
+    totals = StepTotals();
+    for (int r = 0; r < rankCount; ++r) {
+      if (owns(r)) {
+        const float *row = r == rankIndex
+                               ? rows + mySlice.begin
+                               : incoming.data() + r * mySlice.size();
+        for (int64_t j = 0; j < mySlice.size(); ++j)
+          sum[j] += row[j];
+        totals.lossSum += allStats[3 * r];
+        totals.correct += allStats[3 * r + 1];
+      }
+      totals.stopSignal =
+          std::max(totals.stopSignal, static_cast<int>(allStats[3 * r + 2]));
+    }
+    // This rank's sends read `rows` and its stats, which stay untouched
+    // until the next step: updateSlices waits for them.
+  }
+
+  /// Ranks own several chunks: the chain, pipelined in pieces.
+  void sumChain(const float *rows, int64_t rowCount, int64_t count,
+                const float *stats, int signal, float *total,
+                StepTotals &totals) {
+    const char *what = "summing the gradients";
+    int last = rankCount - 1;
+    bool isLast = rankIndex == last;
+    std::vector<Piece> pieces = piecesOf(count);
+    // The chain's partial sums pass through `partial`; the last rank folds
+    // straight into `total`, the others receive their slice's total there.
+    partial.resize(count);
+    float *folded = isLast ? total : partial.data();
+    // Every receive is posted first, so that sends land as soon as they
+    // leave: the previous rank's partial stats and pieces, and (but on the
+    // last rank) the totals of this rank's slice.
+    std::vector<MPI_Request> chainIn, totalIn, sends;
+    double *carried = stepStats, *final = stepTotals;
+    std::fill(carried, carried + 3, 0.0);
+    std::fill(final, final + 3, 0.0);
+    MPI_Request statsIn = MPI_REQUEST_NULL, totalsIn = MPI_REQUEST_NULL;
+    if (rankIndex > 0) {
+      check(MPI_Irecv(carried, 3, MPI_DOUBLE, rankIndex - 1, kStatsTag,
+                      MPI_COMM_WORLD, &statsIn),
+            what);
+      for (const Piece &p : pieces) {
+        chainIn.emplace_back();
+        check(MPI_Irecv(folded + p.begin, p.size, MPI_FLOAT, rankIndex - 1,
+                        kChainTag, MPI_COMM_WORLD, &chainIn.back()),
+              what);
+      }
+    }
+    if (!isLast) {
+      check(MPI_Irecv(final, 3, MPI_DOUBLE, last, kTotalsTag, MPI_COMM_WORLD,
+                      &totalsIn),
+            what);
+      for (const Piece &p : pieces)
+        if (p.owner == rankIndex) {
+          totalIn.emplace_back();
+          check(MPI_Irecv(total + p.begin, p.size, MPI_FLOAT, last, kReturnTag,
+                          MPI_COMM_WORLD, &totalIn.back()),
+                what);
+        }
+    }
+    // The stats first: they are small and ready, and the next rank folds
+    // its own onto them before the pieces come. In double, in chunk order
+    // from 0, as one process adds them; the signal is the largest so far.
+    if (rankIndex > 0)
+      wait(statsIn, what);
+    for (int64_t r = 0; r < rowCount; ++r) {
+      carried[0] += stats[2 * r];
+      carried[1] += stats[2 * r + 1];
+    }
+    carried[2] = std::max(carried[2], static_cast<double>(signal));
+    if (isLast) {
+      std::copy(carried, carried + 3, final);
+      for (int r = 0; r < last; ++r) {
+        sends.emplace_back();
+        check(MPI_Isend(final, 3, MPI_DOUBLE, r, kTotalsTag, MPI_COMM_WORLD,
+                        &sends.back()),
+              what);
+      }
+    } else {
+      sends.emplace_back();
+      check(MPI_Isend(carried, 3, MPI_DOUBLE, rankIndex + 1, kStatsTag,
+                      MPI_COMM_WORLD, &sends.back()),
             what);
     }
-    for (MPI_Request &request : broadcasts)
+    // Then the pieces: each is folded and passed on as soon as it came, so
+    // that rank r + 1 folds piece s while rank r folds piece s + 1; the last
+    // rank sends each total piece straight to the rank that updates it.
+    for (size_t i = 0; i < pieces.size(); ++i) {
+      const Piece &p = pieces[i];
+      float *sum = folded + p.begin;
+      if (rankIndex == 0)
+        std::fill(sum, sum + p.size, 0.0f);
+      else
+        wait(chainIn[i], what);
+      for (int64_t r = 0; r < rowCount; ++r) {
+        const float *row = rows + r * count + p.begin;
+        for (int j = 0; j < p.size; ++j)
+          sum[j] += row[j];
+      }
+      if (!isLast || p.owner != last) {
+        sends.emplace_back();
+        check(MPI_Isend(sum, p.size, MPI_FLOAT,
+                        isLast ? p.owner : rankIndex + 1,
+                        isLast ? kReturnTag : kChainTag, MPI_COMM_WORLD,
+                        &sends.back()),
+              what);
+      }
+      progress(what);
+    }
+    for (MPI_Request &request : totalIn)
       wait(request, what);
+    if (!isLast)
+      wait(totalsIn, what);
+    // The last rank's sends may still be in flight while it updates its
+    // slice (which they do not touch); updateSlices waits for them.
+    for (MPI_Request &request : sends)
+      pending.push_back(request);
+    if (!isLast)
+      waitPending(what);
+    totals.lossSum = final[0];
+    totals.correct = final[1];
+    totals.stopSignal = static_cast<int>(final[2]);
+  }
+
+  void
+  updateSlices(float *data, int64_t count,
+               const std::function<void(int64_t, int64_t)> &update) override {
+    const char *what = "sharing the updated weights";
+    // The gradient's sends still out read buffers the update does not
+    // write (the rows, the total); the next step writes them, so they are
+    // waited for below with the weights.
+    std::vector<MPI_Request> requests;
+    requests.swap(pending);
+    std::vector<Piece> pieces = piecesOf(count);
+    for (const Piece &p : pieces)
+      if (p.owner != rankIndex) {
+        requests.emplace_back();
+        check(MPI_Irecv(data + p.begin, p.size, MPI_FLOAT, p.owner, kWeightsTag,
+                        MPI_COMM_WORLD, &requests.back()),
+              what);
+      }
+    // Each piece leaves as soon as it is updated, while the next one is.
+    for (const Piece &p : pieces) {
+      if (p.owner != rankIndex)
+        continue;
+      update(p.begin, p.begin + p.size);
+      for (int r = 0; r < rankCount; ++r)
+        if (r != rankIndex) {
+          requests.emplace_back();
+          check(MPI_Isend(data + p.begin, p.size, MPI_FLOAT, r, kWeightsTag,
+                          MPI_COMM_WORLD, &requests.back()),
+                what);
+        }
+      progress(what);
+    }
+    for (MPI_Request &request : requests)
+      wait(request, what);
+  }
+
+  void gatherSlicesToRoot(float *data, int64_t count) override {
+    const char *what = "collecting the optimizer's state";
+    std::vector<int> sizes, offsets;
+    sliceLayout(count, sizes, offsets);
+    MPI_Request request;
+    if (rankIndex == 0)
+      check(MPI_Igatherv(MPI_IN_PLACE, 0, MPI_FLOAT, data, sizes.data(),
+                         offsets.data(), MPI_FLOAT, 0, MPI_COMM_WORLD,
+                         &request),
+            what);
+    else
+      check(MPI_Igatherv(data + offsets[rankIndex], sizes[rankIndex], MPI_FLOAT,
+                         nullptr, nullptr, nullptr, MPI_FLOAT, 0,
+                         MPI_COMM_WORLD, &request),
+            what);
+    wait(request, what);
   }
 
   void gather(const float *mine, const int64_t *counts, float *all) override {
@@ -149,7 +364,54 @@ public:
   }
 
 private:
-  static constexpr int kChainTag = 20;
+  static constexpr int kChainTag = 20, kStatsTag = 21, kReturnTag = 22,
+                       kTotalsTag = 23, kDirectTag = 24, kWeightsTag = 25;
+
+  /// A piece of the gradient vector and the rank that updates it.
+  struct Piece {
+    int64_t begin;
+    int size;
+    int owner;
+  };
+
+  /// The vector cut into the ranks' slices, each slice into pieces of at
+  /// most kSegment floats, in order.
+  std::vector<Piece> piecesOf(int64_t count) const {
+    std::vector<Piece> pieces;
+    for (int owner = 0; owner < rankCount; ++owner) {
+      ParamSlice slice = sliceOfRank(count, owner, rankCount);
+      for (int64_t at = slice.begin; at < slice.end; at += kSegment)
+        pieces.push_back(
+            {at, static_cast<int>(std::min<int64_t>(kSegment, slice.end - at)),
+             owner});
+    }
+    return pieces;
+  }
+
+  /// The ranks' slices as MPI's (count, displacement) lists.
+  void sliceLayout(int64_t count, std::vector<int> &sizes,
+                   std::vector<int> &offsets) const {
+    for (int r = 0; r < rankCount; ++r) {
+      ParamSlice slice = sliceOfRank(count, r, rankCount);
+      sizes.push_back(static_cast<int>(slice.size()));
+      offsets.push_back(static_cast<int>(slice.begin));
+    }
+  }
+
+  /// Lets MPI move the messages in flight: Open MPI's TCP transport sends
+  /// only inside MPI calls, and a rank folding or updating makes none.
+  void progress(const char *what) {
+    int flag = 0;
+    check(MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag,
+                     MPI_STATUS_IGNORE),
+          what);
+  }
+
+  void waitPending(const char *what) {
+    for (MPI_Request &request : pending)
+      wait(request, what);
+    pending.clear();
+  }
 
   static int pieceSize(int64_t at, int64_t count) {
     return static_cast<int>(std::min<int64_t>(kSegment, count - at));
@@ -215,6 +477,11 @@ private:
   int rankIndex = 0, rankCount = 1;
   double timeout = 300;
   bool finished = false;
+  double stepStats[3], stepTotals[3]; // (loss sum, correct, signal)
+  std::vector<float> partial;         // the chain's partial sums
+  std::vector<float> incoming;        // the other ranks' rows of my slice
+  std::vector<double> allStats;       // (loss, correct, signal) per rank
+  std::vector<MPI_Request> pending;   // sends updateSlices waits for
 };
 
 } // namespace

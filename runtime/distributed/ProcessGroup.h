@@ -17,11 +17,39 @@
 #ifndef CNNC_RUNTIME_DISTRIBUTED_PROCESSGROUP_H
 #define CNNC_RUNTIME_DISTRIBUTED_PROCESSGROUP_H
 
+#include "runtime/train/Chunks.h"
+
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
 namespace cnnc {
+
+/// The parameters [begin, end) rank `rank` of `ranks` updates when the
+/// ranks share the optimizer's update out: consecutive slices, cut at
+/// multiples of 16 floats (as the threads of a process cut theirs, so that
+/// no cut moves an element between the compiled update's vector body and
+/// its tail), the last one ending at `count`.
+struct ParamSlice {
+  int64_t begin = 0, end = 0;
+  int64_t size() const { return end - begin; }
+};
+inline ParamSlice sliceOfRank(int64_t count, int64_t rank, int64_t ranks) {
+  auto cut = [&](int64_t r) {
+    return r == ranks ? count : count * r / ranks / 16 * 16;
+  };
+  return {cut(rank), cut(rank + 1)};
+}
+
+/// What a training step's exchange carries besides the gradient: the
+/// batch's loss sum and correct count, added in chunk order in double from
+/// 0 (as one process adds them), and the largest stop signal any rank had
+/// when it joined the exchange.
+struct StepTotals {
+  double lossSum = 0.0, correct = 0.0;
+  int stopSignal = 0;
+};
 
 class ProcessGroup {
 public:
@@ -34,13 +62,32 @@ public:
   /// Rank 0's `count` floats, copied to every rank.
   virtual void broadcast(float *data, int64_t count) = 0;
 
-  /// The sum of all ranks' chunk gradients in chunk order: this rank's
-  /// `rows` rows of `count` floats are the chunks it owns, ranks own
-  /// consecutive runs (Chunks.h). On every rank `total` gets, elementwise,
-  /// (((0 + c0) + c1) + ...) + cLast: the fold the compiled update does
-  /// over all rows in one process.
-  virtual void sumInChunkOrder(const float *rows, int64_t rowCount,
-                               int64_t count, float *total) = 0;
+  /// One training step's exchange, the update shared out over the ranks.
+  /// A batch of `chunks` chunks: this rank's `rows` (`count` floats each)
+  /// are those of the chunks it owns (chunksOfWorker(chunks, rank, size):
+  /// consecutive runs), `stats` their (loss sum, correct) pairs. On return
+  /// `total` holds, on this rank's slice (sliceOfRank) at least, the sum of
+  /// all ranks' rows in chunk order, elementwise (((0 + c0) + c1) + ...) +
+  /// cLast: the fold the compiled update does over all rows in one process.
+  /// `totals` gets the batch's stats and the agreed stop signal (the
+  /// largest `signal`) on every rank. The caller then updates its slice
+  /// with updateSlices.
+  virtual void sumStep(const float *rows, int64_t chunks, int64_t count,
+                       const float *stats, int signal, float *total,
+                       StepTotals &totals) = 0;
+
+  /// Runs `update(begin, end)` over this rank's slice (sliceOfRank) of
+  /// `data` (`count` floats), a piece at a time, and sends each updated
+  /// piece to the other ranks while the next is updated; returns when this
+  /// rank also has every other rank's slice.
+  virtual void
+  updateSlices(float *data, int64_t count,
+               const std::function<void(int64_t, int64_t)> &update) = 0;
+
+  /// Every rank's slice of `data` copied to rank 0 only: the optimizer's
+  /// slots, which each rank updates on its slice, before rank 0 writes a
+  /// checkpoint.
+  virtual void gatherSlicesToRoot(float *data, int64_t count) = 0;
 
   /// Every rank's `mine` (`counts[r]` floats from rank r), laid end to end
   /// in rank order into `all`, on every rank.

@@ -14,13 +14,26 @@ public:
   int rank() const override { return 0; }
   int size() const override { return 1; }
   void broadcast(float *, int64_t) override {}
-  void sumInChunkOrder(const float *rows, int64_t rowCount, int64_t count,
-                       float *total) override {
+  void sumStep(const float *rows, int64_t rowCount, int64_t count,
+               const float *stats, int signal, float *total,
+               StepTotals &totals) override {
     std::fill(total, total + count, 0.0f);
     for (int64_t r = 0; r < rowCount; ++r)
       for (int64_t i = 0; i < count; ++i)
         total[i] += rows[r * count + i];
+    totals = StepTotals();
+    for (int64_t r = 0; r < rowCount; ++r) {
+      totals.lossSum += stats[2 * r];
+      totals.correct += stats[2 * r + 1];
+    }
+    totals.stopSignal = signal;
   }
+  void
+  updateSlices(float *, int64_t count,
+               const std::function<void(int64_t, int64_t)> &update) override {
+    update(0, count);
+  }
+  void gatherSlicesToRoot(float *, int64_t) override {}
   void gather(const float *mine, const int64_t *counts, float *all) override {
     std::copy(mine, mine + counts[0], all);
   }

@@ -172,7 +172,9 @@ double forwardImagesPerSecond(Trainer &trainer, const SampleSet &test) {
 /// A test's fault: CNNC_TEST_FAULT=RANK:STEP:KILL makes rank RANK kill
 /// itself (SIGKILL, as a crash or the OOM killer would) before optimizer
 /// step STEP; RANK:STEP:STOP freezes it (SIGSTOP, as a node that stops
-/// answering). Tests end or freeze a rank mid-epoch without racing it.
+/// answering); RANK:STEP:INT interrupts it (SIGINT, as Ctrl-C on one
+/// machine). Tests end, freeze or interrupt a rank mid-epoch without racing
+/// it.
 void faultIfTestAsks(const ProcessGroup &group, int64_t step) {
   static const char *fault = std::getenv("CNNC_TEST_FAULT");
   if (!fault)
@@ -182,7 +184,9 @@ void faultIfTestAsks(const ProcessGroup &group, int64_t step) {
   char kind[8] = "";
   if (std::sscanf(fault, "%d:%lld:%7s", &rank, &when, kind) == 3 &&
       rank == group.rank() && when == step)
-    std::raise(std::string(kind) == "STOP" ? SIGSTOP : SIGKILL);
+    std::raise(std::string(kind) == "STOP"  ? SIGSTOP
+               : std::string(kind) == "INT" ? SIGINT
+                                            : SIGKILL);
 }
 
 std::string setting(const Checkpoint &checkpoint, const std::string &key) {
@@ -503,6 +507,15 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
       stopSignal = group.maxOverRanks(stop.signal());
     return stopSignal != 0;
   };
+  // Within an epoch, ranks agree in each step's gradient exchange (the
+  // signals ride along with it) rather than in a wait of their own.
+  int agreedStop = 0;
+  auto stoppingBefore = [&](int64_t step) {
+    if (step == 0 || group.size() == 1)
+      return stopping();
+    stopSignal = agreedStop;
+    return stopSignal != 0;
+  };
   Interruption interruption;
   interruption.epochs = epochs;
   interruption.steps = steps;
@@ -518,13 +531,14 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
     EpochMetrics metrics;
     for (int64_t step = 0; step < batches.steps(); ++step) {
       faultIfTestAsks(group, trainer.iteration);
-      if (stopping()) {
+      if (stoppingBefore(step)) {
         interruption.epoch = epoch;
         interruption.step = step;
         break;
       }
       batches.gather(step, gather, batch);
-      LossAndAccuracy result = trainer.step(batch, seed);
+      LossAndAccuracy result =
+          trainer.step(batch, seed, stop.signal(), &agreedStop);
       metrics.addBatch(static_cast<float>(result.loss), result.correct,
                        batch.size);
       progress.endBatch(
@@ -545,6 +559,8 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
     history.addEpoch(logs, elapsed);
     progress.endEpoch(logs);
 
+    if (!options.savePath.empty())
+      trainer.gatherStateToRoot();
     if (!options.savePath.empty() && group.isRoot()) {
       Checkpoint checkpoint;
       ModelIdentity identity = identityOf(info);

@@ -76,7 +76,8 @@ static const void *labelsAt(const Batch &batch, const ModelInfo &info,
   return batch.oneHot.data() + first * info.outputElements();
 }
 
-LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed) {
+LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed, int stopSignal,
+                              int *agreedStop) {
   const ModelInfo &info = kernels.info;
   // A model that normalizes with the batch's statistics needs the whole
   // batch in one call: its one chunk is the batch (so, like the fixed
@@ -105,40 +106,65 @@ LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed) {
   if (wholeBatch)
     takeNextValues();
   // One process hands all chunk rows to the update, which adds them in
-  // row order as it goes; ranks first add theirs across the group in the
-  // same order, and the update gets the one total row (0 + total is the
-  // total: a fold that starts from +0 never yields -0).
+  // row order as it goes. Ranks add theirs across the group in the same
+  // order, each rank getting the total of the slice of the parameters it
+  // updates: the update gets one row (0 + total is the total: a fold that
+  // starts from +0 never yields -0), and the updated slices are gathered.
   int64_t count = static_cast<int64_t>(paramData.size());
-  const float *rows = gradientData.data();
-  int64_t rowCount = mine.size();
-  if (group.size() > 1) {
-    gradientTotal.resize(count);
-    group.sumInChunkOrder(gradientData.data(), mine.size(), count,
-                          gradientTotal.data());
-    rows = gradientTotal.data();
-    rowCount = 1;
-  }
-  // The update is elementwise: each thread takes a part of the parameters,
-  // cut at cache-line multiples so that no two threads write one line.
-  unsigned updaters = static_cast<unsigned>(
-      std::max<int64_t>(1, std::min<int64_t>(pool.size(), count / 4096)));
-  pool.run(updaters, [&](unsigned u) {
-    int64_t begin = count * u / updaters / 16 * 16;
-    int64_t end =
-        u + 1 == updaters ? count : count * (u + 1) / updaters / 16 * 16;
-    kernels.applyGradients(paramData.data(), stateData.data(), rows, rowCount,
-                           iteration, begin, end - begin);
-  });
-  ++iteration;
-
   LossAndAccuracy result;
   double lossSum = 0.0, correct = 0.0;
-  sumStats(chunks, lossSum, correct);
+  if (group.size() == 1) {
+    update(0, count, gradientData.data(), mine.size());
+    for (int64_t k = 0; k < chunks; ++k) {
+      lossSum += stats[2 * k];
+      correct += stats[2 * k + 1];
+    }
+    if (agreedStop)
+      *agreedStop = stopSignal;
+  } else {
+    gradientTotal.resize(count);
+    StepTotals totals;
+    group.sumStep(gradientData.data(), chunks, count, stats.data(), stopSignal,
+                  gradientTotal.data(), totals);
+    group.updateSlices(paramData.data(), count,
+                       [&](int64_t begin, int64_t end) {
+                         update(begin, end, gradientTotal.data(), 1);
+                       });
+    lossSum = totals.lossSum;
+    correct = totals.correct;
+    if (agreedStop)
+      *agreedStop = totals.stopSignal;
+  }
+  ++iteration;
+
   result.samples = batch.size;
   result.correct = static_cast<int64_t>(correct);
   result.loss = lossSum / batch.size;
   result.accuracy = correct / batch.size;
   return result;
+}
+
+void Trainer::update(int64_t begin, int64_t end, const float *rows,
+                     int64_t rowCount) {
+  // The update is elementwise: each thread takes a part of the parameters,
+  // cut at multiples of 16 floats (cache lines, and the compiled update's
+  // vectors) so that no two threads write one line.
+  int64_t length = end - begin;
+  unsigned updaters = static_cast<unsigned>(
+      std::max<int64_t>(1, std::min<int64_t>(pool.size(), length / 4096)));
+  pool.run(updaters, [&](unsigned u) {
+    int64_t from = begin + length * u / updaters / 16 * 16;
+    int64_t to =
+        u + 1 == updaters ? end : begin + length * (u + 1) / updaters / 16 * 16;
+    kernels.applyGradients(paramData.data(), stateData.data(), rows, rowCount,
+                           iteration, from, to - from);
+  });
+}
+
+void Trainer::gatherStateToRoot() {
+  int64_t count = static_cast<int64_t>(paramData.size());
+  for (int64_t slot = 0; slot < kernels.info.stateSlots; ++slot)
+    group.gatherSlicesToRoot(stateData.data() + slot * count, count);
 }
 
 void Trainer::takeNextValues() {

@@ -60,8 +60,17 @@ public:
 
   /// One optimizer step on `batch`; the batch's mean loss and accuracy as
   /// Keras logs them (training mode, before the update). `seed` fixes the
-  /// dropout masks together with the iteration.
-  LossAndAccuracy step(const Batch &batch, uint64_t seed);
+  /// dropout masks together with the iteration. `stopSignal` is this
+  /// process's pending stop signal (0: none); `agreedStop`, if given, gets
+  /// the largest of the ranks', agreed in the step's exchange, so that
+  /// every rank can stop before the same batch without a wait of its own.
+  LossAndAccuracy step(const Batch &batch, uint64_t seed, int stopSignal = 0,
+                       int *agreedStop = nullptr);
+
+  /// Across ranks each rank updates the optimizer's slots on its slice of
+  /// the parameters only; this brings them whole to rank 0, which writes
+  /// the checkpoints. Every rank must call it.
+  void gatherStateToRoot();
 
   /// The loss and accuracy over `samples` in inference mode, the samples
   /// split over the group's ranks; the same on every rank. `batchSize`
@@ -81,6 +90,9 @@ private:
   /// Moves the next values of the parameters the step computes from the
   /// batch's statistics out of the one chunk's gradient row.
   void takeNextValues();
+  /// Runs the compiled update on parameters [begin, end), summing
+  /// `rowCount` gradient rows, over the threads.
+  void update(int64_t begin, int64_t end, const float *rows, int64_t rowCount);
   /// Sums the (loss sum, correct) pairs of all `chunks` chunks, this
   /// rank's run of which is in `stats`, in chunk order.
   void sumStats(int64_t chunks, double &lossSum, double &correct);
