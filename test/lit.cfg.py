@@ -55,3 +55,12 @@ llvm_config.use_default_substitutions()
 tool_dirs = [config.cnnc_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["cnnc", "cnnc-opt"], tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# Tests that run bf16 code (--precision bf16) need AVX512-BF16 on this CPU;
+# the ones that only compile it name their target CPU.
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        if "avx512_bf16" in cpuinfo.read().split():
+            config.available_features.add("avx512bf16")
+except OSError:
+    pass
