@@ -1,7 +1,8 @@
-"""Checks `cnnc predict --precision bf16` of a one-Dense softmax model
-against numpy's emulation of what bf16 mixed precision means: the input and
-the kernel rounded to bfloat16 (to nearest, ties to even), the products and
-their sum in float32 or better, the bias added in float32.
+"""Checks `cnnc predict --precision bf16` of a chain of Dense layers (relu,
+then softmax last) against numpy's emulation of what bf16 mixed precision
+means: each layer's input and kernel rounded to bfloat16 (to nearest, ties
+to even), the products and their sum in float32 or better, the bias added
+and the activation applied in float32 or better.
 
 usage: bf16_dense_check.py make X.npy
        bf16_dense_check.py check MODEL.h5 X.npy FP32.npy BF16.npy
@@ -29,23 +30,33 @@ def softmax(z):
 
 if sys.argv[1] == "make":
     rng = np.random.default_rng(7)
-    np.save(sys.argv[2], rng.random((64, 784), dtype=np.float32))
+    np.save(sys.argv[2], rng.random((64, 64), dtype=np.float32))
     sys.exit(0)
 
 _, _, model, x_path, fp32_path, bf16_path = sys.argv
-kernel = bias = None
+layers = {}
 with h5py.File(model, "r") as f:
     def visit(name, obj):
-        global kernel, bias
-        if isinstance(obj, h5py.Dataset) and name.endswith("kernel:0"):
-            kernel = obj[()]
-        elif isinstance(obj, h5py.Dataset) and name.endswith("bias:0"):
-            bias = obj[()]
+        if isinstance(obj, h5py.Dataset):
+            layer, variable = name.split("/")[-2], name.split("/")[-1]
+            layers.setdefault(layer, {})[variable] = obj[()]
     f.visititems(visit)
+# Keras names them dense, dense_1, ...: that is their order.
+order = sorted(layers, key=lambda n: (len(n), n))
 x = np.load(x_path)
-emulated = softmax(bf16(x).astype(np.float64) @ bf16(kernel).astype(np.float64)
-                   + bias.astype(np.float64))
-exact = softmax(x.astype(np.float64) @ kernel.astype(np.float64) + bias)
+
+
+def forward(x, rounding):
+    h = x
+    for i, name in enumerate(order):
+        w, b = layers[name]["kernel:0"], layers[name]["bias:0"]
+        z = rounding(h).astype(np.float64) @ rounding(w).astype(np.float64) + b
+        h = softmax(z) if i == len(order) - 1 else np.maximum(z, 0).astype(np.float32)
+    return h
+
+
+emulated = forward(x, bf16)
+exact = forward(x, lambda a: a)
 got_bf16, got_fp32 = np.load(bf16_path), np.load(fp32_path)
 bf16_error = np.abs(got_bf16 - emulated).max()
 fp32_error = np.abs(got_fp32 - exact).max()
