@@ -24,6 +24,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -245,7 +246,64 @@ struct TruncToCvtne : OpRewritePattern<arith::TruncFOp> {
   }
 };
 
+/// A bf16 tile read [1.., n, 2] at (.., j, 0) of a buffer whose last two
+/// dimensions are contiguous: one 1-D read of 2n bf16 at 2j of the buffer
+/// with those dimensions collapsed. MLIR 19's flattening needs the
+/// collapsed dimensions' indices to be 0; a tile loop's j is not.
+struct FlattenPairRead : OpRewritePattern<vector::TransferReadOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::TransferReadOp op,
+                                PatternRewriter &b) const override {
+    VectorType type = op.getVectorType();
+    auto memref = dyn_cast<MemRefType>(op.getSource().getType());
+    int64_t rank = type.getRank();
+    if (!memref || !type.getElementType().isBF16() || rank < 2 ||
+        op.getMask() || !op.getPermutationMap().isMinorIdentity() ||
+        llvm::any_of(op.getInBoundsValues(), [](bool b) { return !b; }) ||
+        type.getDimSize(rank - 1) != 2 || memref.getRank() < 2 ||
+        memref.getDimSize(memref.getRank() - 1) != 2 ||
+        llvm::any_of(type.getShape().drop_back(2),
+                     [](int64_t d) { return d != 1; }))
+      return failure();
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (failed(getStridesAndOffset(memref, strides, offset)) ||
+        strides.back() != 1 || strides[strides.size() - 2] != 2)
+      return failure();
+    int64_t memRank = memref.getRank();
+    SmallVector<ReassociationIndices> groups;
+    for (int64_t d = 0; d < memRank - 2; ++d)
+      groups.push_back({d});
+    groups.push_back({memRank - 2, memRank - 1});
+    if (!memref::CollapseShapeOp::isGuaranteedCollapsible(memref, groups))
+      return failure();
+    Location loc = op.getLoc();
+    Value collapsed =
+        b.create<memref::CollapseShapeOp>(loc, op.getSource(), groups);
+    SmallVector<Value> indices(op.getIndices().begin(),
+                               op.getIndices().end());
+    Value pair = indices.back();
+    indices.pop_back();
+    Value two = b.create<arith::ConstantIndexOp>(loc, 2);
+    indices.back() = b.create<arith::AddIOp>(
+        loc, b.create<arith::MulIOp>(loc, indices.back(), two), pair);
+    int64_t n = type.getDimSize(rank - 2);
+    Value flat = b.create<vector::TransferReadOp>(
+        loc, VectorType::get({2 * n}, type.getElementType()), collapsed,
+        indices, op.getPadding(), ArrayRef<bool>{true});
+    b.replaceOpWithNewOp<vector::ShapeCastOp>(op, type, flat);
+    return success();
+  }
+};
+
 struct LowerBf16Dot : cnnc::impl::LowerBf16DotBase<LowerBf16Dot> {
+  // FlattenPairRead collapses buffers (memref.collapse_shape).
+  void getDependentDialects(DialectRegistry &registry) const override {
+    LowerBf16DotBase::getDependentDialects(registry);
+    registry.insert<memref::MemRefDialect>();
+  }
+
   void runOnOperation() override {
     // The bf16 operands' tiles as one 1-D transfer each: 16 pairs are 64
     // contiguous bytes, which MLIR 19 would otherwise read (and a packing
@@ -258,6 +316,7 @@ struct LowerBf16Dot : cnnc::impl::LowerBf16DotBase<LowerBf16Dot> {
     {
       RewritePatternSet patterns(&getContext());
       vector::populateFlattenVectorTransferPatterns(patterns);
+      patterns.add<FlattenPairRead>(&getContext(), /*benefit=*/2);
       GreedyRewriteConfig config;
       config.strictMode = GreedyRewriteStrictness::ExistingAndNewOps;
       (void)applyOpPatternsAndFold(transfers, std::move(patterns), config);

@@ -93,3 +93,22 @@ func.func @round(%a: vector<3x16xf32>, %b: vector<8xf32>) -> (vector<3x16xbf16>,
   %s = arith.truncf %b : vector<8xf32> to vector<8xbf16>
   return %r, %s : vector<3x16xbf16>, vector<8xbf16>
 }
+
+// -----
+
+// A tile of packed pairs read at a column offset of its buffer (the Dense
+// input gradient's 800 columns): one 1-D read of the 64 bf16 at 2j of the
+// buffer with its last two dimensions collapsed, not 32 reads of one pair.
+
+// CHECK-LABEL: func.func @pair_read
+// CHECK-SAME: (%[[BUF:.*]]: memref<4x64x2xbf16>, %[[K:.*]]: index, %[[J:.*]]: index)
+// CHECK: %[[FLAT:.*]] = memref.collapse_shape %[[BUF]] {{\[\[}}0], [1, 2]] : memref<4x64x2xbf16> into memref<4x128xbf16>
+// CHECK: %[[AT:.*]] = arith.muli %[[J]], %c2
+// CHECK: %[[READ:.*]] = vector.transfer_read %[[FLAT]][%[[K]], %[[AT]]], %{{.*}} {in_bounds = [true]} : memref<4x128xbf16>, vector<64xbf16>
+// CHECK: vector.shape_cast %[[READ]] : vector<64xbf16> to vector<1x32x2xbf16>
+func.func @pair_read(%buf: memref<4x64x2xbf16>, %k: index, %j: index) -> vector<1x32x2xbf16> {
+  %c0 = arith.constant 0 : index
+  %pad = arith.constant 0.0 : bf16
+  %r = vector.transfer_read %buf[%k, %j, %c0], %pad {in_bounds = [true, true, true]} : memref<4x64x2xbf16>, vector<1x32x2xbf16>
+  return %r : vector<1x32x2xbf16>
+}
