@@ -139,8 +139,8 @@ int main(int argc, char **argv) {
     }
     char *end = nullptr;
     double value = i + 1 < argc ? std::strtod(argv[i + 1], &end) : 0;
-    bool chainCount = value == 8 || value == 12 || value == 16 ||
-                      value == 20 || value == 24 || value == 28;
+    bool chainCount = value == 8 || value == 12 || value == 16 || value == 20 ||
+                      value == 24 || value == 28;
     if (i + 1 >= argc || *end || !(value > 0) || value > 4096 ||
         (arg != "--threads" && arg != "--seconds" && arg != "--chains") ||
         (arg == "--chains" && !chainCount)) {
@@ -167,8 +167,7 @@ int main(int argc, char **argv) {
   double fp32Gflops = measure(fp32, threads, seconds);
   std::printf("bf16 dot peak: %.1f GFLOP/s on %u threads (%d chains of "
               "vdpbf16ps); FP32 FMA beside it: %.1f GFLOP/s (%.2fx)\n",
-              bf16Gflops, threads, chains, fp32Gflops,
-              bf16Gflops / fp32Gflops);
+              bf16Gflops, threads, chains, fp32Gflops, bf16Gflops / fp32Gflops);
   std::printf("{\"threads\": %u, \"chains\": %d, \"bf16_gflops\": %.1f, "
               "\"fp32_gflops\": %.1f}\n",
               threads, chains, bf16Gflops, fp32Gflops);

@@ -42,8 +42,7 @@ Value roundToBf16(OpBuilder &b, Location loc, Value value) {
   auto bf16Type = RankedTensorType::get(type.getShape(), b.getBF16Type());
   Value empty = b.create<tensor::EmptyOp>(
       loc, tensor::getMixedSizes(b, loc, value), b.getBF16Type());
-  SmallVector<AffineMap> maps(2,
-                              b.getMultiDimIdentityMap(type.getRank()));
+  SmallVector<AffineMap> maps(2, b.getMultiDimIdentityMap(type.getRank()));
   SmallVector<utils::IteratorType> iterators(type.getRank(),
                                              utils::IteratorType::parallel);
   return b
@@ -51,9 +50,8 @@ Value roundToBf16(OpBuilder &b, Location loc, Value value) {
           loc, TypeRange{bf16Type}, ValueRange{value}, ValueRange{empty}, maps,
           iterators,
           [](OpBuilder &b, Location loc, ValueRange args) {
-            b.create<linalg::YieldOp>(
-                loc, ValueRange{b.create<arith::TruncFOp>(
-                         loc, b.getBF16Type(), args[0])});
+            b.create<linalg::YieldOp>(loc, ValueRange{b.create<arith::TruncFOp>(
+                                               loc, b.getBF16Type(), args[0])});
           })
       .getResult(0);
 }
@@ -67,10 +65,11 @@ Value packPairs(OpBuilder &b, Location loc, Value w) {
       loc, RankedTensorType::get({k / 2, 2, n}, b.getF32Type()), w,
       SmallVector<ReassociationIndices>{{0, 1}, {2}});
   auto packedType = RankedTensorType::get({k / 2, n, 2}, b.getBF16Type());
-  Value empty = b.create<tensor::EmptyOp>(loc, packedType.getShape(),
-                                          b.getBF16Type());
+  Value empty =
+      b.create<tensor::EmptyOp>(loc, packedType.getShape(), b.getBF16Type());
   MLIRContext *context = b.getContext();
-  AffineExpr kk = getAffineDimExpr(0, context), col = getAffineDimExpr(1, context),
+  AffineExpr kk = getAffineDimExpr(0, context),
+             col = getAffineDimExpr(1, context),
              p = getAffineDimExpr(2, context);
   SmallVector<AffineMap> maps{AffineMap::get(3, 0, {kk, p, col}, context),
                               AffineMap::get(3, 0, {kk, col, p}, context)};
@@ -80,15 +79,13 @@ Value packPairs(OpBuilder &b, Location loc, Value w) {
           loc, TypeRange{packedType}, ValueRange{split}, ValueRange{empty},
           maps, iterators,
           [](OpBuilder &b, Location loc, ValueRange args) {
-            b.create<linalg::YieldOp>(
-                loc, ValueRange{b.create<arith::TruncFOp>(
-                         loc, b.getBF16Type(), args[0])});
+            b.create<linalg::YieldOp>(loc, ValueRange{b.create<arith::TruncFOp>(
+                                               loc, b.getBF16Type(), args[0])});
           })
       .getResult(0);
 }
 
-struct Bf16Contractions
-    : cnnc::impl::Bf16ContractionsBase<Bf16Contractions> {
+struct Bf16Contractions : cnnc::impl::Bf16ContractionsBase<Bf16Contractions> {
   void runOnOperation() override {
     SmallVector<linalg::MatmulOp> matmuls;
     getOperation().walk([&](linalg::MatmulOp op) {
@@ -102,8 +99,7 @@ struct Bf16Contractions
       auto wType = cast<RankedTensorType>(w.getType());
       auto outType = cast<RankedTensorType>(init.getType());
       int64_t k = wType.getDimSize(0);
-      if (!xType.getElementType().isF32() ||
-          !wType.getElementType().isF32() ||
+      if (!xType.getElementType().isF32() || !wType.getElementType().isF32() ||
           !outType.getElementType().isF32() || !wType.hasStaticShape() ||
           k % 2 != 0 || k == 0)
         continue;
@@ -133,9 +129,8 @@ struct Bf16Contractions
           utils::IteratorType::parallel, utils::IteratorType::parallel,
           utils::IteratorType::reduction, utils::IteratorType::reduction};
       auto product = b.create<linalg::GenericOp>(
-          loc, TypeRange{outType}, ValueRange{xPairs, wPairs},
-          ValueRange{init}, maps, iterators,
-          [](OpBuilder &b, Location loc, ValueRange args) {
+          loc, TypeRange{outType}, ValueRange{xPairs, wPairs}, ValueRange{init},
+          maps, iterators, [](OpBuilder &b, Location loc, ValueRange args) {
             Value a = b.create<arith::ExtFOp>(loc, b.getF32Type(), args[0]);
             Value c = b.create<arith::ExtFOp>(loc, b.getF32Type(), args[1]);
             Value sum = b.create<arith::AddFOp>(

@@ -147,8 +147,8 @@ struct PairContractToDpbf16 : OpRewritePattern<vector::ContractionOp> {
     auto pairsType = VectorType::get({2 * kLanes}, bf16);
     Value flatRows = b.create<vector::ShapeCastOp>(
         loc, VectorType::get({rows, 2}, bf16), row);
-    Value flatVec = b.create<vector::ShapeCastOp>(
-        loc, VectorType::get({2 * n}, bf16), vec);
+    Value flatVec =
+        b.create<vector::ShapeCastOp>(loc, VectorType::get({2 * n}, bf16), vec);
     Value flatAcc = b.create<vector::ShapeCastOp>(
         loc, VectorType::get({rows, n}, f32), op.getAcc());
     Value result = flatAcc;
@@ -221,12 +221,11 @@ struct TruncToCvtne : OpRewritePattern<arith::TruncFOp> {
       if (count - offset >= 2 * kLanes) {
         // The result's low half is the second source, its high half the
         // first (Intel's operand order).
-        converted =
-            b.create<LLVM::CallIntrinsicOp>(
-                 loc, VectorType::get({2 * kLanes}, bf16),
-                 "llvm.x86.avx512bf16.cvtne2ps2bf16.512",
-                 ValueRange{slice(offset + kLanes), slice(offset)})
-                .getResult(0);
+        converted = b.create<LLVM::CallIntrinsicOp>(
+                         loc, VectorType::get({2 * kLanes}, bf16),
+                         "llvm.x86.avx512bf16.cvtne2ps2bf16.512",
+                         ValueRange{slice(offset + kLanes), slice(offset)})
+                        .getResult(0);
         width = 2 * kLanes;
       } else {
         converted = b.create<LLVM::CallIntrinsicOp>(
@@ -236,9 +235,9 @@ struct TruncToCvtne : OpRewritePattern<arith::TruncFOp> {
                         .getResult(0);
         width = kLanes;
       }
-      result = b.create<vector::InsertStridedSliceOp>(
-          loc, converted, result, ArrayRef<int64_t>{offset},
-          ArrayRef<int64_t>{1});
+      result = b.create<vector::InsertStridedSliceOp>(loc, converted, result,
+                                                      ArrayRef<int64_t>{offset},
+                                                      ArrayRef<int64_t>{1});
       offset += width;
     }
     b.replaceOpWithNewOp<vector::ShapeCastOp>(op, to, result);
@@ -260,11 +259,12 @@ struct FlattenPairRead : OpRewritePattern<vector::TransferReadOp> {
     int64_t rank = type.getRank();
     if (!memref || !type.getElementType().isBF16() || rank < 2 ||
         op.getMask() || !op.getPermutationMap().isMinorIdentity() ||
-        llvm::any_of(op.getInBoundsValues(), [](bool b) { return !b; }) ||
+        llvm::any_of(
+            op.getInBoundsValues(), [](bool b) { return !b; }) ||
         type.getDimSize(rank - 1) != 2 || memref.getRank() < 2 ||
         memref.getDimSize(memref.getRank() - 1) != 2 ||
-        llvm::any_of(type.getShape().drop_back(2),
-                     [](int64_t d) { return d != 1; }))
+        llvm::any_of(
+            type.getShape().drop_back(2), [](int64_t d) { return d != 1; }))
       return failure();
     SmallVector<int64_t> strides;
     int64_t offset;
@@ -281,8 +281,7 @@ struct FlattenPairRead : OpRewritePattern<vector::TransferReadOp> {
     Location loc = op.getLoc();
     Value collapsed =
         b.create<memref::CollapseShapeOp>(loc, op.getSource(), groups);
-    SmallVector<Value> indices(op.getIndices().begin(),
-                               op.getIndices().end());
+    SmallVector<Value> indices(op.getIndices().begin(), op.getIndices().end());
     Value pair = indices.back();
     indices.pop_back();
     Value two = b.create<arith::ConstantIndexOp>(loc, 2);
@@ -323,8 +322,8 @@ struct LowerBf16Dot : cnnc::impl::LowerBf16DotBase<LowerBf16Dot> {
     }
     RewritePatternSet patterns(&getContext());
     patterns.add<PairContractToDpbf16, TruncToCvtne>(&getContext());
-    if (failed(applyPatternsAndFoldGreedily(getOperation(),
-                                            std::move(patterns))))
+    if (failed(
+            applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }
 };

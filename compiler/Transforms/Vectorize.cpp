@@ -286,17 +286,17 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
     SmallVector<int64_t> sizes(ranges.size(), 1);
     if (linalg::isaContractionOpInterface(op) && op.getNumDpsInputs() == 2 &&
         outType.getElementType().isF32() &&
-        llvm::all_of(op.getDpsInputs(),
-                     [](Value v) {
-                       return cast<ShapedType>(v.getType())
-                           .getElementType()
-                           .isBF16();
-                     }) &&
+        llvm::all_of(
+            op.getDpsInputs(),
+            [](Value v) {
+              return cast<ShapedType>(v.getType()).getElementType().isBF16();
+            }) &&
         out.isProjectedPermutation()) {
       std::optional<unsigned> pair =
           lastDim(op.getMatchingIndexingMap(op.getDpsInputOperand(0)));
       if (!pair ||
-          pair != lastDim(op.getMatchingIndexingMap(op.getDpsInputOperand(1))) ||
+          pair !=
+              lastDim(op.getMatchingIndexingMap(op.getDpsInputOperand(1))) ||
           ranges[*pair] != 2 || out.isFunctionOfDim(*pair))
         return {};
       sizes[*pair] = 2;

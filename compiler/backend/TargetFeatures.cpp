@@ -31,8 +31,7 @@ llvm::Error cnnc::checkPrecisionSupported(const llvm::TargetMachine &machine,
   if (info && info->checkFeatures(("+" + feature).str()))
     return llvm::Error::success();
   std::string cpu = which.str() + " ('" + machine.getTargetCPU().str() + "'" +
-                    (mattr.empty() ? "" : " with --mattr=" + mattr.str()) +
-                    ")";
+                    (mattr.empty() ? "" : " with --mattr=" + mattr.str()) + ")";
   return llvm::createStringError(
       llvm::inconvertibleErrorCode(),
       "--precision " + precisionName(precision).str() +
