@@ -269,4 +269,44 @@ def EmitWorkspaceInterface : Pass<"cnn-emit-workspace-interface", "::mlir::Modul
   ];
 }
 
+def Bf16Contractions : Pass<"cnn-bf16-contractions", "::mlir::func::FuncOp"> {
+  let summary = "Multiply bf16 pairs with FP32 accumulation (--precision bf16)";
+  let description = [{
+    On linalg on tensors, after --convert-cnn-to-linalg: every f32
+    `linalg.matmul` x·W whose reduction K is static and even (a Dense
+    layer's forward pass, and its input gradient dy·Wᵀ) becomes a
+    contraction over pairs of the reduction, out[m, n] += Σ_{k, p}
+    bf16(x)[m, k, p] · bf16(W)[k, n, p], the operands rounded to bf16
+    (nearest even) and the sum in f32: x is rounded in place and viewed as
+    [M, K/2, 2]; W is packed once per call as [K/2, N, 2], so that the 16
+    pairs of 16 output columns are 32 contiguous bf16, what one
+    `vdpbf16ps` reads (--cnn-lower-bf16-dot). Weights stay f32: only the
+    multiplication's operands are rounded.
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::arith::ArithDialect"
+  ];
+}
+
+def LowerBf16Dot : Pass<"cnn-lower-bf16-dot", "::mlir::func::FuncOp"> {
+  let summary = "Lower bf16 pair contractions and conversions to AVX512-BF16 intrinsics";
+  let description = [{
+    Between --cnn-vectorize and --cnn-lower-vectors. A vector.contract of
+    operands extended from bf16 into f32 accumulators, whose innermost
+    reduction is a pair (last in both operands) and whose accumulator's
+    innermost dimension is whole 16-lane vectors, becomes one
+    `llvm.x86.avx512bf16.dpbf16ps.512` per row and 16 lanes (the row's pair
+    broadcast as a 32-bit word, the lanes' 16 pairs as 32 contiguous bf16).
+    An arith.truncf from f32 to bf16 of whole 16-lane vectors becomes
+    `llvm.x86.avx512bf16.cvtne2ps2bf16.512` (32 lanes) or
+    `cvtneps2bf16.512` (16): round to nearest even, as the hardware does.
+    MLIR 19's x86vector dialect has neither.
+  }];
+  let dependentDialects = [
+    "::mlir::vector::VectorDialect", "::mlir::LLVM::LLVMDialect",
+    "::mlir::arith::ArithDialect"
+  ];
+}
+
 #endif // CNNC_COMPILER_PASSES

@@ -62,3 +62,12 @@ import subprocess
 if subprocess.run(["/usr/bin/python3", "-c", "import torch"],
                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
     config.available_features.add("torch")
+
+# Tests that run bf16 code (--precision bf16) need AVX512-BF16 on this CPU;
+# the ones that only compile it name their target CPU.
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        if "avx512_bf16" in cpuinfo.read().split():
+            config.available_features.add("avx512bf16")
+except OSError:
+    pass

@@ -118,6 +118,8 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
         columns = divisorAtMost(ranges[1], 4 * vectorChannels);
       return {1, columns, divisorAtMost(ranges[2], 2 * reductionChannels)};
     }
+    if (SmallVector<int64_t> sizes = bf16Tiles(op, ranges); !sizes.empty())
+      return sizes;
     if (isa<linalg::GenericOp>(op) && linalg::isaContractionOpInterface(op) &&
         op.getNumDpsInits() == 1) {
       SmallVector<int64_t> sizes = contractionTiles(op, ranges);
@@ -250,6 +252,77 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
     sizes[columns] = channelTile(ranges[columns]);
     sizes[rows] = divisorAtMost(ranges[rows], 8);
     return sizes;
+  }
+
+  /// The ops --cnn-bf16-contractions makes (--precision bf16); empty for
+  /// any other op.
+  ///  - A contraction of bf16 operands whose innermost reduction is a pair
+  ///    (size 2, last in both inputs): the pair whole, the output's last
+  ///    dimension by whole 16-lane vectors as a matmul's (up to 4F), its
+  ///    rows by up to 8 while there are at most 16 accumulators, every
+  ///    other loop by 1. Each step is then one vdpbf16ps per row and 16
+  ///    columns (--cnn-lower-bf16-dot).
+  ///  - The packing of a weight into pairs (an elementwise generic writing
+  ///    bf16 whose innermost loop, of size 2, is not the input's
+  ///    innermost): the pair whole by 16 columns, so the tile reads two
+  ///    rows of 16 floats and writes 32 contiguous bf16.
+  SmallVector<int64_t> bf16Tiles(linalg::LinalgOp op,
+                                 ArrayRef<int64_t> ranges) {
+    if (!isa<linalg::GenericOp>(op) || op.getNumDpsInits() != 1 ||
+        ranges.size() < 2 || llvm::any_of(op.getDpsInputs(), [](Value v) {
+          auto type = dyn_cast<ShapedType>(v.getType());
+          return !type || (!type.getElementType().isBF16() &&
+                           !type.getElementType().isF32());
+        }))
+      return {};
+    auto lastDim = [](AffineMap map) -> std::optional<unsigned> {
+      if (map.getNumResults() == 0)
+        return std::nullopt;
+      auto d = dyn_cast<AffineDimExpr>(map.getResults().back());
+      return d ? std::optional<unsigned>(d.getPosition()) : std::nullopt;
+    };
+    AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+    auto outType = cast<ShapedType>(op.getDpsInits()[0].getType());
+    SmallVector<int64_t> sizes(ranges.size(), 1);
+    if (linalg::isaContractionOpInterface(op) && op.getNumDpsInputs() == 2 &&
+        outType.getElementType().isF32() &&
+        llvm::all_of(
+            op.getDpsInputs(),
+            [](Value v) {
+              return cast<ShapedType>(v.getType()).getElementType().isBF16();
+            }) &&
+        out.isProjectedPermutation()) {
+      std::optional<unsigned> pair =
+          lastDim(op.getMatchingIndexingMap(op.getDpsInputOperand(0)));
+      if (!pair ||
+          pair !=
+              lastDim(op.getMatchingIndexingMap(op.getDpsInputOperand(1))) ||
+          ranges[*pair] != 2 || out.isFunctionOfDim(*pair))
+        return {};
+      sizes[*pair] = 2;
+      unsigned columns = *lastDim(out);
+      int64_t perRow = wholeVectorsDivisor(ranges[columns], 4 * vectorChannels);
+      sizes[columns] = perRow ? perRow : divisorAtMost(ranges[columns], 16);
+      if (out.getNumResults() >= 2) {
+        unsigned rows =
+            cast<AffineDimExpr>(out.getResults()[out.getNumResults() - 2])
+                .getPosition();
+        int64_t vectors = std::max<int64_t>(1, sizes[columns] / 16);
+        sizes[rows] =
+            divisorAtMost(ranges[rows], std::max<int64_t>(1, 16 / vectors));
+      }
+      return sizes;
+    }
+    if (op.getNumDpsInputs() == 1 && op.getNumReductionLoops() == 0 &&
+        outType.getElementType().isBF16() && out.isIdentity() &&
+        ranges.back() == 2 &&
+        lastDim(op.getMatchingIndexingMap(op.getDpsInputOperand(0))) !=
+            ranges.size() - 1) {
+      sizes.back() = 2;
+      sizes[ranges.size() - 2] = divisorAtMost(ranges[ranges.size() - 2], 16);
+      return sizes;
+    }
+    return {};
   }
 
   /// A transpose that moves the innermost dimension: 16 x 16 blocks, read

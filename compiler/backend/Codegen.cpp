@@ -2,6 +2,7 @@
 
 #include "compiler/backend/Codegen.h"
 #include "compiler/backend/Optimize.h"
+#include "compiler/backend/TargetFeatures.h"
 
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LegacyPassManager.h"
@@ -66,6 +67,16 @@ createTargetMachine(const TargetOptions &target) {
       hostFeatures.AddFeature(name, enabled);
     features = hostFeatures.getString();
   }
+  if (!target.features.empty()) {
+    // After the CPU's own: a later "-f" wins over an earlier "+f".
+    llvm::SubtargetFeatures added(features);
+    llvm::SmallVector<llvm::StringRef> requested;
+    llvm::StringRef(target.features).split(requested, ',');
+    for (llvm::StringRef feature : requested)
+      if (!feature.empty())
+        added.AddFeature(feature);
+    features = added.getString();
+  }
   // Check the CPU before LLVM warns about it on stderr.
   if (!native) {
     std::unique_ptr<llvm::MCSubtargetInfo> info(
@@ -80,6 +91,20 @@ createTargetMachine(const TargetOptions &target) {
   if (!machine)
     return fail("cannot create a target machine for '" + triple + "'");
   return machine;
+}
+
+llvm::Error cnnc::checkTargetPrecision(const TargetOptions &target,
+                                       Precision precision) {
+  if (requiredFeature(precision).empty())
+    return llvm::Error::success();
+  auto machine = createTargetMachine(target);
+  if (!machine)
+    return machine.takeError();
+  bool host = target.triple.empty() && target.features.empty() &&
+              (target.cpu.empty() || target.cpu == "native");
+  return checkPrecisionSupported(**machine, precision,
+                                 host ? "this CPU" : "the target CPU",
+                                 target.features);
 }
 
 llvm::Expected<std::string> cnnc::emitCode(mlir::ModuleOp module,

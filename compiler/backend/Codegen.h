@@ -3,6 +3,8 @@
 #ifndef CNNC_COMPILER_BACKEND_CODEGEN_H
 #define CNNC_COMPILER_BACKEND_CODEGEN_H
 
+#include "compiler/backend/Pipeline.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
 
@@ -15,7 +17,15 @@ struct TargetOptions {
   std::string triple; // empty: this host
   std::string cpu;    // empty: this host's CPU ("native")
   unsigned optLevel = 3;
+  /// llc's -mattr: features added (+f) or removed (-f) after the CPU's,
+  /// comma-separated; empty: none.
+  std::string features;
 };
+
+/// An error when `target` cannot run code compiled at `precision`
+/// (--precision bf16 without AVX512-BF16).
+llvm::Error checkTargetPrecision(const TargetOptions &target,
+                                 Precision precision);
 
 enum class OutputKind { LLVMIR, Assembly, Object };
 

@@ -2,6 +2,7 @@
 
 #include "compiler/backend/CompiledModel.h"
 #include "compiler/backend/Optimize.h"
+#include "compiler/backend/TargetFeatures.h"
 #include "compiler/support/Diagnostics.h"
 #include "dialects/cnn/ModelContract.h"
 
@@ -24,19 +25,23 @@ CompiledModel::compile(ModuleOp module, const PipelineOptions &options) {
     return llvm::createStringError(
         "the module is not a cnn model (it is not marked 'cnn.model')");
 
-  std::unique_ptr<CompiledModel> model(new CompiledModel());
-  if (failed(lowerToStage(module, Stage::LLVM, options)))
-    return alreadyReported();
-
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
-  // Optimise for this CPU (AVX-512 where it has it), as the JIT runs here.
+  // Optimise for this CPU (AVX-512 where it has it), as the JIT runs here;
+  // a precision it cannot run is refused before anything is compiled.
   auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!machineBuilder)
     return machineBuilder.takeError();
   auto targetMachine = machineBuilder->createTargetMachine();
   if (!targetMachine)
     return targetMachine.takeError();
+  if (llvm::Error error = checkPrecisionSupported(
+          **targetMachine, options.precision, "this CPU"))
+    return std::move(error);
+
+  std::unique_ptr<CompiledModel> model(new CompiledModel());
+  if (failed(lowerToStage(module, Stage::LLVM, options)))
+    return alreadyReported();
 
   ExecutionEngineOptions engineOptions;
   // `transformer` is a function_ref: the function must outlive create().

@@ -140,6 +140,8 @@ void cnnc::buildPipeline(OpPassManager &pm, Stage stage,
   }
   if (stage >= Stage::Tiled) {
     pm.addPass(createConvertCnnToLinalg());
+    if (options.precision == Precision::BF16)
+      pm.addNestedPass<func::FuncOp>(createBf16Contractions());
     if (options.tile)
       pm.addNestedPass<func::FuncOp>(createTileAndFuse());
     pm.addPass(createCanonicalizerPass());
@@ -174,6 +176,8 @@ void cnnc::buildPipeline(OpPassManager &pm, Stage stage,
     pm.addPass(createEmitWorkspaceInterface());
     if (options.tile) {
       pm.addNestedPass<func::FuncOp>(createVectorize());
+      if (options.precision == Precision::BF16)
+        pm.addNestedPass<func::FuncOp>(createLowerBf16Dot());
       pm.addNestedPass<func::FuncOp>(createLowerVectors());
     }
     addPasses(pm, kToLoops);
@@ -212,6 +216,12 @@ struct PipelineFlags : PassPipelineOptions<PipelineFlags> {
                     llvm::cl::init(true)};
   Option<bool> tile{*this, "tile", llvm::cl::desc("Tile loop nests"),
                     llvm::cl::init(true)};
+  Option<Precision> precision{
+      *this, "precision",
+      llvm::cl::desc("What the Dense layers multiply in (--precision)"),
+      llvm::cl::init(Precision::FP32),
+      llvm::cl::values(clEnumValN(Precision::FP32, "fp32", "fp32"),
+                       clEnumValN(Precision::BF16, "bf16", "bf16"))};
 };
 } // namespace
 
@@ -223,6 +233,7 @@ void cnnc::registerPipeline() {
         options.train = flags.train;
         options.fuse = flags.fuse;
         options.tile = flags.tile;
+        options.precision = flags.precision;
         buildPipeline(pm, flags.stage, options);
       });
 }

@@ -19,11 +19,19 @@ enum class Stage {
   LLVM,  // the LLVM dialect, with the C entry point
 };
 
+/// The arithmetic convolutions and dense layers multiply in
+/// (`--precision`). bf16 rounds the operands of the Dense layers'
+/// contractions to bf16 and accumulates in f32 (vdpbf16ps, AVX512-BF16);
+/// weights, gradients and the optimizer stay f32. int8 inference is to
+/// follow (issue 21).
+enum class Precision { FP32, BF16 };
+
 struct PipelineOptions {
   bool fuse = true;
   bool tile = true;
   /// Derive the training step (--cnn-build-train-step) too.
   bool train = false;
+  Precision precision = Precision::FP32;
   /// For profiling: write the tiled IR (linalg on tensors) to this file and
   /// give the generated code line tables that point into it, so that a
   /// profiler attributes samples to the linalg op each loop came from.

@@ -130,6 +130,14 @@ int cnnc::runCompile(const CompileRequest &request, MLIRContext &context) {
     return writeOutput(request.outputPath, text) ? 0 : 1;
   }
 
+  // Code the target could not run is refused before anything is lowered.
+  if (emit == EmitStage::LLVMIR || emit == EmitStage::Asm ||
+      emit == EmitStage::Obj)
+    if (llvm::Error error =
+            checkTargetPrecision(request.target, request.pipeline.precision)) {
+      reportError(llvm::toString(std::move(error)));
+      return 1;
+    }
   // The header describes the model as the frontend gave it.
   std::string header;
   if (*stage == Stage::LLVM)

@@ -24,6 +24,17 @@ static cl::opt<std::string> lineTables(
     cl::value_desc("FILE"), cl::Hidden, cl::cat(cnncCategory),
     cl::sub(cl::SubCommand::getAll()));
 
+static cl::opt<Precision> precision(
+    "precision",
+    cl::desc("What the Dense layers multiply in: fp32, or bf16 (operands "
+             "rounded to bfloat16, sums and weights in fp32; needs "
+             "AVX512-BF16)"),
+    cl::init(Precision::FP32),
+    cl::values(clEnumValN(Precision::FP32, "fp32", "single precision"),
+               clEnumValN(Precision::BF16, "bf16",
+                          "bfloat16 products, fp32 sums (vdpbf16ps)")),
+    cl::cat(cnncCategory), cl::sub(cl::SubCommand::getAll()));
+
 std::string cnnc::formatFlagNumber(double value) {
   char text[32];
   std::snprintf(text, sizeof text, "%g", value);
@@ -61,5 +72,6 @@ PipelineOptions cnnc::pipelineOptionsFromFlags() {
   options.tile = !noTile;
   options.lineTablesFile = lineTables;
   options.perfMap = perfMap;
+  options.precision = precision;
   return options;
 }

@@ -58,6 +58,11 @@ static cl::opt<std::string> mcpu("mcpu",
                                  cl::desc("Target CPU (default: this host)"),
                                  cl::cat(cnncCategory));
 static cl::opt<std::string>
+    mattr("mattr",
+          cl::desc("Target features to add (+f) or remove (-f), as llc's "
+                   "-mattr (default: the CPU's)"),
+          cl::value_desc("+f,-g"), cl::cat(cnncCategory));
+static cl::opt<std::string>
     mtriple("mtriple", cl::desc("Target triple (default: this host)"),
             cl::cat(cnncCategory));
 static cl::opt<bool>
@@ -94,7 +99,7 @@ std::optional<CompileRequest> cnnc::compileRequestFromFlags() {
   request.summary = summary;
   request.summaryWeightsPath = weightsPath;
   request.emit = emit;
-  request.target = {mtriple, mcpu, unsigned(optLevel - '0')};
+  request.target = {mtriple, mcpu, unsigned(optLevel - '0'), mattr};
   request.pipeline = pipelineOptionsFromFlags();
   request.pipeline.train = trainStep;
   request.training = trainingOverridesFromFlags();

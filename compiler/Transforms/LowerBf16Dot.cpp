@@ -1,0 +1,331 @@
+//===- LowerBf16Dot.cpp - bf16 pair contractions to AVX512-BF16 -----------===//
+//
+// This file implements --cnn-lower-bf16-dot, between --cnn-vectorize and
+// --cnn-lower-vectors. MLIR 19's x86vector dialect has no bf16 dot product,
+// so the instructions are called as LLVM intrinsics:
+//
+//   - a contraction of bf16 operands (each an arith.extf from bf16) into
+//     f32 accumulators whose innermost reduction is a pair (size 2, last
+//     in both operands) becomes `llvm.x86.avx512bf16.dpbf16ps.512`, one per
+//     row of the tile and 16 accumulator lanes: lane i adds a[0]·b[i][0] +
+//     a[1]·b[i][1], where `a` is the row's pair (one 32-bit word,
+//     broadcast) and `b` 16 pairs read as 32 contiguous bf16 (the layout
+//     --cnn-bf16-contractions packs: docs/compiler.md §6, "bf16");
+//   - a conversion of f32 to bf16 (arith.truncf) of 32 lanes becomes
+//     `llvm.x86.avx512bf16.cvtne2ps2bf16.512`, of 16 lanes
+//     `cvtneps2bf16.512`: round to nearest even, as the hardware does.
+//
+// What does not match is left for --cnn-lower-vectors (outer products of
+// the extended operands: the same values, in FP32 FMAs).
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace cnnc {
+#define GEN_PASS_DEF_LOWERBF16DOT
+#include "compiler/Passes.h.inc"
+} // namespace cnnc
+
+using namespace mlir;
+
+namespace {
+
+constexpr int64_t kLanes = 16; // f32 lanes of a zmm register
+
+/// The bf16 vector `value` was extended from, or null.
+Value extendedFromBf16(Value value) {
+  auto ext = value.getDefiningOp<arith::ExtFOp>();
+  if (!ext)
+    return {};
+  auto type = dyn_cast<VectorType>(ext.getIn().getType());
+  return type && type.getElementType().isBF16() ? ext.getIn() : Value();
+}
+
+/// The loop dimension each result of `map` is, or nullopt if one is not a
+/// plain dimension.
+std::optional<SmallVector<unsigned>> dims(AffineMap map) {
+  SmallVector<unsigned> result;
+  for (AffineExpr expr : map.getResults()) {
+    auto d = dyn_cast<AffineDimExpr>(expr);
+    if (!d)
+      return std::nullopt;
+    result.push_back(d.getPosition());
+  }
+  return result;
+}
+
+/// out(rows..., n) += Σ_p a(rows..., p) · b(n, p), p a pair, every other
+/// reduction of size 1: one dpbf16ps per row and 16 lanes of n.
+struct PairContractToDpbf16 : OpRewritePattern<vector::ContractionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::ContractionOp op,
+                                PatternRewriter &b) const override {
+    auto accType = dyn_cast<VectorType>(op.getAccType());
+    if (op.getKind() != vector::CombiningKind::ADD || !accType ||
+        !accType.getElementType().isF32() ||
+        isa<vector::MaskOp>(op->getParentOp()))
+      return failure();
+    Value lhs = extendedFromBf16(op.getLhs());
+    Value rhs = extendedFromBf16(op.getRhs());
+    if (!lhs || !rhs)
+      return failure();
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    auto lhsDims = dims(maps[0]), rhsDims = dims(maps[1]),
+         accDims = dims(maps[2]);
+    if (!lhsDims || !rhsDims || !accDims || accDims->empty())
+      return failure();
+    // Every loop's size, from the operand that has it.
+    SmallVector<int64_t> sizes(maps[0].getNumDims(), 1);
+    auto record = [&](ArrayRef<unsigned> ds, VectorType type) {
+      for (auto [k, d] : llvm::enumerate(ds))
+        sizes[d] = type.getDimSize(k);
+    };
+    auto lhsType = cast<VectorType>(lhs.getType());
+    auto rhsType = cast<VectorType>(rhs.getType());
+    record(*lhsDims, lhsType);
+    record(*rhsDims, rhsType);
+    record(*accDims, accType);
+
+    // The pair: a reduction of 2, innermost in both operands.
+    unsigned pair = lhsDims->back();
+    if (rhsDims->back() != pair || sizes[pair] != 2 ||
+        llvm::is_contained(*accDims, pair))
+      return failure();
+    // Every other reduction has size 1.
+    for (unsigned d = 0; d < sizes.size(); ++d)
+      if (d != pair && !llvm::is_contained(*accDims, d) && sizes[d] != 1)
+        return failure();
+    // The lanes: the accumulator's innermost dimension, whole zmm vectors,
+    // in one operand only (`vec`), just before the pair.
+    unsigned lanes = accDims->back();
+    int64_t n = sizes[lanes];
+    if (n % kLanes != 0)
+      return failure();
+    bool lanesInLhs = llvm::is_contained(*lhsDims, lanes);
+    bool lanesInRhs = llvm::is_contained(*rhsDims, lanes);
+    if (lanesInLhs == lanesInRhs)
+      return failure();
+    Value vec = lanesInRhs ? rhs : lhs, row = lanesInRhs ? lhs : rhs;
+    ArrayRef<unsigned> vecDims = lanesInRhs ? *rhsDims : *lhsDims;
+    ArrayRef<unsigned> rowDims = lanesInRhs ? *lhsDims : *rhsDims;
+    if (vecDims.size() < 2 || vecDims[vecDims.size() - 2] != lanes)
+      return failure();
+    for (unsigned d : vecDims.drop_back(2))
+      if (sizes[d] != 1)
+        return failure();
+    // The rows: the accumulator's other dimensions, in the row operand in
+    // the same order (dimensions of size 1 aside), so that flattening both
+    // numbers the rows alike.
+    SmallVector<unsigned> accRows, operandRows;
+    for (unsigned d : ArrayRef<unsigned>(*accDims).drop_back())
+      if (sizes[d] != 1)
+        accRows.push_back(d);
+    for (unsigned d : rowDims.drop_back()) {
+      if (sizes[d] == 1)
+        continue;
+      if (!llvm::is_contained(*accDims, d))
+        return failure();
+      operandRows.push_back(d);
+    }
+    if (accRows != operandRows)
+      return failure();
+    int64_t rows = 1;
+    for (unsigned d : accRows)
+      rows *= sizes[d];
+
+    Location loc = op.getLoc();
+    Type bf16 = b.getBF16Type(), f32 = b.getF32Type(), i32 = b.getI32Type();
+    auto pairsType = VectorType::get({2 * kLanes}, bf16);
+    Value flatRows = b.create<vector::ShapeCastOp>(
+        loc, VectorType::get({rows, 2}, bf16), row);
+    Value flatVec =
+        b.create<vector::ShapeCastOp>(loc, VectorType::get({2 * n}, bf16), vec);
+    Value flatAcc = b.create<vector::ShapeCastOp>(
+        loc, VectorType::get({rows, n}, f32), op.getAcc());
+    Value result = flatAcc;
+    // The lanes' pairs are shared by all rows: cut once.
+    SmallVector<Value> columns;
+    for (int64_t j = 0; j < n / kLanes; ++j)
+      columns.push_back(b.create<vector::ExtractStridedSliceOp>(
+          loc, flatVec, ArrayRef<int64_t>{2 * kLanes * j},
+          ArrayRef<int64_t>{2 * kLanes}, ArrayRef<int64_t>{1}));
+    for (int64_t r = 0; r < rows; ++r) {
+      // The row's pair as one 32-bit word in every lane (vpbroadcastd).
+      Value pairWord = b.create<vector::BitCastOp>(
+          loc, VectorType::get({1}, i32),
+          b.create<vector::ExtractOp>(loc, flatRows, r));
+      Value splat = b.create<vector::BitCastOp>(
+          loc, pairsType,
+          b.create<vector::BroadcastOp>(loc, VectorType::get({kLanes}, i32),
+                                        pairWord));
+      Value accRow = b.create<vector::ExtractOp>(loc, result, r);
+      for (int64_t j = 0; j < n / kLanes; ++j) {
+        Value acc = b.create<vector::ExtractStridedSliceOp>(
+            loc, accRow, ArrayRef<int64_t>{kLanes * j},
+            ArrayRef<int64_t>{kLanes}, ArrayRef<int64_t>{1});
+        // dpbf16ps(acc, a, b) is symmetric in a and b.
+        Value dot = b.create<LLVM::CallIntrinsicOp>(
+                         loc, acc.getType(), "llvm.x86.avx512bf16.dpbf16ps.512",
+                         ValueRange{acc, splat, columns[j]})
+                        .getResult(0);
+        accRow = b.create<vector::InsertStridedSliceOp>(
+            loc, dot, accRow, ArrayRef<int64_t>{kLanes * j},
+            ArrayRef<int64_t>{1});
+      }
+      result = b.create<vector::InsertOp>(loc, accRow, result, r);
+    }
+    b.replaceOpWithNewOp<vector::ShapeCastOp>(op, accType, result);
+    return success();
+  }
+};
+
+/// f32 -> bf16 of a whole number of 16-lane vectors: two at a time by
+/// vcvtne2ps2bf16, a last single one by vcvtneps2bf16.
+struct TruncToCvtne : OpRewritePattern<arith::TruncFOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(arith::TruncFOp op,
+                                PatternRewriter &b) const override {
+    auto from = dyn_cast<VectorType>(op.getIn().getType());
+    auto to = dyn_cast<VectorType>(op.getType());
+    if (!from || !to || !from.getElementType().isF32() ||
+        !to.getElementType().isBF16() || from.isScalable())
+      return failure();
+    int64_t count = from.getNumElements();
+    if (count % kLanes != 0)
+      return failure();
+    Location loc = op.getLoc();
+    Type f32 = b.getF32Type(), bf16 = b.getBF16Type();
+    Value flat = b.create<vector::ShapeCastOp>(
+        loc, VectorType::get({count}, f32), op.getIn());
+    Value result = b.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(VectorType::get({count}, bf16),
+                                    b.getFloatAttr(bf16, 0.0)));
+    auto slice = [&](int64_t offset) -> Value {
+      return b.create<vector::ExtractStridedSliceOp>(
+          loc, flat, ArrayRef<int64_t>{offset}, ArrayRef<int64_t>{kLanes},
+          ArrayRef<int64_t>{1});
+    };
+    for (int64_t offset = 0; offset < count;) {
+      Value converted;
+      int64_t width;
+      if (count - offset >= 2 * kLanes) {
+        // The result's low half is the second source, its high half the
+        // first (Intel's operand order).
+        converted = b.create<LLVM::CallIntrinsicOp>(
+                         loc, VectorType::get({2 * kLanes}, bf16),
+                         "llvm.x86.avx512bf16.cvtne2ps2bf16.512",
+                         ValueRange{slice(offset + kLanes), slice(offset)})
+                        .getResult(0);
+        width = 2 * kLanes;
+      } else {
+        converted = b.create<LLVM::CallIntrinsicOp>(
+                         loc, VectorType::get({kLanes}, bf16),
+                         "llvm.x86.avx512bf16.cvtneps2bf16.512",
+                         ValueRange{slice(offset)})
+                        .getResult(0);
+        width = kLanes;
+      }
+      result = b.create<vector::InsertStridedSliceOp>(loc, converted, result,
+                                                      ArrayRef<int64_t>{offset},
+                                                      ArrayRef<int64_t>{1});
+      offset += width;
+    }
+    b.replaceOpWithNewOp<vector::ShapeCastOp>(op, to, result);
+    return success();
+  }
+};
+
+/// A bf16 tile read [1.., n, 2] at (.., j, 0) of a buffer whose last two
+/// dimensions are contiguous: one 1-D read of 2n bf16 at 2j of the buffer
+/// with those dimensions collapsed. MLIR 19's flattening needs the
+/// collapsed dimensions' indices to be 0; a tile loop's j is not.
+struct FlattenPairRead : OpRewritePattern<vector::TransferReadOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::TransferReadOp op,
+                                PatternRewriter &b) const override {
+    VectorType type = op.getVectorType();
+    auto memref = dyn_cast<MemRefType>(op.getSource().getType());
+    int64_t rank = type.getRank();
+    if (!memref || !type.getElementType().isBF16() || rank < 2 ||
+        op.getMask() || !op.getPermutationMap().isMinorIdentity() ||
+        llvm::any_of(
+            op.getInBoundsValues(), [](bool b) { return !b; }) ||
+        type.getDimSize(rank - 1) != 2 || memref.getRank() < 2 ||
+        memref.getDimSize(memref.getRank() - 1) != 2 ||
+        llvm::any_of(
+            type.getShape().drop_back(2), [](int64_t d) { return d != 1; }))
+      return failure();
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (failed(getStridesAndOffset(memref, strides, offset)) ||
+        strides.back() != 1 || strides[strides.size() - 2] != 2)
+      return failure();
+    int64_t memRank = memref.getRank();
+    SmallVector<ReassociationIndices> groups;
+    for (int64_t d = 0; d < memRank - 2; ++d)
+      groups.push_back({d});
+    groups.push_back({memRank - 2, memRank - 1});
+    if (!memref::CollapseShapeOp::isGuaranteedCollapsible(memref, groups))
+      return failure();
+    Location loc = op.getLoc();
+    Value collapsed =
+        b.create<memref::CollapseShapeOp>(loc, op.getSource(), groups);
+    SmallVector<Value> indices(op.getIndices().begin(), op.getIndices().end());
+    Value pair = indices.back();
+    indices.pop_back();
+    Value two = b.create<arith::ConstantIndexOp>(loc, 2);
+    indices.back() = b.create<arith::AddIOp>(
+        loc, b.create<arith::MulIOp>(loc, indices.back(), two), pair);
+    int64_t n = type.getDimSize(rank - 2);
+    Value flat = b.create<vector::TransferReadOp>(
+        loc, VectorType::get({2 * n}, type.getElementType()), collapsed,
+        indices, op.getPadding(), ArrayRef<bool>{true});
+    b.replaceOpWithNewOp<vector::ShapeCastOp>(op, type, flat);
+    return success();
+  }
+};
+
+struct LowerBf16Dot : cnnc::impl::LowerBf16DotBase<LowerBf16Dot> {
+  // FlattenPairRead collapses buffers (memref.collapse_shape).
+  void getDependentDialects(DialectRegistry &registry) const override {
+    LowerBf16DotBase::getDependentDialects(registry);
+    registry.insert<memref::MemRefDialect>();
+  }
+
+  void runOnOperation() override {
+    // The bf16 operands' tiles as one 1-D transfer each: 16 pairs are 64
+    // contiguous bytes, which MLIR 19 would otherwise read (and a packing
+    // tile write) pair by pair, one 4-byte access each.
+    SmallVector<Operation *> transfers;
+    getOperation().walk([&](VectorTransferOpInterface op) {
+      if (op.getVectorType().getElementType().isBF16())
+        transfers.push_back(op);
+    });
+    {
+      RewritePatternSet patterns(&getContext());
+      vector::populateFlattenVectorTransferPatterns(patterns);
+      patterns.add<FlattenPairRead>(&getContext(), /*benefit=*/2);
+      GreedyRewriteConfig config;
+      config.strictMode = GreedyRewriteStrictness::ExistingAndNewOps;
+      (void)applyOpPatternsAndFold(transfers, std::move(patterns), config);
+    }
+    RewritePatternSet patterns(&getContext());
+    patterns.add<PairContractToDpbf16, TruncToCvtne>(&getContext());
+    if (failed(
+            applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
