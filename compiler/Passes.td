@@ -139,6 +139,24 @@ def TileAndFuse : Pass<"cnn-tile", "::mlir::func::FuncOp"> {
   ];
 }
 
+def PadInPlace : Pass<"cnn-pad-in-place", "::mlir::func::FuncOp"> {
+  let summary = "Write a padded tensor's interior in place, fill only its border";
+  let description = [{
+    Rewrites each constant tensor.pad in a function's body (static widths,
+    no padding of a dynamic dimension) as a tensor.empty of the padded
+    shape, a fill of each border strip, and an insert_slice of the source
+    into the interior. When the source is computed into a tensor.empty (a
+    tile loop's or a linalg op's destination, followed back through
+    destinations), that destination becomes the interior's extract_slice,
+    so that after bufferization the producer writes straight into the
+    padded buffer: no memset of the whole buffer, no copy of the interior.
+  }];
+  let dependentDialects = [
+    "::mlir::tensor::TensorDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::arith::ArithDialect"
+  ];
+}
+
 def Vectorize : Pass<"cnn-vectorize", "::mlir::func::FuncOp"> {
   let summary = "Tile linalg ops to register-sized tiles and vectorize them";
   let description = [{

@@ -8,8 +8,10 @@
 // channels c0 .. c0 + G - 1 of a pixel, repeats them F times (one
 // broadcast of G floats), and multiplies them with the kernel's G rows
 // k[kh, kw, c0 .. c0 + G - 1, 0 .. F - 1], loaded as 16 contiguous floats
-// and interleaved once for all the tile's pixels. Each pixel's G partial
-// sums per filter are added once, when the tile is written.
+// and interleaved once for all the tile's pixels. A step holds the rows of
+// several kernel columns (taps) at once, so that each broadcast input
+// column feeds one FMA per tap that reads it. Each pixel's G partial sums
+// per filter are added once, when the tile is written.
 //
 //===----------------------------------------------------------------------===//
 
@@ -61,6 +63,10 @@ constexpr int64_t kMaxPixels = 16;
 /// Input channels a reduction step takes (unrolled in the step's body).
 constexpr int64_t kStepChannels = 8;
 
+/// Vector registers of the target (AVX-512: 32 zmm): a step keeps its
+/// accumulators, its taps' kernel rows and a broadcast or two in them.
+constexpr int64_t kVectorRegisters = 32;
+
 struct FewFilterConvTile : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -82,8 +88,6 @@ struct FewFilterConvTile : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
     int64_t rows = kernelShape[0], columns = kernelShape[1];
     int64_t channels = kernelShape[2], filters = kernelShape[3];
     int64_t pixels = outputType.getDimSize(2);
-    auto strides = llvm::to_vector(op.getStrides().getValues<int64_t>());
-    auto dilations = llvm::to_vector(op.getDilations().getValues<int64_t>());
     // Groups per step: a divisor of the channel groups, at most
     // kStepChannels channels (at least one group).
     int64_t perStep = 1;
@@ -111,57 +115,110 @@ struct FewFilterConvTile : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
         inputRepeat.push_back(j);
       }
 
+    // Taps per step: as many kernel columns as fit in registers beside the
+    // accumulators and a broadcast (a divisor of the kernel's width; all 3
+    // of a 3x3 kernel beside 14 pixels).
+    int64_t taps = 1;
+    for (int64_t d = 1; d <= columns; ++d)
+      if (columns % d == 0 && pixels + d <= kVectorRegisters - 2)
+        taps = d;
+
     SmallVector<Value> init(
         pixels, b.create<arith::ConstantOp>(loc, b.getZeroAttr(lanesType)));
+    // The input column a step's pixel w reads with the step's tap t is
+    // kw0 + w + t (unit strides and dilations): a column j feeds pixels
+    // w = j - t, one per tap. Each input column is broadcast once per step
+    // and multiplied with every tap's kernel rows it meets, so one load
+    // feeds up to `taps` FMAs (with the taps as a loop around the pixels,
+    // every FMA took a load of its own, and loads, not FMAs, bounded the
+    // step).
     auto rowLoop = b.create<scf::ForOp>(
         loc, zero, index(rows), index(1), init,
         [&](OpBuilder &rb, Location, Value kh, ValueRange rowAccs) {
-          auto columnLoop = rb.create<scf::ForOp>(
-              loc, zero, index(columns), index(1), rowAccs,
-              [&](OpBuilder &cb, Location, Value kw, ValueRange columnAccs) {
-                auto channelLoop = cb.create<scf::ForOp>(
+          auto tapLoop = rb.create<scf::ForOp>(
+              loc, zero, index(columns), index(taps), rowAccs,
+              [&](OpBuilder &tb, Location, Value kw0, ValueRange tapAccs) {
+                auto channelLoop = tb.create<scf::ForOp>(
                     loc, zero, index(channels), index(perStep * groups),
-                    columnAccs,
+                    tapAccs,
                     [&](OpBuilder &sb, Location, Value c0, ValueRange accs) {
                       SmallVector<Value> next(accs);
-                      Value row = sb.create<arith::MulIOp>(loc, kh,
-                                                           index(dilations[0]));
                       for (int64_t g = 0; g < perStep; ++g) {
                         Value c = sb.create<arith::AddIOp>(loc, c0,
                                                            index(g * groups));
-                        Value rows = sb.create<vector::TransferReadOp>(
-                            loc, rowsType, kernel, ValueRange{kh, kw, c, zero},
-                            pad, ArrayRef<bool>{true, true});
-                        Value flat = sb.create<vector::ShapeCastOp>(
-                            loc, lanesType, rows);
-                        Value mixed = sb.create<vector::ShuffleOp>(
-                            loc, flat, flat, kernelMix);
-                        for (int64_t w = 0; w < pixels; ++w) {
-                          // Input column w * stride + kw * dilation.
-                          Value column = sb.create<arith::AddIOp>(
-                              loc, index(w * strides[1]),
-                              sb.create<arith::MulIOp>(loc, kw,
-                                                       index(dilations[1])));
+                        SmallVector<Value> mixed;
+                        for (int64_t t = 0; t < taps; ++t) {
+                          Value kw =
+                              sb.create<arith::AddIOp>(loc, kw0, index(t));
+                          Value rows = sb.create<vector::TransferReadOp>(
+                              loc, rowsType, kernel,
+                              ValueRange{kh, kw, c, zero}, pad,
+                              ArrayRef<bool>{true, true});
+                          Value flat = sb.create<vector::ShapeCastOp>(
+                              loc, lanesType, rows);
+                          mixed.push_back(sb.create<vector::ShuffleOp>(
+                              loc, flat, flat, kernelMix));
+                        }
+                        for (int64_t j = 0; j < pixels + taps - 1; ++j) {
+                          Value column =
+                              sb.create<arith::AddIOp>(loc, kw0, index(j));
                           Value x = sb.create<vector::TransferReadOp>(
                               loc, groupType, input,
-                              ValueRange{zero, row, column, c}, pad,
+                              ValueRange{zero, kh, column, c}, pad,
                               ArrayRef<bool>{true});
                           Value repeated = sb.create<vector::ShuffleOp>(
                               loc, x, x, inputRepeat);
-                          next[w] = sb.create<vector::FMAOp>(loc, repeated,
-                                                             mixed, next[w]);
+                          for (int64_t t = 0; t < taps; ++t) {
+                            int64_t w = j - t;
+                            if (w < 0 || w >= pixels)
+                              continue;
+                            next[w] = sb.create<vector::FMAOp>(
+                                loc, repeated, mixed[t], next[w]);
+                          }
                         }
                       }
                       sb.create<scf::YieldOp>(loc, next);
                     });
-                cb.create<scf::YieldOp>(loc, channelLoop.getResults());
+                tb.create<scf::YieldOp>(loc, channelLoop.getResults());
               });
-          rb.create<scf::YieldOp>(loc, columnLoop.getResults());
+          rb.create<scf::YieldOp>(loc, tapLoop.getResults());
         });
 
     // Each filter's G partial sums, added to what the output held (the
-    // bias, or the sum so far).
-    for (int64_t w = 0; w < pixels; ++w) {
+    // bias, or the sum so far). Two pixels at a time where the output row
+    // is contiguous: one shuffle per channel group takes that group's
+    // partial sums of both pixels, in the output's order (pixel w's F
+    // filters, then w + 1's), so a pair costs G shuffles, one load and one
+    // store of 2F lanes; a pixel alone costs as many shuffles and half-width
+    // accesses (a quarter of the pass's time went to these, one by one).
+    SmallVector<ReassociationIndices> rowOfPixels{{0}, {1}, {2, 3}};
+    bool pairs = memref::CollapseShapeOp::isGuaranteedCollapsible(outputType,
+                                                                  rowOfPixels);
+    Value outputRow =
+        pairs ? b.create<memref::CollapseShapeOp>(loc, output, rowOfPixels)
+                    .getResult()
+              : Value();
+    auto pairType = VectorType::get({2 * filters}, f32);
+    int64_t w = 0;
+    for (; pairs && w + 1 < pixels; w += 2) {
+      Value first = rowLoop.getResult(w), second = rowLoop.getResult(w + 1);
+      Value sum;
+      for (int64_t j = 0; j < groups; ++j) {
+        SmallVector<int64_t> lanes;
+        for (int64_t pixel = 0; pixel < 2; ++pixel)
+          for (int64_t f = 0; f < filters; ++f)
+            lanes.push_back(pixel * cnnc::kFewFilterLanes + f * groups + j);
+        Value part = b.create<vector::ShuffleOp>(loc, first, second, lanes);
+        sum = sum ? b.create<arith::AddFOp>(loc, sum, part) : part;
+      }
+      SmallVector<Value> at{zero, zero, index(w * filters)};
+      Value old = b.create<vector::TransferReadOp>(loc, pairType, outputRow, at,
+                                                   pad, ArrayRef<bool>{true});
+      b.create<vector::TransferWriteOp>(loc,
+                                        b.create<arith::AddFOp>(loc, old, sum),
+                                        outputRow, at, ArrayRef<bool>{true});
+    }
+    for (; w < pixels; ++w) {
       Value acc = rowLoop.getResult(w);
       Value sum;
       for (int64_t j = 0; j < groups; ++j) {

@@ -151,6 +151,9 @@ void cnnc::buildPipeline(OpPassManager &pm, Stage stage,
                                             options.lineTablesFile));
   }
   if (stage >= Stage::Loops) {
+    // A same-padded convolution's input is written into the interior of
+    // its padded buffer by the layer before, and only the border is filled.
+    pm.addNestedPass<func::FuncOp>(createPadInPlace());
     pm.addPass(createMaterializeOutput());
     // Lets the last op compute straight into the caller's output buffer
     // instead of into a temporary that is then copied there (the training

@@ -319,23 +319,31 @@ func.func @unmasked_broadcast(%x: memref<?x4xf32>, %b: memref<4xf32>, %o: memref
 
 // 8 filters fill half a vector: the lanes hold 8 filters x 2 input channels
 // instead (FewFilterConv.cpp). The tile is a row of 14 pixels by all the
-// filters and the whole kernel, one vector<16> accumulator per pixel: a
-// step broadcasts 2 channels of a pixel against 2 kernel rows interleaved
-// once for all the pixels, and the pairs are added when the row is stored.
+// filters and the whole kernel, one vector<16> accumulator per pixel. A
+// step holds the kernel rows of all 3 taps of a kernel row (2 channels
+// each, interleaved once for all the pixels) and broadcasts each of the 16
+// input columns it reads once, against every tap that meets it: 16
+// broadcasts feed 14 x 3 FMAs. When the row is stored, the 2 partial sums
+// of two pixels at a time are gathered by one shuffle each into one
+// 16-float vector, pixel w's 8 filters then w + 1's, as the output holds
+// them.
 // CHECK-LABEL: func.func @conv_8_filters
 func.func @conv_8_filters(%in: memref<1x3x30x8xf32>, %k: memref<3x3x8x8xf32>,
                           %out: memref<1x1x28x8xf32>) {
   // CHECK-NOT: linalg.conv
   // CHECK-NOT: vector.contract
   // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
-  // CHECK: vector.transfer_read %{{.*}} : memref<3x3x8x8xf32>, vector<2x8xf32>
-  // CHECK: vector.shuffle {{.*}} [0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15] : vector<16xf32>, vector<16xf32>
-  // CHECK: vector.transfer_read {{.*}} : memref<1x3x16x8xf32, strided<{{.*}}>>, vector<2xf32>
-  // CHECK: vector.shuffle {{.*}} [0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1] : vector<2xf32>, vector<2xf32>
+  // CHECK-COUNT-3: vector.shuffle {{.*}} [0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15] : vector<16xf32>, vector<16xf32>
+  // CHECK-COUNT-16: vector.shuffle {{.*}} [0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1] : vector<2xf32>, vector<2xf32>
   // CHECK: vector.fma {{.*}} : vector<16xf32>
-  // CHECK: vector.shuffle {{.*}} [0, 2, 4, 6, 8, 10, 12, 14] : vector<16xf32>, vector<16xf32>
-  // CHECK: vector.shuffle {{.*}} [1, 3, 5, 7, 9, 11, 13, 15] : vector<16xf32>, vector<16xf32>
-  // CHECK: vector.transfer_write {{.*}} : vector<8xf32>, memref<1x1x14x8xf32
+  // The next 2 channels, likewise (8 channels per step).
+  // CHECK: vector.transfer_read %{{.*}} : memref<3x3x8x8xf32>, vector<2x8xf32>
+  // CHECK: %[[ROW:.*]] = memref.collapse_shape %{{.*}} {{\[}}[0], [1], [2, 3]] : memref<1x1x14x8xf32, strided<{{.*}}>> into memref<1x1x112xf32, strided<{{.*}}>>
+  // CHECK: vector.shuffle {{.*}} [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30] : vector<16xf32>, vector<16xf32>
+  // CHECK: vector.shuffle {{.*}} [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31] : vector<16xf32>, vector<16xf32>
+  // CHECK: vector.transfer_write {{.*}}, %[[ROW]][%c0, %c0, %c0] {{.*}} : vector<16xf32>, memref<1x1x112xf32
+  // CHECK-COUNT-6: vector.transfer_write {{.*}}, %[[ROW]]{{.*}} : vector<16xf32>, memref<1x1x112xf32
+  // CHECK-NOT: vector.transfer_write
   linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
     ins(%in, %k : memref<1x3x30x8xf32>, memref<3x3x8x8xf32>)
     outs(%out : memref<1x1x28x8xf32>)
@@ -353,6 +361,9 @@ func.func @conv_4_filters(%in: memref<1x3x7x4xf32>, %k: memref<3x3x4x4xf32>,
   // CHECK: vector.shuffle {{.*}} [0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15]
   // CHECK: vector.shuffle {{.*}} [0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3] : vector<4xf32>, vector<4xf32>
   // CHECK: vector.fma {{.*}} : vector<16xf32>
+  // 5 pixels: two pairs of 8 lanes, then the fifth alone.
+  // CHECK: vector.transfer_write {{.*}} : vector<8xf32>, memref<1x1x20xf32
+  // CHECK: vector.transfer_write {{.*}} : vector<8xf32>, memref<1x1x20xf32
   // CHECK: vector.transfer_write {{.*}} : vector<4xf32>, memref<1x1x5x4xf32
   linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
     ins(%in, %k : memref<1x3x7x4xf32>, memref<3x3x4x4xf32>)
