@@ -323,7 +323,9 @@ def LowerBf16Dot : Pass<"cnn-lower-bf16-dot", "::mlir::func::FuncOp"> {
   }];
   let dependentDialects = [
     "::mlir::vector::VectorDialect", "::mlir::LLVM::LLVMDialect",
-    "::mlir::arith::ArithDialect"
+    "::mlir::arith::ArithDialect",
+    // A pair read of a packed tile becomes one read of a collapsed buffer.
+    "::mlir::memref::MemRefDialect"
   ];
 }
 

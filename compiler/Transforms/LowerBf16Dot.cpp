@@ -297,12 +297,6 @@ struct FlattenPairRead : OpRewritePattern<vector::TransferReadOp> {
 };
 
 struct LowerBf16Dot : cnnc::impl::LowerBf16DotBase<LowerBf16Dot> {
-  // FlattenPairRead collapses buffers (memref.collapse_shape).
-  void getDependentDialects(DialectRegistry &registry) const override {
-    LowerBf16DotBase::getDependentDialects(registry);
-    registry.insert<memref::MemRefDialect>();
-  }
-
   void runOnOperation() override {
     // The bf16 operands' tiles as one 1-D transfer each: 16 pairs are 64
     // contiguous bytes, which MLIR 19 would otherwise read (and a packing
