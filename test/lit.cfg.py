@@ -65,9 +65,14 @@ if subprocess.run(["/usr/bin/python3", "-c", "import torch"],
 
 # Tests that run bf16 code (--precision bf16) need AVX512-BF16 on this CPU;
 # the ones that only compile it name their target CPU.
+# Tests of an object's refusal of a CPU without an extension it was
+# compiled for use one this CPU lacks.
 try:
     with open("/proc/cpuinfo") as cpuinfo:
-        if "avx512_bf16" in cpuinfo.read().split():
-            config.available_features.add("avx512bf16")
+        cpu_flags = cpuinfo.read().split()
+    if "avx512_bf16" in cpu_flags:
+        config.available_features.add("avx512bf16")
+    if "avx512_vp2intersect" not in cpu_flags:
+        config.available_features.add("cpu-lacks-avx512vp2intersect")
 except OSError:
     pass

@@ -1,6 +1,7 @@
 //===- Codegen.cpp - LLVM IR, assembly and objects for a host -------------===//
 
 #include "compiler/backend/Codegen.h"
+#include "compiler/backend/CpuCheck.h"
 #include "compiler/backend/Optimize.h"
 #include "compiler/backend/TargetFeatures.h"
 
@@ -41,6 +42,9 @@ createTargetMachine(const TargetOptions &target) {
   llvm::InitializeAllTargets();
   llvm::InitializeAllTargetMCs();
   llvm::InitializeAllAsmPrinters();
+  // The CPU check's cpuid and xgetbv are inline assembly, which an object
+  // file's streamer parses.
+  llvm::InitializeAllAsmParsers();
 
   std::string triple = target.triple.empty()
                            ? llvm::sys::getDefaultTargetTriple()
@@ -121,6 +125,8 @@ llvm::Expected<std::string> cnnc::emitCode(mlir::ModuleOp module,
     return fail("translation to LLVM IR failed");
   llvmModule->setTargetTriple((*machine)->getTargetTriple().str());
   llvmModule->setDataLayout((*machine)->createDataLayout());
+  // Code for another CPU than the one it runs on says so, not SIGILL.
+  addCpuCheck(*llvmModule, **machine);
 
   auto optimize = makeModuleOptimizer(target.optLevel, machine->get());
   if (llvm::Error error = optimize(llvmModule.get()))
