@@ -37,6 +37,7 @@ const fs = require('fs');
 const path = require('path');
 const {tf, rng, writeNpy, readNpy, maxAbsDiff, artifactsOf, writeModelDir} = require('./tfjs.js');
 const mnist = require('./mnist.js');
+const {glorotOrSmall, kerasOptimizer} = require('./keras_training.js');
 
 const BATCH = 32;
 const OPTIMIZERS = {
@@ -69,43 +70,8 @@ function initialWeights(model, seed) {
     const values = {gamma: [0.5, 1.5], beta: [-0.2, 0.2], moving_mean: [-0.5, 0.5],
                     moving_variance: [0.5, 2]}[name];
     if (values) return tf.tensor(r.floats(w.size, ...values), w.shape);
-    if (w.shape.length === 1) return tf.tensor(r.floats(w.size, -0.01, 0.01), w.shape);
-    const rf = w.shape.slice(0, -2).reduce((a, b) => a * b, 1);
-    const limit = Math.sqrt(6 / (w.shape.at(-2) * rf + w.shape.at(-1) * rf));
-    return tf.tensor(r.floats(w.size, -limit, limit), w.shape);
+    return glorotOrSmall(r, w);
   });
-}
-
-// Keras's update rules (keras/src/optimizers/{adam,sgd}.py); see
-// tfjs_train.js.
-function kerasOptimizer(name, h) {
-  const slots = new Map();
-  const slot = (v, k) => {
-    const key = v.name + '/' + k;
-    if (!slots.has(key)) slots.set(key, tf.variable(tf.zerosLike(v), false));
-    return slots.get(key);
-  };
-  let iterations = 0;
-  return (vars, grads) => {
-    const t = ++iterations;
-    tf.tidy(() => {
-      for (const v of vars) {
-        const g = grads[v.name];
-        if (name === 'adam') {
-          const m = slot(v, 'm'), s = slot(v, 'v');
-          const f = Math.fround;
-          const alpha = f(f(f(h.lr) * f(Math.sqrt(f(1 - f(f(h.beta2) ** t))))) / f(1 - f(f(h.beta1) ** t)));
-          m.assign(m.add(g.sub(m).mul(1 - h.beta1)));
-          s.assign(s.add(g.square().sub(s).mul(1 - h.beta2)));
-          v.assign(v.sub(m.mul(alpha).div(s.sqrt().add(h.eps))));
-        } else {
-          const m = slot(v, 'momentum');
-          m.assign(m.mul(h.momentum).sub(g.mul(h.lr)));
-          v.assign(v.add(m));
-        }
-      }
-    });
-  };
 }
 
 // The batch's mean loss as Keras computes it, from the last Dense's logits;
