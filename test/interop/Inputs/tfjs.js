@@ -139,5 +139,16 @@ async function loadModelFile(file) {
   return tf.loadLayersModel(handler);
 }
 
+// A layer weight `w`'s values drawn from `r`, uniform in ±spread·√(3/fan_in)
+// (fan_in: the product of all but the last dimension, 1 for a bias), so
+// that activations keep about the input's scale through a model.
+function fanInUniform(r, w, spread = 1) {
+  // `w` may be a tensor or a LayerVariable, which has a shape but no size.
+  const size = w.shape.reduce((a, b) => a * b, 1);
+  const fanIn = w.shape.length > 1 ? w.shape.slice(0, -1).reduce((a, b) => a * b, 1) : 1;
+  return tf.tensor(r.floats(size, -spread, spread).map(v => v * Math.sqrt(3 / fanIn)), w.shape);
+}
+
 module.exports = {tf, rng, writeNpy, readNpy, maxAbsDiff, artifactsOf,
-                  writeModelDir, loadModelFile, MinPooling2D, GlobalMinPooling2D};
+                  writeModelDir, loadModelFile, MinPooling2D, GlobalMinPooling2D,
+                  fanInUniform};

@@ -12,7 +12,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const {tf, rng, writeNpy, artifactsOf, writeModelDir} = require('./tfjs.js');
+const {tf, rng, writeNpy, artifactsOf, writeModelDir, fanInUniform} = require('./tfjs.js');
 
 const bn = (config = {}) => tf.layers.batchNormalization(config);
 
@@ -79,8 +79,7 @@ async function main() {
           return tf.tensor(r.floats(w.shape[0], 0.5, 2), w.shape);
         if (name.endsWith('moving_mean') || name.endsWith('gamma') || name.endsWith('beta'))
           return tf.tensor(r.floats(w.shape[0], -1, 1), w.shape);
-        const fanIn = w.shape.length > 1 ? w.shape.slice(0, -1).reduce((a, b) => a * b, 1) : 1;
-        return tf.tensor(r.floats(w.shape.reduce((a, b) => a * b, 1), -1, 1).map(v => v * Math.sqrt(3 / fanIn)), w.shape);
+        return fanInUniform(r, w);
       });
       if (values.length) layer.setWeights(values);
     }

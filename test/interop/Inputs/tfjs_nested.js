@@ -12,7 +12,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const {tf, rng, writeNpy, artifactsOf, writeModelDir} = require('./tfjs.js');
+const {tf, rng, writeNpy, artifactsOf, writeModelDir, fanInUniform} = require('./tfjs.js');
 
 const L = tf.layers;
 
@@ -73,8 +73,7 @@ async function main() {
       const values = layer.getWeights().map((w) => {
         if (w.name.includes('moving_variance'))
           return tf.tensor(r.floats(w.size, 0.5, 1.5), w.shape);
-        const fanIn = w.shape.length > 1 ? w.shape.slice(0, -1).reduce((a, b) => a * b, 1) : 1;
-        return tf.tensor(r.floats(w.size, -1, 1).map(v => v * Math.sqrt(3 / fanIn)), w.shape);
+        return fanInUniform(r, w);
       });
       if (values.length) layer.setWeights(values);
     }

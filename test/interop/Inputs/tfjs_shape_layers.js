@@ -12,7 +12,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const {tf, rng, writeNpy, artifactsOf, writeModelDir} = require('./tfjs.js');
+const {tf, rng, writeNpy, artifactsOf, writeModelDir, fanInUniform} = require('./tfjs.js');
 
 // [description, input shape, layers] per model.
 const MODELS = [
@@ -98,8 +98,7 @@ async function main() {
     for (const layer of make()) model.add(layer);
     for (const layer of model.layers) {
       const values = layer.getWeights().map((w) => {
-        const fanIn = w.shape.length > 1 ? w.shape.slice(0, -1).reduce((a, b) => a * b, 1) : 1;
-        return tf.tensor(r.floats(w.size, -1, 1).map(v => v * Math.sqrt(3 / fanIn)), w.shape);
+        return fanInUniform(r, w);
       });
       if (values.length) layer.setWeights(values);
     }
