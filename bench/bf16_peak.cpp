@@ -15,6 +15,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "PeakMeasure.h"
+
 #include <immintrin.h>
 
 #include <atomic>
@@ -27,11 +29,8 @@
 
 namespace {
 
-double now() {
-  return std::chrono::duration<double>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
+using cnnc::bench::measureGflops;
+using Loop = cnnc::bench::PeakLoop;
 
 constexpr int kMaxChains = 28; // of the 32 zmm registers; 2 hold operands
 constexpr long kInner = 1 << 14;
@@ -80,8 +79,6 @@ __attribute__((target("avx512f"))) double runFp32(std::atomic<bool> &stop,
   return flops;
 }
 
-using Loop = double (*)(std::atomic<bool> &, float &);
-
 /// The loops for `chains` accumulators (the counts the command takes).
 std::pair<Loop, Loop> loops(int chains) {
   switch (chains) {
@@ -98,28 +95,6 @@ std::pair<Loop, Loop> loops(int chains) {
   default:
     return {runBf16<kMaxChains>, runFp32<kMaxChains>};
   }
-}
-
-/// GFLOP/s of `threads` threads running `loop` together for `seconds`.
-double measure(Loop loop, unsigned threads, double seconds) {
-  std::atomic<bool> stop{false};
-  std::vector<double> flops(threads);
-  std::vector<float> sinks(threads);
-  std::vector<std::thread> workers;
-  double start = now();
-  for (unsigned t = 0; t < threads; ++t)
-    workers.emplace_back([&, t] { flops[t] = loop(stop, sinks[t]); });
-  while (now() - start < seconds)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  stop = true;
-  for (auto &w : workers)
-    w.join();
-  double elapsed = now() - start, total = 0;
-  for (double f : flops)
-    total += f;
-  if (sinks[0] == 12345.0f) // never: keeps the loops from being removed
-    std::puts("");
-  return total / elapsed / 1e9;
 }
 
 } // namespace
@@ -162,9 +137,9 @@ int main(int argc, char **argv) {
     return 1;
   }
   auto [bf16, fp32] = loops(chains);
-  measure(bf16, threads, 0.2); // warm-up: let the clock settle
-  double bf16Gflops = measure(bf16, threads, seconds);
-  double fp32Gflops = measure(fp32, threads, seconds);
+  measureGflops(bf16, threads, 0.2); // warm-up: let the clock settle
+  double bf16Gflops = measureGflops(bf16, threads, seconds);
+  double fp32Gflops = measureGflops(fp32, threads, seconds);
   std::printf("bf16 dot peak: %.1f GFLOP/s on %u threads (%d chains of "
               "vdpbf16ps); FP32 FMA beside it: %.1f GFLOP/s (%.2fx)\n",
               bf16Gflops, threads, chains, fp32Gflops, bf16Gflops / fp32Gflops);

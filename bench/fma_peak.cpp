@@ -13,6 +13,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "PeakMeasure.h"
+
 #include <immintrin.h>
 
 #include <atomic>
@@ -26,11 +28,7 @@
 
 namespace {
 
-double now() {
-  return std::chrono::duration<double>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
+using cnnc::bench::measureGflops;
 
 // 12 accumulators: 2 FMA ports x 4-cycle latency needs 8; 12 leaves slack
 // for a 6-cycle part without running out of the 32 vector registers.
@@ -81,30 +79,6 @@ __attribute__((target("avx2,fma"))) double runYmm(std::atomic<bool> &stop,
   return flops;
 }
 
-/// GFLOP/s of `threads` threads running FMAs together for `seconds`.
-double measure(bool zmm, unsigned threads, double seconds) {
-  std::atomic<bool> stop{false};
-  std::vector<double> flops(threads);
-  std::vector<float> sinks(threads);
-  std::vector<std::thread> workers;
-  double start = now();
-  for (unsigned t = 0; t < threads; ++t)
-    workers.emplace_back([&, t] {
-      flops[t] = zmm ? runZmm(stop, sinks[t]) : runYmm(stop, sinks[t]);
-    });
-  while (now() - start < seconds)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  stop = true;
-  for (auto &w : workers)
-    w.join();
-  double elapsed = now() - start, total = 0;
-  for (double f : flops)
-    total += f;
-  if (sinks[0] == 12345.0f) // never: keeps the FMAs from being removed
-    std::puts("");
-  return total / elapsed / 1e9;
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
@@ -137,8 +111,9 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "cnnc-fma-peak: error: this CPU has no FMA3\n");
     return 1;
   }
-  measure(zmm, threads, 0.2); // warm-up: let the clock settle
-  double gflops = measure(zmm, threads, seconds);
+  cnnc::bench::PeakLoop loop = zmm ? runZmm : runYmm;
+  measureGflops(loop, threads, 0.2); // warm-up: let the clock settle
+  double gflops = measureGflops(loop, threads, seconds);
   std::printf("FP32 FMA peak: %.1f GFLOP/s on %u threads (%d-bit vectors)\n",
               gflops, threads, zmm ? 512 : 256);
   std::printf("{\"threads\": %u, \"vector_bits\": %d, \"gflops\": %.1f, "

@@ -15,12 +15,8 @@ using namespace mlir::cnn;
 FailureOr<RankedTensorType>
 cnn::inferAugmentationType(std::optional<Location> loc,
                            RankedTensorType input) {
-  if (failed(verifyActivationType(loc, input)))
+  if (failed(verifyImageType(loc, input)))
     return failure();
-  if (input.getRank() != 4)
-    return emitOptionalError(
-        loc, "expected a 4-D input (batch, rows, columns, channels), got ",
-        kerasShapeString(input.getShape()));
   return input;
 }
 

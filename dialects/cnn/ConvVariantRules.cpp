@@ -12,17 +12,6 @@
 using namespace mlir;
 using namespace mlir::cnn;
 
-static LogicalResult verifyImageInput(std::optional<Location> loc,
-                                      RankedTensorType input) {
-  if (failed(verifyActivationType(loc, input)))
-    return failure();
-  if (input.getRank() != 4)
-    return emitOptionalError(
-        loc, "expected a 4-D input (batch, rows, columns, channels), got ",
-        kerasShapeString(input.getShape()));
-  return success();
-}
-
 /// Two values, each in [min, kMaxDimSize].
 static LogicalResult verifyPairAtLeast(std::optional<Location> loc,
                                        StringRef what, ArrayRef<int64_t> pair,
@@ -54,7 +43,7 @@ cnn::inferDepthwiseConv2DType(std::optional<Location> loc,
                               RankedTensorType input, RankedTensorType kernel,
                               RankedTensorType bias, ArrayRef<int64_t> strides,
                               ArrayRef<int64_t> dilation, Padding padding) {
-  if (failed(verifyImageInput(loc, input)))
+  if (failed(verifyImageType(loc, input)))
     return failure();
   if (kernel.getRank() != 4 || !kernel.hasStaticShape())
     return emitOptionalError(loc,
@@ -97,7 +86,7 @@ FailureOr<RankedTensorType> cnn::inferConv2DTransposeType(
     std::optional<Location> loc, RankedTensorType input,
     RankedTensorType kernel, RankedTensorType bias, ArrayRef<int64_t> strides,
     Padding padding, std::optional<ArrayRef<int64_t>> outputPadding) {
-  if (failed(verifyImageInput(loc, input)) ||
+  if (failed(verifyImageType(loc, input)) ||
       failed(verifyPairAtLeast(loc, "strides", strides, 1)))
     return failure();
   if (kernel.getRank() != 4 || !kernel.hasStaticShape())
@@ -157,7 +146,7 @@ FailureOr<RankedTensorType> cnn::inferConv2DTransposeType(
 FailureOr<RankedTensorType>
 cnn::inferUpSampling2DType(std::optional<Location> loc, RankedTensorType input,
                            ArrayRef<int64_t> size) {
-  if (failed(verifyImageInput(loc, input)) ||
+  if (failed(verifyImageType(loc, input)) ||
       failed(verifyPairAtLeast(loc, "size", size, 1)))
     return failure();
   return imageResult(loc, input, input.getDimSize(1) * size[0],

@@ -19,12 +19,8 @@ using namespace mlir::cnn;
 static LogicalResult verifyEdges(std::optional<Location> loc,
                                  RankedTensorType input, StringRef what,
                                  ArrayRef<int64_t> edges) {
-  if (failed(verifyActivationType(loc, input)))
+  if (failed(verifyImageType(loc, input)))
     return failure();
-  if (input.getRank() != 4)
-    return emitOptionalError(
-        loc, "expected a 4-D input (batch, rows, columns, channels), got ",
-        kerasShapeString(input.getShape()));
   if (edges.size() != 4)
     return emitOptionalError(loc, what,
                              " must have 4 values (top, bottom, left, "

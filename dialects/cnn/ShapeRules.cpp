@@ -102,8 +102,8 @@ static FailureOr<RankedTensorType> makeResult(std::optional<Location> loc,
   return type;
 }
 
-static LogicalResult verifyImage(std::optional<Location> loc,
-                                 RankedTensorType input) {
+LogicalResult cnn::verifyImageType(std::optional<Location> loc,
+                                   RankedTensorType input) {
   if (failed(verifyActivationType(loc, input)))
     return failure();
   if (input.getRank() != 4)
@@ -154,7 +154,7 @@ cnn::inferConv2DType(std::optional<Location> loc, RankedTensorType input,
                      RankedTensorType kernel, RankedTensorType bias,
                      ArrayRef<int64_t> strides, ArrayRef<int64_t> dilation,
                      Padding padding) {
-  if (failed(verifyImage(loc, input)) ||
+  if (failed(verifyImageType(loc, input)) ||
       failed(verifyPair(loc, "strides", strides)) ||
       failed(verifyPair(loc, "dilation", dilation)))
     return failure();
@@ -222,7 +222,7 @@ FailureOr<RankedTensorType> cnn::inferPool2DType(std::optional<Location> loc,
                                                  ArrayRef<int64_t> poolSize,
                                                  ArrayRef<int64_t> strides,
                                                  Padding padding) {
-  if (failed(verifyImage(loc, input)) ||
+  if (failed(verifyImageType(loc, input)) ||
       failed(verifyPair(loc, "pool size", poolSize)) ||
       failed(verifyPair(loc, "strides", strides)))
     return failure();
@@ -239,7 +239,7 @@ FailureOr<RankedTensorType> cnn::inferPool2DType(std::optional<Location> loc,
 FailureOr<RankedTensorType>
 cnn::inferGlobalPool2DType(std::optional<Location> loc, RankedTensorType input,
                            bool keepDims) {
-  if (failed(verifyImage(loc, input)))
+  if (failed(verifyImageType(loc, input)))
     return failure();
   int64_t batch = input.getDimSize(0), channels = input.getDimSize(3);
   if (keepDims)
@@ -260,7 +260,7 @@ FailureOr<RankedTensorType> cnn::inferFlattenType(std::optional<Location> loc,
 FailureOr<RankedTensorType> cnn::inferCrop2DType(std::optional<Location> loc,
                                                  RankedTensorType input,
                                                  int64_t rows, int64_t cols) {
-  if (failed(verifyImage(loc, input)))
+  if (failed(verifyImageType(loc, input)))
     return failure();
   if (rows < 1 || rows > input.getDimSize(1) || cols < 1 ||
       cols > input.getDimSize(2))

@@ -167,6 +167,11 @@ FailureOr<RankedTensorType> inferUpSampling2DType(std::optional<Location> loc,
 LogicalResult verifyActivationType(std::optional<Location> loc,
                                    RankedTensorType type);
 
+/// Checks an image batch: an activation type of rank 4 (batch, rows,
+/// columns, channels).
+LogicalResult verifyImageType(std::optional<Location> loc,
+                              RankedTensorType input);
+
 /// batch_norm (NormalizationRules.cpp): the input type, once every present
 /// parameter is a vector of the input's last dimension, epsilon is finite
 /// and >= 0 and momentum in [0, 1].
