@@ -144,16 +144,16 @@ def PadInPlace : Pass<"cnn-pad-in-place", "::mlir::func::FuncOp"> {
   let description = [{
     Rewrites each constant tensor.pad in a function's body (static widths,
     no padding of a dynamic dimension) as a tensor.empty of the padded
-    shape, a fill of each border strip, and an insert_slice of the source
-    into the interior. When the source is computed into a tensor.empty (a
+    shape, a cnn.fill_border of its border (bufferized to a fill of each
+    border strip), and an insert_slice of the source into the interior. When the source is computed into a tensor.empty (a
     tile loop's or a linalg op's destination, followed back through
     destinations), that destination becomes the interior's extract_slice,
     so that after bufferization the producer writes straight into the
     padded buffer: no memset of the whole buffer, no copy of the interior.
   }];
   let dependentDialects = [
-    "::mlir::tensor::TensorDialect", "::mlir::linalg::LinalgDialect",
-    "::mlir::arith::ArithDialect"
+    "::mlir::tensor::TensorDialect", "::mlir::arith::ArithDialect",
+    "::mlir::cnn::CnnDialect"
   ];
 }
 

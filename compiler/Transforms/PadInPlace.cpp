@@ -7,7 +7,7 @@
 // copy were 26 % of a forward pass. Here each such pad becomes
 //
 //   %e   = tensor.empty            (the padded shape)
-//   %b   = fills of its border     (one strip per padded side)
+//   %b   = cnn.fill_border %e      (its border set to the padding value)
 //   %in  = tensor.extract_slice %b (the interior)
 //   ...  the source, computed with %in as its destination ...
 //   %p   = tensor.insert_slice %source into %b (the interior)
@@ -106,42 +106,22 @@ void rewritePad(tensor::PadOp pad) {
       sizes.push_back(
           b.create<tensor::DimOp>(loc, pad.getSource(), d).getResult());
   }
-  // A dynamic dimension is not padded, so the padded tensor's sizes are
-  // the source's plus the static widths.
-  SmallVector<OpFoldResult> paddedSizes;
+  // A dynamic dimension is not padded, so the padded tensor's dynamic
+  // sizes are the source's.
   SmallVector<Value> dynamicSizes;
-  for (int64_t d = 0; d < rank; ++d) {
-    if (paddedType.isDynamicDim(d)) {
-      paddedSizes.push_back(sizes[d]);
+  for (int64_t d = 0; d < rank; ++d)
+    if (paddedType.isDynamicDim(d))
       dynamicSizes.push_back(cast<Value>(sizes[d]));
-    } else {
-      paddedSizes.push_back(b.getIndexAttr(paddedType.getDimSize(d)));
-    }
-  }
   Value padded = b.create<tensor::EmptyOp>(loc, paddedType, dynamicSizes);
   Value fillValue =
       b.create<arith::ConstantOp>(loc, cast<TypedAttr>(padAttr)).getResult();
   SmallVector<OpFoldResult> ones(rank, b.getIndexAttr(1));
-
-  // The border, one strip per padded side, each the whole extent of the
-  // other dimensions (corners are filled twice, a few values).
-  auto fillStrip = [&](int64_t d, int64_t offset, int64_t width) {
-    SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
-    SmallVector<OpFoldResult> stripSizes(paddedSizes);
-    offsets[d] = b.getIndexAttr(offset);
-    stripSizes[d] = b.getIndexAttr(width);
-    Value strip = b.create<tensor::ExtractSliceOp>(loc, padded, offsets,
-                                                   stripSizes, ones);
-    Value filled = b.create<linalg::FillOp>(loc, fillValue, strip).getResult(0);
-    padded = b.create<tensor::InsertSliceOp>(loc, filled, padded, offsets,
-                                             stripSizes, ones);
-  };
-  for (int64_t d = 0; d < rank; ++d) {
-    if (low[d] > 0)
-      fillStrip(d, 0, low[d]);
-    if (high[d] > 0)
-      fillStrip(d, low[d] + sourceType.getDimSize(d), high[d]);
-  }
+  // The border as one op, which bufferizes to a fill per strip: strips made
+  // here would be extract/insert pairs that bufferization's subset
+  // analysis compares pairwise (CnnPaddingOps.td).
+  padded = b.create<cnn::FillBorderOp>(loc, fillValue, padded,
+                                       b.getDenseI64ArrayAttr(low),
+                                       b.getDenseI64ArrayAttr(high));
 
   SmallVector<OpFoldResult> interior;
   for (int64_t d = 0; d < rank; ++d)

@@ -8,6 +8,7 @@
 
 #include "compiler/backend/Pipeline.h"
 #include "compiler/Passes.h"
+#include "dialects/cnn/BufferizableOpInterfaceImpl.h"
 
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
@@ -36,6 +37,7 @@ void cnnc::registerPipelineDialects(DialectRegistry &registry) {
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
   registry.insert<cnn::CnnDialect>();
+  cnn::registerBufferizableOpInterfaceExternalModels(registry);
 }
 
 /// Upstream passes are parsed from their mlir-opt names, so they must be

@@ -2,28 +2,22 @@
 // RUN: cnnc-opt %s -split-input-file --cnn-pad-in-place --one-shot-bufferize="bufferize-function-boundaries" --canonicalize --cse --canonicalize | FileCheck %s --check-prefix=BUF
 
 // --cnn-pad-in-place: a padded tensor is a tensor.empty of the padded
-// shape whose border strips are filled, and whose interior is the
-// destination the source is computed into. No tensor.pad is left.
+// shape whose border is filled (one cnn.fill_border, which bufferizes to a
+// fill per strip), and whose interior is the destination the source is
+// computed into. No tensor.pad is left.
 
 // A tile loop (a same-padded convolution's, here one row at a time) that
 // starts from a tensor.empty, padded by one row and one column on each
-// side: the padded tensor is made before the loop, its four strips filled,
-// and the loop writes its interior; after the loop the interior is put
+// side: the padded tensor is made before the loop, its border filled, and
+// the loop writes its interior; after the loop the interior is put
 // back where it was taken from.
 // CHECK-LABEL: func.func @tile_loop
 // CHECK-SAME: (%[[X:.*]]: tensor<?x4x4x8xf32>)
 // CHECK: %[[N:.*]] = tensor.dim %[[X]], %c0
 // CHECK: %[[E:.*]] = tensor.empty(%[[N]]) : tensor<?x6x6x8xf32>
 // CHECK-NEXT: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
-// CHECK: %[[S1:.*]] = tensor.extract_slice %[[E]][0, 0, 0, 0] [%[[N]], 1, 6, 8] [1, 1, 1, 1]
-// CHECK: %[[F1:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[S1]] : tensor<?x1x6x8xf32>)
-// CHECK: %[[P1:.*]] = tensor.insert_slice %[[F1]] into %[[E]][0, 0, 0, 0] [%[[N]], 1, 6, 8]
-// CHECK: tensor.extract_slice %[[P1]][0, 5, 0, 0] [%[[N]], 1, 6, 8]
-// CHECK: %[[P2:.*]] = tensor.insert_slice %{{.*}}[0, 5, 0, 0] [%[[N]], 1, 6, 8]
-// CHECK: tensor.extract_slice %[[P2]][0, 0, 0, 0] [%[[N]], 6, 1, 8]
-// CHECK: %[[P3:.*]] = tensor.insert_slice %{{.*}}[0, 0, 0, 0] [%[[N]], 6, 1, 8]
-// CHECK: tensor.extract_slice %[[P3]][0, 0, 5, 0] [%[[N]], 6, 1, 8]
-// CHECK: %[[P4:.*]] = tensor.insert_slice %{{.*}}[0, 0, 5, 0] [%[[N]], 6, 1, 8]
+// CHECK-NEXT: %[[P4:.*]] = cnn.fill_border %[[ZERO]] into %[[E]] low = [0, 1, 1, 0] high = [0, 1, 1, 0] : tensor<?x6x6x8xf32>
+// CHECK-NOT: linalg.fill
 // CHECK: %[[IN:.*]] = tensor.extract_slice %[[P4]][0, 1, 1, 0] [%[[N]], 4, 4, 8] [1, 1, 1, 1] : tensor<?x6x6x8xf32> to tensor<?x4x4x8xf32>
 // CHECK: %[[Y:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[IN]]) -> (tensor<?x4x4x8xf32>)
 // CHECK: %[[PADDED:.*]] = tensor.insert_slice %[[Y]] into %[[P4]][0, 1, 1, 0] [%[[N]], 4, 4, 8] [1, 1, 1, 1] : tensor<?x4x4x8xf32> into tensor<?x6x6x8xf32>
@@ -82,12 +76,7 @@ func.func @tile_loop(%x: tensor<?x4x4x8xf32>) -> tensor<?x6x6x8xf32> {
 // CHECK-LABEL: func.func @through_fill
 // CHECK: %[[E:.*]] = tensor.empty(%{{.*}}) : tensor<?x6x6x8xf32>
 // CHECK-NEXT: %[[NEG:.*]] = arith.constant 0xFF800000 : f32
-// CHECK: tensor.extract_slice %[[E]][0, 4, 0, 0] [%{{.*}}, 2, 6, 8]
-// CHECK: linalg.fill ins(%[[NEG]] : f32)
-// CHECK: tensor.extract_slice %{{.*}}[0, 0, 4, 0] [%{{.*}}, 6, 2, 8]
-// CHECK: linalg.fill ins(%[[NEG]] : f32)
-// CHECK: %[[P:.*]] = tensor.insert_slice
-// CHECK-NOT: linalg.fill ins(%[[NEG]]
+// CHECK-NEXT: %[[P:.*]] = cnn.fill_border %[[NEG]] into %[[E]] low = [0, 0, 0, 0] high = [0, 2, 2, 0]
 // CHECK: %[[IN:.*]] = tensor.extract_slice %[[P]][0, 0, 0, 0] [%{{.*}}, 4, 4, 8]
 // CHECK: %[[F:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[IN]] : tensor<?x4x4x8xf32>)
 // CHECK: %[[G:.*]] = linalg.generic {{.*}} outs(%[[F]] : tensor<?x4x4x8xf32>)
@@ -124,8 +113,8 @@ func.func @through_fill(%x: tensor<?x4x4x8xf32>) -> tensor<?x6x6x8xf32> {
 // CHECK-SAME: (%[[X:.*]]: tensor<?x4x4x1xf32>)
 // CHECK: %[[N:.*]] = tensor.dim %[[X]], %c0
 // CHECK: %[[E:.*]] = tensor.empty(%[[N]]) : tensor<?x6x6x1xf32>
-// CHECK-COUNT-4: linalg.fill
-// CHECK: %[[P:.*]] = tensor.insert_slice %[[X]] into %{{.*}}[0, 1, 1, 0] [%[[N]], 4, 4, 1] [1, 1, 1, 1]
+// CHECK: %[[B:.*]] = cnn.fill_border %{{.*}} into %[[E]] low = [0, 1, 1, 0] high = [0, 1, 1, 0]
+// CHECK: %[[P:.*]] = tensor.insert_slice %[[X]] into %[[B]][0, 1, 1, 0] [%[[N]], 4, 4, 1] [1, 1, 1, 1]
 // CHECK-NEXT: return %[[P]]
 // BUF-LABEL: func.func @argument
 // BUF: memref.alloc
@@ -148,7 +137,7 @@ func.func @argument(%x: tensor<?x4x4x1xf32>) -> tensor<?x6x6x1xf32> {
 // and border would be made once per iteration).
 // CHECK-LABEL: func.func @left_alone
 // CHECK-COUNT-4: tensor.pad
-// CHECK-NOT: linalg.fill
+// CHECK-NOT: cnn.fill_border
 func.func @left_alone(%x: tensor<?x4xf32>, %v: f32, %w: index) -> (tensor<?x6xf32>, tensor<?x?xf32>, tensor<?x4xf32>, tensor<?x6xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index

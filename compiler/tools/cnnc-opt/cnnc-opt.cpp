@@ -8,10 +8,7 @@
 
 #include "compiler/Passes.h"
 #include "compiler/backend/Pipeline.h"
-#include "dialects/cnn/CnnDialect.h"
 
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
@@ -21,9 +18,7 @@ int main(int argc, char **argv) {
   cnnc::registerPipeline();
 
   mlir::DialectRegistry registry;
-  mlir::registerAllDialects(registry);
-  mlir::registerAllExtensions(registry);
-  registry.insert<mlir::cnn::CnnDialect>();
+  cnnc::registerPipelineDialects(registry);
 
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "cnnc optimizer driver\n", registry));
