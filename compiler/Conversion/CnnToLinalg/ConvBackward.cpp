@@ -122,20 +122,8 @@ Value lowering::buildConv2DInputGrad(OpBuilder &b, Location loc, Value dy,
   int64_t kh = kernelType.getDimSize(0), kw = kernelType.getDimSize(1);
   int64_t c = kernelType.getDimSize(2), f = kernelType.getDimSize(3);
 
-  // Stride: put dy's cells s apart, zeros between.
-  if (s[0] > 1 || s[1] > 1) {
-    auto dilatedType = RankedTensorType::get(
-        {dyType.getDimSize(0), (dyType.getDimSize(1) - 1) * s[0] + 1,
-         (dyType.getDimSize(2) - 1) * s[1] + 1, f},
-        b.getF32Type());
-    Value zeros = filledTensor(b, loc, dilatedType, dy, 0.0f);
-    SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0));
-    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, dy);
-    SmallVector<OpFoldResult> strides{b.getIndexAttr(1), b.getIndexAttr(s[0]),
-                                      b.getIndexAttr(s[1]), b.getIndexAttr(1)};
-    dy = b.create<tensor::InsertSliceOp>(loc, dy, zeros, offsets, sizes,
-                                         strides);
-  }
+  if (s[0] > 1 || s[1] > 1)
+    dy = spreadByStrides(b, loc, dy, s);
   // Full correlation: pad so that every input cell sees every tap.
   SmallVector<OpFoldResult> low(4, b.getIndexAttr(0)),
       high(4, b.getIndexAttr(0));

@@ -32,6 +32,24 @@ Value lowering::filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
   return b.create<linalg::FillOp>(loc, fill, empty).getResult(0);
 }
 
+Value lowering::spreadByStrides(OpBuilder &b, Location loc, Value dy,
+                                ArrayRef<int64_t> strides) {
+  auto dyType = cast<RankedTensorType>(dy.getType());
+  auto spreadType = RankedTensorType::get(
+      {dyType.getDimSize(0), (dyType.getDimSize(1) - 1) * strides[0] + 1,
+       (dyType.getDimSize(2) - 1) * strides[1] + 1, dyType.getDimSize(3)},
+      b.getF32Type());
+  Value zeros = filledTensor(b, loc, spreadType, dy, 0.0f);
+  SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0));
+  SmallVector<OpFoldResult> steps{b.getIndexAttr(1), b.getIndexAttr(strides[0]),
+                                  b.getIndexAttr(strides[1]),
+                                  b.getIndexAttr(1)};
+  // A strided insert into a fill: the pipeline's canonicalization must not
+  // run MLIR 19's FoldInsertPadIntoFill on it (Pipeline.cpp).
+  return b.create<tensor::InsertSliceOp>(
+      loc, dy, zeros, offsets, tensor::getMixedSizes(b, loc, dy), steps);
+}
+
 Value lowering::padSpatial(OpBuilder &b, Location loc, Value input,
                            ArrayRef<int64_t> window, ArrayRef<int64_t> strides,
                            ArrayRef<int64_t> dilation, cnn::Padding padding,

@@ -78,6 +78,12 @@ mlir::Value buildConv2D(mlir::OpBuilder &b, mlir::Location loc,
                         llvm::ArrayRef<int64_t> dilation,
                         mlir::cnn::Padding padding);
 
+/// An NHWC `dy` with its rows `strides[0]` and its columns `strides[1]`
+/// apart, zeros between: what a strided convolution's input gradient (and
+/// so Conv2DTranspose) convolves.
+mlir::Value spreadByStrides(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value dy, llvm::ArrayRef<int64_t> strides);
+
 /// dx of `y = conv2d(x, kernel)` for a dx of type `dxType`, given dy: also
 /// Conv2DTranspose's forward pass (ConvBackward.cpp).
 mlir::Value buildConv2DInputGrad(mlir::OpBuilder &b, mlir::Location loc,
