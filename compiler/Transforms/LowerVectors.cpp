@@ -130,6 +130,13 @@ struct LowerVectors : cnnc::impl::LowerVectorsBase<LowerVectors> {
     {
       RewritePatternSet patterns(context);
       memref::populateFoldMemRefAliasOpPatterns(patterns);
+      // A one-element transfer is a scalar load or store, first: through a
+      // rank-reducing subview it becomes a transfer whose map picks an outer
+      // dimension (a 1x1 kernel gradient's tap, written into a
+      // memref<KxLx1x1>), which the permutation-map patterns and the
+      // leading-one-dim casts below rewrite into each other forever.
+      vector::populateScalarVectorTransferLoweringPatterns(
+          patterns, /*benefit=*/2, /*allowMultipleUses=*/true);
       vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
       vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
       if (failed(applyPatternsAndFoldGreedily(func, std::move(patterns))))

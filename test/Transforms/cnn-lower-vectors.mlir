@@ -141,3 +141,24 @@ func.func @elementwise_product(%a: vector<1x16xf32>, %b: vector<1x16xf32>,
        : vector<1x16xf32>, vector<1x16xf32> into vector<16xf32>
   return %r : vector<16xf32>
 }
+
+// -----
+
+// A one-element transfer through a rank-reducing subview (a 1-filter,
+// 1-channel kernel gradient's tap written into its kernel) is a scalar load
+// and store. Folded into the kernel as a transfer whose map picks the outer
+// dimension, it sent the permutation-map and unit-dimension patterns into
+// a loop that grew the IR until memory ran out.
+// CHECK-LABEL: func.func @one_element_through_subview
+// CHECK-SAME: (%[[SRC:.*]]: memref<1xf32>, %[[K:.*]]: memref<4x3x1x1xf32>)
+// CHECK: %[[V:.*]] = memref.load %[[SRC]][%c0] : memref<1xf32>
+// CHECK-NEXT: memref.store %[[V]], %[[K]][%c0, %c0, %c0, %c0] : memref<4x3x1x1xf32>
+// CHECK-NEXT: return
+func.func @one_element_through_subview(%src: memref<1xf32>, %k: memref<4x3x1x1xf32>) {
+  %cst = arith.constant 0.000000e+00 : f32
+  %c0 = arith.constant 0 : index
+  %tap = memref.subview %k[0, 0, 0, 0] [1, 1, 1, 1] [1, 1, 1, 1] : memref<4x3x1x1xf32> to memref<1xf32, strided<[3]>>
+  %v = vector.transfer_read %src[%c0], %cst {in_bounds = [true]} : memref<1xf32>, vector<1xf32>
+  vector.transfer_write %v, %tap[%c0] {in_bounds = [true]} : vector<1xf32>, memref<1xf32, strided<[3]>>
+  return
+}

@@ -45,13 +45,17 @@ function convLength(size, kernel, stride, padding, dilation = 1) {
 // shape], or null when the draw does not fit the shape (the caller draws
 // again). `keep` asks for a layer that keeps the shape (a branch that is
 // merged by an element-wise layer).
-function drawLayer(r, shape, keep) {
+function drawLayer(r, shape, keep, training) {
+  // In training: no random layers (TF.js draws its own masks) and no
+  // UpSampling2D (TF.js 4.22's gradient of it is wrong for batches).
+  const drawable = (kinds) => training
+      ? kinds.filter(k => !['dropout', 'noise', 'upsample'].includes(k)) : kinds;
   const act = () => r.pick(ACTIVATIONS);
   if (!isImage(shape)) {
     const [d] = shape;
     const kinds = keep ? ['activation', 'leakyrelu', 'elu', 'relu', 'bn', 'dropout', 'dense-same']
                        : ['dense', 'dense', 'activation', 'bn', 'dropout', 'reshape', 'leakyrelu', 'prelu'];
-    switch (r.pick(kinds)) {
+    switch (r.pick(drawable(kinds))) {
       case 'dense': case 'dense-same': {
         const units = keep ? d : r.int(1, 16);
         const config = {units, activation: act(), useBias: r.chance(0.8)};
@@ -72,7 +76,7 @@ function drawLayer(r, shape, keep) {
         return [`ReLU(max ${maxValue})`, L.reLU(maxValue === undefined ? {} : {maxValue}), shape];
       }
       case 'prelu': return ['PReLU', L.prelu({}), shape];
-      case 'bn': return bnLayer(r, shape);
+      case 'bn': return bnLayer(r, shape, training);
       case 'dropout': return ['Dropout(0.3)', L.dropout({rate: 0.3}), shape];
       case 'reshape': {
         // (d) -> (h, w, c) with h * w * c = d.
@@ -92,7 +96,7 @@ function drawLayer(r, shape, keep) {
       : ['conv', 'conv', 'conv', 'depthwise', 'separable', 'transpose', 'maxpool', 'avgpool',
          'global', 'flatten', 'bn', 'activation', 'zeropad', 'crop', 'upsample', 'leakyrelu',
          'prelu', 'relu', 'elu', 'softmax', 'dropout', 'noise'];
-  const kind = r.pick(kinds);
+  const kind = r.pick(drawable(kinds));
   const padding = r.pick(['same', 'valid']);
   const kernel = () => [r.int(1, 4), r.int(1, 4)];
   switch (kind) {
@@ -170,7 +174,7 @@ function drawLayer(r, shape, keep) {
               max ? L.globalMaxPooling2d({}) : L.globalAveragePooling2d({}), [c]];
     }
     case 'flatten': return ['Flatten', L.flatten(), [h * w * c]];
-    case 'bn': return bnLayer(r, shape);
+    case 'bn': return bnLayer(r, shape, training);
     case 'activation': {
       const a = act();
       return [`Activation(${a})`, L.activation({activation: a}), shape];
@@ -216,16 +220,19 @@ function drawLayer(r, shape, keep) {
   throw new Error(`no layer kind ${kind}`);
 }
 
-function bnLayer(r, shape) {
+// In training always with beta and gamma: TF.js 4.22's BatchNormalization
+// cannot train without them.
+function bnLayer(r, shape, training) {
   const config = {epsilon: r.pick([1e-3, 1e-5, 0.1]), center: r.chance(0.8), scale: r.chance(0.8)};
+  if (training) config.center = config.scale = true;
   return [`BatchNormalization(eps ${config.epsilon}${config.center ? '' : ', no beta'}` +
           `${config.scale ? '' : ', no gamma'})`, L.batchNormalization(config), shape];
 }
 
 // A layer that fits `shape` (and keeps it when `keep`), drawn until one does.
-function fittingLayer(r, shape, keep) {
+function fittingLayer(r, shape, keep, training) {
   for (;;) {
-    const drawn = drawLayer(r, shape, keep);
+    const drawn = drawLayer(r, shape, keep, training);
     if (!drawn) continue;
     const [, , out] = drawn;
     if (out.every(n => n >= 1) && elements(out) <= MAX_ELEMENTS &&
@@ -238,7 +245,7 @@ function fittingLayer(r, shape, keep) {
 // Sequential model; a Functional model applies them to `input`, now and
 // then forking the running tensor into two branches that a merge layer
 // joins. Returns [output tensor or null, layers, description, shape].
-function drawGraph(r, input, shape, functional) {
+function drawGraph(r, input, shape, functional, training = false) {
   const described = [], layers = [];
   let x = input;
   const layerCount = r.int(2, 9);
@@ -260,7 +267,7 @@ function drawGraph(r, input, shape, functional) {
             drawn = [`Conv2D(${filters}, 3, same)`,
                      L.conv2d({filters, kernelSize: 3, padding: 'same'}), [s[0], s[1], filters]];
           } else {
-            drawn = fittingLayer(r, s, true);
+            drawn = fittingLayer(r, s, true, training);
           }
           names.push(drawn[0]);
           y = drawn[1].apply(y);
@@ -277,7 +284,7 @@ function drawGraph(r, input, shape, functional) {
       described.push(`${merge}[${da} | ${db}]`);
       continue;
     }
-    const [text, layer, out] = fittingLayer(r, shape, false);
+    const [text, layer, out] = fittingLayer(r, shape, false, training);
     if (functional) x = layer.apply(x);
     layers.push(layer);
     shape = out;
@@ -344,4 +351,7 @@ async function main() {
   console.log(`${count} models`);
 }
 
-main().catch((e) => { console.error(e.stack || String(e)); process.exit(1); });
+if (require.main === module)
+  main().catch((e) => { console.error(e.stack || String(e)); process.exit(1); });
+
+module.exports = {drawGraph, setRandomWeights};
