@@ -92,8 +92,13 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
       if (cnnc::fewFilterChannelGroups(conv))
         return {1, 1, divisorAtMost(ranges[2], convWidth), ranges[3], 0, 0, 0};
       int64_t f = channelTile(ranges[3]);
-      return {1, 1, divisorAtMost(ranges[2], convWidth),        f,
-              1, 1, divisorAtMost(ranges[6], reductionChannels)};
+      return {1,
+              1,
+              convPixels(ranges[2], f),
+              f,
+              1,
+              1,
+              divisorAtMost(ranges[6], reductionChannels)};
     }
     if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcMinOp,
             linalg::PoolingNhwcSumOp, linalg::DepthwiseConv2DNhwcHwcOp>(op)) {
@@ -133,6 +138,46 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
     }
     return loopTiles(op, ranges);
   }
+
+  /// The output pixels W of a convolution's register tile with `filters`
+  /// filters (V = filters/16 zmm vectors) per tile: the divisor of the
+  /// row's `width`, at most `convWidth`, that a cost model of the row finds
+  /// cheapest (ties to the wider). One reduction step (one input channel of
+  /// one tap) of a tile of W pixels takes, on a core with two FMA ports,
+  /// two load ports and a 4-cycle FMA latency, max(W·V/2 FMA cycles,
+  /// (W + V)/2 load cycles, 4 latency cycles); a tile of more than
+  /// kMaxAccumulators accumulators spills and takes kSpillCost times as
+  /// long. 28 pixels x 32 filters: 7 (4 x 7 cycles), where 14 (28
+  /// accumulators) spilled; 26 keeps 13 (2 x 13 x 1.75) over 2 (13 x 4).
+  int64_t convPixels(int64_t width, int64_t filters) const {
+    if (ShapedType::isDynamic(width) || width <= 0)
+      return 1;
+    int64_t vectors = std::max<int64_t>(1, (filters + 15) / 16);
+    // In quarter cycles, so that every term is whole.
+    auto rowCost = [&](int64_t w) {
+      int64_t step = 2 * std::max({w * vectors, w + vectors, int64_t(8)});
+      if (w * vectors > kMaxAccumulators)
+        step = step * kSpillCostQuarters / 4;
+      return width / w * step;
+    };
+    int64_t best = 1;
+    for (int64_t w = 2; w <= std::min<int64_t>(convWidth, width); ++w)
+      if (width % w == 0 && rowCost(w) <= rowCost(best))
+        best = w;
+    return best;
+  }
+
+  /// The most zmm accumulators a convolution tile keeps without spilling:
+  /// each reduction step also needs its V kernel vectors, which LLVM loads
+  /// ahead for the unrolled channels of the step, and a broadcast or two.
+  /// 28 spilled (14 pixels x 32 filters: accumulators stored to and
+  /// reloaded from the stack at every step); 20 and 14 do not.
+  static constexpr int64_t kMaxAccumulators = 24;
+
+  /// How much longer a spilling tile's step takes, in quarters: the 28
+  /// accumulators of the residual network's convolutions ran at 38 % of a
+  /// core's peak, 14 at 65 % (perf, 2026-12-07), 1.7 times.
+  static constexpr int64_t kSpillCostQuarters = 7;
 
   /// The output channels of a convolution or pooling tile: whole 16-lane
   /// vectors up to `vectorChannels` that divide the channels when they are

@@ -19,6 +19,9 @@ func.func @conv_row(%in: memref<1x3x12x32xf32>, %k: memref<3x3x32x32xf32>,
 // -----
 
 // 26 output pixels: the widest whole tile within 14 is 13 (no partial tiles).
+// Its 26 accumulators are over the 24 that fit without spilling, but the
+// only other divisor, 2, would leave the FMA latency exposed: the cost
+// model keeps 13.
 // CHECK-LABEL: func.func @conv_width_divides
 func.func @conv_width_divides(%in: memref<1x3x28x1xf32>, %k: memref<3x3x1x32xf32>,
                               %out: memref<1x1x26x32xf32>) {
@@ -26,6 +29,36 @@ func.func @conv_width_divides(%in: memref<1x3x28x1xf32>, %k: memref<3x3x1x32xf32
   linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
     ins(%in, %k : memref<1x3x28x1xf32>, memref<3x3x1x32xf32>)
     outs(%out : memref<1x1x26x32xf32>)
+  return
+}
+
+// -----
+
+// A 'same' convolution's 28-pixel rows by 32 filters: 7 pixels (14
+// accumulators, 4 tiles), not the widest divisor, 14, whose 28 accumulators
+// spilled to the stack at every step of the reduction.
+// CHECK-LABEL: func.func @conv_row_within_registers
+func.func @conv_row_within_registers(%in: memref<1x3x30x32xf32>, %k: memref<3x3x32x32xf32>,
+                                     %out: memref<1x1x28x32xf32>) {
+  // CHECK-NOT: vector<1x14x32xf32>
+  // CHECK: scf.for %{{.*}} = %c0 to %c28 step %c7
+  // CHECK: vector.contract {{.*}} : vector<1x7x8xf32>, vector<8x32xf32> into vector<1x7x32xf32>
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
+    ins(%in, %k : memref<1x3x30x32xf32>, memref<3x3x32x32xf32>)
+    outs(%out : memref<1x1x28x32xf32>)
+  return
+}
+
+// -----
+
+// 16 filters (one vector) on the same row: 14 pixels, 14 accumulators.
+// CHECK-LABEL: func.func @conv_row_one_vector
+func.func @conv_row_one_vector(%in: memref<1x3x30x32xf32>, %k: memref<3x3x32x16xf32>,
+                               %out: memref<1x1x28x16xf32>) {
+  // CHECK: vector.contract {{.*}} : vector<1x14x8xf32>, vector<8x16xf32> into vector<1x14x16xf32>
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
+    ins(%in, %k : memref<1x3x30x32xf32>, memref<3x3x32x16xf32>)
+    outs(%out : memref<1x1x28x16xf32>)
   return
 }
 
