@@ -229,13 +229,17 @@ func.func @unmasked_transpose(%x: memref<?x16xf32>, %t: memref<16x?xf32>) {
 // A kernel gradient tap, out(c, f) += x(n, i, j, c) * dy(n, i, j, f): tiles
 // of 8 channels by 32 filters, every reduction loop by 1, each step a
 // contraction of 8 channels of one x pixel with 32 filters of one dy pixel.
+// The images and rows go outside the channel tiles, the columns inside:
+// one row of x and dy is read for all the channel tiles while it is in the
+// L1 cache, not the whole batch once per tile; each output still sums over
+// (n, i, j) in the same order.
 // CHECK-LABEL: func.func @kernel_grad_tap
 func.func @kernel_grad_tap(%x: memref<?x11x11x32xf32, strided<[5408, 416, 32, 1], offset: ?>>,
                            %dy: memref<?x11x11x32xf32>, %o: memref<32x32xf32>) {
-  // CHECK: scf.for %{{.*}} = %c0 to %c32 step %c8
-  // CHECK: scf.for
-  // CHECK: scf.for %{{.*}} = %c0 to %c11 step %c1
-  // CHECK: scf.for %{{.*}} = %c0 to %c11 step %c1
+  // CHECK: scf.for %{{.*}} = %c0 to %dim step %c1
+  // CHECK-NEXT: scf.for %{{.*}} = %c0 to %c11 step %c1
+  // CHECK-NEXT: scf.for %{{.*}} = %c0 to %c32 step %c8
+  // CHECK-NEXT: scf.for %{{.*}} = %c0 to %c11 step %c1
   // CHECK: vector.contract {{.*}} : vector<1x1x1x8xf32>, vector<1x1x1x32xf32> into vector<8x32xf32>
   linalg.generic {indexing_maps = [affine_map<(c, f, n, i, j) -> (n, i, j, c)>,
                                    affine_map<(c, f, n, i, j) -> (n, i, j, f)>,
