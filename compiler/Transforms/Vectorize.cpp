@@ -7,7 +7,8 @@
 // tile is vectorized:
 //   - conv_2d_nhwc_hwcf: (n, oh, ow, f, kh, kw, c) -> (1, 1, W, F, 1, 1, C),
 //     decomposed to a 1-D convolution and vectorized; W x F/16 accumulators
-//     stay in zmm registers across the kh, kw, c loops (docs/compiler.md §6);
+//     stay in zmm registers across the kh, kw, c loops, W the divisor of the
+//     row a cost model picks (convPixels; docs/compiler.md §6);
 //     with 1, 2, 4 or 8 filters and unit strides and dilations, (1, 1, W,
 //     F, KH, KW, C) (the whole kernel), whose lanes hold
 //     filters x input channels (FewFilterConv.cpp);
@@ -21,7 +22,8 @@
 //     rest (4) gets its own tile;
 //   - matmul: one row at a time by up to 4F columns and 2C of the reduction;
 //   - other contractions (a kernel gradient's taps): 8 rows by F columns
-//     of the output, the reductions by 1;
+//     of the output, the reductions by 1, all but the innermost outside
+//     the output's loops (reductionsOutside);
 //   - a transpose that moves the innermost dimension: 16 x 16 blocks;
 //   - everything else (fills, broadcasts, elementwise generics, reductions):
 //     each outer parallel dimension by 1, the innermost by up to 64; when
