@@ -44,6 +44,8 @@ int main(int argc, char **argv) {
 
   cnnc::ModelKernels kernels;
   kernels.forward = cnnc_forward;
+  kernels.forwardWorkspace = cnnc_forward_ws;
+  kernels.workspaceBytes = cnnc_workspace_bytes;
   std::string error;
   if (!cnnc::parseModelInfo(cnnc_model_info, kernels.info, error)) {
     std::fprintf(stderr, "error: %s\n", error.c_str());

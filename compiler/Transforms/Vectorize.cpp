@@ -7,7 +7,8 @@
 // tile is vectorized:
 //   - conv_2d_nhwc_hwcf: (n, oh, ow, f, kh, kw, c) -> (1, 1, W, F, 1, 1, C),
 //     decomposed to a 1-D convolution and vectorized; W x F/16 accumulators
-//     stay in zmm registers across the kh, kw, c loops (docs/compiler.md §6);
+//     stay in zmm registers across the kh, kw, c loops, W the divisor of the
+//     row a cost model picks (convPixels; docs/compiler.md §6);
 //     with 1, 2, 4 or 8 filters and unit strides and dilations, (1, 1, W,
 //     F, KH, KW, C) (the whole kernel), whose lanes hold
 //     filters x input channels (FewFilterConv.cpp);
@@ -21,7 +22,8 @@
 //     rest (4) gets its own tile;
 //   - matmul: one row at a time by up to 4F columns and 2C of the reduction;
 //   - other contractions (a kernel gradient's taps): 8 rows by F columns
-//     of the output, the reductions by 1;
+//     of the output, the reductions by 1, all but the innermost outside
+//     the output's loops (reductionsOutside);
 //   - a transpose that moves the innermost dimension: 16 x 16 blocks;
 //   - everything else (fills, broadcasts, elementwise generics, reductions):
 //     each outer parallel dimension by 1, the innermost by up to 64; when
@@ -92,8 +94,13 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
       if (cnnc::fewFilterChannelGroups(conv))
         return {1, 1, divisorAtMost(ranges[2], convWidth), ranges[3], 0, 0, 0};
       int64_t f = channelTile(ranges[3]);
-      return {1, 1, divisorAtMost(ranges[2], convWidth),        f,
-              1, 1, divisorAtMost(ranges[6], reductionChannels)};
+      return {1,
+              1,
+              convPixels(ranges[2], f),
+              f,
+              1,
+              1,
+              divisorAtMost(ranges[6], reductionChannels)};
     }
     if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcMinOp,
             linalg::PoolingNhwcSumOp, linalg::DepthwiseConv2DNhwcHwcOp>(op)) {
@@ -133,6 +140,46 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
     }
     return loopTiles(op, ranges);
   }
+
+  /// The output pixels W of a convolution's register tile with `filters`
+  /// filters (V = filters/16 zmm vectors) per tile: the divisor of the
+  /// row's `width`, at most `convWidth`, that a cost model of the row finds
+  /// cheapest (ties to the wider). One reduction step (one input channel of
+  /// one tap) of a tile of W pixels takes, on a core with two FMA ports,
+  /// two load ports and a 4-cycle FMA latency, max(W·V/2 FMA cycles,
+  /// (W + V)/2 load cycles, 4 latency cycles); a tile of more than
+  /// kMaxAccumulators accumulators spills and takes kSpillCost times as
+  /// long. 28 pixels x 32 filters: 7 (4 x 7 cycles), where 14 (28
+  /// accumulators) spilled; 26 keeps 13 (2 x 13 x 1.75) over 2 (13 x 4).
+  int64_t convPixels(int64_t width, int64_t filters) const {
+    if (ShapedType::isDynamic(width) || width <= 0)
+      return 1;
+    int64_t vectors = std::max<int64_t>(1, (filters + 15) / 16);
+    // In quarter cycles, so that every term is whole.
+    auto rowCost = [&](int64_t w) {
+      int64_t step = 2 * std::max({w * vectors, w + vectors, int64_t(8)});
+      if (w * vectors > kMaxAccumulators)
+        step = step * kSpillCostQuarters / 4;
+      return width / w * step;
+    };
+    int64_t best = 1;
+    for (int64_t w = 2; w <= std::min<int64_t>(convWidth, width); ++w)
+      if (width % w == 0 && rowCost(w) <= rowCost(best))
+        best = w;
+    return best;
+  }
+
+  /// The most zmm accumulators a convolution tile keeps without spilling:
+  /// each reduction step also needs its V kernel vectors, which LLVM loads
+  /// ahead for the unrolled channels of the step, and a broadcast or two.
+  /// 28 spilled (14 pixels x 32 filters: accumulators stored to and
+  /// reloaded from the stack at every step); 20 and 14 do not.
+  static constexpr int64_t kMaxAccumulators = 24;
+
+  /// How much longer a spilling tile's step takes, in quarters: the 28
+  /// accumulators of the residual network's convolutions ran at 38 % of a
+  /// core's peak, 14 at 65 % (perf, 2026-12-07), 1.7 times.
+  static constexpr int64_t kSpillCostQuarters = 7;
 
   /// The output channels of a convolution or pooling tile: whole 16-lane
   /// vectors up to `vectorChannels` that divide the channels when they are
@@ -252,6 +299,39 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
     sizes[columns] = channelTile(ranges[columns]);
     sizes[rows] = divisorAtMost(ranges[rows], 8);
     return sizes;
+  }
+
+  /// The loop order of a contraction tiled by contractionTiles whose
+  /// reductions are several loops of single steps (a convolution's kernel
+  /// gradient: taps x channels x filters, summed over images, rows and
+  /// columns): the reductions but the innermost outside the output's
+  /// loops, so that one image row's activations are read for every tap
+  /// and channel block while they are in the L1 cache, where the tile
+  /// loops in order read the batch's activations once per tap and block
+  /// (36 times for a 3x3 kernel of 32 channels, from memory). The
+  /// accumulators are then loaded and stored once per row and tile. Each
+  /// output's sum runs over the same images, rows and columns in the same
+  /// order, so the result is bit for bit the same. Empty to keep the order.
+  static SmallVector<unsigned> reductionsOutside(linalg::LinalgOp op,
+                                                 ArrayRef<int64_t> sizes) {
+    if (!isa<linalg::GenericOp>(op) || !linalg::isaContractionOpInterface(op) ||
+        op.getNumDpsInits() != 1 || op.getNumReductionLoops() < 2)
+      return {};
+    auto iterators = op.getIteratorTypesArray();
+    SmallVector<unsigned> reductions, parallel;
+    for (auto [i, kind] : llvm::enumerate(iterators)) {
+      // Every loop tiled, the reductions by single steps: the form
+      // contractionTiles gives.
+      if (sizes[i] == 0 ||
+          (kind == utils::IteratorType::reduction && sizes[i] != 1))
+        return {};
+      (kind == utils::IteratorType::reduction ? reductions : parallel)
+          .push_back(i);
+    }
+    SmallVector<unsigned> order(reductions.begin(), reductions.end() - 1);
+    order.append(parallel.begin(), parallel.end());
+    order.push_back(reductions.back());
+    return order;
   }
 
   /// The ops --cnn-bf16-contractions makes (--precision bf16); empty for
@@ -473,6 +553,9 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
         continue;
       linalg::LinalgTilingOptions options;
       options.setTileSizes(sizes);
+      SmallVector<unsigned> order = reductionsOutside(op, sizes);
+      if (!order.empty())
+        options.setInterchange(order);
       rewriter.setInsertionPoint(op);
       std::optional<unsigned> channels = channelDim(op);
       FailureOr<linalg::TiledLinalgOp> tiled =
@@ -483,11 +566,15 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
       if (conv && cnnc::fewFilterChannelGroups(conv))
         tiled->op->setAttr(cnnc::kFewFilterTile, rewriter.getUnitAttr());
       rewriter.eraseOp(op);
-      // Tiling makes a loop for each non-zero tile size, in order.
+      // Tiling makes a loop for each non-zero tile size, in order (or in
+      // the interchange's).
       if (channels && sizes[*channels] != 0) {
         unsigned index =
             llvm::count_if(ArrayRef<int64_t>(sizes).take_front(*channels),
                            [](int64_t s) { return s != 0; });
+        // Interchanged (every size non-zero): the loops go in `order`.
+        if (!order.empty())
+          index = llvm::find(order, *channels) - order.begin();
         if (index < tiled->loops.size())
           peelChannelLoop(rewriter, tiled->loops[index]);
       }

@@ -79,6 +79,21 @@ CompiledModel::compile(ModuleOp module, const PipelineOptions &options) {
     kernels.forwardInputs = reinterpret_cast<ForwardInputsFn>(*forwardEntry);
   else
     kernels.forward = reinterpret_cast<ForwardFn>(*forwardEntry);
+  // The allocation-free form, where the code has one: the runner keeps a
+  // workspace per thread across calls instead of cnnc_forward's allocation
+  // per call, which at batch 256 is mapped and faulted in every time.
+  if (!severalInputs) {
+    auto withWorkspace = symbol("cnnc_forward_ws");
+    auto bytes = symbol("cnnc_workspace_bytes");
+    if (withWorkspace && bytes) {
+      kernels.forwardWorkspace =
+          reinterpret_cast<ForwardWorkspaceFn>(*withWorkspace);
+      kernels.workspaceBytes = reinterpret_cast<WorkspaceBytesFn>(*bytes);
+    } else {
+      llvm::consumeError(withWorkspace.takeError());
+      llvm::consumeError(bytes.takeError());
+    }
+  }
   if (options.train) {
     auto gradients = symbol("cnnc_train_gradients");
     auto evaluate = symbol("cnnc_evaluate");

@@ -13,6 +13,7 @@
 
 #include "runtime/model/ModelInfo.h"
 
+#include <cstddef>
 #include <cstdint>
 
 namespace cnnc {
@@ -50,6 +51,13 @@ using ApplyGradientsFn = void (*)(float *params, float *state,
                                   const float *gradients, int64_t shards,
                                   int64_t iteration, int64_t begin,
                                   int64_t count);
+/// The forward pass without allocating: its intermediate tensors live in
+/// `workspace`, 64-byte aligned and WorkspaceBytesFn(batch) bytes long
+/// (cnnc_forward_ws, cnnc_workspace_bytes).
+using ForwardWorkspaceFn = void (*)(const float *input, int64_t batch,
+                                    const float *const *params, float *output,
+                                    void *workspace);
+using WorkspaceBytesFn = size_t (*)(int64_t batch);
 }
 
 /// A compiled model: its description and entry points. The training
@@ -62,6 +70,10 @@ struct ModelKernels {
   TrainGradientsFn trainGradients = nullptr;
   EvaluateFn evaluate = nullptr;
   ApplyGradientsFn applyGradients = nullptr;
+  /// A single-input model's allocation-free forward pass, which the
+  /// runner prefers to `forward` (null where the code has none).
+  ForwardWorkspaceFn forwardWorkspace = nullptr;
+  WorkspaceBytesFn workspaceBytes = nullptr;
 };
 
 } // namespace cnnc

@@ -19,6 +19,9 @@ func.func @conv_row(%in: memref<1x3x12x32xf32>, %k: memref<3x3x32x32xf32>,
 // -----
 
 // 26 output pixels: the widest whole tile within 14 is 13 (no partial tiles).
+// Its 26 accumulators are over the 24 that fit without spilling, but the
+// only other divisor, 2, would leave the FMA latency exposed: the cost
+// model keeps 13.
 // CHECK-LABEL: func.func @conv_width_divides
 func.func @conv_width_divides(%in: memref<1x3x28x1xf32>, %k: memref<3x3x1x32xf32>,
                               %out: memref<1x1x26x32xf32>) {
@@ -26,6 +29,36 @@ func.func @conv_width_divides(%in: memref<1x3x28x1xf32>, %k: memref<3x3x1x32xf32
   linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
     ins(%in, %k : memref<1x3x28x1xf32>, memref<3x3x1x32xf32>)
     outs(%out : memref<1x1x26x32xf32>)
+  return
+}
+
+// -----
+
+// A 'same' convolution's 28-pixel rows by 32 filters: 7 pixels (14
+// accumulators, 4 tiles), not the widest divisor, 14, whose 28 accumulators
+// spilled to the stack at every step of the reduction.
+// CHECK-LABEL: func.func @conv_row_within_registers
+func.func @conv_row_within_registers(%in: memref<1x3x30x32xf32>, %k: memref<3x3x32x32xf32>,
+                                     %out: memref<1x1x28x32xf32>) {
+  // CHECK-NOT: vector<1x14x32xf32>
+  // CHECK: scf.for %{{.*}} = %c0 to %c28 step %c7
+  // CHECK: vector.contract {{.*}} : vector<1x7x8xf32>, vector<8x32xf32> into vector<1x7x32xf32>
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
+    ins(%in, %k : memref<1x3x30x32xf32>, memref<3x3x32x32xf32>)
+    outs(%out : memref<1x1x28x32xf32>)
+  return
+}
+
+// -----
+
+// 16 filters (one vector) on the same row: 14 pixels, 14 accumulators.
+// CHECK-LABEL: func.func @conv_row_one_vector
+func.func @conv_row_one_vector(%in: memref<1x3x30x32xf32>, %k: memref<3x3x32x16xf32>,
+                               %out: memref<1x1x28x16xf32>) {
+  // CHECK: vector.contract {{.*}} : vector<1x14x8xf32>, vector<8x16xf32> into vector<1x14x16xf32>
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
+    ins(%in, %k : memref<1x3x30x32xf32>, memref<3x3x32x16xf32>)
+    outs(%out : memref<1x1x28x16xf32>)
   return
 }
 
@@ -196,13 +229,17 @@ func.func @unmasked_transpose(%x: memref<?x16xf32>, %t: memref<16x?xf32>) {
 // A kernel gradient tap, out(c, f) += x(n, i, j, c) * dy(n, i, j, f): tiles
 // of 8 channels by 32 filters, every reduction loop by 1, each step a
 // contraction of 8 channels of one x pixel with 32 filters of one dy pixel.
+// The images and rows go outside the channel tiles, the columns inside:
+// one row of x and dy is read for all the channel tiles while it is in the
+// L1 cache, not the whole batch once per tile; each output still sums over
+// (n, i, j) in the same order.
 // CHECK-LABEL: func.func @kernel_grad_tap
 func.func @kernel_grad_tap(%x: memref<?x11x11x32xf32, strided<[5408, 416, 32, 1], offset: ?>>,
                            %dy: memref<?x11x11x32xf32>, %o: memref<32x32xf32>) {
-  // CHECK: scf.for %{{.*}} = %c0 to %c32 step %c8
-  // CHECK: scf.for
-  // CHECK: scf.for %{{.*}} = %c0 to %c11 step %c1
-  // CHECK: scf.for %{{.*}} = %c0 to %c11 step %c1
+  // CHECK: scf.for %{{.*}} = %c0 to %dim step %c1
+  // CHECK-NEXT: scf.for %{{.*}} = %c0 to %c11 step %c1
+  // CHECK-NEXT: scf.for %{{.*}} = %c0 to %c32 step %c8
+  // CHECK-NEXT: scf.for %{{.*}} = %c0 to %c11 step %c1
   // CHECK: vector.contract {{.*}} : vector<1x1x1x8xf32>, vector<1x1x1x32xf32> into vector<8x32xf32>
   linalg.generic {indexing_maps = [affine_map<(c, f, n, i, j) -> (n, i, j, c)>,
                                    affine_map<(c, f, n, i, j) -> (n, i, j, f)>,

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstring>
 #include <mutex>
 #include <vector>
 
@@ -79,6 +80,55 @@ TEST(ForwardRunner, CallsStayWithinTheModelsBound) {
 TEST(ForwardRunner, SmallModelsRunInCallsOfUpTo256Images) {
   EXPECT_EQ(sumKernels(0).info.imagesPerCall(), 256);
   EXPECT_EQ(sumKernels(100).info.imagesPerCall(), 256);
+}
+
+} // namespace
+
+// The allocation-free entry point, where the code has one: each call gets
+// a workspace of the bytes the model asks for its batch, 64-byte aligned,
+// and a thread's later calls get the same workspace back instead of a new
+// allocation (cnnc_forward's own allocation per call was mapped and
+// faulted in every time).
+namespace {
+
+std::vector<std::pair<uintptr_t, int64_t>> workspaceCalls;
+
+extern "C" size_t testWorkspaceBytes(int64_t batch) { return 100 + 8 * batch; }
+
+extern "C" void sumForwardWorkspace(const float *input, int64_t batch,
+                                    const float *const *params, float *output,
+                                    void *workspace) {
+  // Writes all of the bytes it was promised: a short workspace shows up
+  // under the sanitizers.
+  std::memset(workspace, 0xab, testWorkspaceBytes(batch));
+  {
+    std::lock_guard<std::mutex> lock(callsMutex);
+    workspaceCalls.push_back({reinterpret_cast<uintptr_t>(workspace), batch});
+  }
+  sumForward(input, batch, params, output);
+}
+
+TEST(ForwardRunner, ReusesOneAlignedWorkspacePerThread) {
+  ModelKernels kernels = sumKernels(64);
+  kernels.forwardWorkspace = sumForwardWorkspace;
+  kernels.workspaceBytes = testWorkspaceBytes;
+  workspaceCalls.clear();
+  expectEveryImageOnce(kernels, 1, 300);
+  EXPECT_EQ(workspaceCalls.size(), callSizes.size())
+      << "the forward without a workspace ran";
+  expectEveryImageOnce(kernels, 1, 200);
+  ASSERT_GE(workspaceCalls.size(), 2u);
+  for (auto [address, batch] : workspaceCalls) {
+    EXPECT_EQ(address % 64, 0u);
+    EXPECT_EQ(address, workspaceCalls.front().first)
+        << "a smaller call got a new workspace";
+  }
+  workspaceCalls.clear();
+  expectEveryImageOnce(kernels, 2, 1000);
+  int64_t images = 0;
+  for (auto [address, batch] : workspaceCalls)
+    images += batch;
+  EXPECT_EQ(images, 1000);
 }
 
 } // namespace
