@@ -35,6 +35,7 @@
 #include "compiler/Passes.h"
 #include "compiler/Transforms/DecomposeWindowOps.h"
 #include "compiler/Transforms/FewFilterConv.h"
+#include "compiler/Transforms/FewFilterKernelGradient.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
@@ -548,6 +549,13 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
         ops.push_back(op);
     }
     for (linalg::LinalgOp op : ops) {
+      // A kernel gradient tap of 1 to 8 filters: vector code of its own,
+      // lanes of filters x channels (FewFilterKernelGradient.cpp).
+      if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+          generic && cnnc::fewFilterKernelGradientGroups(generic)) {
+        cnnc::rewriteFewFilterKernelGradient(rewriter, generic);
+        continue;
+      }
       SmallVector<int64_t> sizes = tileSizes(op);
       if (llvm::all_of(sizes, [](int64_t s) { return s == 0; }))
         continue;

@@ -440,6 +440,15 @@ const GradientCase kCases[] = {
      "layers.Conv2D(2, 3, strides=1, activation='tanh'),\n"
      "layers.Conv2D(3, 2, strides=3), layers.Flatten(), layers.Dense(2)\n",
      "'mse'"},
+    // Kernel gradients of 8, 4 and 2 filters whose channels fill a vector
+    // with them (FewFilterKernelGradient.cpp: lanes of filters x channels,
+    // a kernel row's taps in one pass; a 1x1 kernel's one tap alone).
+    {"few_filter_kernel_gradients", "(6, 7, 4)",
+     "layers.Conv2D(8, 3, padding='same', activation='tanh'),\n"
+     "layers.Conv2D(4, (2, 3), activation='tanh'), layers.Conv2D(8, 1),\n"
+     "layers.Conv2D(2, 3, padding='same'), layers.Flatten(),\n"
+     "layers.Dense(3)\n",
+     "'mse'"},
     // Pooling: each kind x padding x overlap.
     {"max_pool", "(6, 6, 2)",
      "layers.Conv2D(3, 3, padding='same'), layers.MaxPooling2D(2),\n"
