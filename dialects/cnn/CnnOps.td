@@ -440,5 +440,6 @@ include "dialects/cnn/CnnMergeOps.td"
 include "dialects/cnn/CnnMergeTrainingOps.td"
 include "dialects/cnn/CnnConvVariantOps.td"
 include "dialects/cnn/CnnAugmentationOps.td"
+include "dialects/cnn/CnnQuantOps.td"
 
 #endif // CNN_OPS
