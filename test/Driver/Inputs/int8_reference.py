@@ -110,6 +110,8 @@ if sys.argv[1] == "input":
     sys.exit(0)
 
 _, _, model, q_path, mnist, n, x_path, fp32_path, int8_path = sys.argv
+# int8_cnn.py: conv2d (no activation) + pool, conv2d_1 + relu + pool,
+# flatten, dense + relu, dense_1 + softmax.
 weights = {}
 with h5py.File(model, "r") as f:
     def visit(name, obj):
@@ -140,7 +142,7 @@ def f64_forward(x, upto=None):
     w = {k: v.astype(np.float64) for k, v in weights.items()}
     seen = {}
     seen["conv2d"] = h
-    h = pool(np.maximum(conv(h, w["conv2d/kernel"]) + w["conv2d/bias"], 0))
+    h = pool(conv(h, w["conv2d/kernel"]) + w["conv2d/bias"])
     seen["conv2d_1"] = h
     h = pool(np.maximum(conv(h, w["conv2d_1/kernel"]) + w["conv2d_1/bias"], 0))
     h = h.reshape(len(h), -1)
@@ -161,6 +163,7 @@ for layer in int8_layers:
     worst_scale = max(worst_scale, abs(got_scale / scale - 1))
     assert got_zero == zero, (layer, got_zero, zero)
 assert worst_scale < 1e-5, worst_scale
+assert acts["conv2d_1"][1] > 0  # a zero point that is not 0 is exercised
 
 
 def int8_forward(x):
@@ -175,8 +178,7 @@ def int8_forward(x):
         multiplier = (scale * kscales).astype(np.float32)
         return sums.astype(np.float32) * multiplier + params[f"{layer}/bias"]
 
-    h = quantized_layer(x, "conv2d", conv)
-    h = pool(np.maximum(h, 0))
+    h = pool(quantized_layer(x, "conv2d", conv))
     h = quantized_layer(h, "conv2d_1", conv)
     h = pool(np.maximum(h, 0))
     h = h.reshape(len(h), -1)
