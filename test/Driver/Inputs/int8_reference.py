@@ -4,6 +4,10 @@ file.
 
 usage: int8_reference.py input MNIST_DIR X.npy
          X.npy: the test images of MNIST_DIR, / 255, NHWC float32
+       int8_reference.py raw Q X.npy WEIGHTS.f32 X.f32
+         Q's parameters (codes times scales, float32) and X as raw float32
+       int8_reference.py same Y.f32 Y.npy
+         the raw outputs equal the .npy's, bit for bit
        int8_reference.py check MODEL.h5 Q MNIST_DIR N X.npy FP32.npy INT8.npy
 
 check:
@@ -104,6 +108,18 @@ def softmax(z):
     return e / e.sum(axis=1, keepdims=True)
 
 
+if sys.argv[1] == "raw":
+    params, _ = read_q(sys.argv[2])
+    flat = [(p[1].astype(np.float32) * p[0]).ravel() if isinstance(p, tuple) else p.ravel()
+            for p in params.values()]
+    np.concatenate(flat).astype("<f4").tofile(sys.argv[4])
+    np.load(sys.argv[3]).astype("<f4").tofile(sys.argv[5])
+    sys.exit(0)
+if sys.argv[1] == "same":
+    raw, npy = np.fromfile(sys.argv[2], "<f4"), np.load(sys.argv[3]).ravel()
+    assert raw.shape == npy.shape and np.array_equal(raw, npy), np.abs(raw - npy).max()
+    print("same")
+    sys.exit(0)
 if sys.argv[1] == "input":
     images = read_idx_images(os.path.join(sys.argv[2], "t10k-images-idx3-ubyte"))
     np.save(sys.argv[3], images.astype(np.float32) / np.float32(255))
