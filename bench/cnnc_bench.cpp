@@ -2,7 +2,7 @@
 //
 //   cnnc-bench [MODEL] [--data DIR] [--batch-size B] [--threads T]
 //              [--passes N] [--seed S] [--random-images N] [--no-fuse]
-//              [--no-tile]
+//              [--no-tile] [--weights W]
 //
 // Compiles MODEL (default: the lesson's examples/mnist_cnn.py) in process,
 // exactly as `cnnc predict` does, draws its parameters from its seeded
@@ -15,6 +15,9 @@
 // the multiply-adds of the model's conv and dense layers) and the share of the
 // CPU's FP32 peak, first as a sentence, then as one JSON line for scripts.
 //
+// With --weights W the parameters are W's (any file `cnnc predict` takes);
+// a `cnnc quantize` file runs the model in int8, as predict does.
+//
 // Weights are random, so accuracy means nothing here; the checksum (the
 // sum of the squared outputs) is printed instead, so runs with different
 // thread counts or pipelines can be checked to compute the same thing.
@@ -22,10 +25,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/backend/CompiledModel.h"
+#include "compiler/commands/Int8Weights.h"
 #include "compiler/reports/ModelDescription.h"
 #include "compiler/support/Diagnostics.h"
 #include "dialects/cnn/CnnOps.h"
 #include "frontends/LoadModel.h"
+#include "frontends/weights/ModelWeights.h"
 #include "runtime/data/Mnist.h"
 #include "runtime/infer/ForwardRunner.h"
 #include "runtime/support/AtomicFile.h"
@@ -59,7 +64,7 @@ namespace {
 /// its own `-threads`, and the names here should match `cnnc predict`'s.
 struct Options {
   std::string model = CNNC_SOURCE_DIR "/examples/mnist_cnn.py";
-  std::string dataDir, dataset = "mnist";
+  std::string dataDir, dataset = "mnist", weights;
   int64_t batchSize = 256;
   unsigned threads = 2, passes = 5;
   uint64_t seed = 0;
@@ -72,7 +77,7 @@ const char kUsage[] =
     "usage: cnnc-bench [MODEL] [--data DIR] [--dataset mnist|fashion_mnist]\n"
     "                  [--batch-size B] [--threads T] [--passes N] [--seed S]\n"
     "                  [--peak-gflops G] [--random-images N] [--no-fuse]\n"
-    "                  [--no-tile]\n"
+    "                  [--no-tile] [--weights W]\n"
     "Times the JIT-compiled forward pass of MODEL (default: the lesson's\n"
     "examples/mnist_cnn.py) over the test set (or N random images of the\n"
     "model's input shape): best of N passes, batch B (256), T threads (2;\n"
@@ -125,6 +130,8 @@ bool parseArgs(int argc, char **argv, Options &options, std::string &error) {
       options.dataDir = value;
     else if (arg == "--dataset")
       options.dataset = value;
+    else if (arg == "--weights")
+      options.weights = value;
     else if (arg == "--batch-size")
       ok = number(options.batchSize, 1);
     else if (arg == "--threads")
@@ -273,11 +280,12 @@ int main(int argc, char **argv) {
   auto forward = module->lookupSymbol<func::FuncOp>("forward");
   int64_t macs = macsPerImage(forward);
   ModelInfo info = describeModel(*module);
-  std::vector<float> params;
-  if (!initializeParams(info, opt.seed, params, error)) {
-    reportError(error);
+  auto weights = weightsOrInitializers(info, opt.model, opt.weights, opt.seed);
+  if (!weights) {
+    report(weights.takeError());
     return 1;
   }
+  std::vector<float> params = std::move(*weights);
 
   std::vector<float> x;
   int64_t count = 0;
@@ -289,6 +297,10 @@ int main(int argc, char **argv) {
   PipelineOptions options;
   options.fuse = opt.fuse;
   options.tile = opt.tile;
+  if (llvm::Error error = prepareInt8(*module, info, opt.weights, options)) {
+    report(std::move(error));
+    return 1;
+  }
   double start = seconds();
   auto compiled = CompiledModel::compile(*module, options);
   if (!compiled) {

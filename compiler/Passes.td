@@ -329,4 +329,21 @@ def LowerBf16Dot : Pass<"cnn-lower-bf16-dot", "::mlir::func::FuncOp"> {
   ];
 }
 
+def QuantizeInt8 : Pass<"cnn-quantize-int8", "::mlir::ModuleOp"> {
+  let summary = "Run the conv2d and dense layers cnn.int8 names in int8";
+  let description = [{
+    For `--precision int8`, on cnn IR. The module attribute `cnn.int8`
+    (from a `cnnc quantize` file) maps layer names to {input_scale,
+    input_zero_point, kernel_scales}. Each named cnn.conv2d or cnn.dense
+    gets its input coded as uint8 (cnn.quantize_input: per tensor, with a
+    zero point) and its kernel as int8 (cnn.quantize_kernel: per output
+    channel, symmetric), becomes the same op on those integer codes without
+    bias (exact integer sums: the int32 accumulator), and is followed by
+    cnn.dequantize (the rescaling s_x * s_k[c] and the bias, in f32).
+    Layers not named stay f32; an entry that names no such layer is an
+    error.
+  }];
+  let dependentDialects = ["::mlir::cnn::CnnDialect"];
+}
+
 #endif // CNNC_COMPILER_PASSES

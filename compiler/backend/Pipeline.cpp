@@ -145,6 +145,9 @@ void cnnc::buildPipeline(OpPassManager &pm, Stage stage,
   if (stage >= Stage::Fused) {
     // On @forward, before the training step is derived from it.
     pm.addNestedPass<func::FuncOp>(createCropUnpooledBorder());
+    // After the crop, which then still sees conv -> relu -> pooling.
+    if (options.precision == Precision::Int8)
+      pm.addPass(createQuantizeInt8());
     if (options.train)
       pm.addPass(createBuildTrainStep());
     pm.addPass(createEmitModelInfo());
@@ -239,7 +242,8 @@ struct PipelineFlags : PassPipelineOptions<PipelineFlags> {
       llvm::cl::desc("What the Dense layers multiply in (--precision)"),
       llvm::cl::init(Precision::FP32),
       llvm::cl::values(clEnumValN(Precision::FP32, "fp32", "fp32"),
-                       clEnumValN(Precision::BF16, "bf16", "bf16"))};
+                       clEnumValN(Precision::BF16, "bf16", "bf16"),
+                       clEnumValN(Precision::Int8, "int8", "int8"))};
 };
 } // namespace
 

@@ -22,9 +22,11 @@ enum class Stage {
 /// The arithmetic convolutions and dense layers multiply in
 /// (`--precision`). bf16 rounds the operands of the Dense layers'
 /// contractions to bf16 and accumulates in f32 (vdpbf16ps, AVX512-BF16);
-/// weights, gradients and the optimizer stay f32. int8 inference is to
-/// follow (issue 21).
-enum class Precision { FP32, BF16 };
+/// weights, gradients and the optimizer stay f32. int8 runs the layers a
+/// `cnnc quantize` file names (the module's cnn.int8) on uint8 inputs and
+/// int8 kernels with exact integer sums (--cnn-quantize-int8); inference
+/// only.
+enum class Precision { FP32, BF16, Int8 };
 
 struct PipelineOptions {
   bool fuse = true;
@@ -32,6 +34,9 @@ struct PipelineOptions {
   /// Derive the training step (--cnn-build-train-step) too.
   bool train = false;
   Precision precision = Precision::FP32;
+  /// Whether --precision was given: a `cnnc quantize` file runs int8
+  /// unless it was (fp32 then runs its dequantized weights).
+  bool precisionGiven = false;
   /// For profiling: write the tiled IR (linalg on tensors) to this file and
   /// give the generated code line tables that point into it, so that a
   /// profiler attributes samples to the linalg op each loop came from.

@@ -12,12 +12,22 @@ llvm::StringRef cnnc::requiredFeature(Precision precision) {
     return "";
   case Precision::BF16:
     return "avx512bf16";
+  case Precision::Int8:
+    // Its sums are still exact f32 FMAs: no VNNI needed yet.
+    return "";
   }
   return "";
 }
 
 llvm::StringRef cnnc::precisionName(Precision precision) {
-  return precision == Precision::BF16 ? "bf16" : "fp32";
+  switch (precision) {
+  case Precision::BF16:
+    return "bf16";
+  case Precision::Int8:
+    return "int8";
+  default:
+    return "fp32";
+  }
 }
 
 llvm::Error cnnc::checkPrecisionSupported(const llvm::TargetMachine &machine,

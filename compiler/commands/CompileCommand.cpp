@@ -1,6 +1,7 @@
 //===- CompileCommand.cpp - cnnc MODEL: a summary, IR or code -------------===//
 
 #include "compiler/commands/CompileCommand.h"
+#include "compiler/commands/Int8Weights.h"
 #include "compiler/commands/Output.h"
 #include "compiler/reports/CHeader.h"
 #include "compiler/reports/MemoryReport.h"
@@ -100,6 +101,16 @@ int cnnc::runCompile(const CompileRequest &request, MLIRContext &context) {
   if (!module)
     return 1;
 
+  // --weights Q (a `cnnc quantize` file) compiles the int8 model; the
+  // object still takes the (dequantized) weights when it runs.
+  PipelineOptions pipeline = request.pipeline;
+  if (!request.summary)
+    if (llvm::Error error = prepareInt8(*module, describeModel(*module),
+                                        request.summaryWeightsPath, pipeline)) {
+      report(std::move(error));
+      return 1;
+    }
+
   std::string text;
   llvm::raw_string_ostream os(text);
   if (request.summary) {
@@ -115,13 +126,13 @@ int cnnc::runCompile(const CompileRequest &request, MLIRContext &context) {
     // The plan is made at the loops stage, on a copy: the report names
     // layers and parameters from the `cnn` IR.
     OwningOpRef<ModuleOp> lowered = module->clone();
-    if (failed(lowerToStage(*lowered, Stage::Loops, request.pipeline)) ||
+    if (failed(lowerToStage(*lowered, Stage::Loops, pipeline)) ||
         failed(printMemoryPlan(*module, *lowered, os)))
       return 1;
     return writeOutput(request.outputPath, text) ? 0 : 1;
   }
 
-  if (request.pipeline.train &&
+  if (pipeline.train &&
       failed(applyTrainingOverrides(*module, request.training)))
     return 1;
   if (!stage) {
@@ -134,7 +145,7 @@ int cnnc::runCompile(const CompileRequest &request, MLIRContext &context) {
   if (emit == EmitStage::LLVMIR || emit == EmitStage::Asm ||
       emit == EmitStage::Obj)
     if (llvm::Error error =
-            checkTargetPrecision(request.target, request.pipeline.precision)) {
+            checkTargetPrecision(request.target, pipeline.precision)) {
       reportError(llvm::toString(std::move(error)));
       return 1;
     }
@@ -142,12 +153,12 @@ int cnnc::runCompile(const CompileRequest &request, MLIRContext &context) {
   std::string header;
   if (*stage == Stage::LLVM)
     header = buildCHeader(
-        *module, request.pipeline.train,
+        *module, pipeline.train,
         llvm::sys::path::filename(request.outputPath) == "-"
             ? "model.h"
             : (llvm::sys::path::stem(request.outputPath) + ".h").str(),
         llvm::sys::path::filename(request.modelPath));
-  if (failed(lowerToStage(*module, *stage, request.pipeline)))
+  if (failed(lowerToStage(*module, *stage, pipeline)))
     return 1;
   if (emit == EmitStage::Fused || emit == EmitStage::Tiled ||
       emit == EmitStage::Loops || emit == EmitStage::LLVM) {

@@ -2,6 +2,7 @@
 
 #include "compiler/commands/PredictCommand.h"
 #include "compiler/backend/CompiledModel.h"
+#include "compiler/commands/Int8Weights.h"
 #include "compiler/commands/ModelOutputs.h"
 #include "compiler/reports/ModelDescription.h"
 #include "compiler/support/Diagnostics.h"
@@ -189,6 +190,13 @@ int cnnc::runPredict(const PredictRequest &request, MLIRContext &context) {
   if (!module)
     return 1;
   ModelInfo info = describeModel(*module);
+  // A `cnnc quantize` file runs int8 (Int8Weights.h).
+  PipelineOptions pipeline = request.pipeline;
+  if (llvm::Error error =
+          prepareInt8(*module, info, request.weightsPath, pipeline)) {
+    report(std::move(error));
+    return 1;
+  }
   auto forward = module->lookupSymbol<func::FuncOp>("forward");
   // The inputs' Keras names, for errors ("input" for a Sequential model).
   std::vector<std::string> inputNames;
@@ -257,8 +265,7 @@ int cnnc::runPredict(const PredictRequest &request, MLIRContext &context) {
   int64_t batch = inputArrays[0].shape[0];
   for (ModelOutput &modelOutput : outputs) {
     ModelInfo outputInfo = describeModel(*modelOutput.module);
-    auto compiled =
-        CompiledModel::compile(*modelOutput.module, request.pipeline);
+    auto compiled = CompiledModel::compile(*modelOutput.module, pipeline);
     if (!compiled) {
       report(compiled.takeError());
       return 1;

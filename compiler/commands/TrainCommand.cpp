@@ -3,6 +3,7 @@
 #include "compiler/commands/TrainCommand.h"
 #include "compiler/backend/CompiledModel.h"
 #include "compiler/backend/CompilerMemory.h"
+#include "compiler/commands/Int8Weights.h"
 #include "compiler/reports/ModelDescription.h"
 #include "compiler/support/Diagnostics.h"
 #include "frontends/LoadModel.h"
@@ -132,6 +133,12 @@ int cnnc::runTrain(TrainRequest request, MLIRContext &context) {
   }
   if (!request.imageDir.empty())
     options.readData = imageFolderReader(request.imageDir);
+  // A `cnnc quantize` file is for int8 inference (Int8Weights.h).
+  if (llvm::Error error = checkQuantizedForTraining(
+          options.weightsPath, request.evaluateOnly, request.pipeline)) {
+    report(std::move(error));
+    return 1;
+  }
   // Weights in any format are read here; a resumed run takes its own.
   if (options.resumePath.empty()) {
     auto weights =

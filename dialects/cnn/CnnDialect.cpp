@@ -88,6 +88,14 @@ LogicalResult CnnDialect::verifyOperationAttribute(Operation *op,
     }
     return success();
   }
+  // A `cnnc quantize` file's table (compiler/Transforms/QuantizeInt8.h);
+  // --cnn-quantize-int8 checks its entries against the layers.
+  if (name == "cnn.int8") {
+    if (!isa<ModuleOp>(op) || !isa<DictionaryAttr>(attribute.getValue()))
+      return op->emitError()
+             << "'" << name << "' must be a dictionary on the module";
+    return success();
+  }
   return op->emitError() << "unknown cnn attribute '" << name << "'";
 }
 

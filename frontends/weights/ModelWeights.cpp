@@ -1,6 +1,7 @@
 //===- ModelWeights.cpp - Weights from any file cnnc reads ----------------===//
 
 #include "frontends/weights/ModelWeights.h"
+#include "frontends/weights/QuantizedModelWeights.h"
 
 #include "frontends/LoadModel.h"
 #include "frontends/keras-h5/Keras3H5.h"
@@ -311,6 +312,15 @@ cnnc::loadModelWeights(const ModelInfo &info, llvm::StringRef modelPath,
   llvm::Expected<std::string> head = fileHead(weightsPath);
   if (!head)
     return head.takeError();
+  // A `cnnc quantize` file: its codes times their scales (exact), which is
+  // what --precision fp32 runs and what the int8 code quantizes again.
+  if (looksLikeQuantizedWeights(*head)) {
+    llvm::Expected<QuantizedWeights> quantized =
+        readQuantizedWeightsFor(info, weightsPath);
+    if (!quantized)
+      return quantized.takeError();
+    return Result(dequantizedParams(*quantized));
+  }
   if (looksLikeCheckpoint(*head)) {
     std::vector<float> params;
     std::string error;

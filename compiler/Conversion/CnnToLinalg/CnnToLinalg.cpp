@@ -49,6 +49,7 @@ struct ConvertCnnToLinalg
     lowering::populateBatchNormPatterns(patterns);
     lowering::populateMergePatterns(patterns);
     lowering::populateMergeBackwardPatterns(patterns);
+    lowering::populateQuantizePatterns(patterns);
     GreedyRewriteConfig config;
     config.strictMode = GreedyRewriteStrictness::ExistingOps;
     (void)applyPatternsAndFoldGreedily(getOperation(), std::move(patterns),

@@ -151,6 +151,7 @@ void populateOptimizerPatterns(mlir::RewritePatternSet &patterns);
 void populateBatchNormPatterns(mlir::RewritePatternSet &patterns);
 void populateMergePatterns(mlir::RewritePatternSet &patterns);
 void populateMergeBackwardPatterns(mlir::RewritePatternSet &patterns);
+void populateQuantizePatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace cnnc::lowering
 

@@ -26,13 +26,16 @@ static cl::opt<std::string> lineTables(
 
 static cl::opt<Precision> precision(
     "precision",
-    cl::desc("What the Dense layers multiply in: fp32, or bf16 (operands "
+    cl::desc("What the Dense layers multiply in: fp32, bf16 (operands "
              "rounded to bfloat16, sums and weights in fp32; needs "
-             "AVX512-BF16)"),
+             "AVX512-BF16) or int8 (inference with quantized weights)"),
     cl::init(Precision::FP32),
     cl::values(clEnumValN(Precision::FP32, "fp32", "single precision"),
                clEnumValN(Precision::BF16, "bf16",
-                          "bfloat16 products, fp32 sums (vdpbf16ps)")),
+                          "bfloat16 products, fp32 sums (vdpbf16ps)"),
+               clEnumValN(Precision::Int8, "int8",
+                          "uint8 x int8 products, int32 sums (needs a "
+                          "cnnc quantize file as --weights)")),
     cl::cat(cnncCategory), cl::sub(cl::SubCommand::getAll()));
 
 std::string cnnc::formatFlagNumber(double value) {
@@ -73,5 +76,6 @@ PipelineOptions cnnc::pipelineOptionsFromFlags() {
   options.lineTablesFile = lineTables;
   options.perfMap = perfMap;
   options.precision = precision;
+  options.precisionGiven = precision.getNumOccurrences() > 0;
   return options;
 }

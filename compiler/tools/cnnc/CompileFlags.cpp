@@ -9,6 +9,7 @@
 
 #include "compiler/support/Diagnostics.h"
 #include "compiler/tools/cnnc/Flags.h"
+#include "frontends/weights/QuantizedModelWeights.h"
 
 using namespace cnnc;
 namespace cl = llvm::cl;
@@ -82,7 +83,10 @@ std::optional<CompileRequest> cnnc::compileRequestFromFlags() {
                 optLevel.getValue());
     return std::nullopt;
   }
-  if (weightsPath.getNumOccurrences() && !summary) {
+  // A `cnnc quantize` file is the exception: its scales are compiled in
+  // (int8), though the code still takes its weights when it runs.
+  if (weightsPath.getNumOccurrences() && !summary &&
+      !isQuantizedWeightsFile(weightsPath)) {
     reportError("--weights goes with --summary here: compiled code takes its "
                 "weights when it runs (see predict, train, eval, export)");
     return std::nullopt;

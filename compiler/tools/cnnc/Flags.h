@@ -15,6 +15,7 @@
 #include "compiler/commands/CompileCommand.h"
 #include "compiler/commands/ExportCommand.h"
 #include "compiler/commands/PredictCommand.h"
+#include "compiler/commands/QuantizeCommand.h"
 #include "compiler/commands/ShowCommand.h"
 #include "compiler/commands/TrainCommand.h"
 
@@ -27,7 +28,7 @@ namespace cnnc {
 /// cnnc's own options, listed apart from LLVM's and MLIR's in --help.
 extern llvm::cl::OptionCategory cnncCategory;
 extern llvm::cl::SubCommand predictCommand, trainCommand, evalCommand,
-    exportCommand, showCommand;
+    exportCommand, showCommand, quantizeCommand;
 
 /// Parses the command line; a bad one is one `cnnc: error:` line (llvm::cl's
 /// complaint in cnnc's words) and false.
@@ -38,6 +39,7 @@ std::optional<PredictRequest> predictRequestFromFlags();
 std::optional<TrainRequest> trainRequestFromFlags(bool evaluateOnly);
 std::optional<ExportRequest> exportRequestFromFlags();
 std::optional<ShowRequest> showRequestFromFlags();
+std::optional<QuantizeRequest> quantizeRequestFromFlags();
 
 /// --entry: how the frontends read a model (LoadModel.h's setPythonEntry).
 void applyFrontendFlags();

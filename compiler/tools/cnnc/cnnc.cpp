@@ -5,6 +5,7 @@
 //   cnnc train MODEL [options] / cnnc eval MODEL        (TrainFlags)
 //   cnnc export MODEL --format tfjs|h5 -o PATH          (ExportFlags)
 //   cnnc show pooling|features|history|confusion ...    (ShowFlags)
+//   cnnc quantize MODEL --weights W -o Q                (QuantizeFlags)
 //   cnnc --bash-completion                              (BashCompletion)
 //
 // MODEL is a Keras Python file (.py), Keras / TF.js JSON (.json), a Keras
@@ -88,6 +89,7 @@ int main(int argc, char **argv) {
           "  cnnc train MODEL [options]        (cnnc train --help)\n"
           "  cnnc eval MODEL --weights CKPT\n"
           "  cnnc export MODEL --format tfjs|h5 -o PATH\n"
+          "  cnnc quantize MODEL --weights W [--calibrate N] -o Q\n"
           "  cnnc show pooling|features|history|confusion ... -o F.png\n\n"
           "MODEL: a Keras .py, a Keras or TF.js .json, a Keras .h5, or .mlir.\n"
           "Example: cnnc examples/mnist_cnn.py --summary\n"))
@@ -114,5 +116,7 @@ int main(int argc, char **argv) {
     return dispatch(exportRequestFromFlags(), runExport, context);
   if (showCommand)
     return dispatch(showRequestFromFlags(), runShow, context);
+  if (quantizeCommand)
+    return dispatch(quantizeRequestFromFlags(), runQuantize, context);
   return dispatch(compileRequestFromFlags(), runCompile, context);
 }
