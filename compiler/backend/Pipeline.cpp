@@ -130,8 +130,10 @@ void cnnc::buildPipeline(OpPassManager &pm, Stage stage,
   if (stage >= Stage::Fused) {
     // On @forward, before the training step is derived from it.
     pm.addNestedPass<func::FuncOp>(createCropUnpooledBorder());
-    if (options.train)
+    if (options.train) {
       pm.addPass(createBuildTrainStep());
+      pm.addPass(createForwardFirstOutput());
+    }
     pm.addPass(createEmitModelInfo());
     // Before fusion, so that conv -> BN -> relu -> pooling fuses.
     pm.addNestedPass<func::FuncOp>(createFoldBatchNorm());
