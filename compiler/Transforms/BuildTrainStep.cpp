@@ -103,12 +103,22 @@ static LogicalResult readOutputLosses(ModuleOp module, func::FuncOp forward,
     return module.emitError() << "'" << CnnDialect::kOutputLossesAttrName
                               << "' has " << attr.size() << " entries for "
                               << ret->getNumOperands() << " outputs";
-  for (Attribute entry : attr) {
+  for (auto [entry, result] : llvm::zip_equal(attr, ret->getOperands())) {
     auto dict = dyn_cast<DictionaryAttr>(entry);
     auto name = dict ? dict.getAs<StringAttr>("output") : nullptr;
     auto lossName = dict ? dict.getAs<StringAttr>("loss") : nullptr;
     auto fromLogits = dict ? dict.getAs<BoolAttr>("from_logits") : nullptr;
     auto weight = dict ? dict.getAs<FloatAttr>("weight") : nullptr;
+    // compile() gave this output no loss (None, or left out of a dict):
+    // Keras trains it on nothing, which cnnc does not do.
+    if (name && lossName && lossName.getValue() == "none") {
+      Operation *op = result.getDefiningOp();
+      return (op ? op : forward.getOperation())->emitError()
+             << "compile() gives output '" << name.getValue()
+             << "' no loss (None, or no entry in a dict), and cnnc trains "
+                "every output: give it a loss (with loss_weights 0 to leave "
+                "it out of the total)";
+    }
     std::optional<Loss> loss =
         lossName ? lossFromKerasName(lossName.getValue()) : std::nullopt;
     if (!name || !loss || !fromLogits || !weight ||

@@ -192,6 +192,9 @@ struct TensorRef {
   int64_t node = 0;
   int64_t tensor = 0;
   SourceLoc loc;
+  /// An output's name when the file names it apart from its layer (Keras
+  /// 3's dict of outputs: the dict's key); empty: the layer's name.
+  std::string name;
 };
 
 /// A nested model (a Sequential or Functional used as a layer) that a
@@ -337,7 +340,8 @@ struct OptimizerSpec {
 struct OutputLossSpec {
   std::string output;
   SourceLoc loc;
-  KerasLoss loss = KerasLoss::SparseCategoricalCrossentropy;
+  /// None (Python) or null (JSON): the output has no loss.
+  std::optional<KerasLoss> loss;
   bool fromLogits = false;
 };
 

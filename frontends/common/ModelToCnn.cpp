@@ -849,11 +849,12 @@ OwningOpRef<ModuleOp> ModelToCnn::build() {
                                            ValueRange(outputs).getTypes()));
   function.setAllArgAttrs(argAttrs);
   // compile()'s loss and loss_weights per output, checked against the
-  // outputs' names (the output layers', as Keras names History's series).
+  // outputs' names (the output layers', or a Keras 3 dict's keys), which
+  // Keras also names History's series by.
   std::vector<std::string> outputNames;
   if (model.isGraph)
     for (const TensorRef &output : model.outputs)
-      outputNames.push_back(output.layer);
+      outputNames.push_back(output.name.empty() ? output.layer : output.name);
   else if (!model.layers.empty())
     outputNames.push_back(model.layers.back().name);
   FailureOr<ArrayAttr> outputLosses =

@@ -2,10 +2,11 @@
 //
 // Keras's rules (tf.keras 2 compile_utils.LossesContainer, Keras 3
 // CompileLoss): a single loss applies to every output; a list must have
-// one entry per output; a dict's keys must be output names. A dict that
-// leaves an output out would train it on nothing, which Keras allows and
-// cnnc refuses (it trains every output; a weight of 0 leaves one out of
-// the total).
+// one entry per output; a dict's keys must be output names. An output a
+// dict leaves out, or whose entry is None, has no loss: Keras trains it on
+// nothing. Its entry says loss = "none", which --cnn-build-train-step
+// refuses (cnnc trains every output; a weight of 0 leaves one out of the
+// total); predicting is not affected.
 //
 //===----------------------------------------------------------------------===//
 
@@ -97,7 +98,7 @@ FailureOr<ArrayAttr> cnnc::buildOutputLosses(
   struct OutputLoss {
     cnn::Loss loss = cnn::Loss::SparseCategoricalCrossentropy;
     bool fromLogits = false;
-    bool given = false;
+    bool none = false;
     double weight = 1.0;
   };
   std::vector<OutputLoss> losses(names.size());
@@ -111,19 +112,17 @@ FailureOr<ArrayAttr> cnnc::buildOutputLosses(
         training.outputLosses, training.lossLoc, names, "loss", loc);
     if (failed(indices))
       return failure();
+    // An output the dict leaves out, or whose entry is None, has no loss
+    // (Keras trains it on nothing); the training step refuses it, and the
+    // model still predicts.
+    for (OutputLoss &one : losses)
+      one.none = true;
     for (auto [entry, index] : llvm::zip(training.outputLosses, *indices)) {
-      losses[index].loss = toCnnLoss(entry.loss);
+      losses[index].none = !entry.loss;
+      if (entry.loss)
+        losses[index].loss = toCnnLoss(*entry.loss);
       losses[index].fromLogits = entry.fromLogits;
-      losses[index].given = true;
     }
-    for (size_t i = 0; i < names.size(); ++i)
-      if (!losses[i].given) {
-        emitError(loc(training.lossLoc))
-            << "compile()'s loss gives no loss for output '" << names[i]
-            << "': cnnc trains every output (give it a loss, and "
-               "loss_weights 0 to leave it out of the total)";
-        return failure();
-      }
   }
   if (!training.lossWeights.empty()) {
     FailureOr<std::vector<size_t>> indices =
@@ -140,7 +139,9 @@ FailureOr<ArrayAttr> cnnc::buildOutputLosses(
   for (auto [name, one] : llvm::zip(names, losses))
     entries.push_back(b.getDictionaryAttr(
         {b.getNamedAttr("output", b.getStringAttr(name)),
-         b.getNamedAttr("loss", b.getStringAttr(cnn::stringifyLoss(one.loss))),
+         b.getNamedAttr(
+             "loss", b.getStringAttr(one.none ? StringRef("none")
+                                              : cnn::stringifyLoss(one.loss))),
          b.getNamedAttr("from_logits", b.getBoolAttr(one.fromLogits)),
          b.getNamedAttr("weight", b.getF64FloatAttr(one.weight))}));
   return b.getArrayAttr(entries);

@@ -28,7 +28,7 @@ namespace cnnc {
 /// `outputNames` (in @forward's result order); null when the model needs
 /// none (one output without loss_weights: cnn.training says it all).
 /// Failure after one located error (an unknown output name, a list of the
-/// wrong length, an output the dict leaves without a loss).
+/// wrong length). An output without a loss gets loss = "none".
 mlir::FailureOr<mlir::ArrayAttr>
 buildOutputLosses(const TrainingSpec &training,
                   const std::vector<std::string> &outputNames,

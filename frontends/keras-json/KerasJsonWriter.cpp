@@ -658,7 +658,8 @@ cnnc::writeKerasTrainingConfig(const TrainingSpec &training,
   if (training.outputLosses.size() > 1)
     config["loss"] =
         perOutput(training.outputLosses, [&](const OutputLossSpec &one) {
-          return lossValue(one.loss, one.fromLogits);
+          return one.loss ? lossValue(*one.loss, one.fromLogits)
+                          : Value(nullptr);
         });
   else if (training.loss)
     config["loss"] = lossValue(*training.loss, training.lossFromLogits);

@@ -225,13 +225,15 @@ static llvm::Error readLoss(JsonNode node, TrainingSpec &out) {
   if (isPerOutput(node)) {
     out.lossLoc = node.loc();
     for (const auto &[name, entry] : perOutputEntries(node)) {
+      // null: Keras's None, an output that has no loss.
       TrainingSpec one;
-      if (llvm::Error err = readOneLoss(entry, one))
-        return err;
+      if (!entry.isNullOrMissing())
+        if (llvm::Error err = readOneLoss(entry, one))
+          return err;
       out.outputLosses.push_back(
-          {name, entry.loc(), *one.loss, one.lossFromLogits});
+          {name, entry.loc(), one.loss, one.lossFromLogits});
     }
-    if (out.outputLosses.size() == 1) {
+    if (out.outputLosses.size() == 1 && out.outputLosses.front().loss) {
       out.loss = out.outputLosses.front().loss;
       out.lossFromLogits = out.outputLosses.front().fromLogits;
     }
@@ -328,8 +330,12 @@ static llvm::Error readMetric(const JsonNode &node,
     return llvm::Error::success();
   }
   const llvm::json::Object *object = node.getObject();
-  if (object && !object->get("class_name") && object->size() == 1)
-    return readMetric(node.get(object->begin()->first), out);
+  if (object && !object->get("class_name")) {
+    for (const auto &[name, entry] : perOutputEntries(node))
+      if (llvm::Error err = readMetric(entry, out))
+        return err;
+    return llvm::Error::success();
+  }
   if (object) {
     // A serialised metric names itself in config.name (MeanMetricWrapper
     // "accuracy", SparseCategoricalAccuracy "sparse_categorical_accuracy").

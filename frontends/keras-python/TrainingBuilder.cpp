@@ -329,15 +329,18 @@ static Error readLoss(const Arguments &args, TrainingSpec &training) {
         items.push_back({"", item});
     training.lossLoc = sourceLoc(args, arg->pos);
     for (const auto &[name, item] : items) {
+      // None: an output that has no loss.
       TrainingSpec one;
-      if (Error err = readOneLoss(args, item, arg->pos, one))
-        return err;
+      if (!item.is(Value::Kind::None))
+        if (Error err = readOneLoss(args, item, arg->pos, one))
+          return err;
       training.outputLosses.push_back(
-          {name, training.lossLoc, *one.loss, one.lossFromLogits});
+          {name, training.lossLoc, one.loss, one.lossFromLogits});
     }
     // One entry is also the whole model's loss, as Keras reads a
     // one-output model's ["mse"].
-    if (training.outputLosses.size() == 1) {
+    if (training.outputLosses.size() == 1 &&
+        training.outputLosses.front().loss) {
       training.loss = training.outputLosses.front().loss;
       training.lossFromLogits = training.outputLosses.front().fromLogits;
     }
