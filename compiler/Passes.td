@@ -35,6 +35,9 @@ def BuildTrainStep : Pass<"cnn-build-train-step", "::mlir::ModuleOp"> {
     `cnn.training` does not say (RMSprop and sparse categorical
     crossentropy, as compile()). Also adds `@evaluate(x, labels, params...)
     -> (loss_sum, correct)`, the same loss and count in inference mode.
+    A model with several outputs trains each against the same labels with
+    its loss and weight (`cnn.output_losses`): `loss_sum` is the weighted
+    total, and each output's loss sum and count follow the other results.
   }];
   let dependentDialects = [
     "::mlir::cnn::CnnDialect", "::mlir::bufferization::BufferizationDialect",
@@ -344,6 +347,20 @@ def QuantizeInt8 : Pass<"cnn-quantize-int8", "::mlir::ModuleOp"> {
     error.
   }];
   let dependentDialects = ["::mlir::cnn::CnnDialect"];
+}
+
+def ForwardFirstOutput : Pass<"cnn-forward-first-output", "::mlir::ModuleOp"> {
+  let summary = "Keep @forward's first output in a training module of several outputs";
+  let description = [{
+    After --cnn-build-train-step, whose @train_gradients and @evaluate take
+    every output's loss: compiled code (its model description, C entry
+    point and memory plan) has one forward output so far, so @forward
+    returns its first output alone and loses the ops only the others need.
+    The runtime's forward pass in a training run (eval_images_per_second)
+    then times that output's part of the graph; `cnnc predict` compiles
+    each output on its own and is not affected. A module of one output, or
+    without a training step, is left as it is.
+  }];
 }
 
 #endif // CNNC_COMPILER_PASSES

@@ -64,11 +64,6 @@ static llvm::Expected<ModelSpec> readKerasH5Model(StringRef path) {
       parseKerasJson(*contents->modelConfig, (path + ": model_config").str());
   if (!model || !contents->trainingConfig)
     return model;
-  // As in a JSON file (KerasJson.cpp): the compile() of a model with several
-  // outputs names a loss per output, which training refuses whatever it
-  // says; unread, it does not stop the model predicting.
-  if (model->isGraph && model->outputs.size() > 1)
-    return model;
   if (llvm::Error err = parseKerasTrainingConfig(
           *contents->trainingConfig, (path + ": training_config").str(),
           /*isTfjs=*/false, model->training))

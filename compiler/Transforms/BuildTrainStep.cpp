@@ -5,7 +5,7 @@
 // `cnn` ops:
 //
 //   @train_gradients(x, labels, params..., scale, seed, step, first_sample)
-//       -> (loss_sum, correct, gradients...)
+//       -> (loss_sum, correct, gradients...[, loss_sum_i, correct_i]...)
 //     the forward pass in training mode (dropout masks drawn), the loss, the
 //     accuracy count, and the backward pass of every op in reverse order.
 //     A caller may split a batch in shards, one call per shard, with
@@ -16,9 +16,18 @@
 //     the optimizer's update of all parameters, laid end to end, in place:
 //     it sums the shards' gradients and applies Keras's rule.
 //
-//   @evaluate(x, labels, params...) -> (loss_sum, correct)
+//   @evaluate(x, labels, params...) -> (loss_sum, correct[, loss_sum_i,
+//                                        correct_i]...)
 //     the loss and the accuracy count in inference mode (dropout off), for
 //     validation and test sets.
+//
+// A model with several outputs trains every output against the same labels
+// (cnnc's datasets have one label per image), each with its own loss
+// (`cnn.output_losses`, compile()'s loss per output), and loss_sum is
+// Keras's total Σ weight_i · loss_i. Each output's own loss sum and
+// accuracy count follow, in output order, for History's `<output>_loss`
+// and `<output>_accuracy`; `correct` is then the first output's count. The
+// step function carries the outputs' names (`cnn.outputs`).
 //
 // Splitting the step in two is what lets the runtime run the shards of a
 // batch on all cores with a gradient buffer each, reduced once per step.
@@ -30,7 +39,10 @@
 #include "dialects/cnn/ShapeRules.h"
 #include "dialects/cnn/Training.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
 
 namespace cnnc {
 #define GEN_PASS_DEF_BUILDTRAINSTEP
@@ -42,19 +54,85 @@ using namespace mlir::cnn;
 
 namespace {
 
-/// compile()'s settings with Keras's defaults filled in.
-struct TrainingConfig {
+/// One output's loss: compile()'s loss for it and its loss_weights entry.
+struct OutputLoss {
+  std::string name;
   Loss loss;
   bool fromLogits;
+  double weight = 1.0;
+};
+
+/// compile()'s settings with Keras's defaults filled in.
+struct TrainingConfig {
   /// Every setting of the kind present.
   OptimizerAttr optimizer;
+  /// One per @forward result, in result order.
+  SmallVector<OutputLoss> outputs;
 
   explicit TrainingConfig(TrainingAttr training)
-      : loss(training.getLossOrDefault()), fromLogits(training.getFromLogits()),
-        optimizer(training.getOptimizerOrDefault()) {}
+      : optimizer(training.getOptimizerOrDefault()) {}
 
   double get(StringRef name) const { return *optimizer.getSetting(name); }
 };
+
+/// The Keras name of the layer computing `value` (History's `<name>_loss`).
+static std::string outputName(Value value, unsigned index) {
+  if (Operation *op = value.getDefiningOp())
+    if (auto layer = op->getAttrOfType<LayerAttr>(CnnDialect::kLayerAttrName))
+      return layer.getName().str();
+  return "output_" + std::to_string(index);
+}
+
+/// Each output's loss: from `cnn.output_losses` when the module has it,
+/// else cnn.training's loss with weight 1. Failure after an error on a
+/// malformed attribute.
+static LogicalResult readOutputLosses(ModuleOp module, func::FuncOp forward,
+                                      TrainingAttr training,
+                                      TrainingConfig &config) {
+  Operation *ret = forward.getBody().front().getTerminator();
+  auto attr =
+      module->getAttrOfType<ArrayAttr>(CnnDialect::kOutputLossesAttrName);
+  if (!attr) {
+    for (auto [index, result] : llvm::enumerate(ret->getOperands()))
+      config.outputs.push_back({outputName(result, index),
+                                training.getLossOrDefault(),
+                                training.getFromLogits(), 1.0});
+    return success();
+  }
+  if (attr.size() != ret->getNumOperands())
+    return module.emitError() << "'" << CnnDialect::kOutputLossesAttrName
+                              << "' has " << attr.size() << " entries for "
+                              << ret->getNumOperands() << " outputs";
+  for (auto [entry, result] : llvm::zip_equal(attr, ret->getOperands())) {
+    auto dict = dyn_cast<DictionaryAttr>(entry);
+    auto name = dict ? dict.getAs<StringAttr>("output") : nullptr;
+    auto lossName = dict ? dict.getAs<StringAttr>("loss") : nullptr;
+    auto fromLogits = dict ? dict.getAs<BoolAttr>("from_logits") : nullptr;
+    auto weight = dict ? dict.getAs<FloatAttr>("weight") : nullptr;
+    // compile() gave this output no loss (None, or left out of a dict):
+    // Keras trains it on nothing, which cnnc does not do.
+    if (name && lossName && lossName.getValue() == "none") {
+      Operation *op = result.getDefiningOp();
+      return (op ? op : forward.getOperation())->emitError()
+             << "compile() gives output '" << name.getValue()
+             << "' no loss (None, or no entry in a dict), and cnnc trains "
+                "every output: give it a loss (with loss_weights 0 to leave "
+                "it out of the total)";
+    }
+    std::optional<Loss> loss =
+        lossName ? lossFromKerasName(lossName.getValue()) : std::nullopt;
+    if (!name || !loss || !fromLogits || !weight ||
+        !std::isfinite(weight.getValueAsDouble()))
+      return module.emitError()
+             << "each entry of '" << CnnDialect::kOutputLossesAttrName
+             << "' is {output = \"name\", loss = \"<Keras loss>\", "
+                "from_logits = <bool>, weight = <finite f64>}, not "
+             << entry;
+    config.outputs.push_back(
+        {name.str(), *loss, fromLogits.getValue(), weight.getValueAsDouble()});
+  }
+  return success();
+}
 
 /// Writes @train_gradients (training = true) or @evaluate (the loss and the
 /// accuracy count in inference mode) from @forward.
@@ -90,11 +168,14 @@ private:
   func::FuncOp function;
   IRMapping mapping;
   Value input, labels, scale, seed, step, firstSample;
-  /// The value the loss is taken of, the model's output (what the
-  /// accuracy reads), and the forward ops in order.
-  Value prediction, modelOutput;
-  /// Whether the loss takes `prediction` as logits.
-  bool fromLogits = false;
+  /// Per output: the value the loss is taken of, the model's output (what
+  /// the accuracy reads), and whether the loss takes the first as logits.
+  struct Prediction {
+    Value prediction, modelOutput;
+    bool fromLogits = false;
+  };
+  SmallVector<Prediction> predictions;
+  /// The forward ops in order.
   SmallVector<Operation *> ops;
   /// Dropout's mask per training-mode multiply.
   DenseMap<Operation *, Value> dropoutMasks;
@@ -106,33 +187,80 @@ private:
   DenseMap<Value, Value> grads;
 };
 
+/// The loss op of `loss` on `prediction`: its sum over the samples, and the
+/// gradient of `scale` times it.
+static Operation *createLoss(OpBuilder &b, Location loc, Loss loss,
+                             bool fromLogits, Value prediction, Value labels,
+                             Value scale) {
+  auto scalar = RankedTensorType::get({}, b.getF32Type());
+  Type type = prediction.getType();
+  bool binary = loss == Loss::BinaryCrossentropy;
+  if (loss == Loss::MeanSquaredError)
+    return b.create<MeanSquaredErrorOp>(loc, scalar, type, prediction, labels,
+                                        scale);
+  if (binary && fromLogits)
+    return b.create<SigmoidCrossEntropyOp>(loc, scalar, type, prediction,
+                                           labels, scale);
+  if (binary)
+    return b.create<BinaryCrossEntropyOp>(loc, scalar, type, prediction, labels,
+                                          scale);
+  if (fromLogits)
+    return b.create<SoftmaxCrossEntropyOp>(loc, scalar, type, prediction,
+                                           labels, scale);
+  return b.create<CrossEntropyOp>(loc, scalar, type, prediction, labels, scale);
+}
+
+/// Whether `loss` reads class indices rather than targets like the output.
+static bool takesClassIndices(Loss loss) {
+  return loss == Loss::SparseCategoricalCrossentropy ||
+         loss == Loss::BinaryCrossentropy;
+}
+
 LogicalResult StepBuilder::build() {
   Location loc = forward.getLoc();
   FunctionType type = forward.getFunctionType();
-  auto output = cast<RankedTensorType>(type.getResult(0));
-  // Reported at the last layer: in a model file, the line to change.
-  Value result = forward.getBody().front().getTerminator()->getOperand(0);
-  Operation *last = result.getDefiningOp();
-  if (output.getRank() != 2)
-    return (last ? last : forward.getOperation())->emitError()
-           << "training needs a (batch, classes) output, and the model's "
-              "output is "
-           << kerasShapeString(output.getShape())
-           << ": end the model with Flatten/Dense or global pooling";
-  // cnnc's datasets give class indices: binary_crossentropy reads them as
-  // the targets 0 and 1 of one output, as Keras reads int labels against a
-  // Dense(1, sigmoid).
-  bool binary = config.loss == Loss::BinaryCrossentropy;
-  if (binary && output.getDimSize(1) != 1)
-    return (last ? last : forward.getOperation())->emitError()
-           << "binary_crossentropy trains on class labels 0 and 1, which "
-              "need one output (Dense(1, activation='sigmoid')), and the "
-              "model's output is "
-           << kerasShapeString(output.getShape());
-  Type labelType =
-      config.loss == Loss::SparseCategoricalCrossentropy || binary
-          ? Type(RankedTensorType::get({ShapedType::kDynamic}, b.getI32Type()))
-          : Type(output);
+  Operation *ret = forward.getBody().front().getTerminator();
+  // Every output trains against the same labels: class indices, or
+  // targets shaped like the outputs (which must then agree).
+  Type labelType;
+  for (auto [index, result] : llvm::enumerate(ret->getOperands())) {
+    const OutputLoss &out = config.outputs[index];
+    auto output = cast<RankedTensorType>(result.getType());
+    // Reported at the output's layer: in a model file, the line to change.
+    Operation *last = result.getDefiningOp();
+    Operation *at = last ? last : forward.getOperation();
+    if (output.getRank() != 2)
+      return at->emitError()
+             << "training needs a (batch, classes) output, and the model's "
+                "output "
+             << (ret->getNumOperands() > 1 ? "'" + out.name + "' " : "")
+             << "is " << kerasShapeString(output.getShape())
+             << ": end the model with Flatten/Dense or global pooling";
+    // cnnc's datasets give class indices: binary_crossentropy reads them as
+    // the targets 0 and 1 of one output, as Keras reads int labels against
+    // a Dense(1, sigmoid).
+    if (out.loss == Loss::BinaryCrossentropy && output.getDimSize(1) != 1)
+      return at->emitError()
+             << "binary_crossentropy trains on class labels 0 and 1, which "
+                "need one output (Dense(1, activation='sigmoid')), and the "
+                "model's output "
+             << (ret->getNumOperands() > 1 ? "'" + out.name + "' " : "")
+             << "is " << kerasShapeString(output.getShape());
+    Type wanted = takesClassIndices(out.loss)
+                      ? Type(RankedTensorType::get({ShapedType::kDynamic},
+                                                   b.getI32Type()))
+                      : Type(output);
+    if (labelType && labelType != wanted)
+      return at->emitError()
+             << "every output trains against the same labels, and output '"
+             << out.name << "' (" << stringifyLoss(out.loss) << ", "
+             << kerasShapeString(output.getShape())
+             << ") would need other labels than output '"
+             << config.outputs.front().name << "' ("
+             << stringifyLoss(config.outputs.front().loss)
+             << "): give the outputs losses that read the same labels";
+    labelType = wanted;
+  }
 
   SmallVector<Type> inputs{type.getInput(0), labelType};
   llvm::append_range(inputs, type.getInputs().drop_front());
@@ -143,11 +271,21 @@ LogicalResult StepBuilder::build() {
         {b.getF32Type(), b.getI64Type(), b.getI64Type(), b.getI64Type()});
     llvm::append_range(results, type.getInputs().drop_front());
   }
+  bool several = config.outputs.size() > 1;
+  if (several)
+    for (size_t i = 0; i < config.outputs.size(); ++i)
+      results.append({scalar, scalar});
 
   b.setInsertionPointToEnd(forward->getParentOfType<ModuleOp>().getBody());
   function =
       b.create<func::FuncOp>(loc, training ? "train_gradients" : "evaluate",
                              b.getFunctionType(inputs, results));
+  if (several) {
+    SmallVector<Attribute> names;
+    for (const OutputLoss &out : config.outputs)
+      names.push_back(b.getStringAttr(out.name));
+    function->setAttr(CnnDialect::kOutputsAttrName, b.getArrayAttr(names));
+  }
   Block *body = function.addEntryBlock();
   unsigned paramCount = type.getNumInputs() - 1;
   input = body->getArgument(0);
@@ -170,34 +308,49 @@ LogicalResult StepBuilder::build() {
   if (failed(cloneForward()))
     return failure();
 
-  // The loss, from logits when Keras takes it from them.
-  auto predictionType = cast<RankedTensorType>(prediction.getType());
-  Operation *lossOp;
-  if (config.loss == Loss::MeanSquaredError)
-    lossOp = b.create<MeanSquaredErrorOp>(loc, scalar, predictionType,
-                                          prediction, labels, scale);
-  else if (binary && fromLogits)
-    lossOp = b.create<SigmoidCrossEntropyOp>(loc, scalar, predictionType,
-                                             prediction, labels, scale);
-  else if (binary)
-    lossOp = b.create<BinaryCrossEntropyOp>(loc, scalar, predictionType,
-                                            prediction, labels, scale);
-  else if (fromLogits)
-    lossOp = b.create<SoftmaxCrossEntropyOp>(loc, scalar, predictionType,
-                                             prediction, labels, scale);
-  else
-    lossOp = b.create<CrossEntropyOp>(loc, scalar, predictionType, prediction,
-                                      labels, scale);
-  // Keras's accuracy reads the model's output (a sigmoid's, not its
-  // logits: binary accuracy thresholds at 0.5).
-  Value correct =
-      b.create<CountCorrectOp>(loc, scalar, modelOutput, labels).getResult();
-  if (training)
-    addGrad(prediction, lossOp->getResult(1));
-  Value lossSum = addActivityPenalties(lossOp->getResult(0));
+  // Each output's loss, from logits when Keras takes it from them, and
+  // its accuracy count, which reads the model's output (a sigmoid's, not
+  // its logits: binary accuracy thresholds at 0.5). The gradient of
+  // weight_i · loss_i is the loss's gradient with its scale times weight_i.
+  SmallVector<Value> outputStats;
+  Value total;
+  bool weighted = several || config.outputs.front().weight != 1.0;
+  for (auto [out, p] : llvm::zip_equal(config.outputs, predictions)) {
+    Value outputScale = scale, weight;
+    if (out.weight != 1.0) {
+      weight = b.create<arith::ConstantOp>(
+          loc, b.getF32FloatAttr(static_cast<float>(out.weight)));
+      outputScale = b.create<arith::MulFOp>(loc, scale, weight);
+    }
+    Operation *lossOp = createLoss(b, loc, out.loss, p.fromLogits, p.prediction,
+                                   labels, outputScale);
+    Value correct = b.create<CountCorrectOp>(loc, scalar, p.modelOutput, labels)
+                        .getResult();
+    if (training)
+      addGrad(p.prediction, lossOp->getResult(1));
+    Value lossSum = lossOp->getResult(0);
+    outputStats.append({lossSum, correct});
+    if (!weighted)
+      continue;
+    // The total in f32, as Keras adds the weighted losses: weight_i ·
+    // loss_i, summed in output order.
+    Value term = b.create<tensor::ExtractOp>(loc, lossSum);
+    if (weight)
+      term = b.create<arith::MulFOp>(loc, term, weight);
+    total =
+        total ? b.create<arith::AddFOp>(loc, total, term).getResult() : term;
+  }
+  Value lossSum = outputStats.front();
+  if (weighted)
+    lossSum = b.create<tensor::FromElementsOp>(loc, scalar, total);
+  Value correct = outputStats[1];
+  if (!several)
+    outputStats.clear();
+  lossSum = addActivityPenalties(lossSum);
   if (!training) {
-    lossSum = addWeightPenalties(lossSum);
-    b.create<func::ReturnOp>(loc, ValueRange{lossSum, correct});
+    SmallVector<Value> returned{addWeightPenalties(lossSum), correct};
+    llvm::append_range(returned, outputStats);
+    b.create<func::ReturnOp>(loc, returned);
     return success();
   }
 
@@ -235,35 +388,50 @@ LogicalResult StepBuilder::build() {
           loc, DenseElementsAttr::get(cast<ShapedType>(param.getType()), 0.0f));
     returned.push_back(grad);
   }
+  llvm::append_range(returned, outputStats);
   b.create<func::ReturnOp>(loc, returned);
   return success();
 }
 
 LogicalResult StepBuilder::cloneForward() {
-  Value result = forward.getBody().front().getTerminator()->getOperand(0);
+  Operation *ret = forward.getBody().front().getTerminator();
   // With a softmax output and a crossentropy loss Keras computes the loss
   // from the softmax's input (logits); from_logits=True says the output
   // itself is the logits. Likewise binary_crossentropy on a sigmoid output
   // (tf.keras and Keras 3 read the logits the sigmoid keeps): the sigmoid
   // stays, for the accuracy (and an activity penalty), but the loss skips
-  // it.
-  Operation *finalSoftmax = nullptr, *finalSigmoid = nullptr;
-  bool binary = config.loss == Loss::BinaryCrossentropy;
-  if (config.loss != Loss::MeanSquaredError && !config.fromLogits) {
-    // A softmax whose output is regularized stays: the penalty needs it.
-    if (auto softmax = result.getDefiningOp<SoftmaxOp>();
-        softmax && !binary && softmax.getPositiveAxis() == 1 &&
-        !softmax->hasAttr(CnnDialect::kActivityRegularizerAttrName))
-      finalSoftmax = softmax;
-    if (auto sigmoid = result.getDefiningOp<SigmoidOp>(); sigmoid && binary)
-      finalSigmoid = sigmoid;
+  // it. The loss reads the final op's input (the logits); the op itself is
+  // left out of the step when nothing else reads it (a softmax: the
+  // accuracy's argmax is the logits'), and kept for another layer or
+  // output that reads it, whose gradient then flows through it.
+  SmallPtrSet<Operation *, 4> skippedSoftmaxes;
+  SmallVector<Operation *> finalOps;
+  for (auto [out, result] :
+       llvm::zip_equal(config.outputs, ret->getOperands())) {
+    Operation *finalOp = nullptr;
+    bool binary = out.loss == Loss::BinaryCrossentropy;
+    if (out.loss != Loss::MeanSquaredError && !out.fromLogits) {
+      // A softmax whose output is regularized stays: the penalty needs it.
+      if (auto softmax = result.getDefiningOp<SoftmaxOp>();
+          softmax && !binary && softmax.getPositiveAxis() == 1 &&
+          !softmax->hasAttr(CnnDialect::kActivityRegularizerAttrName)) {
+        finalOp = softmax;
+        if (result.hasOneUse())
+          skippedSoftmaxes.insert(softmax);
+      }
+      if (auto sigmoid = result.getDefiningOp<SigmoidOp>(); sigmoid && binary)
+        finalOp = sigmoid;
+    }
+    finalOps.push_back(finalOp);
+    Prediction p;
+    p.fromLogits =
+        out.loss != Loss::MeanSquaredError && (out.fromLogits || finalOp);
+    predictions.push_back(p);
   }
-  fromLogits = config.loss != Loss::MeanSquaredError &&
-               (config.fromLogits || finalSoftmax || finalSigmoid);
 
   int64_t dropoutStream = 0;
   for (Operation &op : forward.getBody().front().without_terminator()) {
-    if (&op == finalSoftmax) {
+    if (skippedSoftmaxes.contains(&op)) {
       mapping.map(op.getResult(0), mapping.lookup(op.getOperand(0)));
       continue;
     }
@@ -330,9 +498,12 @@ LogicalResult StepBuilder::cloneForward() {
     }
     ops.push_back(b.clone(op, mapping));
   }
-  modelOutput = mapping.lookup(result);
-  prediction =
-      finalSigmoid ? mapping.lookup(finalSigmoid->getOperand(0)) : modelOutput;
+  for (auto [p, result, finalOp] :
+       llvm::zip_equal(predictions, ret->getOperands(), finalOps)) {
+    p.modelOutput = mapping.lookup(result);
+    p.prediction =
+        finalOp ? mapping.lookup(finalOp->getOperand(0)) : p.modelOutput;
+  }
   return success();
 }
 
@@ -750,9 +921,15 @@ struct BuildTrainStep : cnnc::impl::BuildTrainStepBase<BuildTrainStep> {
                        "marked 'cnn.model'");
       return signalPassFailure();
     }
-    if (failed(verifySingleInputOutput(module, "training")))
-      return signalPassFailure();
     auto forward = module.lookupSymbol<func::FuncOp>("forward");
+    // Several outputs train on the same labels; several inputs would need
+    // as many image sets, which cnnc's datasets do not have.
+    if (unsigned inputs = numModelInputs(forward); inputs != 1) {
+      forward.emitError() << "training takes models of one input so far; "
+                             "this one has "
+                          << inputs << " inputs";
+      return signalPassFailure();
+    }
     if (module.lookupSymbol("train_gradients") ||
         module.lookupSymbol("apply_gradients") ||
         module.lookupSymbol("evaluate")) {
@@ -760,6 +937,8 @@ struct BuildTrainStep : cnnc::impl::BuildTrainStepBase<BuildTrainStep> {
       return signalPassFailure();
     }
     TrainingConfig config(getTraining(module));
+    if (failed(readOutputLosses(module, forward, getTraining(module), config)))
+      return signalPassFailure();
     if (failed(StepBuilder(forward, config, /*training=*/true).build()) ||
         failed(StepBuilder(forward, config, /*training=*/false).build()))
       return signalPassFailure();

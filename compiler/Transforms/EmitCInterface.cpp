@@ -24,6 +24,8 @@
 //   void cnnc_evaluate(const float *input, const void *labels,
 //                      int64_t batch, const float *const *params,
 //                      float *stats);
+//   (stats: the loss sum and the count, then, for a model of several
+//   outputs, each output's loss sum and count)
 //   void cnnc_apply_gradients(float *params, float *state,
 //                             const float *gradients, int64_t shards,
 //                             int64_t iteration, int64_t begin,
@@ -131,6 +133,17 @@ std::optional<CEntry> entryFor(func::FuncOp function, unsigned inputCount,
     for (unsigned i = 0; i < count; ++i)
       entry.sources.push_back({ArgSource::ArrayElement, cParam, i});
   };
+  // A model of several outputs: each output's loss sum and count follow
+  // the function's other arguments, and go to stats[2], stats[3], ...
+  // after the total and the first count.
+  auto outputStats = [&](unsigned cParam) {
+    if (!function->hasAttr(cnn::CnnDialect::kOutputsAttrName))
+      return;
+    unsigned before = entry.sources.size();
+    for (unsigned i = before; i < function.getNumArguments(); ++i)
+      entry.sources.push_back(
+          {ArgSource::Pointer, cParam, int64_t(2 + i - before)});
+  };
   if (function.getName() == "forward" && inputArray) {
     // cnnc_forward_inputs(inputs, batch, params, output)
     entry.symbol = "cnnc_forward_inputs";
@@ -163,6 +176,7 @@ std::optional<CEntry> entryFor(func::FuncOp function, unsigned inputCount,
     entry.sources.push_back({ArgSource::Pointer, 8, 0}); // loss sum
     entry.sources.push_back({ArgSource::Pointer, 8, 1}); // correct count
     pointers(9, paramCount);
+    outputStats(8);
   } else if (function.getName() == "evaluate") {
     // cnnc_evaluate(input, labels, batch, params, stats)
     entry.symbol = "cnnc_evaluate";
@@ -173,6 +187,7 @@ std::optional<CEntry> entryFor(func::FuncOp function, unsigned inputCount,
     pointers(3, paramCount);
     entry.sources.push_back({ArgSource::Pointer, 4, 0}); // loss sum
     entry.sources.push_back({ArgSource::Pointer, 4, 1}); // correct count
+    outputStats(4);
   } else if (function.getName() == "apply_gradients") {
     // cnnc_apply_gradients(params, state, gradients, shards, iteration,
     //                      begin, count): parameters [begin, begin + count)

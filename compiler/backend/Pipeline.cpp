@@ -148,8 +148,10 @@ void cnnc::buildPipeline(OpPassManager &pm, Stage stage,
     // After the crop, which then still sees conv -> relu -> pooling.
     if (options.precision == Precision::Int8)
       pm.addPass(createQuantizeInt8());
-    if (options.train)
+    if (options.train) {
       pm.addPass(createBuildTrainStep());
+      pm.addPass(createForwardFirstOutput());
+    }
     pm.addPass(createEmitModelInfo());
     // Before fusion, so that conv -> BN -> relu -> pooling fuses.
     pm.addNestedPass<func::FuncOp>(createFoldBatchNorm());

@@ -145,6 +145,33 @@ ModelInfo cnnc::describeModel(ModuleOp module) {
   // The loss also says which labels a dataset must have, which the train
   // command checks before it builds the training step.
   info.loss = runtimeLoss(training.getLossOrDefault());
+  // Several outputs: their names, for History's per-output series. The
+  // step records them (cnn.outputs); before it is built, @forward's
+  // results say them, as compile()'s per-output losses name them.
+  if (auto names = gradients ? gradients->getAttrOfType<ArrayAttr>(
+                                   cnn::CnnDialect::kOutputsAttrName)
+                             : nullptr) {
+    for (Attribute name : names)
+      info.trainOutputs.push_back(cast<StringAttr>(name).str());
+  } else if (!gradients && type.getNumResults() > 1) {
+    auto losses = module->getAttrOfType<ArrayAttr>(
+        cnn::CnnDialect::kOutputLossesAttrName);
+    Operation *ret = forward.getBody().front().getTerminator();
+    for (auto [index, result] : llvm::enumerate(ret->getOperands())) {
+      std::string name = "output_" + std::to_string(index);
+      StringAttr given;
+      if (losses && index < losses.size())
+        if (auto entry = dyn_cast<DictionaryAttr>(losses[index]))
+          given = entry.getAs<StringAttr>("output");
+      if (given)
+        name = given.str();
+      else if (Operation *op = result.getDefiningOp())
+        if (auto layer = op->getAttrOfType<cnn::LayerAttr>(
+                cnn::CnnDialect::kLayerAttrName))
+          name = layer.getName().str();
+      info.trainOutputs.push_back(name);
+    }
+  }
   if (gradients && apply) {
     info.trainable = true;
     info.sparseLabels = cast<ShapedType>(gradients.getArgumentTypes()[1])

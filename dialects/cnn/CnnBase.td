@@ -78,6 +78,17 @@ def Cnn_Dialect : Dialect {
     /// batch's statistics), not a gradient. The runtime moves it into the
     /// parameter, and the step needs the whole batch in one call.
     static constexpr ::llvm::StringLiteral kNextValueAttrName = "cnn.next_value";
+    /// `cnn.output_losses` on a module with several outputs: one dictionary
+    /// per @forward result, in result order, `{output = "dense_1", loss =
+    /// "mse", from_logits = false, weight = 0.5 : f64}` (compile()'s loss
+    /// per output and loss_weights; loss = "none": compile() gave that
+    /// output no loss). Absent: every output trains with cnn.training's
+    /// loss and weight 1.
+    static constexpr ::llvm::StringLiteral kOutputLossesAttrName = "cnn.output_losses";
+    /// `cnn.outputs = ["dense_1", ...]` on a training step of several
+    /// outputs: the Keras names of the outputs whose loss sums and counts
+    /// follow the gradients, in that order.
+    static constexpr ::llvm::StringLiteral kOutputsAttrName = "cnn.outputs";
   }];
 }
 

@@ -96,6 +96,23 @@ LogicalResult CnnDialect::verifyOperationAttribute(Operation *op,
              << "'" << name << "' must be a dictionary on the module";
     return success();
   }
+  // compile()'s per-output losses: one dictionary per output, whose
+  // fields --cnn-build-train-step reads (and checks against @forward).
+  if (name == kOutputLossesAttrName) {
+    if (!isa<ModuleOp>(op))
+      return op->emitError() << "'" << name << "' belongs on the module";
+    auto array = dyn_cast<ArrayAttr>(attribute.getValue());
+    if (!array || !llvm::all_of(array, llvm::IsaPred<DictionaryAttr>))
+      return op->emitError()
+             << "'" << name << "' must be an array of dictionaries";
+    return success();
+  }
+  if (name == kOutputsAttrName) {
+    auto array = dyn_cast<ArrayAttr>(attribute.getValue());
+    if (!array || !llvm::all_of(array, llvm::IsaPred<StringAttr>))
+      return op->emitError() << "'" << name << "' must be an array of strings";
+    return success();
+  }
   return op->emitError() << "unknown cnn attribute '" << name << "'";
 }
 

@@ -192,6 +192,9 @@ struct TensorRef {
   int64_t node = 0;
   int64_t tensor = 0;
   SourceLoc loc;
+  /// An output's name when the file names it apart from its layer (Keras
+  /// 3's dict of outputs: the dict's key); empty: the layer's name.
+  std::string name;
 };
 
 /// A nested model (a Sequential or Functional used as a layer) that a
@@ -332,6 +335,23 @@ struct OptimizerSpec {
 };
 
 /// compile() and fit() arguments, as far as the model file gives them.
+/// One output's loss in compile(loss={...}) or loss=[...]: `output` is the
+/// dict's key, or empty in a list (then the position is the output's).
+struct OutputLossSpec {
+  std::string output;
+  SourceLoc loc;
+  /// None (Python) or null (JSON): the output has no loss.
+  std::optional<KerasLoss> loss;
+  bool fromLogits = false;
+};
+
+/// One output's weight in compile(loss_weights=...), keyed as above.
+struct OutputWeightSpec {
+  std::string output;
+  SourceLoc loc;
+  double weight = 1.0;
+};
+
 struct TrainingSpec {
   std::optional<OptimizerSpec> optimizer;
   std::optional<KerasLoss> loss;
@@ -341,10 +361,19 @@ struct TrainingSpec {
   std::optional<int64_t> batchSize;
   std::optional<double> validationSplit;
   std::optional<bool> shuffle;
+  /// compile()'s per-output forms for a model with several outputs: a loss
+  /// each (`loss={"age": "mse", ...}` or a list in output order) and
+  /// `loss_weights` (a dict or a list). Names are checked against the
+  /// model's outputs when the module is built (ModelToCnn), where every
+  /// output is known.
+  std::vector<OutputLossSpec> outputLosses;
+  std::vector<OutputWeightSpec> lossWeights;
+  SourceLoc lossLoc, lossWeightsLoc; // the dict or list, for its length
 
   bool empty() const {
     return !optimizer && !loss && metrics.empty() && !epochs && !batchSize &&
-           !validationSplit && !shuffle;
+           !validationSplit && !shuffle && outputLosses.empty() &&
+           lossWeights.empty();
   }
 };
 

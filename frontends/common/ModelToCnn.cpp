@@ -12,6 +12,7 @@
 
 #include "frontends/common/LocatedError.h"
 #include "frontends/common/ModelGraph.h"
+#include "frontends/common/OutputLosses.h"
 
 #include "dialects/cnn/CnnOps.h"
 #include "dialects/cnn/ModelContract.h"
@@ -847,6 +848,22 @@ OwningOpRef<ModuleOp> ModelToCnn::build() {
   function.setType(builder.getFunctionType(body->getArgumentTypes(),
                                            ValueRange(outputs).getTypes()));
   function.setAllArgAttrs(argAttrs);
+  // compile()'s loss and loss_weights per output, checked against the
+  // outputs' names (the output layers', or a Keras 3 dict's keys), which
+  // Keras also names History's series by.
+  std::vector<std::string> outputNames;
+  if (model.isGraph)
+    for (const TensorRef &output : model.outputs)
+      outputNames.push_back(output.name.empty() ? output.layer : output.name);
+  else if (!model.layers.empty())
+    outputNames.push_back(model.layers.back().name);
+  FailureOr<ArrayAttr> outputLosses =
+      buildOutputLosses(model.training, outputNames, context,
+                        [&](const SourceLoc &where) { return loc(where); });
+  if (failed(outputLosses))
+    return nullptr;
+  if (*outputLosses)
+    (*module)->setAttr(cnn::CnnDialect::kOutputLossesAttrName, *outputLosses);
   if (failed(verify(*module)))
     return nullptr;
   return module;

@@ -237,6 +237,7 @@ static llvm::Error readEnds(const JsonNode &config, llvm::StringRef key,
       TensorRef ref;
       if (llvm::Error err = readTriple(value, what, ref))
         return err;
+      ref.name = keys[i];
       out.push_back(std::move(ref));
     }
     return llvm::Error::success();

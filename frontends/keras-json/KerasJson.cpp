@@ -529,12 +529,6 @@ llvm::Expected<ModelSpec> ModelReader::read(const JsonNode &root) {
   for (const JsonNode &candidate : trainingCandidates) {
     if (candidate.isNullOrMissing())
       continue;
-    // compile() of a model with several outputs names a loss per output
-    // ({"age": "mse", "gender": ...}); training such a model is refused at
-    // @forward (cnn::verifySingleInputOutput) whatever it says, so it is
-    // not read, and the model still predicts, summarises and exports.
-    if (model.isGraph && model.outputs.size() > 1)
-      break;
     if (llvm::Error err = readTrainingConfig(candidate, model.training, info))
       return err;
     break;

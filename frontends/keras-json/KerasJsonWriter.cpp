@@ -621,27 +621,58 @@ static Value optimizerValue(const OptimizerSpec &optimizer,
 std::optional<std::string>
 cnnc::writeKerasTrainingConfig(const TrainingSpec &training,
                                KerasTarget target) {
-  if (!training.optimizer && !training.loss)
+  if (!training.optimizer && !training.loss && training.outputLosses.empty())
     return std::nullopt;
   // TF.js's losses take probabilities only: a loss from logits would be
-  // compiled as something else, so TF.js gets the model uncompiled.
-  if (target == KerasTarget::Tfjs && training.lossFromLogits)
+  // compiled as something else, so TF.js gets the model uncompiled. So
+  // does a model with loss weights, which TF.js 4.22's compile() refuses.
+  bool anyFromLogits = training.lossFromLogits;
+  for (const OutputLossSpec &one : training.outputLosses)
+    anyFromLogits |= one.fromLogits;
+  if (target == KerasTarget::Tfjs &&
+      (anyFromLogits || !training.lossWeights.empty()))
     return std::nullopt;
   Object config;
   if (training.optimizer)
     config["optimizer_config"] = optimizerValue(*training.optimizer, target);
-  if (training.loss) {
-    if (training.lossFromLogits)
-      config["loss"] = Object{{"class_name", lossClassName(*training.loss)},
-                              {"config", Object{{"from_logits", true}}}};
-    else
-      config["loss"] = kerasName(*training.loss);
-  }
+  auto lossValue = [](KerasLoss loss, bool fromLogits) -> Value {
+    if (fromLogits)
+      return Object{{"class_name", lossClassName(loss)},
+                    {"config", Object{{"from_logits", true}}}};
+    return kerasName(loss);
+  };
+  // Several outputs' losses as compile() gave them: a dict by output name
+  // or a list in output order.
+  auto perOutput = [](const auto &entries, auto value) -> Value {
+    bool named = !entries.empty() && !entries.front().output.empty();
+    Object byName;
+    Array list;
+    for (const auto &entry : entries) {
+      if (named)
+        byName[entry.output] = value(entry);
+      else
+        list.push_back(value(entry));
+    }
+    return named ? Value(std::move(byName)) : Value(std::move(list));
+  };
+  if (training.outputLosses.size() > 1)
+    config["loss"] =
+        perOutput(training.outputLosses, [&](const OutputLossSpec &one) {
+          return one.loss ? lossValue(*one.loss, one.fromLogits)
+                          : Value(nullptr);
+        });
+  else if (training.loss)
+    config["loss"] = lossValue(*training.loss, training.lossFromLogits);
   Array metrics;
   for (const std::string &metric : training.metrics)
     metrics.push_back(metric);
   config["metrics"] = std::move(metrics);
   config["loss_weights"] = nullptr;
+  if (!training.lossWeights.empty())
+    config["loss_weights"] =
+        perOutput(training.lossWeights, [](const OutputWeightSpec &one) {
+          return Value(one.weight);
+        });
   std::string text;
   llvm::raw_string_ostream(text) << Value(std::move(config));
   return text;

@@ -16,9 +16,11 @@
 
 #include "frontends/keras-json/KerasReaders.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 
 #include <algorithm>
+#include <cmath>
 
 using namespace cnnc;
 
@@ -187,19 +189,80 @@ static std::optional<KerasLoss> canonicalLoss(llvm::StringRef name) {
       .Default(std::nullopt);
 }
 
-/// A one-output model's loss may come wrapped per output: `["mse"]` or
-/// `{"dense_1": "mse"}` (an object that is not a serialised loss).
-static JsonNode unwrapPerOutput(JsonNode node) {
-  if (const llvm::json::Array *array = node.getArray())
-    return array->size() == 1 ? node.at(0) : node;
-  if (const llvm::json::Object *object = node.getObject())
-    if (!object->get("class_name") && object->size() == 1)
-      return node.get(object->begin()->first);
-  return node;
+static llvm::Error readOneLoss(JsonNode node, TrainingSpec &out);
+
+/// Whether `node` is a loss per output: a list, or an object that is not a
+/// serialised loss ({"dense_1": "mse", ...}).
+static bool isPerOutput(const JsonNode &node) {
+  if (node.getArray())
+    return true;
+  const llvm::json::Object *object = node.getObject();
+  return object && !object->get("class_name");
+}
+
+/// The entries of a per-output form: (output name or "" in a list, value).
+static std::vector<std::pair<std::string, JsonNode>>
+perOutputEntries(const JsonNode &node) {
+  std::vector<std::pair<std::string, JsonNode>> entries;
+  if (const llvm::json::Array *array = node.getArray()) {
+    for (size_t i = 0; i < array->size(); ++i)
+      entries.push_back({"", node.at(i)});
+    return entries;
+  }
+  for (const auto &member : *node.getObject())
+    entries.push_back({member.first.str(), node.get(member.first)});
+  // JSON objects are unordered here: sorted by name, so that errors come
+  // in one order.
+  llvm::sort(entries,
+             [](const auto &a, const auto &b) { return a.first < b.first; });
+  return entries;
 }
 
 static llvm::Error readLoss(JsonNode node, TrainingSpec &out) {
-  node = unwrapPerOutput(node);
+  // Each output's loss is kept (ModelToCnn checks them against the
+  // model's outputs); a single one is also the model's loss, as a
+  // one-output model's ["mse"] or {"dense_1": "mse"} means.
+  if (isPerOutput(node)) {
+    out.lossLoc = node.loc();
+    for (const auto &[name, entry] : perOutputEntries(node)) {
+      // null: Keras's None, an output that has no loss.
+      TrainingSpec one;
+      if (!entry.isNullOrMissing())
+        if (llvm::Error err = readOneLoss(entry, one))
+          return err;
+      out.outputLosses.push_back(
+          {name, entry.loc(), one.loss, one.lossFromLogits});
+    }
+    if (out.outputLosses.size() == 1 && out.outputLosses.front().loss) {
+      out.loss = out.outputLosses.front().loss;
+      out.lossFromLogits = out.outputLosses.front().fromLogits;
+    }
+    return llvm::Error::success();
+  }
+  return readOneLoss(node, out);
+}
+
+/// `loss_weights`: a list in output order or an object by output name.
+static llvm::Error readLossWeights(JsonNode node, TrainingSpec &out) {
+  if (node.isNullOrMissing())
+    return llvm::Error::success();
+  if (!node.getArray() && !node.getObject())
+    return node.error("expected loss_weights as a list or an object by "
+                      "output name, found " +
+                      node.describe());
+  out.lossWeightsLoc = node.loc();
+  for (const auto &[name, entry] : perOutputEntries(node)) {
+    const llvm::json::Value *value = entry.getValue();
+    std::optional<double> weight = value ? value->getAsNumber() : std::nullopt;
+    if (!weight || !std::isfinite(*weight))
+      return entry.error("expected a number as a loss weight, found " +
+                         entry.describe());
+    out.lossWeights.push_back({name, entry.loc(), *weight});
+  }
+  return llvm::Error::success();
+}
+
+static llvm::Error readOneLoss(JsonNode node, TrainingSpec &out) {
   ConfigReader owner(node, "");
   JsonNode nameNode = node;
   JsonNode params = node.get("config");
@@ -267,8 +330,12 @@ static llvm::Error readMetric(const JsonNode &node,
     return llvm::Error::success();
   }
   const llvm::json::Object *object = node.getObject();
-  if (object && !object->get("class_name") && object->size() == 1)
-    return readMetric(node.get(object->begin()->first), out);
+  if (object && !object->get("class_name")) {
+    for (const auto &[name, entry] : perOutputEntries(node))
+      if (llvm::Error err = readMetric(entry, out))
+        return err;
+    return llvm::Error::success();
+  }
   if (object) {
     // A serialised metric names itself in config.name (MeanMetricWrapper
     // "accuracy", SparseCategoricalAccuracy "sparse_categorical_accuracy").
@@ -307,7 +374,7 @@ llvm::Error cnnc::readTrainingConfig(const JsonNode &config, TrainingSpec &out,
   if (!config.get("loss").isNullOrMissing())
     if (llvm::Error err = readLoss(config.get("loss"), out))
       return err;
-  if (llvm::Error err = reader.requireNull("loss_weights"))
+  if (llvm::Error err = readLossWeights(config.get("loss_weights"), out))
     return err;
 
   std::vector<std::string> metrics;

@@ -278,22 +278,21 @@ static Error readLossObject(const KerasCall &call, KerasLoss loss,
   return Error::success();
 }
 
-static Error readLoss(const Arguments &args, TrainingSpec &training) {
-  const CallArgValue *arg = args.get("loss");
-  if (!arg || isRunTimeValue(arg))
-    return Error::success();
-  const Value &v = arg->value;
+/// One loss as compile() takes it (a name or a loss object), written at
+/// `pos`, into `training.loss` and `training.lossFromLogits`.
+static Error readOneLoss(const Arguments &args, const Value &v, Position pos,
+                         TrainingSpec &training) {
   std::optional<KerasLoss> loss;
   if (v.is(Value::Kind::Str)) {
     loss = lossByName(v.text);
     if (!loss)
-      return args.error(arg->pos, "unsupported loss '", v.text, "'");
+      return args.error(pos, "unsupported loss '", v.text, "'");
   } else if (v.is(Value::Kind::Symbol) &&
              classifySymbol(v.text).kind == SymbolKind::Loss) {
     std::string name = classifySymbol(v.text).name;
     loss = lossByName(name);
     if (!loss)
-      return args.error(arg->pos, "unsupported loss '", name, "'");
+      return args.error(pos, "unsupported loss '", name, "'");
   } else if (v.is(Value::Kind::Object) &&
              v.call->symbol.kind == SymbolKind::Loss) {
     loss = lossByClass(v.call->symbol.name);
@@ -302,10 +301,81 @@ static Error readLoss(const Arguments &args, TrainingSpec &training) {
                         "'");
     return readLossObject(*v.call, *loss, args.file(), training);
   } else {
-    return args.typeError("loss", *arg, "a loss name or object");
+    return args.error(pos, "expected a loss name or object, found ",
+                      describe(v));
   }
   training.loss = loss;
   training.lossFromLogits = false;
+  return Error::success();
+}
+
+static SourceLoc sourceLoc(const Arguments &args, Position pos) {
+  return SourceLoc{args.file().str(), pos.line, pos.column};
+}
+
+static Error readLoss(const Arguments &args, TrainingSpec &training) {
+  const CallArgValue *arg = args.get("loss");
+  if (!arg || isRunTimeValue(arg))
+    return Error::success();
+  const Value &v = arg->value;
+  // A loss per output, by output name or in output order (a model with
+  // several outputs); ModelToCnn checks the names and the length.
+  if (v.is(Value::Kind::Dict) || v.isSequence()) {
+    std::vector<std::pair<std::string, Value>> items;
+    if (v.is(Value::Kind::Dict))
+      items = *v.entries;
+    else
+      for (const Value &item : *v.elements)
+        items.push_back({"", item});
+    training.lossLoc = sourceLoc(args, arg->pos);
+    for (const auto &[name, item] : items) {
+      // None: an output that has no loss.
+      TrainingSpec one;
+      if (!item.is(Value::Kind::None))
+        if (Error err = readOneLoss(args, item, arg->pos, one))
+          return err;
+      training.outputLosses.push_back(
+          {name, training.lossLoc, one.loss, one.lossFromLogits});
+    }
+    // One entry is also the whole model's loss, as Keras reads a
+    // one-output model's ["mse"].
+    if (training.outputLosses.size() == 1 &&
+        training.outputLosses.front().loss) {
+      training.loss = training.outputLosses.front().loss;
+      training.lossFromLogits = training.outputLosses.front().fromLogits;
+    }
+    return Error::success();
+  }
+  if (v.is(Value::Kind::Str) || v.is(Value::Kind::Symbol) ||
+      v.is(Value::Kind::Object))
+    return readOneLoss(args, v, arg->pos, training);
+  return args.typeError("loss", *arg, "a loss name or object");
+}
+
+/// compile(loss_weights=...): a dict by output name or a list in output
+/// order, of numbers.
+static Error readLossWeights(const Arguments &args, TrainingSpec &training) {
+  const CallArgValue *arg = args.get("loss_weights");
+  if (!arg || isRunTimeValue(arg) || arg->value.is(Value::Kind::None))
+    return Error::success();
+  const Value &v = arg->value;
+  std::vector<std::pair<std::string, Value>> items;
+  if (v.is(Value::Kind::Dict))
+    items = *v.entries;
+  else if (v.isSequence())
+    for (const Value &item : *v.elements)
+      items.push_back({"", item});
+  else
+    return args.typeError("loss_weights", *arg,
+                          "a dict by output name or a list of numbers");
+  training.lossWeightsLoc = sourceLoc(args, arg->pos);
+  for (const auto &[name, item] : items) {
+    if (!item.isNumber() || !std::isfinite(item.asDouble()))
+      return args.error(arg->pos, "'loss_weights' must hold numbers, not ",
+                        describe(item));
+    training.lossWeights.push_back(
+        {name, training.lossWeightsLoc, item.asDouble()});
+  }
   return Error::success();
 }
 
@@ -382,13 +452,15 @@ Error py::applyCompile(const KerasCall &call, TrainingSpec &training,
   if (!bound)
     return bound.takeError();
   const Arguments &args = *bound;
-  for (StringRef name : {"loss_weights", "weighted_metrics",
-                         "sample_weight_mode", "target_tensors"})
+  for (StringRef name :
+       {"weighted_metrics", "sample_weight_mode", "target_tensors"})
     if (Error err = args.requireNone(name))
       return err;
   if (Error err = readOptimizer(args, training))
     return err;
   if (Error err = readLoss(args, training))
+    return err;
+  if (Error err = readLossWeights(args, training))
     return err;
   return readMetrics(args, training);
 }

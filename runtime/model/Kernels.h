@@ -4,7 +4,9 @@
 // calls them, whether they come from the JIT or from a linked object.
 // Arrays are row-major float32 (Keras shapes, NHWC images); `params` and
 // `gradients` list one pointer per parameter, Keras order; `stats` receives
-// {sum of the per-sample losses, number of correct predictions}.
+// {sum of the per-sample losses, number of correct predictions}, and for a
+// model of several outputs one such pair per output after them
+// (ModelInfo::statsPerCall).
 //
 //===----------------------------------------------------------------------===//
 

@@ -19,6 +19,7 @@ constexpr std::string_view kHeader = "cnnc-model-info 1";
 constexpr int64_t kMaxDim = int64_t(1) << 24;
 constexpr int64_t kMaxElements = int64_t(1) << 28;
 constexpr size_t kMaxRank = 8;
+constexpr size_t kMaxTrainOutputs = 1024;
 
 std::string number(double value) {
   char buffer[32];
@@ -148,6 +149,9 @@ int64_t ModelInfo::inputElements(size_t index) const {
   return product(inputShapes[index]);
 }
 int64_t ModelInfo::outputElements() const { return product(outputShape); }
+int64_t ModelInfo::statsPerCall() const {
+  return trainOutputs.empty() ? 2 : 2 + 2 * int64_t(trainOutputs.size());
+}
 int64_t ModelInfo::paramElements() const {
   int64_t n = 0;
   for (const ParamInfo &p : params)
@@ -215,6 +219,12 @@ std::string cnnc::formatModelInfo(const ModelInfo &info) {
     for (const ParamInfo &p : info.params)
       if (p.fromBatchStatistics)
         out += "batch-statistics " + p.name + "\n";
+    if (!info.trainOutputs.empty()) {
+      out += "train-outputs";
+      for (const std::string &name : info.trainOutputs)
+        out += " " + name;
+      out += "\n";
+    }
   }
   for (const auto &[name, value] : info.fit)
     out += "fit " + name + " " + number(value) + "\n";
@@ -323,6 +333,9 @@ bool cnnc::parseModelInfo(std::string_view text, ModelInfo &info,
       if (param == info.params.end())
         return fail("batch statistics of an unknown parameter");
       param->fromBatchStatistics = true;
+    } else if (key == "train-outputs" && w.size() >= 3 &&
+               w.size() <= kMaxTrainOutputs + 1) {
+      info.trainOutputs.assign(w.begin() + 1, w.end());
     } else if ((key == "hyper" || key == "fit") && w.size() == 3) {
       double value;
       if (!parseDouble(w[2], value))

@@ -18,6 +18,7 @@
 //   optimizer adam 2                                  (name, state slots)
 //   hyper learning_rate 0.001
 //   batch-statistics bn/moving_mean                   (see ParamInfo)
+//   train-outputs dense_1 dense_2                     (several outputs)
 //   fit epochs 5                                      (compile()/fit() values)
 //
 //===----------------------------------------------------------------------===//
@@ -86,6 +87,11 @@ struct ModelInfo {
   OptimizerKind optimizer = OptimizerKind::RMSprop;
   int64_t stateSlots = 0; // rows of optimizer state
   std::map<std::string, double> hyperParameters;
+  /// A model of several outputs: their Keras names, in output order. The
+  /// step then reports, after the total loss sum and a count, each
+  /// output's loss sum and count (History's `<name>_loss`,
+  /// `<name>_accuracy`). Empty for one output.
+  std::vector<std::string> trainOutputs;
   /// compile()/fit() values the model file gave: epochs, batch_size,
   /// validation_split, shuffle (1/0).
   std::map<std::string, double> fit;
@@ -96,6 +102,10 @@ struct ModelInfo {
   /// The elements of one image of input `index`.
   int64_t inputElements(size_t index = 0) const;
   int64_t outputElements() const;
+  /// The floats one call of the training step or the evaluation writes to
+  /// `stats`: the loss sum and the count, then a pair per output when the
+  /// model has several (trainOutputs).
+  int64_t statsPerCall() const;
   int64_t paramElements() const;
   /// The most images one call of the forward pass should take, so that its
   /// temporaries stay near 1 GiB whatever batch a caller asks for.

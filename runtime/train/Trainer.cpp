@@ -49,16 +49,42 @@ void Trainer::forEachChunk(ChunkRange range,
   });
 }
 
-void Trainer::sumStats(int64_t chunks, double &lossSum, double &correct) {
+void Trainer::sumStats(int64_t chunks, std::vector<double> &sums) {
+  int64_t width = kernels.info.statsPerCall();
   std::vector<int64_t> counts(group.size());
   for (int r = 0; r < group.size(); ++r)
-    counts[r] = 2 * chunksOfWorker(chunks, r, group.size()).size();
-  allStats.resize(2 * chunks);
+    counts[r] = width * chunksOfWorker(chunks, r, group.size()).size();
+  allStats.resize(width * chunks);
   group.gather(stats.data(), counts.data(), allStats.data());
-  for (int64_t k = 0; k < chunks; ++k) {
-    lossSum += allStats[2 * k];
-    correct += allStats[2 * k + 1];
+  addStats(allStats.data(), chunks, sums);
+}
+
+void Trainer::addStats(const float *rows, int64_t chunks,
+                       std::vector<double> &sums) const {
+  int64_t width = kernels.info.statsPerCall();
+  sums.assign(width, 0.0);
+  for (int64_t k = 0; k < chunks; ++k)
+    for (int64_t i = 0; i < width; ++i)
+      sums[i] += rows[width * k + i];
+}
+
+/// The result of summed stats over `samples` samples: the total loss and
+/// the count, then each output's.
+static LossAndAccuracy resultOf(const std::vector<double> &sums,
+                                int64_t samples) {
+  LossAndAccuracy result;
+  result.samples = samples;
+  result.correct = static_cast<int64_t>(sums[1]);
+  if (samples > 0) {
+    result.loss = sums[0] / samples;
+    result.accuracy = sums[1] / samples;
   }
+  for (size_t i = 2; i + 1 < sums.size(); i += 2) {
+    result.outputLoss.push_back(samples > 0 ? sums[i] / samples : 0.0);
+    result.outputCorrect.push_back(static_cast<int64_t>(sums[i + 1]));
+    result.outputAccuracy.push_back(samples > 0 ? sums[i + 1] / samples : 0.0);
+  }
+  return result;
 }
 
 GatherOptions Trainer::gatherOptions() const {
@@ -90,8 +116,9 @@ LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed, int stopSignal,
   int64_t chunks = chunkCount(batch.size, chunkImages);
   ChunkRange mine = chunksOfWorker(chunks, group.rank(), group.size());
   reserveGradientRows(std::max<int64_t>(1, mine.size()));
-  if (stats.size() < size_t(2 * mine.size()))
-    stats.resize(2 * mine.size());
+  int64_t width = info.statsPerCall();
+  if (stats.size() < size_t(width * mine.size()))
+    stats.resize(width * mine.size());
   std::vector<const float *> params = paramPointers(info, paramData.data());
   float scale = 1.0f / static_cast<float>(batch.size);
   int64_t pixels = info.inputElements();
@@ -101,7 +128,7 @@ LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed, int stopSignal,
     kernels.trainGradients(
         batch.images.data() + first * pixels, labelsAt(batch, info, first), n,
         params.data(), scale, static_cast<int64_t>(seed), iteration, first,
-        stats.data() + 2 * slot, gradientPointers[slot].data());
+        stats.data() + width * slot, gradientPointers[slot].data());
   });
   if (wholeBatch)
     takeNextValues();
@@ -111,17 +138,16 @@ LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed, int stopSignal,
   // updates: the update gets one row (0 + total is the total: a fold that
   // starts from +0 never yields -0), and the updated slices are gathered.
   int64_t count = static_cast<int64_t>(paramData.size());
-  LossAndAccuracy result;
-  double lossSum = 0.0, correct = 0.0;
+  std::vector<double> sums;
   if (group.size() == 1) {
     update(0, count, gradientData.data(), mine.size());
-    for (int64_t k = 0; k < chunks; ++k) {
-      lossSum += stats[2 * k];
-      correct += stats[2 * k + 1];
-    }
+    addStats(stats.data(), chunks, sums);
     if (agreedStop)
       *agreedStop = stopSignal;
   } else {
+    // TrainRun refuses several outputs across ranks: the group's exchange
+    // carries one (loss sum, count) pair per chunk.
+    assert(width == 2 && "TrainRun refuses several outputs across ranks");
     gradientTotal.resize(count);
     StepTotals totals;
     group.sumStep(gradientData.data(), chunks, count, stats.data(), stopSignal,
@@ -130,18 +156,12 @@ LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed, int stopSignal,
                        [&](int64_t begin, int64_t end) {
                          update(begin, end, gradientTotal.data(), 1);
                        });
-    lossSum = totals.lossSum;
-    correct = totals.correct;
+    sums = {totals.lossSum, totals.correct};
     if (agreedStop)
       *agreedStop = totals.stopSignal;
   }
   ++iteration;
-
-  result.samples = batch.size;
-  result.correct = static_cast<int64_t>(correct);
-  result.loss = lossSum / batch.size;
-  result.accuracy = correct / batch.size;
-  return result;
+  return resultOf(sums, batch.size);
 }
 
 void Trainer::update(int64_t begin, int64_t end, const float *rows,
@@ -193,8 +213,9 @@ LossAndAccuracy Trainer::evaluate(const SampleSet &samples, int64_t batchSize) {
   // the batch size, the threads or the ranks.
   int64_t chunks = chunkCount(samples.count, kEvalChunkImages);
   ChunkRange mine = chunksOfWorker(chunks, group.rank(), group.size());
-  if (stats.size() < size_t(2 * mine.size()))
-    stats.resize(2 * mine.size());
+  int64_t width = info.statsPerCall();
+  if (stats.size() < size_t(width * mine.size()))
+    stats.resize(width * mine.size());
   int64_t perGather = std::max<int64_t>(1, batchSize / kEvalChunkImages);
   for (int64_t begin = mine.begin; begin < mine.end; begin += perGather) {
     ChunkRange gathered{begin, std::min(mine.end, begin + perGather)};
@@ -203,27 +224,20 @@ LossAndAccuracy Trainer::evaluate(const SampleSet &samples, int64_t batchSize) {
                               chunkFirstImage(gathered.end, kEvalChunkImages)) -
                      firstImage;
     gatherRange(samples, firstImage, images, options, evalBatch);
-    std::vector<float> gatheredStats(2 * gathered.size());
+    std::vector<float> gatheredStats(width * gathered.size());
     forEachChunk(gathered, [&](int64_t k, int64_t slot) {
       int64_t first = chunkFirstImage(k, kEvalChunkImages) - firstImage;
       int64_t n = chunkImageCount(k, samples.count, kEvalChunkImages);
       kernels.evaluate(evalBatch.images.data() + first * pixels,
                        labelsAt(evalBatch, info, first), n, params.data(),
-                       gatheredStats.data() + 2 * slot);
+                       gatheredStats.data() + width * slot);
     });
     std::copy(gatheredStats.begin(), gatheredStats.end(),
-              stats.begin() + 2 * (begin - mine.begin));
+              stats.begin() + width * (begin - mine.begin));
   }
-  double lossSum = 0.0, correct = 0.0;
-  sumStats(chunks, lossSum, correct);
-  LossAndAccuracy result;
-  result.samples = samples.count;
-  result.correct = static_cast<int64_t>(correct);
-  if (samples.count > 0) {
-    result.loss = lossSum / samples.count;
-    result.accuracy = correct / samples.count;
-  }
-  return result;
+  std::vector<double> sums;
+  sumStats(chunks, sums);
+  return resultOf(sums, samples.count);
 }
 
 void Trainer::forward(const float *images, int64_t count, float *output) {

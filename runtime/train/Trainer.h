@@ -36,6 +36,11 @@ struct LossAndAccuracy {
   double accuracy = 0.0;
   int64_t correct = 0;
   int64_t samples = 0;
+  /// A model of several outputs: each output's own mean loss (unweighted),
+  /// accuracy and count, in output order (ModelInfo::trainOutputs); `loss`
+  /// is then the weighted total and `accuracy` the first output's.
+  std::vector<double> outputLoss, outputAccuracy;
+  std::vector<int64_t> outputCorrect;
 };
 
 class Trainer {
@@ -93,16 +98,19 @@ private:
   /// Runs the compiled update on parameters [begin, end), summing
   /// `rowCount` gradient rows, over the threads.
   void update(int64_t begin, int64_t end, const float *rows, int64_t rowCount);
-  /// Sums the (loss sum, correct) pairs of all `chunks` chunks, this
-  /// rank's run of which is in `stats`, in chunk order.
-  void sumStats(int64_t chunks, double &lossSum, double &correct);
+  /// Sums the stats (ModelInfo::statsPerCall floats) of all `chunks`
+  /// chunks, this rank's run of which is in `stats`, in chunk order.
+  void sumStats(int64_t chunks, std::vector<double> &sums);
+  /// Sums `chunks` rows of stats at `rows`, in chunk order.
+  void addStats(const float *rows, int64_t chunks,
+                std::vector<double> &sums) const;
 
   const ModelKernels &kernels;
   ProcessGroup &group;
   WorkerPool pool;
   std::vector<float> paramData, stateData, gradientData, gradientTotal;
   std::vector<std::vector<float *>> gradientPointers; // per chunk row
-  std::vector<float> stats, allStats; // (loss sum, correct) per chunk
+  std::vector<float> stats, allStats; // statsPerCall() floats per chunk
   Batch evalBatch;
 };
 
