@@ -50,6 +50,10 @@ using ApplyGradientsFn = void (*)(float *params, float *state,
                                   const float *gradients, int64_t shards,
                                   int64_t iteration, int64_t begin,
                                   int64_t count);
+/// What a training step calls (when set) once the gradients of parameters
+/// [first_param, P) are final, while those of [0, first_param) are still
+/// being computed (--cnn-gradient-ready-hook).
+using GradientReadyFn = void (*)(int64_t first_param);
 }
 
 /// A compiled model: its description and entry points. The training
@@ -62,6 +66,9 @@ struct ModelKernels {
   TrainGradientsFn trainGradients = nullptr;
   EvaluateFn evaluate = nullptr;
   ApplyGradientsFn applyGradients = nullptr;
+  /// The compiled code's `cnnc_gradient_ready_hook`, which the runtime may
+  /// point at its function; null when the code has none.
+  GradientReadyFn *gradientReadyHook = nullptr;
 };
 
 } // namespace cnnc

@@ -23,6 +23,7 @@
 #include "runtime/support/WorkerPool.h"
 #include "runtime/train/Batching.h"
 #include "runtime/train/Chunks.h"
+#include "runtime/train/SplitChunks.h"
 
 #include <cstdint>
 #include <functional>
@@ -52,6 +53,11 @@ public:
   std::vector<float> &params() { return paramData; }
   /// The optimizer's slots, ModelInfo::stateSlots rows of params().size().
   std::vector<float> &state() { return stateData; }
+  /// Whether a rank starts summing the last layers' gradients while the
+  /// rest of the backward pass runs (the overlap, on unless `--no-overlap`;
+  /// the same bits either way). Every rank must get the same setting.
+  void setOverlap(bool on) { overlap = on; }
+
   /// Optimizer steps taken (Keras's `iterations`).
   int64_t iteration = 0;
 
@@ -87,6 +93,14 @@ private:
   /// each thread a contiguous run; slot = k - range.begin.
   void forEachChunk(ChunkRange range,
                     const std::function<void(int64_t, int64_t)> &chunk);
+  /// Computes this rank's chunks `mine` of a batch of `chunks` chunks with
+  /// `chunk(k, slot)`, and starts their sum across the ranks on the
+  /// parameters the step reports final early: every chunk's head, then
+  /// the tails, with the sum moving between them (SplitChunks.h). With
+  /// several threads the chunks run on all of them and the sum starts
+  /// after (each rank takes part the same way, whatever its threads).
+  void computeOverlapped(ChunkRange mine, int64_t chunks,
+                         const std::function<void(int64_t, int64_t)> &chunk);
   /// Moves the next values of the parameters the step computes from the
   /// batch's statistics out of the one chunk's gradient row.
   void takeNextValues();
@@ -104,6 +118,8 @@ private:
   std::vector<std::vector<float *>> gradientPointers; // per chunk row
   std::vector<float> stats, allStats; // (loss sum, correct) per chunk
   Batch evalBatch;
+  bool overlap = true;
+  SplitChunks split;
 };
 
 } // namespace cnnc

@@ -99,6 +99,11 @@ static cl::opt<std::string> weightsPath(
 static cl::opt<bool> noShuffle("no-shuffle",
                                cl::desc("Keep the training data in order"),
                                cl::cat(cnncCategory), cl::sub(trainCommand));
+static cl::opt<bool> noOverlap(
+    "no-overlap",
+    cl::desc("Under mpirun, sum the gradients only after the whole backward "
+             "pass (the same weights; for measuring what the overlap buys)"),
+    cl::cat(cnncCategory), cl::sub(trainCommand));
 static cl::opt<std::string>
     metricsJson("metrics-json",
                 cl::desc("Write Keras's History, the test metrics and timings"),
@@ -137,6 +142,7 @@ static RunOptions runOptionsFromFlags() {
   options.weightsPath = weightsPath;
   options.metricsJsonPath = metricsJson;
   options.verbose = verbose;
+  options.overlap = !noOverlap;
   return options;
 }
 
