@@ -46,7 +46,7 @@ const char kUsage[] =
     "          [--batch-size B] [--seed S] [--validation-split F] [--threads "
     "T]\n"
     "          [--save FILE] [--resume FILE] [--weights FILE] [--no-shuffle]\n"
-    "          [--no-overlap]\n"
+    "          [--overlap]\n"
     "          [--metrics-json FILE] [--verbose]\n"
     "       %s eval --weights FILE [--data DIR] [--dataset D] [--batch-size "
     "B]\n"
@@ -126,8 +126,8 @@ int main(int argc, char **argv) {
       options.shuffle = false;
       continue;
     }
-    if (flag == "--no-overlap") {
-      options.overlap = false;
+    if (flag == "--overlap") {
+      options.overlap = true;
       continue;
     }
     if (flag == "--verbose") {

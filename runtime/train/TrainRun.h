@@ -36,8 +36,9 @@ struct RunOptions {
   std::string savePath, resumePath, weightsPath, metricsJsonPath;
   bool verbose = false;
   /// Across ranks, start summing the last layers' gradients while the
-  /// rest of the backward pass runs (`--no-overlap` turns it off).
-  bool overlap = true;
+  /// rest of the backward pass runs (`--overlap`; off by default, since it
+  /// measured slower, docs/compiler.md §10).
+  bool overlap = false;
   /// Files the caller read (the model file): no output may be one of them.
   std::vector<NamedInput> inputs;
   /// Weights already read by the caller (from a format the runtime does not

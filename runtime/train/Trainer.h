@@ -54,8 +54,8 @@ public:
   /// The optimizer's slots, ModelInfo::stateSlots rows of params().size().
   std::vector<float> &state() { return stateData; }
   /// Whether a rank starts summing the last layers' gradients while the
-  /// rest of the backward pass runs (the overlap, on unless `--no-overlap`;
-  /// the same bits either way). Every rank must get the same setting.
+  /// rest of the backward pass runs (the overlap, `--overlap`; the same
+  /// bits either way). Every rank must get the same setting.
   void setOverlap(bool on) { overlap = on; }
 
   /// Optimizer steps taken (Keras's `iterations`).
@@ -118,7 +118,7 @@ private:
   std::vector<std::vector<float *>> gradientPointers; // per chunk row
   std::vector<float> stats, allStats; // (loss sum, correct) per chunk
   Batch evalBatch;
-  bool overlap = true;
+  bool overlap = false;
   SplitChunks split;
 };
 

@@ -99,10 +99,11 @@ static cl::opt<std::string> weightsPath(
 static cl::opt<bool> noShuffle("no-shuffle",
                                cl::desc("Keep the training data in order"),
                                cl::cat(cnncCategory), cl::sub(trainCommand));
-static cl::opt<bool> noOverlap(
-    "no-overlap",
-    cl::desc("Under mpirun, sum the gradients only after the whole backward "
-             "pass (the same weights; for measuring what the overlap buys)"),
+static cl::opt<bool> overlapFlag(
+    "overlap",
+    cl::desc("Under mpirun, start summing the last layers' gradients while "
+             "the first layers' are computed (the same weights; measured "
+             "slower here, docs/compiler.md §10)"),
     cl::cat(cnncCategory), cl::sub(trainCommand));
 static cl::opt<std::string>
     metricsJson("metrics-json",
@@ -142,7 +143,7 @@ static RunOptions runOptionsFromFlags() {
   options.weightsPath = weightsPath;
   options.metricsJsonPath = metricsJson;
   options.verbose = verbose;
-  options.overlap = !noOverlap;
+  options.overlap = overlapFlag;
   return options;
 }
 
