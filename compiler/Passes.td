@@ -363,4 +363,22 @@ def ForwardFirstOutput : Pass<"cnn-forward-first-output", "::mlir::ModuleOp"> {
   }];
 }
 
+def GradientReadyHook : Pass<"cnn-gradient-ready-hook", "::mlir::ModuleOp"> {
+  let summary = "Call the runtime when the last layers' gradients are final";
+  let description = [{
+    After bufferization, on @train_gradients: finds the largest run of
+    trailing parameters [s, P) whose gradient buffers are all written for
+    the last time before any gradient buffer of [0, s) is first written
+    (a model's Dense layers before its convolutions), and calls
+    `cnnc_gradient_ready(s)` right after that last write. The call goes
+    through the weak global `cnnc_gradient_ready_hook` (null unless the
+    runtime sets it), so that an MPI rank can start summing those
+    gradients while the rest of the backward pass runs. Nothing is added
+    when no such run exists.
+  }];
+  let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect", "::mlir::arith::ArithDialect"
+  ];
+}
+
 #endif // CNNC_COMPILER_PASSES

@@ -107,6 +107,11 @@ CompiledModel::compile(ModuleOp module, const PipelineOptions &options) {
     kernels.trainGradients = reinterpret_cast<TrainGradientsFn>(*gradients);
     kernels.evaluate = reinterpret_cast<EvaluateFn>(*evaluate);
     kernels.applyGradients = reinterpret_cast<ApplyGradientsFn>(*apply);
+    // Only where the step has a point to report (GradientReadyHook.cpp).
+    if (auto hook = symbol("cnnc_gradient_ready_hook"))
+      kernels.gradientReadyHook = reinterpret_cast<GradientReadyFn *>(*hook);
+    else
+      llvm::consumeError(hook.takeError());
   }
   return model;
 }

@@ -183,6 +183,12 @@ void cnnc::buildPipeline(OpPassManager &pm, Stage stage,
     addPasses(pm, "eliminate-empty-tensors");
     pm.addPass(createBufferizePass());
     addPasses(pm, kAfterBufferize);
+    // Where the last layers' gradients are final, a call that lets an MPI
+    // rank start summing them while the backward pass goes on (on the
+    // writes as bufferization left them, before the memory plan and the
+    // outlining hide them behind views and calls).
+    if (options.train)
+      pm.addPass(createGradientReadyHook());
     pm.addPass(createEmitCInterface());
     // Each function's buffers become views of one workspace (one block of
     // steps by now, so liveness is in program order); cnnc_forward_ws

@@ -170,6 +170,83 @@ public:
     // until the next step: updateSlices waits for them.
   }
 
+  /// Starts the chain on the parameters [from, count), whose rows are
+  /// final while the rest are still being computed (the overlap): every
+  /// receive of the step is posted, and rank 0 folds and sends those pieces
+  /// at once; the other ranks fold theirs as they come (progressSum), and
+  /// sumStep does the rest.
+  void beginSum(const float *rows, int64_t chunks, int64_t count, int64_t from,
+                float *total, float *data,
+                const std::function<void(int64_t, int64_t)> &update) override {
+    if (chunks <= rankCount || from <= 0 || from >= count)
+      return;
+    waitPending("summing the gradients");
+    beginChain(rows, chunksOfWorker(chunks, rankIndex, rankCount).size(), count,
+               from, total);
+    // The early pieces' updated weights from their owners, in the order
+    // each owner sends them: the chain's.
+    early = Early();
+    early.active = true;
+    early.cut = from;
+    early.data = data;
+    early.update = update;
+    for (size_t i = 0; i < chain.early; ++i) {
+      const Piece &p = chain.pieces[i];
+      if (p.owner == rankIndex) {
+        early.mine.push_back(i);
+        early.minePieces.push_back(p);
+        continue;
+      }
+      early.requests.emplace_back();
+      check(MPI_Irecv(data + p.begin, p.size, MPI_FLOAT, p.owner, kWeightsTag,
+                      MPI_COMM_WORLD, &early.requests.back()),
+            "sharing the updated weights");
+    }
+    progressSum();
+  }
+
+  void progressSum() override {
+    if (!chain.active)
+      return;
+    while (chain.folded < chain.early && foldNext(/*block=*/false)) {
+    }
+    while (early.updated < early.mine.size() && updateNext()) {
+    }
+    progress("summing the gradients");
+  }
+
+  /// Updates this rank's next early piece once its total is there (on the
+  /// last rank, once folded; elsewhere, once returned) and sends it to the
+  /// other ranks. Returns false when the total has not come yet (what is
+  /// left then is updated in updateSlices).
+  bool updateNext() {
+    const char *what = "sharing the updated weights";
+    size_t i = early.mine[early.updated];
+    const Piece &p = chain.pieces[i];
+    if (rankIndex == rankCount - 1) {
+      if (chain.folded <= i)
+        return false; // folded in order: sumChain gets there
+    } else {
+      // This rank's pieces' totals come in the chain's order, the early
+      // ones first: the k-th of its early pieces is the k-th return.
+      int done = 0;
+      check(MPI_Test(&chain.totalIn[early.updated], &done, MPI_STATUS_IGNORE),
+            what);
+      if (!done)
+        return false;
+    }
+    early.update(p.begin, p.begin + p.size);
+    for (int r = 0; r < rankCount; ++r)
+      if (r != rankIndex) {
+        early.requests.emplace_back();
+        check(MPI_Isend(early.data + p.begin, p.size, MPI_FLOAT, r, kWeightsTag,
+                        MPI_COMM_WORLD, &early.requests.back()),
+              what);
+      }
+    ++early.updated;
+    return true;
+  }
+
   /// Ranks own several chunks: the chain, pipelined in pieces.
   void sumChain(const float *rows, int64_t rowCount, int64_t count,
                 const float *stats, int signal, float *total,
@@ -177,42 +254,21 @@ public:
     const char *what = "summing the gradients";
     int last = rankCount - 1;
     bool isLast = rankIndex == last;
-    std::vector<Piece> pieces = piecesOf(count);
-    // The chain's partial sums pass through `partial`; the last rank folds
-    // straight into `total`, the others receive their slice's total there.
-    partial.resize(count);
-    float *folded = isLast ? total : partial.data();
-    // Every receive is posted first, so that sends land as soon as they
-    // leave: the previous rank's partial stats and pieces, and (but on the
-    // last rank) the totals of this rank's slice.
-    std::vector<MPI_Request> chainIn, totalIn, sends;
+    // Begun by beginSum (the overlap), or from scratch: every piece late.
+    if (!chain.active)
+      beginChain(rows, rowCount, count, count, total);
     double *carried = stepStats, *final = stepTotals;
     std::fill(carried, carried + 3, 0.0);
     std::fill(final, final + 3, 0.0);
     MPI_Request statsIn = MPI_REQUEST_NULL, totalsIn = MPI_REQUEST_NULL;
-    if (rankIndex > 0) {
+    if (rankIndex > 0)
       check(MPI_Irecv(carried, 3, MPI_DOUBLE, rankIndex - 1, kStatsTag,
                       MPI_COMM_WORLD, &statsIn),
             what);
-      for (const Piece &p : pieces) {
-        chainIn.emplace_back();
-        check(MPI_Irecv(folded + p.begin, p.size, MPI_FLOAT, rankIndex - 1,
-                        kChainTag, MPI_COMM_WORLD, &chainIn.back()),
-              what);
-      }
-    }
-    if (!isLast) {
+    if (!isLast)
       check(MPI_Irecv(final, 3, MPI_DOUBLE, last, kTotalsTag, MPI_COMM_WORLD,
                       &totalsIn),
             what);
-      for (const Piece &p : pieces)
-        if (p.owner == rankIndex) {
-          totalIn.emplace_back();
-          check(MPI_Irecv(total + p.begin, p.size, MPI_FLOAT, last, kReturnTag,
-                          MPI_COMM_WORLD, &totalIn.back()),
-                what);
-        }
-    }
     // The stats first: they are small and ready, and the next rank folds
     // its own onto them before the pieces come. In double, in chunk order
     // from 0, as one process adds them; the signal is the largest so far.
@@ -223,6 +279,7 @@ public:
       carried[1] += stats[2 * r + 1];
     }
     carried[2] = std::max(carried[2], static_cast<double>(signal));
+    std::vector<MPI_Request> &sends = chain.sends;
     if (isLast) {
       std::copy(carried, carried + 3, final);
       for (int r = 0; r < last; ++r) {
@@ -237,32 +294,10 @@ public:
                       MPI_COMM_WORLD, &sends.back()),
             what);
     }
-    // Then the pieces: each is folded and passed on as soon as it came, so
-    // that rank r + 1 folds piece s while rank r folds piece s + 1; the last
-    // rank sends each total piece straight to the rank that updates it.
-    for (size_t i = 0; i < pieces.size(); ++i) {
-      const Piece &p = pieces[i];
-      float *sum = folded + p.begin;
-      if (rankIndex == 0)
-        std::fill(sum, sum + p.size, 0.0f);
-      else
-        wait(chainIn[i], what);
-      for (int64_t r = 0; r < rowCount; ++r) {
-        const float *row = rows + r * count + p.begin;
-        for (int j = 0; j < p.size; ++j)
-          sum[j] += row[j];
-      }
-      if (!isLast || p.owner != last) {
-        sends.emplace_back();
-        check(MPI_Isend(sum, p.size, MPI_FLOAT,
-                        isLast ? p.owner : rankIndex + 1,
-                        isLast ? kReturnTag : kChainTag, MPI_COMM_WORLD,
-                        &sends.back()),
-              what);
-      }
-      progress(what);
-    }
-    for (MPI_Request &request : totalIn)
+    // Then the pieces not folded yet, in their order.
+    while (chain.folded < chain.pieces.size())
+      foldNext(/*block=*/true);
+    for (MPI_Request &request : chain.totalIn)
       wait(request, what);
     if (!isLast)
       wait(totalsIn, what);
@@ -270,11 +305,90 @@ public:
     // slice (which they do not touch); updateSlices waits for them.
     for (MPI_Request &request : sends)
       pending.push_back(request);
+    chain = Chain();
     if (!isLast)
       waitPending(what);
     totals.lossSum = final[0];
     totals.correct = final[1];
     totals.stopSignal = static_cast<int>(final[2]);
+  }
+
+  /// Posts every receive of the chain: the previous rank's partial sum of
+  /// each piece (into `partial`, or on the last rank straight into
+  /// `total`) and, but on the last rank, the totals of this rank's slice.
+  /// Pieces of [from, count) travel first.
+  void beginChain(const float *rows, int64_t rowCount, int64_t count,
+                  int64_t from, float *total) {
+    const char *what = "summing the gradients";
+    int last = rankCount - 1;
+    bool isLast = rankIndex == last;
+    chain = Chain();
+    chain.active = true;
+    chain.rows = rows;
+    chain.rowCount = rowCount;
+    chain.count = count;
+    partial.resize(count);
+    chain.sums = isLast ? total : partial.data();
+    // Messages of one tag from one rank match receives in the order both
+    // are posted, and every rank orders the pieces alike.
+    for (const Piece &p : piecesOf(count, from))
+      if (p.begin >= from)
+        chain.pieces.push_back(p);
+    chain.early = chain.pieces.size();
+    for (const Piece &p : piecesOf(count, from))
+      if (p.begin < from)
+        chain.pieces.push_back(p);
+    for (const Piece &p : chain.pieces) {
+      chain.in.emplace_back(MPI_REQUEST_NULL);
+      if (rankIndex > 0)
+        check(MPI_Irecv(chain.sums + p.begin, p.size, MPI_FLOAT, rankIndex - 1,
+                        kChainTag, MPI_COMM_WORLD, &chain.in.back()),
+              what);
+      if (!isLast && p.owner == rankIndex) {
+        chain.totalIn.emplace_back();
+        check(MPI_Irecv(total + p.begin, p.size, MPI_FLOAT, last, kReturnTag,
+                        MPI_COMM_WORLD, &chain.totalIn.back()),
+              what);
+      }
+    }
+  }
+
+  /// Folds the chain's next piece and passes it on, so that rank r + 1
+  /// folds piece s while rank r folds piece s + 1; the last rank sends each
+  /// total piece straight to the rank that updates it. Without `block`,
+  /// returns false when the piece has not come yet.
+  bool foldNext(bool block) {
+    const char *what = "summing the gradients";
+    int last = rankCount - 1;
+    bool isLast = rankIndex == last;
+    size_t i = chain.folded;
+    const Piece &p = chain.pieces[i];
+    float *sum = chain.sums + p.begin;
+    if (rankIndex == 0) {
+      std::fill(sum, sum + p.size, 0.0f);
+    } else if (block) {
+      wait(chain.in[i], what);
+    } else {
+      int done = 0;
+      check(MPI_Test(&chain.in[i], &done, MPI_STATUS_IGNORE), what);
+      if (!done)
+        return false;
+    }
+    for (int64_t r = 0; r < chain.rowCount; ++r) {
+      const float *row = chain.rows + r * chain.count + p.begin;
+      for (int j = 0; j < p.size; ++j)
+        sum[j] += row[j];
+    }
+    if (!isLast || p.owner != last) {
+      chain.sends.emplace_back();
+      check(MPI_Isend(sum, p.size, MPI_FLOAT, isLast ? p.owner : rankIndex + 1,
+                      isLast ? kReturnTag : kChainTag, MPI_COMM_WORLD,
+                      &chain.sends.back()),
+            what);
+    }
+    ++chain.folded;
+    progress(what);
+    return true;
   }
 
   void
@@ -286,9 +400,30 @@ public:
     // waited for below with the weights.
     std::vector<MPI_Request> requests;
     requests.swap(pending);
-    std::vector<Piece> pieces = piecesOf(count);
+    // With the overlap, the pieces of [cut, count) were updated (or are
+    // received) in the early phase, and were cut as the chain cut them;
+    // this rank's early pieces not updated yet go first, in the order the
+    // other ranks posted their receives.
+    int64_t cut = early.active ? early.cut : count;
+    std::vector<Piece> pieces = piecesOf(count, early.active ? cut : -1);
+    if (early.active) {
+      for (MPI_Request &request : early.requests)
+        requests.push_back(request);
+      for (size_t k = early.updated; k < early.mine.size(); ++k) {
+        const Piece &p = early.minePieces[k];
+        update(p.begin, p.begin + p.size);
+        for (int r = 0; r < rankCount; ++r)
+          if (r != rankIndex) {
+            requests.emplace_back();
+            check(MPI_Isend(data + p.begin, p.size, MPI_FLOAT, r, kWeightsTag,
+                            MPI_COMM_WORLD, &requests.back()),
+                  what);
+          }
+      }
+      early = Early();
+    }
     for (const Piece &p : pieces)
-      if (p.owner != rankIndex) {
+      if (p.owner != rankIndex && p.begin < cut) {
         requests.emplace_back();
         check(MPI_Irecv(data + p.begin, p.size, MPI_FLOAT, p.owner, kWeightsTag,
                         MPI_COMM_WORLD, &requests.back()),
@@ -296,7 +431,7 @@ public:
       }
     // Each piece leaves as soon as it is updated, while the next one is.
     for (const Piece &p : pieces) {
-      if (p.owner != rankIndex)
+      if (p.owner != rankIndex || p.begin >= cut)
         continue;
       update(p.begin, p.begin + p.size);
       for (int r = 0; r < rankCount; ++r)
@@ -375,15 +510,19 @@ private:
   };
 
   /// The vector cut into the ranks' slices, each slice into pieces of at
-  /// most kSegment floats, in order.
-  std::vector<Piece> piecesOf(int64_t count) const {
+  /// most kSegment floats, in order; no piece straddles `cut` (the start of
+  /// the parameters summed early, or `count`).
+  std::vector<Piece> piecesOf(int64_t count, int64_t cut = -1) const {
     std::vector<Piece> pieces;
     for (int owner = 0; owner < rankCount; ++owner) {
       ParamSlice slice = sliceOfRank(count, owner, rankCount);
-      for (int64_t at = slice.begin; at < slice.end; at += kSegment)
-        pieces.push_back(
-            {at, static_cast<int>(std::min<int64_t>(kSegment, slice.end - at)),
-             owner});
+      for (int64_t at = slice.begin; at < slice.end;) {
+        int64_t end = std::min(slice.end, at + kSegment);
+        if (at < cut && cut < end)
+          end = cut;
+        pieces.push_back({at, static_cast<int>(end - at), owner});
+        at = end;
+      }
     }
     return pieces;
   }
@@ -482,6 +621,30 @@ private:
   std::vector<float> incoming;        // the other ranks' rows of my slice
   std::vector<double> allStats;       // (loss, correct, signal) per rank
   std::vector<MPI_Request> pending;   // sends updateSlices waits for
+
+  /// The early update of the step in progress (beginSum).
+  struct Early {
+    bool active = false;
+    int64_t cut = 0;
+    float *data = nullptr;
+    std::function<void(int64_t, int64_t)> update;
+    std::vector<size_t> mine;      // this rank's early pieces, chain indices
+    std::vector<Piece> minePieces; // the same pieces
+    size_t updated = 0;            // mine[0, updated) are updated and sent
+    std::vector<MPI_Request> requests; // their sends, the others' receives
+  } early;
+
+  /// The chain of the step in progress.
+  struct Chain {
+    bool active = false;
+    const float *rows = nullptr;
+    int64_t rowCount = 0, count = 0;
+    float *sums = nullptr;     // the partial sums (the total on the last rank)
+    std::vector<Piece> pieces; // in the order they travel
+    size_t early = 0;          // pieces[0, early) may be folded early
+    size_t folded = 0;         // pieces[0, folded) are folded and sent
+    std::vector<MPI_Request> in, totalIn, sends;
+  } chain;
 };
 
 } // namespace

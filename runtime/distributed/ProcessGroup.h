@@ -76,6 +76,24 @@ public:
                        const float *stats, int signal, float *total,
                        StepTotals &totals) = 0;
 
+  /// The overlap (docs/compiler.md §10): starts sumStep's sum on the
+  /// parameters [from, count), whose rows (as sumStep takes them) are final
+  /// while those of [0, from) are still being computed, and the update of
+  /// those parameters: as the total of a piece of this rank's slice comes,
+  /// `update(begin, end)` runs on it and the updated piece of `data` goes
+  /// to the other ranks (what updateSlices does later for the rest). So the
+  /// caller must no longer read data[from, count) nor write those rows
+  /// until updateSlices returns. It calls progressSum between its pieces of
+  /// work (MPI's TCP transport moves data only inside MPI calls), then
+  /// sumStep and updateSlices as always, which finish with the same bits.
+  /// Every rank calls it for a step with the same `from`, or none does. A
+  /// no-op where there is nothing to start (one process, or no rank owning
+  /// two chunks).
+  virtual void beginSum(const float *rows, int64_t chunks, int64_t count,
+                        int64_t from, float *total, float *data,
+                        const std::function<void(int64_t, int64_t)> &update) {}
+  virtual void progressSum() {}
+
   /// Runs `update(begin, end)` over this rank's slice (sliceOfRank) of
   /// `data` (`count` floats), a piece at a time, and sends each updated
   /// piece to the other ranks while the next is updated; returns when this

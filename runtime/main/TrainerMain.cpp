@@ -32,6 +32,8 @@ void cnnc_evaluate(const float *, const void *, int64_t, const float *const *,
 void cnnc_apply_gradients(float *, float *, const float *, int64_t, int64_t,
                           int64_t, int64_t);
 extern const char cnnc_model_info[];
+// Weak: an object whose step has no point to report defines none.
+extern cnnc::GradientReadyFn cnnc_gradient_ready_hook __attribute__((weak));
 }
 
 using namespace cnnc;
@@ -44,6 +46,7 @@ const char kUsage[] =
     "          [--batch-size B] [--seed S] [--validation-split F] [--threads "
     "T]\n"
     "          [--save FILE] [--resume FILE] [--weights FILE] [--no-shuffle]\n"
+    "          [--overlap]\n"
     "          [--metrics-json FILE] [--verbose]\n"
     "       %s eval --weights FILE [--data DIR] [--dataset D] [--batch-size "
     "B]\n"
@@ -105,6 +108,7 @@ int main(int argc, char **argv) {
   kernels.trainGradients = cnnc_train_gradients;
   kernels.evaluate = cnnc_evaluate;
   kernels.applyGradients = cnnc_apply_gradients;
+  kernels.gradientReadyHook = &cnnc_gradient_ready_hook;
 
   RunOptions options;
   bool evaluate = false;
@@ -120,6 +124,10 @@ int main(int argc, char **argv) {
     }
     if (flag == "--no-shuffle") {
       options.shuffle = false;
+      continue;
+    }
+    if (flag == "--overlap") {
+      options.overlap = true;
       continue;
     }
     if (flag == "--verbose") {

@@ -60,6 +60,10 @@ using ForwardWorkspaceFn = void (*)(const float *input, int64_t batch,
                                     const float *const *params, float *output,
                                     void *workspace);
 using WorkspaceBytesFn = size_t (*)(int64_t batch);
+/// What a training step calls (when set) once the gradients of parameters
+/// [first_param, P) are final, while those of [0, first_param) are still
+/// being computed (--cnn-gradient-ready-hook).
+using GradientReadyFn = void (*)(int64_t first_param);
 }
 
 /// A compiled model: its description and entry points. The training
@@ -76,6 +80,9 @@ struct ModelKernels {
   /// runner prefers to `forward` (null where the code has none).
   ForwardWorkspaceFn forwardWorkspace = nullptr;
   WorkspaceBytesFn workspaceBytes = nullptr;
+  /// The compiled code's `cnnc_gradient_ready_hook`, which the runtime may
+  /// point at its function; null when the code has none.
+  GradientReadyFn *gradientReadyHook = nullptr;
 };
 
 } // namespace cnnc

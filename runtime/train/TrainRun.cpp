@@ -473,6 +473,7 @@ int cnnc::runTraining(const ModelKernels &kernels, const RunOptions &options) {
   SampleSet testSet = samplesOf(plan.data.testImages, plan.data.testLabels);
 
   Trainer trainer(kernels, options.threads, group);
+  trainer.setOverlap(options.overlap);
   History history;
   int64_t firstEpoch = 0;
   if (plan.resumed) {

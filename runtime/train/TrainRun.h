@@ -35,6 +35,10 @@ struct RunOptions {
   unsigned threads = 0;
   std::string savePath, resumePath, weightsPath, metricsJsonPath;
   bool verbose = false;
+  /// Across ranks, start summing the last layers' gradients while the
+  /// rest of the backward pass runs (`--overlap`; off by default, since it
+  /// measured slower, docs/compiler.md §10).
+  bool overlap = false;
   /// Files the caller read (the model file): no output may be one of them.
   std::vector<NamedInput> inputs;
   /// Weights already read by the caller (from a format the runtime does not

@@ -20,6 +20,8 @@ Trainer::Trainer(const ModelKernels &kernels, unsigned threads,
   // after the first.
   mallopt(M_MMAP_THRESHOLD, 512 << 20);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  if (!SplitChunks::install(kernels))
+    overlap = false;
   const ModelInfo &info = kernels.info;
   int64_t count = info.paramElements();
   paramData.assign(count, 0.0f);
@@ -122,14 +124,26 @@ LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed, int stopSignal,
   std::vector<const float *> params = paramPointers(info, paramData.data());
   float scale = 1.0f / static_cast<float>(batch.size);
   int64_t pixels = info.inputElements();
-  forEachChunk(mine, [&](int64_t k, int64_t slot) {
+  auto computeChunk = [&](int64_t k, int64_t slot) {
     int64_t first = chunkFirstImage(k, chunkImages);
     int64_t n = chunkImageCount(k, batch.size, chunkImages);
     kernels.trainGradients(
         batch.images.data() + first * pixels, labelsAt(batch, info, first), n,
         params.data(), scale, static_cast<int64_t>(seed), iteration, first,
         stats.data() + width * slot, gradientPointers[slot].data());
-  });
+  };
+  int64_t count = static_cast<int64_t>(paramData.size());
+  // The overlap needs a sum to start (several ranks) and chunks whose
+  // gradients are final early; the decision depends only on what every
+  // rank shares (the flag, the code, the batch), so all ranks take part
+  // in the sum alike.
+  if (overlap && group.size() > 1 && !wholeBatch && kernels.gradientReadyHook &&
+      chunks > group.size()) {
+    gradientTotal.resize(count);
+    computeOverlapped(mine, chunks, computeChunk);
+  } else {
+    forEachChunk(mine, computeChunk);
+  }
   if (wholeBatch)
     takeNextValues();
   // One process hands all chunk rows to the update, which adds them in
@@ -137,7 +151,6 @@ LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed, int stopSignal,
   // order, each rank getting the total of the slice of the parameters it
   // updates: the update gets one row (0 + total is the total: a fold that
   // starts from +0 never yields -0), and the updated slices are gathered.
-  int64_t count = static_cast<int64_t>(paramData.size());
   std::vector<double> sums;
   if (group.size() == 1) {
     update(0, count, gradientData.data(), mine.size());
@@ -162,6 +175,35 @@ LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed, int stopSignal,
   }
   ++iteration;
   return resultOf(sums, batch.size);
+}
+
+void Trainer::computeOverlapped(
+    ChunkRange mine, int64_t chunks,
+    const std::function<void(int64_t, int64_t)> &chunk) {
+  int64_t count = static_cast<int64_t>(paramData.size());
+  // The step reports the first parameter it is done with; the group cuts
+  // the vector at that parameter's first element.
+  auto startSum = [&](int64_t firstParam) {
+    const std::vector<ParamInfo> &layout = kernels.info.params;
+    if (firstParam <= 0 || firstParam >= static_cast<int64_t>(layout.size()))
+      return;
+    int64_t from = 0;
+    for (int64_t p = 0; p < firstParam; ++p)
+      from += layout[p].elements();
+    group.beginSum(gradientData.data(), chunks, count, from,
+                   gradientTotal.data(), paramData.data(),
+                   [this](int64_t begin, int64_t end) {
+                     update(begin, end, gradientTotal.data(), 1);
+                   });
+  };
+  if (pool.size() > 1) {
+    forEachChunk(mine, chunk);
+    startSum(SplitChunks::reportedSplit());
+    return;
+  }
+  split.run(
+      mine.size(), [&](int64_t slot) { chunk(mine.begin + slot, slot); },
+      startSum, [&] { group.progressSum(); });
 }
 
 void Trainer::update(int64_t begin, int64_t end, const float *rows,

@@ -23,6 +23,7 @@
 #include "runtime/support/WorkerPool.h"
 #include "runtime/train/Batching.h"
 #include "runtime/train/Chunks.h"
+#include "runtime/train/SplitChunks.h"
 
 #include <cstdint>
 #include <functional>
@@ -57,6 +58,11 @@ public:
   std::vector<float> &params() { return paramData; }
   /// The optimizer's slots, ModelInfo::stateSlots rows of params().size().
   std::vector<float> &state() { return stateData; }
+  /// Whether a rank starts summing the last layers' gradients while the
+  /// rest of the backward pass runs (the overlap, `--overlap`; the same
+  /// bits either way). Every rank must get the same setting.
+  void setOverlap(bool on) { overlap = on; }
+
   /// Optimizer steps taken (Keras's `iterations`).
   int64_t iteration = 0;
 
@@ -92,6 +98,14 @@ private:
   /// each thread a contiguous run; slot = k - range.begin.
   void forEachChunk(ChunkRange range,
                     const std::function<void(int64_t, int64_t)> &chunk);
+  /// Computes this rank's chunks `mine` of a batch of `chunks` chunks with
+  /// `chunk(k, slot)`, and starts their sum across the ranks on the
+  /// parameters the step reports final early: every chunk's head, then
+  /// the tails, with the sum moving between them (SplitChunks.h). With
+  /// several threads the chunks run on all of them and the sum starts
+  /// after (each rank takes part the same way, whatever its threads).
+  void computeOverlapped(ChunkRange mine, int64_t chunks,
+                         const std::function<void(int64_t, int64_t)> &chunk);
   /// Moves the next values of the parameters the step computes from the
   /// batch's statistics out of the one chunk's gradient row.
   void takeNextValues();
@@ -112,6 +126,8 @@ private:
   std::vector<std::vector<float *>> gradientPointers; // per chunk row
   std::vector<float> stats, allStats; // statsPerCall() floats per chunk
   Batch evalBatch;
+  bool overlap = false;
+  SplitChunks split;
 };
 
 } // namespace cnnc

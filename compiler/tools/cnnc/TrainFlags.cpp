@@ -99,6 +99,12 @@ static cl::opt<std::string> weightsPath(
 static cl::opt<bool> noShuffle("no-shuffle",
                                cl::desc("Keep the training data in order"),
                                cl::cat(cnncCategory), cl::sub(trainCommand));
+static cl::opt<bool> overlapFlag(
+    "overlap",
+    cl::desc("Under mpirun, start summing the last layers' gradients while "
+             "the first layers' are computed (the same weights; measured "
+             "slower here, docs/compiler.md §10)"),
+    cl::cat(cnncCategory), cl::sub(trainCommand));
 static cl::opt<std::string>
     metricsJson("metrics-json",
                 cl::desc("Write Keras's History, the test metrics and timings"),
@@ -137,6 +143,7 @@ static RunOptions runOptionsFromFlags() {
   options.weightsPath = weightsPath;
   options.metricsJsonPath = metricsJson;
   options.verbose = verbose;
+  options.overlap = overlapFlag;
   return options;
 }
 
