@@ -79,6 +79,20 @@ CompiledModel::compile(ModuleOp module, const PipelineOptions &options) {
     kernels.forwardInputs = reinterpret_cast<ForwardInputsFn>(*forwardEntry);
   else
     kernels.forward = reinterpret_cast<ForwardFn>(*forwardEntry);
+  // The form with the caller's workspace, where the module has it (one
+  // input): the runtime then reuses one workspace per thread.
+  if (!severalInputs) {
+    auto forwardWs = symbol("cnnc_forward_ws");
+    auto bytes = symbol("cnnc_workspace_bytes");
+    if (forwardWs && bytes) {
+      kernels.forwardWs = reinterpret_cast<ForwardWsFn>(*forwardWs);
+      kernels.workspaceBytes = reinterpret_cast<WorkspaceBytesFn>(*bytes);
+    }
+    if (!forwardWs)
+      llvm::consumeError(forwardWs.takeError());
+    if (!bytes)
+      llvm::consumeError(bytes.takeError());
+  }
   if (options.train) {
     auto gradients = symbol("cnnc_train_gradients");
     auto evaluate = symbol("cnnc_evaluate");

@@ -4,8 +4,38 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdlib>
 
 using namespace cnnc;
+
+namespace {
+
+/// This thread's workspace for cnnc_forward_ws, grown to `bytes` (64-byte
+/// aligned) and kept for the thread's life. cnnc_forward allocates its
+/// workspace per call and frees it on return; several MB (batch 256) sit
+/// near glibc's mmap and trim thresholds, so depending on the sizes around
+/// them each call could map fresh pages and fault every one of them in:
+/// lesson-bn's inference spent most of its time in the kernel's page
+/// fault handler (bench/README.md). Worker threads live as long as their
+/// pool, so the buffer is reused call after call.
+void *threadWorkspace(int64_t bytes) {
+  struct Buffer {
+    void *data = nullptr;
+    int64_t size = 0;
+    ~Buffer() { std::free(data); }
+  };
+  thread_local Buffer buffer;
+  if (bytes > buffer.size) {
+    std::free(buffer.data);
+    // aligned_alloc wants a multiple of the alignment.
+    int64_t rounded = (bytes + 63) / 64 * 64;
+    buffer.data = std::aligned_alloc(64, size_t(rounded));
+    buffer.size = buffer.data ? rounded : 0;
+  }
+  return buffer.data;
+}
+
+} // namespace
 
 void cnnc::runForward(const ModelKernels &kernels, WorkerPool &pool,
                       const float *input, int64_t batch,
@@ -29,6 +59,13 @@ void cnnc::runForward(const ModelKernels &kernels, WorkerPool &pool,
     pool.run(unsigned(bounds.size() - 1), [&](unsigned s) {
       int64_t first = begin + bounds[s];
       int64_t count = bounds[s + 1] - bounds[s];
+      if (kernels.forwardWs && kernels.workspaceBytes) {
+        if (void *workspace = threadWorkspace(kernels.workspaceBytes(count))) {
+          kernels.forwardWs(inputs[0] + first * info.inputElements(0), count,
+                            params, output + first * out, workspace);
+          return;
+        }
+      }
       if (kernels.forward) {
         kernels.forward(inputs[0] + first * info.inputElements(0), count,
                         params, output + first * out);

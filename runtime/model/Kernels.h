@@ -50,6 +50,14 @@ using ApplyGradientsFn = void (*)(float *params, float *state,
                                   const float *gradients, int64_t shards,
                                   int64_t iteration, int64_t begin,
                                   int64_t count);
+/// ForwardFn with its temporaries in the caller's `workspace` (64-byte
+/// aligned, WorkspaceBytesFn(batch) bytes) instead of allocated per call
+/// (cnnc_forward_ws, --cnn-emit-workspace-interface).
+using ForwardWsFn = void (*)(const float *input, int64_t batch,
+                             const float *const *params, float *output,
+                             void *workspace);
+/// The bytes ForwardWsFn's workspace needs for `batch` images.
+using WorkspaceBytesFn = int64_t (*)(int64_t batch);
 }
 
 /// A compiled model: its description and entry points. The training
@@ -62,6 +70,10 @@ struct ModelKernels {
   TrainGradientsFn trainGradients = nullptr;
   EvaluateFn evaluate = nullptr;
   ApplyGradientsFn applyGradients = nullptr;
+  /// Both or neither: then runForward calls `forwardWs` with a workspace
+  /// each thread keeps, instead of `forward`.
+  ForwardWsFn forwardWs = nullptr;
+  WorkspaceBytesFn workspaceBytes = nullptr;
 };
 
 } // namespace cnnc
