@@ -381,4 +381,18 @@ def GradientReadyHook : Pass<"cnn-gradient-ready-hook", "::mlir::ModuleOp"> {
   ];
 }
 
+def FuseEpilogue : Pass<"cnn-fuse-epilogue", "::mlir::func::FuncOp"> {
+  let summary = "Move a fused conv's tile root through its per-channel epilogue and pooling";
+  let description = [{
+    Between convert-cnn-to-linalg and --cnn-tile. A fusion root (a lowered
+    fused_conv2d's relu or pooling) whose only consumer is an elementwise
+    generic with per-channel static operands (an inference batch_norm after
+    the relu) passes its mark on to that generic, and then to a max, min or
+    sum pooling reading the result unpadded if the chain has no pooling
+    yet (then on through an average's division). --cnn-tile then computes
+    conv -> relu -> BN -> pooling tile by tile: the BN costs no pass over
+    the activations and the pooling fuses as if it were not there.
+  }];
+}
+
 #endif // CNNC_COMPILER_PASSES

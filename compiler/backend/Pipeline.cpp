@@ -162,6 +162,9 @@ void cnnc::buildPipeline(OpPassManager &pm, Stage stage,
     pm.addPass(createConvertCnnToLinalg());
     if (options.precision == Precision::BF16)
       pm.addNestedPass<func::FuncOp>(createBf16Contractions());
+    // An inference BN after a fused conv's relu joins its tile loop.
+    if (options.tile && options.fuse)
+      pm.addNestedPass<func::FuncOp>(createFuseEpilogue());
     if (options.tile)
       pm.addNestedPass<func::FuncOp>(createTileAndFuse());
     pm.addPass(createTensorCanonicalizerPass());
