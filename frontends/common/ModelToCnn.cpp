@@ -207,20 +207,6 @@ DictionaryAttr ModelToCnn::initializerAttr(const Initializer &init) {
   return builder.getDictionaryAttr(fields);
 }
 
-static cnn::Loss lossAttrValue(KerasLoss loss) {
-  switch (loss) {
-  case KerasLoss::SparseCategoricalCrossentropy:
-    return cnn::Loss::SparseCategoricalCrossentropy;
-  case KerasLoss::CategoricalCrossentropy:
-    return cnn::Loss::CategoricalCrossentropy;
-  case KerasLoss::MSE:
-    return cnn::Loss::MeanSquaredError;
-  case KerasLoss::BinaryCrossentropy:
-    return cnn::Loss::BinaryCrossentropy;
-  }
-  llvm_unreachable("unknown loss");
-}
-
 static cnn::OptimizerKind optimizerAttrValue(KerasOptimizer optimizer) {
   switch (optimizer) {
   case KerasOptimizer::Adam:
@@ -259,7 +245,7 @@ cnn::TrainingAttr ModelToCnn::trainingAttr(const TrainingSpec &training) {
   }
   std::optional<cnn::Loss> loss;
   if (training.loss)
-    loss = lossAttrValue(*training.loss);
+    loss = toCnnLoss(*training.loss);
   ArrayAttr metrics;
   if (!training.metrics.empty()) {
     SmallVector<Attribute> names;

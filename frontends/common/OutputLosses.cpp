@@ -21,7 +21,7 @@
 using namespace mlir;
 using namespace cnnc;
 
-static cnn::Loss toCnnLoss(KerasLoss loss) {
+cnn::Loss cnnc::toCnnLoss(KerasLoss loss) {
   switch (loss) {
   case KerasLoss::SparseCategoricalCrossentropy:
     return cnn::Loss::SparseCategoricalCrossentropy;

@@ -19,10 +19,18 @@
 #include "mlir/Support/LogicalResult.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
+namespace mlir::cnn {
+enum class Loss : uint32_t;
+} // namespace mlir::cnn
+
 namespace cnnc {
+
+/// The cnn dialect's name for a Keras loss.
+mlir::cnn::Loss toCnnLoss(KerasLoss loss);
 
 /// cnn.output_losses for `training` on a model whose outputs are
 /// `outputNames` (in @forward's result order); null when the model needs
