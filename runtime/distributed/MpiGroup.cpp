@@ -235,14 +235,7 @@ public:
       if (!done)
         return false;
     }
-    early.update(p.begin, p.begin + p.size);
-    for (int r = 0; r < rankCount; ++r)
-      if (r != rankIndex) {
-        early.requests.emplace_back();
-        check(MPI_Isend(early.data + p.begin, p.size, MPI_FLOAT, r, kWeightsTag,
-                        MPI_COMM_WORLD, &early.requests.back()),
-              what);
-      }
+    updateAndSend(early.data, p, early.update, early.requests);
     ++early.updated;
     return true;
   }
@@ -409,17 +402,8 @@ public:
     if (early.active) {
       for (MPI_Request &request : early.requests)
         requests.push_back(request);
-      for (size_t k = early.updated; k < early.mine.size(); ++k) {
-        const Piece &p = early.minePieces[k];
-        update(p.begin, p.begin + p.size);
-        for (int r = 0; r < rankCount; ++r)
-          if (r != rankIndex) {
-            requests.emplace_back();
-            check(MPI_Isend(data + p.begin, p.size, MPI_FLOAT, r, kWeightsTag,
-                            MPI_COMM_WORLD, &requests.back()),
-                  what);
-          }
-      }
+      for (size_t k = early.updated; k < early.mine.size(); ++k)
+        updateAndSend(data, early.minePieces[k], update, requests);
       early = Early();
     }
     for (const Piece &p : pieces)
@@ -433,14 +417,7 @@ public:
     for (const Piece &p : pieces) {
       if (p.owner != rankIndex || p.begin >= cut)
         continue;
-      update(p.begin, p.begin + p.size);
-      for (int r = 0; r < rankCount; ++r)
-        if (r != rankIndex) {
-          requests.emplace_back();
-          check(MPI_Isend(data + p.begin, p.size, MPI_FLOAT, r, kWeightsTag,
-                          MPI_COMM_WORLD, &requests.back()),
-                what);
-        }
+      updateAndSend(data, p, update, requests);
       progress(what);
     }
     for (MPI_Request &request : requests)
@@ -525,6 +502,21 @@ private:
       }
     }
     return pieces;
+  }
+
+  /// Updates this rank's piece `p` of `data` and sends it to every other
+  /// rank, adding the sends to `requests`.
+  void updateAndSend(float *data, const Piece &p,
+                     const std::function<void(int64_t, int64_t)> &update,
+                     std::vector<MPI_Request> &requests) {
+    update(p.begin, p.begin + p.size);
+    for (int r = 0; r < rankCount; ++r)
+      if (r != rankIndex) {
+        requests.emplace_back();
+        check(MPI_Isend(data + p.begin, p.size, MPI_FLOAT, r, kWeightsTag,
+                        MPI_COMM_WORLD, &requests.back()),
+              "sharing the updated weights");
+      }
   }
 
   /// The ranks' slices as MPI's (count, displacement) lists.

@@ -12,17 +12,13 @@
 
 #include "runtime/npy/Npy.h"
 #include "runtime/support/AtomicFile.h"
+#include "runtime/support/BinaryFile.h"
 #include "runtime/support/Md5.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <locale>
 #include <sstream>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <zlib.h>
 
 using namespace cnnc;
 
@@ -31,25 +27,6 @@ namespace {
 constexpr size_t kMagicBytes = 8;
 constexpr size_t kCrcBytes = 4;
 constexpr uint64_t kMaxDimension = uint64_t(1) << 40;
-
-uint32_t crc32Of(std::string_view bytes) {
-  // zlib's crc32 takes uInt lengths: feed it in pieces.
-  uLong crc = crc32(0L, Z_NULL, 0);
-  while (!bytes.empty()) {
-    size_t piece = std::min<size_t>(bytes.size(), size_t(1) << 30);
-    crc =
-        crc32(crc, reinterpret_cast<const Bytef *>(bytes.data()), uInt(piece));
-    bytes.remove_prefix(piece);
-  }
-  return uint32_t(crc);
-}
-
-uint64_t littleEndian(const char *bytes, int size) {
-  uint64_t value = 0;
-  for (int i = size - 1; i >= 0; --i)
-    value = value << 8 | uint8_t(bytes[i]);
-  return value;
-}
 
 std::string hex32(uint32_t value) {
   char text[16];
@@ -85,61 +62,8 @@ std::string describeParameter(const ParameterInfo &parameter) {
 // Writing
 //===----------------------------------------------------------------------===//
 
-class Writer {
-public:
-  explicit Writer(std::string &out) : out(out) {}
-
-  void u32(uint32_t value) { put(value, 4); }
-  void u64(uint64_t value) { put(value, 8); }
-  void f64(double value) {
-    uint64_t bits;
-    std::memcpy(&bits, &value, 8);
-    u64(bits);
-  }
-  void str(std::string_view text) {
-    u32(uint32_t(text.size()));
-    out.append(text);
-  }
-  void shape(const std::vector<int64_t> &dims) {
-    u32(uint32_t(dims.size()));
-    for (int64_t dim : dims)
-      u64(uint64_t(dim));
-  }
-  void floats(const std::vector<float> &values) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    out.append(reinterpret_cast<const char *>(values.data()),
-               values.size() * 4);
-#else
-    for (float value : values) {
-      uint32_t bits;
-      std::memcpy(&bits, &value, 4);
-      u32(bits);
-    }
-#endif
-  }
-
-private:
-  void put(uint64_t value, int size) {
-    for (int i = 0; i < size; ++i)
-      out += char((value >> (8 * i)) & 0xFF);
-  }
-  std::string &out;
-};
-
-/// The number of elements `shape` describes, or false when a dimension is
-/// negative or the count would pass `limit`.
-bool elementCount(const std::vector<int64_t> &shape, uint64_t limit,
-                  uint64_t &count) {
-  count = 1;
-  for (int64_t dim : shape) {
-    if (dim < 0 || uint64_t(dim) > kMaxDimension)
-      return false;
-    if (dim != 0 && count > limit / uint64_t(dim))
-      return false;
-    count *= uint64_t(dim);
-  }
-  return true;
-}
+const ByteLimits kLimits{kCheckpointMaxString, kCheckpointMaxRank,
+                         kMaxDimension, /*elementBytes=*/4, "a checkpoint"};
 
 /// Checks what the reader would refuse, so that every checkpoint written
 /// can be read back.
@@ -158,7 +82,8 @@ bool checkSerializable(const Checkpoint &checkpoint, std::string &error) {
       return true;
     uint64_t count;
     if (tensor.shape.size() > kCheckpointMaxRank ||
-        !elementCount(tensor.shape, kCheckpointMaxBytes / 4, count)) {
+        !elementCount(tensor.shape, kMaxDimension, kCheckpointMaxBytes / 4,
+                      count)) {
       error = what + " has an unsupported shape " + describeShape(tensor.shape);
       return true;
     }
@@ -210,119 +135,6 @@ bool checkSerializable(const Checkpoint &checkpoint, std::string &error) {
 // Reading
 //===----------------------------------------------------------------------===//
 
-/// A cursor over the checkpoint's body that refuses to pass its end; the
-/// first problem it meets is kept in `problem`.
-class Reader {
-public:
-  explicit Reader(std::string_view bytes) : bytes(bytes) {}
-
-  size_t left() const { return bytes.size() - pos; }
-  size_t offset() const { return pos; }
-  const std::string &problem() const { return why; }
-
-  bool u32(uint32_t &value, const std::string &what) {
-    if (!need(4, what))
-      return false;
-    value = uint32_t(littleEndian(bytes.data() + pos, 4));
-    pos += 4;
-    return true;
-  }
-  bool u64(uint64_t &value, const std::string &what) {
-    if (!need(8, what))
-      return false;
-    value = littleEndian(bytes.data() + pos, 8);
-    pos += 8;
-    return true;
-  }
-  bool f64(double &value, const std::string &what) {
-    uint64_t bits;
-    if (!u64(bits, what))
-      return false;
-    std::memcpy(&value, &bits, 8);
-    return true;
-  }
-  bool str(std::string &text, const std::string &what) {
-    uint32_t size;
-    if (!u32(size, what + "'s length"))
-      return false;
-    if (size > kCheckpointMaxString)
-      return fail(what + " is " + std::to_string(size) +
-                  " bytes long, more than a checkpoint holds");
-    if (!need(size, what))
-      return false;
-    text.assign(bytes.data() + pos, size);
-    pos += size;
-    return true;
-  }
-  /// A count of records each at least `minimumBytes` long, at most `cap`.
-  bool count(uint32_t &value, uint32_t cap, size_t minimumBytes,
-             const std::string &what) {
-    if (!u32(value, what))
-      return false;
-    if (value > cap || uint64_t(value) * minimumBytes > left())
-      return fail(what + " (" + std::to_string(value) +
-                  ") is more than the file can hold");
-    return true;
-  }
-  /// A shape whose element count, as float32, fits in what is left.
-  bool shape(std::vector<int64_t> &dims, uint64_t &elements,
-             const std::string &what) {
-    uint32_t rank;
-    if (!u32(rank, what + "'s rank"))
-      return false;
-    if (rank > kCheckpointMaxRank)
-      return fail(what + " has rank " + std::to_string(rank) + ", more than " +
-                  std::to_string(kCheckpointMaxRank));
-    dims.clear();
-    for (uint32_t i = 0; i < rank; ++i) {
-      uint64_t dim;
-      if (!u64(dim, what + "'s shape"))
-        return false;
-      if (dim > kMaxDimension)
-        return fail(what + " has a dimension of " + std::to_string(dim));
-      dims.push_back(int64_t(dim));
-    }
-    if (!elementCount(dims, left() / 4, elements))
-      return fail(what + "'s shape " + describeShape(dims) +
-                  " has more elements than the file holds");
-    return true;
-  }
-  bool floats(std::vector<float> &values, uint64_t count,
-              const std::string &what) {
-    if (!need(count * 4, what))
-      return false;
-    values.resize(size_t(count));
-    if (count == 0) // memcpy from or to a null pointer is undefined, even empty
-      return true;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    std::memcpy(values.data(), bytes.data() + pos, size_t(count) * 4);
-#else
-    for (uint64_t i = 0; i < count; ++i) {
-      uint32_t bits = uint32_t(littleEndian(bytes.data() + pos + 4 * i, 4));
-      std::memcpy(&values[i], &bits, 4);
-    }
-#endif
-    pos += size_t(count) * 4;
-    return true;
-  }
-  bool fail(const std::string &reason) {
-    if (why.empty())
-      why = reason;
-    return false;
-  }
-
-private:
-  bool need(uint64_t size, const std::string &what) {
-    if (size <= left())
-      return true;
-    return fail(what + " runs past the end of the data");
-  }
-
-  std::string_view bytes;
-  size_t pos = 0;
-  std::string why;
-};
-
 /// Why `checkpoint` (as listed in `actual`) does not fit `expected`, or "".
 std::string identityMismatch(const ModelIdentity &actual,
                              const ModelIdentity &expected) {
@@ -351,7 +163,7 @@ std::string identityMismatch(const ModelIdentity &actual,
 /// Parses the body (between the header and the CRC) into `out`.
 bool parseBody(std::string_view body, const ModelIdentity *expected,
                Checkpoint &out, std::string &reason) {
-  Reader in(body);
+  ByteReader in(body, kLimits);
   auto malformed = [&] {
     reason = "malformed: " + in.problem();
     return false;
@@ -361,8 +173,8 @@ bool parseBody(std::string_view body, const ModelIdentity *expected,
     return malformed();
   uint32_t parameterCount;
   // A parameter's entry is at least a name length and a rank.
-  if (!in.count(parameterCount, kCheckpointMaxTensors, 8,
-                "the number of parameters"))
+  if (!in.count(parameterCount, 8, "the number of parameters",
+                kCheckpointMaxTensors))
     return malformed();
   ModelIdentity identity{out.signature, {}};
   std::vector<uint64_t> parameterElements;
@@ -388,8 +200,8 @@ bool parseBody(std::string_view body, const ModelIdentity *expected,
   if (!in.str(out.optimizer, "the optimizer name"))
     return malformed();
   uint32_t stateCount;
-  if (!in.count(stateCount, kCheckpointMaxTensors, 8,
-                "the number of optimizer state tensors"))
+  if (!in.count(stateCount, 8, "the number of optimizer state tensors",
+                kCheckpointMaxTensors))
     return malformed();
   for (uint32_t i = 0; i < stateCount; ++i) {
     CheckpointTensor tensor;
@@ -414,8 +226,8 @@ bool parseBody(std::string_view body, const ModelIdentity *expected,
   }
 
   uint32_t settingCount;
-  if (!in.count(settingCount, kCheckpointMaxEntries, 8,
-                "the number of settings"))
+  if (!in.count(settingCount, 8, "the number of settings",
+                kCheckpointMaxEntries))
     return malformed();
   for (uint32_t i = 0; i < settingCount; ++i) {
     std::string key, value;
@@ -427,7 +239,7 @@ bool parseBody(std::string_view body, const ModelIdentity *expected,
 
   auto readValues = [&](std::vector<double> &values, const std::string &what) {
     uint32_t n;
-    if (!in.count(n, kCheckpointMaxEpochs, 8, what + "'s length"))
+    if (!in.count(n, 8, what + "'s length", kCheckpointMaxEpochs))
       return false;
     values.resize(n);
     for (double &value : values)
@@ -436,8 +248,8 @@ bool parseBody(std::string_view body, const ModelIdentity *expected,
     return true;
   };
   uint32_t seriesCount;
-  if (!in.count(seriesCount, kCheckpointMaxEntries, 8,
-                "the number of history series"))
+  if (!in.count(seriesCount, 8, "the number of history series",
+                kCheckpointMaxEntries))
     return malformed();
   for (uint32_t i = 0; i < seriesCount; ++i) {
     HistorySeries series;
@@ -496,11 +308,11 @@ std::string checkHeader(std::string_view head, uint64_t fileSize,
     return "truncated: the file ends after " + std::to_string(head.size()) +
            " bytes, inside the " + std::to_string(kCheckpointHeaderBytes) +
            "-byte checkpoint header";
-  uint32_t version = uint32_t(littleEndian(head.data() + kMagicBytes, 4));
+  uint32_t version = uint32_t(readLittleEndian(head.data() + kMagicBytes, 4));
   if (version != kCheckpointVersion)
     return "it is a checkpoint of format version " + std::to_string(version) +
            ", this cnnc reads version " + std::to_string(kCheckpointVersion);
-  length = littleEndian(head.data() + kMagicBytes + 4, 8);
+  length = readLittleEndian(head.data() + kMagicBytes + 4, 8);
   std::string stated = "its header says " + std::to_string(length) +
                        " bytes, the file has " + std::to_string(fileSize);
   if (fileSize < length)
@@ -569,7 +381,7 @@ bool cnnc::serializeCheckpoint(const Checkpoint &checkpoint, std::string &bytes,
   if (!checkSerializable(checkpoint, error))
     return false;
   std::string out;
-  Writer write(out);
+  ByteWriter write(out);
   out.append(kCheckpointMagic, kMagicBytes);
   write.u32(kCheckpointVersion);
   write.u64(0); // the length, patched below
@@ -615,8 +427,7 @@ bool cnnc::serializeCheckpoint(const Checkpoint &checkpoint, std::string &bytes,
             std::to_string(kCheckpointMaxBytes >> 30) + " GiB)";
     return false;
   }
-  for (int i = 0; i < 8; ++i)
-    out[kMagicBytes + 4 + i] = char((length >> (8 * i)) & 0xFF);
+  write.patchU64(kMagicBytes + 4, length);
   write.u32(crc32Of(out));
   bytes = std::move(out);
   return true;
@@ -646,7 +457,7 @@ bool cnnc::parseCheckpoint(std::string_view bytes, const std::string &path,
     return fail(headerProblem);
 
   size_t crcAt = bytes.size() - kCrcBytes;
-  uint32_t stored = uint32_t(littleEndian(bytes.data() + crcAt, 4));
+  uint32_t stored = uint32_t(readLittleEndian(bytes.data() + crcAt, 4));
   uint32_t computed = crc32Of(bytes.substr(0, crcAt));
   if (stored != computed)
     return fail("damaged: its checksum does not match its contents (CRC-32 " +
@@ -669,65 +480,16 @@ bool cnnc::readCheckpoint(const std::string &path,
     error = "cannot read '" + path + "': " + reason;
     return false;
   };
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return fail(std::strerror(errno));
-  struct Closer {
-    int fd;
-    ~Closer() { close(fd); }
-  } closer{fd};
-  struct stat info;
-  if (fstat(fd, &info) != 0)
-    return fail(std::strerror(errno));
-  if (S_ISDIR(info.st_mode))
-    return fail("it is a directory");
-  if (!S_ISREG(info.st_mode))
-    return fail("it is not a regular file");
-  uint64_t fileSize = uint64_t(info.st_size);
-
-  // Reads up to `size` bytes at `offset` into `into`; false on an error.
-  auto readAt = [&](char *into, uint64_t size, uint64_t offset, uint64_t &got) {
-    got = 0;
-    while (got < size) {
-      ssize_t n =
-          pread(fd, into + got, size_t(size - got), off_t(offset + got));
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return false;
-      if (n == 0)
-        break;
-      got += uint64_t(n);
-    }
-    return true;
-  };
-
-  // The header first: nothing large is allocated before it checks out.
-  char head[kCheckpointHeaderBytes];
-  uint64_t got;
-  if (!readAt(head, sizeof head, 0, got))
-    return fail(std::strerror(errno));
-  uint64_t length = 0;
-  std::string problem =
-      checkHeader(std::string_view(head, size_t(got)), fileSize, length);
-  if (!problem.empty())
-    return fail(problem);
-
-  std::string bytes(size_t(length), '\0');
-  if (!readAt(bytes.data(), length, 0, got))
-    return fail(std::strerror(errno));
-  if (got != length)
-    return fail("truncated: the file shrank to " + std::to_string(got) +
-                " bytes while it was being read");
+  std::string bytes, reason;
+  if (!readLengthCheckedFile(path, kCheckpointHeaderBytes, checkHeader, bytes,
+                             reason))
+    return fail(reason);
   return parseCheckpoint(bytes, path, expected, out, error);
 }
 
 bool cnnc::looksLikeCheckpoint(std::string_view firstBytes) {
-  std::string_view magic(kCheckpointMagic, kMagicBytes);
-  if (firstBytes.size() >= kMagicBytes)
-    return firstBytes.substr(0, kMagicBytes) == magic;
-  return !firstBytes.empty() &&
-         magic.substr(0, firstBytes.size()) == firstBytes;
+  return startsWithMagic(firstBytes,
+                         std::string_view(kCheckpointMagic, kMagicBytes));
 }
 
 std::string cnnc::describeFileFormat(std::string_view bytes) {
