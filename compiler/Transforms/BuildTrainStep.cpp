@@ -768,6 +768,26 @@ LogicalResult StepBuilder::backward(Operation *op, Value dy) {
                        bn.getMomentumAttr(), bn.getFrozenAttr()));
         return success();
       })
+      .Case([&](LayerNormOp ln) {
+        // Each sample's own statistics, in training as in inference: the
+        // gradient flows through them (CnnNormalizationTrainingOps.td).
+        Value x = ln.getInput(), gamma = ln.getGamma(), beta = ln.getBeta();
+        if (gamma || beta) {
+          Type params = (gamma ? gamma : beta).getType();
+          auto sums = b.create<LayerNormParamGradOp>(loc, params, params, x, dy,
+                                                     ln.getAxisAttr(),
+                                                     ln.getEpsilonAttr());
+          if (gamma)
+            addGrad(gamma, sums.getGammaGrad());
+          if (beta)
+            addGrad(beta, sums.getBetaGrad());
+        }
+        if (wantsGrad(x))
+          addGrad(x, b.create<LayerNormInputGradOp>(loc, x.getType(), x, dy,
+                                                    gamma, ln.getAxisAttr(),
+                                                    ln.getEpsilonAttr()));
+        return success();
+      })
       .Case([&](MergeOp merge) {
         for (auto [index, x] : llvm::enumerate(merge.getInputs()))
           if (wantsGrad(x))

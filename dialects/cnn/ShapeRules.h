@@ -180,6 +180,14 @@ inferBatchNormType(std::optional<Location> loc, RankedTensorType input,
                    ArrayRef<RankedTensorType> params, double epsilon,
                    double momentum);
 
+/// layer_norm (NormalizationRules.cpp): the input type, once `axis` is one
+/// of the input's axes after the batch, each present parameter has the
+/// input's shape from `axis` on, and epsilon is finite and >= 0.
+FailureOr<RankedTensorType>
+inferLayerNormType(std::optional<Location> loc, RankedTensorType input,
+                   ArrayRef<RankedTensorType> params, int64_t axis,
+                   double epsilon);
+
 /// fold_batch_norm_kernel / fold_batch_norm_bias: `target` (a kernel with
 /// its output channels last, or a bias) once each BN parameter is a vector
 /// of that many channels.

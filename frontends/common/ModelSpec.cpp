@@ -36,6 +36,7 @@ std::optional<LayerKind> cnnc::layerKindForClassName(std::string_view name) {
       .Case("GaussianDropout", LayerKind::GaussianDropout)
       .Case("Softmax", LayerKind::Softmax)
       .Case("BatchNormalization", LayerKind::BatchNormalization)
+      .Case("LayerNormalization", LayerKind::LayerNormalization)
       .Case("Add", LayerKind::Add)
       .Case("Subtract", LayerKind::Subtract)
       .Case("Multiply", LayerKind::Multiply)
@@ -203,6 +204,8 @@ const char *cnnc::kerasClassName(LayerKind kind) {
     return "Softmax";
   case LayerKind::BatchNormalization:
     return "BatchNormalization";
+  case LayerKind::LayerNormalization:
+    return "LayerNormalization";
   case LayerKind::Add:
     return "Add";
   case LayerKind::Subtract:
@@ -291,6 +294,8 @@ const char *cnnc::kerasNameStem(LayerKind kind) {
     return "softmax";
   case LayerKind::BatchNormalization:
     return "batch_normalization";
+  case LayerKind::LayerNormalization:
+    return "layer_normalization";
   case LayerKind::Add:
     return "add";
   case LayerKind::Subtract:

@@ -135,6 +135,7 @@ enum class LayerKind {
   Conv2DTranspose,    // Conv2DTranspose(filters, kernel_size, strides,
                       // padding, output_padding)
   UpSampling2D,       // UpSampling2D(size, interpolation)
+  LayerNormalization, // LayerNormalization(axis=-1, epsilon, center, scale)
   // Merge layers, called on a list of tensors (graph models only).
   Add,
   Subtract,
@@ -286,6 +287,10 @@ struct Layer {
   Initializer betaInitializer = Initializer::zeros();
   Initializer movingMeanInitializer = Initializer::zeros();
   Initializer movingVarianceInitializer = Initializer::ones();
+  // LayerNormalization: Keras's `axis`, one axis or several, as written
+  // (negative from the end); it shares epsilon, center, scale and the
+  // gamma / beta initializers with BatchNormalization.
+  std::vector<int64_t> normAxes = {-1};
   /// Graph models: the tensors the layer is called on (one, or a merge
   /// layer's list). Empty in a Sequential model: its previous layer.
   std::vector<TensorRef> inbound;

@@ -398,6 +398,28 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
                             "beta_constraint", "gamma_constraint"})
       config[key] = nullptr;
     break;
+  case LayerKind::LayerNormalization: {
+    // Keras and TF.js read one axis or a list.
+    if (layer.normAxes.size() == 1) {
+      config["axis"] = layer.normAxes[0];
+    } else {
+      Array axes;
+      for (int64_t axis : layer.normAxes)
+        axes.push_back(axis);
+      config["axis"] = std::move(axes);
+    }
+    config["epsilon"] = layer.epsilon;
+    config["center"] = layer.center;
+    config["scale"] = layer.scaleGamma;
+    config["beta_initializer"] =
+        initializerValue(layer.betaInitializer, target);
+    config["gamma_initializer"] =
+        initializerValue(layer.gammaInitializer, target);
+    for (const char *key : {"beta_regularizer", "gamma_regularizer",
+                            "beta_constraint", "gamma_constraint"})
+      config[key] = nullptr;
+    break;
+  }
   case LayerKind::Add:
   case LayerKind::Subtract:
   case LayerKind::Multiply:

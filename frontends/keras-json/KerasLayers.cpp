@@ -465,6 +465,74 @@ static llvm::Error readBatchNormalization(const ConfigReader &config,
   return llvm::Error::success();
 }
 
+/// One integer or a list of them (LayerNormalization's `axis`); absent or
+/// null keeps `out`.
+static llvm::Error readIntegers(const ConfigReader &config, llvm::StringRef key,
+                                std::vector<int64_t> &out) {
+  JsonNode node = config.field(key);
+  if (node.isNullOrMissing())
+    return llvm::Error::success();
+  auto integer = [](const JsonNode &n) -> std::optional<int64_t> {
+    return n.getValue() ? n.getValue()->getAsInteger() : std::nullopt;
+  };
+  if (std::optional<int64_t> one = integer(node)) {
+    out = {*one};
+    return llvm::Error::success();
+  }
+  const llvm::json::Array *list = node.getArray();
+  if (!list)
+    return config.fail(node, "expected an integer or a list of integers for '" +
+                                 key + "', found " + node.describe());
+  out.clear();
+  for (size_t i = 0; i < list->size(); ++i) {
+    std::optional<int64_t> item = integer(node.at(i));
+    if (!item)
+      return config.fail(node.at(i), "expected an integer in '" + key +
+                                         "', found " + node.at(i).describe());
+    out.push_back(*item);
+  }
+  return llvm::Error::success();
+}
+
+/// LayerNormalization as Keras 2, Keras 3 and TF.js write it; ModelToCnn
+/// checks the axes against the input's rank.
+static llvm::Error readLayerNormalization(const ConfigReader &config,
+                                          Layer &layer,
+                                          const KerasFileInfo &info) {
+  if (llvm::Error err = readIntegers(config, "axis", layer.normAxes))
+    return err;
+  if (layer.normAxes.empty())
+    return config.fail(config.field("axis"), "'axis' must name an axis");
+  if (llvm::Error err = config.readNumber("epsilon", layer.epsilon))
+    return err;
+  if (!(layer.epsilon >= 0.0))
+    return config.fail(config.field("epsilon"),
+                       "'epsilon' must be >= 0, found " +
+                           config.field("epsilon").describe());
+  if (llvm::Error err = config.readBool("center", layer.center))
+    return err;
+  if (llvm::Error err = config.readBool("scale", layer.scaleGamma))
+    return err;
+  if (llvm::Error err = readInitializer(config, "gamma_initializer",
+                                        layer.gammaInitializer, info))
+    return err;
+  if (llvm::Error err = readInitializer(config, "beta_initializer",
+                                        layer.betaInitializer, info))
+    return err;
+  for (llvm::StringRef key : {"beta_regularizer", "gamma_regularizer",
+                              "beta_constraint", "gamma_constraint"})
+    if (llvm::Error err = config.requireNull(key))
+      return err;
+  // Keras 3's root-mean-square variant is another computation.
+  bool rms = false;
+  if (llvm::Error err = config.readBool("rms_scaling", rms))
+    return err;
+  if (rms)
+    return config.fail(config.field("rms_scaling"),
+                       "'rms_scaling': true is not supported");
+  return llvm::Error::success();
+}
+
 /// The convolution fields DepthwiseConv2D, SeparableConv2D and
 /// Conv2DTranspose share with Conv2D.
 static llvm::Error readWindow(const ConfigReader &config, Layer &layer) {
@@ -668,6 +736,8 @@ llvm::Error cnnc::readLayerConfig(const ConfigReader &config, Layer &layer,
     return config.readInt("axis", layer.axis);
   case LayerKind::BatchNormalization:
     return readBatchNormalization(config, layer, info);
+  case LayerKind::LayerNormalization:
+    return readLayerNormalization(config, layer, info);
   case LayerKind::Add:
   case LayerKind::Subtract:
   case LayerKind::Multiply:

@@ -118,6 +118,13 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
                                          "adjustment",
                                          "name"},
                                         0, {"synchronized"});
+  // Keras 2's positional order; Keras 3 puts rms_scaling after scale, so
+  // it is read as a keyword only.
+  static const LayerSignature layerNorm(
+      {"axis", "epsilon", "center", "scale", "beta_initializer",
+       "gamma_initializer", "beta_regularizer", "gamma_regularizer",
+       "beta_constraint", "gamma_constraint"},
+      0, {"rms_scaling"});
   static const LayerSignature depthwise(
       {"kernel_size", "strides", "padding", "depth_multiplier", "data_format",
        "dilation_rate", "activation", "use_bias", "depthwise_initializer",
@@ -213,6 +220,8 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
     return softmax;
   case LayerKind::BatchNormalization:
     return batchNorm;
+  case LayerKind::LayerNormalization:
+    return layerNorm;
   case LayerKind::Add:
   case LayerKind::Subtract:
   case LayerKind::Multiply:
@@ -640,6 +649,67 @@ Error buildBatchNormalization(const Arguments &args, Layer &layer) {
   return args.requireDefault("renorm", Value::fromBool(false));
 }
 
+/// One integer or a list / tuple of them (LayerNormalization's `axis`).
+Error readIntegers(const Arguments &args, StringRef name,
+                   std::vector<int64_t> &out) {
+  if (!args.hasValue(name))
+    return Error::success();
+  const CallArgValue *arg = args.get(name);
+  const Value &value = arg->value;
+  if (value.is(Value::Kind::Int)) {
+    out = {value.integer};
+    return Error::success();
+  }
+  if (!value.is(Value::Kind::List) && !value.is(Value::Kind::Tuple))
+    return args.typeError(name, *arg, "an integer or a list of integers");
+  out.clear();
+  for (const Value &item : *value.elements) {
+    if (!item.is(Value::Kind::Int))
+      return args.typeError(name, *arg, "a list of integers");
+    out.push_back(item.integer);
+  }
+  if (out.empty())
+    return args.typeError(name, *arg, "at least one axis");
+  return Error::success();
+}
+
+/// LayerNormalization: ModelToCnn checks `axis` against the input's rank.
+Error buildLayerNormalization(const Arguments &args, Layer &layer) {
+  if (Error err = readIntegers(args, "axis", layer.normAxes))
+    return err;
+  auto epsilon = args.getNumber("epsilon", 1e-3);
+  if (!epsilon)
+    return epsilon.takeError();
+  if (!(*epsilon >= 0.0 && std::isfinite(*epsilon)))
+    return args.error(args.get("epsilon")->pos,
+                      "'epsilon' must be a finite number >= 0, not ",
+                      repr(args.get("epsilon")->value));
+  layer.epsilon = *epsilon;
+  auto center = args.getBool("center", true);
+  if (!center)
+    return center.takeError();
+  layer.center = *center;
+  auto scale = args.getBool("scale", true);
+  if (!scale)
+    return scale.takeError();
+  layer.scaleGamma = *scale;
+  auto beta = readInitializer(args, "beta_initializer", Initializer::zeros());
+  if (!beta)
+    return beta.takeError();
+  layer.betaInitializer = *beta;
+  auto gamma = readInitializer(args, "gamma_initializer", Initializer::ones());
+  if (!gamma)
+    return gamma.takeError();
+  layer.gammaInitializer = *gamma;
+  for (StringRef name : {"beta_regularizer", "gamma_regularizer",
+                         "beta_constraint", "gamma_constraint"})
+    if (Error err = args.requireNone(name))
+      return err;
+  if (args.hasValue("rms_scaling"))
+    return args.requireDefault("rms_scaling", Value::fromBool(false));
+  return Error::success();
+}
+
 /// DepthwiseConv2D and SeparableConv2D.
 Error buildDepthwise(const Arguments &args, Layer &layer) {
   bool separable = layer.kind == LayerKind::SeparableConv2D;
@@ -895,6 +965,9 @@ Expected<LayerEntry> py::buildLayer(const KerasCall &call, StringRef file) {
   }
   case LayerKind::BatchNormalization:
     err = buildBatchNormalization(args, layer);
+    break;
+  case LayerKind::LayerNormalization:
+    err = buildLayerNormalization(args, layer);
     break;
   case LayerKind::DepthwiseConv2D:
   case LayerKind::SeparableConv2D:

@@ -595,6 +595,22 @@ const GradientCase kCases[] = {
      "layers.BatchNormalization(scale=False),\n"
      "layers.Activation('tanh'), layers.Flatten(), layers.Dense(2)\n",
      "'mse'", /*samplesPerTensor=*/0, /*batch=*/6},
+    // LayerNormalization: the gradients through each sample's own
+    // statistics, over the channels (after a convolution and a dense
+    // layer) and over every axis after the batch, with center and scale
+    // on and off; each one's input gradient reaches the kernel before it.
+    {"layer_norm", "(5, 5, 3)",
+     "layers.Conv2D(4, 2, activation='tanh'),\n"
+     "layers.LayerNormalization(epsilon=0.01), layers.Activation('tanh'),\n"
+     "layers.Flatten(), layers.Dense(4),\n"
+     "layers.LayerNormalization(center=False), layers.Activation('tanh'),\n"
+     "layers.Dense(3)\n",
+     "'mse'"},
+    {"layer_norm_trailing_axes", "(4, 4, 2)",
+     "layers.Conv2D(3, 2, activation='tanh'),\n"
+     "layers.LayerNormalization(axis=[1, 2, 3], scale=False),\n"
+     "layers.Activation('tanh'), layers.Flatten(), layers.Dense(2)\n",
+     "'mse'"},
     {"spatial_dropout", "(5, 5, 2)",
      "layers.Conv2D(4, 2, activation='tanh'), layers.SpatialDropout2D(0.5),\n"
      "layers.Flatten(), layers.Dense(3)\n",

@@ -53,8 +53,10 @@ function drawLayer(r, shape, keep, training) {
   const act = () => r.pick(ACTIVATIONS);
   if (!isImage(shape)) {
     const [d] = shape;
-    const kinds = keep ? ['activation', 'leakyrelu', 'elu', 'relu', 'bn', 'dropout', 'dense-same']
-                       : ['dense', 'dense', 'activation', 'bn', 'dropout', 'reshape', 'leakyrelu', 'prelu'];
+    const kinds = keep ? ['activation', 'leakyrelu', 'elu', 'relu', 'bn', 'dropout', 'dense-same',
+                          'layernorm']
+                       : ['dense', 'dense', 'activation', 'bn', 'dropout', 'reshape', 'leakyrelu', 'prelu',
+                          'layernorm'];
     switch (r.pick(drawable(kinds))) {
       case 'dense': case 'dense-same': {
         const units = keep ? d : r.int(1, 16);
@@ -77,6 +79,7 @@ function drawLayer(r, shape, keep, training) {
       }
       case 'prelu': return ['PReLU', L.prelu({}), shape];
       case 'bn': return bnLayer(r, shape, training);
+      case 'layernorm': return layerNormLayer(r, shape, false);
       case 'dropout': return ['Dropout(0.3)', L.dropout({rate: 0.3}), shape];
       case 'reshape': {
         // (d) -> (h, w, c) with h * w * c = d.
@@ -92,10 +95,10 @@ function drawLayer(r, shape, keep, training) {
   const [h, w, c] = shape;
   const kinds = keep
       ? ['conv-same', 'conv-same', 'depthwise-same', 'bn', 'activation', 'leakyrelu', 'prelu', 'relu',
-         'pool-same', 'dropout', 'noise']
+         'pool-same', 'dropout', 'noise', 'layernorm']
       : ['conv', 'conv', 'conv', 'depthwise', 'separable', 'transpose', 'maxpool', 'avgpool',
          'global', 'flatten', 'bn', 'activation', 'zeropad', 'crop', 'upsample', 'leakyrelu',
-         'prelu', 'relu', 'elu', 'softmax', 'dropout', 'noise'];
+         'prelu', 'relu', 'elu', 'softmax', 'dropout', 'noise', 'layernorm'];
   const kind = r.pick(drawable(kinds));
   const padding = r.pick(['same', 'valid']);
   const kernel = () => [r.int(1, 4), r.int(1, 4)];
@@ -175,6 +178,7 @@ function drawLayer(r, shape, keep, training) {
     }
     case 'flatten': return ['Flatten', L.flatten(), [h * w * c]];
     case 'bn': return bnLayer(r, shape, training);
+    case 'layernorm': return layerNormLayer(r, shape, true);
     case 'activation': {
       const a = act();
       return [`Activation(${a})`, L.activation({activation: a}), shape];
@@ -227,6 +231,17 @@ function bnLayer(r, shape, training) {
   if (training) config.center = config.scale = true;
   return [`BatchNormalization(eps ${config.epsilon}${config.center ? '' : ', no beta'}` +
           `${config.scale ? '' : ', no gamma'})`, L.batchNormalization(config), shape];
+}
+
+// LayerNormalization over the last axis, or for an image over every axis
+// after the batch or the last two (the trailing axes cnnc takes).
+function layerNormLayer(r, shape, image) {
+  const axis = image ? r.pick([-1, -1, [1, 2, 3], [2, 3]]) : -1;
+  const config = {axis, epsilon: r.pick([1e-3, 1e-5, 0.1]), center: r.chance(0.8),
+                  scale: r.chance(0.8)};
+  return [`LayerNormalization(axis ${JSON.stringify(axis)}, eps ${config.epsilon}` +
+          `${config.center ? '' : ', no beta'}${config.scale ? '' : ', no gamma'})`,
+          L.layerNormalization(config), shape];
 }
 
 // A layer that fits `shape` (and keeps it when `keep`), drawn until one does.
