@@ -725,6 +725,19 @@ LogicalResult StepBuilder::backward(Operation *op, Value dy) {
           addGrad(x, b.create<ReshapeOp>(loc, x.getType(), dy));
         return success();
       })
+      .Case([&](PermuteOp permute) {
+        // A transpose: dy goes back through the inverse permutation.
+        Value x = permute.getInput();
+        if (!wantsGrad(x))
+          return success();
+        ArrayRef<int64_t> dims = permute.getDims();
+        SmallVector<int64_t> inverse(dims.size());
+        for (auto [i, d] : llvm::enumerate(dims))
+          inverse[d - 1] = static_cast<int64_t>(i) + 1;
+        addGrad(x, b.create<PermuteOp>(loc, x.getType(), dy,
+                                       b.getDenseI64ArrayAttr(inverse)));
+        return success();
+      })
       .Case([&](RescalingOp rescaling) {
         Value x = rescaling.getInput();
         if (wantsGrad(x))

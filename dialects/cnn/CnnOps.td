@@ -310,6 +310,26 @@ def Cnn_RescalingOp : Cnn_Op<"rescaling"> {
   }];
 }
 
+def Cnn_PermuteOp : Cnn_Op<"permute"> {
+  let summary = "Keras Permute: the axes after the batch reordered";
+  let description = [{
+    `dims` is Keras's: a permutation of 1 .. rank - 1 (the batch is axis 0
+    and stays first); output axis i is input axis `dims[i - 1]`:
+    `y[n, i_1, ..., i_k] = x[n, j...]` with `j[dims[a] - 1] = i_a`.
+    Its gradient is the permute by the inverse permutation.
+
+    ```mlir
+    %y = cnn.permute %x dims = [2, 1, 3]
+        : (tensor<?x4x5x3xf32>) -> tensor<?x5x4x3xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, DenseI64ArrayAttr:$dims);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `dims` `=` $dims attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 def Cnn_DropoutOp : Cnn_Op<"dropout"> {
   let summary = "Keras Dropout (and SpatialDropout2D): identity outside training";
   let description = [{

@@ -130,6 +130,12 @@ FailureOr<RankedTensorType> inferReshapeType(std::optional<Location> loc,
                                              RankedTensorType input,
                                              ArrayRef<int64_t> targetShape);
 
+/// permute: the input's axes after the batch in the order of `dims`, Keras's
+/// 1-based permutation of them (ShapeLayerRules.cpp).
+FailureOr<RankedTensorType> inferPermuteType(std::optional<Location> loc,
+                                             RankedTensorType input,
+                                             ArrayRef<int64_t> dims);
+
 /// rescaling: the input type, once scale and offset are finite.
 FailureOr<RankedTensorType> inferRescalingType(std::optional<Location> loc,
                                                RankedTensorType input,

@@ -37,6 +37,7 @@ std::optional<LayerKind> cnnc::layerKindForClassName(std::string_view name) {
       .Case("Softmax", LayerKind::Softmax)
       .Case("BatchNormalization", LayerKind::BatchNormalization)
       .Case("LayerNormalization", LayerKind::LayerNormalization)
+      .Case("Permute", LayerKind::Permute)
       .Case("Add", LayerKind::Add)
       .Case("Subtract", LayerKind::Subtract)
       .Case("Multiply", LayerKind::Multiply)
@@ -206,6 +207,8 @@ const char *cnnc::kerasClassName(LayerKind kind) {
     return "BatchNormalization";
   case LayerKind::LayerNormalization:
     return "LayerNormalization";
+  case LayerKind::Permute:
+    return "Permute";
   case LayerKind::Add:
     return "Add";
   case LayerKind::Subtract:
@@ -296,6 +299,8 @@ const char *cnnc::kerasNameStem(LayerKind kind) {
     return "batch_normalization";
   case LayerKind::LayerNormalization:
     return "layer_normalization";
+  case LayerKind::Permute:
+    return "permute";
   case LayerKind::Add:
     return "add";
   case LayerKind::Subtract:

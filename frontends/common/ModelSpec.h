@@ -136,6 +136,7 @@ enum class LayerKind {
                       // padding, output_padding)
   UpSampling2D,       // UpSampling2D(size, interpolation)
   LayerNormalization, // LayerNormalization(axis=-1, epsilon, center, scale)
+  Permute,            // Permute(dims): the axes after the batch reordered
   // Merge layers, called on a list of tensors (graph models only).
   Add,
   Subtract,
@@ -271,6 +272,8 @@ struct Layer {
   std::array<int64_t, 4> edges = {0, 0, 0, 0};
   // Reshape: the shape without the batch; -1 for the one inferred size.
   std::vector<int64_t> targetShape;
+  // Permute: Keras's dims, 1-based (the batch is 0 and stays first).
+  std::vector<int64_t> permuteDims;
   // Rescaling.
   double scale = 1.0, offset = 0.0;
   // Any layer: Keras's `trainable`. A frozen layer's weights are

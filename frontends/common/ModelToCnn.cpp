@@ -574,6 +574,10 @@ Value ModelToCnn::emitLayer(const Layer &layer, Value input) {
     return create<cnn::ReshapeOp>(
         where, cnn::inferReshapeType(where, inputType, layer.targetShape),
         layerAttr, input);
+  case LayerKind::Permute:
+    return create<cnn::PermuteOp>(
+        where, cnn::inferPermuteType(where, inputType, layer.permuteDims),
+        layerAttr, input, builder.getDenseI64ArrayAttr(layer.permuteDims));
   case LayerKind::Rescaling:
     return create<cnn::RescalingOp>(
         where,

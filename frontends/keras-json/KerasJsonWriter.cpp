@@ -278,6 +278,13 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
     config["target_shape"] = std::move(shape);
     break;
   }
+  case LayerKind::Permute: {
+    Array dims;
+    for (int64_t d : layer.permuteDims)
+      dims.push_back(d);
+    config["dims"] = std::move(dims);
+    break;
+  }
   case LayerKind::Rescaling:
     config["scale"] = layer.scale;
     config["offset"] = layer.offset;

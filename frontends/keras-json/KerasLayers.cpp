@@ -366,6 +366,35 @@ static llvm::Error readEdges(const ConfigReader &config, llvm::StringRef key,
   return llvm::Error::success();
 }
 
+/// One integer or a list of them (LayerNormalization's `axis`, Permute's
+/// `dims`); absent or null keeps `out`.
+static llvm::Error readIntegers(const ConfigReader &config, llvm::StringRef key,
+                                std::vector<int64_t> &out) {
+  JsonNode node = config.field(key);
+  if (node.isNullOrMissing())
+    return llvm::Error::success();
+  auto integer = [](const JsonNode &n) -> std::optional<int64_t> {
+    return n.getValue() ? n.getValue()->getAsInteger() : std::nullopt;
+  };
+  if (std::optional<int64_t> one = integer(node)) {
+    out = {*one};
+    return llvm::Error::success();
+  }
+  const llvm::json::Array *list = node.getArray();
+  if (!list)
+    return config.fail(node, "expected an integer or a list of integers for '" +
+                                 key + "', found " + node.describe());
+  out.clear();
+  for (size_t i = 0; i < list->size(); ++i) {
+    std::optional<int64_t> item = integer(node.at(i));
+    if (!item)
+      return config.fail(node.at(i), "expected an integer in '" + key +
+                                         "', found " + node.at(i).describe());
+    out.push_back(*item);
+  }
+  return llvm::Error::success();
+}
+
 static llvm::Error readReshape(const ConfigReader &config, Layer &layer) {
   JsonNode node = config.field("target_shape");
   const llvm::json::Array *list = node.getArray();
@@ -389,6 +418,17 @@ static llvm::Error readReshape(const ConfigReader &config, Layer &layer) {
     layer.targetShape.push_back(*size);
   }
   return llvm::Error::success();
+}
+
+/// Permute's `dims`, a list of axes; their check is the op's (ShapeRules),
+/// where the input's rank is known.
+static llvm::Error readPermute(const ConfigReader &config, Layer &layer) {
+  JsonNode node = config.field("dims");
+  if (!node.getArray())
+    return config.fail(node.exists() ? node : config.node(),
+                       "expected a list of axes for 'dims', found " +
+                           node.describe());
+  return readIntegers(config, "dims", layer.permuteDims);
 }
 
 static llvm::Error readRescaling(const ConfigReader &config, Layer &layer) {
@@ -462,35 +502,6 @@ static llvm::Error readBatchNormalization(const ConfigReader &config,
     return config.fail(config.field("renorm"),
                        "batch renormalization ('renorm': true) is not "
                        "supported");
-  return llvm::Error::success();
-}
-
-/// One integer or a list of them (LayerNormalization's `axis`); absent or
-/// null keeps `out`.
-static llvm::Error readIntegers(const ConfigReader &config, llvm::StringRef key,
-                                std::vector<int64_t> &out) {
-  JsonNode node = config.field(key);
-  if (node.isNullOrMissing())
-    return llvm::Error::success();
-  auto integer = [](const JsonNode &n) -> std::optional<int64_t> {
-    return n.getValue() ? n.getValue()->getAsInteger() : std::nullopt;
-  };
-  if (std::optional<int64_t> one = integer(node)) {
-    out = {*one};
-    return llvm::Error::success();
-  }
-  const llvm::json::Array *list = node.getArray();
-  if (!list)
-    return config.fail(node, "expected an integer or a list of integers for '" +
-                                 key + "', found " + node.describe());
-  out.clear();
-  for (size_t i = 0; i < list->size(); ++i) {
-    std::optional<int64_t> item = integer(node.at(i));
-    if (!item)
-      return config.fail(node.at(i), "expected an integer in '" + key +
-                                         "', found " + node.at(i).describe());
-    out.push_back(*item);
-  }
   return llvm::Error::success();
 }
 
@@ -717,6 +728,8 @@ llvm::Error cnnc::readLayerConfig(const ConfigReader &config, Layer &layer,
     return readEdges(config, "cropping", layer.edges);
   case LayerKind::Reshape:
     return readReshape(config, layer);
+  case LayerKind::Permute:
+    return readPermute(config, layer);
   case LayerKind::Rescaling:
     return readRescaling(config, layer);
   case LayerKind::SpatialDropout2D:

@@ -85,6 +85,7 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
   static const LayerSignature zeroPadding({"padding", "data_format"}, 0);
   static const LayerSignature cropping({"cropping", "data_format"}, 0);
   static const LayerSignature reshape({"target_shape"}, 1);
+  static const LayerSignature permute({"dims"}, 1);
   static const LayerSignature rescaling({"scale", "offset"}, 1);
   static const LayerSignature spatialDropout({"rate", "data_format"}, 1,
                                              {"seed"});
@@ -208,6 +209,8 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
     return cropping;
   case LayerKind::Reshape:
     return reshape;
+  case LayerKind::Permute:
+    return permute;
   case LayerKind::Rescaling:
     return rescaling;
   case LayerKind::SpatialDropout2D:
@@ -556,6 +559,20 @@ Error buildReshape(const Arguments &args, Layer &layer) {
     if (!item.is(Value::Kind::Int))
       return args.typeError("target_shape", *arg, "a tuple of integer sizes");
     layer.targetShape.push_back(item.integer);
+  }
+  return Error::success();
+}
+
+/// Permute's dims: a tuple or list of axes (ModelToCnn's op checks them).
+Error buildPermute(const Arguments &args, Layer &layer) {
+  const CallArgValue *arg = args.get("dims");
+  const Value &v = arg->value;
+  if (!v.is(Value::Kind::Tuple) && !v.is(Value::Kind::List))
+    return args.typeError("dims", *arg, "a tuple of axes");
+  for (const Value &item : *v.elements) {
+    if (!item.is(Value::Kind::Int))
+      return args.typeError("dims", *arg, "a tuple of integer axes");
+    layer.permuteDims.push_back(item.integer);
   }
   return Error::success();
 }
@@ -941,6 +958,9 @@ Expected<LayerEntry> py::buildLayer(const KerasCall &call, StringRef file) {
     break;
   case LayerKind::Reshape:
     err = buildReshape(args, layer);
+    break;
+  case LayerKind::Permute:
+    err = buildPermute(args, layer);
     break;
   case LayerKind::Rescaling:
     err = buildRescaling(args, layer);

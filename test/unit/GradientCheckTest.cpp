@@ -606,6 +606,12 @@ const GradientCase kCases[] = {
      "layers.LayerNormalization(center=False), layers.Activation('tanh'),\n"
      "layers.Dense(3)\n",
      "'mse'"},
+    // Permute: the inverse permutation carries the gradient back.
+    {"permute", "(4, 3, 2)",
+     "layers.Conv2D(3, 2, activation='tanh'), layers.Permute((3, 1, 2)),\n"
+     "layers.Conv2D(2, (2, 1), activation='tanh'), layers.Permute((2, 1, 3)),\n"
+     "layers.Flatten(), layers.Dense(3)\n",
+     "'mse'"},
     {"layer_norm_trailing_axes", "(4, 4, 2)",
      "layers.Conv2D(3, 2, activation='tanh'),\n"
      "layers.LayerNormalization(axis=[1, 2, 3], scale=False),\n"

@@ -1,7 +1,9 @@
 // Writes one TF.js model per use of issue 18's later layers:
 // LayerNormalization (over the channels after a convolution, over every
 // axis after the batch, after a Dense layer without beta, first and
-// without gamma), each inside a small model with random weights (gamma
+// without gamma), Permute (rows and columns swapped before a convolution,
+// channels first before Flatten, the two axes of a sequence before
+// Dense), each inside a small model with random weights (gamma
 // and beta too), with TF.js's prediction on inputs in [-1, 1) as
 // DIR/mK/expected.npy, in each_model.js's layout, and model.py, the same
 // model in Keras's Python with TF.js's layer names.
@@ -29,6 +31,16 @@ const MODELS = [
   ['LayerNormalization scale false first, axis [2,3]', [4, 5, 3], (input) => [
     L.layerNormalization({scale: false, axis: [2, 3], inputShape: input}),
     L.conv2d({filters: 2, kernelSize: 3})]],
+  ['Permute [2,1,3] between Conv2Ds', [6, 4, 2], (input) => [
+    L.conv2d({filters: 3, kernelSize: [3, 2], inputShape: input}),
+    L.permute({dims: [2, 1, 3]}),
+    L.conv2d({filters: 2, kernelSize: 2})]],
+  ['Permute [3,1,2] then Flatten and Dense', [3, 5, 4], (input) => [
+    L.permute({dims: [3, 1, 2], inputShape: input}),
+    L.flatten(), L.dense({units: 4})]],
+  ['Permute [2,1] of a sequence then Dense', [5, 7], (input) => [
+    L.permute({dims: [2, 1], inputShape: input}),
+    L.dense({units: 3})]],
 ];
 
 // The Keras Python call for a TF.js layer, from its config.
@@ -45,6 +57,8 @@ function pythonLayer(layer, first, input) {
       return `layers.Dense(${c.units}, ${args.join(', ')})`;
     case 'Flatten':
       return `layers.Flatten(${args.join(', ')})`;
+    case 'Permute':
+      return `layers.Permute(${tuple(c.dims)}, ${args.join(', ')})`;
     case 'LayerNormalization':
       return `layers.LayerNormalization(axis=[${[].concat(c.axis).join(', ')}], epsilon=${c.epsilon}, ` +
              `center=${bool(c.center)}, scale=${bool(c.scale)}, ${args.join(', ')})`;

@@ -98,7 +98,7 @@ function drawLayer(r, shape, keep, training) {
          'pool-same', 'dropout', 'noise', 'layernorm']
       : ['conv', 'conv', 'conv', 'depthwise', 'separable', 'transpose', 'maxpool', 'avgpool',
          'global', 'flatten', 'bn', 'activation', 'zeropad', 'crop', 'upsample', 'leakyrelu',
-         'prelu', 'relu', 'elu', 'softmax', 'dropout', 'noise', 'layernorm'];
+         'prelu', 'relu', 'elu', 'softmax', 'dropout', 'noise', 'layernorm', 'permute'];
   const kind = r.pick(drawable(kinds));
   const padding = r.pick(['same', 'valid']);
   const kernel = () => [r.int(1, 4), r.int(1, 4)];
@@ -179,6 +179,10 @@ function drawLayer(r, shape, keep, training) {
     case 'flatten': return ['Flatten', L.flatten(), [h * w * c]];
     case 'bn': return bnLayer(r, shape, training);
     case 'layernorm': return layerNormLayer(r, shape, true);
+    case 'permute': {
+      const dims = r.pick([[2, 1, 3], [3, 1, 2], [1, 3, 2], [3, 2, 1], [2, 3, 1]]);
+      return [`Permute(${dims})`, L.permute({dims}), dims.map(d => shape[d - 1])];
+    }
     case 'activation': {
       const a = act();
       return [`Activation(${a})`, L.activation({activation: a}), shape];
