@@ -38,6 +38,7 @@ std::optional<LayerKind> cnnc::layerKindForClassName(std::string_view name) {
       .Case("BatchNormalization", LayerKind::BatchNormalization)
       .Case("LayerNormalization", LayerKind::LayerNormalization)
       .Case("Permute", LayerKind::Permute)
+      .Case("ThresholdedReLU", LayerKind::ThresholdedReLU)
       .Case("Add", LayerKind::Add)
       .Case("Subtract", LayerKind::Subtract)
       .Case("Multiply", LayerKind::Multiply)
@@ -209,6 +210,8 @@ const char *cnnc::kerasClassName(LayerKind kind) {
     return "LayerNormalization";
   case LayerKind::Permute:
     return "Permute";
+  case LayerKind::ThresholdedReLU:
+    return "ThresholdedReLU";
   case LayerKind::Add:
     return "Add";
   case LayerKind::Subtract:
@@ -301,6 +304,8 @@ const char *cnnc::kerasNameStem(LayerKind kind) {
     return "layer_normalization";
   case LayerKind::Permute:
     return "permute";
+  case LayerKind::ThresholdedReLU:
+    return "thresholded_re_lu";
   case LayerKind::Add:
     return "add";
   case LayerKind::Subtract:

@@ -137,6 +137,7 @@ enum class LayerKind {
   UpSampling2D,       // UpSampling2D(size, interpolation)
   LayerNormalization, // LayerNormalization(axis=-1, epsilon, center, scale)
   Permute,            // Permute(dims): the axes after the batch reordered
+  ThresholdedReLU,    // ThresholdedReLU(theta=1.0): x > theta ? x : 0
   // Merge layers, called on a list of tensors (graph models only).
   Add,
   Subtract,
@@ -260,7 +261,8 @@ struct Layer {
   // ReLU's negative_slope, LeakyReLU's and ELU's alpha (Keras 2 defaults:
   // ReLU 0, LeakyReLU 0.3, ELU 1; the builders set them by kind).
   double alpha = 0.0;
-  // ReLU: max_value (None when absent) and threshold.
+  // ReLU: max_value (None when absent) and threshold; ThresholdedReLU's
+  // theta (Keras 2 default 1, set by the builders) is its threshold.
   std::optional<double> maxValue;
   double threshold = 0.0;
   // PReLU: the slope's initializer and the axes (1-based, the batch is 0)

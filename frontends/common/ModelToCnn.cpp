@@ -562,6 +562,11 @@ Value ModelToCnn::emitLayer(const Layer &layer, Value input) {
   case LayerKind::ELU:
     return emitActivationFunction(cnn::ActivationFunction::elu, input, where,
                                   layerAttr, layer.alpha);
+  case LayerKind::ThresholdedReLU:
+    // Keras 2's x * (x > theta): relu's threshold with no slope below it.
+    return emitActivationFunction(cnn::ActivationFunction::relu, input, where,
+                                  layerAttr, /*alpha=*/0.0, std::nullopt,
+                                  layer.threshold);
   case LayerKind::ZeroPadding2D:
     return create<cnn::ZeroPadding2DOp>(
         where, cnn::inferZeroPadding2DType(where, inputType, layer.edges),

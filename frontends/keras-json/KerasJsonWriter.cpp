@@ -263,6 +263,9 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
   case LayerKind::ELU:
     config["alpha"] = layer.alpha;
     break;
+  case LayerKind::ThresholdedReLU:
+    config["theta"] = layer.threshold;
+    break;
   case LayerKind::ZeroPadding2D:
   case LayerKind::Cropping2D: {
     const auto &e = layer.edges;

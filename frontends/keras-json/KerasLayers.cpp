@@ -715,6 +715,10 @@ llvm::Error cnnc::readLayerConfig(const ConfigReader &config, Layer &layer,
     return readLeakyReLU(config, layer);
   case LayerKind::ELU:
     return readELU(config, layer);
+  case LayerKind::ThresholdedReLU:
+    // tf.keras 2 refuses a negative theta; TF.js does not check it.
+    layer.threshold = 1.0;
+    return readNonNegative(config, "theta", layer.threshold);
   case LayerKind::PReLU:
     return readPReLU(config, layer, info);
   case LayerKind::ZeroPadding2D:

@@ -82,6 +82,7 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
   // Keras 3 renamed LeakyReLU's alpha to negative_slope; both are read.
   static const LayerSignature leakyRelu({"alpha"}, 0, {"negative_slope"});
   static const LayerSignature elu({"alpha"}, 0);
+  static const LayerSignature thresholdedRelu({"theta"}, 0);
   static const LayerSignature zeroPadding({"padding", "data_format"}, 0);
   static const LayerSignature cropping({"cropping", "data_format"}, 0);
   static const LayerSignature reshape({"target_shape"}, 1);
@@ -201,6 +202,8 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
     return leakyRelu;
   case LayerKind::ELU:
     return elu;
+  case LayerKind::ThresholdedReLU:
+    return thresholdedRelu;
   case LayerKind::PReLU:
     return prelu;
   case LayerKind::ZeroPadding2D:
@@ -944,6 +947,15 @@ Expected<LayerEntry> py::buildLayer(const KerasCall &call, StringRef file) {
   case LayerKind::ELU:
     err = buildELU(args, layer);
     break;
+  case LayerKind::ThresholdedReLU: {
+    // tf.keras 2: "The theta value of a Thresholded ReLU layer should be
+    // >=0".
+    auto theta = getNonNegative(args, "theta", 1.0);
+    if (!theta)
+      return theta.takeError();
+    layer.threshold = *theta;
+    break;
+  }
   case LayerKind::PReLU:
     err = buildPReLU(args, layer);
     break;

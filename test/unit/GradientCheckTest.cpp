@@ -612,6 +612,10 @@ const GradientCase kCases[] = {
      "layers.Conv2D(2, (2, 1), activation='tanh'), layers.Permute((2, 1, 3)),\n"
      "layers.Flatten(), layers.Dense(3)\n",
      "'mse'"},
+    // ThresholdedReLU: relu's threshold without a slope below it.
+    {"thresholded_relu", "(6,)",
+     "layers.Dense(8), layers.ThresholdedReLU(theta=0.2), layers.Dense(3)\n",
+     "'mse'"},
     {"layer_norm_trailing_axes", "(4, 4, 2)",
      "layers.Conv2D(3, 2, activation='tanh'),\n"
      "layers.LayerNormalization(axis=[1, 2, 3], scale=False),\n"

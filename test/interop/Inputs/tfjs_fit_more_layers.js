@@ -2,8 +2,8 @@
 // model.fit, SGD (TF.js's SGD is Keras's rule), on an MNIST slice, for a
 // model with issue 18's later layers in it, each trained through:
 // Conv2D relu, LayerNormalization over the channels, MaxPooling2D,
-// Permute (channels first), Flatten, Dense tanh, LayerNormalization, Dense
-// softmax.
+// Permute (channels first), Flatten, Dense, ThresholdedReLU(0.1),
+// LayerNormalization, Dense softmax.
 //
 // usage: tfjs_fit_more_layers.js DATA_DIR OUT_DIR
 //   Writes OUT_DIR/model.json (compiled, with its initial weights and
@@ -24,7 +24,8 @@ function buildModel() {
   model.add(L.maxPooling2d({poolSize: 2}));
   model.add(L.permute({dims: [3, 1, 2]}));
   model.add(L.flatten());
-  model.add(L.dense({units: 32, activation: 'tanh'}));
+  model.add(L.dense({units: 32}));
+  model.add(L.thresholdedReLU({theta: 0.1}));
   model.add(L.layerNormalization({epsilon: 1e-5}));
   model.add(L.dense({units: 10, activation: 'softmax'}));
   return model;

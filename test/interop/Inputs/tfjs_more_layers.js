@@ -3,7 +3,8 @@
 // axis after the batch, after a Dense layer without beta, first and
 // without gamma), Permute (rows and columns swapped before a convolution,
 // channels first before Flatten, the two axes of a sequence before
-// Dense), each inside a small model with random weights (gamma
+// Dense), ThresholdedReLU (theta 1 by default after a convolution, 0.3
+// after Dense, 0), each inside a small model with random weights (gamma
 // and beta too), with TF.js's prediction on inputs in [-1, 1) as
 // DIR/mK/expected.npy, in each_model.js's layout, and model.py, the same
 // model in Keras's Python with TF.js's layer names.
@@ -41,6 +42,15 @@ const MODELS = [
   ['Permute [2,1] of a sequence then Dense', [5, 7], (input) => [
     L.permute({dims: [2, 1], inputShape: input}),
     L.dense({units: 3})]],
+  ['ThresholdedReLU default after Conv2D', [5, 5, 2], (input) => [
+    L.conv2d({filters: 3, kernelSize: 2, inputShape: input}),
+    L.thresholdedReLU({}),
+    L.flatten(), L.dense({units: 2})]],
+  ['ThresholdedReLU theta 0.3 after Dense', [6], (input) => [
+    L.dense({units: 8, inputShape: input}),
+    L.thresholdedReLU({theta: 0.3})]],
+  ['ThresholdedReLU theta 0 first', [4, 3], (input) => [
+    L.thresholdedReLU({theta: 0, inputShape: input})]],
 ];
 
 // The Keras Python call for a TF.js layer, from its config.
@@ -57,6 +67,8 @@ function pythonLayer(layer, first, input) {
       return `layers.Dense(${c.units}, ${args.join(', ')})`;
     case 'Flatten':
       return `layers.Flatten(${args.join(', ')})`;
+    case 'ThresholdedReLU':
+      return `layers.ThresholdedReLU(theta=${c.theta}, ${args.join(', ')})`;
     case 'Permute':
       return `layers.Permute(${tuple(c.dims)}, ${args.join(', ')})`;
     case 'LayerNormalization':

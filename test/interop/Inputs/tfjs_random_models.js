@@ -54,9 +54,9 @@ function drawLayer(r, shape, keep, training) {
   if (!isImage(shape)) {
     const [d] = shape;
     const kinds = keep ? ['activation', 'leakyrelu', 'elu', 'relu', 'bn', 'dropout', 'dense-same',
-                          'layernorm']
+                          'layernorm', 'thresholdedrelu']
                        : ['dense', 'dense', 'activation', 'bn', 'dropout', 'reshape', 'leakyrelu', 'prelu',
-                          'layernorm'];
+                          'layernorm', 'thresholdedrelu'];
     switch (r.pick(drawable(kinds))) {
       case 'dense': case 'dense-same': {
         const units = keep ? d : r.int(1, 16);
@@ -80,6 +80,7 @@ function drawLayer(r, shape, keep, training) {
       case 'prelu': return ['PReLU', L.prelu({}), shape];
       case 'bn': return bnLayer(r, shape, training);
       case 'layernorm': return layerNormLayer(r, shape, false);
+      case 'thresholdedrelu': return thresholdedReluLayer(r, shape);
       case 'dropout': return ['Dropout(0.3)', L.dropout({rate: 0.3}), shape];
       case 'reshape': {
         // (d) -> (h, w, c) with h * w * c = d.
@@ -95,10 +96,11 @@ function drawLayer(r, shape, keep, training) {
   const [h, w, c] = shape;
   const kinds = keep
       ? ['conv-same', 'conv-same', 'depthwise-same', 'bn', 'activation', 'leakyrelu', 'prelu', 'relu',
-         'pool-same', 'dropout', 'noise', 'layernorm']
+         'pool-same', 'dropout', 'noise', 'layernorm', 'thresholdedrelu']
       : ['conv', 'conv', 'conv', 'depthwise', 'separable', 'transpose', 'maxpool', 'avgpool',
          'global', 'flatten', 'bn', 'activation', 'zeropad', 'crop', 'upsample', 'leakyrelu',
-         'prelu', 'relu', 'elu', 'softmax', 'dropout', 'noise', 'layernorm', 'permute'];
+         'prelu', 'relu', 'elu', 'softmax', 'dropout', 'noise', 'layernorm', 'permute',
+         'thresholdedrelu'];
   const kind = r.pick(drawable(kinds));
   const padding = r.pick(['same', 'valid']);
   const kernel = () => [r.int(1, 4), r.int(1, 4)];
@@ -179,6 +181,7 @@ function drawLayer(r, shape, keep, training) {
     case 'flatten': return ['Flatten', L.flatten(), [h * w * c]];
     case 'bn': return bnLayer(r, shape, training);
     case 'layernorm': return layerNormLayer(r, shape, true);
+    case 'thresholdedrelu': return thresholdedReluLayer(r, shape);
     case 'permute': {
       const dims = r.pick([[2, 1, 3], [3, 1, 2], [1, 3, 2], [3, 2, 1], [2, 3, 1]]);
       return [`Permute(${dims})`, L.permute({dims}), dims.map(d => shape[d - 1])];
@@ -246,6 +249,11 @@ function layerNormLayer(r, shape, image) {
   return [`LayerNormalization(axis ${JSON.stringify(axis)}, eps ${config.epsilon}` +
           `${config.center ? '' : ', no beta'}${config.scale ? '' : ', no gamma'})`,
           L.layerNormalization(config), shape];
+}
+
+function thresholdedReluLayer(r, shape) {
+  const theta = r.pick([0, 0.3, 1]);
+  return [`ThresholdedReLU(${theta})`, L.thresholdedReLU({theta}), shape];
 }
 
 // A layer that fits `shape` (and keeps it when `keep`), drawn until one does.
