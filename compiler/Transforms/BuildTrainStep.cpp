@@ -479,6 +479,24 @@ LogicalResult StepBuilder::cloneForward() {
       cloneWithBatchStatistics(bn);
       continue;
     }
+    if (auto alpha = dyn_cast<AlphaDropoutOp>(op)) {
+      Value x = mapping.lookup(alpha.getInput());
+      if (!training) {
+        mapping.map(op.getResult(0), x);
+        continue;
+      }
+      // Training mode: Dropout's draw decides which elements Keras's
+      // affine rescaling keeps and which it sets to alpha'.
+      auto mask = b.create<DropoutMaskOp>(
+          op.getLoc(), x.getType(), x, seed, step, firstSample,
+          alpha.getRateAttr(), b.getI64IntegerAttr(dropoutStream++),
+          UnitAttr());
+      auto apply = b.create<AlphaDropoutApplyOp>(op.getLoc(), x.getType(), x,
+                                                 mask, alpha.getRateAttr());
+      mapping.map(op.getResult(0), apply.getResult());
+      ops.push_back(apply);
+      continue;
+    }
     if (auto dropout = dyn_cast<DropoutOp>(op); dropout && !training) {
       mapping.map(op.getResult(0), mapping.lookup(dropout.getInput()));
       continue;
@@ -723,6 +741,14 @@ LogicalResult StepBuilder::backward(Operation *op, Value dy) {
         Value x = reshape.getInput();
         if (wantsGrad(x))
           addGrad(x, b.create<ReshapeOp>(loc, x.getType(), dy));
+        return success();
+      })
+      .Case([&](AlphaDropoutApplyOp apply) {
+        Value x = apply.getInput();
+        if (wantsGrad(x))
+          addGrad(x, b.create<AlphaDropoutGradOp>(loc, x.getType(), dy,
+                                                  apply.getMask(),
+                                                  apply.getRateAttr()));
         return success();
       })
       .Case([&](PermuteOp permute) {

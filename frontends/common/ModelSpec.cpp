@@ -39,6 +39,7 @@ std::optional<LayerKind> cnnc::layerKindForClassName(std::string_view name) {
       .Case("LayerNormalization", LayerKind::LayerNormalization)
       .Case("Permute", LayerKind::Permute)
       .Case("ThresholdedReLU", LayerKind::ThresholdedReLU)
+      .Case("AlphaDropout", LayerKind::AlphaDropout)
       .Case("Add", LayerKind::Add)
       .Case("Subtract", LayerKind::Subtract)
       .Case("Multiply", LayerKind::Multiply)
@@ -212,6 +213,8 @@ const char *cnnc::kerasClassName(LayerKind kind) {
     return "Permute";
   case LayerKind::ThresholdedReLU:
     return "ThresholdedReLU";
+  case LayerKind::AlphaDropout:
+    return "AlphaDropout";
   case LayerKind::Add:
     return "Add";
   case LayerKind::Subtract:
@@ -306,6 +309,8 @@ const char *cnnc::kerasNameStem(LayerKind kind) {
     return "permute";
   case LayerKind::ThresholdedReLU:
     return "thresholded_re_lu";
+  case LayerKind::AlphaDropout:
+    return "alpha_dropout";
   case LayerKind::Add:
     return "add";
   case LayerKind::Subtract:

@@ -138,6 +138,7 @@ enum class LayerKind {
   LayerNormalization, // LayerNormalization(axis=-1, epsilon, center, scale)
   Permute,            // Permute(dims): the axes after the batch reordered
   ThresholdedReLU,    // ThresholdedReLU(theta=1.0): x > theta ? x : 0
+  AlphaDropout,       // AlphaDropout(rate, seed): identity outside training
   // Merge layers, called on a list of tensors (graph models only).
   Add,
   Subtract,
@@ -251,7 +252,7 @@ struct Layer {
       biasRegularizer, activityRegularizer;
   // Global pooling.
   bool keepDims = false;
-  // Dropout, SpatialDropout2D, GaussianDropout.
+  // Dropout, SpatialDropout2D, GaussianDropout, AlphaDropout.
   double rate = 0.0;
   // GaussianNoise.
   double stddev = 0.0;

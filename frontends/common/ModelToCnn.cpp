@@ -531,6 +531,13 @@ Value ModelToCnn::emitLayer(const Layer &layer, Value input) {
                                   builder.getF64FloatAttr(layer.rate), seed,
                                   spatial ? builder.getUnitAttr() : UnitAttr());
   }
+  case LayerKind::AlphaDropout: {
+    IntegerAttr seed =
+        layer.seed ? builder.getI64IntegerAttr(*layer.seed) : IntegerAttr();
+    return create<cnn::AlphaDropoutOp>(
+        where, cnn::inferNoiseType(where, inputType, "rate", layer.rate, true),
+        layerAttr, input, builder.getF64FloatAttr(layer.rate), seed);
+  }
   case LayerKind::GaussianNoise:
   case LayerKind::GaussianDropout: {
     IntegerAttr seed =

@@ -241,6 +241,7 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
     addWeightFields(config, layer, target);
     break;
   case LayerKind::Dropout:
+  case LayerKind::AlphaDropout:
     config["rate"] = layer.rate;
     config["noise_shape"] = nullptr;
     config["seed"] = seedValue(layer.seed);

@@ -705,6 +705,7 @@ llvm::Error cnnc::readLayerConfig(const ConfigReader &config, Layer &layer,
   case LayerKind::Dense:
     return readDense(config, layer, info);
   case LayerKind::Dropout:
+  case LayerKind::AlphaDropout:
     return readDropout(config, layer);
   case LayerKind::Activation:
     return readActivation(config, "activation", layer.activation,

@@ -193,6 +193,7 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
   case LayerKind::Dense:
     return dense;
   case LayerKind::Dropout:
+  case LayerKind::AlphaDropout:
     return dropout;
   case LayerKind::Activation:
     return activation;
@@ -929,6 +930,7 @@ Expected<LayerEntry> py::buildLayer(const KerasCall &call, StringRef file) {
     err = buildDense(args, layer);
     break;
   case LayerKind::Dropout:
+  case LayerKind::AlphaDropout:
     err = buildDropout(args, layer);
     break;
   case LayerKind::Activation: {

@@ -627,6 +627,12 @@ const GradientCase kCases[] = {
      "'mse'"},
     {"inner_softmax", "(5,)",
      "layers.Dense(4), layers.Softmax(), layers.Dense(3)\n", "'mse'"},
+    // AlphaDropout: the kept elements' gradient scaled by Keras's a, the
+    // dropped ones' zero, through the same mask as the forward pass.
+    {"alpha_dropout", "(6,)",
+     "layers.Dense(8, activation='selu'), layers.AlphaDropout(0.3),\n"
+     "layers.Dense(3)\n",
+     "'mse'"},
     {"dropout", "(6,)",
      "layers.Dense(8, activation='tanh'), layers.Dropout(0.5),\n"
      "layers.Dense(3)\n",

@@ -48,6 +48,7 @@ struct ConvertCnnToLinalg
     lowering::populateOptimizerPatterns(patterns);
     lowering::populateBatchNormPatterns(patterns);
     lowering::populateLayerNormPatterns(patterns);
+    lowering::populateAlphaDropoutPatterns(patterns);
     lowering::populateMergePatterns(patterns);
     lowering::populateMergeBackwardPatterns(patterns);
     lowering::populateQuantizePatterns(patterns);

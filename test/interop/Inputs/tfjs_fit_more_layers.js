@@ -3,7 +3,9 @@
 // model with issue 18's later layers in it, each trained through:
 // Conv2D relu, LayerNormalization over the channels, MaxPooling2D,
 // Permute (channels first), Flatten, Dense, ThresholdedReLU(0.1),
-// LayerNormalization, Dense softmax.
+// LayerNormalization, AlphaDropout(0) (the identity in training too, in
+// Keras and TF.js: their masks are not cnnc's, so a rate above 0 cannot be
+// compared), Dense softmax.
 //
 // usage: tfjs_fit_more_layers.js DATA_DIR OUT_DIR
 //   Writes OUT_DIR/model.json (compiled, with its initial weights and
@@ -27,6 +29,7 @@ function buildModel() {
   model.add(L.dense({units: 32}));
   model.add(L.thresholdedReLU({theta: 0.1}));
   model.add(L.layerNormalization({epsilon: 1e-5}));
+  model.add(L.alphaDropout({rate: 0}));
   model.add(L.dense({units: 10, activation: 'softmax'}));
   return model;
 }

@@ -4,7 +4,8 @@
 // without gamma), Permute (rows and columns swapped before a convolution,
 // channels first before Flatten, the two axes of a sequence before
 // Dense), ThresholdedReLU (theta 1 by default after a convolution, 0.3
-// after Dense, 0), each inside a small model with random weights (gamma
+// after Dense, 0), AlphaDropout (the identity in prediction), each inside
+// a small model with random weights (gamma
 // and beta too), with TF.js's prediction on inputs in [-1, 1) as
 // DIR/mK/expected.npy, in each_model.js's layout, and model.py, the same
 // model in Keras's Python with TF.js's layer names.
@@ -51,6 +52,10 @@ const MODELS = [
     L.thresholdedReLU({theta: 0.3})]],
   ['ThresholdedReLU theta 0 first', [4, 3], (input) => [
     L.thresholdedReLU({theta: 0, inputShape: input})]],
+  ['AlphaDropout 0.2 after Dense selu', [6], (input) => [
+    L.dense({units: 8, activation: 'selu', inputShape: input}),
+    L.alphaDropout({rate: 0.2}),
+    L.dense({units: 3})]],
 ];
 
 // The Keras Python call for a TF.js layer, from its config.
@@ -64,11 +69,13 @@ function pythonLayer(layer, first, input) {
     case 'Conv2D':
       return `layers.Conv2D(${c.filters}, ${tuple(c.kernelSize)}, activation='${c.activation}', ${args.join(', ')})`;
     case 'Dense':
-      return `layers.Dense(${c.units}, ${args.join(', ')})`;
+      return `layers.Dense(${c.units}, activation='${c.activation}', ${args.join(', ')})`;
     case 'Flatten':
       return `layers.Flatten(${args.join(', ')})`;
     case 'ThresholdedReLU':
       return `layers.ThresholdedReLU(theta=${c.theta}, ${args.join(', ')})`;
+    case 'AlphaDropout':
+      return `layers.AlphaDropout(${c.rate}, ${args.join(', ')})`;
     case 'Permute':
       return `layers.Permute(${tuple(c.dims)}, ${args.join(', ')})`;
     case 'LayerNormalization':

@@ -49,14 +49,14 @@ function drawLayer(r, shape, keep, training) {
   // In training: no random layers (TF.js draws its own masks) and no
   // UpSampling2D (TF.js 4.22's gradient of it is wrong for batches).
   const drawable = (kinds) => training
-      ? kinds.filter(k => !['dropout', 'noise', 'upsample'].includes(k)) : kinds;
+      ? kinds.filter(k => !['dropout', 'noise', 'upsample', 'alphadropout'].includes(k)) : kinds;
   const act = () => r.pick(ACTIVATIONS);
   if (!isImage(shape)) {
     const [d] = shape;
     const kinds = keep ? ['activation', 'leakyrelu', 'elu', 'relu', 'bn', 'dropout', 'dense-same',
-                          'layernorm', 'thresholdedrelu']
+                          'layernorm', 'thresholdedrelu', 'alphadropout']
                        : ['dense', 'dense', 'activation', 'bn', 'dropout', 'reshape', 'leakyrelu', 'prelu',
-                          'layernorm', 'thresholdedrelu'];
+                          'layernorm', 'thresholdedrelu', 'alphadropout'];
     switch (r.pick(drawable(kinds))) {
       case 'dense': case 'dense-same': {
         const units = keep ? d : r.int(1, 16);
@@ -81,6 +81,7 @@ function drawLayer(r, shape, keep, training) {
       case 'bn': return bnLayer(r, shape, training);
       case 'layernorm': return layerNormLayer(r, shape, false);
       case 'thresholdedrelu': return thresholdedReluLayer(r, shape);
+      case 'alphadropout': return ['AlphaDropout(0.2)', L.alphaDropout({rate: 0.2}), shape];
       case 'dropout': return ['Dropout(0.3)', L.dropout({rate: 0.3}), shape];
       case 'reshape': {
         // (d) -> (h, w, c) with h * w * c = d.
@@ -96,11 +97,11 @@ function drawLayer(r, shape, keep, training) {
   const [h, w, c] = shape;
   const kinds = keep
       ? ['conv-same', 'conv-same', 'depthwise-same', 'bn', 'activation', 'leakyrelu', 'prelu', 'relu',
-         'pool-same', 'dropout', 'noise', 'layernorm', 'thresholdedrelu']
+         'pool-same', 'dropout', 'noise', 'layernorm', 'thresholdedrelu', 'alphadropout']
       : ['conv', 'conv', 'conv', 'depthwise', 'separable', 'transpose', 'maxpool', 'avgpool',
          'global', 'flatten', 'bn', 'activation', 'zeropad', 'crop', 'upsample', 'leakyrelu',
          'prelu', 'relu', 'elu', 'softmax', 'dropout', 'noise', 'layernorm', 'permute',
-         'thresholdedrelu'];
+         'thresholdedrelu', 'alphadropout'];
   const kind = r.pick(drawable(kinds));
   const padding = r.pick(['same', 'valid']);
   const kernel = () => [r.int(1, 4), r.int(1, 4)];
@@ -182,6 +183,7 @@ function drawLayer(r, shape, keep, training) {
     case 'bn': return bnLayer(r, shape, training);
     case 'layernorm': return layerNormLayer(r, shape, true);
     case 'thresholdedrelu': return thresholdedReluLayer(r, shape);
+    case 'alphadropout': return ['AlphaDropout(0.5)', L.alphaDropout({rate: 0.5}), shape];
     case 'permute': {
       const dims = r.pick([[2, 1, 3], [3, 1, 2], [1, 3, 2], [3, 2, 1], [2, 3, 1]]);
       return [`Permute(${dims})`, L.permute({dims}), dims.map(d => shape[d - 1])];
