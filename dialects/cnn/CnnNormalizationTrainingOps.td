@@ -118,8 +118,7 @@ def Cnn_BatchNormInputGradOp : Cnn_TrainOp<"batch_norm_input_grad",
 //===----------------------------------------------------------------------===//
 
 def Cnn_LayerNormParamGradOp : Cnn_TrainOp<"layer_norm_param_grad",
-    [AllTypesMatch<["input", "output_grad"]>,
-     AllTypesMatch<["beta_grad", "gamma_grad"]>]> {
+    [AllTypesMatch<["input", "output_grad"]>]> {
   let summary = "beta's and gamma's gradients of a layer_norm";
   let description = [{
     For `y = x_hat * gamma + beta`, `x_hat` the sample's normalized input

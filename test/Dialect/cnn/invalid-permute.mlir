@@ -42,7 +42,8 @@ func.func @past_the_end(%x: tensor<?x4x5xf32>) {
 
 // A declared result that is not the permuted shape.
 func.func @wrong_result(%x: tensor<?x4x5x3xf32>) {
-  // expected-error @+1 {{'cnn.permute' op inferred type(s) 'tensor<?x5x4x3xf32>' are incompatible with return type(s) of operation 'tensor<?x4x5x3xf32>'}}
+  // expected-error @+2 {{'cnn.permute' op inferred type(s) 'tensor<?x5x4x3xf32>' are incompatible with return type(s) of operation 'tensor<?x4x5x3xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
   %0 = cnn.permute %x dims = [2, 1, 3] : (tensor<?x4x5x3xf32>) -> tensor<?x4x5x3xf32>
   return
 }

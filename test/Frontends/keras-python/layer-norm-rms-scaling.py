@@ -1,5 +1,5 @@
 # RUN: not cnnc %s --emit=cnn 2>&1 | FileCheck %s
-# CHECK: {{^}}{{.*}}layer-norm-rms-scaling.py:10:48: error: {{.*}}rms_scaling{{.*}}
+# CHECK: {{^}}{{.*}}layer-norm-rms-scaling.py:10:57: error: unsupported 'rms_scaling' value True (only False is supported){{$}}
 # CHECK-NOT: {{.}}
 # Keras 3's rms_scaling=True is another normalization, refused at it.
 import keras

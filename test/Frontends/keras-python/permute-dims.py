@@ -1,5 +1,5 @@
 # RUN: not cnnc %s --emit=cnn 2>&1 | FileCheck %s
-# CHECK: {{^}}{{.*}}permute-dims.py:11:5: error: permute dims [2, 1] must be a permutation of 1 .. 3 (the axes of (None, 8, 6, 3) after the batch){{$}}
+# CHECK: {{^}}{{.*}}permute-dims.py:11:5: error: permute dims [2, 1] must be a permutation of 1 .. 3 (the axes of (None, 8, 6, 4) after the batch){{$}}
 # CHECK-NOT: {{.}}
 # Permute's dims name every axis after the batch, counted from 1.
 from tensorflow import keras
