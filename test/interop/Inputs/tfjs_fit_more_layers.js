@@ -2,10 +2,11 @@
 // model.fit, SGD (TF.js's SGD is Keras's rule), on an MNIST slice, for a
 // model with issue 18's later layers in it, each trained through:
 // Conv2D relu, LayerNormalization over the channels, MaxPooling2D,
-// Permute (channels first), Flatten, Dense, ThresholdedReLU(0.1),
-// LayerNormalization, AlphaDropout(0) (the identity in training too, in
-// Keras and TF.js: their masks are not cnnc's, so a rate above 0 cannot be
-// compared), Dense softmax.
+// Permute (channels first), Flatten, Dense tanh, LayerNormalization,
+// AlphaDropout(0) (the identity in training too, in Keras and TF.js: their
+// masks are not cnnc's, so a rate above 0 cannot be compared), Dense
+// softmax. (TF.js 4.22 cannot train a ThresholdedReLU: "gradient function
+// not found for Greater"; unit/GradientCheckTest.cpp checks cnnc's.)
 //
 // usage: tfjs_fit_more_layers.js DATA_DIR OUT_DIR
 //   Writes OUT_DIR/model.json (compiled, with its initial weights and
@@ -26,8 +27,7 @@ function buildModel() {
   model.add(L.maxPooling2d({poolSize: 2}));
   model.add(L.permute({dims: [3, 1, 2]}));
   model.add(L.flatten());
-  model.add(L.dense({units: 32}));
-  model.add(L.thresholdedReLU({theta: 0.1}));
+  model.add(L.dense({units: 32, activation: 'tanh'}));
   model.add(L.layerNormalization({epsilon: 1e-5}));
   model.add(L.alphaDropout({rate: 0}));
   model.add(L.dense({units: 10, activation: 'softmax'}));

@@ -46,10 +46,13 @@ function convLength(size, kernel, stride, padding, dilation = 1) {
 // again). `keep` asks for a layer that keeps the shape (a branch that is
 // merged by an element-wise layer).
 function drawLayer(r, shape, keep, training) {
-  // In training: no random layers (TF.js draws its own masks) and no
-  // UpSampling2D (TF.js 4.22's gradient of it is wrong for batches).
+  // In training: no random layers (TF.js draws its own masks), no
+  // UpSampling2D (TF.js 4.22's gradient of it is wrong for batches) and no
+  // ThresholdedReLU (TF.js 4.22 has no gradient for it: "gradient function
+  // not found for Greater").
   const drawable = (kinds) => training
-      ? kinds.filter(k => !['dropout', 'noise', 'upsample', 'alphadropout'].includes(k)) : kinds;
+      ? kinds.filter(k => !['dropout', 'noise', 'upsample', 'alphadropout',
+                             'thresholdedrelu'].includes(k)) : kinds;
   const act = () => r.pick(ACTIVATIONS);
   if (!isImage(shape)) {
     const [d] = shape;
