@@ -82,7 +82,7 @@ function drawLayer(r, shape, keep, training) {
       }
       case 'prelu': return ['PReLU', L.prelu({}), shape];
       case 'bn': return bnLayer(r, shape, training);
-      case 'layernorm': return layerNormLayer(r, shape, false);
+      case 'layernorm': return layerNormLayer(r, shape, false, training);
       case 'thresholdedrelu': return thresholdedReluLayer(r, shape);
       case 'alphadropout': return ['AlphaDropout(0.2)', L.alphaDropout({rate: 0.2}), shape];
       case 'dropout': return ['Dropout(0.3)', L.dropout({rate: 0.3}), shape];
@@ -184,7 +184,7 @@ function drawLayer(r, shape, keep, training) {
     }
     case 'flatten': return ['Flatten', L.flatten(), [h * w * c]];
     case 'bn': return bnLayer(r, shape, training);
-    case 'layernorm': return layerNormLayer(r, shape, true);
+    case 'layernorm': return layerNormLayer(r, shape, true, training);
     case 'thresholdedrelu': return thresholdedReluLayer(r, shape);
     case 'alphadropout': return ['AlphaDropout(0.5)', L.alphaDropout({rate: 0.5}), shape];
     case 'permute': {
@@ -246,11 +246,14 @@ function bnLayer(r, shape, training) {
 }
 
 // LayerNormalization over the last axis, or for an image over every axis
-// after the batch or the last two (the trailing axes cnnc takes).
-function layerNormLayer(r, shape, image) {
+// after the batch or the last two (the trailing axes cnnc takes). In
+// training always with beta and gamma: TF.js 4.22 cannot train it without
+// them, as BatchNormalization.
+function layerNormLayer(r, shape, image, training) {
   const axis = image ? r.pick([-1, -1, [1, 2, 3], [2, 3]]) : -1;
   const config = {axis, epsilon: r.pick([1e-3, 1e-5, 0.1]), center: r.chance(0.8),
                   scale: r.chance(0.8)};
+  if (training) config.center = config.scale = true;
   return [`LayerNormalization(axis ${JSON.stringify(axis)}, eps ${config.epsilon}` +
           `${config.center ? '' : ', no beta'}${config.scale ? '' : ', no gamma'})`,
           L.layerNormalization(config), shape];
