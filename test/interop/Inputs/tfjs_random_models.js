@@ -113,8 +113,10 @@ function drawLayer(r, shape, keep, training) {
       const filters = kind === 'conv-same' ? c : r.int(1, 12);
       const k = kernel();
       const pad = kind === 'conv-same' ? 'same' : padding;
-      // Keras refuses strides and dilation both above 1.
-      const dilated = kind === 'conv' && r.chance(0.2);
+      // Keras refuses strides and dilation both above 1; TF.js 4.22 has no
+      // gradient for a dilated convolution ("dilation rates greater than 1
+      // are not yet supported in gradients"), so none in training.
+      const dilated = kind === 'conv' && !training && r.chance(0.2);
       const strides = kind === 'conv-same' || dilated ? [1, 1] : [r.int(1, 3), r.int(1, 3)];
       const dilation = dilated ? [r.int(1, 2), r.int(1, 2)] : [1, 1];
       const out = [convLength(h, k[0], strides[0], pad, dilation[0]),
