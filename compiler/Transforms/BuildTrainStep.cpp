@@ -479,6 +479,24 @@ LogicalResult StepBuilder::cloneForward() {
       cloneWithBatchStatistics(bn);
       continue;
     }
+    if (auto alpha = dyn_cast<AlphaDropoutOp>(op)) {
+      Value x = mapping.lookup(alpha.getInput());
+      if (!training) {
+        mapping.map(op.getResult(0), x);
+        continue;
+      }
+      // Training mode: Dropout's draw decides which elements Keras's
+      // affine rescaling keeps and which it sets to alpha'.
+      auto mask = b.create<DropoutMaskOp>(
+          op.getLoc(), x.getType(), x, seed, step, firstSample,
+          alpha.getRateAttr(), b.getI64IntegerAttr(dropoutStream++),
+          UnitAttr());
+      auto apply = b.create<AlphaDropoutApplyOp>(op.getLoc(), x.getType(), x,
+                                                 mask, alpha.getRateAttr());
+      mapping.map(op.getResult(0), apply.getResult());
+      ops.push_back(apply);
+      continue;
+    }
     if (auto dropout = dyn_cast<DropoutOp>(op); dropout && !training) {
       mapping.map(op.getResult(0), mapping.lookup(dropout.getInput()));
       continue;
@@ -725,6 +743,27 @@ LogicalResult StepBuilder::backward(Operation *op, Value dy) {
           addGrad(x, b.create<ReshapeOp>(loc, x.getType(), dy));
         return success();
       })
+      .Case([&](AlphaDropoutApplyOp apply) {
+        Value x = apply.getInput();
+        if (wantsGrad(x))
+          addGrad(x, b.create<AlphaDropoutGradOp>(loc, x.getType(), dy,
+                                                  apply.getMask(),
+                                                  apply.getRateAttr()));
+        return success();
+      })
+      .Case([&](PermuteOp permute) {
+        // A transpose: dy goes back through the inverse permutation.
+        Value x = permute.getInput();
+        if (!wantsGrad(x))
+          return success();
+        ArrayRef<int64_t> dims = permute.getDims();
+        SmallVector<int64_t> inverse(dims.size());
+        for (auto [i, d] : llvm::enumerate(dims))
+          inverse[d - 1] = static_cast<int64_t>(i) + 1;
+        addGrad(x, b.create<PermuteOp>(loc, x.getType(), dy,
+                                       b.getDenseI64ArrayAttr(inverse)));
+        return success();
+      })
       .Case([&](RescalingOp rescaling) {
         Value x = rescaling.getInput();
         if (wantsGrad(x))
@@ -766,6 +805,26 @@ LogicalResult StepBuilder::backward(Operation *op, Value dy) {
                        loc, dy, bn.getGamma(), Value(), zeros,
                        bn.getMovingVariance(), bn.getEpsilonAttr(),
                        bn.getMomentumAttr(), bn.getFrozenAttr()));
+        return success();
+      })
+      .Case([&](LayerNormOp ln) {
+        // Each sample's own statistics, in training as in inference: the
+        // gradient flows through them (CnnNormalizationTrainingOps.td).
+        Value x = ln.getInput(), gamma = ln.getGamma(), beta = ln.getBeta();
+        if (gamma || beta) {
+          Type params = (gamma ? gamma : beta).getType();
+          auto sums = b.create<LayerNormParamGradOp>(loc, params, params, x, dy,
+                                                     ln.getAxisAttr(),
+                                                     ln.getEpsilonAttr());
+          if (gamma)
+            addGrad(gamma, sums.getGammaGrad());
+          if (beta)
+            addGrad(beta, sums.getBetaGrad());
+        }
+        if (wantsGrad(x))
+          addGrad(x, b.create<LayerNormInputGradOp>(loc, x.getType(), x, dy,
+                                                    gamma, ln.getAxisAttr(),
+                                                    ln.getEpsilonAttr()));
         return success();
       })
       .Case([&](MergeOp merge) {

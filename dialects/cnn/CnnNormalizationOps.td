@@ -2,7 +2,7 @@
 //
 // Keras's BatchNormalization and the two ops --cnn-fold-batch-norm makes to
 // fold an inference-mode batch_norm into the convolution or dense layer
-// before it. Included by CnnOps.td.
+// before it; Keras's LayerNormalization. Included by CnnOps.td.
 //
 //===----------------------------------------------------------------------===//
 
@@ -91,6 +91,34 @@ def Cnn_FoldBatchNormBiasOp : Cnn_Op<"fold_batch_norm_bias",
     (`bias` $bias^)? (`gamma` $gamma^)? (`beta` $beta^)? `mean` $moving_mean
     `variance` $moving_variance `epsilon` `=` $epsilon attr-dict
     `:` functional-type(operands, results)
+  }];
+}
+
+def Cnn_LayerNormOp : Cnn_Op<"layer_norm", [AttrSizedOperandSegments]> {
+  let summary = "Keras LayerNormalization over the trailing axes of each sample";
+  let description = [{
+    Normalizes each sample over its axes `axis` .. rank - 1 (Keras's `axis`
+    list, which cnnc takes when it is those trailing axes: `-1`, the
+    channels, by default): with `mean` and the biased `variance` of those
+    elements, `y = (x - mean) / sqrt(variance + epsilon) * gamma + beta`,
+    epsilon inside the root as in Keras. `gamma` (absent for `scale=False`)
+    and `beta` (absent for `center=False`) have the input's shape from
+    `axis` on. The statistics are the sample's own, in training and
+    inference alike: no moving averages, no batch dependence.
+
+    ```mlir
+    %y = cnn.layer_norm %x gamma %g beta %b axis = 3 epsilon = 1.000000e-03
+        : (tensor<?x26x26x8xf32>, tensor<8xf32>, tensor<8xf32>)
+        -> tensor<?x26x26x8xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, Optional<Cnn_Tensor>:$gamma,
+                       Optional<Cnn_Tensor>:$beta, I64Attr:$axis,
+                       F64Attr:$epsilon);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input (`gamma` $gamma^)? (`beta` $beta^)? `axis` `=` $axis
+    `epsilon` `=` $epsilon attr-dict `:` functional-type(operands, results)
   }];
 }
 

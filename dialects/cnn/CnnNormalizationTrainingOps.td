@@ -112,4 +112,60 @@ def Cnn_BatchNormInputGradOp : Cnn_TrainOp<"batch_norm_input_grad",
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// LayerNormalization: per-sample statistics, so no moving averages; the two
+// backward ops recompute each sample's mean and variance from `input`.
+//===----------------------------------------------------------------------===//
+
+def Cnn_LayerNormParamGradOp : Cnn_TrainOp<"layer_norm_param_grad",
+    [AllTypesMatch<["input", "output_grad"]>]> {
+  let summary = "beta's and gamma's gradients of a layer_norm";
+  let description = [{
+    For `y = x_hat * gamma + beta`, `x_hat` the sample's normalized input
+    over the axes `axis` .. rank - 1: `beta_grad = sum dy` and `gamma_grad =
+    sum dy * x_hat` over the leading axes (the batch and any axis before
+    `axis`), each of the normalized axes' shape.
+
+    ```mlir
+    %dbeta, %dgamma = cnn.layer_norm_param_grad %x, %dy axis = 3
+        epsilon = 1.000000e-03
+        : (tensor<?x26x26x8xf32>, tensor<?x26x26x8xf32>)
+        -> (tensor<8xf32>, tensor<8xf32>)
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, Cnn_Tensor:$output_grad,
+                       I64Attr:$axis, F64Attr:$epsilon);
+  let results = (outs Cnn_Tensor:$beta_grad, Cnn_Tensor:$gamma_grad);
+  let assemblyFormat = [{
+    $input `,` $output_grad `axis` `=` $axis `epsilon` `=` $epsilon attr-dict
+    `:` functional-type(operands, results)
+  }];
+}
+
+def Cnn_LayerNormInputGradOp : Cnn_TrainOp<"layer_norm_input_grad",
+    [AllTypesMatch<["input", "output_grad", "input_grad"]>]> {
+  let summary = "input gradient of a layer_norm";
+  let description = [{
+    The gradient through the sample's statistics: with `r = 1 /
+    sqrt(variance + epsilon)`, `g = gamma * dy` (gamma 1 when absent) and
+    means over the sample's K normalized elements, `dx = r * (g - mean(g) -
+    x_hat * mean(g * x_hat))`.
+
+    ```mlir
+    %dx = cnn.layer_norm_input_grad %x, %dy gamma %g axis = 3
+        epsilon = 1.000000e-03
+        : (tensor<?x26x26x8xf32>, tensor<?x26x26x8xf32>, tensor<8xf32>)
+        -> tensor<?x26x26x8xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, Cnn_Tensor:$output_grad,
+                       Optional<Cnn_Tensor>:$gamma, I64Attr:$axis,
+                       F64Attr:$epsilon);
+  let results = (outs Cnn_Tensor:$input_grad);
+  let assemblyFormat = [{
+    $input `,` $output_grad (`gamma` $gamma^)? `axis` `=` $axis
+    `epsilon` `=` $epsilon attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 #endif // CNN_NORMALIZATION_TRAINING_OPS

@@ -247,6 +247,33 @@ LogicalResult Cropping2DOp::inferReturnTypes(MLIRContext *,
                 inferred);
 }
 
+LogicalResult
+AlphaDropoutOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                 Adaptor adaptor,
+                                 SmallVectorImpl<Type> &inferred) {
+  auto input = ranked(adaptor.getInput());
+  if (!input)
+    return notRanked(loc);
+  if (!adaptor.getRateAttr())
+    return missingAttribute(loc);
+  return result(inferNoiseType(loc, input, "rate",
+                               adaptor.getRate().convertToDouble(),
+                               /*isRate=*/true),
+                inferred);
+}
+
+LogicalResult PermuteOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &inferred) {
+  auto input = ranked(adaptor.getInput());
+  if (!input)
+    return notRanked(loc);
+  if (!adaptor.getDimsAttr())
+    return missingAttribute(loc);
+  return result(inferPermuteType(loc, input, adaptor.getDims()), inferred);
+}
+
 LogicalResult RescalingOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,

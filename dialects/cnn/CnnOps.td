@@ -310,6 +310,49 @@ def Cnn_RescalingOp : Cnn_Op<"rescaling"> {
   }];
 }
 
+def Cnn_AlphaDropoutOp : Cnn_Op<"alpha_dropout"> {
+  let summary = "Keras AlphaDropout: identity outside training";
+  let description = [{
+    In prediction and evaluation the identity. In training
+    (--cnn-build-train-step) each element is kept with probability
+    1 - rate (a cnn.dropout_mask draw) and a dropped one replaced by
+    alpha' = -selu_scale * selu_alpha, then all are rescaled as Keras 2 and
+    3 do, so that a SELU network keeps its mean and variance:
+    `y = a * (kept ? x : alpha') + b`, `a = ((1 - rate) * (1 + rate *
+    alpha'^2))^-1/2`, `b = -a * alpha' * rate` (cnn.alpha_dropout_apply).
+
+    ```mlir
+    %y = cnn.alpha_dropout %x rate = 1.000000e-01 : tensor<?x64xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, F64Attr:$rate,
+                       OptionalAttr<I64Attr>:$seed);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `rate` `=` $rate (`seed` `=` $seed^)? attr-dict `:` type($input)
+  }];
+}
+
+def Cnn_PermuteOp : Cnn_Op<"permute"> {
+  let summary = "Keras Permute: the axes after the batch reordered";
+  let description = [{
+    `dims` is Keras's: a permutation of 1 .. rank - 1 (the batch is axis 0
+    and stays first); output axis i is input axis `dims[i - 1]`:
+    `y[n, i_1, ..., i_k] = x[n, j...]` with `j[dims[a] - 1] = i_a`.
+    Its gradient is the permute by the inverse permutation.
+
+    ```mlir
+    %y = cnn.permute %x dims = [2, 1, 3]
+        : (tensor<?x4x5x3xf32>) -> tensor<?x5x4x3xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, DenseI64ArrayAttr:$dims);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `dims` `=` $dims attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 def Cnn_DropoutOp : Cnn_Op<"dropout"> {
   let summary = "Keras Dropout (and SpatialDropout2D): identity outside training";
   let description = [{

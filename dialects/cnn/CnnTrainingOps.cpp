@@ -156,6 +156,18 @@ LogicalResult DropoutMaskOp::verify() {
                                    getRate().convertToDouble(), getSpatial()));
 }
 
+LogicalResult AlphaDropoutApplyOp::verify() {
+  return accepted(inferNoiseType(getLoc(), getType(), "rate",
+                                 getRate().convertToDouble(),
+                                 /*isRate=*/true));
+}
+
+LogicalResult AlphaDropoutGradOp::verify() {
+  return accepted(inferNoiseType(getLoc(), getType(), "rate",
+                                 getRate().convertToDouble(),
+                                 /*isRate=*/true));
+}
+
 LogicalResult MultiplyOp::verify() {
   return accepted(inferElementwiseType(getLoc(), getType()));
 }

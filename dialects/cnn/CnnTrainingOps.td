@@ -254,6 +254,46 @@ def Cnn_DropoutMaskOp : Cnn_TrainOp<"dropout_mask", [AllTypesMatch<["input", "ma
   }];
 }
 
+def Cnn_AlphaDropoutApplyOp : Cnn_TrainOp<"alpha_dropout_apply",
+    [AllTypesMatch<["input", "mask", "output"]>]> {
+  let summary = "Keras AlphaDropout in training, given its dropout mask";
+  let description = [{
+    `y = a * (mask != 0 ? x : alpha') + b` with Keras's constants for
+    `rate` (cnn.alpha_dropout): `mask` is a cnn.dropout_mask of that rate,
+    nonzero where the element is kept.
+
+    ```mlir
+    %y = cnn.alpha_dropout_apply %x, %mask rate = 1.000000e-01
+        : tensor<?x64xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$input, Cnn_Tensor:$mask, F64Attr:$rate);
+  let results = (outs Cnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $mask `rate` `=` $rate attr-dict `:` type($input)
+  }];
+}
+
+def Cnn_AlphaDropoutGradOp : Cnn_TrainOp<"alpha_dropout_grad",
+    [AllTypesMatch<["output_grad", "mask", "input_grad"]>]> {
+  let summary = "input gradient of cnn.alpha_dropout_apply";
+  let description = [{
+    `dx = mask != 0 ? dy * a : 0`: a kept element's gradient scaled by
+    Keras's `a`, a dropped one's zero (it was replaced by a constant).
+
+    ```mlir
+    %dx = cnn.alpha_dropout_grad %dy, %mask rate = 1.000000e-01
+        : tensor<?x64xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor:$output_grad, Cnn_Tensor:$mask,
+                       F64Attr:$rate);
+  let results = (outs Cnn_Tensor:$input_grad);
+  let assemblyFormat = [{
+    $output_grad `,` $mask `rate` `=` $rate attr-dict `:` type($output_grad)
+  }];
+}
+
 def Cnn_MultiplyOp : Cnn_TrainOp<"multiply", [AllTypesMatch<["lhs", "rhs", "output"]>]> {
   let summary = "elementwise product";
   let arguments = (ins Cnn_Tensor:$lhs, Cnn_Tensor:$rhs);

@@ -89,3 +89,21 @@ LogicalResult FoldBatchNormBiasOp::inferReturnTypes(
                              adaptor.getEpsilon().convertToDouble()),
       results);
 }
+
+LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &results) {
+  SmallVector<RankedTensorType> types;
+  if (!rankedAll({adaptor.getInput(), adaptor.getGamma(), adaptor.getBeta()},
+                 types) ||
+      !types[0])
+    return emitOptionalError(loc, "expected ranked f32 tensor operands");
+  if (!adaptor.getAxisAttr() || !adaptor.getEpsilonAttr())
+    return emitOptionalError(loc, "missing a required attribute");
+  return inferred(inferLayerNormType(loc, types[0],
+                                     ArrayRef(types).drop_front(),
+                                     adaptor.getAxis(),
+                                     adaptor.getEpsilon().convertToDouble()),
+                  results);
+}

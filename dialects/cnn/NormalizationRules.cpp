@@ -9,6 +9,10 @@
 // average that diverges, so both are refused here, where the verifier and
 // the frontends share the check.
 //
+// LayerNormalization normalizes each sample over trailing axes (Keras's
+// `axis`, which cnnc takes when it names the axes from one on to the
+// last); gamma and beta have those axes' shape, as Keras builds them.
+//
 //===----------------------------------------------------------------------===//
 
 #include "dialects/cnn/ShapeRules.h"
@@ -18,13 +22,15 @@
 using namespace mlir;
 using namespace mlir::cnn;
 
-static LogicalResult checkEpsilon(std::optional<Location> loc, double epsilon) {
+static LogicalResult checkEpsilon(std::optional<Location> loc, double epsilon,
+                                  StringRef layer = "batch") {
   // Written so that NaN fails too.
   if (epsilon >= 0.0 && std::isfinite(epsilon))
     return success();
-  return emitOptionalError(
-      loc, "batch normalization's epsilon must be a finite number >= 0, got ",
-      epsilon);
+  return emitOptionalError(loc, layer,
+                           " normalization's epsilon must be a finite number "
+                           ">= 0, got ",
+                           epsilon);
 }
 
 /// Each present parameter is (channels).
@@ -56,6 +62,29 @@ cnn::inferBatchNormType(std::optional<Location> loc, RankedTensorType input,
         momentum);
   if (failed(checkChannelVectors(loc, params, input.getShape().back(), input)))
     return failure();
+  return input;
+}
+
+FailureOr<RankedTensorType>
+cnn::inferLayerNormType(std::optional<Location> loc, RankedTensorType input,
+                        ArrayRef<RankedTensorType> params, int64_t axis,
+                        double epsilon) {
+  if (failed(verifyActivationType(loc, input)) ||
+      failed(checkEpsilon(loc, epsilon, "layer")))
+    return failure();
+  // Each sample is normalized on its own: the batch is never one of the
+  // axes.
+  int64_t rank = input.getRank();
+  if (axis < 1 || axis >= rank)
+    return emitOptionalError(loc, "layer normalization's first axis ", axis,
+                             " must be in [1, ", rank - 1, "] for input ",
+                             kerasShapeString(input.getShape()));
+  ArrayRef<int64_t> normalized = input.getShape().drop_front(axis);
+  for (RankedTensorType param : params)
+    if (param && param.getShape() != normalized)
+      return emitOptionalError(loc, "layer normalization's parameter ", param,
+                               " must have the shape of the normalized axes ",
+                               kerasShapeString(normalized), " of ", input);
   return input;
 }
 

@@ -2,7 +2,8 @@
 //
 // Each op is valid when the batch_norm it serves would be: the input an
 // activation, every per-channel operand and result a vector of its last
-// dimension (NormalizationRules.cpp's rule), epsilon and momentum in range.
+// dimension (NormalizationRules.cpp's rule), epsilon and momentum in range;
+// a layer_norm's, when its parameters' shapes fit the normalized axes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -53,4 +54,27 @@ LogicalResult BatchNormInputGradOp::verify() {
       *this, getInput(),
       {getGamma(), getMean(), getVariance(), getBetaGrad(), getGammaGrad()},
       getEpsilon().convertToDouble());
+}
+
+/// layer_norm's rule on `input` and the parameter-shaped `params`.
+static LogicalResult verifyLayerNorm(Operation *op, Value input,
+                                     ValueRange params, int64_t axis,
+                                     double epsilon) {
+  SmallVector<RankedTensorType> types;
+  for (Value param : params)
+    if (param)
+      types.push_back(cast<RankedTensorType>(param.getType()));
+  return inferLayerNormType(op->getLoc(),
+                            cast<RankedTensorType>(input.getType()), types,
+                            axis, epsilon);
+}
+
+LogicalResult LayerNormParamGradOp::verify() {
+  return verifyLayerNorm(*this, getInput(), {getBetaGrad(), getGammaGrad()},
+                         getAxis(), getEpsilon().convertToDouble());
+}
+
+LogicalResult LayerNormInputGradOp::verify() {
+  return verifyLayerNorm(*this, getInput(), {getGamma()}, getAxis(),
+                         getEpsilon().convertToDouble());
 }

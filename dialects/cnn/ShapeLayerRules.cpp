@@ -1,6 +1,6 @@
 //===- ShapeLayerRules.cpp - Keras's rules for the shape layers -----------===//
 //
-// ZeroPadding2D, Cropping2D, Reshape and Rescaling: what Keras accepts
+// ZeroPadding2D, Cropping2D, Reshape, Permute and Rescaling: what Keras accepts
 // (keras/src/layers/reshaping/*.py, preprocessing/rescaling.py) and the
 // shapes it gives. Keras itself refuses negative amounts and a Reshape
 // whose sizes differ; cropping everything it lets through to a zero-size
@@ -11,6 +11,7 @@
 #include "dialects/cnn/ShapeRules.h"
 
 #include <cmath>
+#include <string>
 
 using namespace mlir;
 using namespace mlir::cnn;
@@ -120,4 +121,36 @@ FailureOr<RankedTensorType> cnn::inferRescalingType(std::optional<Location> loc,
                              "finite, got ",
                              scale, " and ", offset);
   return input;
+}
+
+FailureOr<RankedTensorType> cnn::inferPermuteType(std::optional<Location> loc,
+                                                  RankedTensorType input,
+                                                  ArrayRef<int64_t> dims) {
+  if (failed(verifyActivationType(loc, input)))
+    return failure();
+  // Keras: "The set of indices in `dims` must be consecutive and start
+  // from 1"; and as many as the input has axes after the batch.
+  int64_t axes = input.getRank() - 1;
+  SmallVector<bool> seen(axes + 1, false);
+  bool permutation = static_cast<int64_t>(dims.size()) == axes;
+  for (int64_t d : dims) {
+    if (!permutation || d < 1 || d > axes || seen[d]) {
+      permutation = false;
+      break;
+    }
+    seen[d] = true;
+  }
+  if (!permutation) {
+    std::string list;
+    for (auto [i, d] : llvm::enumerate(dims))
+      list += (i ? ", " : "") + std::to_string(d);
+    return emitOptionalError(
+        loc, "permute dims [", list, "] must be a permutation of 1 .. ", axes,
+        " (the axes of ", kerasShapeString(input.getShape()),
+        " after the batch)");
+  }
+  SmallVector<int64_t> shape{input.getDimSize(0)};
+  for (int64_t d : dims)
+    shape.push_back(input.getDimSize(d));
+  return RankedTensorType::get(shape, input.getElementType());
 }

@@ -130,6 +130,12 @@ FailureOr<RankedTensorType> inferReshapeType(std::optional<Location> loc,
                                              RankedTensorType input,
                                              ArrayRef<int64_t> targetShape);
 
+/// permute: the input's axes after the batch in the order of `dims`, Keras's
+/// 1-based permutation of them (ShapeLayerRules.cpp).
+FailureOr<RankedTensorType> inferPermuteType(std::optional<Location> loc,
+                                             RankedTensorType input,
+                                             ArrayRef<int64_t> dims);
+
 /// rescaling: the input type, once scale and offset are finite.
 FailureOr<RankedTensorType> inferRescalingType(std::optional<Location> loc,
                                                RankedTensorType input,
@@ -179,6 +185,14 @@ FailureOr<RankedTensorType>
 inferBatchNormType(std::optional<Location> loc, RankedTensorType input,
                    ArrayRef<RankedTensorType> params, double epsilon,
                    double momentum);
+
+/// layer_norm (NormalizationRules.cpp): the input type, once `axis` is one
+/// of the input's axes after the batch, each present parameter has the
+/// input's shape from `axis` on, and epsilon is finite and >= 0.
+FailureOr<RankedTensorType>
+inferLayerNormType(std::optional<Location> loc, RankedTensorType input,
+                   ArrayRef<RankedTensorType> params, int64_t axis,
+                   double epsilon);
 
 /// fold_batch_norm_kernel / fold_batch_norm_bias: `target` (a kernel with
 /// its output channels last, or a bias) once each BN parameter is a vector

@@ -36,6 +36,10 @@ std::optional<LayerKind> cnnc::layerKindForClassName(std::string_view name) {
       .Case("GaussianDropout", LayerKind::GaussianDropout)
       .Case("Softmax", LayerKind::Softmax)
       .Case("BatchNormalization", LayerKind::BatchNormalization)
+      .Case("LayerNormalization", LayerKind::LayerNormalization)
+      .Case("Permute", LayerKind::Permute)
+      .Case("ThresholdedReLU", LayerKind::ThresholdedReLU)
+      .Case("AlphaDropout", LayerKind::AlphaDropout)
       .Case("Add", LayerKind::Add)
       .Case("Subtract", LayerKind::Subtract)
       .Case("Multiply", LayerKind::Multiply)
@@ -203,6 +207,14 @@ const char *cnnc::kerasClassName(LayerKind kind) {
     return "Softmax";
   case LayerKind::BatchNormalization:
     return "BatchNormalization";
+  case LayerKind::LayerNormalization:
+    return "LayerNormalization";
+  case LayerKind::Permute:
+    return "Permute";
+  case LayerKind::ThresholdedReLU:
+    return "ThresholdedReLU";
+  case LayerKind::AlphaDropout:
+    return "AlphaDropout";
   case LayerKind::Add:
     return "Add";
   case LayerKind::Subtract:
@@ -291,6 +303,14 @@ const char *cnnc::kerasNameStem(LayerKind kind) {
     return "softmax";
   case LayerKind::BatchNormalization:
     return "batch_normalization";
+  case LayerKind::LayerNormalization:
+    return "layer_normalization";
+  case LayerKind::Permute:
+    return "permute";
+  case LayerKind::ThresholdedReLU:
+    return "thresholded_re_lu";
+  case LayerKind::AlphaDropout:
+    return "alpha_dropout";
   case LayerKind::Add:
     return "add";
   case LayerKind::Subtract:

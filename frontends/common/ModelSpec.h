@@ -135,6 +135,10 @@ enum class LayerKind {
   Conv2DTranspose,    // Conv2DTranspose(filters, kernel_size, strides,
                       // padding, output_padding)
   UpSampling2D,       // UpSampling2D(size, interpolation)
+  LayerNormalization, // LayerNormalization(axis=-1, epsilon, center, scale)
+  Permute,            // Permute(dims): the axes after the batch reordered
+  ThresholdedReLU,    // ThresholdedReLU(theta=1.0): x > theta ? x : 0
+  AlphaDropout,       // AlphaDropout(rate, seed): identity outside training
   // Merge layers, called on a list of tensors (graph models only).
   Add,
   Subtract,
@@ -248,7 +252,7 @@ struct Layer {
       biasRegularizer, activityRegularizer;
   // Global pooling.
   bool keepDims = false;
-  // Dropout, SpatialDropout2D, GaussianDropout.
+  // Dropout, SpatialDropout2D, GaussianDropout, AlphaDropout.
   double rate = 0.0;
   // GaussianNoise.
   double stddev = 0.0;
@@ -258,7 +262,8 @@ struct Layer {
   // ReLU's negative_slope, LeakyReLU's and ELU's alpha (Keras 2 defaults:
   // ReLU 0, LeakyReLU 0.3, ELU 1; the builders set them by kind).
   double alpha = 0.0;
-  // ReLU: max_value (None when absent) and threshold.
+  // ReLU: max_value (None when absent) and threshold; ThresholdedReLU's
+  // theta (Keras 2 default 1, set by the builders) is its threshold.
   std::optional<double> maxValue;
   double threshold = 0.0;
   // PReLU: the slope's initializer and the axes (1-based, the batch is 0)
@@ -270,6 +275,8 @@ struct Layer {
   std::array<int64_t, 4> edges = {0, 0, 0, 0};
   // Reshape: the shape without the batch; -1 for the one inferred size.
   std::vector<int64_t> targetShape;
+  // Permute: Keras's dims, 1-based (the batch is 0 and stays first).
+  std::vector<int64_t> permuteDims;
   // Rescaling.
   double scale = 1.0, offset = 0.0;
   // Any layer: Keras's `trainable`. A frozen layer's weights are
@@ -286,6 +293,10 @@ struct Layer {
   Initializer betaInitializer = Initializer::zeros();
   Initializer movingMeanInitializer = Initializer::zeros();
   Initializer movingVarianceInitializer = Initializer::ones();
+  // LayerNormalization: Keras's `axis`, one axis or several, as written
+  // (negative from the end); it shares epsilon, center, scale and the
+  // gamma / beta initializers with BatchNormalization.
+  std::vector<int64_t> normAxes = {-1};
   /// Graph models: the tensors the layer is called on (one, or a merge
   /// layer's list). Empty in a Sequential model: its previous layer.
   std::vector<TensorRef> inbound;

@@ -53,6 +53,9 @@ private:
   /// reporting an error.
   Value emitBatchNorm(const Layer &layer, Value input, Location where,
                       cnn::LayerAttr layerAttr);
+  /// LayerNormalization (gamma, then beta); null after reporting an error.
+  Value emitLayerNorm(const Layer &layer, Value input, Location where,
+                      cnn::LayerAttr layerAttr);
   /// An augmentation layer (RandomFlip, ...): one cnn.random_augmentation.
   Value emitAugmentation(const Layer &layer, Value input, Location where,
                          cnn::LayerAttr layerAttr);
@@ -528,6 +531,13 @@ Value ModelToCnn::emitLayer(const Layer &layer, Value input) {
                                   builder.getF64FloatAttr(layer.rate), seed,
                                   spatial ? builder.getUnitAttr() : UnitAttr());
   }
+  case LayerKind::AlphaDropout: {
+    IntegerAttr seed =
+        layer.seed ? builder.getI64IntegerAttr(*layer.seed) : IntegerAttr();
+    return create<cnn::AlphaDropoutOp>(
+        where, cnn::inferNoiseType(where, inputType, "rate", layer.rate, true),
+        layerAttr, input, builder.getF64FloatAttr(layer.rate), seed);
+  }
   case LayerKind::GaussianNoise:
   case LayerKind::GaussianDropout: {
     IntegerAttr seed =
@@ -559,6 +569,11 @@ Value ModelToCnn::emitLayer(const Layer &layer, Value input) {
   case LayerKind::ELU:
     return emitActivationFunction(cnn::ActivationFunction::elu, input, where,
                                   layerAttr, layer.alpha);
+  case LayerKind::ThresholdedReLU:
+    // Keras 2's x * (x > theta): relu's threshold with no slope below it.
+    return emitActivationFunction(cnn::ActivationFunction::relu, input, where,
+                                  layerAttr, /*alpha=*/0.0, std::nullopt,
+                                  layer.threshold);
   case LayerKind::ZeroPadding2D:
     return create<cnn::ZeroPadding2DOp>(
         where, cnn::inferZeroPadding2DType(where, inputType, layer.edges),
@@ -571,6 +586,10 @@ Value ModelToCnn::emitLayer(const Layer &layer, Value input) {
     return create<cnn::ReshapeOp>(
         where, cnn::inferReshapeType(where, inputType, layer.targetShape),
         layerAttr, input);
+  case LayerKind::Permute:
+    return create<cnn::PermuteOp>(
+        where, cnn::inferPermuteType(where, inputType, layer.permuteDims),
+        layerAttr, input, builder.getDenseI64ArrayAttr(layer.permuteDims));
   case LayerKind::Rescaling:
     return create<cnn::RescalingOp>(
         where,
@@ -600,6 +619,8 @@ Value ModelToCnn::emitLayer(const Layer &layer, Value input) {
   }
   case LayerKind::BatchNormalization:
     return emitBatchNorm(layer, input, where, layerAttr);
+  case LayerKind::LayerNormalization:
+    return emitLayerNorm(layer, input, where, layerAttr);
   case LayerKind::Add:
   case LayerKind::Subtract:
   case LayerKind::Multiply:
@@ -756,6 +777,72 @@ Value ModelToCnn::emitBatchNorm(const Layer &layer, Value input, Location where,
       builder.getF64FloatAttr(layer.epsilon),
       builder.getF64FloatAttr(layer.momentum),
       layer.trainable ? UnitAttr() : builder.getUnitAttr());
+}
+
+Value ModelToCnn::emitLayerNorm(const Layer &layer, Value input, Location where,
+                                cnn::LayerAttr layerAttr) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  int64_t rank = inputType.getRank();
+  std::string shape = cnn::kerasShapeString(inputType.getShape());
+  // Keras's rule first (each axis in range, none twice), then cnnc's: the
+  // axes must run from one of them to the last, in order, which is what
+  // cnn.layer_norm computes and what makes Keras's parameter shape
+  // ([input_shape[a] for a in axis]) the input's trailing shape.
+  SmallVector<int64_t> axes;
+  for (int64_t axis : layer.normAxes) {
+    int64_t positive = axis < 0 ? axis + rank : axis;
+    if (positive < 0 || positive >= rank) {
+      emitError(where) << "LayerNormalization axis " << axis
+                       << " is out of range for input " << shape;
+      return nullptr;
+    }
+    if (llvm::is_contained(axes, positive)) {
+      emitError(where) << "LayerNormalization axis " << axis
+                       << " is given twice";
+      return nullptr;
+    }
+    axes.push_back(positive);
+  }
+  int64_t first = axes.empty() ? rank : axes.front();
+  bool trailing = first >= 1 && !axes.empty();
+  for (auto [i, axis] : llvm::enumerate(axes))
+    trailing &= axis == first + static_cast<int64_t>(i);
+  if (!trailing || axes.back() != rank - 1) {
+    std::string list;
+    for (auto [i, axis] : llvm::enumerate(layer.normAxes))
+      list += (i ? ", " : "") + std::to_string(axis);
+    emitError(where) << "LayerNormalization over axes [" << list
+                     << "] of input " << shape
+                     << " is not supported: cnnc normalizes each sample over "
+                        "its last axes, in order (-1, or from an axis >= 1 "
+                        "to "
+                     << rank - 1 << ")";
+    return nullptr;
+  }
+  // The attributes first, so that a bad epsilon is reported before any
+  // parameter is added.
+  SmallVector<RankedTensorType> none;
+  if (failed(cnn::inferLayerNormType(where, inputType, none, first,
+                                     layer.epsilon)))
+    return nullptr;
+  SmallVector<int64_t> paramShape(inputType.getShape().drop_front(first));
+  // Keras's order: gamma, then beta.
+  Value gamma, beta;
+  if (layer.scaleGamma &&
+      !(gamma = addParam(layer, "gamma", paramShape, layer.gammaInitializer)))
+    return nullptr;
+  if (layer.center &&
+      !(beta = addParam(layer, "beta", paramShape, layer.betaInitializer)))
+    return nullptr;
+  auto paramType = [](Value v) {
+    return v ? cast<RankedTensorType>(v.getType()) : RankedTensorType();
+  };
+  RankedTensorType params[] = {paramType(gamma), paramType(beta)};
+  return create<cnn::LayerNormOp>(
+      where,
+      cnn::inferLayerNormType(where, inputType, params, first, layer.epsilon),
+      layerAttr, input, gamma, beta, builder.getI64IntegerAttr(first),
+      builder.getF64FloatAttr(layer.epsilon));
 }
 
 OwningOpRef<ModuleOp> ModelToCnn::build() {

@@ -241,6 +241,7 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
     addWeightFields(config, layer, target);
     break;
   case LayerKind::Dropout:
+  case LayerKind::AlphaDropout:
     config["rate"] = layer.rate;
     config["noise_shape"] = nullptr;
     config["seed"] = seedValue(layer.seed);
@@ -263,6 +264,9 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
   case LayerKind::ELU:
     config["alpha"] = layer.alpha;
     break;
+  case LayerKind::ThresholdedReLU:
+    config["theta"] = layer.threshold;
+    break;
   case LayerKind::ZeroPadding2D:
   case LayerKind::Cropping2D: {
     const auto &e = layer.edges;
@@ -276,6 +280,13 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
     for (int64_t d : layer.targetShape)
       shape.push_back(d);
     config["target_shape"] = std::move(shape);
+    break;
+  }
+  case LayerKind::Permute: {
+    Array dims;
+    for (int64_t d : layer.permuteDims)
+      dims.push_back(d);
+    config["dims"] = std::move(dims);
     break;
   }
   case LayerKind::Rescaling:
@@ -398,6 +409,28 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
                             "beta_constraint", "gamma_constraint"})
       config[key] = nullptr;
     break;
+  case LayerKind::LayerNormalization: {
+    // Keras and TF.js read one axis or a list.
+    if (layer.normAxes.size() == 1) {
+      config["axis"] = layer.normAxes[0];
+    } else {
+      Array axes;
+      for (int64_t axis : layer.normAxes)
+        axes.push_back(axis);
+      config["axis"] = std::move(axes);
+    }
+    config["epsilon"] = layer.epsilon;
+    config["center"] = layer.center;
+    config["scale"] = layer.scaleGamma;
+    config["beta_initializer"] =
+        initializerValue(layer.betaInitializer, target);
+    config["gamma_initializer"] =
+        initializerValue(layer.gammaInitializer, target);
+    for (const char *key : {"beta_regularizer", "gamma_regularizer",
+                            "beta_constraint", "gamma_constraint"})
+      config[key] = nullptr;
+    break;
+  }
   case LayerKind::Add:
   case LayerKind::Subtract:
   case LayerKind::Multiply:

@@ -366,6 +366,35 @@ static llvm::Error readEdges(const ConfigReader &config, llvm::StringRef key,
   return llvm::Error::success();
 }
 
+/// One integer or a list of them (LayerNormalization's `axis`, Permute's
+/// `dims`); absent or null keeps `out`.
+static llvm::Error readIntegers(const ConfigReader &config, llvm::StringRef key,
+                                std::vector<int64_t> &out) {
+  JsonNode node = config.field(key);
+  if (node.isNullOrMissing())
+    return llvm::Error::success();
+  auto integer = [](const JsonNode &n) -> std::optional<int64_t> {
+    return n.getValue() ? n.getValue()->getAsInteger() : std::nullopt;
+  };
+  if (std::optional<int64_t> one = integer(node)) {
+    out = {*one};
+    return llvm::Error::success();
+  }
+  const llvm::json::Array *list = node.getArray();
+  if (!list)
+    return config.fail(node, "expected an integer or a list of integers for '" +
+                                 key + "', found " + node.describe());
+  out.clear();
+  for (size_t i = 0; i < list->size(); ++i) {
+    std::optional<int64_t> item = integer(node.at(i));
+    if (!item)
+      return config.fail(node.at(i), "expected an integer in '" + key +
+                                         "', found " + node.at(i).describe());
+    out.push_back(*item);
+  }
+  return llvm::Error::success();
+}
+
 static llvm::Error readReshape(const ConfigReader &config, Layer &layer) {
   JsonNode node = config.field("target_shape");
   const llvm::json::Array *list = node.getArray();
@@ -389,6 +418,17 @@ static llvm::Error readReshape(const ConfigReader &config, Layer &layer) {
     layer.targetShape.push_back(*size);
   }
   return llvm::Error::success();
+}
+
+/// Permute's `dims`, a list of axes; their check is the op's (ShapeRules),
+/// where the input's rank is known.
+static llvm::Error readPermute(const ConfigReader &config, Layer &layer) {
+  JsonNode node = config.field("dims");
+  if (!node.getArray())
+    return config.fail(node.exists() ? node : config.node(),
+                       "expected a list of axes for 'dims', found " +
+                           node.describe());
+  return readIntegers(config, "dims", layer.permuteDims);
 }
 
 static llvm::Error readRescaling(const ConfigReader &config, Layer &layer) {
@@ -462,6 +502,45 @@ static llvm::Error readBatchNormalization(const ConfigReader &config,
     return config.fail(config.field("renorm"),
                        "batch renormalization ('renorm': true) is not "
                        "supported");
+  return llvm::Error::success();
+}
+
+/// LayerNormalization as Keras 2, Keras 3 and TF.js write it; ModelToCnn
+/// checks the axes against the input's rank.
+static llvm::Error readLayerNormalization(const ConfigReader &config,
+                                          Layer &layer,
+                                          const KerasFileInfo &info) {
+  if (llvm::Error err = readIntegers(config, "axis", layer.normAxes))
+    return err;
+  if (layer.normAxes.empty())
+    return config.fail(config.field("axis"), "'axis' must name an axis");
+  if (llvm::Error err = config.readNumber("epsilon", layer.epsilon))
+    return err;
+  if (!(layer.epsilon >= 0.0))
+    return config.fail(config.field("epsilon"),
+                       "'epsilon' must be >= 0, found " +
+                           config.field("epsilon").describe());
+  if (llvm::Error err = config.readBool("center", layer.center))
+    return err;
+  if (llvm::Error err = config.readBool("scale", layer.scaleGamma))
+    return err;
+  if (llvm::Error err = readInitializer(config, "gamma_initializer",
+                                        layer.gammaInitializer, info))
+    return err;
+  if (llvm::Error err = readInitializer(config, "beta_initializer",
+                                        layer.betaInitializer, info))
+    return err;
+  for (llvm::StringRef key : {"beta_regularizer", "gamma_regularizer",
+                              "beta_constraint", "gamma_constraint"})
+    if (llvm::Error err = config.requireNull(key))
+      return err;
+  // Keras 3's root-mean-square variant is another computation.
+  bool rms = false;
+  if (llvm::Error err = config.readBool("rms_scaling", rms))
+    return err;
+  if (rms)
+    return config.fail(config.field("rms_scaling"),
+                       "'rms_scaling': true is not supported");
   return llvm::Error::success();
 }
 
@@ -626,6 +705,7 @@ llvm::Error cnnc::readLayerConfig(const ConfigReader &config, Layer &layer,
   case LayerKind::Dense:
     return readDense(config, layer, info);
   case LayerKind::Dropout:
+  case LayerKind::AlphaDropout:
     return readDropout(config, layer);
   case LayerKind::Activation:
     return readActivation(config, "activation", layer.activation,
@@ -636,6 +716,10 @@ llvm::Error cnnc::readLayerConfig(const ConfigReader &config, Layer &layer,
     return readLeakyReLU(config, layer);
   case LayerKind::ELU:
     return readELU(config, layer);
+  case LayerKind::ThresholdedReLU:
+    // tf.keras 2 refuses a negative theta; TF.js does not check it.
+    layer.threshold = 1.0;
+    return readNonNegative(config, "theta", layer.threshold);
   case LayerKind::PReLU:
     return readPReLU(config, layer, info);
   case LayerKind::ZeroPadding2D:
@@ -649,6 +733,8 @@ llvm::Error cnnc::readLayerConfig(const ConfigReader &config, Layer &layer,
     return readEdges(config, "cropping", layer.edges);
   case LayerKind::Reshape:
     return readReshape(config, layer);
+  case LayerKind::Permute:
+    return readPermute(config, layer);
   case LayerKind::Rescaling:
     return readRescaling(config, layer);
   case LayerKind::SpatialDropout2D:
@@ -668,6 +754,8 @@ llvm::Error cnnc::readLayerConfig(const ConfigReader &config, Layer &layer,
     return config.readInt("axis", layer.axis);
   case LayerKind::BatchNormalization:
     return readBatchNormalization(config, layer, info);
+  case LayerKind::LayerNormalization:
+    return readLayerNormalization(config, layer, info);
   case LayerKind::Add:
   case LayerKind::Subtract:
   case LayerKind::Multiply:

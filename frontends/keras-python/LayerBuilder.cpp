@@ -82,9 +82,11 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
   // Keras 3 renamed LeakyReLU's alpha to negative_slope; both are read.
   static const LayerSignature leakyRelu({"alpha"}, 0, {"negative_slope"});
   static const LayerSignature elu({"alpha"}, 0);
+  static const LayerSignature thresholdedRelu({"theta"}, 0);
   static const LayerSignature zeroPadding({"padding", "data_format"}, 0);
   static const LayerSignature cropping({"cropping", "data_format"}, 0);
   static const LayerSignature reshape({"target_shape"}, 1);
+  static const LayerSignature permute({"dims"}, 1);
   static const LayerSignature rescaling({"scale", "offset"}, 1);
   static const LayerSignature spatialDropout({"rate", "data_format"}, 1,
                                              {"seed"});
@@ -118,6 +120,13 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
                                          "adjustment",
                                          "name"},
                                         0, {"synchronized"});
+  // Keras 2's positional order; Keras 3 puts rms_scaling after scale, so
+  // it is read as a keyword only.
+  static const LayerSignature layerNorm(
+      {"axis", "epsilon", "center", "scale", "beta_initializer",
+       "gamma_initializer", "beta_regularizer", "gamma_regularizer",
+       "beta_constraint", "gamma_constraint"},
+      0, {"rms_scaling"});
   static const LayerSignature depthwise(
       {"kernel_size", "strides", "padding", "depth_multiplier", "data_format",
        "dilation_rate", "activation", "use_bias", "depthwise_initializer",
@@ -184,6 +193,7 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
   case LayerKind::Dense:
     return dense;
   case LayerKind::Dropout:
+  case LayerKind::AlphaDropout:
     return dropout;
   case LayerKind::Activation:
     return activation;
@@ -193,6 +203,8 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
     return leakyRelu;
   case LayerKind::ELU:
     return elu;
+  case LayerKind::ThresholdedReLU:
+    return thresholdedRelu;
   case LayerKind::PReLU:
     return prelu;
   case LayerKind::ZeroPadding2D:
@@ -201,6 +213,8 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
     return cropping;
   case LayerKind::Reshape:
     return reshape;
+  case LayerKind::Permute:
+    return permute;
   case LayerKind::Rescaling:
     return rescaling;
   case LayerKind::SpatialDropout2D:
@@ -213,6 +227,8 @@ const LayerSignature &signatureOf(InputClass which, LayerKind kind) {
     return softmax;
   case LayerKind::BatchNormalization:
     return batchNorm;
+  case LayerKind::LayerNormalization:
+    return layerNorm;
   case LayerKind::Add:
   case LayerKind::Subtract:
   case LayerKind::Multiply:
@@ -551,6 +567,20 @@ Error buildReshape(const Arguments &args, Layer &layer) {
   return Error::success();
 }
 
+/// Permute's dims: a tuple or list of axes (ModelToCnn's op checks them).
+Error buildPermute(const Arguments &args, Layer &layer) {
+  const CallArgValue *arg = args.get("dims");
+  const Value &v = arg->value;
+  if (!v.is(Value::Kind::Tuple) && !v.is(Value::Kind::List))
+    return args.typeError("dims", *arg, "a tuple of axes");
+  for (const Value &item : *v.elements) {
+    if (!item.is(Value::Kind::Int))
+      return args.typeError("dims", *arg, "a tuple of integer axes");
+    layer.permuteDims.push_back(item.integer);
+  }
+  return Error::success();
+}
+
 Error buildRescaling(const Arguments &args, Layer &layer) {
   auto scale = args.getNumber("scale", 1.0);
   if (!scale)
@@ -638,6 +668,67 @@ Error buildBatchNormalization(const Arguments &args, Layer &layer) {
     if (Error err = args.requireNone(name))
       return err;
   return args.requireDefault("renorm", Value::fromBool(false));
+}
+
+/// One integer or a list / tuple of them (LayerNormalization's `axis`).
+Error readIntegers(const Arguments &args, StringRef name,
+                   std::vector<int64_t> &out) {
+  if (!args.hasValue(name))
+    return Error::success();
+  const CallArgValue *arg = args.get(name);
+  const Value &value = arg->value;
+  if (value.is(Value::Kind::Int)) {
+    out = {value.integer};
+    return Error::success();
+  }
+  if (!value.is(Value::Kind::List) && !value.is(Value::Kind::Tuple))
+    return args.typeError(name, *arg, "an integer or a list of integers");
+  out.clear();
+  for (const Value &item : *value.elements) {
+    if (!item.is(Value::Kind::Int))
+      return args.typeError(name, *arg, "a list of integers");
+    out.push_back(item.integer);
+  }
+  if (out.empty())
+    return args.typeError(name, *arg, "at least one axis");
+  return Error::success();
+}
+
+/// LayerNormalization: ModelToCnn checks `axis` against the input's rank.
+Error buildLayerNormalization(const Arguments &args, Layer &layer) {
+  if (Error err = readIntegers(args, "axis", layer.normAxes))
+    return err;
+  auto epsilon = args.getNumber("epsilon", 1e-3);
+  if (!epsilon)
+    return epsilon.takeError();
+  if (!(*epsilon >= 0.0 && std::isfinite(*epsilon)))
+    return args.error(args.get("epsilon")->pos,
+                      "'epsilon' must be a finite number >= 0, not ",
+                      repr(args.get("epsilon")->value));
+  layer.epsilon = *epsilon;
+  auto center = args.getBool("center", true);
+  if (!center)
+    return center.takeError();
+  layer.center = *center;
+  auto scale = args.getBool("scale", true);
+  if (!scale)
+    return scale.takeError();
+  layer.scaleGamma = *scale;
+  auto beta = readInitializer(args, "beta_initializer", Initializer::zeros());
+  if (!beta)
+    return beta.takeError();
+  layer.betaInitializer = *beta;
+  auto gamma = readInitializer(args, "gamma_initializer", Initializer::ones());
+  if (!gamma)
+    return gamma.takeError();
+  layer.gammaInitializer = *gamma;
+  for (StringRef name : {"beta_regularizer", "gamma_regularizer",
+                         "beta_constraint", "gamma_constraint"})
+    if (Error err = args.requireNone(name))
+      return err;
+  if (args.hasValue("rms_scaling"))
+    return args.requireDefault("rms_scaling", Value::fromBool(false));
+  return Error::success();
 }
 
 /// DepthwiseConv2D and SeparableConv2D.
@@ -839,6 +930,7 @@ Expected<LayerEntry> py::buildLayer(const KerasCall &call, StringRef file) {
     err = buildDense(args, layer);
     break;
   case LayerKind::Dropout:
+  case LayerKind::AlphaDropout:
     err = buildDropout(args, layer);
     break;
   case LayerKind::Activation: {
@@ -857,6 +949,15 @@ Expected<LayerEntry> py::buildLayer(const KerasCall &call, StringRef file) {
   case LayerKind::ELU:
     err = buildELU(args, layer);
     break;
+  case LayerKind::ThresholdedReLU: {
+    // tf.keras 2: "The theta value of a Thresholded ReLU layer should be
+    // >=0".
+    auto theta = getNonNegative(args, "theta", 1.0);
+    if (!theta)
+      return theta.takeError();
+    layer.threshold = *theta;
+    break;
+  }
   case LayerKind::PReLU:
     err = buildPReLU(args, layer);
     break;
@@ -871,6 +972,9 @@ Expected<LayerEntry> py::buildLayer(const KerasCall &call, StringRef file) {
     break;
   case LayerKind::Reshape:
     err = buildReshape(args, layer);
+    break;
+  case LayerKind::Permute:
+    err = buildPermute(args, layer);
     break;
   case LayerKind::Rescaling:
     err = buildRescaling(args, layer);
@@ -895,6 +999,9 @@ Expected<LayerEntry> py::buildLayer(const KerasCall &call, StringRef file) {
   }
   case LayerKind::BatchNormalization:
     err = buildBatchNormalization(args, layer);
+    break;
+  case LayerKind::LayerNormalization:
+    err = buildLayerNormalization(args, layer);
     break;
   case LayerKind::DepthwiseConv2D:
   case LayerKind::SeparableConv2D:

@@ -595,12 +595,44 @@ const GradientCase kCases[] = {
      "layers.BatchNormalization(scale=False),\n"
      "layers.Activation('tanh'), layers.Flatten(), layers.Dense(2)\n",
      "'mse'", /*samplesPerTensor=*/0, /*batch=*/6},
+    // LayerNormalization: the gradients through each sample's own
+    // statistics, over the channels (after a convolution and a dense
+    // layer) and over every axis after the batch, with center and scale
+    // on and off; each one's input gradient reaches the kernel before it.
+    {"layer_norm", "(5, 5, 3)",
+     "layers.Conv2D(4, 2, activation='tanh'),\n"
+     "layers.LayerNormalization(epsilon=0.01), layers.Activation('tanh'),\n"
+     "layers.Flatten(), layers.Dense(4),\n"
+     "layers.LayerNormalization(center=False), layers.Activation('tanh'),\n"
+     "layers.Dense(3)\n",
+     "'mse'"},
+    // Permute: the inverse permutation carries the gradient back.
+    {"permute", "(4, 3, 2)",
+     "layers.Conv2D(3, 2, activation='tanh'), layers.Permute((3, 1, 2)),\n"
+     "layers.Conv2D(2, (2, 1), activation='tanh'), layers.Permute((2, 1, 3)),\n"
+     "layers.Flatten(), layers.Dense(3)\n",
+     "'mse'"},
+    // ThresholdedReLU: relu's threshold without a slope below it.
+    {"thresholded_relu", "(6,)",
+     "layers.Dense(8), layers.ThresholdedReLU(theta=0.2), layers.Dense(3)\n",
+     "'mse'"},
+    {"layer_norm_trailing_axes", "(4, 4, 2)",
+     "layers.Conv2D(3, 2, activation='tanh'),\n"
+     "layers.LayerNormalization(axis=[1, 2, 3], scale=False),\n"
+     "layers.Activation('tanh'), layers.Flatten(), layers.Dense(2)\n",
+     "'mse'"},
     {"spatial_dropout", "(5, 5, 2)",
      "layers.Conv2D(4, 2, activation='tanh'), layers.SpatialDropout2D(0.5),\n"
      "layers.Flatten(), layers.Dense(3)\n",
      "'mse'"},
     {"inner_softmax", "(5,)",
      "layers.Dense(4), layers.Softmax(), layers.Dense(3)\n", "'mse'"},
+    // AlphaDropout: the kept elements' gradient scaled by Keras's a, the
+    // dropped ones' zero, through the same mask as the forward pass.
+    {"alpha_dropout", "(6,)",
+     "layers.Dense(8, activation='selu'), layers.AlphaDropout(0.3),\n"
+     "layers.Dense(3)\n",
+     "'mse'"},
     {"dropout", "(6,)",
      "layers.Dense(8, activation='tanh'), layers.Dropout(0.5),\n"
      "layers.Dense(3)\n",

@@ -47,6 +47,8 @@ struct ConvertCnnToLinalg
     lowering::populateLossPatterns(patterns);
     lowering::populateOptimizerPatterns(patterns);
     lowering::populateBatchNormPatterns(patterns);
+    lowering::populateLayerNormPatterns(patterns);
+    lowering::populateAlphaDropoutPatterns(patterns);
     lowering::populateMergePatterns(patterns);
     lowering::populateMergeBackwardPatterns(patterns);
     lowering::populateQuantizePatterns(patterns);

@@ -188,8 +188,8 @@ struct LowerSoftmax : OpRewritePattern<SoftmaxOp> {
 
 void lowering::populateElementwisePatterns(RewritePatternSet &patterns) {
   patterns.add<LowerRelu, LowerSigmoid, LowerTanh, LowerIdentity<LinearOp>,
-               LowerIdentity<DropoutOp>, LowerIdentity<GaussianNoiseOp>,
-               LowerIdentity<GaussianDropoutOp>, LowerFlatten, LowerCrop2D,
-               LowerSoftmax, LowerIdentity<RandomAugmentationOp>>(
-      patterns.getContext());
+               LowerIdentity<DropoutOp>, LowerIdentity<AlphaDropoutOp>,
+               LowerIdentity<GaussianNoiseOp>, LowerIdentity<GaussianDropoutOp>,
+               LowerFlatten, LowerCrop2D, LowerSoftmax,
+               LowerIdentity<RandomAugmentationOp>>(patterns.getContext());
 }

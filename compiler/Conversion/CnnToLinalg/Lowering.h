@@ -149,6 +149,8 @@ void populateConvVariantBackwardPatterns(mlir::RewritePatternSet &patterns);
 void populateLossPatterns(mlir::RewritePatternSet &patterns);
 void populateOptimizerPatterns(mlir::RewritePatternSet &patterns);
 void populateBatchNormPatterns(mlir::RewritePatternSet &patterns);
+void populateLayerNormPatterns(mlir::RewritePatternSet &patterns);
+void populateAlphaDropoutPatterns(mlir::RewritePatternSet &patterns);
 void populateMergePatterns(mlir::RewritePatternSet &patterns);
 void populateMergeBackwardPatterns(mlir::RewritePatternSet &patterns);
 void populateQuantizePatterns(mlir::RewritePatternSet &patterns);

@@ -1,8 +1,9 @@
-//===- ShapeLayers.cpp - zero_padding2d, cropping2d, rescaling ------------===//
+//===- ShapeLayers.cpp - zero_padding2d, cropping2d, permute, rescaling ---===//
 //
 // Padding is a tensor.pad with zeros, cropping a tensor.extract_slice (a
-// view once bufferized), rescaling one elementwise generic. Their gradients
-// are the same ops (padding's is the cropping of its amounts, and back;
+// view once bufferized), permute a linalg.transpose, rescaling one
+// elementwise generic. Their gradients are the same ops (padding's is the
+// cropping of its amounts, and back; permute's the inverse permutation;
 // rescaling's a rescaling by the scale), built by --cnn-build-train-step.
 //
 //===----------------------------------------------------------------------===//
@@ -31,6 +32,18 @@ struct LowerZeroPadding2D : OpRewritePattern<ZeroPadding2DOp> {
     Value zero = constantF32(b, op.getLoc(), 0.0);
     b.replaceOpWithNewOp<tensor::PadOp>(op, op.getType(), op.getInput(), low,
                                         high, zero);
+    return success();
+  }
+};
+
+struct LowerPermute : OpRewritePattern<PermuteOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(PermuteOp op,
+                                PatternRewriter &b) const override {
+    // The batch stays first; Keras's dims are the other axes' order.
+    SmallVector<int64_t> perm{0};
+    llvm::append_range(perm, op.getDims());
+    b.replaceOp(op, transposed(b, op.getLoc(), op.getInput(), perm));
     return success();
   }
 };
@@ -80,6 +93,7 @@ struct LowerRescaling : OpRewritePattern<RescalingOp> {
 } // namespace
 
 void lowering::populateShapeLayerPatterns(RewritePatternSet &patterns) {
-  patterns.add<LowerZeroPadding2D, LowerCropping2D, LowerRescaling>(
-      patterns.getContext());
+  patterns
+      .add<LowerZeroPadding2D, LowerCropping2D, LowerPermute, LowerRescaling>(
+          patterns.getContext());
 }

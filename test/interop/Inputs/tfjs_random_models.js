@@ -46,15 +46,20 @@ function convLength(size, kernel, stride, padding, dilation = 1) {
 // again). `keep` asks for a layer that keeps the shape (a branch that is
 // merged by an element-wise layer).
 function drawLayer(r, shape, keep, training) {
-  // In training: no random layers (TF.js draws its own masks) and no
-  // UpSampling2D (TF.js 4.22's gradient of it is wrong for batches).
+  // In training: no random layers (TF.js draws its own masks), no
+  // UpSampling2D (TF.js 4.22's gradient of it is wrong for batches) and no
+  // ThresholdedReLU (TF.js 4.22 has no gradient for it: "gradient function
+  // not found for Greater").
   const drawable = (kinds) => training
-      ? kinds.filter(k => !['dropout', 'noise', 'upsample'].includes(k)) : kinds;
+      ? kinds.filter(k => !['dropout', 'noise', 'upsample', 'alphadropout',
+                             'thresholdedrelu'].includes(k)) : kinds;
   const act = () => r.pick(ACTIVATIONS);
   if (!isImage(shape)) {
     const [d] = shape;
-    const kinds = keep ? ['activation', 'leakyrelu', 'elu', 'relu', 'bn', 'dropout', 'dense-same']
-                       : ['dense', 'dense', 'activation', 'bn', 'dropout', 'reshape', 'leakyrelu', 'prelu'];
+    const kinds = keep ? ['activation', 'leakyrelu', 'elu', 'relu', 'bn', 'dropout', 'dense-same',
+                          'layernorm', 'thresholdedrelu', 'alphadropout']
+                       : ['dense', 'dense', 'activation', 'bn', 'dropout', 'reshape', 'leakyrelu', 'prelu',
+                          'layernorm', 'thresholdedrelu', 'alphadropout'];
     switch (r.pick(drawable(kinds))) {
       case 'dense': case 'dense-same': {
         const units = keep ? d : r.int(1, 16);
@@ -77,6 +82,9 @@ function drawLayer(r, shape, keep, training) {
       }
       case 'prelu': return ['PReLU', L.prelu({}), shape];
       case 'bn': return bnLayer(r, shape, training);
+      case 'layernorm': return layerNormLayer(r, shape, false, training);
+      case 'thresholdedrelu': return thresholdedReluLayer(r, shape);
+      case 'alphadropout': return ['AlphaDropout(0.2)', L.alphaDropout({rate: 0.2}), shape];
       case 'dropout': return ['Dropout(0.3)', L.dropout({rate: 0.3}), shape];
       case 'reshape': {
         // (d) -> (h, w, c) with h * w * c = d.
@@ -92,10 +100,11 @@ function drawLayer(r, shape, keep, training) {
   const [h, w, c] = shape;
   const kinds = keep
       ? ['conv-same', 'conv-same', 'depthwise-same', 'bn', 'activation', 'leakyrelu', 'prelu', 'relu',
-         'pool-same', 'dropout', 'noise']
+         'pool-same', 'dropout', 'noise', 'layernorm', 'thresholdedrelu', 'alphadropout']
       : ['conv', 'conv', 'conv', 'depthwise', 'separable', 'transpose', 'maxpool', 'avgpool',
          'global', 'flatten', 'bn', 'activation', 'zeropad', 'crop', 'upsample', 'leakyrelu',
-         'prelu', 'relu', 'elu', 'softmax', 'dropout', 'noise'];
+         'prelu', 'relu', 'elu', 'softmax', 'dropout', 'noise', 'layernorm', 'permute',
+         'thresholdedrelu', 'alphadropout'];
   const kind = r.pick(drawable(kinds));
   const padding = r.pick(['same', 'valid']);
   const kernel = () => [r.int(1, 4), r.int(1, 4)];
@@ -104,8 +113,10 @@ function drawLayer(r, shape, keep, training) {
       const filters = kind === 'conv-same' ? c : r.int(1, 12);
       const k = kernel();
       const pad = kind === 'conv-same' ? 'same' : padding;
-      // Keras refuses strides and dilation both above 1.
-      const dilated = kind === 'conv' && r.chance(0.2);
+      // Keras refuses strides and dilation both above 1; TF.js 4.22 has no
+      // gradient for a dilated convolution ("dilation rates greater than 1
+      // are not yet supported in gradients"), so none in training.
+      const dilated = kind === 'conv' && !training && r.chance(0.2);
       const strides = kind === 'conv-same' || dilated ? [1, 1] : [r.int(1, 3), r.int(1, 3)];
       const dilation = dilated ? [r.int(1, 2), r.int(1, 2)] : [1, 1];
       const out = [convLength(h, k[0], strides[0], pad, dilation[0]),
@@ -175,6 +186,13 @@ function drawLayer(r, shape, keep, training) {
     }
     case 'flatten': return ['Flatten', L.flatten(), [h * w * c]];
     case 'bn': return bnLayer(r, shape, training);
+    case 'layernorm': return layerNormLayer(r, shape, true, training);
+    case 'thresholdedrelu': return thresholdedReluLayer(r, shape);
+    case 'alphadropout': return ['AlphaDropout(0.5)', L.alphaDropout({rate: 0.5}), shape];
+    case 'permute': {
+      const dims = r.pick([[2, 1, 3], [3, 1, 2], [1, 3, 2], [3, 2, 1], [2, 3, 1]]);
+      return [`Permute(${dims})`, L.permute({dims}), dims.map(d => shape[d - 1])];
+    }
     case 'activation': {
       const a = act();
       return [`Activation(${a})`, L.activation({activation: a}), shape];
@@ -227,6 +245,25 @@ function bnLayer(r, shape, training) {
   if (training) config.center = config.scale = true;
   return [`BatchNormalization(eps ${config.epsilon}${config.center ? '' : ', no beta'}` +
           `${config.scale ? '' : ', no gamma'})`, L.batchNormalization(config), shape];
+}
+
+// LayerNormalization over the last axis, or for an image over every axis
+// after the batch or the last two (the trailing axes cnnc takes). In
+// training always with beta and gamma: TF.js 4.22 cannot train it without
+// them, as BatchNormalization.
+function layerNormLayer(r, shape, image, training) {
+  const axis = image ? r.pick([-1, -1, [1, 2, 3], [2, 3]]) : -1;
+  const config = {axis, epsilon: r.pick([1e-3, 1e-5, 0.1]), center: r.chance(0.8),
+                  scale: r.chance(0.8)};
+  if (training) config.center = config.scale = true;
+  return [`LayerNormalization(axis ${JSON.stringify(axis)}, eps ${config.epsilon}` +
+          `${config.center ? '' : ', no beta'}${config.scale ? '' : ', no gamma'})`,
+          L.layerNormalization(config), shape];
+}
+
+function thresholdedReluLayer(r, shape) {
+  const theta = r.pick([0, 0.3, 1]);
+  return [`ThresholdedReLU(${theta})`, L.thresholdedReLU({theta}), shape];
 }
 
 // A layer that fits `shape` (and keeps it when `keep`), drawn until one does.
