@@ -299,7 +299,7 @@ def Cnn_SoftmaxCrossEntropyOp : Cnn_LossOp<"softmax_cross_entropy",
 }
 
 def Cnn_CrossEntropyOp : Cnn_LossOp<"cross_entropy",
-    "Keras's crossentropy of probabilities: `p / sum(p)`, clipped to [1e-7, 1 - 1e-7], then `-sum(y * log p)`."> {
+    "Keras's crossentropy of probabilities. Targets (categorical_crossentropy): `p / sum(p)`, clipped to [1e-7, 1 - 1e-7], then `-sum(y * log p)`. Class indices (sparse_categorical_crossentropy): `p` clipped first, `c`, then `log(sum(c)) - log(c[label])`."> {
   let summary = "cross-entropy of probabilities, with its gradient";
 }
 

@@ -24,6 +24,9 @@
 // - GlobalMax/MinPooling2D: reduce_max's _MinOrMaxGrad divides the gradient
 //   evenly among the tied cells; MaxPooling2D's MaxPoolGrad gives a
 //   window's to its first maximum.
+// - sparse_categorical_crossentropy on probabilities clips them, then
+//   takes sparse_softmax_cross_entropy_with_logits of their log: with the
+//   label's probability clipped, the others still get 1 / sum(clipped).
 //
 // The loss is mse on one sample (dL/dy = 2 (y - t) / units) unless said.
 //
@@ -177,6 +180,18 @@ const KinkCase kCases[] = {
      {{0.5f, 0.5f}},
      {1.5f},
      {{-2, 0}}},
+    // Sparse crossentropy on sigmoid probabilities: z = (-20, 0, 0), label
+    // 0: p = (2e-9, 0.5, 0.5) clips to c = (1e-7, 0.5, 0.5), S = sum c.
+    // dL/dp = (0 (clipped), 1/S, 1/S), dL/dz = dL/dp * 0.25; x = (1, 0).
+    {"sparse_crossentropy_clipped",
+     "(2,)",
+     "layers.Dense(3, activation='sigmoid')",
+     "'sparse_categorical_crossentropy'",
+     {1, 0},
+     {{-20, 0, 0, 0, 0, 0}, {0, 0, 0}},
+     {0},
+     {{0, 0.25f / 1.0000001f, 0.25f / 1.0000001f, 0, 0, 0},
+      {0, 0.25f / 1.0000001f, 0.25f / 1.0000001f}}},
 };
 
 class KinkGradient : public ::testing::TestWithParam<KinkCase> {};
