@@ -104,8 +104,10 @@ function drawLayer(r, shape, keep, training) {
       const filters = kind === 'conv-same' ? c : r.int(1, 12);
       const k = kernel();
       const pad = kind === 'conv-same' ? 'same' : padding;
-      // Keras refuses strides and dilation both above 1.
-      const dilated = kind === 'conv' && r.chance(0.2);
+      // Keras refuses strides and dilation both above 1. TF.js 4.22 has no
+      // gradient for a dilated convolution: none in training (the draw
+      // stays, so that the other models are the same).
+      const dilated = kind === 'conv' && r.chance(0.2) && !training;
       const strides = kind === 'conv-same' || dilated ? [1, 1] : [r.int(1, 3), r.int(1, 3)];
       const dilation = dilated ? [r.int(1, 2), r.int(1, 2)] : [1, 1];
       const out = [convLength(h, k[0], strides[0], pad, dilation[0]),
