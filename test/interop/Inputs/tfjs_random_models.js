@@ -232,12 +232,15 @@ function bnLayer(r, shape, training) {
 }
 
 // A layer that fits `shape` (and keeps it when `keep`), drawn until one does.
+// A kept shape is the one it is, MAX_ELEMENTS or not: a Concatenate may
+// have made it larger (28x28x6 in training seed 14's model 4, which looped
+// here for ever).
 function fittingLayer(r, shape, keep, training) {
   for (;;) {
     const drawn = drawLayer(r, shape, keep, training);
     if (!drawn) continue;
     const [, , out] = drawn;
-    if (out.every(n => n >= 1) && elements(out) <= MAX_ELEMENTS &&
+    if (out.every(n => n >= 1) && (keep || elements(out) <= MAX_ELEMENTS) &&
         (!keep || out.join() === shape.join()))
       return drawn;
   }
