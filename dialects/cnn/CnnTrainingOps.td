@@ -128,7 +128,11 @@ def Cnn_Pool2DGradOp : Cnn_TrainOp<"pool2d_grad"> {
 def Cnn_GlobalPool2DGradOp : Cnn_TrainOp<"global_pool2d_grad"> {
   let summary = "gradient of a global pooling with respect to its input";
   let description = [{
-    As pool2d_grad with one window covering all rows and columns.
+    One window covering all rows and columns. Average pooling spreads the
+    gradient evenly over it; max and min pooling divide it evenly among
+    every cell that holds the extreme, as the gradient of TensorFlow's
+    reduce_max (Keras's GlobalMaxPooling2D) does, not only the first as
+    pool2d_grad does.
   }];
   let arguments = (ins Cnn_PoolKind:$kind, Cnn_Tensor:$input,
                        Cnn_Tensor:$output_grad);
@@ -157,8 +161,14 @@ def Cnn_ApplyActivationGradOp : Cnn_TrainOp<"activation_input_grad",
   let description = [{
     `dx = dy * f'(x)` for the function and parameters of a cnn.activation
     (those functions' derivatives do not all follow from the output). At a
-    kink the derivative is TensorFlow's: 0 at x = 0 for relu's `x > 0` side,
-    1 below `max_value`, 0 from it.
+    kink the derivative is that of the TensorFlow ops Keras builds the
+    function from: relu's is 1 above the threshold and 0 at it; with
+    `max_value` 6 and threshold 0 (tf.nn.relu6) 0 from 6 on, any other
+    `max_value` (clip_by_value) 0 only above it; `alpha` below the
+    threshold, and at it only for a plain leaky relu (no `max_value`, no
+    threshold). selu's is `scale` at 0. hard_sigmoid's is `alpha` at the
+    ramp's ends for Keras 2's clip (alpha 0.2), 0 for Keras 3's relu6
+    (alpha 1/6).
 
     ```mlir
     %dx = cnn.activation_input_grad elu %x, %dy alpha = 1.000000e+00
@@ -182,8 +192,8 @@ def Cnn_PReluInputGradOp : Cnn_TrainOp<"prelu_input_grad",
     [AllTypesMatch<["input", "output_grad", "input_grad"]>]> {
   let summary = "gradient of prelu with respect to its input";
   let description = [{
-    `dx = x > 0 ? dy : alpha * dy` (the slope of the negative side at 0, as
-    TensorFlow's PReLU, `relu(x) - alpha * relu(-x)`, takes it).
+    `dx = x > 0 ? dy : x < 0 ? alpha * dy : 0`: Keras's PReLU is
+    `relu(x) - alpha * relu(-x)`, and TensorFlow's relu gradient is 0 at 0.
   }];
   let arguments = (ins Cnn_Tensor:$input, Cnn_Tensor:$alpha,
                        Cnn_Tensor:$output_grad);
@@ -329,7 +339,7 @@ def Cnn_SoftmaxCrossEntropyOp : Cnn_LossOp<"softmax_cross_entropy",
 }
 
 def Cnn_CrossEntropyOp : Cnn_LossOp<"cross_entropy",
-    "Keras's crossentropy of probabilities: `p / sum(p)`, clipped to [1e-7, 1 - 1e-7], then `-sum(y * log p)`."> {
+    "Keras's crossentropy of probabilities. Targets (categorical_crossentropy): `p / sum(p)`, clipped to [1e-7, 1 - 1e-7], then `-sum(y * log p)`. Class indices (sparse_categorical_crossentropy): `p` clipped first, `c`, then `log(sum(c)) - log(c[label])`."> {
   let summary = "cross-entropy of probabilities, with its gradient";
 }
 

@@ -224,11 +224,15 @@ const LossCase kCases[] = {
     {"categorical_from_logits_saturated", "layers.Dense(4)",
      "keras.losses.CategoricalCrossentropy(from_logits=True)", "linear", true,
      Loss::CategoricalLogits, 30.0f, true},
-    // Sparse categorical crossentropy, the same three ways. (On
-    // probabilities Keras clips before normalising and cnnc after: the two
-    // agree unless a probability is below 1e-7, which these are not.)
+    // Sparse categorical crossentropy, the same three ways. On
+    // probabilities Keras clips first and normalizes after (the categorical
+    // form normalizes first): the two differ where a probability is
+    // clipped, as in the saturated case.
     {"sparse_sigmoid", "layers.Dense(5, activation='sigmoid')",
      "'sparse_categorical_crossentropy'", "sigmoid", false, Loss::Sparse},
+    {"sparse_sigmoid_clipped", "layers.Dense(5, activation='sigmoid')",
+     "'sparse_categorical_crossentropy'", "sigmoid", false, Loss::Sparse,
+     30.0f},
     {"sparse_softmax", "layers.Dense(5, activation='softmax')",
      "'sparse_categorical_crossentropy'", "softmax", true, Loss::SparseLogits},
     {"sparse_softmax_saturated", "layers.Dense(5, activation='softmax')",

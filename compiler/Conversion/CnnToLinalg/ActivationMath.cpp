@@ -50,6 +50,12 @@ struct Math {
   Value less(Value x, Value y) {
     return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, x, y);
   }
+  Value greaterOrEqual(Value x, Value y) {
+    return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGE, x, y);
+  }
+  Value lessOrEqual(Value x, Value y) {
+    return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLE, x, y);
+  }
   Value both(Value p, Value q) { return b.create<arith::AndIOp>(loc, p, q); }
   Value select(Value p, Value x, Value y) {
     return b.create<arith::SelectOp>(loc, p, x, y);
@@ -144,20 +150,39 @@ Value lowering::buildActivationDerivative(OpBuilder &b, Location loc,
   Math m{b, loc};
   switch (params.function) {
   case ActivationFunction::relu: {
-    // 1 strictly between the threshold and max_value, alpha up to the
-    // threshold, 0 from max_value on (TensorFlow's relu6 and clip grads).
-    Value one = m.c(1);
-    if (params.maxValue)
-      one = m.select(m.less(x, m.c(*params.maxValue)), one, m.c(0));
-    return m.select(m.greater(x, m.c(params.threshold)), one,
-                    m.c(params.alpha));
+    // The gradient of the ops Keras's relu is made of (static_call in
+    // keras/src/activations/activations.py, tf.keras 2's backend.relu):
+    // leaky_relu alone (alpha, no max_value, no threshold): alpha up to 0,
+    // 0 included. Otherwise a positive part, relu(x) or x * (x > t): 1
+    // above the threshold, 0 at it; clipped to max_value by relu6 when
+    // max_value is 6 and the threshold 0 (0 from 6 on), else by
+    // clip_by_value, whose gradient passes at the bound (0 only above it);
+    // minus alpha * relu(t - x): alpha below the threshold, 0 at it.
+    Value t = m.c(params.threshold);
+    if (params.alpha != 0.0 && !params.maxValue && params.threshold == 0.0)
+      return m.select(m.greater(x, t), m.c(1), m.c(params.alpha));
+    Value positive = m.greater(x, t);
+    if (params.maxValue) {
+      Value bound = m.c(*params.maxValue);
+      bool relu6 = *params.maxValue == 6.0 && params.threshold == 0.0;
+      positive =
+          m.both(positive, relu6 ? m.less(x, bound) : m.lessOrEqual(x, bound));
+    }
+    Value below = params.alpha == 0.0
+                      ? m.c(0)
+                      : m.select(m.less(x, t), m.c(params.alpha), m.c(0));
+    return m.select(positive, m.c(1), below);
   }
   case ActivationFunction::elu:
     return m.select(m.greater(x, m.c(0)), m.c(1),
                     m.mul(m.c(params.alpha), m.exp(x)));
   case ActivationFunction::selu:
-    return m.mul(m.c(kSeluScale), m.select(m.greater(x, m.c(0)), m.c(1),
-                                           m.mul(m.c(kSeluAlpha), m.exp(x))));
+    // TensorFlow's SeluGrad is `scale` from 0 on (`y < 0 ? ... : scale`).
+    // (elu's derivative at 0 is alpha: tf.nn.elu's is 1 there, and Keras
+    // computes elu with another alpha as where(x > 0, elu, alpha * elu).)
+    return m.mul(
+        m.c(kSeluScale),
+        m.select(m.less(x, m.c(0)), m.mul(m.c(kSeluAlpha), m.exp(x)), m.c(1)));
   case ActivationFunction::softplus:
     return m.sigmoid(x);
   case ActivationFunction::softsign: {
@@ -187,10 +212,15 @@ Value lowering::buildActivationDerivative(OpBuilder &b, Location loc,
     return m.add(m.mul(m.c(0.5), m.add(m.c(1), t)), slope);
   }
   case ActivationFunction::hard_sigmoid: {
-    // alpha inside the ramp, 0 where it is clipped.
+    // alpha inside the ramp, 0 where it is clipped. At the ends: Keras 3's
+    // relu6(x + 3) / 6 (alpha 1/6) has relu6's gradient, 0 there; Keras
+    // 2's clip_by_value(0.2 x + 0.5, 0, 1) passes it, alpha there.
     Value ramp = m.add(m.mul(m.c(params.alpha), x), m.c(0.5));
-    return m.select(m.both(m.greater(ramp, m.c(0)), m.less(ramp, m.c(1))),
-                    m.c(params.alpha), m.c(0));
+    Value inside = params.alpha == 1.0 / 6.0
+                       ? m.both(m.greater(ramp, m.c(0)), m.less(ramp, m.c(1)))
+                       : m.both(m.greaterOrEqual(ramp, m.c(0)),
+                                m.lessOrEqual(ramp, m.c(1)));
+    return m.select(inside, m.c(params.alpha), m.c(0));
   }
   case ActivationFunction::mish: {
     // tanh(sp) + x (1 - tanh(sp)^2) sigmoid(x)

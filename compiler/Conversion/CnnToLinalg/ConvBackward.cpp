@@ -270,8 +270,13 @@ Value kernelGradOneChannel(OpBuilder &b, Location loc, Value padded, Value dy,
   auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
   OpFoldResult batch = tensor::getMixedSizes(b, loc, dy)[0];
   int64_t rows = dyType.getDimSize(1), cols = dyType.getDimSize(2);
-  auto windowType =
-      RankedTensorType::get({dyType.getDimSize(0), rows, cols}, b.getF32Type());
+  // Each tap's window is sliced with its unit channel kept, then collapsed
+  // away: a slice that drops it (rank-reducing) is ambiguous when rows or
+  // columns are 1 too, and MLIR 19's subview folding then crashes or
+  // allocates without bound in convert-linalg-to-loops (a 1x1 image under
+  // a strided 'same' convolution; Driver/kernel-grad-unit-image.test).
+  auto sliceType = RankedTensorType::get({dyType.getDimSize(0), rows, cols, 1},
+                                         b.getF32Type());
   auto tapType = RankedTensorType::get({f}, b.getF32Type());
   auto dim = [&](unsigned k) { return b.getAffineDimExpr(k); };
   // Dims: n, i, j, f.
@@ -280,13 +285,15 @@ Value kernelGradOneChannel(OpBuilder &b, Location loc, Value padded, Value dy,
   SmallVector<AffineMap> maps;
   for (int64_t p = 0; p < kh; ++p)
     for (int64_t q = 0; q < kw; ++q) {
-      inputs.push_back(b.create<tensor::ExtractSliceOp>(
-          loc, windowType, padded,
+      Value window = b.create<tensor::ExtractSliceOp>(
+          loc, sliceType, padded,
           SmallVector<OpFoldResult>{index(0), index(p * d[0]), index(q * d[1]),
                                     index(0)},
           SmallVector<OpFoldResult>{batch, index(rows), index(cols), index(1)},
           SmallVector<OpFoldResult>{index(1), index(s[0]), index(s[1]),
-                                    index(1)}));
+                                    index(1)});
+      inputs.push_back(b.create<tensor::CollapseShapeOp>(
+          loc, window, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}}));
       maps.push_back(pixel);
     }
   inputs.push_back(dy);

@@ -194,9 +194,66 @@ struct LowerSoftmaxCrossEntropy : OpRewritePattern<SoftmaxCrossEntropyOp> {
   }
 };
 
-/// Keras on probabilities: q = p / sum(p), c = clip(q, eps, 1 - eps),
-/// loss = -sum y log c. With g = dloss/dq (-y/c where the clip passes it):
-/// dp = (g - sum_k g_k q_k) / sum(p) * scale.
+/// Keras's clip of probabilities to [eps, 1 - eps], and whether its
+/// gradient (clip_by_value's) passes at `q`: inside or on the bounds.
+std::pair<Value, Value> clipProbability(OpBuilder &nb, Location nl, Value q) {
+  Value lo = constantF32(nb, nl, kEpsilon),
+        hi = constantF32(nb, nl, 1.0f - kEpsilon);
+  Value c = nb.create<arith::MinimumFOp>(
+      nl, nb.create<arith::MaximumFOp>(nl, q, lo), hi);
+  Value passes = nb.create<arith::AndIOp>(
+      nl, nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGE, q, lo),
+      nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OLE, q, hi));
+  return {c, passes};
+}
+
+/// Keras's sparse_categorical_crossentropy on probabilities clips first
+/// and normalizes after (tf.keras 2's backend and Keras 3's TensorFlow
+/// backend: clip, log, then sparse_softmax_cross_entropy_with_logits):
+/// c = clip(p, eps, 1 - eps), loss = log(sum c) - log c_label, and
+/// dp = (1 / sum c - [k == label] / c) * scale where the clip passes p.
+/// Unlike the categorical form, a label whose probability is clipped
+/// still pushes the other classes down.
+LogicalResult lowerSparseCrossEntropy(CrossEntropyOp op, PatternRewriter &b) {
+  Location loc = op.getLoc();
+  Value p = op.getPrediction(), labels = op.getLabels();
+  Rows rows(b, p, labels);
+  Value total = rows.reduceRows(
+      loc, p, rows.full, 0.0f,
+      [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+        return add(nb, nl, a[1], clipProbability(nb, nl, a[0]).first);
+      });
+  SmallVector<Value> inputs{p, labels, total};
+  SmallVector<AffineMap> maps{rows.full, rows.labelMap(), rows.row};
+  Value loss = rows.sumCells(
+      loc, inputs, maps,
+      [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+        Value c = clipProbability(nb, nl, a[0]).first;
+        Value term =
+            nb.create<arith::SubFOp>(nl, nb.create<math::LogOp>(nl, a[2]),
+                                     nb.create<math::LogOp>(nl, c));
+        return nb.create<arith::MulFOp>(nl, rows.target(nb, nl, a[1]), term);
+      });
+  Value scale = op.getScale();
+  Value grad = rows.mapCells(
+      loc, inputs, maps,
+      [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+        auto [c, passes] = clipProbability(nb, nl, a[0]);
+        Value d = nb.create<arith::SubFOp>(
+            nl, nb.create<arith::DivFOp>(nl, constantF32(nb, nl, 1.0f), a[2]),
+            nb.create<arith::DivFOp>(nl, rows.target(nb, nl, a[1]), c));
+        d = nb.create<arith::MulFOp>(nl, d, scale);
+        return nb.create<arith::SelectOp>(nl, passes, d,
+                                          constantF32(nb, nl, 0.0f));
+      });
+  b.replaceOp(op, {loss, grad});
+  return success();
+}
+
+/// Keras's categorical_crossentropy on probabilities: q = p / sum(p),
+/// c = clip(q, eps, 1 - eps), loss = -sum y log c. With g = dloss/dq
+/// (-y/c where the clip passes it): dp = (g - sum_k g_k q_k) / sum(p) *
+/// scale. Class indices take the sparse form above.
 struct LowerCrossEntropy : OpRewritePattern<CrossEntropyOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(CrossEntropyOp op,
@@ -204,6 +261,8 @@ struct LowerCrossEntropy : OpRewritePattern<CrossEntropyOp> {
     Location loc = op.getLoc();
     Value p = op.getPrediction(), labels = op.getLabels();
     Rows rows(b, p, labels);
+    if (rows.sparse)
+      return lowerSparseCrossEntropy(op, b);
     Value total = rows.reduceRows(loc, p, rows.full, 0.0f,
                                   [](OpBuilder &nb, Location nl, ValueRange a) {
                                     return add(nb, nl, a[0], a[1]);
@@ -215,13 +274,7 @@ struct LowerCrossEntropy : OpRewritePattern<CrossEntropyOp> {
     auto cell = [&](OpBuilder &nb, Location nl, Value pv, Value label,
                     Value sum) -> Cell {
       Value q = nb.create<arith::DivFOp>(nl, pv, sum);
-      Value lo = constantF32(nb, nl, kEpsilon),
-            hi = constantF32(nb, nl, 1.0f - kEpsilon);
-      Value c = nb.create<arith::MinimumFOp>(
-          nl, nb.create<arith::MaximumFOp>(nl, q, lo), hi);
-      Value passes = nb.create<arith::AndIOp>(
-          nl, nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGE, q, lo),
-          nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OLE, q, hi));
+      auto [c, passes] = clipProbability(nb, nl, q);
       Value y = rows.target(nb, nl, label);
       Value g =
           nb.create<arith::NegFOp>(nl, nb.create<arith::DivFOp>(nl, y, c));

@@ -83,22 +83,29 @@ struct LowerPReluInputGrad : OpRewritePattern<PReluInputGradOp> {
     AffineMap identity = b.getMultiDimIdentityMap(type.getRank());
     Value init = emptyTensor(b, loc, type, op.getInput());
     b.replaceOp(
-        op,
-        b.create<linalg::GenericOp>(
-             loc, TypeRange{type},
-             ValueRange{op.getInput(), op.getAlpha(), op.getOutputGrad()},
-             ValueRange{init},
-             ArrayRef<AffineMap>{identity,
-                                 alphaMap(b, type, op.getAlpha().getType()),
-                                 identity, identity},
-             iterators(type.getRank(), 0),
-             [](OpBuilder &nb, Location nl, ValueRange args) {
-               Value scaled = nb.create<arith::MulFOp>(nl, args[1], args[2]);
-               nb.create<linalg::YieldOp>(
-                   nl, ValueRange{nb.create<arith::SelectOp>(
-                           nl, isPositive(nb, nl, args[0]), args[2], scaled)});
-             })
-            .getResult(0));
+        op, b.create<linalg::GenericOp>(
+                 loc, TypeRange{type},
+                 ValueRange{op.getInput(), op.getAlpha(), op.getOutputGrad()},
+                 ValueRange{init},
+                 ArrayRef<AffineMap>{identity,
+                                     alphaMap(b, type, op.getAlpha().getType()),
+                                     identity, identity},
+                 iterators(type.getRank(), 0),
+                 [](OpBuilder &nb, Location nl, ValueRange args) {
+                   // Keras's PReLU is relu(x) - alpha * relu(-x): both relus'
+                   // gradients are 0 at 0, so dx is too.
+                   Value x = args[0], dy = args[2];
+                   Value negative =
+                       nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OLT,
+                                                x, constantF32(nb, nl, 0.0));
+                   Value below = nb.create<arith::SelectOp>(
+                       nl, negative, nb.create<arith::MulFOp>(nl, args[1], dy),
+                       constantF32(nb, nl, 0.0));
+                   nb.create<linalg::YieldOp>(
+                       nl, ValueRange{nb.create<arith::SelectOp>(
+                               nl, isPositive(nb, nl, x), dy, below)});
+                 })
+                .getResult(0));
     return success();
   }
 };

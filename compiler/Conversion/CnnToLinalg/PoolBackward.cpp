@@ -391,7 +391,10 @@ struct LowerPool2DGrad : OpRewritePattern<Pool2DGradOp> {
   }
 };
 
-/// One window over all rows and columns.
+/// One window over all rows and columns. Keras reduces with tf.reduce_max
+/// (reduce_min), whose gradient TensorFlow divides evenly among the tied
+/// extremes (_MinOrMaxGrad: `equal(x, y) / count * dy`), unlike a pooling
+/// window's, which goes to the first.
 struct LowerGlobalPool2DGrad : OpRewritePattern<GlobalPool2DGradOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(GlobalPool2DGradOp op,
@@ -431,30 +434,56 @@ struct LowerGlobalPool2DGrad : OpRewritePattern<GlobalPool2DGradOp> {
                   .getResult(0));
       return success();
     }
-    int64_t window[2] = {rows, cols};
-    Value choice = windowChoice(b, loc, op.getKind(), input, keptType, window,
-                                window, Padding::valid);
-    b.replaceOp(
-        op,
-        b.create<linalg::GenericOp>(
-             loc, TypeRange{dxType}, ValueRange{dy, choice}, ValueRange{init},
-             ArrayRef<AffineMap>{perChannel, perChannel, identity},
-             iterators(4, 0),
-             [&](OpBuilder &nb, Location nl, ValueRange args) {
-               Value h = nb.create<linalg::IndexOp>(nl, 1);
-               Value w = nb.create<linalg::IndexOp>(nl, 2);
-               Value mine = nb.create<arith::AddIOp>(
-                   nl,
-                   nb.create<arith::MulIOp>(nl, h, constantIndex(nb, nl, cols)),
-                   w);
-               mine = nb.create<arith::IndexCastOp>(nl, nb.getI32Type(), mine);
-               Value chosen = nb.create<arith::CmpIOp>(
-                   nl, arith::CmpIPredicate::eq, args[1], mine);
-               nb.create<linalg::YieldOp>(
-                   nl, ValueRange{nb.create<arith::SelectOp>(
-                           nl, chosen, args[0], constantF32(nb, nl, 0.0f))});
-             })
-            .getResult(0));
+    // Each channel's extreme and how many cells hold it, in one pass: a
+    // strictly better cell restarts the count, an equal one adds to it.
+    bool isMax = op.getKind() == PoolKind::max;
+    float worst = isMax ? -std::numeric_limits<float>::infinity()
+                        : std::numeric_limits<float>::infinity();
+    SmallVector<utils::IteratorType> kinds{
+        utils::IteratorType::parallel, utils::IteratorType::reduction,
+        utils::IteratorType::reduction, utils::IteratorType::parallel};
+    auto extremes = b.create<linalg::GenericOp>(
+        loc, TypeRange{keptType, keptType}, ValueRange{input},
+        ValueRange{filledTensor(b, loc, keptType, input, worst),
+                   filledTensor(b, loc, keptType, input, 0.0f)},
+        ArrayRef<AffineMap>{identity, perChannel, perChannel}, kinds,
+        [&](OpBuilder &nb, Location nl, ValueRange args) {
+          Value x = args[0], best = args[1], count = args[2];
+          Value better = nb.create<arith::CmpFOp>(
+              nl, isMax ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT,
+              x, best);
+          Value tied =
+              nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OEQ, x, best);
+          Value one = constantF32(nb, nl, 1.0f);
+          Value counted = nb.create<arith::SelectOp>(
+              nl, tied, nb.create<arith::AddFOp>(nl, count, one), count);
+          nb.create<linalg::YieldOp>(
+              nl,
+              ValueRange{nb.create<arith::SelectOp>(nl, better, x, best),
+                         nb.create<arith::SelectOp>(nl, better, one, counted)});
+        });
+    b.replaceOp(op, b.create<linalg::GenericOp>(
+                         loc, TypeRange{dxType},
+                         ValueRange{input, dy, extremes.getResult(0),
+                                    extremes.getResult(1)},
+                         ValueRange{init},
+                         ArrayRef<AffineMap>{identity, perChannel, perChannel,
+                                             perChannel, identity},
+                         iterators(4, 0),
+                         [&](OpBuilder &nb, Location nl, ValueRange args) {
+                           Value chosen = nb.create<arith::CmpFOp>(
+                               nl, arith::CmpFPredicate::OEQ, args[0], args[2]);
+                           // TensorFlow's order: (1 / count) * dy.
+                           Value share = nb.create<arith::DivFOp>(
+                               nl, constantF32(nb, nl, 1.0f), args[3]);
+                           nb.create<linalg::YieldOp>(
+                               nl,
+                               ValueRange{nb.create<arith::SelectOp>(
+                                   nl, chosen,
+                                   nb.create<arith::MulFOp>(nl, share, args[1]),
+                                   constantF32(nb, nl, 0.0f))});
+                         })
+                        .getResult(0));
     return success();
   }
 };

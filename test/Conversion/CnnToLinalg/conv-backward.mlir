@@ -68,14 +68,19 @@ func.func @conv_kernel_grad(%x: tensor<?x9x6x3xf32>, %dy: tensor<?x4x2x2xf32>) -
 // once: a generic with one output per tap, which reads each tap's strided
 // window of x and dy's filters once per pixel (6 taps here: 6 products per
 // load of dy). The taps' results go to their places in the kernel layout.
+// Each window keeps its unit channel and is collapsed: a slice dropping it
+// would be ambiguous where rows or columns are 1 too.
 // CHECK-DAG: #[[PIXEL:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
 // CHECK-DAG: #[[DY:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 // CHECK-DAG: #[[TAP:.*]] = affine_map<(d0, d1, d2, d3) -> (d3)>
 // CHECK-LABEL: func.func @conv_kernel_grad_one_channel
 // CHECK: %[[CUT:.*]] = tensor.extract_slice %arg0[0, 0, 0, 0] [%{{.*}}, 8, 5, 1]
-// CHECK: %[[X00:.*]] = tensor.extract_slice %[[CUT]][0, 0, 0, 0] [%{{.*}}, 4, 2, 1] [1, 2, 2, 1] : tensor<?x8x5x1xf32> to tensor<?x4x2xf32>
-// CHECK: %[[X01:.*]] = tensor.extract_slice %[[CUT]][0, 0, 1, 0] [%{{.*}}, 4, 2, 1] [1, 2, 2, 1]
-// CHECK: %[[X12:.*]] = tensor.extract_slice %[[CUT]][0, 1, 2, 0] [%{{.*}}, 4, 2, 1] [1, 2, 2, 1]
+// CHECK: %[[W00:.*]] = tensor.extract_slice %[[CUT]][0, 0, 0, 0] [%{{.*}}, 4, 2, 1] [1, 2, 2, 1] : tensor<?x8x5x1xf32> to tensor<?x4x2x1xf32>
+// CHECK: %[[X00:.*]] = tensor.collapse_shape %[[W00]] {{\[}}[0], [1], [2, 3]] : tensor<?x4x2x1xf32> into tensor<?x4x2xf32>
+// CHECK: %[[W01:.*]] = tensor.extract_slice %[[CUT]][0, 0, 1, 0] [%{{.*}}, 4, 2, 1] [1, 2, 2, 1]
+// CHECK: %[[X01:.*]] = tensor.collapse_shape %[[W01]]
+// CHECK: %[[W12:.*]] = tensor.extract_slice %[[CUT]][0, 1, 2, 0] [%{{.*}}, 4, 2, 1] [1, 2, 2, 1]
+// CHECK: %[[X12:.*]] = tensor.collapse_shape %[[W12]]
 // CHECK: %[[TAPS:.*]]:6 = linalg.generic {indexing_maps = [#[[PIXEL]], #[[PIXEL]], #[[PIXEL]], #[[PIXEL]], #[[PIXEL]], #[[PIXEL]], #[[DY]], #[[TAP]], #[[TAP]], #[[TAP]], #[[TAP]], #[[TAP]], #[[TAP]]], iterator_types = ["reduction", "reduction", "reduction", "parallel"]} ins(%[[X00]], %[[X01]], {{.*}}, %[[X12]], %arg1 :
 // CHECK-COUNT-6: arith.mulf
 // CHECK: tensor.insert_slice %[[TAPS]]#0 into %{{.*}}[0, 0, 0, 0] [1, 1, 1, 2]
