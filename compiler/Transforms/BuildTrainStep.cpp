@@ -403,14 +403,18 @@ LogicalResult StepBuilder::cloneForward() {
   // it. The loss reads the final op's input (the logits); the op itself is
   // left out of the step when nothing else reads it (a softmax: the
   // accuracy's argmax is the logits'), and kept for another layer or
-  // output that reads it, whose gradient then flows through it.
+  // output that reads it, whose gradient then flows through it. Keras does
+  // so with from_logits=True too (it warns "received from_logits=True, but
+  // the output argument was produced by a Softmax activation" and takes
+  // the logits the softmax or sigmoid keeps), rather than apply a second
+  // softmax.
   SmallPtrSet<Operation *, 4> skippedSoftmaxes;
   SmallVector<Operation *> finalOps;
   for (auto [out, result] :
        llvm::zip_equal(config.outputs, ret->getOperands())) {
     Operation *finalOp = nullptr;
     bool binary = out.loss == Loss::BinaryCrossentropy;
-    if (out.loss != Loss::MeanSquaredError && !out.fromLogits) {
+    if (out.loss != Loss::MeanSquaredError) {
       // A softmax whose output is regularized stays: the penalty needs it.
       if (auto softmax = result.getDefiningOp<SoftmaxOp>();
           softmax && !binary && softmax.getPositiveAxis() == 1 &&

@@ -217,6 +217,15 @@ const LossCase kCases[] = {
     {"categorical_softmax_layer", "layers.Dense(4), layers.Softmax()",
      "keras.losses.CategoricalCrossentropy()", "softmax", true,
      Loss::CategoricalLogits, 30.0f},
+    // from_logits=True on a softmax output: Keras warns and takes the
+    // softmax's logits all the same, not a second softmax.
+    {"categorical_from_logits_on_softmax",
+     "layers.Dense(4, activation='softmax')",
+     "keras.losses.CategoricalCrossentropy(from_logits=True)", "softmax", true,
+     Loss::CategoricalLogits},
+    {"sparse_from_logits_on_softmax", "layers.Dense(5), layers.Softmax()",
+     "keras.losses.SparseCategoricalCrossentropy(from_logits=True)", "softmax",
+     true, Loss::SparseLogits},
     // from_logits=True on a linear output.
     {"categorical_from_logits", "layers.Dense(4)",
      "keras.losses.CategoricalCrossentropy(from_logits=True)", "linear", true,
