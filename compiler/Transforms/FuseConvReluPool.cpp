@@ -7,6 +7,14 @@
 // twice, and so are poolings that pad their input ('same' where the windows
 // overhang), which the tiling cannot fuse through.
 //
+// An int8 convolution (--cnn-quantize-int8) has its dequantization between
+// it and the relu: `conv2d -> dequantize -> relu -> pool`. Its conv2d
+// becomes a fused_conv2d with neither relu nor pool, whose lowering marks
+// the convolution as a fusion root; --cnn-fuse-epilogue then moves the
+// mark through the dequantization (a per-channel epilogue), the relu, the
+// pooling and the next int8 layer's input coding, so that the whole chain
+// runs in one tile loop, as conv -> relu -> pool does in FP32.
+//
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Passes.h"
@@ -44,6 +52,26 @@ struct FuseConvRelu : OpRewritePattern<ReluOp> {
         DenseI64ArrayAttr(), PaddingAttr());
     fused->setLoc(loc);
     rewriter.eraseOp(conv);
+    return success();
+  }
+};
+
+/// dequantize(conv2d(x)) -> dequantize(fused_conv2d(x)): an int8 layer's
+/// convolution as a fusion root (above).
+struct FuseIntegerConv : OpRewritePattern<DequantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(DequantizeOp dequantize,
+                                PatternRewriter &rewriter) const override {
+    auto conv = dequantize.getInput().getDefiningOp<Conv2DOp>();
+    if (!conv || !conv->hasOneUse())
+      return rewriter.notifyMatchFailure(dequantize,
+                                         "input is not a single-use conv2d");
+    rewriter.replaceOpWithNewOp<FusedConv2DOp>(
+        conv, conv.getType(), conv.getInput(), conv.getKernel(), conv.getBias(),
+        conv.getStridesAttr(), conv.getDilationAttr(), conv.getPaddingAttr(),
+        UnitAttr(), PoolKindAttr(), DenseI64ArrayAttr(), DenseI64ArrayAttr(),
+        PaddingAttr());
     return success();
   }
 };
@@ -88,7 +116,8 @@ struct FusePool : OpRewritePattern<PoolOp> {
 struct FuseConvReluPool : cnnc::impl::FuseConvReluPoolBase<FuseConvReluPool> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseConvRelu, FusePool<MaxPool2DOp, PoolKind::max>,
+    patterns.add<FuseConvRelu, FuseIntegerConv,
+                 FusePool<MaxPool2DOp, PoolKind::max>,
                  FusePool<AvgPool2DOp, PoolKind::avg>,
                  FusePool<MinPool2DOp, PoolKind::min>>(&getContext());
     if (failed(

@@ -22,6 +22,12 @@
 //      chain has no pooling yet; then through its elementwise consumers
 //      again (an average's division).
 //
+// An int8 layer's convolution is a root of its own (a fused_conv2d with
+// neither relu nor pool; --cnn-fuse-conv-relu-pool), and its chain is
+// conv -> dequantize -> relu -> pooling -> the next int8 layer's input
+// coding: rule 1 takes the dequantize (a constant and the bias per
+// channel) and the relu, rule 2 the pooling, rule 1 again the coding.
+//
 // Nothing is recomputed: every op the root passes through has one
 // consumer, and a pooling whose windows tile its input (the only ones that
 // reach here unpadded with one consumer in practice) reads each element

@@ -212,3 +212,41 @@ func.func @global_pool_not_fused(%x: tensor<?x28x28x1xf32>, %k: tensor<3x3x1x32x
   %2 = cnn.global_max_pool2d %1 : (tensor<?x26x26x32xf32>) -> tensor<?x32xf32>
   return %2 : tensor<?x32xf32>
 }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// int8 layers (--cnn-quantize-int8)
+//===----------------------------------------------------------------------===//
+
+// conv2d -> dequantize -> relu -> pool: the integer convolution becomes a
+// fused_conv2d without relu or pool (its lowering marks it as the fusion
+// root that --cnn-fuse-epilogue carries through the rest); the dequantize,
+// relu and pooling stay as they are.
+// CHECK-LABEL: func.func @int8_conv
+// CHECK-NEXT: %[[F:.*]] = cnn.fused_conv2d %arg0, %arg1 strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x28x28x1xf32>, tensor<3x3x1x32xf32>) -> tensor<?x26x26x32xf32>
+// CHECK-NEXT: %[[D:.*]] = cnn.dequantize %[[F]] bias %arg2
+// CHECK-NEXT: %[[R:.*]] = cnn.relu %[[D]]
+// CHECK-NEXT: %[[P:.*]] = cnn.max_pool2d %[[R]]
+// CHECK-NEXT: return %[[P]]
+func.func @int8_conv(%x: tensor<?x28x28x1xf32>, %k: tensor<3x3x1x32xf32>, %b: tensor<32xf32>) -> tensor<?x13x13x32xf32> {
+  %0 = cnn.conv2d %x, %k strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x28x28x1xf32>, tensor<3x3x1x32xf32>) -> tensor<?x26x26x32xf32>
+  %1 = cnn.dequantize %0 bias %b multipliers = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0] : (tensor<?x26x26x32xf32>, tensor<32xf32>) -> tensor<?x26x26x32xf32>
+  %2 = cnn.relu %1 : tensor<?x26x26x32xf32>
+  %3 = cnn.max_pool2d %2 pool_size = [2, 2] strides = [2, 2] padding = valid : (tensor<?x26x26x32xf32>) -> tensor<?x13x13x32xf32>
+  return %3 : tensor<?x13x13x32xf32>
+}
+
+// -----
+
+// The integer sums are also returned: the convolution stays a conv2d, or
+// the tile loop would compute it a second time.
+// CHECK-LABEL: func.func @int8_conv_second_user
+// CHECK-NEXT: %[[C:.*]] = cnn.conv2d
+// CHECK-NEXT: cnn.dequantize %[[C]]
+// CHECK-NOT: fused_conv2d
+func.func @int8_conv_second_user(%x: tensor<?x6x6x1xf32>, %k: tensor<3x3x1x2xf32>) -> (tensor<?x4x4x2xf32>, tensor<?x4x4x2xf32>) {
+  %0 = cnn.conv2d %x, %k strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x6x6x1xf32>, tensor<3x3x1x2xf32>) -> tensor<?x4x4x2xf32>
+  %1 = cnn.dequantize %0 multipliers = [0.5, 0.25] : (tensor<?x4x4x2xf32>) -> tensor<?x4x4x2xf32>
+  return %1, %0 : tensor<?x4x4x2xf32>, tensor<?x4x4x2xf32>
+}

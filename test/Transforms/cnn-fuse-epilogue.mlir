@@ -188,3 +188,46 @@ func.func @operand_from_root(%x: tensor<?x6x6x4xf32>) -> tensor<?x6x6x4xf32> {
   } -> tensor<?x6x6x4xf32>
   return %y : tensor<?x6x6x4xf32>
 }
+
+// -----
+
+// An int8 block (--cnn-quantize-int8, then --cnn-fuse-conv-relu-pool): the
+// integer convolution is the root, and the mark goes through its
+// dequantization (the rescaling by a constant and the bias, per channel),
+// the relu, the pooling and the next int8 layer's input coding (an
+// elementwise generic of the pooled value alone), so that one tile loop
+// computes the next layer's codes from the convolution's rows.
+// CHECK-LABEL: func.func @int8_block
+// CHECK: linalg.conv_2d_nhwc_hwcf
+// CHECK-NOT: cnn.fusion_root
+// CHECK: arith.mulf
+// CHECK-NEXT: arith.addf
+// CHECK-NOT: cnn.fusion_root
+// CHECK: arith.select
+// CHECK-NOT: cnn.fusion_root
+// CHECK: linalg.pooling_nhwc_max
+// CHECK-NOT: cnn.fusion_root
+// CHECK: linalg.generic {{.*}}cnn.fusion_root
+// CHECK: math.roundeven
+// CHECK: return
+// One tile loop: the convolution's two rows, the rescaling, relu, pooling
+// and coding of one pooled row; no 26x26 tensor is left.
+// TILED-LABEL: func.func @int8_block
+// TILED: scf.for
+// TILED-NEXT: scf.for
+// TILED: linalg.conv_2d_nhwc_hwcf {{.*}} -> tensor<1x2x26x32xf32>
+// TILED: arith.mulf
+// TILED: arith.select
+// TILED: linalg.pooling_nhwc_max {{.*}} -> tensor<1x1x13x32xf32>
+// TILED: math.roundeven
+// TILED: tensor.insert_slice
+// TILED-NOT: tensor<?x26x26x32xf32>
+// TILED: return
+func.func @int8_block(%x: tensor<?x28x28x1xf32>, %k: tensor<3x3x1x32xf32>, %b: tensor<32xf32>) -> tensor<?x13x13x32xf32> {
+  %0 = cnn.fused_conv2d %x, %k strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x28x28x1xf32>, tensor<3x3x1x32xf32>) -> tensor<?x26x26x32xf32>
+  %1 = cnn.dequantize %0 bias %b multipliers = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.5] : (tensor<?x26x26x32xf32>, tensor<32xf32>) -> tensor<?x26x26x32xf32>
+  %2 = cnn.relu %1 : tensor<?x26x26x32xf32>
+  %3 = cnn.max_pool2d %2 pool_size = [2, 2] strides = [2, 2] padding = valid : (tensor<?x26x26x32xf32>) -> tensor<?x13x13x32xf32>
+  %4 = cnn.quantize_input %3 scale = 0.5 zero_point = 3 : tensor<?x13x13x32xf32>
+  return %4 : tensor<?x13x13x32xf32>
+}
