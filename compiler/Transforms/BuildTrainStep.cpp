@@ -476,6 +476,19 @@ LogicalResult StepBuilder::cloneForward() {
     // with the moving statistics, which is the op as it is.
     if (auto bn = dyn_cast<BatchNormOp>(op);
         bn && training && !bn.getFrozen()) {
+      // A shared layer's calls take one set of moving statistics, which
+      // Keras moves once per call, each from the last; cnnc's step gives
+      // each statistic one next value, so it refuses rather than drop one.
+      if (nextValues.count(mapping.lookup(bn.getMovingMean()))) {
+        auto layer = op.getAttrOfType<LayerAttr>(CnnDialect::kLayerAttrName);
+        return op.emitError()
+               << "BatchNormalization '"
+               << (layer ? layer.getName() : StringRef("?"))
+               << "' is called more than once (a shared layer): cnnc does "
+                  "not train a shared BatchNormalization, whose moving "
+                  "statistics each call moves (freeze it, trainable=False, "
+                  "to train the rest)";
+      }
       cloneWithBatchStatistics(bn);
       continue;
     }
