@@ -457,7 +457,9 @@ static llvm::Expected<Value> functionalValue(const ModelSpec &model,
                           {"name", input.name}}},
         {"name", input.name},
         {"inbound_nodes", Array{}}});
-    inputLayers.push_back(tensorTriple(TensorRef{input.name}));
+    TensorRef ref;
+    ref.layer = input.name;
+    inputLayers.push_back(tensorTriple(ref));
   }
   // A shared layer's calls by number, written where its first one computes.
   llvm::StringMap<std::map<int64_t, const Layer *>> calls;
