@@ -615,9 +615,26 @@ void StepBuilder::addGrad(Value value, Value grad) {
     slot = grad;
     return;
   }
-  slot = b.create<MergeOp>(grad.getLoc(), grad.getType(), MergeKind::add,
-                           ValueRange{slot, grad})
-             .getResult();
+  // cnn.merge adds activations, tensors of rank 2 or more; a parameter of
+  // rank 1 (the biases of a shared layer, whose calls' gradients add up)
+  // is added as a (1, n) tensor.
+  Location loc = grad.getLoc();
+  auto type = cast<RankedTensorType>(grad.getType());
+  SmallVector<ReassociationIndices> rows = {{0, 1}};
+  auto wide = [&](Value v) -> Value {
+    if (type.getRank() != 1)
+      return v;
+    auto wideType =
+        RankedTensorType::get({1, type.getDimSize(0)}, type.getElementType());
+    return b.create<tensor::ExpandShapeOp>(loc, wideType, v, rows);
+  };
+  Value lhs = wide(slot), rhs = wide(grad);
+  Value sum = b.create<MergeOp>(loc, lhs.getType(), MergeKind::add,
+                                ValueRange{lhs, rhs})
+                  .getResult();
+  if (type.getRank() == 1)
+    sum = b.create<tensor::CollapseShapeOp>(loc, type, sum, rows);
+  slot = sum;
 }
 
 LogicalResult StepBuilder::backward(Operation *op, Value dy) {
