@@ -480,6 +480,19 @@ LogicalResult StepBuilder::cloneForward() {
     // with the moving statistics, which is the op as it is.
     if (auto bn = dyn_cast<BatchNormOp>(op);
         bn && training && !bn.getFrozen()) {
+      // A shared layer's calls take one set of moving statistics, which
+      // Keras moves once per call, each from the last; cnnc's step gives
+      // each statistic one next value, so it refuses rather than drop one.
+      if (nextValues.count(mapping.lookup(bn.getMovingMean()))) {
+        auto layer = op.getAttrOfType<LayerAttr>(CnnDialect::kLayerAttrName);
+        return op.emitError()
+               << "BatchNormalization '"
+               << (layer ? layer.getName() : StringRef("?"))
+               << "' is called more than once (a shared layer): cnnc does "
+                  "not train a shared BatchNormalization, whose moving "
+                  "statistics each call moves (freeze it, trainable=False, "
+                  "to train the rest)";
+      }
       cloneWithBatchStatistics(bn);
       continue;
     }
@@ -624,9 +637,26 @@ void StepBuilder::addGrad(Value value, Value grad) {
     slot = grad;
     return;
   }
-  slot = b.create<MergeOp>(grad.getLoc(), grad.getType(), MergeKind::add,
-                           ValueRange{slot, grad})
-             .getResult();
+  // cnn.merge adds activations, tensors of rank 2 or more; a parameter of
+  // rank 1 (the biases of a shared layer, whose calls' gradients add up)
+  // is added as a (1, n) tensor.
+  Location loc = grad.getLoc();
+  auto type = cast<RankedTensorType>(grad.getType());
+  SmallVector<ReassociationIndices> rows = {{0, 1}};
+  auto wide = [&](Value v) -> Value {
+    if (type.getRank() != 1)
+      return v;
+    auto wideType =
+        RankedTensorType::get({1, type.getDimSize(0)}, type.getElementType());
+    return b.create<tensor::ExpandShapeOp>(loc, wideType, v, rows);
+  };
+  Value lhs = wide(slot), rhs = wide(grad);
+  Value sum = b.create<MergeOp>(loc, lhs.getType(), MergeKind::add,
+                                ValueRange{lhs, rhs})
+                  .getResult();
+  if (type.getRank() == 1)
+    sum = b.create<tensor::CollapseShapeOp>(loc, type, sum, rows);
+  slot = sum;
 }
 
 LogicalResult StepBuilder::backward(Operation *op, Value dy) {

@@ -6,8 +6,8 @@
 // the next line, and a line of spaces after each layer. A Functional model
 // (its inputs carry their Keras names) adds its InputLayer rows; unless it
 // is a chain (Keras's `sequential_like`: one input, one output, each layer
-// called on one tensor), the table gets a fourth column, "Connected to":
-// line length 98, columns ending at 29, 55, 65 and 98.
+// called once on one tensor), the table gets a fourth column, "Connected
+// to": line length 98, columns ending at 29, 55, 65 and 98.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +16,7 @@
 #include "dialects/cnn/CnnOps.h"
 #include "dialects/cnn/ModelContract.h"
 #include "dialects/cnn/ShapeRules.h"
+#include "dialects/cnn/SharedLayers.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
@@ -51,8 +52,14 @@ struct LayerRow {
   /// The row's output shape as Keras prints it when not the type's
   /// (an InputLayer's "[(None, 28, 28, 1)]").
   std::string shape;
-  /// Functional models: the tensors the layer is called on, "add[0][0]".
+  /// Functional models: the tensors the layer is called on, "add[0][0]",
+  /// every call's (a shared layer's) in turn.
   SmallVector<std::string> connections;
+  /// The most tensors one call takes (Keras's sequential_like needs 1).
+  size_t callInputs = 0;
+  /// A layer's output type per call: a shared layer whose calls differ
+  /// prints "multiple", as Keras's `output_shape` cannot say one.
+  SmallVector<Type, 1> callTypes;
 };
 
 } // namespace
@@ -127,8 +134,15 @@ static std::string producerName(func::FuncOp forward, Value value) {
                : value.getDefiningOp()->getName().stripDialect().str();
 }
 
-/// How Keras's "Connected to" names `value`: "conv2d[0][0]", or for an op
-/// inside a nested model, the model by the node the outer model calls it by.
+/// The call of a shared layer `op` belongs to: Keras's node index.
+static int64_t callOf(Operation *op) {
+  auto call = op->getAttrOfType<IntegerAttr>(cnn::kCallAttrName);
+  return call ? int64_t(call.getValue().getLimitedValue(INT64_MAX)) : 0;
+}
+
+/// How Keras's "Connected to" names `value`: "conv2d[0][0]" ("[1][0]" for a
+/// shared layer's second call), or for an op inside a nested model, the
+/// model by the node the outer model calls it by.
 static std::string connectionName(func::FuncOp forward, Value value) {
   if (Operation *op = value.getDefiningOp())
     if (auto nested = op->getAttrOfType<cnn::LayerAttr>(
@@ -139,7 +153,8 @@ static std::string connectionName(func::FuncOp forward, Value value) {
               std::to_string(node ? node.getInt() : 0) + "][0]")
           .str();
     }
-  return producerName(forward, value) + "[0][0]";
+  int64_t call = value.getDefiningOp() ? callOf(value.getDefiningOp()) : 0;
+  return producerName(forward, value) + "[" + std::to_string(call) + "][0]";
 }
 
 /// Whether `value` is an activation (an input or a computed tensor) rather
@@ -152,13 +167,16 @@ static bool isActivation(func::FuncOp forward, Value value,
 
 /// Groups the ops of @forward into Keras layers, in order. A nested model
 /// is one row, as Keras prints it: all the ops of its layers, wherever they
-/// are, its output its last op's.
+/// are, its output its last op's. A shared layer is one row too, its calls'
+/// connections one after the other.
 static SmallVector<LayerRow> collectRows(func::FuncOp forward,
                                          unsigned numInputs) {
   SmallVector<LayerRow> rows;
   Attribute currentLayer;
+  int64_t currentCall = 0;
+  size_t index = 0;
   llvm::SmallSetVector<Value, 8> countedParams;
-  llvm::DenseMap<Attribute, size_t> nestedRows;
+  llvm::DenseMap<Attribute, size_t> nestedRows, layerRows;
   for (Operation &op : forward.getBody().front()) {
     if (!isa<cnn::CnnDialect>(op.getDialect()) || op.getNumResults() != 1)
       continue;
@@ -168,11 +186,25 @@ static SmallVector<LayerRow> collectRows(func::FuncOp forward,
     if (auto model =
             op.getAttrOfType<cnn::LayerAttr>(cnn::CnnDialect::kNestedAttrName))
       layer = model, nested = true;
-    size_t index = rows.size() - 1;
+    int64_t call = nested ? 0 : callOf(&op);
+    // The layer is called on its first op's activations.
+    SmallVector<std::string> connections;
+    for (Value operand : op.getOperands())
+      if (isActivation(forward, operand, numInputs))
+        connections.push_back(connectionName(forward, operand));
     auto known = nested ? nestedRows.find(layer) : nestedRows.end();
+    auto shared =
+        layer && !nested && call > 0 ? layerRows.find(layer) : layerRows.end();
     if (known != nestedRows.end()) {
       index = known->second;
-    } else if (!layer || layer != currentLayer) {
+    } else if (shared != layerRows.end() &&
+               (layer != currentLayer || call != currentCall)) {
+      index = shared->second;
+      LayerRow &row = rows[index];
+      llvm::append_range(row.connections, connections);
+      row.callInputs = std::max(row.callInputs, connections.size());
+      row.callTypes.emplace_back();
+    } else if (!layer || layer != currentLayer || call != currentCall) {
       LayerRow row;
       if (layer)
         row.title = (layer.getName() + " (" + layer.getClassName() + ")").str();
@@ -180,18 +212,22 @@ static SmallVector<LayerRow> collectRows(func::FuncOp forward,
         row.title = (op.getName().stripDialect() + " (" +
                      op.getName().getStringRef() + ")")
                         .str();
-      // The layer is called on its first op's activations.
-      for (Value operand : op.getOperands())
-        if (isActivation(forward, operand, numInputs))
-          row.connections.push_back(connectionName(forward, operand));
+      row.callInputs = connections.size();
+      row.connections = std::move(connections);
+      row.callTypes.emplace_back();
       rows.push_back(row);
       index = rows.size() - 1;
       if (nested)
         nestedRows[layer] = index;
+      else if (layer)
+        layerRows.try_emplace(layer, index);
     }
     currentLayer = layer;
+    currentCall = call;
     LayerRow &row = rows[index];
     row.outputType = op.getResult(0).getType();
+    if (!nested)
+      row.callTypes.back() = row.outputType;
     for (Value operand : op.getOperands())
       if (isa<BlockArgument>(operand) &&
           !isActivation(forward, operand, numInputs) &&
@@ -235,7 +271,8 @@ static SmallVector<LayerRow> placeInputRows(ArrayRef<LayerRow> inputs,
   for (size_t id = inputs.size(); id < count; ++id)
     for (const std::string &connection : rowAt(id).connections) {
       auto found = ids.find(rowName(connection));
-      if (found != ids.end())
+      // (A shared layer called on its own output is no parent of itself.)
+      if (found != ids.end() && found->second != id)
         parents[id].push_back(found->second);
     }
   // The walk, without recursion (models may be thousands of layers deep):
@@ -331,10 +368,10 @@ LogicalResult cnnc::printModelSummary(ModuleOp module, raw_ostream &os) {
     rows.insert(rows.begin(), inputRows.begin(), inputRows.end());
   }
   // Keras's sequential_like: one input, one output, every layer called on
-  // one tensor.
+  // one tensor, and once (print_summary's "search for shared layers").
   bool chain = numInputs == 1 && forward.getNumResults() == 1 &&
                llvm::all_of(rows, [](const LayerRow &row) {
-                 return row.connections.size() <= 1;
+                 return row.callInputs <= 1 && row.callTypes.size() <= 1;
                });
   const Layout &layout = chain ? kSequential : kFunctional;
   int kLineLength = layout.lineLength;
@@ -355,6 +392,8 @@ LogicalResult cnnc::printModelSummary(ModuleOp module, raw_ostream &os) {
                             ? row.shape
                             : cnn::kerasShapeString(
                                   cast<ShapedType>(row.outputType).getShape());
+    if (!llvm::all_equal(row.callTypes))
+      shape = "multiple";
     if (chain) {
       printRow(os, layout, {row.title, shape, std::to_string(row.params)});
     } else {

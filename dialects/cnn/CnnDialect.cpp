@@ -3,6 +3,7 @@
 #include "dialects/cnn/CnnDialect.h"
 #include "dialects/cnn/CnnOps.h"
 #include "dialects/cnn/ModelContract.h"
+#include "dialects/cnn/SharedLayers.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -65,6 +66,15 @@ LogicalResult CnnDialect::verifyOperationAttribute(Operation *op,
   if (name == kNestedNodeAttrName) {
     if (!isa<IntegerAttr>(attribute.getValue()))
       return op->emitError() << "'" << name << "' must be an integer";
+    return success();
+  }
+  if (name == kCallAttrName) {
+    auto call = dyn_cast<IntegerAttr>(attribute.getValue());
+    if (!call || !call.getType().isSignlessInteger() ||
+        !call.getValue().isStrictlyPositive())
+      return op->emitError() << "'" << name
+                             << "' must be a positive integer (a shared "
+                                "layer's call after its first)";
     return success();
   }
   if (name == kFusionRootAttrName) {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <queue>
 
 using namespace cnnc;
@@ -38,7 +39,9 @@ private:
   std::vector<size_t> fileOrder();
 
   const ModelSpec &model;
-  llvm::StringMap<Producer> producers;
+  /// By name, then by call: an input or an unshared layer has one, a
+  /// shared layer one per call (a gap is a call no entry holds).
+  llvm::StringMap<std::vector<std::optional<Producer>>> producers;
   enum class State { Unseen, Active, Done };
   std::vector<State> state;
   std::vector<bool> inputUsed;
@@ -55,16 +58,20 @@ llvm::Expected<Producer> GraphScheduler::resolve(const TensorRef &ref,
   if (it == producers.end())
     return makeError(ref.loc, user, " is called on '", ref.layer,
                      "', which is no layer or input of the model");
-  if (ref.node != 0)
+  const std::vector<std::optional<Producer>> &calls = it->second;
+  if (ref.node < 0 || size_t(ref.node) >= calls.size() || !calls[ref.node]) {
+    size_t made =
+        llvm::count_if(calls, [](const auto &p) { return p.has_value(); });
     return makeError(ref.loc, user, " is called on call ",
                      std::to_string(ref.node), " of '", ref.layer,
-                     "': layers applied more than once (shared weights) are "
-                     "not supported");
+                     "', which is called ", std::to_string(made),
+                     made == 1 ? " time" : " times", " in the model");
+  }
   if (ref.tensor != 0)
     return makeError(ref.loc, user, " is called on output ",
                      std::to_string(ref.tensor), " of '", ref.layer,
                      "', which has one output");
-  return it->second;
+  return *calls[ref.node];
 }
 
 llvm::Error GraphScheduler::cycleError(size_t layer) {
@@ -128,14 +135,23 @@ llvm::Error GraphScheduler::visit(size_t start) {
 
 llvm::Expected<std::vector<size_t>> GraphScheduler::run() {
   for (size_t i = 0; i < model.inputs.size(); ++i)
-    if (!producers.insert({model.inputs[i].name, Producer{true, i}}).second)
+    if (!producers.insert({model.inputs[i].name, {Producer{true, i}}}).second)
       return makeError(model.inputs[i].loc, "the model has two inputs named '",
                        model.inputs[i].name, "'");
-  for (size_t i = 0; i < model.layers.size(); ++i)
-    if (!producers.insert({model.layers[i].name, Producer{false, i}}).second)
-      return makeError(model.layers[i].loc, "layer name '",
-                       model.layers[i].name,
+  // A shared layer's calls are entries of one name, each its own call;
+  // any other repeated name is two layers (or a layer and an input).
+  for (size_t i = 0; i < model.layers.size(); ++i) {
+    const Layer &layer = model.layers[i];
+    std::vector<std::optional<Producer>> &calls = producers[layer.name];
+    bool input = !calls.empty() && calls.front() && calls.front()->isInput;
+    size_t call = size_t(layer.call);
+    if (input || (call < calls.size() && calls[call]))
+      return makeError(layer.loc, "layer name '", layer.name,
                        "' is used twice in the model (by a layer or input)");
+    if (calls.size() <= call)
+      calls.resize(call + 1);
+    calls[layer.call] = Producer{false, i};
+  }
   if (model.inputs.empty())
     return makeError(model.loc, "the model has no inputs");
   if (model.outputs.empty())
@@ -176,7 +192,7 @@ std::vector<size_t> GraphScheduler::fileOrder() {
   std::vector<std::vector<size_t>> users(model.layers.size());
   for (size_t layer : order)
     for (const TensorRef &ref : model.layers[layer].inbound) {
-      Producer producer = producers.lookup(ref.layer);
+      Producer producer = *producers.lookup(ref.layer)[ref.node];
       if (producer.isInput)
         continue;
       ++waiting[layer];

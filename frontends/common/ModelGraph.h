@@ -23,9 +23,10 @@ namespace cnnc {
 /// after every layer it is called on, otherwise in the file's order (which
 /// Keras writes in an order the layers compute in). Errors, at the layer, input
 /// or output concerned: a layer called on nothing, on a name that is no layer
-/// or input, on a second call of a layer (shared layers), or on several tensors
-/// when it takes one; a cycle; an output that names nothing; an input no output
-/// depends on.
+/// or input, on a call of a layer that the model does not make (a shared
+/// layer's calls are entries of one name, `Layer::call`), or on several
+/// tensors when it takes one; a cycle; an output that names nothing; an input
+/// no output depends on.
 llvm::Expected<std::vector<size_t>> scheduleGraph(const ModelSpec &model);
 
 } // namespace cnnc

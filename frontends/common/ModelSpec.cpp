@@ -352,7 +352,8 @@ const char *cnnc::kerasNameStem(LayerKind kind) {
 void cnnc::assignKerasNames(ModelSpec &model) {
   std::map<LayerKind, int> used;
   for (Layer &layer : model.layers) {
-    if (!layer.name.empty())
+    // A shared layer's later calls are named as its first (ModelSpec.h).
+    if (!layer.name.empty() || layer.call != 0)
       continue;
     int n = used[layer.kind]++;
     layer.name = kerasNameStem(layer.kind);

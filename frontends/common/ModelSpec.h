@@ -300,6 +300,12 @@ struct Layer {
   /// Graph models: the tensors the layer is called on (one, or a merge
   /// layer's list). Empty in a Sequential model: its previous layer.
   std::vector<TensorRef> inbound;
+  /// A shared layer (one layer applied several times, as a siamese branch
+  /// is) is one entry per call, each with the layer's name and config and
+  /// its own `inbound`: `call` numbers the calls as Keras's node indices do
+  /// (0 for the first), and a TensorRef's `node` names one. The calls share
+  /// one set of weights, the layer's.
+  int64_t call = 0;
   /// A layer of inlined nested models: them, outermost first. Its `name` is
   /// then the path "outer/inner/layer", which keeps names distinct across
   /// nested models and is what weights bind by.

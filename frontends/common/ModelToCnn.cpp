@@ -17,12 +17,15 @@
 #include "dialects/cnn/CnnOps.h"
 #include "dialects/cnn/ModelContract.h"
 #include "dialects/cnn/ShapeRules.h"
+#include "dialects/cnn/SharedLayers.h"
 #include "dialects/cnn/Training.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringMap.h"
+
+#include <map>
 
 using namespace mlir;
 using namespace cnnc;
@@ -44,7 +47,8 @@ private:
                                source.column);
   }
 
-  /// Adds a parameter argument `<layer>/<weight>` to @forward.
+  /// Adds a parameter argument `<layer>/<weight>` to @forward, or for a
+  /// later call of a shared layer returns the one its first call added.
   /// `trainable` false for a weight Keras never trains (BN's moving
   /// statistics); a frozen layer's weights are all non-trainable.
   Value addParam(const Layer &layer, StringRef weight, ArrayRef<int64_t> shape,
@@ -109,6 +113,8 @@ private:
     auto op = builder.create<OpTy>(where, TypeRange{*type},
                                    std::forward<Args>(args)...);
     op->setAttr(cnn::CnnDialect::kLayerAttrName, layerAttr);
+    if (callAttr)
+      op->setAttr(cnn::kCallAttrName, callAttr);
     if (nestedAttr) {
       op->setAttr(cnn::CnnDialect::kNestedAttrName, nestedAttr);
       op->setAttr(cnn::CnnDialect::kNestedNodeAttrName, nestedNodeAttr);
@@ -131,6 +137,11 @@ private:
   /// The outermost nested model of the layer being emitted, if any.
   cnn::LayerAttr nestedAttr;
   IntegerAttr nestedNodeAttr;
+  /// The call of a shared layer being emitted, when not its first.
+  IntegerAttr callAttr;
+  /// The parameters added so far, by `<layer>/<weight>`: a shared layer's
+  /// later calls use its first call's.
+  llvm::StringMap<Value> params;
 };
 
 } // namespace
@@ -268,6 +279,21 @@ cnn::TrainingAttr ModelToCnn::trainingAttr(const TrainingSpec &training) {
 Value ModelToCnn::addParam(const Layer &layer, StringRef weight,
                            ArrayRef<int64_t> shape, const Initializer &init,
                            bool trainable) {
+  std::string name = layer.name + "/" + weight.str();
+  if (Value shared = params.lookup(name)) {
+    // Keras builds a layer's weights at its first call; a later call on a
+    // tensor they do not fit is its "incompatible with the layer" error.
+    auto type = cast<RankedTensorType>(shared.getType());
+    if (type.getShape() == shape)
+      return shared;
+    emitError(loc(layer.loc))
+        << "layer '" << layer.name << "' is called on a tensor its weights "
+        << "do not fit: '" << name << "' is "
+        << cnn::kerasShapeString(type.getShape())
+        << " from its first call, and this call needs "
+        << cnn::kerasShapeString(shape);
+    return nullptr;
+  }
   // Each dimension is bounded already, so the products cannot overflow.
   int64_t count = 1;
   for (int64_t dim : shape)
@@ -280,9 +306,8 @@ Value ModelToCnn::addParam(const Layer &layer, StringRef weight,
     return nullptr;
   }
   SmallVector<NamedAttribute, 3> attrs = {
-      builder.getNamedAttr(
-          cnn::CnnDialect::kParamAttrName,
-          builder.getStringAttr(layer.name + "/" + weight.str())),
+      builder.getNamedAttr(cnn::CnnDialect::kParamAttrName,
+                           builder.getStringAttr(name)),
       builder.getNamedAttr(cnn::CnnDialect::kInitializerAttrName,
                            initializerAttr(init))};
   if (!trainable || !layer.trainable)
@@ -298,7 +323,9 @@ Value ModelToCnn::addParam(const Layer &layer, StringRef weight,
     attrs.push_back(builder.getNamedAttr(cnn::CnnDialect::kRegularizerAttrName,
                                          regularizerAttr(*regularizer)));
   argAttrs.push_back(builder.getDictionaryAttr(attrs));
-  return body->addArgument(tensorType(context, shape), loc(layer.loc));
+  Value param = body->addArgument(tensorType(context, shape), loc(layer.loc));
+  params[name] = param;
+  return param;
 }
 
 Value ModelToCnn::emitActivationFunction(cnn::ActivationFunction function,
@@ -1010,11 +1037,14 @@ FailureOr<SmallVector<Value>> ModelToCnn::emitGraph() {
       emitError(loc(model.loc)) << llvm::toString(std::move(rest));
     return failure();
   }
-  // Each tensor by the name of the input or layer that computes it; a
-  // value used by several layers is computed once.
-  llvm::StringMap<Value> values;
+  // Each tensor by the input or layer call that computes it; a value used
+  // by several layers is computed once.
+  std::map<std::pair<std::string, int64_t>, Value> values;
+  auto valueOf = [&](const TensorRef &ref) {
+    return values.at({ref.layer, ref.node});
+  };
   for (auto [index, input] : llvm::enumerate(model.inputs))
-    values[input.name] = function.getArgument(index);
+    values[{input.name, 0}] = function.getArgument(index);
   for (size_t index : *order) {
     const Layer &layer = model.layers[index];
     nestedAttr = nullptr;
@@ -1023,19 +1053,21 @@ FailureOr<SmallVector<Value>> ModelToCnn::emitGraph() {
       nestedAttr = cnn::LayerAttr::get(&context, scope.name, scope.className);
       nestedNodeAttr = builder.getI64IntegerAttr(scope.callNode);
     }
+    callAttr =
+        layer.call != 0 ? builder.getI64IntegerAttr(layer.call) : IntegerAttr();
     SmallVector<Value> inputs;
     for (const TensorRef &ref : layer.inbound)
-      inputs.push_back(values.lookup(ref.layer));
+      inputs.push_back(valueOf(ref));
     Value value = isMergeLayer(layer.kind)
                       ? emitMerge(layer, inputs)
                       : emitRegularizedLayer(layer, inputs.front());
     if (!value)
       return failure();
-    values[layer.name] = value;
+    values[{layer.name, layer.call}] = value;
   }
   SmallVector<Value> outputs;
   for (const TensorRef &output : model.outputs)
-    outputs.push_back(values.lookup(output.layer));
+    outputs.push_back(valueOf(output));
   return outputs;
 }
 

@@ -33,7 +33,8 @@ static llvm::Error failure(const llvm::Twine &message) {
 static std::vector<std::string> layerNames(const ModelSpec &model) {
   std::vector<std::string> names;
   for (const Layer &layer : model.layers)
-    names.push_back(layer.name);
+    if (layer.call == 0) // a shared layer's weights are its first call's
+      names.push_back(layer.name);
   return names;
 }
 

@@ -140,8 +140,10 @@ static llvm::Error readCall(const JsonNode &call, const std::string &what,
   return llvm::Error::success();
 }
 
-/// `inbound_nodes`: the one call of a layer.
-static llvm::Error readInboundNodes(const JsonNode &entry, Layer &layer) {
+/// `inbound_nodes`: the calls of a layer, each an entry of `layers` (a
+/// shared layer's calls, node 0, 1, ..., share its weights: ModelSpec.h).
+static llvm::Error readInboundNodes(const JsonNode &entry, const Layer &layer,
+                                    std::vector<Layer> &layers) {
   std::string what = "layer '" + layer.name + "'";
   JsonNode nodes = entry.get("inbound_nodes");
   const llvm::json::Array *calls = nodes.getArray();
@@ -150,11 +152,17 @@ static llvm::Error readInboundNodes(const JsonNode &entry, Layer &layer) {
                        " is called on)");
   if (calls->empty())
     return nodes.error(what + " is not called on any tensor");
-  if (calls->size() > 1)
-    return nodes.error(what + " is applied " + llvm::Twine(calls->size()) +
-                       " times: layers applied more than once (shared "
-                       "weights) are not supported");
-  return readCall(nodes.at(0), what, layer.inbound);
+  for (size_t i = 0; i < calls->size(); ++i) {
+    Layer call = layer;
+    call.call = int64_t(i);
+    // A later call's errors (a tensor the weights do not fit) are its own.
+    if (i > 0)
+      call.loc = nodes.at(i).loc();
+    if (llvm::Error err = readCall(nodes.at(i), what, call.inbound))
+      return err;
+    layers.push_back(std::move(call));
+  }
+  return llvm::Error::success();
 }
 
 /// A nested model entry of a Functional model and the one call of it.
@@ -378,9 +386,8 @@ llvm::Error cnnc::readFunctionalConfig(const JsonNode &config, ModelSpec &model,
     layer.loc = classNode.loc();
     if (llvm::Error err = readLayerConfig(reader, layer, info))
       return err;
-    if (llvm::Error err = readInboundNodes(entry, layer))
+    if (llvm::Error err = readInboundNodes(entry, layer, model.layers))
       return err;
-    model.layers.push_back(std::move(layer));
   }
 
   // The model's inputs, in its input order.

@@ -12,6 +12,7 @@
 #include "frontends/common/ModelGraph.h"
 #include "frontends/keras-json/KerasJson.h"
 
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/JSON.h"
 
 #include <map>
@@ -460,13 +461,16 @@ static llvm::Expected<Value> layerValue(const Layer &layer,
                 {"config", std::move(config)}};
 }
 
-/// `["name", 0, 0]`: the one tensor of a layer's one call, which is all a
-/// cnnc graph has.
-static Array tensorTriple(const std::string &name) { return Array{name, 0, 0}; }
+/// `["name", node, 0]`: the one tensor of a layer's call `node`, which is
+/// all a cnnc graph has.
+static Array tensorTriple(const TensorRef &ref) {
+  return Array{ref.layer, ref.node, 0};
+}
 
 /// A graph model in tf.keras 2.x's Functional form, which Keras 2, Keras 3
 /// and TF.js all load: InputLayers, then the layers the outputs need in an
-/// order they compute in, each with its one call in `inbound_nodes`.
+/// order they compute in, each once with its calls in `inbound_nodes` (a
+/// shared layer's in call order, as the references' node indices count).
 static llvm::Expected<Value> functionalValue(const ModelSpec &model,
                                              KerasTarget target) {
   llvm::Expected<std::vector<size_t>> order = scheduleGraph(model);
@@ -486,26 +490,46 @@ static llvm::Expected<Value> functionalValue(const ModelSpec &model,
                           {"name", input.name}}},
         {"name", input.name},
         {"inbound_nodes", Array{}}});
-    inputLayers.push_back(tensorTriple(input.name));
+    TensorRef ref;
+    ref.layer = input.name;
+    inputLayers.push_back(tensorTriple(ref));
   }
+  // A shared layer's calls by number, written where its first one computes.
+  llvm::StringMap<std::map<int64_t, const Layer *>> calls;
+  for (size_t index : *order)
+    calls[model.layers[index].name][model.layers[index].call] =
+        &model.layers[index];
   for (size_t index : *order) {
     const Layer &layer = model.layers[index];
+    auto found = calls.find(layer.name);
+    if (found == calls.end())
+      continue; // written with its first call
     llvm::Expected<Value> value = layerValue(layer, target);
     if (!value)
       return value.takeError();
-    Array call;
-    for (const TensorRef &ref : layer.inbound)
-      call.push_back(Array{ref.layer, 0, 0, Object{}});
+    Array nodes;
+    int64_t expected = 0;
+    for (auto [number, call] : found->second) {
+      // Keras numbers a layer's calls in the file 0, 1, ...: a call the
+      // outputs do not need would leave a gap the references cannot skip.
+      if (number != expected++)
+        return makeError(call->loc, "cannot export layer '", layer.name,
+                         "': the model's outputs need its call ",
+                         std::to_string(number), " but not call ",
+                         std::to_string(expected - 1));
+      Array tensors;
+      for (const TensorRef &ref : call->inbound)
+        tensors.push_back(Array{ref.layer, ref.node, 0, Object{}});
+      nodes.push_back(std::move(tensors));
+    }
+    calls.erase(found);
     Object &object = *value->getAsObject();
     object["name"] = layer.name;
-    // One call (`Array{call}` would be a copy of `call`, not a list).
-    Array nodes;
-    nodes.push_back(std::move(call));
     object["inbound_nodes"] = std::move(nodes);
     layers.push_back(std::move(*value));
   }
   for (const TensorRef &output : model.outputs)
-    outputLayers.push_back(tensorTriple(output.layer));
+    outputLayers.push_back(tensorTriple(output));
   return Object{{"class_name", "Functional"},
                 {"config", Object{{"name", model.name},
                                   {"layers", std::move(layers)},

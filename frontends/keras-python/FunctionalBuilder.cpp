@@ -69,18 +69,14 @@ ModelBuilder::applyLayer(const std::shared_ptr<KerasCall> &layer,
   if (tensors.size() >= kMaxTensors)
     return errorAt(file, pos, "more than ", std::to_string(kMaxTensors),
                    " layer calls: too many for cnnc");
-  auto [it, first] = calledLayers.insert({layer.get(), tensors.size()});
-  if (!first)
-    return errorAt(file, pos, "the layer '", layer->symbol.name,
-                   "' made at line ", std::to_string(layer->pos.line),
-                   " is called a second time: layers applied more than once "
-                   "(shared weights) are not supported");
+  // A layer object called again is a shared layer: another node of the
+  // same KerasCall, whose weights are the layer's.
   TensorNode node;
   node.call = layer;
   node.inbound = std::move(inputs);
   node.pos = pos;
   tensors.push_back(std::move(node));
-  return Value::tensor(it->second);
+  return Value::tensor(tensors.size() - 1);
 }
 
 /// The `name=` a call gives, if it is a string.
@@ -204,8 +200,25 @@ Expected<unsigned> ModelBuilder::createFunctional(const KerasCall &call) {
   for (unsigned id : needed)
     if (!tensors[id].isInput)
       layerNodes.push_back(id);
+  // A layer object called several times (a shared layer) is one entry per
+  // call, numbered as Keras numbers the calls the model keeps; the later
+  // ones copy the first's layer and take its name. Per layer object: the
+  // entry of its first call and the calls so far.
+  std::map<const KerasCall *, std::pair<size_t, int64_t>> calls;
+  std::vector<size_t> firstOf;
   for (unsigned id : layerNodes) {
     const TensorNode &node = tensors[id];
+    auto [known, added] = calls.try_emplace(
+        node.call.get(), std::make_pair(model.layers.size(), int64_t(0)));
+    auto &[first, count] = known->second;
+    firstOf.push_back(first);
+    if (!added) {
+      Layer call = model.layers[first];
+      call.call = ++count;
+      call.loc = toSourceLoc(file, node.pos);
+      model.layers.push_back(std::move(call));
+      continue;
+    }
     auto entry = buildLayer(*node.call, file);
     if (!entry)
       return entry.takeError();
@@ -217,21 +230,28 @@ Expected<unsigned> ModelBuilder::createFunctional(const KerasCall &call) {
     model.layers.push_back(std::move(entry->layer));
   }
   assignKerasNames(model);
-  for (auto [index, id] : llvm::enumerate(layerNodes))
+  for (auto [index, first] : llvm::enumerate(firstOf))
+    model.layers[index].name = model.layers[first].name;
+  // Each node's tensor as the graph names it: (layer or input, call).
+  std::map<unsigned, int64_t> callOf;
+  for (auto [index, id] : llvm::enumerate(layerNodes)) {
     names[id] = model.layers[index].name;
-  for (auto [index, id] : llvm::enumerate(layerNodes))
-    for (unsigned in : tensors[id].inbound) {
-      TensorRef ref;
-      ref.layer = names[in];
-      ref.loc = toSourceLoc(file, tensors[id].pos);
-      model.layers[index].inbound.push_back(std::move(ref));
-    }
-  for (unsigned id : *outputs) {
+    callOf[id] = model.layers[index].call;
+  }
+  auto refTo = [&](unsigned id, SourceLoc loc) {
     TensorRef ref;
     ref.layer = names[id];
-    ref.loc = model.loc;
-    model.outputs.push_back(std::move(ref));
-  }
+    auto call = callOf.find(id);
+    ref.node = call == callOf.end() ? 0 : call->second;
+    ref.loc = std::move(loc);
+    return ref;
+  };
+  for (auto [index, id] : llvm::enumerate(layerNodes))
+    for (unsigned in : tensors[id].inbound)
+      model.layers[index].inbound.push_back(
+          refTo(in, toSourceLoc(file, tensors[id].pos)));
+  for (unsigned id : *outputs)
+    model.outputs.push_back(refTo(id, model.loc));
   model.inputShape = model.inputs.front().shape;
   model.inputLoc = model.inputs.front().loc;
 

@@ -70,8 +70,8 @@ public:
   /// The tensors `value` (a tensor, or a list or tuple of them) stands
   /// for; none when it is not that.
   std::optional<std::vector<unsigned>> tensorsOf(const Value &value);
-  /// `layer(inputs)` at `pos`: the new tensor. A layer called twice (shared
-  /// weights) is refused there.
+  /// `layer(inputs)` at `pos`: the new tensor. A layer called again is
+  /// shared: each call its own tensor, one set of weights.
   llvm::Expected<Value> applyLayer(const std::shared_ptr<KerasCall> &layer,
                                    std::vector<unsigned> inputs, Position pos);
   /// keras.Model(inputs, outputs, name=None): the graph model's id.
@@ -93,7 +93,6 @@ private:
       builtLayers;
   std::vector<TensorNode> tensors;
   std::map<const KerasCall *, unsigned> inputTensors;
-  std::map<const KerasCall *, unsigned> calledLayers;
 };
 
 } // namespace py

@@ -85,6 +85,7 @@ cnnc::keras3WeightSet(llvm::ArrayRef<KerasLayerRef> layers,
 std::vector<KerasLayerRef> cnnc::modelSpecLayers(const ModelSpec &model) {
   std::vector<KerasLayerRef> layers;
   for (const Layer &layer : model.layers)
-    layers.push_back({layer.name, kerasClassName(layer.kind)});
+    if (layer.call == 0) // one layer, whatever its calls (ModelSpec.h)
+      layers.push_back({layer.name, kerasClassName(layer.kind)});
   return layers;
 }

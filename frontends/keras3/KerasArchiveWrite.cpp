@@ -165,6 +165,14 @@ static llvm::Expected<std::string> keras3Config(const ModelSpec &model) {
   // name there. The writer below knows Keras 2's names only.
   ModelSpec renamed = model;
   for (Layer &layer : renamed.layers) {
+    // Keras 3 numbers a layer's weight group by its place in
+    // model.layers, which for a shared layer depends on all its calls'
+    // depths; that order is not written for them yet.
+    if (layer.call != 0)
+      return makeError(layer.loc, "cannot export layer '", layer.name,
+                       "' to .keras: it is called more than once (a shared "
+                       "layer), which --format keras does not write yet "
+                       "(--format h5 and tfjs do)");
     if (layer.activation == Activation::HardSigmoid)
       return makeError(layer.loc, kerasClassName(layer.kind), " '", layer.name,
                        "' uses Keras 2's hard_sigmoid, which Keras 3 "

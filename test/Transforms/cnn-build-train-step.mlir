@@ -141,6 +141,40 @@ func.func @forward(%x: tensor<?x5x5x1xf32>, %k1: tensor<2x2x1x1xf32>, %k2: tenso
 
 // -----
 
+module attributes {cnn.model} {
+// A shared layer (one kernel used by two dense ops): its gradient is the
+// sum of both calls', added as the backward pass reaches them.
+// CHECK-LABEL: func.func @train_gradients
+// CHECK-SAME: %[[X:[^:]*]]: tensor<?x3xf32>, %{{[^:]*}}: tensor<?xi32>, %[[W:[^:]*]]: tensor<3x3xf32>
+// CHECK: %[[H:.*]] = cnn.dense %[[X]], %[[W]]
+// CHECK: %[[Y:.*]] = cnn.dense %[[H]], %[[W]]
+// CHECK: %[[G2:.*]] = cnn.dense_kernel_grad %[[H]], %{{.*}}
+// CHECK: %[[DH:.*]] = cnn.dense_input_grad
+// CHECK: %[[G1:.*]] = cnn.dense_kernel_grad %[[X]], %[[DH]]
+// CHECK: %[[SUM:.*]] = cnn.merge add %[[G2]], %[[G1]]
+// CHECK: return {{.*}}, %[[SUM]] :
+func.func @forward(%x: tensor<?x3xf32>, %w: tensor<3x3xf32>) -> tensor<?x3xf32> {
+  %0 = cnn.dense %x, %w {cnn.layer = #cnn.layer<"d", "Dense">} : (tensor<?x3xf32>, tensor<3x3xf32>) -> tensor<?x3xf32>
+  %1 = cnn.dense %0, %w {cnn.layer = #cnn.layer<"d", "Dense">, cnn.call = 1 : i64} : (tensor<?x3xf32>, tensor<3x3xf32>) -> tensor<?x3xf32>
+  return %1 : tensor<?x3xf32>
+}
+}
+
+// -----
+
+module attributes {cnn.model} {
+// A shared trainable BatchNormalization: each call would move the one set
+// of moving statistics; refused at its second call.
+func.func @forward(%x: tensor<?x3xf32>, %g: tensor<3xf32>, %be: tensor<3xf32>, %m: tensor<3xf32> {cnn.trainable = false}, %v: tensor<3xf32> {cnn.trainable = false}) -> tensor<?x3xf32> {
+  %0 = cnn.batch_norm %x gamma %g beta %be mean %m variance %v epsilon = 1.0e-3 momentum = 0.99 {cnn.layer = #cnn.layer<"bn", "BatchNormalization">} : (tensor<?x3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<?x3xf32>
+  // expected-error @+1 {{BatchNormalization 'bn' is called more than once (a shared layer): cnnc does not train a shared BatchNormalization, whose moving statistics each call moves (freeze it, trainable=False, to train the rest)}}
+  %1 = cnn.batch_norm %0 gamma %g beta %be mean %m variance %v epsilon = 1.0e-3 momentum = 0.99 {cnn.layer = #cnn.layer<"bn", "BatchNormalization">, cnn.call = 1 : i64} : (tensor<?x3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<?x3xf32>
+  return %1 : tensor<?x3xf32>
+}
+}
+
+// -----
+
 // A module that is not marked as a model is not one.
 // expected-error @+1 {{--cnn-build-train-step needs a cnn model: a module marked 'cnn.model'}}
 module {

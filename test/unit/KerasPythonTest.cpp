@@ -972,6 +972,42 @@ TEST(KerasPythonTraining, RunTimeValuesAreLeftToTheCommandLine) {
 }
 
 //===----------------------------------------------------------------------===//
+// The functional API's shared layers
+//===----------------------------------------------------------------------===//
+
+// A layer object called again is one layer (one name, one config) with one
+// entry per call, numbered as Keras numbers its nodes; every reference
+// names the call it means. Unnamed layers made after it keep Keras's
+// counts (the shared Dense is `dense` once, the next Dense `dense_1`).
+TEST(KerasPythonFunctional, SharedLayerIsOneEntryPerCall) {
+  ModelSpec m = parse("import keras\nfrom keras import layers\n"
+                      "a = keras.Input((4,))\nb = keras.Input((4,))\n"
+                      "d = layers.Dense(4)\n"
+                      "y = layers.Concatenate()([d(a), d(d(b))])\n"
+                      "out = layers.Dense(2)(y)\n"
+                      "model = keras.Model([a, b], out)\n");
+  ASSERT_EQ(m.layers.size(), 5u);
+  std::vector<std::pair<std::string, int64_t>> calls;
+  for (const Layer &layer : m.layers)
+    calls.push_back({layer.name, layer.call});
+  using Call = std::pair<std::string, int64_t>;
+  EXPECT_EQ(calls, (std::vector<Call>{{"dense", 0},
+                                      {"dense", 1},
+                                      {"dense", 2},
+                                      {"concatenate", 0},
+                                      {"dense_1", 0}}));
+  // d(b) is call 1, d(d(b)) call 2 on call 1's output.
+  ASSERT_EQ(m.layers[1].inbound.size(), 1u);
+  EXPECT_EQ(m.layers[1].inbound[0].layer, "input_2");
+  EXPECT_EQ(m.layers[2].inbound[0].layer, "dense");
+  EXPECT_EQ(m.layers[2].inbound[0].node, 1);
+  ASSERT_EQ(m.layers[3].inbound.size(), 2u);
+  EXPECT_EQ(m.layers[3].inbound[0].node, 0);
+  EXPECT_EQ(m.layers[3].inbound[1].node, 2);
+  EXPECT_EQ(m.layers[2].units, 4);
+}
+
+//===----------------------------------------------------------------------===//
 // Errors: one class each, with the exact text
 //===----------------------------------------------------------------------===//
 
@@ -1046,15 +1082,6 @@ INSTANTIATE_TEST_SUITE_P(
             "from keras import Sequential\nm = "
             "Sequential(name='empty')\nm.summary()\n",
             "model.py:2:5: error: Sequential model 'empty' has no layers"},
-        // The functional API is read; a layer called twice (shared
-        // weights) is refused at its second call.
-        ErrorCase{"import keras\ninputs = keras.Input((3,))\n"
-                  "d = keras.layers.Dense(3)\n"
-                  "outputs = d(d(inputs))\n"
-                  "model = keras.Model(inputs, outputs)\n",
-                  "model.py:4:11: error: the layer 'Dense' made at line 3 is "
-                  "called a second time: layers applied more than once "
-                  "(shared weights) are not supported"},
         ErrorCase{"import keras\nimport sys\nif len(sys.argv) > 1:\n"
                   "    model = keras.Sequential([keras.layers.Dense(1)])\n",
                   "model.py:4:13: error: Sequential model defined under a "

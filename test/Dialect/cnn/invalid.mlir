@@ -267,6 +267,22 @@ func.func @bad_layer_attr(%x: tensor<?x10xf32>) {
 
 // -----
 
+func.func @bad_call_attr(%x: tensor<?x10xf32>) {
+  // expected-error @+1 {{'cnn.call' must be a positive integer (a shared layer's call after its first)}}
+  %0 = cnn.relu %x {cnn.call = 0 : i64} : tensor<?x10xf32>
+  return
+}
+
+// -----
+
+func.func @bad_call_attr_type(%x: tensor<?x10xf32>) {
+  // expected-error @+1 {{'cnn.call' must be a positive integer}}
+  %0 = cnn.relu %x {cnn.call = "1"} : tensor<?x10xf32>
+  return
+}
+
+// -----
+
 // expected-error @+1 {{'cnn.param' of argument 0 must be a string "<layer>/<weight>"}}
 func.func @bad_param_attr(%k: tensor<3x3x1x8xf32> {cnn.param = 3}) {
   return

@@ -1,7 +1,12 @@
-# RUN: not cnnc %s --emit=cnn 2>&1 | FileCheck %s
-# A layer called twice shares its weights between the calls; cnnc refuses
-# it at the second call.
-# CHECK: {{.*}}functional-shared-layer.py:[[@LINE+6]]:5: error: the layer 'Dense' made at line [[@LINE+4]] is called a second time: layers applied more than once (shared weights) are not supported
+# RUN: cnnc %s --emit=cnn | FileCheck %s
+# A layer object called twice is one layer with one set of weights: one
+# kernel and one bias argument of @forward, taken by both calls' ops; the
+# second call's ops carry cnn.call = 1.
+# CHECK: func.func @forward(%[[X:[^:]*]]: tensor<?x4xf32> {cnn.input = "input_1"}, %[[K:[^:]*]]: tensor<4x4xf32> {cnn.initializer = {{.*}}, cnn.param = "dense/kernel"}, %[[B:[^:]*]]: tensor<4xf32> {cnn.initializer = {{.*}}, cnn.param = "dense/bias"})
+# CHECK-NOT: cnn.param
+# CHECK: %[[Y:.*]] = cnn.dense %[[X]], %[[K]], %[[B]] {cnn.layer = #cnn.layer<"dense", "Dense">}
+# CHECK: %[[Z:.*]] = cnn.dense %[[Y]], %[[K]], %[[B]] {cnn.call = 1 : i64, cnn.layer = #cnn.layer<"dense", "Dense">}
+# CHECK: return %[[Z]]
 from tensorflow import keras
 from tensorflow.keras import layers
 inputs = keras.Input(shape=(4,))

@@ -57,9 +57,27 @@ const OPTIMIZERS = {
 // of the block's output with the pooled tensor, Flatten, Dense softmax.
 // The pooled tensor feeds three layers: gradients sum over fan-out and
 // flow through Add and Concatenate.
-let residual = false;
+//
+// With `shared`, a Functional model with a shared layer: Conv2D(4) relu,
+// MaxPooling2D, then one 3x3 'same' Conv2D(4) relu applied twice (to the
+// pooled tensor, then to its own output), Concatenate of the two calls,
+// Flatten, Dense softmax. The shared kernel's and bias's gradients are the
+// sums over both calls.
+let variant = null;
 function buildModel() {
-  if (residual) {
+  if (variant === 'shared') {
+    const L = tf.layers;
+    const input = tf.input({shape: [28, 28, 1]});
+    const pooled = L.maxPooling2d({poolSize: 2, strides: 2}).apply(
+        L.conv2d({filters: 4, kernelSize: 3, activation: 'relu'}).apply(input));
+    const shared = L.conv2d({filters: 4, kernelSize: 3, padding: 'same', activation: 'relu'});
+    const a = shared.apply(pooled);
+    const b = shared.apply(a);
+    const joined = L.concatenate().apply([a, b]);
+    const output = L.dense({units: 10, activation: 'softmax'}).apply(L.flatten().apply(joined));
+    return tf.model({inputs: input, outputs: output});
+  }
+  if (variant === 'residual') {
     const L = tf.layers;
     const input = tf.input({shape: [28, 28, 1]});
     const pooled = L.maxPooling2d({poolSize: 2, strides: 2}).apply(
@@ -93,7 +111,7 @@ function batchLoss(model, form, x, y, yColumn) {
   if (form === 'tfjs') return tf.mean(model.model.lossFunctions[0](yColumn, model.apply(x, {training: true})));
   let h = x;
   const layers = model.layers;
-  if (residual) {
+  if (variant) {
     // The graph up to the last Dense's input, sharing the model's layers.
     h = tf.model({inputs: model.inputs, outputs: layers.at(-1).input}).apply(x, {training: true});
   } else {
@@ -141,9 +159,9 @@ async function reference(dataDir, outDir, measure) {
   const perturbed = init.map(w => w.add(tf.tensor(r.floats(w.size, -1e-7, 1e-7), w.shape)));
   const diff = (a, b) => maxAbsDiff({shape: a.shape, data: a.dataSync()}, {shape: b.shape, data: b.dataSync()});
 
-  // The residual model trains with Adam alone (TF.js's CPU gradients are
+  // The graph models train with Adam alone (TF.js's CPU gradients are
   // slow).
-  for (const name of residual ? ['adam'] : Object.keys(OPTIMIZERS)) {
+  for (const name of variant ? ['adam'] : Object.keys(OPTIMIZERS)) {
     // What a TF.js user brings: the model compiled with the optimizer and
     // saved with it (TF.js writes trainingConfig only with includeOptimizer).
     const model = buildModel();
@@ -200,12 +218,12 @@ function compare(dir, metricsFile, predictionsFile) {
 
 const [command, ...args] = process.argv.slice(2);
 if ((command === 'reference' || command === 'measure') &&
-    (args.length === 2 || (args.length === 3 && args[2] === 'residual'))) {
-  residual = args.length === 3;
+    (args.length === 2 || (args.length === 3 && ['residual', 'shared'].includes(args[2])))) {
+  variant = args.length === 3 ? args[2] : null;
   reference(args[0], args[1], command === 'measure').catch((e) => { console.error(e.stack || String(e)); process.exit(1); });
 } else if (command === 'compare' && args.length === 3) {
   compare(...args);
 } else {
-  console.error('usage: tfjs_train.js reference|measure DATA_DIR OUT_DIR [residual] | compare DIR METRICS.json PREDICTIONS.npy');
+  console.error('usage: tfjs_train.js reference|measure DATA_DIR OUT_DIR [residual|shared] | compare DIR METRICS.json PREDICTIONS.npy');
   process.exit(2);
 }
