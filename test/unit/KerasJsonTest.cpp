@@ -668,9 +668,9 @@ TEST(Errors, NotASequentialModel) {
 }
 
 TEST(Errors, UnknownLayerClassAtItsClassName) {
-  EXPECT_EQ(errorOf(withLayer("LayerNormalization", "{}")),
+  EXPECT_EQ(errorOf(withLayer("UnitNormalization", "{}")),
             "model.json:3:16: error: unsupported layer class "
-            "\"LayerNormalization\"");
+            "\"UnitNormalization\"");
 }
 
 TEST(Errors, UnsupportedLayerSettings) {

@@ -1139,8 +1139,8 @@ INSTANTIATE_TEST_SUITE_P(
     Layers, KerasPythonErrors,
     testing::Values(
         ErrorCase{
-            L4("model.add(layers.LayerNormalization())"),
-            "model.py:4:11: error: unsupported layer 'LayerNormalization'"},
+            L4("model.add(layers.UnitNormalization())"),
+            "model.py:4:11: error: unsupported layer 'UnitNormalization'"},
         ErrorCase{
             L4("model.add(layers.Conv2D(32, 3, foo=1))"),
             "model.py:4:32: error: unknown keyword argument 'foo' to 'Conv2D'"},

@@ -8,7 +8,9 @@
 // softmax. (TF.js 4.22 cannot train a ThresholdedReLU: "gradient function
 // not found for Greater"; unit/GradientCheckTest.cpp checks cnnc's.)
 //
-// usage: tfjs_fit_more_layers.js DATA_DIR OUT_DIR
+// usage: tfjs_fit_more_layers.js DATA_DIR OUT_DIR [permute]
+//   (permute: with the Permute after the pooling; see
+//   tfjs-train-layer-norm-permute.test, a known disagreement)
 //   Writes OUT_DIR/model.json (compiled, with its initial weights and
 //   trainingConfig), OUT_DIR/x_test.npy, OUT_DIR/expected.npy (the test
 //   images' predictions after the epoch) and OUT_DIR/reference.json (the
@@ -19,13 +21,13 @@ const path = require('path');
 const {tf, rng, writeNpy, artifactsOf, writeModelDir} = require('./tfjs.js');
 const mnist = require('./mnist.js');
 
-function buildModel() {
+function buildModel(withPermute) {
   const L = tf.layers;
   const model = tf.sequential();
   model.add(L.conv2d({filters: 4, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1]}));
   model.add(L.layerNormalization({}));
   model.add(L.maxPooling2d({poolSize: 2}));
-  model.add(L.permute({dims: [3, 1, 2]}));
+  if (withPermute) model.add(L.permute({dims: [3, 1, 2]}));
   model.add(L.flatten());
   model.add(L.dense({units: 32, activation: 'tanh'}));
   model.add(L.layerNormalization({epsilon: 1e-5}));
@@ -35,13 +37,13 @@ function buildModel() {
 }
 
 async function main() {
-  const [dataDir, outDir] = process.argv.slice(2);
+  const [dataDir, outDir, variant] = process.argv.slice(2);
   const load = (set) => {
     const {x, shape, y} = mnist.load(dataDir, set);
     return {x: tf.tensor(x, shape), y: tf.tensor(y, [y.length], 'int32'), shape};
   };
   const train = load('train'), test = load('t10k');
-  const model = buildModel();
+  const model = buildModel(variant === 'permute');
   // Glorot-uniform kernels, small biases and betas, gammas in [0.8, 1.2].
   const r = rng(18);
   model.setWeights(model.getWeights().map((w, i) => {
