@@ -9,8 +9,8 @@
 // not found for Greater"; unit/GradientCheckTest.cpp checks cnnc's.)
 //
 // usage: tfjs_fit_more_layers.js DATA_DIR OUT_DIR [permute]
-//   (permute: with the Permute after the pooling; see
-//   tfjs-train-layer-norm-permute.test, a known disagreement)
+//   (permute: with the Permute after the pooling, which makes the model
+//   amplify rounding over many steps: tfjs-train-layer-norm-permute.test)
 //   Writes OUT_DIR/model.json (compiled, with its initial weights and
 //   trainingConfig), OUT_DIR/x_test.npy, OUT_DIR/expected.npy (the test
 //   images' predictions after the epoch) and OUT_DIR/reference.json (the
