@@ -433,7 +433,14 @@ LogicalResult StepBuilder::cloneForward() {
     predictions.push_back(p);
   }
 
+  // Each dropout layer draws from its own stream, in the forward's order.
   int64_t dropoutStream = 0;
+  auto drawMask = [&](Operation *op, Value x, FloatAttr rate,
+                      UnitAttr spatial) {
+    return b.create<DropoutMaskOp>(
+        op->getLoc(), x.getType(), x, seed, step, firstSample, rate,
+        b.getI64IntegerAttr(dropoutStream++), spatial);
+  };
   for (Operation &op : forward.getBody().front().without_terminator()) {
     if (skippedSoftmaxes.contains(&op)) {
       mapping.map(op.getResult(0), mapping.lookup(op.getOperand(0)));
@@ -504,10 +511,7 @@ LogicalResult StepBuilder::cloneForward() {
       }
       // Training mode: Dropout's draw decides which elements Keras's
       // affine rescaling keeps and which it sets to alpha'.
-      auto mask = b.create<DropoutMaskOp>(
-          op.getLoc(), x.getType(), x, seed, step, firstSample,
-          alpha.getRateAttr(), b.getI64IntegerAttr(dropoutStream++),
-          UnitAttr());
+      auto mask = drawMask(&op, x, alpha.getRateAttr(), UnitAttr());
       auto apply = b.create<AlphaDropoutApplyOp>(op.getLoc(), x.getType(), x,
                                                  mask, alpha.getRateAttr());
       mapping.map(op.getResult(0), apply.getResult());
@@ -521,10 +525,8 @@ LogicalResult StepBuilder::cloneForward() {
     if (auto dropout = dyn_cast<DropoutOp>(op)) {
       // Training mode: a drawn mask, survivors scaled by 1 / (1 - rate).
       Value x = mapping.lookup(dropout.getInput());
-      auto mask = b.create<DropoutMaskOp>(
-          op.getLoc(), x.getType(), x, seed, step, firstSample,
-          dropout.getRateAttr(), b.getI64IntegerAttr(dropoutStream++),
-          dropout.getSpatialAttr());
+      auto mask =
+          drawMask(&op, x, dropout.getRateAttr(), dropout.getSpatialAttr());
       auto multiply = b.create<MultiplyOp>(op.getLoc(), x.getType(), x, mask);
       dropoutMasks[multiply] = mask;
       mapping.map(op.getResult(0), multiply.getResult());

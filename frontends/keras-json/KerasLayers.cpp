@@ -442,6 +442,31 @@ static llvm::Error readELU(const ConfigReader &config, Layer &layer) {
   return config.readNumber("alpha", layer.alpha);
 }
 
+/// BatchNormalization's and LayerNormalization's `epsilon`, at least 0.
+static llvm::Error readEpsilon(const ConfigReader &config, Layer &layer) {
+  if (llvm::Error err = config.readNumber("epsilon", layer.epsilon))
+    return err;
+  if (!(layer.epsilon >= 0.0))
+    return config.fail(config.field("epsilon"),
+                       "'epsilon' must be >= 0, found " +
+                           config.field("epsilon").describe());
+  return llvm::Error::success();
+}
+
+/// Their `center` (beta) and `scale` (gamma), and the two initializers.
+static llvm::Error readCenterScale(const ConfigReader &config, Layer &layer,
+                                   const KerasFileInfo &info) {
+  if (llvm::Error err = config.readBool("center", layer.center))
+    return err;
+  if (llvm::Error err = config.readBool("scale", layer.scaleGamma))
+    return err;
+  if (llvm::Error err = readInitializer(config, "gamma_initializer",
+                                        layer.gammaInitializer, info))
+    return err;
+  return readInitializer(config, "beta_initializer", layer.betaInitializer,
+                         info);
+}
+
 /// Keras 2, Keras 3 and TF.js spell the config alike; `axis` is an integer
 /// or (Keras 2.x `.h5` files) a list of one. ModelToCnn checks that it is
 /// the channel axis, where the input's rank is known.
@@ -463,26 +488,18 @@ static llvm::Error readBatchNormalization(const ConfigReader &config,
   }
   if (llvm::Error err = config.readNumber("momentum", layer.momentum))
     return err;
-  if (llvm::Error err = config.readNumber("epsilon", layer.epsilon))
+  if (llvm::Error err = readEpsilon(config, layer))
     return err;
-  if (!(layer.epsilon >= 0.0))
-    return config.fail(config.field("epsilon"),
-                       "'epsilon' must be >= 0, found " +
-                           config.field("epsilon").describe());
   if (!(layer.momentum >= 0.0 && layer.momentum <= 1.0))
     return config.fail(config.field("momentum"),
                        "'momentum' must be in [0, 1], found " +
                            config.field("momentum").describe());
-  if (llvm::Error err = config.readBool("center", layer.center))
-    return err;
-  if (llvm::Error err = config.readBool("scale", layer.scaleGamma))
+  if (llvm::Error err = readCenterScale(config, layer, info))
     return err;
   struct {
     const char *key;
     Initializer &init;
   } initializers[] = {
-      {"gamma_initializer", layer.gammaInitializer},
-      {"beta_initializer", layer.betaInitializer},
       {"moving_mean_initializer", layer.movingMeanInitializer},
       {"moving_variance_initializer", layer.movingVarianceInitializer}};
   for (auto &[key, init] : initializers)
@@ -514,21 +531,9 @@ static llvm::Error readLayerNormalization(const ConfigReader &config,
     return err;
   if (layer.normAxes.empty())
     return config.fail(config.field("axis"), "'axis' must name an axis");
-  if (llvm::Error err = config.readNumber("epsilon", layer.epsilon))
+  if (llvm::Error err = readEpsilon(config, layer))
     return err;
-  if (!(layer.epsilon >= 0.0))
-    return config.fail(config.field("epsilon"),
-                       "'epsilon' must be >= 0, found " +
-                           config.field("epsilon").describe());
-  if (llvm::Error err = config.readBool("center", layer.center))
-    return err;
-  if (llvm::Error err = config.readBool("scale", layer.scaleGamma))
-    return err;
-  if (llvm::Error err = readInitializer(config, "gamma_initializer",
-                                        layer.gammaInitializer, info))
-    return err;
-  if (llvm::Error err = readInitializer(config, "beta_initializer",
-                                        layer.betaInitializer, info))
+  if (llvm::Error err = readCenterScale(config, layer, info))
     return err;
   for (llvm::StringRef key : {"beta_regularizer", "gamma_regularizer",
                               "beta_constraint", "gamma_constraint"})

@@ -604,6 +604,36 @@ Error buildELU(const Arguments &args, Layer &layer) {
   return Error::success();
 }
 
+/// What BatchNormalization and LayerNormalization share: `epsilon`,
+/// `center` (beta), `scale` (gamma) and the two initializers.
+Error readEpsilonCenterScale(const Arguments &args, Layer &layer) {
+  auto epsilon = args.getNumber("epsilon", 1e-3);
+  if (!epsilon)
+    return epsilon.takeError();
+  if (!(*epsilon >= 0.0 && std::isfinite(*epsilon)))
+    return args.error(args.get("epsilon")->pos,
+                      "'epsilon' must be a finite number >= 0, not ",
+                      repr(args.get("epsilon")->value));
+  layer.epsilon = *epsilon;
+  auto center = args.getBool("center", true);
+  if (!center)
+    return center.takeError();
+  layer.center = *center;
+  auto scale = args.getBool("scale", true);
+  if (!scale)
+    return scale.takeError();
+  layer.scaleGamma = *scale;
+  auto beta = readInitializer(args, "beta_initializer", Initializer::zeros());
+  if (!beta)
+    return beta.takeError();
+  layer.betaInitializer = *beta;
+  auto gamma = readInitializer(args, "gamma_initializer", Initializer::ones());
+  if (!gamma)
+    return gamma.takeError();
+  layer.gammaInitializer = *gamma;
+  return Error::success();
+}
+
 /// BatchNormalization: `axis` an integer or a list/tuple of one (ModelToCnn
 /// checks it is the channel axis); what would change the computation and
 /// cnnc lacks (renormalization, virtual batches, regularizers, constraints)
@@ -629,33 +659,16 @@ Error buildBatchNormalization(const Arguments &args, Layer &layer) {
                       "'momentum' must be in [0, 1], not ",
                       repr(args.get("momentum")->value));
   layer.momentum = *momentum;
-  auto epsilon = args.getNumber("epsilon", 1e-3);
-  if (!epsilon)
-    return epsilon.takeError();
-  if (!(*epsilon >= 0.0 && std::isfinite(*epsilon)))
-    return args.error(args.get("epsilon")->pos,
-                      "'epsilon' must be a finite number >= 0, not ",
-                      repr(args.get("epsilon")->value));
-  layer.epsilon = *epsilon;
-  auto center = args.getBool("center", true);
-  if (!center)
-    return center.takeError();
-  layer.center = *center;
-  auto scale = args.getBool("scale", true);
-  if (!scale)
-    return scale.takeError();
-  layer.scaleGamma = *scale;
+  if (Error err = readEpsilonCenterScale(args, layer))
+    return err;
   struct {
     StringRef name;
     Initializer def;
     Initializer &out;
-  } initializers[] = {
-      {"beta_initializer", Initializer::zeros(), layer.betaInitializer},
-      {"gamma_initializer", Initializer::ones(), layer.gammaInitializer},
-      {"moving_mean_initializer", Initializer::zeros(),
-       layer.movingMeanInitializer},
-      {"moving_variance_initializer", Initializer::ones(),
-       layer.movingVarianceInitializer}};
+  } initializers[] = {{"moving_mean_initializer", Initializer::zeros(),
+                       layer.movingMeanInitializer},
+                      {"moving_variance_initializer", Initializer::ones(),
+                       layer.movingVarianceInitializer}};
   for (auto &[name, def, out] : initializers) {
     auto init = readInitializer(args, name, def);
     if (!init)
@@ -698,30 +711,8 @@ Error readIntegers(const Arguments &args, StringRef name,
 Error buildLayerNormalization(const Arguments &args, Layer &layer) {
   if (Error err = readIntegers(args, "axis", layer.normAxes))
     return err;
-  auto epsilon = args.getNumber("epsilon", 1e-3);
-  if (!epsilon)
-    return epsilon.takeError();
-  if (!(*epsilon >= 0.0 && std::isfinite(*epsilon)))
-    return args.error(args.get("epsilon")->pos,
-                      "'epsilon' must be a finite number >= 0, not ",
-                      repr(args.get("epsilon")->value));
-  layer.epsilon = *epsilon;
-  auto center = args.getBool("center", true);
-  if (!center)
-    return center.takeError();
-  layer.center = *center;
-  auto scale = args.getBool("scale", true);
-  if (!scale)
-    return scale.takeError();
-  layer.scaleGamma = *scale;
-  auto beta = readInitializer(args, "beta_initializer", Initializer::zeros());
-  if (!beta)
-    return beta.takeError();
-  layer.betaInitializer = *beta;
-  auto gamma = readInitializer(args, "gamma_initializer", Initializer::ones());
-  if (!gamma)
-    return gamma.takeError();
-  layer.gammaInitializer = *gamma;
+  if (Error err = readEpsilonCenterScale(args, layer))
+    return err;
   for (StringRef name : {"beta_regularizer", "gamma_regularizer",
                          "beta_constraint", "gamma_constraint"})
     if (Error err = args.requireNone(name))
