@@ -874,7 +874,9 @@ Value ModelToCnn::emitLayerNorm(const Layer &layer, Value input, Location where,
 
 OwningOpRef<ModuleOp> ModelToCnn::build() {
   Location modelLoc = loc(model.loc);
-  if (model.layers.empty()) {
+  // A Functional model may return its inputs unchanged (Keras builds
+  // `Model(x, x)`); a Sequential model without layers has no input at all.
+  if (model.layers.empty() && !model.isGraph) {
     emitError(modelLoc) << "model '" << model.name << "' has no layers";
     return nullptr;
   }
