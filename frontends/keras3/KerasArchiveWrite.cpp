@@ -160,9 +160,9 @@ static std::vector<std::string> kerasLayerOrder(const ModelSpec &model) {
   return order;
 }
 
-static llvm::Expected<std::string> keras3Config(const ModelSpec &model) {
-  // hard_sigmoid is Keras 3's function in a Keras 3 file; Keras 2's has no
-  // name there. The writer below knows Keras 2's names only.
+/// `model` in Keras 3's terms, for its config and its weight groups alike;
+/// what Keras 3 cannot express is a located error.
+static llvm::Expected<ModelSpec> keras3Model(const ModelSpec &model) {
   ModelSpec renamed = model;
   for (Layer &layer : renamed.layers) {
     // Keras 3 numbers a layer's weight group by its place in
@@ -173,13 +173,25 @@ static llvm::Expected<std::string> keras3Config(const ModelSpec &model) {
                        "' to .keras: it is called more than once (a shared "
                        "layer), which --format keras does not write yet "
                        "(--format h5 and tfjs do)");
+    // hard_sigmoid is Keras 3's function in a Keras 3 file; Keras 2's has
+    // no name there. The JSON writer knows Keras 2's names only.
     if (layer.activation == Activation::HardSigmoid)
       return makeError(layer.loc, kerasClassName(layer.kind), " '", layer.name,
                        "' uses Keras 2's hard_sigmoid, which Keras 3 "
                        "defines differently");
     if (layer.activation == Activation::HardSigmoidKeras3)
       layer.activation = Activation::HardSigmoid;
+    // Keras 3 dropped ThresholdedReLU; its ReLU(threshold=theta) computes
+    // x * (x > theta), the same function (and ReLU is what cnnc reads it
+    // as anyway). The name keeps the weight-free layer's place.
+    if (layer.kind == LayerKind::ThresholdedReLU)
+      layer.kind = LayerKind::ReLU;
   }
+  return renamed;
+}
+
+static llvm::Expected<std::string> keras3Config(const ModelSpec &renamed) {
+  const ModelSpec &model = renamed;
   llvm::Expected<std::string> legacyText =
       writeKerasModelConfig(renamed, KerasTarget::Keras);
   if (!legacyText)
@@ -267,8 +279,12 @@ static std::string metadataJson() {
 }
 
 llvm::Expected<std::string>
-cnnc::writeKerasArchive(const ModelSpec &model,
+cnnc::writeKerasArchive(const ModelSpec &source,
                         llvm::ArrayRef<LayerWeights> layers) {
+  llvm::Expected<ModelSpec> keras3 = keras3Model(source);
+  if (!keras3)
+    return keras3.takeError();
+  const ModelSpec &model = *keras3;
   llvm::Expected<std::string> config = keras3Config(model);
   if (!config)
     return config.takeError();
