@@ -397,17 +397,20 @@ LogicalResult StepBuilder::cloneForward() {
   Operation *ret = forward.getBody().front().getTerminator();
   // With a softmax output and a crossentropy loss Keras computes the loss
   // from the softmax's input (logits); from_logits=True says the output
-  // itself is the logits. Likewise binary_crossentropy on a sigmoid output
-  // (tf.keras and Keras 3 read the logits the sigmoid keeps): the sigmoid
-  // stays, for the accuracy (and an activity penalty), but the loss skips
-  // it. The loss reads the final op's input (the logits); the op itself is
-  // left out of the step when nothing else reads it (a softmax: the
-  // accuracy's argmax is the logits'), and kept for another layer or
-  // output that reads it, whose gradient then flows through it. Keras does
-  // so with from_logits=True too (it warns "received from_logits=True, but
-  // the output argument was produced by a Softmax activation" and takes
-  // the logits the softmax or sigmoid keeps), rather than apply a second
-  // softmax.
+  // itself is the logits. Likewise any crossentropy on a sigmoid output:
+  // Keras's sigmoid and softmax activations both keep their logits on the
+  // output (`_keras_logits`), and tf.keras 2's and Keras 3's crossentropies
+  // take whichever logits they find, with the loss's own logit form —
+  // binary_crossentropy as sigmoid crossentropy, (sparse) categorical as
+  // softmax crossentropy of the sigmoid's input. The sigmoid stays, for the
+  // accuracy (and an activity penalty), but the loss skips it. The loss reads
+  // the final op's input (the logits); the op itself is left out of the step
+  // when nothing else reads it (a softmax: the accuracy's argmax is the
+  // logits'), and kept for another layer or output that reads it, whose
+  // gradient then flows through it. Keras does so with from_logits=True too (it
+  // warns "received from_logits=True, but the output argument was produced by a
+  // Softmax activation" and takes the logits the softmax or sigmoid keeps),
+  // rather than apply a second softmax.
   SmallPtrSet<Operation *, 4> skippedSoftmaxes;
   SmallVector<Operation *> finalOps;
   for (auto [out, result] :
@@ -423,7 +426,7 @@ LogicalResult StepBuilder::cloneForward() {
         if (result.hasOneUse())
           skippedSoftmaxes.insert(softmax);
       }
-      if (auto sigmoid = result.getDefiningOp<SigmoidOp>(); sigmoid && binary)
+      if (auto sigmoid = result.getDefiningOp<SigmoidOp>())
         finalOp = sigmoid;
     }
     finalOps.push_back(finalOp);

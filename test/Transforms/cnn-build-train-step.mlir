@@ -65,8 +65,9 @@ func.func @forward(%x: tensor<?x6x6x1xf32>, %k: tensor<3x3x1x2xf32> {cnn.param =
 
 module attributes {cnn.model} {
 // No compile(): Keras's defaults, RMSprop and sparse categorical
-// crossentropy. Without a softmax the output is taken as probabilities
-// (cnn.cross_entropy); a second conv gets its input gradient.
+// crossentropy. Without a softmax or sigmoid (which keep their logits)
+// the output is taken as probabilities (cnn.cross_entropy); a second conv
+// gets its input gradient.
 // CHECK-LABEL: func.func @train_gradients
 // CHECK: cnn.cross_entropy
 // CHECK: cnn.conv2d_input_grad
@@ -76,8 +77,27 @@ func.func @forward(%x: tensor<?x5x5x1xf32>, %k1: tensor<2x2x1x1xf32>, %k2: tenso
   %0 = cnn.conv2d %x, %k1 strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x5x5x1xf32>, tensor<2x2x1x1xf32>) -> tensor<?x4x4x1xf32>
   %1 = cnn.conv2d %0, %k2 strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x4x4x1xf32>, tensor<2x2x1x2xf32>) -> tensor<?x3x3x2xf32>
   %2 = cnn.global_avg_pool2d %1 : (tensor<?x3x3x2xf32>) -> tensor<?x2xf32>
-  %3 = cnn.sigmoid %2 : tensor<?x2xf32>
+  %3 = cnn.relu %2 : tensor<?x2xf32>
   return %3 : tensor<?x2xf32>
+}
+}
+
+// -----
+
+module attributes {cnn.model} {
+// A sigmoid output under a categorical loss: Keras takes the logits the
+// sigmoid keeps, so the loss is the softmax crossentropy of its input; the
+// sigmoid stays for the accuracy.
+// CHECK-LABEL: func.func @train_gradients
+// CHECK: %[[Z:.*]] = cnn.global_avg_pool2d
+// CHECK: %[[P:.*]] = cnn.sigmoid %[[Z]]
+// CHECK: cnn.softmax_cross_entropy %[[Z]]
+// CHECK: cnn.count_correct %[[P]]
+func.func @forward(%x: tensor<?x5x5x1xf32>, %k: tensor<2x2x1x2xf32>) -> tensor<?x2xf32> {
+  %0 = cnn.conv2d %x, %k strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x5x5x1xf32>, tensor<2x2x1x2xf32>) -> tensor<?x4x4x2xf32>
+  %1 = cnn.global_avg_pool2d %0 : (tensor<?x4x4x2xf32>) -> tensor<?x2xf32>
+  %2 = cnn.sigmoid %1 : tensor<?x2xf32>
+  return %2 : tensor<?x2xf32>
 }
 }
 

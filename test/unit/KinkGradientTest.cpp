@@ -180,18 +180,30 @@ const KinkCase kCases[] = {
      {{0.5f, 0.5f}},
      {1.5f},
      {{-2, 0}}},
-    // Sparse crossentropy on sigmoid probabilities: z = (-20, 0, 0), label
-    // 0: p = (2e-9, 0.5, 0.5) clips to c = (1e-7, 0.5, 0.5), S = sum c.
-    // dL/dp = (0 (clipped), 1/S, 1/S), dL/dz = dL/dp * 0.25; x = (1, 0).
+    // Sparse crossentropy on softplus probabilities (softplus keeps no
+    // logits): z = (-20, 0, 0), label 0: p = (2e-9, ln 2, ln 2) clips to
+    // c = (1e-7, ln 2, ln 2), S = sum c. dL/dp = (0 (clipped), 1/S, 1/S),
+    // dL/dz = dL/dp * sigmoid(z) = dL/dp * 0.5; x = (1, 0).
     {"sparse_crossentropy_clipped",
+     "(2,)",
+     "layers.Dense(3, activation='softplus')",
+     "'sparse_categorical_crossentropy'",
+     {1, 0},
+     {{-20, 0, 0, 0, 0, 0}, {0, 0, 0}},
+     {0},
+     {{0, 0.5f / 1.3862944f, 0.5f / 1.3862944f, 0, 0, 0},
+      {0, 0.5f / 1.3862944f, 0.5f / 1.3862944f}}},
+    // The same on a sigmoid output, which keeps its logits for the loss as
+    // a softmax does: no clipping, the softmax crossentropy of z, dL/dz =
+    // softmax(z) - onehot = (1e-9 - 1, 0.5, 0.5), rounded.
+    {"sparse_crossentropy_sigmoid_logits",
      "(2,)",
      "layers.Dense(3, activation='sigmoid')",
      "'sparse_categorical_crossentropy'",
      {1, 0},
      {{-20, 0, 0, 0, 0, 0}, {0, 0, 0}},
      {0},
-     {{0, 0.25f / 1.0000001f, 0.25f / 1.0000001f, 0, 0, 0},
-      {0, 0.25f / 1.0000001f, 0.25f / 1.0000001f}}},
+     {{-1, 0.5f, 0.5f, 0, 0, 0}, {-1, 0.5f, 0.5f}}},
 };
 
 class KinkGradient : public ::testing::TestWithParam<KinkCase> {};

@@ -84,6 +84,13 @@ RefTensor activate(const RefTensor &x, const std::string &activation) {
     return tanh(x);
   if (activation == "softmax")
     return softmax(x);
+  if (activation == "softplus") {
+    // log(1 + e^x), in double and then rounded, as the reference does.
+    RefTensor y = x;
+    for (float &v : y.data)
+      v = float(std::log1p(std::exp(double(v))));
+    return y;
+  }
   throw std::invalid_argument("activation " + activation);
 }
 
@@ -201,13 +208,22 @@ const LossCase kCases[] = {
      "'mean_squared_error'", "softmax", false, Loss::MeanSquaredError},
     {"mse_object_linear", "layers.Dense(3)", "keras.losses.MeanSquaredError()",
      "linear", false, Loss::MeanSquaredError, 5.0f},
-    // Categorical crossentropy on probabilities (a sigmoid output: rows not
-    // summing to 1), with soft targets, and saturated with one-hot ones.
-    {"categorical_sigmoid", "layers.Dense(4, activation='sigmoid')",
-     "'categorical_crossentropy'", "sigmoid", false, Loss::Categorical},
-    {"categorical_sigmoid_clipped", "layers.Dense(4, activation='sigmoid')",
-     "'categorical_crossentropy'", "sigmoid", false, Loss::Categorical, 30.0f,
+    // Categorical crossentropy on probabilities (a softplus output, which
+    // keeps no logits: rows not summing to 1), with soft targets, and
+    // saturated with one-hot ones.
+    {"categorical_softplus", "layers.Dense(4, activation='softplus')",
+     "'categorical_crossentropy'", "softplus", false, Loss::Categorical},
+    {"categorical_softplus_clipped", "layers.Dense(4, activation='softplus')",
+     "'categorical_crossentropy'", "softplus", false, Loss::Categorical, 30.0f,
      true},
+    // A sigmoid output keeps its logits as a softmax does, and Keras's
+    // categorical crossentropy takes them: the softmax crossentropy of the
+    // sigmoid's input (tf.keras 2's backend and Keras 3's TensorFlow one).
+    {"categorical_sigmoid", "layers.Dense(4, activation='sigmoid')",
+     "'categorical_crossentropy'", "sigmoid", true, Loss::CategoricalLogits},
+    {"categorical_sigmoid_saturated", "layers.Dense(4, activation='sigmoid')",
+     "'categorical_crossentropy'", "sigmoid", true, Loss::CategoricalLogits,
+     30.0f, true},
     // A softmax output: Keras's loss from the logits, unclipped.
     {"categorical_softmax", "layers.Dense(4, activation='softmax')",
      "'categorical_crossentropy'", "softmax", true, Loss::CategoricalLogits},
@@ -237,11 +253,13 @@ const LossCase kCases[] = {
     // probabilities Keras clips first and normalizes after (the categorical
     // form normalizes first): the two differ where a probability is
     // clipped, as in the saturated case.
-    {"sparse_sigmoid", "layers.Dense(5, activation='sigmoid')",
-     "'sparse_categorical_crossentropy'", "sigmoid", false, Loss::Sparse},
-    {"sparse_sigmoid_clipped", "layers.Dense(5, activation='sigmoid')",
-     "'sparse_categorical_crossentropy'", "sigmoid", false, Loss::Sparse,
+    {"sparse_softplus", "layers.Dense(5, activation='softplus')",
+     "'sparse_categorical_crossentropy'", "softplus", false, Loss::Sparse},
+    {"sparse_softplus_clipped", "layers.Dense(5, activation='softplus')",
+     "'sparse_categorical_crossentropy'", "softplus", false, Loss::Sparse,
      30.0f},
+    {"sparse_sigmoid", "layers.Dense(5, activation='sigmoid')",
+     "'sparse_categorical_crossentropy'", "sigmoid", true, Loss::SparseLogits},
     {"sparse_softmax", "layers.Dense(5, activation='softmax')",
      "'sparse_categorical_crossentropy'", "softmax", true, Loss::SparseLogits},
     {"sparse_softmax_saturated", "layers.Dense(5, activation='softmax')",
