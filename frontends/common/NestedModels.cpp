@@ -94,7 +94,7 @@ llvm::Error cnnc::inlineNestedModels(ModelSpec &outer,
       std::string what = "nested model '" + model.name + "'";
       if (model.layers.empty())
         return makeError(call.loc, what, " has no layers");
-      int64_t callNode = nestedCallNode(model, keras3);
+      int64_t callNode = call.callNode.value_or(nestedCallNode(model, keras3));
       if (!model.isGraph)
         chain(model);
       std::vector<TensorRef> called =

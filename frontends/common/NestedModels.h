@@ -14,6 +14,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
+#include <optional>
 #include <vector>
 
 namespace cnnc {
@@ -33,6 +34,9 @@ struct NestedCall {
   std::string className; // "Sequential" or "Functional"
   bool trainable = true;
   SourceLoc loc;
+  /// The node by which the outer model refers to the call, when the caller
+  /// knows it; else nestedCallNode's, read off the nested model.
+  std::optional<int64_t> callNode;
 };
 
 /// Inlines `calls` into `outer`. `keras3`: the outer model refers to a

@@ -275,11 +275,14 @@ Expected<ModelSpec> ModelBuilder::resolve(unsigned id,
     calls.push_back(std::move(call));
   }
   active.pop_back();
-  // The outer graph refers to a call by the node Keras 2 numbers it.
+  // The outer graph refers to a call by the node tf.keras numbers it: 1,
+  // since a model is built (its node 0) before its first call, by the call
+  // itself when the script gave it no input shape.
   llvm::StringMap<int64_t> callNodes;
-  for (const auto &[entry, call] : llvm::zip(nested, calls))
-    callNodes[models[entry.model].name] =
-        nestedCallNode(call.model, /*keras3=*/false);
+  for (auto [entry, call] : llvm::zip(nested, calls)) {
+    call.callNode = 1;
+    callNodes[models[entry.model].name] = 1;
+  }
   auto renumber = [&](TensorRef &ref) {
     auto it = callNodes.find(ref.layer);
     if (it != callNodes.end())

@@ -27,7 +27,7 @@
 # CHECK-SAME: tensor<8x4xf32> {{{.*}}cnn.param = "block/dense_1/kernel", cnn.trainable = false}
 # CHECK-SAME: tensor<4x3xf32> {{{.*}}cnn.param = "dense_3/kernel"}
 # CHECK: cnn.dense{{.*}}cnn.layer = #cnn.layer<"dense_2", "Dense">}
-# CHECK: cnn.dense{{.*}}cnn.layer = #cnn.layer<"block/dense", "Dense">, cnn.nested = #cnn.layer<"block", "Sequential">
+# CHECK: cnn.dense{{.*}}cnn.layer = #cnn.layer<"block/dense", "Dense">, cnn.nested = #cnn.layer<"block", "Sequential">, cnn.nested_node = 1 : i64
 # CHECK: cnn.dense{{.*}}cnn.layer = #cnn.layer<"block/dense_1", "Dense">, cnn.nested = #cnn.layer<"block", "Sequential">
 # CHECK: cnn.dense{{.*}}cnn.layer = #cnn.layer<"dense_3", "Dense">}
 #
