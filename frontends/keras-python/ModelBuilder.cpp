@@ -223,7 +223,8 @@ Expected<ModelSpec> ModelBuilder::finish(const ModelHints &hints) {
   while (id + 1 < models.size() && nestedModels.count(id))
     ++id;
   std::vector<unsigned> active;
-  return resolve(chosen.value_or(id), active);
+  std::set<unsigned> used;
+  return resolve(chosen.value_or(id), active, used);
 }
 
 /// How deeply models may nest in a script (a chain built in a loop could
@@ -231,7 +232,8 @@ Expected<ModelSpec> ModelBuilder::finish(const ModelHints &hints) {
 static constexpr size_t kMaxNesting = 64;
 
 Expected<ModelSpec> ModelBuilder::resolve(unsigned id,
-                                          std::vector<unsigned> &active) const {
+                                          std::vector<unsigned> &active,
+                                          std::set<unsigned> &used) const {
   ModelSpec model = models[id];
   auto found = nestedIn.find(id);
   llvm::ArrayRef<PendingNested> nested;
@@ -263,7 +265,11 @@ Expected<ModelSpec> ModelBuilder::resolve(unsigned id,
     if (active.size() >= kMaxNesting)
       return makeError(entry.loc, "models nested more than ",
                        std::to_string(kMaxNesting), " deep");
-    auto resolved = resolve(entry.model, active);
+    if (!used.insert(entry.model).second)
+      return makeError(entry.loc, "model '", inner.name,
+                       "' is used a second time in the model: models applied "
+                       "more than once (shared weights) are not supported");
+    auto resolved = resolve(entry.model, active, used);
     if (!resolved)
       return resolved.takeError();
     NestedCall call;

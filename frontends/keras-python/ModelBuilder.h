@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <vector>
 
 namespace cnnc {
@@ -110,9 +111,12 @@ private:
     SourceLoc loc;
   };
   /// Model `id` with its nested models inlined; `active` holds the models
-  /// being resolved (a model that contains itself is an error).
-  llvm::Expected<ModelSpec> resolve(unsigned id,
-                                    std::vector<unsigned> &active) const;
+  /// being resolved (a model that contains itself is an error), `used`
+  /// every model nested so far (one nested in two places would share its
+  /// weights, which cnnc does not read; refusing it also keeps the work
+  /// linear in the script's models).
+  llvm::Expected<ModelSpec> resolve(unsigned id, std::vector<unsigned> &active,
+                                    std::set<unsigned> &used) const;
   std::string autoName(llvm::StringRef stem);
 
   std::string file;
