@@ -38,6 +38,73 @@ static std::vector<std::string> layerNames(const ModelSpec &model) {
   return names;
 }
 
+/// A layer's name without the nested models around it ("dense" for
+/// "block/dense").
+static llvm::StringRef leafName(llvm::StringRef name) {
+  return name.substr(name.rfind('/') + 1);
+}
+
+/// `model` as it is written: a model that nests others (which the frontend
+/// inlined) as the flat Functional graph it is, each inlined layer under
+/// its own name, which Keras made unique across the models of a script.
+/// Two layers of one name (possible in a file, whose nested models name
+/// their layers apart) are one located error, at the nested one.
+static llvm::Expected<ModelSpec> flatModel(const ModelSpec &model) {
+  if (llvm::none_of(model.layers,
+                    [](const Layer &layer) { return !layer.scopes.empty(); }))
+    return model;
+  ModelSpec flat = model;
+  llvm::StringMap<const Layer *> owners;
+  for (const ModelInput &input : model.inputs)
+    owners[input.name] = nullptr;
+  for (const Layer &layer : model.layers) {
+    if (layer.call != 0)
+      continue;
+    auto [it, added] = owners.try_emplace(leafName(layer.name), &layer);
+    if (added)
+      continue;
+    // At the nested model's layer (an input is never nested).
+    const Layer *first = it->second;
+    const Layer &at = !layer.scopes.empty() || !first ? layer : *first;
+    return makeError(at.loc, "cannot export model '", model.name,
+                     "': export writes its nested models' layers into it, "
+                     "and '",
+                     first ? first->name : leafName(layer.name).str(),
+                     "' and '", layer.name, "' would both be named '",
+                     leafName(layer.name), "'");
+  }
+  auto rename = [](TensorRef &ref) { ref.layer = leafName(ref.layer).str(); };
+  for (Layer &layer : flat.layers) {
+    layer.name = leafName(layer.name).str();
+    layer.scopes.clear();
+    llvm::for_each(layer.inbound, rename);
+  }
+  llvm::for_each(flat.outputs, rename);
+  // An outer Sequential holding a nested model is a graph already; its
+  // nested Functional's branches need the Functional form.
+  flat.sequentialView = false;
+  return flat;
+}
+
+/// The weights of `model`'s layers (named by path) as the flat model names
+/// them.
+static std::vector<LayerWeights> flatWeights(const ModelSpec &model,
+                                             const ModelInfo &info,
+                                             const std::vector<float> &params,
+                                             bool kerasSuffix) {
+  std::vector<LayerWeights> layers =
+      layerWeights(info, params, layerNames(model), kerasSuffix);
+  for (LayerWeights &layer : layers) {
+    llvm::StringRef path = layer.layer;
+    std::string leaf = leafName(path).str();
+    for (WeightArray &array : layer.weights)
+      if (llvm::StringRef(array.name).starts_with(path))
+        array.name = leaf + array.name.substr(path.size());
+    layer.layer = leaf;
+  }
+  return layers;
+}
+
 /// The shard's bytes: little-endian float32, in manifest order.
 static std::string shardBytes(const std::vector<LayerWeights> &layers) {
   std::string bytes;
@@ -57,8 +124,11 @@ static constexpr const char *kShardName = "group1-shard1of1.bin";
 llvm::Error cnnc::exportTfjs(const ModelSpec &model, const ModelInfo &info,
                              const std::vector<float> &params,
                              llvm::StringRef directory) {
+  llvm::Expected<ModelSpec> flat = flatModel(model);
+  if (!flat)
+    return flat.takeError();
   llvm::Expected<std::string> topology =
-      writeKerasModelConfig(model, KerasTarget::Tfjs);
+      writeKerasModelConfig(*flat, KerasTarget::Tfjs);
   if (!topology)
     return topology.takeError();
   llvm::Expected<llvm::json::Value> topologyValue =
@@ -66,7 +136,7 @@ llvm::Error cnnc::exportTfjs(const ModelSpec &model, const ModelInfo &info,
   if (!topologyValue)
     return topologyValue.takeError();
   std::vector<LayerWeights> layers =
-      layerWeights(info, params, layerNames(model), /*kerasSuffix=*/false);
+      flatWeights(model, info, params, /*kerasSuffix=*/false);
   llvm::json::Array manifestWeights;
   for (const LayerWeights &layer : layers)
     for (const WeightArray &array : layer.weights) {
@@ -128,13 +198,16 @@ std::vector<std::string> cnnc::exportedFiles(ExportFormat format,
 llvm::Error cnnc::exportKerasH5(const ModelSpec &model, const ModelInfo &info,
                                 const std::vector<float> &params,
                                 llvm::StringRef path) {
+  llvm::Expected<ModelSpec> flat = flatModel(model);
+  if (!flat)
+    return flat.takeError();
   llvm::Expected<std::string> config =
-      writeKerasModelConfig(model, KerasTarget::Keras);
+      writeKerasModelConfig(*flat, KerasTarget::Keras);
   if (!config)
     return config.takeError();
   llvm::Expected<std::string> image = writeKerasH5Image(
       *config, writeKerasTrainingConfig(model.training, KerasTarget::Keras),
-      layerWeights(info, params, layerNames(model), /*kerasSuffix=*/true));
+      flatWeights(model, info, params, /*kerasSuffix=*/true));
   if (!image)
     return image.takeError();
   std::string error;
@@ -147,9 +220,11 @@ llvm::Error cnnc::exportKerasArchive(const ModelSpec &model,
                                      const ModelInfo &info,
                                      const std::vector<float> &params,
                                      llvm::StringRef path) {
-  llvm::Expected<std::string> archive =
-      writeKerasArchive(model, layerWeights(info, params, layerNames(model),
-                                            /*kerasSuffix=*/false));
+  llvm::Expected<ModelSpec> flat = flatModel(model);
+  if (!flat)
+    return flat.takeError();
+  llvm::Expected<std::string> archive = writeKerasArchive(
+      *flat, flatWeights(model, info, params, /*kerasSuffix=*/false));
   if (!archive)
     return archive.takeError();
   std::string error;
@@ -167,26 +242,21 @@ llvm::Expected<ModelSpec> cnnc::readExportableModel(llvm::StringRef path,
   llvm::Expected<ModelSpec> model = readModelSpec(path);
   if (!model)
     return model.takeError();
-  // The frontend inlined nested models; writing them back nested is not
-  // done yet, and writing them flat would change the model's layers.
-  for (const Layer &layer : model->layers)
-    if (!layer.scopes.empty()) {
-      const NestedScope &scope = layer.scopes.front();
-      return makeError(scope.loc, "cannot export model '", model->name,
-                       "': it nests ", scope.className, " '", scope.name,
-                       "' (a model used as a layer), which export does not "
-                       "write yet");
-    }
   // Written once here, without weights, so that a layer the format cannot
-  // express is refused before anything long runs.
+  // express (or a nested model's layer that cannot be written flat) is
+  // refused before anything long runs. The model itself keeps its nested
+  // layers' paths, by which its weights bind.
+  llvm::Expected<ModelSpec> flat = flatModel(*model);
+  if (!flat)
+    return flat.takeError();
   if (format == ExportFormat::Keras) {
-    llvm::Expected<std::string> archive = writeKerasArchive(*model, {});
+    llvm::Expected<std::string> archive = writeKerasArchive(*flat, {});
     if (!archive)
       return archive.takeError();
     return std::move(*model);
   }
   llvm::Expected<std::string> config = writeKerasModelConfig(
-      *model,
+      *flat,
       format == ExportFormat::Tfjs ? KerasTarget::Tfjs : KerasTarget::Keras);
   if (!config)
     return config.takeError();

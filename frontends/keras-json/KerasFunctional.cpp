@@ -416,5 +416,5 @@ llvm::Error cnnc::readFunctionalConfig(const JsonNode &config, ModelSpec &model,
     return err;
   model.inputShape = model.inputs.front().shape;
   model.inputLoc = model.inputs.front().loc;
-  return inlineNestedModels(model, calls, info);
+  return inlineNestedModels(model, calls, info.isKeras3);
 }

@@ -332,7 +332,7 @@ llvm::Error ModelReader::readModel() {
               ConfigReader(*topLevelBuildConfig, ""), shape, true))
         return err;
   }
-  return inlineNestedModels(model, nestedCalls, info);
+  return inlineNestedModels(model, nestedCalls, info.isKeras3);
 }
 
 llvm::Error ModelReader::offerInputShape(const ConfigReader &owner,

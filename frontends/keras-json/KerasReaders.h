@@ -9,6 +9,7 @@
 #define CNNC_FRONTENDS_KERASJSON_KERASREADERS_H
 
 #include "frontends/common/ModelSpec.h"
+#include "frontends/common/NestedModels.h"
 #include "frontends/keras-json/JsonNode.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -85,30 +86,10 @@ std::string foldName(llvm::StringRef name);
 llvm::Error readFunctionalConfig(const JsonNode &config, ModelSpec &model,
                                  const KerasFileInfo &info);
 
-/// Sequential, Functional and Model: a model, also where a layer is one.
-bool isModelClass(llvm::StringRef className);
-
 /// A nested model (a model used as a layer) read from `entry`, its own
 /// nested models already inlined; no compile() settings.
 llvm::Expected<ModelSpec> readNestedModel(const JsonNode &entry,
                                           const KerasFileInfo &info);
-
-/// A nested model called in the outer model, before it is inlined.
-struct NestedCall {
-  /// How many of the outer model's own layers come before it.
-  size_t position = 0;
-  ModelSpec model;
-  /// The tensors it is called on (a graph model; a Sequential: the previous
-  /// layer's).
-  std::vector<TensorRef> call;
-  std::string className; // "Sequential" or "Functional"
-  bool trainable = true;
-  SourceLoc loc;
-};
-
-/// Inlines `calls` into `outer` (KerasNested.cpp).
-llvm::Error inlineNestedModels(ModelSpec &outer, std::vector<NestedCall> &calls,
-                               const KerasFileInfo &info);
 
 } // namespace cnnc
 

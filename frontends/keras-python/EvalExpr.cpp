@@ -459,6 +459,13 @@ Expected<Value> Interpreter::evalCall(const CallExpr &call) {
       if (auto inputs = models.tensorsOf(args.args[0].value))
         return models.applyLayer(callee->call, std::move(*inputs), args.pos);
     return Value::unknown();
+  case Value::Kind::Model:
+    // A model called on tensors: a nested model of the functional API.
+    if (!args.argumentError && !args.args.empty() &&
+        args.args[0].keyword.empty())
+      if (auto inputs = models.tensorsOf(args.args[0].value))
+        return models.applyModel(callee->modelId, std::move(*inputs), args.pos);
+    return Value::unknown();
   default:
     return Value::unknown();
   }
@@ -511,6 +518,7 @@ Expected<Value> Interpreter::callSymbol(const Value &callee, KerasCall &args) {
     }
     if (!inputs)
       return Value::unknown();
+    models.nameLayer(*layer);
     auto ids = models.tensorsOf(inputs->value);
     if (!ids)
       return Value::unknown();
@@ -526,6 +534,8 @@ Expected<Value> Interpreter::callSymbol(const Value &callee, KerasCall &args) {
     // auto-names (input_1, input_2, ...) count inputs in that order.
     if (object.call->symbol.kind == SymbolKind::Input)
       models.tensorOf(object);
+    if (object.call->symbol.kind == SymbolKind::Layer)
+      models.nameLayer(*object.call);
     return object;
   }
   }

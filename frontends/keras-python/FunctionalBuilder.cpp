@@ -79,6 +79,25 @@ ModelBuilder::applyLayer(const std::shared_ptr<KerasCall> &layer,
   return Value::tensor(tensors.size() - 1);
 }
 
+Expected<Value> ModelBuilder::applyModel(unsigned nested,
+                                         std::vector<unsigned> inputs,
+                                         Position pos) {
+  if (tensors.size() >= kMaxTensors)
+    return errorAt(file, pos, "more than ", std::to_string(kMaxTensors),
+                   " layer calls: too many for cnnc");
+  const ModelSpec &model = models[nested];
+  if (model.isGraph && model.outputs.size() != 1)
+    return errorAt(file, pos, "model '", model.name, "' has ",
+                   std::to_string(model.outputs.size()),
+                   " outputs: cnnc calls a nested model with one output");
+  TensorNode node;
+  node.model = nested;
+  node.inbound = std::move(inputs);
+  node.pos = pos;
+  tensors.push_back(std::move(node));
+  return Value::tensor(tensors.size() - 1);
+}
+
 /// The `name=` a call gives, if it is a string.
 static std::string explicitName(const KerasCall &call) {
   for (const CallArgValue &arg : call.args)
@@ -101,13 +120,11 @@ Expected<unsigned> ModelBuilder::createFunctional(const KerasCall &call) {
 
   ModelSpec model;
   model.isGraph = true;
-  model.name = "model";
   model.loc = toSourceLoc(file, call.pos);
   auto name = args.getOptionalString("name");
   if (!name)
     return name.takeError();
-  if (*name)
-    model.name = **name;
+  model.name = *name ? **name : autoName("model");
 
   auto ends = [&](llvm::StringRef what) -> Expected<std::vector<unsigned>> {
     const CallArgValue *arg = args.get(what);
@@ -196,10 +213,26 @@ Expected<unsigned> ModelBuilder::createFunctional(const KerasCall &call) {
     names[id] = input.name;
     model.inputs.push_back(std::move(input));
   }
+  // Layer calls, and nested models called (each after the layers called
+  // before it: its position among them).
   std::vector<unsigned> layerNodes;
-  for (unsigned id : needed)
-    if (!tensors[id].isInput)
+  std::vector<std::pair<unsigned, size_t>> modelNodes;
+  for (unsigned id : needed) {
+    const TensorNode &node = tensors[id];
+    if (node.isInput)
+      continue;
+    if (!node.model) {
       layerNodes.push_back(id);
+      continue;
+    }
+    for (auto [other, position] : modelNodes)
+      if (tensors[other].model == node.model)
+        return errorAt(file, node.pos, "model '", models[*node.model].name,
+                       "' is called a second time: models applied more "
+                       "than once (shared weights) are not supported");
+    names[id] = models[*node.model].name;
+    modelNodes.push_back({id, layerNodes.size()});
+  }
   // A layer object called several times (a shared layer) is one entry per
   // call, numbered as Keras numbers the calls the model keeps; the later
   // ones copy the first's layer and take its name. Per layer object: the
@@ -227,6 +260,8 @@ Expected<unsigned> ModelBuilder::createFunctional(const KerasCall &call) {
                      "an InputLayer cannot be called on a "
                      "tensor");
     entry->layer.loc = toSourceLoc(file, node.pos);
+    if (entry->layer.name.empty())
+      entry->layer.name = node.call->autoName;
     model.layers.push_back(std::move(entry->layer));
   }
   assignKerasNames(model);
@@ -252,10 +287,20 @@ Expected<unsigned> ModelBuilder::createFunctional(const KerasCall &call) {
           refTo(in, toSourceLoc(file, tensors[id].pos)));
   for (unsigned id : *outputs)
     model.outputs.push_back(refTo(id, model.loc));
+  // Nested models are inlined at finish(), which numbers their calls.
+  unsigned modelId = models.size();
+  for (auto [id, position] : modelNodes) {
+    PendingNested entry;
+    entry.position = position;
+    entry.model = *tensors[id].model;
+    entry.loc = toSourceLoc(file, tensors[id].pos);
+    for (unsigned in : tensors[id].inbound)
+      entry.call.push_back(refTo(in, entry.loc));
+    nestedIn[modelId].push_back(std::move(entry));
+  }
   model.inputShape = model.inputs.front().shape;
   model.inputLoc = model.inputs.front().loc;
 
-  unsigned modelId = models.size();
   models.push_back(std::move(model));
   return modelId;
 }

@@ -13,11 +13,13 @@
 #include "frontends/common/ModelSpec.h"
 #include "frontends/keras-python/Value.h"
 
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Error.h"
 
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <vector>
 
 namespace cnnc {
@@ -46,6 +48,18 @@ public:
   /// Other methods (summary, evaluate, ...) have no effect on the model.
   llvm::Error callMethod(unsigned id, llvm::StringRef method,
                          const KerasCall &call);
+
+  /// model.add(model) and Sequential([..., model, ...]): a nested model.
+  llvm::Error addModel(unsigned id, unsigned nested, Position argPos);
+  /// `model(inputs)` at `pos`: a nested model called on tensors.
+  llvm::Expected<Value> applyModel(unsigned nested,
+                                   std::vector<unsigned> inputs, Position pos);
+
+  /// Gives a layer made without `name=` Keras's name for it: tf.keras names
+  /// a layer when it is made, counting per class over the whole script
+  /// (backend.get_uid), so that the layers of a nested model and of the
+  /// model around it never share a name.
+  void nameLayer(KerasCall &layer);
 
   /// `layer.trainable = value` on a layer object: every layer already
   /// built from `call` follows; layers built from it later read the
@@ -81,12 +95,34 @@ private:
   struct TensorNode {
     /// The keras.Input or the layer called.
     std::shared_ptr<KerasCall> call;
+    /// Or the nested model called.
+    std::optional<unsigned> model;
     bool isInput = false;
     std::vector<unsigned> inbound;
     Position pos;
   };
+  /// A nested model in model `outer`, before it is inlined (at finish(),
+  /// so that it is the nested model as the script left it, as Keras's
+  /// reference to the model object is).
+  struct PendingNested {
+    size_t position = 0; // the outer model's own layers before it
+    unsigned model = 0;
+    std::vector<TensorRef> call; // a graph model: the tensors it is called on
+    SourceLoc loc;
+  };
+  /// Model `id` with its nested models inlined; `active` holds the models
+  /// being resolved (a model that contains itself is an error), `used`
+  /// every model nested so far (one nested in two places would share its
+  /// weights, which cnnc does not read; refusing it also keeps the work
+  /// linear in the script's models).
+  llvm::Expected<ModelSpec> resolve(unsigned id, std::vector<unsigned> &active,
+                                    std::set<unsigned> &used) const;
+  std::string autoName(llvm::StringRef stem);
+
   std::string file;
   std::vector<ModelSpec> models;
+  std::map<unsigned, std::vector<PendingNested>> nestedIn;
+  llvm::StringMap<unsigned> nameCounts;
   std::optional<unsigned> chosen;
   /// The layers built from each layer call: (model id, layer index).
   std::vector<std::pair<const KerasCall *, std::pair<unsigned, size_t>>>

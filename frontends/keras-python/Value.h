@@ -131,6 +131,9 @@ struct KerasCall {
   /// Set when a `*args`/`**kwargs` could not be expanded: the call's
   /// arguments are then not known.
   std::optional<std::pair<Position, std::string>> argumentError;
+  /// A layer made without `name=`: the name Keras gave it when it was made
+  /// (ModelBuilder::nameLayer).
+  std::string autoName;
 };
 
 /// A `def` of the script, with its default values evaluated at definition.

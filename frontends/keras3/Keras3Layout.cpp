@@ -20,17 +20,46 @@ std::string cnnc::kerasSnakeCase(llvm::StringRef className) {
   return name;
 }
 
-std::vector<std::string>
-cnnc::keras3GroupKeys(llvm::ArrayRef<KerasLayerRef> layers) {
-  // saving_lib's _save_container_state: a counter per snake-cased class.
+namespace {
+/// One model's `layers` as saving_lib walks them.
+struct Container {
+  /// _save_container_state's counter per snake-cased class.
   llvm::StringMap<unsigned> used;
-  std::vector<std::string> keys;
-  for (const KerasLayerRef &layer : layers) {
-    std::string key = kerasSnakeCase(layer.className);
+  /// The keys of the nested models in it, by name.
+  llvm::StringMap<std::string> nested;
+
+  std::string next(llvm::StringRef className) {
+    std::string key = kerasSnakeCase(className);
     auto [it, first] = used.try_emplace(key, 0);
     if (!first)
       key += "_" + std::to_string(++it->second);
-    keys.push_back(std::move(key));
+    return key;
+  }
+};
+} // namespace
+
+std::vector<std::string>
+cnnc::keras3GroupKeys(llvm::ArrayRef<KerasLayerRef> layers) {
+  // _walk_saveable yields a Sequential's and a Functional's `layers` first,
+  // so a nested model's layers are below its group, counted in it; the
+  // nested model takes its key among its siblings where its first layer
+  // is. Containers are keyed by the nested models' path.
+  llvm::StringMap<Container> containers;
+  std::vector<std::string> keys;
+  for (const KerasLayerRef &layer : layers) {
+    std::string path, prefix;
+    for (const KerasScopeRef &scope : layer.scopes) {
+      Container &outer = containers[path];
+      auto [it, added] = outer.nested.try_emplace(scope.name);
+      if (added)
+        // Keras 3 has one class for a functional model; Keras 2.3 and
+        // TF.js call it Model.
+        it->second = outer.next(scope.className == "Model" ? "Functional"
+                                                           : scope.className);
+      prefix += it->second + "/layers/";
+      path += "/" + scope.name;
+    }
+    keys.push_back(prefix + containers[path].next(layer.className));
   }
   return keys;
 }
@@ -54,11 +83,15 @@ cnnc::keras3WeightSet(llvm::ArrayRef<KerasLayerRef> layers,
   llvm::StringMap<size_t> claimed;
   WeightSet weights;
   for (size_t i = 0; i < layers.size(); ++i) {
-    claimed[keys[i]] = i;
+    claimed[llvm::StringRef(keys[i]).split('/').first] = i;
     const Keras3VarGroup *group = groups.lookup(keys[i]);
     if (!group)
       continue; // a weightless layer, or one the file lacks (bindWeights says)
-    if (group->savedName && *group->savedName != layers[i].name)
+    // The attribute names the layer itself, not its path.
+    llvm::StringRef leaf = llvm::StringRef(layers[i].name).rsplit('/').second;
+    if (leaf.empty())
+      leaf = layers[i].name;
+    if (group->savedName && *group->savedName != leaf)
       return failure("group '" + group->path + "' is layer '" +
                      *group->savedName + "' (its 'name' attribute), but " +
                      "by Keras's numbering it belongs to layer '" +
@@ -84,8 +117,13 @@ cnnc::keras3WeightSet(llvm::ArrayRef<KerasLayerRef> layers,
 
 std::vector<KerasLayerRef> cnnc::modelSpecLayers(const ModelSpec &model) {
   std::vector<KerasLayerRef> layers;
-  for (const Layer &layer : model.layers)
-    if (layer.call == 0) // one layer, whatever its calls (ModelSpec.h)
-      layers.push_back({layer.name, kerasClassName(layer.kind)});
+  for (const Layer &layer : model.layers) {
+    if (layer.call != 0) // one layer, whatever its calls (ModelSpec.h)
+      continue;
+    KerasLayerRef ref{layer.name, kerasClassName(layer.kind), {}};
+    for (const NestedScope &scope : layer.scopes)
+      ref.scopes.push_back({scope.name, scope.className});
+    layers.push_back(std::move(ref));
+  }
   return layers;
 }

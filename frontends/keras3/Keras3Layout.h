@@ -28,17 +28,29 @@
 
 namespace cnnc {
 
-/// A layer as `model.layers` lists it.
-struct KerasLayerRef {
+/// A nested model around a layer.
+struct KerasScopeRef {
   std::string name;
-  std::string className; // "Conv2D", "BatchNormalization"
+  std::string className; // "Sequential", "Functional"
+};
+
+/// A layer as `model.layers` lists it, or a layer of a nested model (which
+/// Keras saves below the nested model's group: `layers/<key>/layers/...`).
+struct KerasLayerRef {
+  /// A nested model's layer: its path, "<model>/<layer>", as ModelSpec
+  /// names it.
+  std::string name;
+  std::string className;             // "Conv2D", "BatchNormalization"
+  std::vector<KerasScopeRef> scopes; // the nested models, outermost first
 };
 
 /// Keras's keras.src.utils.naming.to_snake_case: "Conv2DTranspose" ->
 /// "conv2d_transpose", "LeakyReLU" -> "leaky_re_lu".
 std::string kerasSnakeCase(llvm::StringRef className);
 
-/// The group key (below `layers/`) of each of `layers`, in order.
+/// The group key (below `layers/`) of each of `layers`, in order; a nested
+/// model's layer's key is its model's key, `/layers/`, and its own key
+/// within that model ("sequential/layers/dense_1").
 std::vector<std::string> keras3GroupKeys(llvm::ArrayRef<KerasLayerRef> layers);
 
 /// The weights of `contents` as a WeightSet named by the layers they belong

@@ -110,23 +110,18 @@ llvm::Expected<KerasArchive> cnnc::readKerasArchive(llvm::StringRef path) {
   return archive;
 }
 
-llvm::Expected<std::vector<KerasLayerRef>>
-cnnc::kerasConfigLayers(llvm::StringRef configText, llvm::StringRef fileName) {
-  configText = dropByteOrderMark(configText);
-  llvm::Expected<llvm::json::Value> parsed =
-      parseKerasJsonText(configText, fileName);
-  if (!parsed)
-    return parsed.takeError();
-  JsonDocument doc(fileName, configText);
-  JsonNode root(doc, &*parsed, JsonPath());
-  if (!root.getObject())
-    return root.error("expected a JSON object holding a Keras model, found " +
-                      root.describe());
-  JsonNode layers = root.get("config").get("layers");
+/// The layers of the model `model` (a config entry with `config.layers`)
+/// into `result`, a nested model's layers under its path and scope.
+static llvm::Error configLayers(const JsonNode &model,
+                                const std::vector<KerasScopeRef> &scopes,
+                                std::vector<KerasLayerRef> &result) {
+  JsonNode layers = model.get("config").get("layers");
   if (!layers.getArray())
-    return (layers.exists() ? layers : root)
+    return (layers.exists() ? layers : model)
         .error("expected the model's 'config' to hold a list of 'layers'");
-  std::vector<KerasLayerRef> result;
+  std::string prefix;
+  for (const KerasScopeRef &scope : scopes)
+    prefix += scope.name + "/";
   for (size_t i = 0; i < layers.getArray()->size(); ++i) {
     JsonNode entry = layers.at(i);
     JsonNode className = entry.get("class_name");
@@ -148,9 +143,37 @@ cnnc::kerasConfigLayers(llvm::StringRef configText, llvm::StringRef fileName) {
     if (name.exists() && !name.getString())
       return name.error("expected a string for 'name', found " +
                         name.describe());
-    layer.name = name.exists() ? name.getString()->str() : "";
+    std::string leaf = name.exists() ? name.getString()->str() : "";
+    // A nested model: its layers, below its group (Keras3Layout.h).
+    if (isModelClass(layer.className)) {
+      std::vector<KerasScopeRef> inner = scopes;
+      inner.push_back({leaf, layer.className});
+      if (llvm::Error err = configLayers(entry, inner, result))
+        return err;
+      continue;
+    }
+    layer.name = prefix + leaf;
+    layer.scopes = scopes;
     result.push_back(std::move(layer));
   }
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::vector<KerasLayerRef>>
+cnnc::kerasConfigLayers(llvm::StringRef configText, llvm::StringRef fileName) {
+  configText = dropByteOrderMark(configText);
+  llvm::Expected<llvm::json::Value> parsed =
+      parseKerasJsonText(configText, fileName);
+  if (!parsed)
+    return parsed.takeError();
+  JsonDocument doc(fileName, configText);
+  JsonNode root(doc, &*parsed, JsonPath());
+  if (!root.getObject())
+    return root.error("expected a JSON object holding a Keras model, found " +
+                      root.describe());
+  std::vector<KerasLayerRef> result;
+  if (llvm::Error err = configLayers(root, {}, result))
+    return std::move(err);
   return result;
 }
 

@@ -50,7 +50,8 @@ llvm::Expected<ModelSpec> readKerasArchiveModel(llvm::StringRef path);
 llvm::Expected<WeightSet> readKerasArchiveWeights(llvm::StringRef path);
 
 /// The layers (`config.layers`, any model class) of a config.json, in
-/// order; errors located as readKerasArchiveModel's.
+/// order, a nested model's in its place, each under its path; errors
+/// located as readKerasArchiveModel's.
 llvm::Expected<std::vector<KerasLayerRef>>
 kerasConfigLayers(llvm::StringRef configText, llvm::StringRef fileName);
 

@@ -1111,8 +1111,10 @@ INSTANTIATE_TEST_SUITE_P(
                   "model.py:5:11: error: duplicate layer name 'dense'"},
         ErrorCase{L4("model.add(5)"),
                   "model.py:4:11: error: expected a layer, not an integer"},
+        // A nested model is read as its layers: an empty one has none.
         ErrorCase{L4("model.add(keras.Sequential())"),
-                  "model.py:4:11: error: unsupported layer 'Sequential'"},
+                  "model.py:4:11: error: Sequential model 'sequential_1' has "
+                  "no layers"},
         ErrorCase{
             L4("model.add(layers.Dense(1))\nmodel.add(keras.Input((3,)))"),
             "model.py:5:11: error: an input must come before the model's first "

@@ -13,11 +13,13 @@
 # CHECK: {{dense(_[0-9]+)?}} (Dense) (None, 3) 15
 # CHECK: Total params: 203
 #
-# The defaults are what the call binds: build_small's filters=2.
-# RUN: cnnc %s --entry build_small --summary | FileCheck %s --check-prefix=SMALL
-# SMALL: Model: "small"
-# SMALL: conv2d (Conv2D)             (None, 8, 8, 2)           20
-# SMALL: Total params: 29
+# The defaults are what the call binds: build_small's filters=2. The
+# script's own build_small() ran first and took `conv2d`, so this second
+# model's layers are `conv2d_1`, ... as in a Keras session.
+# RUN: cnnc %s --entry build_small --summary | FileCheck %s --check-prefix=ENTRY-SMALL
+# ENTRY-SMALL: Model: "small"
+# ENTRY-SMALL: conv2d_1 (Conv2D)           (None, 8, 8, 2)           20
+# ENTRY-SMALL: Total params: 29
 #
 # compile() inside the function is the model's training configuration.
 # RUN: cnnc %s --entry build_model --emit=cnn | FileCheck %s --check-prefix=TRAINING
@@ -26,6 +28,9 @@
 # Without --entry the script's own model is the model; with it, the
 # function's.
 # RUN: cnnc %s --summary | FileCheck %s --check-prefix=SMALL
+# SMALL: Model: "small"
+# SMALL: conv2d (Conv2D)             (None, 8, 8, 2)           20
+# SMALL: Total params: 29
 #
 # RUN: not cnnc %s --entry build 2>&1 | FileCheck %s --check-prefix=MISSING
 # MISSING: entry.py:1:1: error: --entry build: no such function at the script's top level; the script defines block, build_model, build_small, describe

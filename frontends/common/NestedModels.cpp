@@ -1,4 +1,4 @@
-//===- KerasNested.cpp - Nested models inlined into the outer graph -------===//
+//===- NestedModels.cpp - Nested models inlined into the outer graph ------===//
 //
 // A Sequential or Functional model may be a layer of another model, to any
 // depth. The frontend inlines it: its layers join the outer model's list
@@ -15,7 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "frontends/keras-json/KerasReaders.h"
+#include "frontends/common/NestedModels.h"
 
 #include "frontends/common/LocatedError.h"
 
@@ -48,9 +48,17 @@ static void chain(ModelSpec &model) {
   model.outputs = {TensorRef{previous, 0, 0, model.loc}};
 }
 
+int64_t cnnc::nestedCallNode(const ModelSpec &nested, bool keras3) {
+  // Keras 2 and TF.js record a nested model's own construction as its node
+  // 0 when it has inputs, so the outer model calls it as node 1
+  // (keras-semantics.md §8); Keras 3 counts only the outer model's calls.
+  bool built = nested.isGraph || !nested.inputShape.empty();
+  return !keras3 && built ? 1 : 0;
+}
+
 llvm::Error cnnc::inlineNestedModels(ModelSpec &outer,
                                      std::vector<NestedCall> &calls,
-                                     const KerasFileInfo &info) {
+                                     bool keras3) {
   if (calls.empty())
     return llvm::Error::success();
   bool sequential = !outer.isGraph;
@@ -86,11 +94,7 @@ llvm::Error cnnc::inlineNestedModels(ModelSpec &outer,
       std::string what = "nested model '" + model.name + "'";
       if (model.layers.empty())
         return makeError(call.loc, what, " has no layers");
-      // Keras 2 and TF.js record a nested model's own construction as its
-      // node 0 when it has inputs, so the outer model calls it as node 1
-      // (keras-semantics.md §8); Keras 3 counts only the outer model's calls.
-      bool built = model.isGraph || !model.inputShape.empty();
-      int64_t callNode = !info.isKeras3 && built ? 1 : 0;
+      int64_t callNode = call.callNode.value_or(nestedCallNode(model, keras3));
       if (!model.isGraph)
         chain(model);
       std::vector<TensorRef> called =
