@@ -3,8 +3,9 @@
 // This file implements --cnn-lower-vectors, after bufferization:
 //   1. subviews are folded into vector transfers: hoisting in MLIR 19 gives
 //      up on transfers whose base is a subview (docs/compiler.md §6);
-//   2. loop-invariant transfer pairs are hoisted, so a convolution's
-//      accumulators live in registers across its reduction loops;
+//   2. loop-invariant transfer pairs are hoisted (after CSE, which gives
+//      each pair the same index values), so a convolution's accumulators
+//      live in registers across its reduction loops;
 //   3. contractions become outer products (one broadcast FMA per input
 //      element), transfers plain loads and stores, reductions shuffles.
 //
@@ -17,6 +18,8 @@
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace cnnc {
@@ -143,6 +146,17 @@ struct LowerVectors : cnnc::impl::LowerVectorsBase<LowerVectors> {
         return signalPassFailure();
     }
 
+    // Folding a subview into each of a read-write pair gives each its own,
+    // identical index computations (affine.apply of the same operands);
+    // hoisting pairs only transfers whose indices are the same values, so
+    // without CSE an accumulator whose buffer is a view with a dynamic
+    // offset (a tap's window of the input gradient) stayed a load and a
+    // store at every step of the reduction.
+    {
+      IRRewriter rewriter(context);
+      DominanceInfo dominance(func);
+      eliminateCommonSubExpressions(rewriter, dominance, func);
+    }
     linalg::hoistRedundantVectorTransfers(func);
 
     RewritePatternSet patterns(context);

@@ -37,6 +37,38 @@ func.func @accumulate(%in: memref<1x12x32xf32>, %k: memref<3x32x32xf32>, %out: m
 
 // -----
 
+// The same through a view at a dynamic offset (a tap's window of the input
+// gradient, dx[:, p + i, q + j, :], read at row i): folding the view into the read and
+// the write gives each its own affine.apply of the same operands; after
+// CSE they are one value, and the pair is hoisted out of the reduction
+// loop (before, the accumulators were loaded and stored at every step).
+// CHECK-LABEL: func.func @accumulate_in_window
+func.func @accumulate_in_window(%in: memref<1x10x32xf32>, %k: memref<32x32xf32>, %out: memref<1x24x32xf32>, %q: index, %i: index) {
+  %c0 = arith.constant 0 : index
+  %c8 = arith.constant 8 : index
+  %c32 = arith.constant 32 : index
+  %zero = arith.constant 0.0 : f32
+  // CHECK: %[[ACC:.*]] = vector.transfer_read %{{.*}} : memref<1x24x32xf32>, vector<10x32xf32>
+  // CHECK: %[[SUM:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[ACC]])
+  // CHECK-NOT: memref<1x24x32xf32>
+  // CHECK: vector.fma {{.*}} : vector<32xf32>
+  // CHECK: scf.yield
+  // CHECK: vector.transfer_write %[[SUM]], %{{.*}} : vector<10x32xf32>, memref<1x24x32xf32>
+  %window = memref.subview %out[0, %q, 0] [1, 14, 32] [1, 1, 1] : memref<1x24x32xf32> to memref<1x14x32xf32, strided<[768, 32, 1], offset: ?>>
+  scf.for %c = %c0 to %c32 step %c8 {
+    %acc = vector.transfer_read %window[%c0, %i, %c0], %zero {in_bounds = [true, true, true]} : memref<1x14x32xf32, strided<[768, 32, 1], offset: ?>>, vector<1x10x32xf32>
+    %x = vector.transfer_read %in[%c0, %c0, %c], %zero {in_bounds = [true, true, true]} : memref<1x10x32xf32>, vector<1x10x8xf32>
+    %w = vector.transfer_read %k[%c, %c0], %zero {in_bounds = [true, true]} : memref<32x32xf32>, vector<8x32xf32>
+    %r = vector.contract {indexing_maps = [affine_map<(n, w, f, c) -> (n, w, c)>, affine_map<(n, w, f, c) -> (c, f)>, affine_map<(n, w, f, c) -> (n, w, f)>],
+                          iterator_types = ["parallel", "parallel", "parallel", "reduction"], kind = #vector.kind<add>}
+         %x, %w, %acc : vector<1x10x8xf32>, vector<8x32xf32> into vector<1x10x32xf32>
+    vector.transfer_write %r, %window[%c0, %i, %c0] {in_bounds = [true, true, true]} : vector<1x10x32xf32>, memref<1x14x32xf32, strided<[768, 32, 1], offset: ?>>
+  }
+  return
+}
+
+// -----
+
 // A 16 x 16 transpose becomes shuffles of whole rows, not 256 scalar moves.
 // CHECK-LABEL: func.func @transpose16x16
 func.func @transpose16x16(%v: vector<16x16xf32>) -> vector<16x16xf32> {

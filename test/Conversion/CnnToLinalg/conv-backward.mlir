@@ -18,20 +18,25 @@ func.func @conv_input_grad(%dy: tensor<?x3x3x2xf32>, %k: tensor<3x3x1x2xf32>) ->
 
 // -----
 
-// With unit strides and `valid` padding: a loop over the kernel's taps
-// (p, q), each a 1x1 convolution of the whole dy accumulated into the
-// window of dx at (p, q): only the products that exist, no padded border.
-// The kernel's channel axes are swapped once; each tap takes its
-// [1, 1, f, c] slice.
+// With unit strides and `valid` padding: a loop over the images, and in
+// it a loop over the kernel's taps (p, q), each a 1x1 convolution of the
+// image's dy accumulated into the window of its dx at (p, q): only the
+// products that exist, no padded border, and one image's dx and dy stay
+// in cache for all the taps. The kernel's channel axes are swapped once;
+// each tap takes its [1, 1, f, c] slice.
 // CHECK-LABEL: func.func @conv_input_grad_taps
 // CHECK: %[[KT:.*]] = linalg.transpose ins(%arg1 : tensor<2x2x5x3xf32>) outs(%{{.*}} : tensor<2x2x3x5xf32>) permutation = [0, 1, 3, 2]
 // CHECK: %[[DX:.*]] = linalg.fill {{.*}} -> tensor<?x5x5x5xf32>
-// CHECK: scf.for %[[P:.*]] = %c0 to %c2 step %c1 iter_args(%[[A:.*]] = %[[DX]])
+// CHECK: scf.for %[[N:.*]] = %c0 to %{{.*}} step %c1 iter_args(%[[ALL:.*]] = %[[DX]])
+// CHECK: %[[DYN:.*]] = tensor.extract_slice %arg0[%[[N]], 0, 0, 0] [1, 4, 4, 3]
+// CHECK: %[[DXN:.*]] = tensor.extract_slice %[[ALL]][%[[N]], 0, 0, 0] [1, 5, 5, 5]
+// CHECK: scf.for %[[P:.*]] = %c0 to %c2 step %c1 iter_args(%[[A:.*]] = %[[DXN]])
 // CHECK: scf.for %[[Q:.*]] = %c0 to %c2 step %c1 iter_args(%[[B:.*]] = %[[A]])
 // CHECK: %[[K:.*]] = tensor.extract_slice %[[KT]][%[[P]], %[[Q]], 0, 0] [1, 1, 3, 5]
-// CHECK: %[[W:.*]] = tensor.extract_slice %[[B]][0, %{{.*}}, %{{.*}}, 0] [%{{.*}}, 4, 4, 5]
-// CHECK: %[[S:.*]] = linalg.conv_2d_nhwc_hwcf {{.*}} ins(%arg0, %[[K]] : tensor<?x4x4x3xf32>, tensor<1x1x3x5xf32>) outs(%[[W]] : tensor<?x4x4x5xf32>)
-// CHECK: tensor.insert_slice %[[S]] into %[[B]][0, %{{.*}}, %{{.*}}, 0] [%{{.*}}, 4, 4, 5]
+// CHECK: %[[W:.*]] = tensor.extract_slice %[[B]][0, %{{.*}}, %{{.*}}, 0] [1, 4, 4, 5]
+// CHECK: %[[S:.*]] = linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[DYN]], %[[K]] : tensor<1x4x4x3xf32>, tensor<1x1x3x5xf32>) outs(%[[W]] : tensor<1x4x4x5xf32>)
+// CHECK: tensor.insert_slice %[[S]] into %[[B]][0, %{{.*}}, %{{.*}}, 0] [1, 4, 4, 5]
+// CHECK: tensor.insert_slice %{{.*}} into %[[ALL]][%[[N]], 0, 0, 0] [1, 5, 5, 5]
 // CHECK-NOT: tensor.pad
 func.func @conv_input_grad_taps(%dy: tensor<?x4x4x3xf32>, %k: tensor<2x2x5x3xf32>) -> tensor<?x5x5x5xf32> {
   %0 = cnn.conv2d_input_grad %dy, %k strides = [1, 1] dilation = [1, 1] padding = valid : (tensor<?x4x4x3xf32>, tensor<2x2x5x3xf32>) -> tensor<?x5x5x5xf32>
@@ -42,19 +47,24 @@ func.func @conv_input_grad_taps(%dy: tensor<?x4x4x3xf32>, %k: tensor<2x2x5x3xf32
 
 // With several input channels, the kernel gradient is one contraction per
 // tap (p, q): the window of x the tap reads (a strided view: the forward
-// stride 2 as its step) against dy, over images, rows and columns, into
-// the tap's (c, f) block of the result. Nothing is transposed.
+// stride 2 as its step) against dy, over rows and columns, into the tap's
+// (c, f) block of the result. The taps are a loop inside a loop over the
+// images, so one image's x and dy are read for every tap while they are
+// in cache. Nothing is transposed.
 // CHECK-DAG: #[[X:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d2, d3, d4, d0)>
 // CHECK-DAG: #[[DY:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d2, d3, d4, d1)>
 // CHECK-DAG: #[[TAP:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1)>
 // CHECK-LABEL: func.func @conv_kernel_grad
 // CHECK: %[[CUT:.*]] = tensor.extract_slice %{{.*}}[0, 0, 0, 0] [%{{.*}}, 8, 5, 3] [1, 1, 1, 1]
 // CHECK: %[[ZEROS:.*]] = linalg.fill {{.*}} -> tensor<2x3x3x2xf32>
-// CHECK: scf.for %[[P:.*]] = %c0 to %c2 step %c1 iter_args(%{{.*}} = %[[ZEROS]])
+// CHECK: scf.for %[[N:.*]] = %c0 to %{{.*}} step %c1 iter_args(%{{.*}} = %[[ZEROS]])
+// CHECK: %[[XN:.*]] = tensor.extract_slice %[[CUT]][%[[N]], 0, 0, 0] [1, 8, 5, 3] [1, 1, 1, 1] : tensor<?x8x5x3xf32> to tensor<1x8x5x3xf32>
+// CHECK: %[[DYN:.*]] = tensor.extract_slice %arg1[%[[N]], 0, 0, 0] [1, 4, 2, 2] [1, 1, 1, 1] : tensor<?x4x2x2xf32> to tensor<1x4x2x2xf32>
+// CHECK: scf.for %[[P:.*]] = %c0 to %c2 step %c1 iter_args(%{{.*}} = %{{.*}})
 // CHECK: scf.for %[[Q:.*]] = %c0 to %c3 step %c1 iter_args(%[[ACC:.*]] = %{{.*}})
-// CHECK: %[[WINDOW:.*]] = tensor.extract_slice %[[CUT]][0, %{{.*}}, %{{.*}}, 0] [%{{.*}}, 4, 2, 3] [1, 2, 2, 1] : tensor<?x8x5x3xf32> to tensor<?x4x2x3xf32>
+// CHECK: %[[WINDOW:.*]] = tensor.extract_slice %[[XN]][0, %{{.*}}, %{{.*}}, 0] [1, 4, 2, 3] [1, 2, 2, 1] : tensor<1x8x5x3xf32> to tensor<1x4x2x3xf32>
 // CHECK: %[[BLOCK:.*]] = tensor.extract_slice %[[ACC]][%[[P]], %[[Q]], 0, 0] [1, 1, 3, 2] [1, 1, 1, 1] : tensor<2x3x3x2xf32> to tensor<3x2xf32>
-// CHECK: %[[SUM:.*]] = linalg.generic {indexing_maps = [#[[X]], #[[DY]], #[[TAP]]], iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[WINDOW]], %arg1 : tensor<?x4x2x3xf32>, tensor<?x4x2x2xf32>) outs(%[[BLOCK]] : tensor<3x2xf32>)
+// CHECK: %[[SUM:.*]] = linalg.generic {indexing_maps = [#[[X]], #[[DY]], #[[TAP]]], iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[WINDOW]], %[[DYN]] : tensor<1x4x2x3xf32>, tensor<1x4x2x2xf32>) outs(%[[BLOCK]] : tensor<3x2xf32>)
 // CHECK: tensor.insert_slice %[[SUM]] into %[[ACC]][%[[P]], %[[Q]], 0, 0] [1, 1, 3, 2]
 // CHECK-NOT: linalg.transpose
 func.func @conv_kernel_grad(%x: tensor<?x9x6x3xf32>, %dy: tensor<?x4x2x2xf32>) -> tensor<2x3x3x2xf32> {
