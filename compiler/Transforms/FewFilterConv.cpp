@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Transforms/FewFilterConv.h"
+#include "compiler/Transforms/ConvEpilogue.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -84,6 +85,8 @@ struct FewFilterConvTile : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
         outputType.getDimSize(0) != 1 || outputType.getDimSize(1) != 1 ||
         outputType.getDimSize(2) > kMaxPixels)
       return b.notifyMatchFailure(op, "not a few-filter register tile");
+    // Found before the tile's loops go in front of `op`.
+    std::optional<cnnc::ConvEpilogue> epilogue = cnnc::tileEpilogue(op);
     auto kernelShape = cast<MemRefType>(kernel.getType()).getShape();
     int64_t rows = kernelShape[0], columns = kernelShape[1];
     int64_t channels = kernelShape[2], filters = kernelShape[3];
@@ -185,17 +188,49 @@ struct FewFilterConvTile : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
         });
 
     // Each filter's G partial sums, added to what the output held (the
-    // bias, or the sum so far). Two pixels at a time where the output row
-    // is contiguous: one shuffle per channel group takes that group's
-    // partial sums of both pixels, in the output's order (pixel w's F
-    // filters, then w + 1's), so a pair costs G shuffles, one load and one
-    // store of 2F lanes; a pixel alone costs as many shuffles and half-width
-    // accesses (a quarter of the pass's time went to these, one by one).
+    // bias, or the sum so far), or, when --cnn-vectorize moved the
+    // convolution's epilogue into the tile (ConvEpilogue.cpp), added to the
+    // bias itself and put through the activation on their way to its
+    // output: the bias broadcast, the reload and the activation's pass over
+    // the row go (bias + sum, then the activation's ops: the same bits).
+    // Two pixels at a time where the destination row is contiguous: one
+    // shuffle per channel group takes that group's partial sums of both
+    // pixels, in the output's order (pixel w's F filters, then w + 1's), so
+    // a pair costs G shuffles, one load and one store of 2F lanes; a pixel
+    // alone costs as many shuffles and half-width accesses (a quarter of
+    // the pass's time went to these, one by one).
+    Value destination =
+        epilogue ? epilogue->activation.getDpsInits()[0] : output;
+    auto destinationType = cast<MemRefType>(destination.getType());
+    Value bias;
+    if (epilogue)
+      bias = b.create<vector::TransferReadOp>(
+          loc, filterType, epilogue->bias.getInput(), ValueRange{zero}, pad,
+          ArrayRef<bool>{true});
+    SmallVector<int64_t> twice;
+    for (int64_t pixel = 0; pixel < 2; ++pixel)
+      for (int64_t f = 0; f < filters; ++f)
+        twice.push_back(f);
+    // What the sums start from, and what is stored.
+    auto addend = [&](VectorType type, Value row, ValueRange at) -> Value {
+      if (!bias)
+        return b.create<vector::TransferReadOp>(loc, type, row, at, pad,
+                                                ArrayRef<bool>{true});
+      if (type == filterType)
+        return bias;
+      return b.create<vector::ShuffleOp>(loc, bias, bias, twice);
+    };
+    auto store = [&](Value sum, Value row, ValueRange at) {
+      if (epilogue)
+        sum = cnnc::applyElementwise(b, loc, epilogue->activation, sum);
+      b.create<vector::TransferWriteOp>(loc, sum, row, at,
+                                        ArrayRef<bool>{true});
+    };
     SmallVector<ReassociationIndices> rowOfPixels{{0}, {1}, {2, 3}};
-    bool pairs = memref::CollapseShapeOp::isGuaranteedCollapsible(outputType,
-                                                                  rowOfPixels);
+    bool pairs = memref::CollapseShapeOp::isGuaranteedCollapsible(
+        destinationType, rowOfPixels);
     Value outputRow =
-        pairs ? b.create<memref::CollapseShapeOp>(loc, output, rowOfPixels)
+        pairs ? b.create<memref::CollapseShapeOp>(loc, destination, rowOfPixels)
                     .getResult()
               : Value();
     auto pairType = VectorType::get({2 * filters}, f32);
@@ -212,11 +247,8 @@ struct FewFilterConvTile : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
         sum = sum ? b.create<arith::AddFOp>(loc, sum, part) : part;
       }
       SmallVector<Value> at{zero, zero, index(w * filters)};
-      Value old = b.create<vector::TransferReadOp>(loc, pairType, outputRow, at,
-                                                   pad, ArrayRef<bool>{true});
-      b.create<vector::TransferWriteOp>(loc,
-                                        b.create<arith::AddFOp>(loc, old, sum),
-                                        outputRow, at, ArrayRef<bool>{true});
+      Value old = addend(pairType, outputRow, at);
+      store(b.create<arith::AddFOp>(loc, old, sum), outputRow, at);
     }
     for (; w < pixels; ++w) {
       Value acc = rowLoop.getResult(w);
@@ -229,11 +261,12 @@ struct FewFilterConvTile : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
         sum = sum ? b.create<arith::AddFOp>(loc, sum, part) : part;
       }
       SmallVector<Value> at{zero, zero, index(w), zero};
-      Value old = b.create<vector::TransferReadOp>(loc, filterType, output, at,
-                                                   pad, ArrayRef<bool>{true});
-      b.create<vector::TransferWriteOp>(loc,
-                                        b.create<arith::AddFOp>(loc, old, sum),
-                                        output, at, ArrayRef<bool>{true});
+      Value old = addend(filterType, destination, at);
+      store(b.create<arith::AddFOp>(loc, old, sum), destination, at);
+    }
+    if (epilogue) {
+      b.eraseOp(epilogue->activation);
+      b.eraseOp(epilogue->bias);
     }
     b.eraseOp(op);
     return success();

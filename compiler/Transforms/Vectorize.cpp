@@ -11,7 +11,8 @@
 //     row a cost model picks (convPixels; docs/compiler.md §6);
 //     with 1, 2, 4 or 8 filters and unit strides and dilations, (1, 1, W,
 //     F, KH, KW, C) (the whole kernel), whose lanes hold
-//     filters x input channels (FewFilterConv.cpp);
+//     filters x input channels (FewFilterConv.cpp), with a fused_conv2d's
+//     bias broadcast and relu moved into the tile (ConvEpilogue.cpp);
 //   - pooling and depthwise_conv_2d_nhwc_hwc: (n, oh, ow, c, kh, kw) ->
 //     (1, 1, W, F, 1, kw), then likewise (vectors along the channels);
 //     for convolutions and poolings, when the channels are not a whole
@@ -33,6 +34,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Passes.h"
+#include "compiler/Transforms/ConvEpilogue.h"
 #include "compiler/Transforms/DecomposeWindowOps.h"
 #include "compiler/Transforms/FewFilterConv.h"
 #include "compiler/Transforms/FewFilterKernelGradient.h"
@@ -548,7 +550,24 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
       else
         ops.push_back(op);
     }
-    for (linalg::LinalgOp op : ops) {
+    // A few-filter convolution's bias and activation go into its register
+    // tile (ConvEpilogue.cpp), not into tiles of their own.
+    llvm::DenseMap<Operation *, cnnc::ConvEpilogue> epilogues;
+    llvm::SmallPtrSet<Operation *, 8> inEpilogue;
+    for (linalg::LinalgOp op : ops)
+      if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation());
+          conv && cnnc::fewFilterChannelGroups(conv))
+        if (std::optional<cnnc::ConvEpilogue> epilogue =
+                cnnc::findConvEpilogue(conv)) {
+          epilogues[conv] = *epilogue;
+          inEpilogue.insert(epilogue->bias);
+          inEpilogue.insert(epilogue->activation);
+        }
+    // (Tiled alone, at the end, where the convolution's tiling fails.)
+    for (size_t i = 0; i < ops.size(); ++i) {
+      linalg::LinalgOp op = ops[i];
+      if (inEpilogue.contains(op))
+        continue;
       // A kernel gradient tap of 1 to 8 filters: vector code of its own,
       // lanes of filters x channels (FewFilterKernelGradient.cpp).
       if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
@@ -568,8 +587,23 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
       std::optional<unsigned> channels = channelDim(op);
       FailureOr<linalg::TiledLinalgOp> tiled =
           linalg::tileLinalgOp(rewriter, op, options);
-      if (failed(tiled))
-        continue; // stays a loop nest
+      auto epilogue = epilogues.find(op);
+      if (failed(tiled) || (epilogue != epilogues.end() &&
+                            !cnnc::moveEpilogueIntoTile(
+                                rewriter, epilogue->second, tiled->op))) {
+        if (epilogue != epilogues.end()) {
+          for (linalg::LinalgOp part :
+               {cast<linalg::LinalgOp>(epilogue->second.bias.getOperation()),
+                cast<linalg::LinalgOp>(
+                    epilogue->second.activation.getOperation())}) {
+            inEpilogue.erase(part);
+            ops.push_back(part);
+          }
+          epilogues.erase(epilogue);
+        }
+        if (failed(tiled))
+          continue; // stays a loop nest
+      }
       auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation());
       if (conv && cnnc::fewFilterChannelGroups(conv))
         tiled->op->setAttr(cnnc::kFewFilterTile, rewriter.getUnitAttr());
@@ -604,6 +638,9 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
       cnnc::populateFewFilterConvPatterns(patterns);
       if (failed(applyPatternsAndFoldGreedily(func, std::move(patterns))))
         return signalPassFailure();
+      // An epilogue the tile did not take is vectorized on its own.
+      func.walk(
+          [](linalg::GenericOp op) { op->removeAttr(cnnc::kConvEpilogue); });
     }
 
     // 3. Vectorize every op whose tile is static, and masked tiles.

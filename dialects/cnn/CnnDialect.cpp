@@ -77,7 +77,9 @@ LogicalResult CnnDialect::verifyOperationAttribute(Operation *op,
                                 "layer's call after its first)";
     return success();
   }
-  if (name == kFusionRootAttrName) {
+  // On the linalg convolution of a lowered fused_conv2d with a relu
+  // (compiler/Transforms/ConvEpilogue.h: kFusedConvAttr).
+  if (name == kFusionRootAttrName || name == "cnn.fused_conv") {
     if (!isa<UnitAttr>(attribute.getValue()))
       return op->emitError() << "'" << name << "' must be a unit attribute";
     return success();

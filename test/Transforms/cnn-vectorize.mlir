@@ -435,3 +435,100 @@ func.func @conv_6_filters(%in: memref<1x3x12x8xf32>, %k: memref<3x3x8x6xf32>,
     outs(%out : memref<1x1x10x6xf32>)
   return
 }
+
+// -----
+
+// The chain's cache tile: the bias broadcast into a scratch row %t, the
+// convolution accumulating into it, the relu writing the activation's row
+// (ConvEpilogue.cpp). The convolution is a fused_conv2d's (cnn.fused_conv):
+// the relu alone reads %t. So the tile starts each sum from the bias (read
+// once, repeated for a pair of pixels), applies the relu's own ops to it and
+// stores to %y: no broadcast pass, no reload of %t, no write to it, no relu
+// pass of its own.
+// CHECK-LABEL: func.func @conv_8_filters_epilogue
+// CHECK-SAME: (%[[IN:.*]]: memref<1x3x30x8xf32>, %[[K:.*]]: memref<3x3x8x8xf32>, %[[B:.*]]: memref<8xf32>, %[[T:.*]]: memref<1x1x28x8xf32>, %[[Y:.*]]: memref<1x1x28x8xf32, strided<[7200, 240, 8, 1], offset: ?>>)
+func.func @conv_8_filters_epilogue(%in: memref<1x3x30x8xf32>, %k: memref<3x3x8x8xf32>,
+                                   %b: memref<8xf32>, %t: memref<1x1x28x8xf32>,
+                                   %y: memref<1x1x28x8xf32, strided<[7200, 240, 8, 1], offset: ?>>) {
+  // CHECK-NOT: linalg.
+  // CHECK-NOT: %[[T]]{{[^0-9]}}
+  // CHECK: vector.fma {{.*}} : vector<16xf32>
+  // CHECK: %[[BIAS:.*]] = vector.transfer_read %[[B]][%c0], %{{.*}} {in_bounds = [true]} : memref<8xf32>, vector<8xf32>
+  // CHECK: %[[ROW:.*]] = memref.collapse_shape %{{.*}} {{\[}}[0], [1], [2, 3]] : memref<1x1x14x8xf32, strided<[7200, 240, 8, 1], offset: ?>> into memref<1x1x112xf32, strided<[7200, 240, 1], offset: ?>>
+  // CHECK: %[[SUM:.*]] = arith.addf
+  // CHECK: %[[PAIR:.*]] = vector.shuffle %[[BIAS]], %[[BIAS]] [0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7] : vector<8xf32>, vector<8xf32>
+  // CHECK: %[[X:.*]] = arith.addf %[[PAIR]], %[[SUM]] : vector<16xf32>
+  // CHECK: %[[NEG:.*]] = arith.cmpf ogt, %{{.*}}, %[[X]] : vector<16xf32>
+  // CHECK: %[[RELU:.*]] = arith.select %[[NEG]], %{{.*}}, %[[X]] : vector<16xi1>, vector<16xf32>
+  // CHECK: vector.transfer_write %[[RELU]], %[[ROW]][%c0, %c0, %c0] {{.*}} : vector<16xf32>, memref<1x1x112xf32
+  // CHECK-COUNT-6: vector.transfer_write {{.*}}, %[[ROW]]{{.*}} : vector<16xf32>, memref<1x1x112xf32
+  // CHECK-NOT: %[[T]]{{[^0-9]}}
+  // CHECK: return
+  %cst = arith.constant 0.000000e+00 : f32
+  linalg.broadcast ins(%b : memref<8xf32>) outs(%t : memref<1x1x28x8xf32>) dimensions = [0, 1, 2]
+  linalg.conv_2d_nhwc_hwcf {cnn.fused_conv, dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
+    ins(%in, %k : memref<1x3x30x8xf32>, memref<3x3x8x8xf32>)
+    outs(%t : memref<1x1x28x8xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%t : memref<1x1x28x8xf32>) outs(%y : memref<1x1x28x8xf32, strided<[7200, 240, 8, 1], offset: ?>>) {
+  ^bb0(%in_0: f32, %out: f32):
+    %0 = arith.cmpf ogt, %cst, %in_0 : f32
+    %1 = arith.select %0, %cst, %in_0 : f32
+    linalg.yield %1 : f32
+  }
+  return
+}
+
+// -----
+
+// Without the mark, a convolution's output may be read by others too: the
+// tile adds its sums to what %t holds and writes them there, and the relu
+// is a pass of its own.
+// CHECK-LABEL: func.func @conv_8_filters_unmarked
+func.func @conv_8_filters_unmarked(%in: memref<1x3x30x8xf32>, %k: memref<3x3x8x8xf32>,
+                                   %b: memref<8xf32>, %t: memref<1x1x28x8xf32>,
+                                   %y: memref<1x1x28x8xf32>) {
+  // CHECK: vector.fma {{.*}} : vector<16xf32>
+  // CHECK: vector.transfer_read {{.*}} : memref<1x1x112xf32, {{.*}}>, vector<16xf32>
+  // CHECK: arith.select {{.*}} : vector<{{.*}}xi1>, vector<{{.*}}xf32>
+  %cst = arith.constant 0.000000e+00 : f32
+  linalg.broadcast ins(%b : memref<8xf32>) outs(%t : memref<1x1x28x8xf32>) dimensions = [0, 1, 2]
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
+    ins(%in, %k : memref<1x3x30x8xf32>, memref<3x3x8x8xf32>)
+    outs(%t : memref<1x1x28x8xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%t : memref<1x1x28x8xf32>) outs(%y : memref<1x1x28x8xf32>) {
+  ^bb0(%in_0: f32, %out: f32):
+    %0 = arith.cmpf ogt, %cst, %in_0 : f32
+    %1 = arith.select %0, %cst, %in_0 : f32
+    linalg.yield %1 : f32
+  }
+  return
+}
+
+// -----
+
+// Marked, but the sums are read again after the relu (here by a copy): the
+// same as unmarked.
+// CHECK-LABEL: func.func @conv_8_filters_sums_read_again
+func.func @conv_8_filters_sums_read_again(%in: memref<1x3x30x8xf32>, %k: memref<3x3x8x8xf32>,
+                                          %b: memref<8xf32>, %t: memref<1x1x28x8xf32>,
+                                          %y: memref<1x1x28x8xf32>, %z: memref<1x1x28x8xf32>) {
+  // CHECK: vector.fma {{.*}} : vector<16xf32>
+  // CHECK: vector.transfer_read {{.*}} : memref<1x1x112xf32, {{.*}}>, vector<16xf32>
+  // CHECK: arith.select {{.*}} : vector<{{.*}}xi1>, vector<{{.*}}xf32>
+  %cst = arith.constant 0.000000e+00 : f32
+  linalg.broadcast ins(%b : memref<8xf32>) outs(%t : memref<1x1x28x8xf32>) dimensions = [0, 1, 2]
+  linalg.conv_2d_nhwc_hwcf {cnn.fused_conv, dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
+    ins(%in, %k : memref<1x3x30x8xf32>, memref<3x3x8x8xf32>)
+    outs(%t : memref<1x1x28x8xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%t : memref<1x1x28x8xf32>) outs(%y : memref<1x1x28x8xf32>) {
+  ^bb0(%in_0: f32, %out: f32):
+    %0 = arith.cmpf ogt, %cst, %in_0 : f32
+    %1 = arith.select %0, %cst, %in_0 : f32
+    linalg.yield %1 : f32
+  }
+  linalg.copy ins(%t : memref<1x1x28x8xf32>) outs(%z : memref<1x1x28x8xf32>)
+  return
+}

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Conversion/CnnToLinalg/Lowering.h"
+#include "compiler/Transforms/ConvEpilogue.h"
 
 using namespace mlir;
 using namespace mlir::cnn;
@@ -38,8 +39,13 @@ struct LowerFusedConv2D : OpRewritePattern<FusedConv2DOp> {
     Value result = buildConv2D(rewriter, loc, op.getConvType(), op.getInput(),
                                op.getKernel(), op.getBias(), op.getStrides(),
                                op.getDilation(), op.getPadding());
-    if (op.getRelu())
+    if (op.getRelu()) {
+      // The sums before the relu are the fused op's own: the relu alone
+      // reads them (--cnn-vectorize may then apply it to them in registers).
+      if (Operation *conv = result.getDefiningOp())
+        conv->setAttr(kFusedConvAttr, rewriter.getUnitAttr());
       result = buildRelu(rewriter, loc, result);
+    }
     if (op.getPool())
       result = buildPool2D(rewriter, loc, *op.getPool(), op.getType(), result,
                            *op.getPoolSize(), *op.getPoolStrides(),

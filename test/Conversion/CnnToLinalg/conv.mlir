@@ -84,13 +84,14 @@ func.func @dilated_valid(%x: tensor<?x28x28x1xf32>, %k: tensor<3x3x1x8xf32>, %b:
 
 //===----------------------------------------------------------------------===//
 // fused_conv2d: the same convolution, then relu, then the pooling; the op
-// producing the result is marked `cnn.fusion_root` for --cnn-tile.
+// producing the result is marked `cnn.fusion_root` for --cnn-tile, and
+// the convolution `cnn.fused_conv`: the relu alone reads its sums.
 //===----------------------------------------------------------------------===//
 
 // The lesson's first block: conv, relu (a NaN-keeping select), max pool
 // over the relu.
 // CHECK-LABEL: func.func @fused_lesson_block
-// CHECK: %[[C:.*]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%arg0, %arg1 : {{.*}}) outs(%{{.*}} : tensor<?x26x26x32xf32>)
+// CHECK: %[[C:.*]] = linalg.conv_2d_nhwc_hwcf {cnn.fused_conv, dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%arg0, %arg1 : {{.*}}) outs(%{{.*}} : tensor<?x26x26x32xf32>)
 // CHECK-NOT: cnn.fusion_root
 // CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%[[C]] : tensor<?x26x26x32xf32>)
 // CHECK-NOT: cnn.fusion_root

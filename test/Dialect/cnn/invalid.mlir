@@ -283,6 +283,16 @@ func.func @bad_call_attr_type(%x: tensor<?x10xf32>) {
 
 // -----
 
+// The mark --cnn-vectorize reads on a lowered fused_conv2d's convolution
+// (compiler/Transforms/ConvEpilogue.h): a unit attribute, nothing else.
+func.func @bad_fused_conv_attr(%x: memref<1x3x30x8xf32>, %k: memref<3x3x8x8xf32>, %t: memref<1x1x28x8xf32>) {
+  // expected-error @+1 {{'cnn.fused_conv' must be a unit attribute}}
+  linalg.conv_2d_nhwc_hwcf {cnn.fused_conv = true} ins(%x, %k : memref<1x3x30x8xf32>, memref<3x3x8x8xf32>) outs(%t : memref<1x1x28x8xf32>)
+  return
+}
+
+// -----
+
 // expected-error @+1 {{'cnn.param' of argument 0 must be a string "<layer>/<weight>"}}
 func.func @bad_param_attr(%k: tensor<3x3x1x8xf32> {cnn.param = 3}) {
   return
