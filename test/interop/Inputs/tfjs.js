@@ -149,6 +149,20 @@ function fanInUniform(r, w, spread = 1) {
   return tf.tensor(r.floats(size, -spread, spread).map(v => v * Math.sqrt(3 / fanIn)), w.shape);
 }
 
+// Every weight of every layer, nested models' layers included, drawn from
+// `r`: fan-in scaled uniform, BatchNormalization's variances positive.
+function randomizeWeights(model, r) {
+  const leaves = (m) => m.layers.flatMap((l) => (l.layers ? leaves(l) : [l]));
+  for (const layer of leaves(model)) {
+    const values = layer.getWeights().map((w) => {
+      if (w.name.includes('moving_variance'))
+        return tf.tensor(r.floats(w.size, 0.5, 1.5), w.shape);
+      return fanInUniform(r, w);
+    });
+    if (values.length) layer.setWeights(values);
+  }
+}
+
 module.exports = {tf, rng, writeNpy, readNpy, maxAbsDiff, artifactsOf,
                   writeModelDir, loadModelFile, MinPooling2D, GlobalMinPooling2D,
-                  fanInUniform};
+                  fanInUniform, randomizeWeights};

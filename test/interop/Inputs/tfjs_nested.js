@@ -12,7 +12,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const {tf, rng, writeNpy, artifactsOf, writeModelDir, fanInUniform} = require('./tfjs.js');
+const {tf, rng, writeNpy, artifactsOf, writeModelDir, randomizeWeights} = require('./tfjs.js');
 
 const L = tf.layers;
 
@@ -66,17 +66,7 @@ async function main() {
   const batch = 3;
   for (const [k, [text, input, make]] of MODELS.entries()) {
     const model = make();
-    // Every weight of every layer, nested ones included; BN's variances
-    // positive.
-    const leaves = (m) => m.layers.flatMap((l) => (l.layers ? leaves(l) : [l]));
-    for (const layer of leaves(model)) {
-      const values = layer.getWeights().map((w) => {
-        if (w.name.includes('moving_variance'))
-          return tf.tensor(r.floats(w.size, 0.5, 1.5), w.shape);
-        return fanInUniform(r, w);
-      });
-      if (values.length) layer.setWeights(values);
-    }
+    randomizeWeights(model, r);
     const x = tf.tensor(r.floats(batch * input.reduce((a, b) => a * b, 1), 0, 1), [batch, ...input]);
     const y = model.predict(x);
     const dir = path.join(outDir, `m${k}`);

@@ -10,7 +10,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const {tf, rng, writeNpy, artifactsOf, writeModelDir, fanInUniform} = require('./tfjs.js');
+const {tf, rng, writeNpy, artifactsOf, writeModelDir, randomizeWeights} = require('./tfjs.js');
 
 const L = tf.layers;
 
@@ -48,15 +48,7 @@ async function main() {
   const batch = 3;
   for (const [name, [input, make]] of Object.entries(MODELS)) {
     const model = make();
-    const leaves = (m) => m.layers.flatMap((l) => (l.layers ? leaves(l) : [l]));
-    for (const layer of leaves(model)) {
-      const values = layer.getWeights().map((w) => {
-        if (w.name.includes('moving_variance'))
-          return tf.tensor(r.floats(w.size, 0.5, 1.5), w.shape);
-        return fanInUniform(r, w);
-      });
-      if (values.length) layer.setWeights(values);
-    }
+    randomizeWeights(model, r);
     const x = tf.tensor(r.floats(batch * input.reduce((a, b) => a * b, 1), 0, 1), [batch, ...input]);
     const y = model.predict(x);
     const dir = path.join(outDir, name);
