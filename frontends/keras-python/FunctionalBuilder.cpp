@@ -63,28 +63,29 @@ ModelBuilder::tensorsOf(const Value &value) {
   return ids;
 }
 
+Expected<Value> ModelBuilder::addTensor(TensorNode node) {
+  if (tensors.size() >= kMaxTensors)
+    return errorAt(file, node.pos, "more than ", std::to_string(kMaxTensors),
+                   " layer calls: too many for cnnc");
+  tensors.push_back(std::move(node));
+  return Value::tensor(tensors.size() - 1);
+}
+
 Expected<Value>
 ModelBuilder::applyLayer(const std::shared_ptr<KerasCall> &layer,
                          std::vector<unsigned> inputs, Position pos) {
-  if (tensors.size() >= kMaxTensors)
-    return errorAt(file, pos, "more than ", std::to_string(kMaxTensors),
-                   " layer calls: too many for cnnc");
   // A layer object called again is a shared layer: another node of the
   // same KerasCall, whose weights are the layer's.
   TensorNode node;
   node.call = layer;
   node.inbound = std::move(inputs);
   node.pos = pos;
-  tensors.push_back(std::move(node));
-  return Value::tensor(tensors.size() - 1);
+  return addTensor(std::move(node));
 }
 
 Expected<Value> ModelBuilder::applyModel(unsigned nested,
                                          std::vector<unsigned> inputs,
                                          Position pos) {
-  if (tensors.size() >= kMaxTensors)
-    return errorAt(file, pos, "more than ", std::to_string(kMaxTensors),
-                   " layer calls: too many for cnnc");
   const ModelSpec &model = models[nested];
   if (model.isGraph && model.outputs.size() != 1)
     return errorAt(file, pos, "model '", model.name, "' has ",
@@ -94,8 +95,7 @@ Expected<Value> ModelBuilder::applyModel(unsigned nested,
   node.model = nested;
   node.inbound = std::move(inputs);
   node.pos = pos;
-  tensors.push_back(std::move(node));
-  return Value::tensor(tensors.size() - 1);
+  return addTensor(std::move(node));
 }
 
 /// The `name=` a call gives, if it is a string.

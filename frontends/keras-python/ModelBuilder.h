@@ -101,6 +101,8 @@ private:
     std::vector<unsigned> inbound;
     Position pos;
   };
+  /// `node` as the next tensor; a located error past kMaxTensors calls.
+  llvm::Expected<Value> addTensor(TensorNode node);
   /// A nested model in model `outer`, before it is inlined (at finish(),
   /// so that it is the nested model as the script left it, as Keras's
   /// reference to the model object is).
