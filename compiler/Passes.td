@@ -381,6 +381,23 @@ def GradientReadyHook : Pass<"cnn-gradient-ready-hook", "::mlir::ModuleOp"> {
   ];
 }
 
+def LowerChunkSums : Pass<"cnn-lower-chunk-sums", "::mlir::ModuleOp"> {
+  let summary = "Let the runtime add the chunks' partial sums of a batch";
+  let description = [{
+    Turns each cnn.sum_across_chunks_in_place into a call of
+    `cnnc_sum_across_chunks(pointer, length)` through the weak global
+    `cnnc_sum_across_chunks_hook`, null unless the runtime sets it: the
+    runtime adds the doubles of every chunk's call of the step in chunk
+    order and writes the total into each chunk's buffer. Unset, the buffer
+    is left as it is (the call computes the whole batch). Runs after the
+    loops, before the lowering to LLVM.
+  }];
+  let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect", "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect"
+  ];
+}
+
 def FuseEpilogue : Pass<"cnn-fuse-epilogue", "::mlir::func::FuncOp"> {
   let summary = "Move a fused conv's tile root through its per-channel epilogue and pooling";
   let description = [{

@@ -818,17 +818,15 @@ LogicalResult StepBuilder::backward(Operation *op, Value dy) {
           // element of the channel: the gradient flows through them.
           Value x = bn.getInput();
           auto [mean, variance] = statistics->second;
-          auto sums = b.create<BatchNormParamGradOp>(loc, x, dy, mean, variance,
-                                                     bn.getEpsilonAttr());
+          auto grads = b.create<BatchNormGradOp>(
+              loc, TypeRange{mean.getType(), mean.getType(), x.getType()}, x,
+              dy, bn.getGamma(), mean, variance, bn.getEpsilonAttr());
           if (Value gamma = bn.getGamma())
-            addGrad(gamma, sums.getGammaGrad());
+            addGrad(gamma, grads.getGammaGrad());
           if (Value beta = bn.getBeta())
-            addGrad(beta, sums.getBetaGrad());
+            addGrad(beta, grads.getBetaGrad());
           if (wantsGrad(x))
-            addGrad(x, b.create<BatchNormInputGradOp>(
-                           loc, x.getType(), x, dy, bn.getGamma(), mean,
-                           variance, sums.getBetaGrad(), sums.getGammaGrad(),
-                           bn.getEpsilonAttr()));
+            addGrad(x, grads.getInputGrad());
           return success();
         }
         // Inference mode (a frozen layer): y = (x - mean) * s + beta is

@@ -29,6 +29,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Passes.h"
+#include "compiler/Transforms/RuntimeHook.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -85,44 +86,6 @@ bool collectAccesses(Operation *op, llvm::SmallDenseSet<Value> &written,
     }
   });
   return known;
-}
-
-/// Declares the hook's global and the internal function that calls it when
-/// set: the call site stays one op in @train_gradients' single block.
-void declareHook(ModuleOp module) {
-  MLIRContext *context = module.getContext();
-  OpBuilder b(context);
-  Location loc = module.getLoc();
-  auto ptr = LLVM::LLVMPointerType::get(context);
-  Type i64 = b.getI64Type();
-  b.setInsertionPointToEnd(module.getBody());
-  auto global =
-      b.create<LLVM::GlobalOp>(loc, ptr, /*isConstant=*/false,
-                               LLVM::Linkage::Weak, kHookGlobal, Attribute());
-  Block *init = b.createBlock(&global.getInitializerRegion());
-  b.setInsertionPointToStart(init);
-  b.create<LLVM::ReturnOp>(loc, b.create<LLVM::ZeroOp>(loc, ptr).getResult());
-
-  b.setInsertionPointToEnd(module.getBody());
-  auto voidType = LLVM::LLVMVoidType::get(context);
-  auto trampoline = b.create<LLVM::LLVMFuncOp>(
-      loc, kTrampoline, LLVM::LLVMFunctionType::get(voidType, {i64}),
-      LLVM::Linkage::Internal);
-  Block *entry = trampoline.addEntryBlock(b);
-  Block *call = b.createBlock(&trampoline.getBody());
-  Block *done = b.createBlock(&trampoline.getBody());
-  b.setInsertionPointToStart(entry);
-  Value address = b.create<LLVM::AddressOfOp>(loc, global);
-  Value hook = b.create<LLVM::LoadOp>(loc, ptr, address);
-  Value null = b.create<LLVM::ZeroOp>(loc, ptr);
-  Value set = b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne, hook, null);
-  b.create<LLVM::CondBrOp>(loc, set, call, done);
-  b.setInsertionPointToStart(call);
-  b.create<LLVM::CallOp>(loc, LLVM::LLVMFunctionType::get(voidType, {i64}),
-                         ValueRange{hook, entry->getArgument(0)});
-  b.create<LLVM::BrOp>(loc, done);
-  b.setInsertionPointToStart(done);
-  b.create<LLVM::ReturnOp>(loc, ValueRange{});
 }
 
 struct GradientReadyHook
@@ -196,13 +159,15 @@ struct GradientReadyHook
     if (split < 0)
       return;
 
-    declareHook(module);
     OpBuilder b(ops[point]->getContext());
+    FailureOr<LLVM::LLVMFuncOp> trampoline = cnnc::declareRuntimeHook(
+        module, kHookGlobal, kTrampoline, {b.getI64Type()});
+    if (failed(trampoline))
+      return signalPassFailure();
     b.setInsertionPointAfter(ops[point]);
     Location loc = step.getLoc();
     Value index = b.create<arith::ConstantOp>(loc, b.getI64IntegerAttr(split));
-    auto trampoline = module.lookupSymbol<LLVM::LLVMFuncOp>(kTrampoline);
-    b.create<LLVM::CallOp>(loc, trampoline, ValueRange{index});
+    b.create<LLVM::CallOp>(loc, *trampoline, ValueRange{index});
   }
 };
 

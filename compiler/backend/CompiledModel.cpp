@@ -112,6 +112,12 @@ CompiledModel::compile(ModuleOp module, const PipelineOptions &options) {
       kernels.gradientReadyHook = reinterpret_cast<GradientReadyFn *>(*hook);
     else
       llvm::consumeError(hook.takeError());
+    // Only where the step has sums across chunks (LowerChunkSums.cpp).
+    if (auto hook = symbol("cnnc_sum_across_chunks_hook"))
+      kernels.sumAcrossChunksHook =
+          reinterpret_cast<SumAcrossChunksFn *>(*hook);
+    else
+      llvm::consumeError(hook.takeError());
   }
   return model;
 }

@@ -214,8 +214,11 @@ void cnnc::buildPipeline(OpPassManager &pm, Stage stage,
     }
     addPasses(pm, kToLoops);
   }
-  if (stage >= Stage::LLVM)
+  if (stage >= Stage::LLVM) {
+    // The runtime's hook for the sums across a batch's chunks.
+    pm.addPass(createLowerChunkSums());
     addPasses(pm, kToLLVM);
+  }
   if (stage >= Stage::LLVM && !options.lineTablesFile.empty())
     pm.addPass(LLVM::createDIScopeForLLVMFuncOpPass());
 }

@@ -7,6 +7,10 @@
 // nor written here, which is the point: the layer before writes it in
 // place (--cnn-pad-in-place).
 //
+// cnn.sum_across_chunks bufferizes in place too, into
+// cnn.sum_across_chunks_in_place on its operand's buffer: the runtime adds
+// the chunks' buffers and writes the total back into each.
+//
 //===----------------------------------------------------------------------===//
 
 #include "dialects/cnn/BufferizableOpInterfaceImpl.h"
@@ -78,12 +82,52 @@ struct FillBorderOpInterface
   }
 };
 
+struct SumAcrossChunksOpInterface
+    : BufferizableOpInterface::ExternalModel<SumAcrossChunksOpInterface,
+                                             cnn::SumAcrossChunksOp> {
+  bool bufferizesToMemoryRead(Operation *, OpOperand &,
+                              const AnalysisState &) const {
+    return true;
+  }
+
+  bool bufferizesToMemoryWrite(Operation *, OpOperand &,
+                               const AnalysisState &) const {
+    return true;
+  }
+
+  AliasingValueList getAliasingValues(Operation *op, OpOperand &,
+                                      const AnalysisState &) const {
+    return {{op->getResult(0), BufferRelation::Equivalent}};
+  }
+
+  LogicalResult bufferize(Operation *op, RewriterBase &rewriter,
+                          const BufferizationOptions &options) const {
+    auto sum = cast<cnn::SumAcrossChunksOp>(op);
+    FailureOr<Value> buffer = getBuffer(rewriter, sum.getPartial(), options);
+    if (failed(buffer))
+      return failure();
+    // The runtime reads a plain array: a buffer at an offset or with a
+    // stride (never made for the packed vector the lowering builds) would
+    // need a copy, which is not worth the code.
+    auto type = cast<MemRefType>(buffer->getType());
+    if (!type.getLayout().isIdentity())
+      return op->emitError("sums across chunks need an identity layout, got ")
+             << type;
+    rewriter.setInsertionPoint(op);
+    rewriter.create<cnn::SumAcrossChunksInPlaceOp>(op->getLoc(), *buffer);
+    replaceOpWithBufferizedValues(rewriter, op, *buffer);
+    return success();
+  }
+};
+
 } // namespace
 
 void cnn::registerBufferizableOpInterfaceExternalModels(
     DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *context, cnn::CnnDialect *) {
     cnn::FillBorderOp::attachInterface<FillBorderOpInterface>(*context);
+    cnn::SumAcrossChunksOp::attachInterface<SumAcrossChunksOpInterface>(
+        *context);
     // The dialects of the ops bufferization makes (as upstream's tensor
     // models load theirs).
     context->loadDialect<linalg::LinalgDialect, memref::MemRefDialect>();

@@ -1,11 +1,12 @@
 //===- CnnNormalizationTrainingOps.td - Training a BN ---------*- tablegen -*-===//
 //
 // What --cnn-build-train-step writes for a trainable BatchNormalization:
-// the batch's statistics, the moving averages they update, and the two
-// backward ops through them. The normalization itself is cnn.batch_norm
+// the batch's statistics, the moving averages they update, and the
+// backward op through them. The normalization itself is cnn.batch_norm
 // with the batch's mean and variance as its statistics. Every statistic is
-// per channel (the last axis) over all other axes of the whole batch the
-// call sees: (n, h, w) for images, n for rank-2 inputs.
+// per channel (the last axis) over all other axes of the whole batch, every
+// chunk's call of the step included: (n, h, w) for images, n for rank-2
+// inputs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,7 +18,9 @@ def Cnn_BatchMomentsOp : Cnn_TrainOp<"batch_moments"> {
   let description = [{
     `mean[c] = sum x[..., c] / N`, `variance[c] = sum (x[..., c] - mean[c])^2
     / N` over the N = n * h * w elements of channel c (n for a rank-2
-    input): the biased variance, which Keras 3 (`ops.moments`) and TF.js
+    input) in the whole batch, every chunk's call included (each sum is
+    the calls' partial sums through cnn.sum_across_chunks): the biased
+    variance, which Keras 3 (`ops.moments`) and TF.js
     normalize with and also fold into the moving variance. The mean is
     subtracted before squaring, so a large mean does not cancel the spread.
 
@@ -53,62 +56,47 @@ def Cnn_MovingAverageOp : Cnn_TrainOp<"moving_average",
   }];
 }
 
-def Cnn_BatchNormParamGradOp : Cnn_TrainOp<"batch_norm_param_grad",
+// The results' types are spelled out, not inferred: ODS's inference from
+// the operands miscounts them after the optional gamma.
+def Cnn_BatchNormGradOp : Cnn_TrainOp<"batch_norm_grad",
     [AllTypesMatch<["input", "output_grad"]>,
-     AllTypesMatch<["mean", "variance", "beta_grad", "gamma_grad"]>]> {
-  let summary = "beta's and gamma's gradients of a training-mode batch_norm";
+     AllTypesMatch<["mean", "variance"]>,
+     AllTypesMatch<["beta_grad", "gamma_grad"]>]> {
+  let summary = "the gradients of a training-mode batch_norm";
   let description = [{
-    For `y = x_hat * gamma + beta`, `x_hat = (x - mean) / sqrt(variance +
-    epsilon)` with the batch's `mean` and `variance` (cnn.batch_moments of
-    `x`): `beta_grad[c] = sum dy[..., c]` and `gamma_grad[c] = sum dy[..., c]
-    * x_hat[..., c]`. The input gradient (cnn.batch_norm_input_grad) needs
-    both sums, whether or not the layer has beta and gamma.
+    For `y = x_hat * gamma + beta`, `x_hat = (x - mean) * s`, `s = 1 /
+    sqrt(variance + epsilon)`, with the batch's `mean` and `variance`
+    (cnn.batch_moments of `x`):
+
+    - `beta_grad[c] = sum dy[..., c]` and `gamma_grad[c] = sum dy[..., c] *
+      x_hat[..., c]` over this call's images: its share of the parameters'
+      gradients, as every parameter gradient of @train_gradients is;
+    - `input_grad = gamma * s / N * (N * dy - B - x_hat * G)` (gamma 1 when
+      absent, `scale=False`), the gradient through the batch's statistics,
+      where B and G are the same two sums and N the elements per channel
+      over the whole batch (every chunk's call: cnn.sum_across_chunks).
+
+    One op, because both gradients need the same two sums: they are
+    computed once. The input gradient costs nothing when it is unused (a
+    BN on the model's input).
 
     ```mlir
-    %dbeta, %dgamma = cnn.batch_norm_param_grad %x, %dy mean %m variance %v
-        epsilon = 1.000000e-03
+    %dbeta, %dgamma, %dx = cnn.batch_norm_grad %x, %dy gamma %g mean %m
+        variance %v epsilon = 1.000000e-03
         : (tensor<?x26x26x8xf32>, tensor<?x26x26x8xf32>, tensor<8xf32>,
-           tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>)
-    ```
-  }];
-  let arguments = (ins Cnn_Tensor:$input, Cnn_Tensor:$output_grad,
-                       Cnn_Tensor:$mean, Cnn_Tensor:$variance,
-                       F64Attr:$epsilon);
-  let results = (outs Cnn_Tensor:$beta_grad, Cnn_Tensor:$gamma_grad);
-  let assemblyFormat = [{
-    $input `,` $output_grad `mean` $mean `variance` $variance
-    `epsilon` `=` $epsilon attr-dict `:` functional-type(operands, results)
-  }];
-}
-
-def Cnn_BatchNormInputGradOp : Cnn_TrainOp<"batch_norm_input_grad",
-    [AllTypesMatch<["input", "output_grad", "input_grad"]>,
-     AllTypesMatch<["mean", "variance", "beta_grad", "gamma_grad"]>]> {
-  let summary = "input gradient of a training-mode batch_norm";
-  let description = [{
-    The gradient through the batch's statistics, which depend on every
-    element of the channel: with `s = 1 / sqrt(variance + epsilon)`, `N` the
-    elements per channel and the two sums of cnn.batch_norm_param_grad,
-    `dx = gamma * s / N * (N * dy - beta_grad - x_hat * gamma_grad)` (gamma
-    1 when absent, `scale=False`).
-
-    ```mlir
-    %dx = cnn.batch_norm_input_grad %x, %dy gamma %g mean %m variance %v
-        sums %dbeta, %dgamma epsilon = 1.000000e-03
-        : (tensor<?x26x26x8xf32>, tensor<?x26x26x8xf32>, tensor<8xf32>,
-           tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>)
-        -> tensor<?x26x26x8xf32>
+           tensor<8xf32>, tensor<8xf32>)
+        -> (tensor<8xf32>, tensor<8xf32>, tensor<?x26x26x8xf32>)
     ```
   }];
   let arguments = (ins Cnn_Tensor:$input, Cnn_Tensor:$output_grad,
                        Optional<Cnn_Tensor>:$gamma, Cnn_Tensor:$mean,
-                       Cnn_Tensor:$variance, Cnn_Tensor:$beta_grad,
-                       Cnn_Tensor:$gamma_grad, F64Attr:$epsilon);
-  let results = (outs Cnn_Tensor:$input_grad);
+                       Cnn_Tensor:$variance, F64Attr:$epsilon);
+  let results = (outs Cnn_Tensor:$beta_grad, Cnn_Tensor:$gamma_grad,
+                      Cnn_Tensor:$input_grad);
   let assemblyFormat = [{
     $input `,` $output_grad (`gamma` $gamma^)? `mean` $mean `variance`
-    $variance `sums` $beta_grad `,` $gamma_grad `epsilon` `=` $epsilon
-    attr-dict `:` functional-type(operands, results)
+    $variance `epsilon` `=` $epsilon attr-dict `:`
+    functional-type(operands, results)
   }];
 }
 

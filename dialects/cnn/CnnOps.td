@@ -484,6 +484,7 @@ include "dialects/cnn/CnnMergeTrainingOps.td"
 include "dialects/cnn/CnnConvVariantOps.td"
 include "dialects/cnn/CnnAugmentationOps.td"
 include "dialects/cnn/CnnPaddingOps.td"
+include "dialects/cnn/CnnChunkOps.td"
 include "dialects/cnn/CnnQuantOps.td"
 
 #endif // CNN_OPS

@@ -42,14 +42,10 @@ LogicalResult MovingAverageOp::verify() {
   return success();
 }
 
-LogicalResult BatchNormParamGradOp::verify() {
-  return verifyChannels(
-      *this, getInput(),
-      {getMean(), getVariance(), getBetaGrad(), getGammaGrad()},
-      getEpsilon().convertToDouble());
-}
-
-LogicalResult BatchNormInputGradOp::verify() {
+LogicalResult BatchNormGradOp::verify() {
+  if (getInputGrad().getType() != getInput().getType())
+    return emitOpError("expects the input gradient of the input's type, got ")
+           << getInputGrad().getType();
   return verifyChannels(
       *this, getInput(),
       {getGamma(), getMean(), getVariance(), getBetaGrad(), getGammaGrad()},

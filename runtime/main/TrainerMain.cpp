@@ -34,6 +34,8 @@ void cnnc_apply_gradients(float *, float *, const float *, int64_t, int64_t,
 extern const char cnnc_model_info[];
 // Weak: an object whose step has no point to report defines none.
 extern cnnc::GradientReadyFn cnnc_gradient_ready_hook __attribute__((weak));
+extern cnnc::SumAcrossChunksFn cnnc_sum_across_chunks_hook
+    __attribute__((weak));
 }
 
 using namespace cnnc;
@@ -109,6 +111,7 @@ int main(int argc, char **argv) {
   kernels.evaluate = cnnc_evaluate;
   kernels.applyGradients = cnnc_apply_gradients;
   kernels.gradientReadyHook = &cnnc_gradient_ready_hook;
+  kernels.sumAcrossChunksHook = &cnnc_sum_across_chunks_hook;
 
   RunOptions options;
   bool evaluate = false;

@@ -64,6 +64,10 @@ using WorkspaceBytesFn = size_t (*)(int64_t batch);
 /// [first_param, P) are final, while those of [0, first_param) are still
 /// being computed (--cnn-gradient-ready-hook).
 using GradientReadyFn = void (*)(int64_t first_param);
+/// What a training step calls (when set) for the totals over the batch's
+/// chunks of its `length` partial sums at `sums`, which it then reads back
+/// from there (--cnn-lower-chunk-sums).
+using SumAcrossChunksFn = void (*)(double *sums, int64_t length);
 }
 
 /// A compiled model: its description and entry points. The training
@@ -83,6 +87,9 @@ struct ModelKernels {
   /// The compiled code's `cnnc_gradient_ready_hook`, which the runtime may
   /// point at its function; null when the code has none.
   GradientReadyFn *gradientReadyHook = nullptr;
+  /// The compiled code's `cnnc_sum_across_chunks_hook`, which the runtime
+  /// points at its function; null when the step has no sums across chunks.
+  SumAcrossChunksFn *sumAcrossChunksHook = nullptr;
 };
 
 } // namespace cnnc

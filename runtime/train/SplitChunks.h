@@ -19,6 +19,7 @@
 #define CNNC_RUNTIME_TRAIN_SPLITCHUNKS_H
 
 #include "runtime/model/Kernels.h"
+#include "runtime/train/ChunkCoroutine.h"
 
 #include <cstdint>
 #include <functional>
@@ -51,8 +52,7 @@ public:
            const std::function<void()> &afterTail);
 
 private:
-  struct Coroutine;
-  std::vector<std::unique_ptr<Coroutine>> coroutines;
+  std::vector<std::unique_ptr<ChunkCoroutine>> coroutines;
 };
 
 } // namespace cnnc

@@ -22,6 +22,7 @@ Trainer::Trainer(const ModelKernels &kernels, unsigned threads,
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   if (!SplitChunks::install(kernels))
     overlap = false;
+  lockstep = LockstepChunks::install(kernels);
   const ModelInfo &info = kernels.info;
   int64_t count = info.paramElements();
   paramData.assign(count, 0.0f);
@@ -107,12 +108,14 @@ static const void *labelsAt(const Batch &batch, const ModelInfo &info,
 LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed, int stopSignal,
                               int *agreedStop) {
   const ModelInfo &info = kernels.info;
-  // A model that normalizes with the batch's statistics needs the whole
-  // batch in one call: its one chunk is the batch (so, like the fixed
-  // chunks, it does not depend on the threads). TrainRun refuses it under
-  // several ranks.
-  bool wholeBatch = info.needsWholeBatch();
-  assert((!wholeBatch || group.size() == 1) &&
+  // A model that normalizes with the batch's statistics runs its chunks in
+  // lockstep through the sums across them (LockstepChunks.h). Code without
+  // that hook needs the whole batch in one call: its one chunk is the
+  // batch (so, like the fixed chunks, it does not depend on the threads).
+  // TrainRun refuses batch statistics under several ranks.
+  bool batchStatistics = info.needsWholeBatch();
+  bool wholeBatch = batchStatistics && !lockstep;
+  assert((!batchStatistics || group.size() == 1) &&
          "TrainRun refuses batch statistics across ranks");
   int64_t chunkImages = wholeBatch ? batch.size : kTrainChunkImages;
   int64_t chunks = chunkCount(batch.size, chunkImages);
@@ -137,15 +140,19 @@ LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed, int stopSignal,
   // gradients are final early; the decision depends only on what every
   // rank shares (the flag, the code, the batch), so all ranks take part
   // in the sum alike.
-  if (overlap && group.size() > 1 && !wholeBatch && kernels.gradientReadyHook &&
-      chunks > group.size()) {
+  if (batchStatistics && mine.size() > 1) {
+    lockstepChunks.run(pool, mine.size(), [&](int64_t slot) {
+      computeChunk(mine.begin + slot, slot);
+    });
+  } else if (overlap && group.size() > 1 && !batchStatistics &&
+             kernels.gradientReadyHook && chunks > group.size()) {
     gradientTotal.resize(count);
     computeOverlapped(mine, chunks, computeChunk);
   } else {
     forEachChunk(mine, computeChunk);
   }
-  if (wholeBatch)
-    takeNextValues();
+  if (batchStatistics)
+    takeNextValues(std::max<int64_t>(1, mine.size()));
   // One process hands all chunk rows to the update, which adds them in
   // row order as it goes. Ranks add theirs across the group in the same
   // order, each rank getting the total of the slice of the parameters it
@@ -229,20 +236,22 @@ void Trainer::gatherStateToRoot() {
     group.gatherSlicesToRoot(stateData.data() + slot * count, count);
 }
 
-void Trainer::takeNextValues() {
+void Trainer::takeNextValues(int64_t rows) {
   // The slots of the parameters the step computes from the batch's
-  // statistics hold their next values: moved into the parameters, and
-  // zeroed so that the update sees a zero gradient and (with its state at
-  // zero, as for every weight Keras does not train) leaves them as they are.
-  const std::vector<float *> &slots = gradientPointers[0];
+  // statistics hold their next values, the same in every chunk's row (each
+  // computes them from the batch's totals): moved into the parameters from
+  // the first, and zeroed in all so that the update sees a zero gradient
+  // and (with its state at zero, as for every weight Keras does not train)
+  // leaves them as they are.
   std::vector<float *> params =
       writableParamPointers(kernels.info, paramData.data());
   for (size_t p = 0; p < kernels.info.params.size(); ++p) {
     const ParamInfo &param = kernels.info.params[p];
     if (!param.fromBatchStatistics)
       continue;
-    std::copy_n(slots[p], param.elements(), params[p]);
-    std::fill_n(slots[p], param.elements(), 0.0f);
+    std::copy_n(gradientPointers[0][p], param.elements(), params[p]);
+    for (int64_t r = 0; r < rows; ++r)
+      std::fill_n(gradientPointers[r][p], param.elements(), 0.0f);
   }
 }
 

@@ -9,9 +9,10 @@
 // the rows in the same order first (ProcessGroup.h), so the weights are
 // the same bits whatever the threads and ranks. The runtime adds up the
 // per-chunk loss sums and counts, in chunk order too. A model that
-// normalizes with the batch's statistics runs each batch as one chunk, and
-// its step returns the moving statistics' next values, which the trainer
-// moves into the parameters (bytes, no math).
+// normalizes with the batch's statistics runs its chunks in lockstep
+// through the sums over the batch (LockstepChunks.h), and its step returns
+// the moving statistics' next values, which the trainer moves into the
+// parameters (bytes, no math).
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,6 +24,7 @@
 #include "runtime/support/WorkerPool.h"
 #include "runtime/train/Batching.h"
 #include "runtime/train/Chunks.h"
+#include "runtime/train/LockstepChunks.h"
 #include "runtime/train/SplitChunks.h"
 
 #include <cstdint>
@@ -107,8 +109,9 @@ private:
   void computeOverlapped(ChunkRange mine, int64_t chunks,
                          const std::function<void(int64_t, int64_t)> &chunk);
   /// Moves the next values of the parameters the step computes from the
-  /// batch's statistics out of the one chunk's gradient row.
-  void takeNextValues();
+  /// batch's statistics out of the first of the `rows` chunks' gradient
+  /// rows, and zeroes them in all.
+  void takeNextValues(int64_t rows);
   /// Runs the compiled update on parameters [begin, end), summing
   /// `rowCount` gradient rows, over the threads.
   void update(int64_t begin, int64_t end, const float *rows, int64_t rowCount);
@@ -128,6 +131,9 @@ private:
   Batch evalBatch;
   bool overlap = false;
   SplitChunks split;
+  /// Whether the code reaches the runtime for its sums across chunks.
+  bool lockstep = false;
+  LockstepChunks lockstepChunks;
 };
 
 } // namespace cnnc

@@ -15,17 +15,20 @@
 //
 // A trainable BN in @train_gradients normalizes with the batch's statistics
 // (batch_norm with them as its mean and variance) and adds, per channel c
-// over the N elements of every other axis:
+// over the N elements of every other axis of the whole batch:
 //
-//   batch_moments:          mean = sum x / N, variance = sum (x - mean)^2 / N
-//   moving_average:         moving * momentum + batch * (1 - momentum)
-//   batch_norm_param_grad:  sum dy, sum dy * x_hat    (beta's, gamma's grads)
-//   batch_norm_input_grad:  dx = a * (dy - sum dy / N - x_hat * sum dy x_hat /
-//   N)
+//   batch_moments:    mean = sum x / N, variance = sum (x - mean)^2 / N
+//   moving_average:   moving * momentum + batch * (1 - momentum)
+//   batch_norm_grad:  sum dy, sum dy * x_hat over the call's images (beta's,
+//                     gamma's gradients), and with both summed over the
+//                     batch, dx = a * (dy - sum dy / N - x_hat * sum dy x_hat
+//                     / N)
 //
 // with x_hat = (x - mean) * r, r = 1 / sqrt(variance + epsilon), a = gamma * r.
 // The sums are generics whose reduction runs over every axis but the
-// channels, one f64 accumulator per channel (channelSums says why); the
+// channels, one f64 accumulator per channel (wideChannelSums says why); a
+// sum over the batch is the call's, with its element count, through
+// cnn.sum_across_chunks (the runtime adds the chunks' calls). The
 // per-channel factors again are paid once per channel.
 //
 //===----------------------------------------------------------------------===//
@@ -161,9 +164,9 @@ struct LowerFoldBias : OpRewritePattern<FoldBatchNormBiasOp> {
 // Training with the batch's statistics
 //===----------------------------------------------------------------------===//
 
-/// N, the elements per channel of `x` (all axes but the last), as a float
-/// of `type`.
-Value elementsPerChannel(OpBuilder &b, Location loc, Value x, Type type) {
+/// N, the elements per channel of `x` (all axes but the last) in this
+/// call, as an f64.
+Value elementsPerChannel(OpBuilder &b, Location loc, Value x) {
   auto shape = cast<RankedTensorType>(x.getType()).getShape();
   Value count = b.create<tensor::DimOp>(loc, x, 0);
   int64_t rest = 1;
@@ -171,26 +174,23 @@ Value elementsPerChannel(OpBuilder &b, Location loc, Value x, Type type) {
     rest *= dim;
   count = b.create<arith::MulIOp>(loc, count, constantIndex(b, loc, rest));
   count = b.create<arith::IndexCastOp>(loc, b.getI64Type(), count);
-  return b.create<arith::SIToFPOp>(loc, type, count);
+  return b.create<arith::SIToFPOp>(loc, b.getF64Type(), count);
 }
 
 /// Per-channel sums over every axis but the last of the full tensors
 /// `tensors` (of one type): `terms` gets their elements, then those of the
-/// per-channel `channels`, and returns one f32 term per sum. The sums run
-/// in f64, each divided by `divisor` (f64, or null) before rounding to f32:
-/// a float32 running sum over a batch of images (21,632 elements per
+/// per-channel `channels`, and returns one f32 term per sum, added up in
+/// f64. A float32 running sum over a batch of images (21,632 elements per
 /// channel for 32 images of 26x26) drifts by ~1e-5 relative, which moved
 /// an epoch's weights by 1e-3 from TF.js's (whose CPU sums run in double)
 /// and Keras's (float32, pairwise).
-SmallVector<Value> channelSums(
+SmallVector<Value> wideChannelSums(
     OpBuilder &b, Location loc, ValueRange tensors, ValueRange channels,
-    unsigned count, Value divisor,
+    unsigned count,
     function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> terms) {
   auto type = cast<RankedTensorType>(tensors[0].getType());
   int64_t rank = type.getRank();
-  int64_t channelCount = type.getShape().back();
-  auto wide = RankedTensorType::get({channelCount}, b.getF64Type());
-  auto narrow = RankedTensorType::get({channelCount}, b.getF32Type());
+  auto wide = RankedTensorType::get({type.getShape().back()}, b.getF64Type());
   AffineMap identity = b.getMultiDimIdentityMap(rank);
   AffineMap channel = map(b, rank, {b.getAffineDimExpr(rank - 1)});
   SmallVector<Value> inputs(tensors);
@@ -206,37 +206,75 @@ SmallVector<Value> channelSums(
   SmallVector<utils::IteratorType> kinds(rank - 1,
                                          utils::IteratorType::reduction);
   kinds.push_back(utils::IteratorType::parallel);
-  auto sums = b.create<linalg::GenericOp>(
-      loc, SmallVector<Type>(count, wide), inputs,
-      SmallVector<Value>(count, zeros), maps, kinds,
-      [&](OpBuilder &nb, Location nl, ValueRange args) {
-        SmallVector<Value> next;
-        for (auto [i, term] :
-             llvm::enumerate(terms(nb, nl, args.take_front(inputs.size()))))
-          next.push_back(nb.create<arith::AddFOp>(
-              nl, args[inputs.size() + i],
-              nb.create<arith::ExtFOp>(nl, nb.getF64Type(), term)));
-        nb.create<linalg::YieldOp>(nl, next);
-      });
-  SmallVector<Value> results;
-  for (Value sum : sums.getResults())
-    results.push_back(
-        b.create<linalg::GenericOp>(
-             loc, TypeRange{narrow}, ValueRange{sum},
-             ValueRange{b.create<tensor::EmptyOp>(loc, narrow.getShape(),
-                                                  narrow.getElementType())},
-             SmallVector<AffineMap>(2, b.getMultiDimIdentityMap(1)),
-             iterators(1, 0),
-             [&](OpBuilder &nb, Location nl, ValueRange args) {
-               Value value = args[0];
-               if (divisor)
-                 value = nb.create<arith::DivFOp>(nl, value, divisor);
-               nb.create<linalg::YieldOp>(nl,
-                                          ValueRange{nb.create<arith::TruncFOp>(
-                                              nl, nb.getF32Type(), value)});
-             })
-            .getResult(0));
-  return results;
+  return b
+      .create<linalg::GenericOp>(
+          loc, SmallVector<Type>(count, wide), inputs,
+          SmallVector<Value>(count, zeros), maps, kinds,
+          [&](OpBuilder &nb, Location nl, ValueRange args) {
+            SmallVector<Value> next;
+            for (auto [i, term] :
+                 llvm::enumerate(terms(nb, nl, args.take_front(inputs.size()))))
+              next.push_back(nb.create<arith::AddFOp>(
+                  nl, args[inputs.size() + i],
+                  nb.create<arith::ExtFOp>(nl, nb.getF64Type(), term)));
+            nb.create<linalg::YieldOp>(nl, next);
+          })
+      .getResults();
+}
+
+/// The f64 per-channel `sum`, divided by `divisor` (an f64, or null),
+/// rounded to f32.
+Value narrowed(OpBuilder &b, Location loc, Value sum, Value divisor) {
+  auto type = cast<RankedTensorType>(sum.getType());
+  return b
+      .create<linalg::GenericOp>(
+          loc, TypeRange{type.clone(b.getF32Type())}, ValueRange{sum},
+          ValueRange{
+              b.create<tensor::EmptyOp>(loc, type.getShape(), b.getF32Type())},
+          SmallVector<AffineMap>(2, b.getMultiDimIdentityMap(1)),
+          iterators(1, 0),
+          [&](OpBuilder &nb, Location nl, ValueRange args) {
+            Value value = args[0];
+            if (divisor)
+              value = nb.create<arith::DivFOp>(nl, value, divisor);
+            nb.create<linalg::YieldOp>(
+                nl, ValueRange{nb.create<arith::TruncFOp>(nl, nb.getF32Type(),
+                                                          value)});
+          })
+      .getResult(0);
+}
+
+/// The batch's totals of this call's per-channel f64 `sums` of `x`: the
+/// call's sums and its element count per channel packed into one vector
+/// (the count first), added up over the batch's chunks by
+/// cnn.sum_across_chunks, and unpacked. Returns the batch's element count
+/// per channel (an f64), then the totals.
+std::pair<Value, SmallVector<Value>> sumsOverBatch(OpBuilder &b, Location loc,
+                                                   Value x, ValueRange sums) {
+  int64_t channels = cast<RankedTensorType>(sums[0].getType()).getDimSize(0);
+  int64_t length = 1 + channels * static_cast<int64_t>(sums.size());
+  Value packed =
+      b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{length}, b.getF64Type());
+  packed = b.create<tensor::InsertOp>(loc, elementsPerChannel(b, loc, x),
+                                      packed, constantIndex(b, loc, 0));
+  auto slice = [&](size_t i) {
+    return SmallVector<OpFoldResult>{
+        b.getIndexAttr(1 + channels * static_cast<int64_t>(i))};
+  };
+  SmallVector<OpFoldResult> size{b.getIndexAttr(channels)},
+      stride{b.getIndexAttr(1)};
+  for (auto [i, sum] : llvm::enumerate(sums))
+    packed = b.create<tensor::InsertSliceOp>(loc, sum, packed, slice(i), size,
+                                             stride);
+  Value total = b.create<SumAcrossChunksOp>(loc, packed);
+  Value count =
+      b.create<tensor::ExtractOp>(loc, total, constantIndex(b, loc, 0));
+  SmallVector<Value> totals;
+  for (auto [i, sum] : llvm::enumerate(sums))
+    totals.push_back(b.create<tensor::ExtractSliceOp>(
+        loc, cast<RankedTensorType>(sum.getType()), total, slice(i), size,
+        stride));
+  return {count, totals};
 }
 
 /// An elementwise generic over per-channel vectors (all of one type) with
@@ -267,20 +305,25 @@ struct LowerBatchMoments : OpRewritePattern<BatchMomentsOp> {
                                 PatternRewriter &b) const override {
     Location loc = op.getLoc();
     Value x = op.getInput();
-    Value count = elementsPerChannel(b, loc, x, b.getF64Type());
-    Value mean = channelSums(b, loc, {x}, {}, 1, count,
-                             [](OpBuilder &, Location, ValueRange args) {
-                               return SmallVector<Value>{args[0]};
-                             })[0];
+    auto [count, sums] = sumsOverBatch(
+        b, loc, x,
+        wideChannelSums(b, loc, {x}, {}, 1,
+                        [](OpBuilder &, Location, ValueRange args) {
+                          return SmallVector<Value>{args[0]};
+                        }));
+    Value mean = narrowed(b, loc, sums[0], count);
     // The second pass subtracts the mean first: sum x^2 / N - mean^2 would
-    // cancel when the mean is large next to the spread.
-    Value variance = channelSums(
-        b, loc, {x}, {mean}, 1, count,
-        [](OpBuilder &nb, Location nl, ValueRange args) {
-          Value d = nb.create<arith::SubFOp>(nl, args[0], args[1]);
-          return SmallVector<Value>{nb.create<arith::MulFOp>(nl, d, d)};
-        })[0];
-    b.replaceOp(op, {mean, variance});
+    // cancel when the mean is large next to the spread. It sums the chunks'
+    // passes over the batch's mean, which they agree on bit for bit.
+    auto [sameCount, squares] = sumsOverBatch(
+        b, loc, x,
+        wideChannelSums(
+            b, loc, {x}, {mean}, 1,
+            [](OpBuilder &nb, Location nl, ValueRange args) {
+              Value d = nb.create<arith::SubFOp>(nl, args[0], args[1]);
+              return SmallVector<Value>{nb.create<arith::MulFOp>(nl, d, d)};
+            }));
+    b.replaceOp(op, {mean, narrowed(b, loc, squares[0], sameCount)});
     return success();
   }
 };
@@ -312,71 +355,65 @@ Value normalized(OpBuilder &b, Location loc, Value x, Value mean, Value r) {
   return b.create<arith::MulFOp>(loc, b.create<arith::SubFOp>(loc, x, mean), r);
 }
 
-struct LowerBatchNormParamGrad : OpRewritePattern<BatchNormParamGradOp> {
+struct LowerBatchNormGrad : OpRewritePattern<BatchNormGradOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(BatchNormParamGradOp op,
+  LogicalResult matchAndRewrite(BatchNormGradOp op,
                                 PatternRewriter &b) const override {
     Location loc = op.getLoc();
+    Value x = op.getInput(), dy = op.getOutputGrad(), mean = op.getMean();
     Value r = channelScale(b, loc, Value(), op.getVariance(),
                            op.getEpsilon().convertToDouble());
-    b.replaceOp(
-        op, channelSums(b, loc, {op.getInput(), op.getOutputGrad()},
-                        {op.getMean(), r}, 2, Value(),
+    // This call's sum dy and sum dy * x_hat: beta's and gamma's gradients.
+    SmallVector<Value> sums =
+        wideChannelSums(b, loc, {x, dy}, {mean, r}, 2,
                         [](OpBuilder &nb, Location nl, ValueRange a) {
                           // x, dy, mean, r.
                           Value xHat = normalized(nb, nl, a[0], a[2], a[3]);
                           return SmallVector<Value>{
                               a[1], nb.create<arith::MulFOp>(nl, a[1], xHat)};
-                        }));
-    return success();
-  }
-};
-
-struct LowerBatchNormInputGrad : OpRewritePattern<BatchNormInputGradOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(BatchNormInputGradOp op,
-                                PatternRewriter &b) const override {
-    Location loc = op.getLoc();
-    Value x = op.getInput(), dy = op.getOutputGrad();
-    Value count = elementsPerChannel(b, loc, x, b.getF32Type());
-    Value r = channelScale(b, loc, Value(), op.getVariance(),
-                           op.getEpsilon().convertToDouble());
-    // Per channel: a = gamma * r, and the two sums' means.
-    SmallVector<Value> channels{r, op.getBetaGrad(), op.getGammaGrad()};
+                        });
+    SmallVector<Value> results{narrowed(b, loc, sums[0], Value()),
+                               narrowed(b, loc, sums[1], Value())};
+    if (op.getInputGrad().use_empty()) {
+      results.push_back(emptyTensor(b, loc, op.getInputGrad().getType(), x));
+      b.replaceOp(op, results);
+      return success();
+    }
+    // The input gradient needs the two sums' means over the whole batch;
+    // per channel, with a = gamma * r.
+    auto [count, totals] = sumsOverBatch(b, loc, x, sums);
+    Value meanDy = narrowed(b, loc, totals[0], count);
+    Value meanDyXHat = narrowed(b, loc, totals[1], count);
+    Value scale = r;
     if (Value gamma = op.getGamma())
-      channels.push_back(gamma);
-    SmallVector<Value> factors = overChannels(
-        b, loc, channels, 3, [&](OpBuilder &nb, Location nl, ValueRange a) {
-          Value scale =
-              a.size() > 3 ? nb.create<arith::MulFOp>(nl, a[3], a[0]) : a[0];
-          return SmallVector<Value>{scale,
-                                    nb.create<arith::DivFOp>(nl, a[1], count),
-                                    nb.create<arith::DivFOp>(nl, a[2], count)};
-        });
+      scale = overChannels(
+          b, loc, {gamma, r}, 1, [](OpBuilder &nb, Location nl, ValueRange a) {
+            return SmallVector<Value>{nb.create<arith::MulFOp>(nl, a[0], a[1])};
+          })[0];
     auto type = cast<RankedTensorType>(x.getType());
     int64_t rank = type.getRank();
     AffineMap identity = b.getMultiDimIdentityMap(rank);
     AffineMap channel = map(b, rank, {b.getAffineDimExpr(rank - 1)});
-    SmallVector<Value> inputs{x, dy, op.getMean(), r};
-    llvm::append_range(inputs, factors);
+    SmallVector<Value> inputs{x, dy, mean, r, scale, meanDy, meanDyXHat};
     SmallVector<AffineMap> maps{identity, identity};
     maps.append(5, channel);
     maps.push_back(identity);
-    b.replaceOp(op, b.create<linalg::GenericOp>(
-                         loc, TypeRange{type}, inputs,
-                         ValueRange{emptyTensor(b, loc, type, x)}, maps,
-                         iterators(rank, 0),
-                         [](OpBuilder &nb, Location nl, ValueRange a) {
-                           // x, dy, mean, r, a, mean dy, mean dy * x_hat.
-                           Value xHat = normalized(nb, nl, a[0], a[2], a[3]);
-                           Value centered = nb.create<arith::SubFOp>(
-                               nl, nb.create<arith::SubFOp>(nl, a[1], a[5]),
-                               nb.create<arith::MulFOp>(nl, xHat, a[6]));
-                           nb.create<linalg::YieldOp>(
-                               nl, ValueRange{nb.create<arith::MulFOp>(
-                                       nl, a[4], centered)});
-                         })
-                        .getResult(0));
+    results.push_back(
+        b.create<linalg::GenericOp>(
+             loc, TypeRange{type}, inputs,
+             ValueRange{emptyTensor(b, loc, type, x)}, maps, iterators(rank, 0),
+             [](OpBuilder &nb, Location nl, ValueRange a) {
+               // x, dy, mean, r, a, mean dy, mean dy * x_hat.
+               Value xHat = normalized(nb, nl, a[0], a[2], a[3]);
+               Value centered = nb.create<arith::SubFOp>(
+                   nl, nb.create<arith::SubFOp>(nl, a[1], a[5]),
+                   nb.create<arith::MulFOp>(nl, xHat, a[6]));
+               nb.create<linalg::YieldOp>(
+                   nl,
+                   ValueRange{nb.create<arith::MulFOp>(nl, a[4], centered)});
+             })
+            .getResult(0));
+    b.replaceOp(op, results);
     return success();
   }
 };
@@ -385,6 +422,6 @@ struct LowerBatchNormInputGrad : OpRewritePattern<BatchNormInputGradOp> {
 
 void lowering::populateBatchNormPatterns(RewritePatternSet &patterns) {
   patterns.add<LowerBatchNorm, LowerFoldKernel, LowerFoldBias,
-               LowerBatchMoments, LowerMovingAverage, LowerBatchNormParamGrad,
-               LowerBatchNormInputGrad>(patterns.getContext());
+               LowerBatchMoments, LowerMovingAverage, LowerBatchNormGrad>(
+      patterns.getContext());
 }

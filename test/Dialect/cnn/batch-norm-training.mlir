@@ -8,14 +8,12 @@
 // CHECK-LABEL: func.func @training
 // CHECK: %{{.*}}, %{{.*}} = cnn.batch_moments %arg0 : (tensor<?x4x4x2xf32>) -> (tensor<2xf32>, tensor<2xf32>)
 // CHECK: cnn.moving_average %arg2, %{{.*}} momentum = 0.98999999999999999 : tensor<2xf32>
-// CHECK: cnn.batch_norm_param_grad %arg0, %arg1 mean %{{.*}} variance %{{.*}} epsilon = 1.000000e-03
-// CHECK: cnn.batch_norm_input_grad %arg0, %arg1 gamma %arg3 mean
-// CHECK: cnn.batch_norm_input_grad %arg0, %arg1 mean %{{.*}} variance %{{.*}} sums
+// CHECK: cnn.batch_norm_grad %arg0, %arg1 gamma %arg3 mean %{{.*}} variance %{{.*}} epsilon = 1.000000e-03
+// CHECK: cnn.batch_norm_grad %arg0, %arg1 mean %{{.*}} variance %{{.*}} epsilon = 1.000000e-03
 func.func @training(%x: tensor<?x4x4x2xf32>, %dy: tensor<?x4x4x2xf32>, %m: tensor<2xf32>, %g: tensor<2xf32>) -> (tensor<2xf32>, tensor<?x4x4x2xf32>, tensor<?x4x4x2xf32>) {
   %mean, %variance = cnn.batch_moments %x : (tensor<?x4x4x2xf32>) -> (tensor<2xf32>, tensor<2xf32>)
   %next = cnn.moving_average %m, %mean momentum = 0.99 : tensor<2xf32>
-  %db, %dg = cnn.batch_norm_param_grad %x, %dy mean %mean variance %variance epsilon = 1.0e-3 : (tensor<?x4x4x2xf32>, tensor<?x4x4x2xf32>, tensor<2xf32>, tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>)
-  %dx = cnn.batch_norm_input_grad %x, %dy gamma %g mean %mean variance %variance sums %db, %dg epsilon = 1.0e-3 : (tensor<?x4x4x2xf32>, tensor<?x4x4x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<?x4x4x2xf32>
-  %dx2 = cnn.batch_norm_input_grad %x, %dy mean %mean variance %variance sums %db, %dg epsilon = 1.0e-3 : (tensor<?x4x4x2xf32>, tensor<?x4x4x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<?x4x4x2xf32>
+  %db, %dg, %dx = cnn.batch_norm_grad %x, %dy gamma %g mean %mean variance %variance epsilon = 1.0e-3 : (tensor<?x4x4x2xf32>, tensor<?x4x4x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>, tensor<?x4x4x2xf32>)
+  %db2, %dg2, %dx2 = cnn.batch_norm_grad %x, %dy mean %mean variance %variance epsilon = 1.0e-3 : (tensor<?x4x4x2xf32>, tensor<?x4x4x2xf32>, tensor<2xf32>, tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>, tensor<?x4x4x2xf32>)
   return %next, %dx, %dx2 : tensor<2xf32>, tensor<?x4x4x2xf32>, tensor<?x4x4x2xf32>
 }

@@ -21,7 +21,7 @@ func.func @momentum_out_of_range(%m: tensor<2xf32>, %b: tensor<2xf32>) {
 
 func.func @negative_epsilon(%x: tensor<?x4x4x2xf32>, %dy: tensor<?x4x4x2xf32>, %m: tensor<2xf32>, %v: tensor<2xf32>) {
   // expected-error @+1 {{batch normalization's epsilon must be a finite number >= 0, got -1.000000e+00}}
-  %db, %dg = cnn.batch_norm_param_grad %x, %dy mean %m variance %v epsilon = -1.0 : (tensor<?x4x4x2xf32>, tensor<?x4x4x2xf32>, tensor<2xf32>, tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>)
+  %db, %dg, %dx = cnn.batch_norm_grad %x, %dy mean %m variance %v epsilon = -1.0 : (tensor<?x4x4x2xf32>, tensor<?x4x4x2xf32>, tensor<2xf32>, tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>, tensor<?x4x4x2xf32>)
   return
 }
 
@@ -29,6 +29,6 @@ func.func @negative_epsilon(%x: tensor<?x4x4x2xf32>, %dy: tensor<?x4x4x2xf32>, %
 
 func.func @gamma_not_per_channel(%x: tensor<?x4x4x2xf32>, %dy: tensor<?x4x4x2xf32>, %g: tensor<4xf32>, %m: tensor<2xf32>) {
   // expected-error @+1 {{must be a vector of the 2 channels}}
-  %dx = cnn.batch_norm_input_grad %x, %dy gamma %g mean %m variance %m sums %m, %m epsilon = 1.0e-3 : (tensor<?x4x4x2xf32>, tensor<?x4x4x2xf32>, tensor<4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<?x4x4x2xf32>
+  %db, %dg, %dx = cnn.batch_norm_grad %x, %dy gamma %g mean %m variance %m epsilon = 1.0e-3 : (tensor<?x4x4x2xf32>, tensor<?x4x4x2xf32>, tensor<4xf32>, tensor<2xf32>, tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>, tensor<?x4x4x2xf32>)
   return
 }
