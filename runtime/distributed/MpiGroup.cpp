@@ -424,6 +424,53 @@ public:
       wait(request, what);
   }
 
+  void sumChunkSums(const double *rows, int64_t rowCount, int64_t chunks,
+                    int64_t length, double *total) override {
+    // The ranks that own chunks are those with a non-empty run; the first
+    // of them gathers every run (rank order is chunk order), folds them
+    // as one process would, and sends the total back. A few dozen doubles
+    // per rank, several times a step: latency, not bandwidth.
+    const char *what = "summing the batch's statistics";
+    std::vector<int> owners;
+    for (int r = 0; r < rankCount; ++r)
+      if (chunksOfWorker(chunks, r, rankCount).size() > 0)
+        owners.push_back(r);
+    if (rankIndex != owners.front()) {
+      check(MPI_Send(rows, static_cast<int>(rowCount * length), MPI_DOUBLE,
+                     owners.front(), kChunkSumsTag, MPI_COMM_WORLD),
+            what);
+      check(MPI_Recv(total, static_cast<int>(length), MPI_DOUBLE,
+                     owners.front(), kChunkSumsTag, MPI_COMM_WORLD,
+                     MPI_STATUS_IGNORE),
+            what);
+      return;
+    }
+    chunkSums.resize(chunks * length);
+    std::copy(rows, rows + rowCount * length, chunkSums.begin());
+    for (int r : owners) {
+      ChunkRange run = chunksOfWorker(chunks, r, rankCount);
+      if (r != rankIndex)
+        check(MPI_Recv(chunkSums.data() + run.begin * length,
+                       static_cast<int>(run.size() * length), MPI_DOUBLE, r,
+                       kChunkSumsTag, MPI_COMM_WORLD, MPI_STATUS_IGNORE),
+              what);
+    }
+    ProcessGroup::sumChunkSums(chunkSums.data(), chunks, chunks, length, total);
+    for (int r : owners)
+      if (r != rankIndex)
+        check(MPI_Send(total, static_cast<int>(length), MPI_DOUBLE, r,
+                       kChunkSumsTag, MPI_COMM_WORLD),
+              what);
+  }
+
+  void broadcastFrom(int root, float *data, int64_t count) override {
+    MPI_Request request;
+    check(MPI_Ibcast(data, static_cast<int>(count), MPI_FLOAT, root,
+                     MPI_COMM_WORLD, &request),
+          "sharing the moving statistics");
+    wait(request, "sharing the moving statistics");
+  }
+
   void gatherSlicesToRoot(float *data, int64_t count) override {
     const char *what = "collecting the optimizer's state";
     std::vector<int> sizes, offsets;
@@ -477,7 +524,12 @@ public:
 
 private:
   static constexpr int kChainTag = 20, kStatsTag = 21, kReturnTag = 22,
-                       kTotalsTag = 23, kDirectTag = 24, kWeightsTag = 25;
+                       kTotalsTag = 23, kDirectTag = 24, kWeightsTag = 25,
+                       kChunkSumsTag = 26;
+
+  /// Every chunk's partial sums on the first rank that owns a chunk
+  /// (sumChunkSums).
+  std::vector<double> chunkSums;
 
   /// A piece of the gradient vector and the rank that updates it.
   struct Piece {

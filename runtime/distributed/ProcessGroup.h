@@ -102,6 +102,19 @@ public:
   updateSlices(float *data, int64_t count,
                const std::function<void(int64_t, int64_t)> &update) = 0;
 
+  /// A sum across a batch's chunks (runtime/train/LockstepChunks.h) over
+  /// the ranks: `rows` holds this rank's `rowCount` rows of `length`
+  /// doubles, the partial sums of the chunks it owns of a batch of `chunks`
+  /// (chunksOfWorker; at least one). `total` gets every rank's rows added in
+  /// chunk order from +0, the fold one process makes. Only the ranks that
+  /// own a chunk of the batch call it, each sum in the same order. One
+  /// process folds its rows.
+  virtual void sumChunkSums(const double *rows, int64_t rowCount,
+                            int64_t chunks, int64_t length, double *total);
+
+  /// Rank `root`'s `count` floats, copied to every rank.
+  virtual void broadcastFrom(int root, float *data, int64_t count) {}
+
   /// Every rank's slice of `data` copied to rank 0 only: the optimizer's
   /// slots, which each rank updates on its slice, before rank 0 writes a
   /// checkpoint.

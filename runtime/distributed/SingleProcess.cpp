@@ -42,6 +42,14 @@ public:
 
 } // namespace
 
+void ProcessGroup::sumChunkSums(const double *rows, int64_t rowCount, int64_t,
+                                int64_t length, double *total) {
+  std::fill(total, total + length, 0.0);
+  for (int64_t r = 0; r < rowCount; ++r)
+    for (int64_t i = 0; i < length; ++i)
+      total[i] += rows[r * length + i];
+}
+
 ProcessGroup &cnnc::singleProcess() {
   static SingleProcessGroup group;
   return group;

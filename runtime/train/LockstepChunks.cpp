@@ -91,7 +91,7 @@ void LockstepChunks::barrier(unsigned parties) {
   }
 }
 
-bool LockstepChunks::addSums(int64_t count) {
+bool LockstepChunks::addSums(int64_t count, const AddRows &addRows) {
   const Chunk &first = *chunks[0];
   if (!first.sums) {
     for (int64_t k = 0; k < count; ++k)
@@ -99,19 +99,22 @@ bool LockstepChunks::addSums(int64_t count) {
         chunksDisagree();
     return false;
   }
-  total.assign(first.length, 0.0);
+  int64_t length = first.length;
+  rows.resize(count * length);
   for (int64_t k = 0; k < count; ++k) {
     const Chunk &chunk = *chunks[k];
-    if (!chunk.sums || chunk.length != first.length)
+    if (!chunk.sums || chunk.length != length)
       chunksDisagree();
-    for (int64_t i = 0; i < first.length; ++i)
-      total[i] += chunk.sums[i];
+    std::copy_n(chunk.sums, length, rows.begin() + k * length);
   }
+  total.resize(length);
+  addRows(rows.data(), length, total.data());
   return true;
 }
 
 void LockstepChunks::run(WorkerPool &pool, int64_t count,
-                         const std::function<void(int64_t)> &body) {
+                         const std::function<void(int64_t)> &body,
+                         const AddRows &addRows) {
   while (static_cast<int64_t>(chunks.size()) < count)
     chunks.push_back(std::make_unique<Chunk>());
   auto parts = static_cast<unsigned>(
@@ -131,11 +134,12 @@ void LockstepChunks::run(WorkerPool &pool, int64_t count,
       resume(k);
     }
     for (;;) {
-      // Every chunk waits at the same sum (or has finished): one thread
-      // adds them up, then each hands the total to its own chunks.
+      // Every chunk waits at the same sum (or has finished): the calling
+      // thread (the one that talks to MPI) adds them up, then each thread
+      // hands the total to its own chunks.
       barrier(parts);
       if (t == 0)
-        goOn = addSums(count);
+        goOn = addSums(count, addRows);
       barrier(parts);
       if (!goOn)
         break;

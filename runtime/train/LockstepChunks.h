@@ -44,11 +44,17 @@ public:
   LockstepChunks(const LockstepChunks &) = delete;
   LockstepChunks &operator=(const LockstepChunks &) = delete;
 
+  /// Adds `rows` (one per chunk, in chunk order) of `length` partial sums
+  /// into `total`: in one process a fold from +0 in row order; across MPI
+  /// ranks, the same fold over every rank's rows (ProcessGroup).
+  using AddRows =
+      std::function<void(const double *rows, int64_t length, double *total)>;
+
   /// Runs `chunk(0)` .. `chunk(count - 1)` on `pool`'s threads, worker t
   /// the run chunksOfWorker(count, t, parts), in lockstep through their
-  /// sums across chunks.
+  /// sums across chunks, each total from `addRows` on the calling thread.
   void run(WorkerPool &pool, int64_t count,
-           const std::function<void(int64_t)> &chunk);
+           const std::function<void(int64_t)> &chunk, const AddRows &addRows);
 
   struct Chunk;
 
@@ -56,12 +62,12 @@ private:
   /// Waits until all `parties` threads have arrived.
   void barrier(unsigned parties);
   /// Once each of the `count` chunks waits at a sum or has finished: adds
-  /// their sums into `total` in chunk order; whether they go on (false: all
+  /// their sums into `total` with `addRows`; whether they go on (false: all
   /// finished).
-  bool addSums(int64_t count);
+  bool addSums(int64_t count, const AddRows &addRows);
 
   std::vector<std::unique_ptr<Chunk>> chunks;
-  std::vector<double> total;
+  std::vector<double> rows, total;
   std::atomic<unsigned> arrived{0};
   std::atomic<uint64_t> generation{0};
   bool goOn = false;

@@ -413,18 +413,7 @@ bool cnnc::checkTrainingGroup(const ModelInfo &info, const ProcessGroup &group,
             "step so far: train this model without mpirun";
     return false;
   }
-  if (group.size() == 1 || !info.needsWholeBatch())
-    return true;
-  auto param =
-      std::find_if(info.params.begin(), info.params.end(),
-                   [](const ParamInfo &p) { return p.fromBatchStatistics; });
-  std::string layer = param->name.substr(0, param->name.find('/'));
-  error = "mpirun started " + std::to_string(group.size()) +
-          " processes, but BatchNormalization '" + layer +
-          "' normalizes with the statistics of the whole batch, which cnnc "
-          "computes in one process: train this model without mpirun (or "
-          "freeze the layer with trainable=False)";
-  return false;
+  return true;
 }
 
 bool cnnc::checkTrainingInputs(const ModelInfo &info, const RunOptions &options,

@@ -70,10 +70,9 @@ void setRunProgramName(const std::string &name);
 /// it resumes. False with a one-line `error`.
 bool checkRunOutputs(const RunOptions &options, std::string &error);
 
-/// Checks that `group` can train the model: one whose step normalizes with
-/// the whole batch's statistics (a trainable BatchNormalization) trains in
-/// one process, since a batch cannot be split across ranks. False with a
-/// one-line `error` naming the layer; callers print it on rank 0 only.
+/// Checks that `group` can train the model: a model of several outputs
+/// trains in one process (the ranks exchange one loss and accuracy per
+/// step). False with a one-line `error`; callers print it on rank 0 only.
 bool checkTrainingGroup(const ModelInfo &info, const ProcessGroup &group,
                         std::string &error);
 

@@ -109,14 +109,14 @@ LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed, int stopSignal,
                               int *agreedStop) {
   const ModelInfo &info = kernels.info;
   // A model that normalizes with the batch's statistics runs its chunks in
-  // lockstep through the sums across them (LockstepChunks.h). Code without
-  // that hook needs the whole batch in one call: its one chunk is the
-  // batch (so, like the fixed chunks, it does not depend on the threads).
-  // TrainRun refuses batch statistics under several ranks.
+  // lockstep through the sums across them (LockstepChunks.h), on every
+  // thread and rank. Code without that hook needs the whole batch in one
+  // call: its one chunk is the batch (so, like the fixed chunks, it does
+  // not depend on the threads), and it trains in one process only.
   bool batchStatistics = info.needsWholeBatch();
   bool wholeBatch = batchStatistics && !lockstep;
-  assert((!batchStatistics || group.size() == 1) &&
-         "TrainRun refuses batch statistics across ranks");
+  assert((!wholeBatch || group.size() == 1) &&
+         "a whole batch in one call cannot be split across ranks");
   int64_t chunkImages = wholeBatch ? batch.size : kTrainChunkImages;
   int64_t chunks = chunkCount(batch.size, chunkImages);
   ChunkRange mine = chunksOfWorker(chunks, group.rank(), group.size());
@@ -140,10 +140,14 @@ LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed, int stopSignal,
   // gradients are final early; the decision depends only on what every
   // rank shares (the flag, the code, the batch), so all ranks take part
   // in the sum alike.
-  if (batchStatistics && mine.size() > 1) {
-    lockstepChunks.run(pool, mine.size(), [&](int64_t slot) {
-      computeChunk(mine.begin + slot, slot);
-    });
+  if (batchStatistics && !wholeBatch && mine.size() > 0 &&
+      (mine.size() > 1 || group.size() > 1)) {
+    lockstepChunks.run(
+        pool, mine.size(),
+        [&](int64_t slot) { computeChunk(mine.begin + slot, slot); },
+        [&](const double *rows, int64_t length, double *total) {
+          group.sumChunkSums(rows, mine.size(), chunks, length, total);
+        });
   } else if (overlap && group.size() > 1 && !batchStatistics &&
              kernels.gradientReadyHook && chunks > group.size()) {
     gradientTotal.resize(count);
@@ -152,7 +156,7 @@ LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed, int stopSignal,
     forEachChunk(mine, computeChunk);
   }
   if (batchStatistics)
-    takeNextValues(std::max<int64_t>(1, mine.size()));
+    takeNextValues(mine.size(), chunks);
   // One process hands all chunk rows to the update, which adds them in
   // row order as it goes. Ranks add theirs across the group in the same
   // order, each rank getting the total of the slice of the parameters it
@@ -236,22 +240,29 @@ void Trainer::gatherStateToRoot() {
     group.gatherSlicesToRoot(stateData.data() + slot * count, count);
 }
 
-void Trainer::takeNextValues(int64_t rows) {
+void Trainer::takeNextValues(int64_t rows, int64_t chunks) {
   // The slots of the parameters the step computes from the batch's
   // statistics hold their next values, the same in every chunk's row (each
   // computes them from the batch's totals): moved into the parameters from
   // the first, and zeroed in all so that the update sees a zero gradient
   // and (with its state at zero, as for every weight Keras does not train)
-  // leaves them as they are.
+  // leaves them as they are. A rank without a chunk of this batch (a short
+  // last batch) gets them from the first rank that has one.
+  int owner = 0;
+  while (chunksOfWorker(chunks, owner, group.size()).size() == 0)
+    ++owner;
   std::vector<float *> params =
       writableParamPointers(kernels.info, paramData.data());
   for (size_t p = 0; p < kernels.info.params.size(); ++p) {
     const ParamInfo &param = kernels.info.params[p];
     if (!param.fromBatchStatistics)
       continue;
-    std::copy_n(gradientPointers[0][p], param.elements(), params[p]);
+    if (rows > 0)
+      std::copy_n(gradientPointers[0][p], param.elements(), params[p]);
     for (int64_t r = 0; r < rows; ++r)
       std::fill_n(gradientPointers[r][p], param.elements(), 0.0f);
+    if (group.size() > 1)
+      group.broadcastFrom(owner, params[p], param.elements());
   }
 }
 

@@ -109,9 +109,10 @@ private:
   void computeOverlapped(ChunkRange mine, int64_t chunks,
                          const std::function<void(int64_t, int64_t)> &chunk);
   /// Moves the next values of the parameters the step computes from the
-  /// batch's statistics out of the first of the `rows` chunks' gradient
-  /// rows, and zeroes them in all.
-  void takeNextValues(int64_t rows);
+  /// batch's statistics out of the first of this rank's `rows` chunks'
+  /// gradient rows (of a batch of `chunks`), zeroes them in all, and (across
+  /// ranks) shares the first owning rank's.
+  void takeNextValues(int64_t rows, int64_t chunks);
   /// Runs the compiled update on parameters [begin, end), summing
   /// `rowCount` gradient rows, over the threads.
   void update(int64_t begin, int64_t end, const float *rows, int64_t rowCount);

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/train/LockstepChunks.h"
+#include "runtime/distributed/ProcessGroup.h"
 
 #include <gtest/gtest.h>
 
@@ -50,6 +51,11 @@ void fakeStep(int64_t k, Seen &seen) {
   seen.second = more;
 }
 
+/// One process's fold of the rows.
+void addRows(const double *rows, int64_t length, double *total, int64_t count) {
+  singleProcess().sumChunkSums(rows, count, count, length, total);
+}
+
 } // namespace
 
 TEST(LockstepChunksTest, InstallNeedsTheCompiledHook) {
@@ -79,7 +85,11 @@ TEST(LockstepChunksTest, EveryChunkGetsTheTotalsInChunkOrder) {
       for (int64_t k = 0; k < count; ++k)
         second += sum * 0.5 + k;
       std::vector<Seen> seen(count);
-      lockstep.run(pool, count, [&](int64_t k) { fakeStep(k, seen[k]); });
+      lockstep.run(
+          pool, count, [&](int64_t k) { fakeStep(k, seen[k]); },
+          [&](const double *rows, int64_t length, double *total) {
+            addRows(rows, length, total, count);
+          });
       for (int64_t k = 0; k < count; ++k) {
         EXPECT_EQ(seen[k].first,
                   (std::vector<double>{double(count), sum, indices}));
@@ -105,10 +115,12 @@ TEST(LockstepChunksDeathTest, ChunksThatDisagreeAbort) {
   ASSERT_TRUE(LockstepChunks::install(kernelsWithHook()));
   WorkerPool pool(1);
   LockstepChunks lockstep;
-  EXPECT_DEATH(lockstep.run(pool, 2,
-                            [&](int64_t k) {
-                              std::vector<double> sums(k + 1, 1.0);
-                              hookSlot(sums.data(), k + 1);
-                            }),
+  EXPECT_DEATH(lockstep.run(
+                   pool, 2,
+                   [&](int64_t k) {
+                     std::vector<double> sums(k + 1, 1.0);
+                     hookSlot(sums.data(), k + 1);
+                   },
+                   [](const double *, int64_t, double *) {}),
                "the chunks of a batch reached different sums across chunks");
 }
