@@ -85,3 +85,31 @@ func.func @pairs(%a: vector<1x1x2xi8>, %b: vector<1x32x2xi8>, %c: vector<1x32xi3
   %r = vector.contract {indexing_maps = [#lhs, #rhs, #acc], iterator_types = ["parallel", "parallel", "reduction", "reduction"], kind = #vector.kind<add>} %ae, %be, %c : vector<1x1x2xi32>, vector<1x32x2xi32> into vector<1x32xi32>
   return %r : vector<1x32xi32>
 }
+
+// -----
+
+// A convolution's register tile in the layout the int8 convolutions would
+// need (docs/compiler.md "int8 inference"): one image row of 10 output
+// columns, one group of 4 input channels (NHWC: 4 contiguous codes of a
+// pixel, no packing), one tap, 32 filters of the kernel packed
+// [KH, KW, C/4, F, 4]. It is the Dense form with the rows the output
+// columns: 10 rows x 2 zmm of filters, 20 vpdpbusd.
+
+#lhs = affine_map<(n, w, f, c, p) -> (n, w, c, p)>
+#rhs = affine_map<(n, w, f, c, p) -> (c, f, p)>
+#acc = affine_map<(n, w, f, c, p) -> (n, w, f)>
+
+// CHECK-LABEL: func.func @conv_row
+// CHECK-NOT: vector.contract
+// CHECK: vector.extract %{{.*}}[0, 0, 0] : vector<4xi8> from vector<1x10x1x4xi8>
+// CHECK-COUNT-2: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// CHECK: vector.extract %{{.*}}[0, 9, 0] : vector<4xi8> from vector<1x10x1x4xi8>
+// CHECK-COUNT-2: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// CHECK-NOT: vpdpbusd
+// CHECK: vector.shape_cast %{{.*}} : vector<10x32xi32> to vector<1x10x32xi32>
+func.func @conv_row(%a: vector<1x10x1x4xi8>, %b: vector<1x32x4xi8>, %c: vector<1x10x32xi32>) -> vector<1x10x32xi32> {
+  %ae = arith.extui %a : vector<1x10x1x4xi8> to vector<1x10x1x4xi32>
+  %be = arith.extsi %b : vector<1x32x4xi8> to vector<1x32x4xi32>
+  %r = vector.contract {indexing_maps = [#lhs, #rhs, #acc], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction"], kind = #vector.kind<add>} %ae, %be, %c : vector<1x10x1x4xi32>, vector<1x32x4xi32> into vector<1x10x32xi32>
+  return %r : vector<1x10x32xi32>
+}
