@@ -57,6 +57,9 @@ config.substitutions.append(("%mlir_c_runner_utils", os.path.join(
 
 tool_dirs = [config.cnnc_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["cnnc", "cnnc-opt"], tool_dirs)
+# LLVM 19's, not whatever else PATH has first (/usr/bin/llc may be LLVM 14).
+llvm_config.add_tool_substitutions(
+    ["llc", "mlir-translate", "mlir-cpu-runner"], [config.llvm_tools_dir])
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 # bench/keras_torch.py's PyTorch peer (REQUIRES: torch) needs Debian's
