@@ -332,6 +332,24 @@ def LowerBf16Dot : Pass<"cnn-lower-bf16-dot", "::mlir::func::FuncOp"> {
   ];
 }
 
+def LowerInt8Dot : Pass<"cnn-lower-int8-dot", "::mlir::func::FuncOp"> {
+  let summary = "Lower uint8 x int8 group contractions to AVX512-VNNI vpdpbusd";
+  let description = [{
+    Between --cnn-vectorize and --cnn-lower-vectors, for --precision int8.
+    A vector.contract of uint8 codes (arith.extui from i8) by int8 codes
+    (arith.extsi from i8) into i32 accumulators, whose innermost reduction
+    is a group of 4 (last in both operands) and whose accumulator's
+    innermost dimension is whole 16-lane vectors along the int8 operand,
+    becomes one `llvm.x86.avx512.vpdpbusd.512` per row and 16 lanes (the
+    row's 4 codes broadcast as a 32-bit word, the lanes' 16 groups as 64
+    contiguous bytes). MLIR 19's x86vector dialect has no VNNI op.
+  }];
+  let dependentDialects = [
+    "::mlir::vector::VectorDialect", "::mlir::LLVM::LLVMDialect",
+    "::mlir::arith::ArithDialect"
+  ];
+}
+
 def QuantizeInt8 : Pass<"cnn-quantize-int8", "::mlir::ModuleOp"> {
   let summary = "Run the conv2d and dense layers cnn.int8 names in int8";
   let description = [{

@@ -51,9 +51,15 @@ if not config.cnnc_mpi:
 
 llvm_config.with_system_environment(["HOME", "TMPDIR", "XDG_CACHE_HOME"])
 llvm_config.use_default_substitutions()
+# vector.print's runtime, for the tests mlir-cpu-runner runs.
+config.substitutions.append(("%mlir_c_runner_utils", os.path.join(
+    os.path.dirname(config.llvm_tools_dir), "lib", "libmlir_c_runner_utils.so")))
 
 tool_dirs = [config.cnnc_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["cnnc", "cnnc-opt"], tool_dirs)
+# LLVM 19's, not whatever else PATH has first (/usr/bin/llc may be LLVM 14).
+llvm_config.add_tool_substitutions(
+    ["llc", "mlir-translate", "mlir-cpu-runner"], [config.llvm_tools_dir])
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 # bench/keras_torch.py's PyTorch peer (REQUIRES: torch) needs Debian's
@@ -63,7 +69,8 @@ if subprocess.run(["/usr/bin/python3", "-c", "import torch"],
                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
     config.available_features.add("torch")
 
-# Tests that run bf16 code (--precision bf16) need AVX512-BF16 on this CPU;
+# Tests that run bf16 code (--precision bf16) need AVX512-BF16 on this CPU,
+# the ones that run vpdpbusd AVX512-VNNI;
 # the ones that only compile it name their target CPU.
 # Tests of an object's refusal of a CPU without an extension it was
 # compiled for use one this CPU lacks.
@@ -72,6 +79,8 @@ try:
         cpu_flags = cpuinfo.read().split()
     if "avx512_bf16" in cpu_flags:
         config.available_features.add("avx512bf16")
+    if "avx512_vnni" in cpu_flags:
+        config.available_features.add("avx512vnni")
     if "avx512_vp2intersect" not in cpu_flags:
         config.available_features.add("cpu-lacks-avx512vp2intersect")
 except OSError:

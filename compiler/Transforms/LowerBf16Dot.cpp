@@ -21,6 +21,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Passes.h"
+#include "compiler/Transforms/GroupContraction.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -49,19 +50,6 @@ Value extendedFromBf16(Value value) {
   return type && type.getElementType().isBF16() ? ext.getIn() : Value();
 }
 
-/// The loop dimension each result of `map` is, or nullopt if one is not a
-/// plain dimension.
-std::optional<SmallVector<unsigned>> dims(AffineMap map) {
-  SmallVector<unsigned> result;
-  for (AffineExpr expr : map.getResults()) {
-    auto d = dyn_cast<AffineDimExpr>(expr);
-    if (!d)
-      return std::nullopt;
-    result.push_back(d.getPosition());
-  }
-  return result;
-}
-
 /// out(rows..., n) += Σ_p a(rows..., p) · b(n, p), p a pair, every other
 /// reduction of size 1: one dpbf16ps per row and 16 lanes of n.
 struct PairContractToDpbf16 : OpRewritePattern<vector::ContractionOp> {
@@ -70,120 +58,28 @@ struct PairContractToDpbf16 : OpRewritePattern<vector::ContractionOp> {
   LogicalResult matchAndRewrite(vector::ContractionOp op,
                                 PatternRewriter &b) const override {
     auto accType = dyn_cast<VectorType>(op.getAccType());
-    if (op.getKind() != vector::CombiningKind::ADD || !accType ||
-        !accType.getElementType().isF32() ||
-        isa<vector::MaskOp>(op->getParentOp()))
+    if (!accType || !accType.getElementType().isF32())
       return failure();
     Value lhs = extendedFromBf16(op.getLhs());
     Value rhs = extendedFromBf16(op.getRhs());
     if (!lhs || !rhs)
       return failure();
-    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-    auto lhsDims = dims(maps[0]), rhsDims = dims(maps[1]),
-         accDims = dims(maps[2]);
-    if (!lhsDims || !rhsDims || !accDims || accDims->empty())
+    std::optional<cnnc::GroupContraction> match =
+        cnnc::matchGroupContraction(op, lhs, rhs, /*group=*/2);
+    if (!match)
       return failure();
-    // Every loop's size, from the operand that has it.
-    SmallVector<int64_t> sizes(maps[0].getNumDims(), 1);
-    auto record = [&](ArrayRef<unsigned> ds, VectorType type) {
-      for (auto [k, d] : llvm::enumerate(ds))
-        sizes[d] = type.getDimSize(k);
-    };
-    auto lhsType = cast<VectorType>(lhs.getType());
-    auto rhsType = cast<VectorType>(rhs.getType());
-    record(*lhsDims, lhsType);
-    record(*rhsDims, rhsType);
-    record(*accDims, accType);
-
-    // The pair: a reduction of 2, innermost in both operands.
-    unsigned pair = lhsDims->back();
-    if (rhsDims->back() != pair || sizes[pair] != 2 ||
-        llvm::is_contained(*accDims, pair))
-      return failure();
-    // Every other reduction has size 1.
-    for (unsigned d = 0; d < sizes.size(); ++d)
-      if (d != pair && !llvm::is_contained(*accDims, d) && sizes[d] != 1)
-        return failure();
-    // The lanes: the accumulator's innermost dimension, whole zmm vectors,
-    // in one operand only (`vec`), just before the pair.
-    unsigned lanes = accDims->back();
-    int64_t n = sizes[lanes];
-    if (n % kLanes != 0)
-      return failure();
-    bool lanesInLhs = llvm::is_contained(*lhsDims, lanes);
-    bool lanesInRhs = llvm::is_contained(*rhsDims, lanes);
-    if (lanesInLhs == lanesInRhs)
-      return failure();
-    Value vec = lanesInRhs ? rhs : lhs, row = lanesInRhs ? lhs : rhs;
-    ArrayRef<unsigned> vecDims = lanesInRhs ? *rhsDims : *lhsDims;
-    ArrayRef<unsigned> rowDims = lanesInRhs ? *lhsDims : *rhsDims;
-    if (vecDims.size() < 2 || vecDims[vecDims.size() - 2] != lanes)
-      return failure();
-    for (unsigned d : vecDims.drop_back(2))
-      if (sizes[d] != 1)
-        return failure();
-    // The rows: the accumulator's other dimensions, in the row operand in
-    // the same order (dimensions of size 1 aside), so that flattening both
-    // numbers the rows alike.
-    SmallVector<unsigned> accRows, operandRows;
-    for (unsigned d : ArrayRef<unsigned>(*accDims).drop_back())
-      if (sizes[d] != 1)
-        accRows.push_back(d);
-    for (unsigned d : rowDims.drop_back()) {
-      if (sizes[d] == 1)
-        continue;
-      if (!llvm::is_contained(*accDims, d))
-        return failure();
-      operandRows.push_back(d);
-    }
-    if (accRows != operandRows)
-      return failure();
-    int64_t rows = 1;
-    for (unsigned d : accRows)
-      rows *= sizes[d];
-
-    Location loc = op.getLoc();
-    Type bf16 = b.getBF16Type(), f32 = b.getF32Type(), i32 = b.getI32Type();
-    auto pairsType = VectorType::get({2 * kLanes}, bf16);
-    Value flatRows = b.create<vector::ShapeCastOp>(
-        loc, VectorType::get({rows, 2}, bf16), row);
-    Value flatVec =
-        b.create<vector::ShapeCastOp>(loc, VectorType::get({2 * n}, bf16), vec);
-    Value flatAcc = b.create<vector::ShapeCastOp>(
-        loc, VectorType::get({rows, n}, f32), op.getAcc());
-    Value result = flatAcc;
-    // The lanes' pairs are shared by all rows: cut once.
-    SmallVector<Value> columns;
-    for (int64_t j = 0; j < n / kLanes; ++j)
-      columns.push_back(b.create<vector::ExtractStridedSliceOp>(
-          loc, flatVec, ArrayRef<int64_t>{2 * kLanes * j},
-          ArrayRef<int64_t>{2 * kLanes}, ArrayRef<int64_t>{1}));
-    for (int64_t r = 0; r < rows; ++r) {
-      // The row's pair as one 32-bit word in every lane (vpbroadcastd).
-      Value pairWord = b.create<vector::BitCastOp>(
-          loc, VectorType::get({1}, i32),
-          b.create<vector::ExtractOp>(loc, flatRows, r));
-      Value splat = b.create<vector::BitCastOp>(
-          loc, pairsType,
-          b.create<vector::BroadcastOp>(loc, VectorType::get({kLanes}, i32),
-                                        pairWord));
-      Value accRow = b.create<vector::ExtractOp>(loc, result, r);
-      for (int64_t j = 0; j < n / kLanes; ++j) {
-        Value acc = b.create<vector::ExtractStridedSliceOp>(
-            loc, accRow, ArrayRef<int64_t>{kLanes * j},
-            ArrayRef<int64_t>{kLanes}, ArrayRef<int64_t>{1});
-        // dpbf16ps(acc, a, b) is symmetric in a and b.
-        Value dot = b.create<LLVM::CallIntrinsicOp>(
-                         loc, acc.getType(), "llvm.x86.avx512bf16.dpbf16ps.512",
-                         ValueRange{acc, splat, columns[j]})
-                        .getResult(0);
-        accRow = b.create<vector::InsertStridedSliceOp>(
-            loc, dot, accRow, ArrayRef<int64_t>{kLanes * j},
-            ArrayRef<int64_t>{1});
-      }
-      result = b.create<vector::InsertOp>(loc, accRow, result, r);
-    }
-    b.replaceOpWithNewOp<vector::ShapeCastOp>(op, accType, result);
+    auto pairs = VectorType::get({2 * kLanes}, b.getBF16Type());
+    // dpbf16ps(acc, a, b) is symmetric in a and b.
+    cnnc::replaceByGroupDots(b, op, *match, pairs,
+                             [&](OpBuilder &nb, Location loc, Value acc,
+                                 Value splat, Value columns) -> Value {
+                               return nb
+                                   .create<LLVM::CallIntrinsicOp>(
+                                       loc, acc.getType(),
+                                       "llvm.x86.avx512bf16.dpbf16ps.512",
+                                       ValueRange{acc, splat, columns})
+                                   .getResult(0);
+                             });
     return success();
   }
 };
