@@ -16,13 +16,18 @@
 // for G = 2, no shuffle) and one full-width FMA. The taps of a kernel row
 // (the loop around the per-tap ops) run in the same pass over the pixels,
 // so that they share each pixel's permute and read the batch once, not once
-// per tap, and give that many independent accumulators. At the end each
-// accumulator's lanes are put back in the kernel's order (rows c, columns
-// f) and added to what the output held.
+// per tap, and give that many independent accumulators. Each accumulator
+// starts from what the output held (its G rows of F filters, lanes
+// reordered) and goes back there in the kernel's order (rows c, columns f)
+// at the end.
 //
 // Every sum keeps the contraction tiles' order: each (c, f) is one running
-// sum over (image, row, column), so the gradients are the same bits as
-// before. Splitting a sum over pixels (4 pixels side by side, in
+// sum over (image, row, column) from the output's value, so the gradients
+// are the same bits as theirs. (The lowering calls the op once per image:
+// a sum started at zero and added to the output at the end, dk + (p1 + p2
+// + ...), rounds otherwise than dk + p1 + p2 + ..., and the last filters
+// of a wider gradient, 32 + 4 of 36, take this form where they took a
+// contraction tile.) Splitting a sum over pixels (4 pixels side by side, in
 // accumulators of their own, added at the end) changed its last bits, and
 // test/interop/tfjs-train-conv-variants' SeparableConv2D (a 1x1 kernel of 8
 // filters) then trained 1.6e-3 away from TF.js after 20 steps instead of
@@ -69,18 +74,22 @@ constexpr int64_t kMaxAccumulators = 16;
 
 } // namespace
 
-int64_t cnnc::fewFilterKernelGradientGroups(linalg::GenericOp op) {
+bool cnnc::isKernelGradientTap(linalg::GenericOp op) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
       op.getNumDpsInits() != 1 || op.getNumLoops() != 5 ||
       !linalg::isaContractionOpInterface(op))
-    return 0;
+    return false;
   MLIRContext *ctx = op.getContext();
   AffineExpr c, f, n, h, w;
   bindDims(ctx, c, f, n, h, w);
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  if (maps[0] != AffineMap::get(5, 0, {n, h, w, c}, ctx) ||
-      maps[1] != AffineMap::get(5, 0, {n, h, w, f}, ctx) ||
-      maps[2] != AffineMap::get(5, 0, {c, f}, ctx))
+  return maps[0] == AffineMap::get(5, 0, {n, h, w, c}, ctx) &&
+         maps[1] == AffineMap::get(5, 0, {n, h, w, f}, ctx) &&
+         maps[2] == AffineMap::get(5, 0, {c, f}, ctx);
+}
+
+int64_t cnnc::fewFilterKernelGradientGroups(linalg::GenericOp op) {
+  if (!isKernelGradientTap(op))
     return 0;
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t channels = ranges[0], filters = ranges[1];
@@ -90,13 +99,16 @@ int64_t cnnc::fewFilterKernelGradientGroups(linalg::GenericOp op) {
     return 0;
   int64_t groups = kFewFilterLanes / filters;
   SmallVector<int64_t> xStrides, dyStrides, dkStrides;
-  // The output's G rows of a group must be one run of 16 floats for the
-  // final read-add-write; the images' channels one run each.
+  // The images' channels one run each, the output's rows too: F floats
+  // apart, or further for the last filters of a wider kernel gradient
+  // (36 = 32 + 4: rows of 4 floats, 36 apart), whose G rows of a group are
+  // then read and written one row at a time.
   if (channels % groups != 0 ||
       !contiguousRows(op.getDpsInputs()[0], xStrides) ||
       !contiguousRows(op.getDpsInputs()[1], dyStrides) ||
       !contiguousRows(op.getDpsInits()[0], dkStrides) ||
-      dkStrides.size() != 2 || dkStrides[0] != filters)
+      dkStrides.size() != 2 || ShapedType::isDynamic(dkStrides[0]) ||
+      dkStrides[0] < filters)
     return 0;
   return groups;
 }
@@ -189,17 +201,31 @@ void cnnc::rewriteFewFilterKernelGradient(RewriterBase &b,
     filterRepeat.push_back(l / groups);
     channelRepeat.push_back(l % groups);
   }
-  // Output lane j * F + f (row c0 + j, column f) is lane f * G + j.
+  // Output lane j * F + f (row c0 + j, column f) is lane f * G + j, and
+  // back.
+  SmallVector<int64_t> laneOrder;
   for (int64_t j = 0; j < groups; ++j)
     for (int64_t f = 0; f < filters; ++f)
       kernelOrder.push_back(f * groups + j);
+  for (int64_t l = 0; l < lanes; ++l)
+    laneOrder.push_back(l % groups * filters + l / groups);
 
   b.create<scf::ForOp>(
       loc, zero, index(channels), index(block * groups), ValueRange{},
       [&](OpBuilder &cb, Location, Value c0, ValueRange) {
-        SmallVector<Value> init(
-            tapCount * block,
-            cb.create<arith::ConstantOp>(loc, cb.getZeroAttr(lanesType)));
+        // Each accumulator starts from the G rows of the output it sums
+        // into, one lane per (c, f).
+        SmallVector<Value> init;
+        for (int64_t t = 0; t < tapCount; ++t)
+          for (int64_t g = 0; g < block; ++g) {
+            Value c = cb.create<arith::AddIOp>(loc, c0, index(g * groups));
+            Value rows = cb.create<vector::TransferReadOp>(
+                loc, rowsType, taps[t].dk, ValueRange{c, zero}, pad,
+                ArrayRef<bool>{true, true});
+            Value flat = cb.create<vector::ShapeCastOp>(loc, lanesType, rows);
+            init.push_back(
+                cb.create<vector::ShuffleOp>(loc, flat, flat, laneOrder));
+          }
         auto pixelStep = [&](OpBuilder &pb, Value image, Value row,
                              Value column, ValueRange accs) {
           SmallVector<Value> next(accs);
@@ -247,13 +273,8 @@ void cnnc::rewriteFewFilterKernelGradient(RewriterBase &b,
             Value ordered =
                 cb.create<vector::ShuffleOp>(loc, sum, sum, kernelOrder);
             Value c = cb.create<arith::AddIOp>(loc, c0, index(g * groups));
-            Value old = cb.create<vector::TransferReadOp>(
-                loc, rowsType, taps[t].dk, ValueRange{c, zero}, pad,
-                ArrayRef<bool>{true, true});
-            Value flat = cb.create<vector::ShapeCastOp>(loc, lanesType, old);
-            Value updated = cb.create<arith::AddFOp>(loc, flat, ordered);
             cb.create<vector::TransferWriteOp>(
-                loc, cb.create<vector::ShapeCastOp>(loc, rowsType, updated),
+                loc, cb.create<vector::ShapeCastOp>(loc, rowsType, ordered),
                 taps[t].dk, ValueRange{c, zero}, ArrayRef<bool>{true, true});
           }
         cb.create<scf::YieldOp>(loc);

@@ -8,13 +8,17 @@
 
 namespace cnnc {
 
-/// How many input channels share a vector in `op`, one tap of a
-/// convolution's kernel gradient on buffers (BuildTrainStep's form:
-/// dk(c, f) += x(n, h, w, c) * dy(n, h, w, f), loops (c, f, n, h, w)):
+/// Whether `op` is one tap of a convolution's kernel gradient on buffers
+/// (the lowering's form: dk(c, f) += x(n, h, w, c) * dy(n, h, w, f), loops
+/// (c, f, n, h, w)), whose filters are the last dimension of dy and dk.
+bool isKernelGradientTap(mlir::linalg::GenericOp op);
+
+/// How many input channels share a vector in `op`, a kernel gradient tap:
 /// G = 16 / F when its F filters are 1, 2, 4 or 8, the channels a multiple
 /// of G, both images contiguous along their channels and the output's rows
-/// F floats apart; 0 otherwise (the op then goes by the usual contraction
-/// tiles: rows of channels by a vector of F filters).
+/// contiguous, at least F floats apart (a slice of a wider kernel
+/// gradient's filters too); 0 otherwise (the op then goes by the usual
+/// contraction tiles: rows of channels by a vector of F filters).
 int64_t fewFilterKernelGradientGroups(mlir::linalg::GenericOp op);
 
 /// Replaces such an op by vector code whose 16 lanes are (filter, channel
@@ -23,7 +27,8 @@ int64_t fewFilterKernelGradientGroups(mlir::linalg::GenericOp op);
 /// broadcast load and one full-width FMA. When `op` is alone in a loop over
 /// a kernel row's taps, the loop and all its taps are replaced, in one pass
 /// over the pixels. Each (c, f) stays one running sum over (image, row,
-/// column), as in the contraction tiles: the same bits.
+/// column) that starts from the output's value, as in the contraction
+/// tiles: the same bits.
 void rewriteFewFilterKernelGradient(mlir::RewriterBase &rewriter,
                                     mlir::linalg::GenericOp op);
 

@@ -24,7 +24,10 @@
 //   - matmul: one row at a time by up to 4F columns and 2C of the reduction;
 //   - other contractions (a kernel gradient's taps): 8 rows by F columns
 //     of the output, the reductions by 1, all but the innermost outside
-//     the output's loops (reductionsOutside);
+//     the output's loops (reductionsOutside); a kernel gradient tap of 1,
+//     2, 4 or 8 filters, lanes of filters x channels
+//     (FewFilterKernelGradient.cpp), and one of filters that are not whole
+//     vectors split as a convolution is (36 = 32 + 4);
 //   - a transpose that moves the innermost dimension: 16 x 16 blocks;
 //   - everything else (fills, broadcasts, elementwise generics, reductions):
 //     each outer parallel dimension by 1, the innermost by up to 64; when
@@ -232,28 +235,46 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
     (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, partial);
   }
 
-  /// Appends `conv` to `ops`, or, when its filters are not whole 16-lane
-  /// vectors (36), the two convolutions it splits into along them: the
-  /// filters channelTile's whole tiles cover (32) and the rest (4), each
-  /// split again if need be. The rest then gets a tile of its own: with 1,
-  /// 2, 4 or 8 filters one whose lanes hold filters x channels
-  /// (FewFilterConv.cpp), where a tile peeled off the filter loop would run
-  /// along the same reduction as the whole ones, with a 4-lane vector.
-  void splitFilters(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp conv,
+  /// Whether splitFilters may cut `op` along its filters, the last
+  /// dimension of its second input and of its output: a convolution (the
+  /// kernel's) or a kernel gradient tap (dy's).
+  static bool hasFilters(linalg::LinalgOp op) {
+    if (isa<linalg::Conv2DNhwcHwcfOp>(op.getOperation()))
+      return true;
+    auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+    return generic && cnnc::isKernelGradientTap(generic);
+  }
+
+  /// Appends `op` to `ops`, or, when it is a convolution or a kernel
+  /// gradient tap whose filters are not whole 16-lane vectors (36), the two
+  /// ops it splits into along them, on views of its operands: the filters
+  /// channelTile's whole tiles cover (32) and the rest (4), each split
+  /// again if need be. The rest then gets a tile of its own: with 1, 2, 4
+  /// or 8 filters one whose lanes hold filters x channels (FewFilterConv.cpp,
+  /// FewFilterKernelGradient.cpp), where a tile peeled off the filter loop
+  /// would run along the same reduction as the whole ones, with a 4-lane
+  /// vector. Each output element is the same sum in the same order.
+  void splitFilters(RewriterBase &rewriter, linalg::LinalgOp op,
                     SmallVectorImpl<linalg::LinalgOp> &ops) {
-    auto kernelType = dyn_cast<MemRefType>(conv.getDpsInputs()[1].getType());
-    int64_t filters = kernelType ? kernelType.getDimSize(3) : 1;
-    int64_t tile = channelTile(filters);
-    int64_t whole = filters / std::max<int64_t>(tile, 1) * tile;
-    if (!kernelType || !kernelType.hasStaticShape() || filters <= 16 ||
-        filters % 16 == 0 || whole == 0 || whole == filters) {
-      ops.push_back(conv);
+    if (!hasFilters(op)) {
+      ops.push_back(op);
       return;
     }
-    rewriter.setInsertionPoint(conv);
-    Location loc = conv.getLoc();
-    Value input = conv.getDpsInputs()[0], kernel = conv.getDpsInputs()[1];
-    Value output = conv.getDpsInits()[0];
+    OpOperand *filtered = op.getDpsInputOperand(1);
+    OpOperand *output = op.getDpsInitOperand(0);
+    auto filteredType = dyn_cast<MemRefType>(filtered->get().getType());
+    auto outputType = dyn_cast<MemRefType>(output->get().getType());
+    int64_t filters = filteredType ? filteredType.getShape().back() : 1;
+    int64_t tile = channelTile(filters);
+    int64_t whole = filters / std::max<int64_t>(tile, 1) * tile;
+    if (!filteredType || !outputType || ShapedType::isDynamic(filters) ||
+        outputType.getShape().back() != filters || filters <= 16 ||
+        filters % 16 == 0 || whole == 0 || whole == filters) {
+      ops.push_back(op);
+      return;
+    }
+    rewriter.setInsertionPoint(op);
+    Location loc = op.getLoc();
     auto part = [&](Value whole, int64_t offset, int64_t size) -> Value {
       auto type = cast<MemRefType>(whole.getType());
       SmallVector<OpFoldResult> offsets(type.getRank(),
@@ -269,13 +290,17 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
     };
     for (auto [offset, size] :
          {std::pair<int64_t, int64_t>{0, whole}, {whole, filters - whole}}) {
-      auto piece = rewriter.create<linalg::Conv2DNhwcHwcfOp>(
-          loc, TypeRange{}, ValueRange{input, part(kernel, offset, size)},
-          ValueRange{part(output, offset, size)}, conv.getStrides(),
-          conv.getDilations());
-      splitFilters(rewriter, piece, ops);
+      // The same op (strides, dilations, maps, body) on the views; no
+      // marks: a convolution's epilogue is for the whole filters' row.
+      Value filteredPart = part(filtered->get(), offset, size);
+      Value outputPart = part(output->get(), offset, size);
+      Operation *piece = rewriter.clone(*op.getOperation());
+      piece->setDiscardableAttrs(ArrayRef<NamedAttribute>{});
+      piece->setOperand(filtered->getOperandNumber(), filteredPart);
+      piece->setOperand(output->getOperandNumber(), outputPart);
+      splitFilters(rewriter, cast<linalg::LinalgOp>(piece), ops);
     }
-    rewriter.eraseOp(conv);
+    rewriter.eraseOp(op);
   }
 
   /// A contraction such as a kernel gradient tap, out(c, f) += a(.., c) *
@@ -544,12 +569,8 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
       if (op.hasPureBufferSemantics())
         found.push_back(op);
     });
-    for (linalg::LinalgOp op : found) {
-      if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation()))
-        splitFilters(rewriter, conv, ops);
-      else
-        ops.push_back(op);
-    }
+    for (linalg::LinalgOp op : found)
+      splitFilters(rewriter, op, ops);
     // A few-filter convolution's bias and activation go into its register
     // tile (ConvEpilogue.cpp), not into tiles of their own.
     llvm::DenseMap<Operation *, cnnc::ConvEpilogue> epilogues;

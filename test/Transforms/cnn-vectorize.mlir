@@ -257,13 +257,36 @@ func.func @kernel_grad_tap(%x: memref<?x11x11x32xf32, strided<[5408, 416, 32, 1]
 
 // -----
 
-// A kernel gradient tap with 36 filters: 32 + 4 columns, as convolutions.
+// A kernel gradient tap with 36 filters is split along them as a
+// convolution is: 32 columns on the contraction tiles (8 rows x 2 zmm
+// vectors), the 4 left over on few-filter lanes of 4 filters x 4 channels
+// (FewFilterKernelGradient.cpp), on views of dy and of the output whose
+// rows are 36 floats apart: no 4-lane contraction peeled off the filter
+// loop, no vector of 18. The 4 filters' accumulators start from the
+// output's values (each (c, f) one running sum, the contraction tiles'
+// order) and are written back without an add.
 // CHECK-LABEL: func.func @kernel_grad_tap_remainder
+// CHECK-SAME: (%[[X:.*]]: memref<?x11x11x8xf32>, %[[DY:.*]]: memref<?x11x11x36xf32>, %[[O:.*]]: memref<8x36xf32>)
 func.func @kernel_grad_tap_remainder(%x: memref<?x11x11x8xf32>, %dy: memref<?x11x11x36xf32>,
                                      %o: memref<8x36xf32>) {
+  // CHECK: %[[O32:.*]] = memref.subview %[[O]][0, 0] [8, 32] [1, 1]
   // CHECK: vector.contract {{.*}} into vector<8x32xf32>
-  // CHECK: vector.contract {{.*}} into vector<8x4xf32>
+  // CHECK: vector.transfer_write %{{.*}}, %[[O32]]
+  // CHECK: %[[DY4:.*]] = memref.subview %[[DY]][0, 0, 0, 32] [%{{.*}}, 11, 11, 4]
+  // CHECK: %[[O4:.*]] = memref.subview %[[O]][0, 32] [8, 4] [1, 1] : memref<8x36xf32> to memref<8x4xf32, strided<[36, 1], offset: 32>>
+  // CHECK: %[[ROWS:.*]] = vector.transfer_read %[[O4]][%c0, %c0]{{.*}} vector<4x4xf32>
+  // CHECK: %[[FLAT:.*]] = vector.shape_cast %[[ROWS]] : vector<4x4xf32> to vector<16xf32>
+  // CHECK: %[[INIT:.*]] = vector.shuffle %[[FLAT]], %[[FLAT]] [0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15]
+  // CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[INIT]], %{{.*}} = %{{.*}}) -> (vector<16xf32>, vector<16xf32>)
+  // CHECK: vector.transfer_read %[[DY4]]{{.*}} vector<4xf32>
+  // CHECK: vector.fma {{.*}} : vector<16xf32>
+  // CHECK: vector.fma {{.*}} : vector<16xf32>
+  // CHECK-NOT: arith.addf
+  // CHECK: vector.transfer_write %{{.*}}, %[[O4]][%c0, %c0]
+  // CHECK: vector.transfer_write %{{.*}}, %[[O4]][%c4, %c0]
+  // CHECK-NOT: vector.contract
   // CHECK-NOT: x18xf32>
+  // CHECK: return
   linalg.generic {indexing_maps = [affine_map<(c, f, n, i, j) -> (n, i, j, c)>,
                                    affine_map<(c, f, n, i, j) -> (n, i, j, f)>,
                                    affine_map<(c, f, n, i, j) -> (c, f)>],

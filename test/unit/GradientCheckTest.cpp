@@ -449,6 +449,13 @@ const GradientCase kCases[] = {
      "layers.Conv2D(2, 3, padding='same'), layers.Flatten(),\n"
      "layers.Dense(3)\n",
      "'mse'"},
+    // Filters that are not whole vectors: kernel gradients split 16 + 4
+    // and, strided, 32 + 4, the 4 on few-filter lanes over a 3-image batch.
+    {"split_filter_kernel_gradients", "(6, 7, 4)",
+     "layers.Conv2D(20, (2, 3), activation='tanh'),\n"
+     "layers.Conv2D(36, 1, strides=2, activation='tanh'), layers.Flatten(),\n"
+     "layers.Dense(3)\n",
+     "'mse'"},
     // Pooling: each kind x padding x overlap.
     {"max_pool", "(6, 6, 2)",
      "layers.Conv2D(3, 3, padding='same'), layers.MaxPooling2D(2),\n"
