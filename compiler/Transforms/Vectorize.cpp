@@ -410,6 +410,10 @@ struct Vectorize : cnnc::impl::VectorizeBase<Vectorize> {
       sizes[*pair] = 2;
       unsigned columns = *lastDim(out);
       int64_t perRow = wholeVectorsDivisor(ranges[columns], 4 * vectorChannels);
+      // A power-of-two count of zmm accumulators: LLVM takes an odd count
+      // (800 columns by 80) apart lane by lane at every step.
+      while (perRow && !llvm::isPowerOf2_64(perRow / 16))
+        perRow = wholeVectorsDivisor(ranges[columns], perRow - 16);
       sizes[columns] = perRow ? perRow : divisorAtMost(ranges[columns], 16);
       if (out.getNumResults() >= 2) {
         unsigned rows =

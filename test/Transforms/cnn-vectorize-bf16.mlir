@@ -31,6 +31,26 @@ func.func @dense(%x: memref<?x400x2xbf16>, %w: memref<400x128x2xbf16>, %y: memre
   return
 }
 
+// The Dense layer's input gradient (128 units as 64 pairs, 800 columns):
+// 800 is 50 vectors, whose largest divisor up to 8 is 5; an odd count of
+// accumulators LLVM would take apart lane by lane, so 2 vectors, 32 columns.
+// CHECK-LABEL: func.func @input_gradient
+// CHECK: scf.for %{{.*}} = %c0 to %c800 step %c32
+// CHECK: vector.transfer_read {{.*}} vector<1x32x2xbf16>
+// CHECK: vector.contract {{.*}} into vector<1x32xf32>
+func.func @input_gradient(%x: memref<?x64x2xbf16>, %w: memref<64x800x2xbf16>, %y: memref<?x800xf32>) {
+  linalg.generic {indexing_maps = [#x, #w, #o], iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
+    ins(%x, %w : memref<?x64x2xbf16>, memref<64x800x2xbf16>) outs(%y : memref<?x800xf32>) {
+  ^bb0(%a: bf16, %b: bf16, %c: f32):
+    %ae = arith.extf %a : bf16 to f32
+    %be = arith.extf %b : bf16 to f32
+    %m = arith.mulf %ae, %be : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
 // The packing of the kernel into pairs: 16 columns by the pair per tile,
 // two rows of 16 floats read, rounded, and written as 32 contiguous bf16.
 // CHECK-LABEL: func.func @pack
