@@ -1,13 +1,16 @@
 //===- PeakMeasure.h - Run a peak loop on T threads, timed ------*- C++ -*-===//
 //
-// What cnnc-fma-peak and cnnc-bf16-peak share: a clock, and the harness
-// that runs one arithmetic loop per thread until told to stop and turns the
-// FLOPs they report into GFLOP/s.
+// What cnnc-fma-peak, cnnc-bf16-peak and cnnc-int8-peak share: a clock,
+// the harness that runs one arithmetic loop per thread until told to stop
+// and turns the FLOPs they report into GFLOP/s, and the FP32 zmm FMA loop
+// each measures (alone, or beside the bf16 or int8 one).
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef CNNC_BENCH_PEAKMEASURE_H
 #define CNNC_BENCH_PEAKMEASURE_H
+
+#include <immintrin.h>
 
 #include <atomic>
 #include <chrono>
@@ -47,6 +50,30 @@ inline double measureGflops(PeakLoop loop, unsigned threads, double seconds) {
   if (sinks[0] == 12345.0f) // never: keeps the loops from being removed
     std::puts("");
   return total / elapsed / 1e9;
+}
+
+/// FP32 FMAs on `Chains` independent zmm accumulators until `stop`, their
+/// clock read every `Inner` FMAs per chain; returns the floating-point
+/// operations (2 per lane per FMA). The operands keep the sums finite.
+template <int Chains, long Inner = 1 << 14>
+__attribute__((target("avx512f"))) double zmmFmaLoop(std::atomic<bool> &stop,
+                                                     float &sink) {
+  __m512 acc[Chains];
+  for (int c = 0; c < Chains; ++c)
+    acc[c] = _mm512_set1_ps(1.0f + c * 1e-3f);
+  const __m512 a = _mm512_set1_ps(0.999999f), b = _mm512_set1_ps(1e-7f);
+  double flops = 0;
+  while (!stop.load(std::memory_order_relaxed)) {
+    for (long i = 0; i < Inner; ++i)
+      for (int c = 0; c < Chains; ++c)
+        acc[c] = _mm512_fmadd_ps(acc[c], a, b);
+    flops += 2.0 * 16 * Chains * Inner;
+  }
+  __m512 sum = acc[0];
+  for (int c = 1; c < Chains; ++c)
+    sum = _mm512_add_ps(sum, acc[c]);
+  sink = _mm512_reduce_add_ps(sum);
+  return flops;
 }
 
 } // namespace cnnc::bench

@@ -30,6 +30,7 @@
 namespace {
 
 using cnnc::bench::measureGflops;
+using cnnc::bench::zmmFmaLoop;
 using Loop = cnnc::bench::PeakLoop;
 
 constexpr int kMaxChains = 28; // of the 32 zmm registers; 2 hold operands
@@ -58,42 +59,21 @@ runBf16(std::atomic<bool> &stop, float &sink) {
   return flops;
 }
 
-template <int Chains>
-__attribute__((target("avx512f"))) double runFp32(std::atomic<bool> &stop,
-                                                  float &sink) {
-  __m512 acc[Chains];
-  for (int c = 0; c < Chains; ++c)
-    acc[c] = _mm512_set1_ps(1.0f + c * 1e-3f);
-  const __m512 a = _mm512_set1_ps(0.999999f), b = _mm512_set1_ps(1e-7f);
-  double flops = 0;
-  while (!stop.load(std::memory_order_relaxed)) {
-    for (long i = 0; i < kInner; ++i)
-      for (int c = 0; c < Chains; ++c)
-        acc[c] = _mm512_fmadd_ps(acc[c], a, b);
-    flops += 2.0 * 16 * Chains * kInner;
-  }
-  __m512 sum = acc[0];
-  for (int c = 1; c < Chains; ++c)
-    sum = _mm512_add_ps(sum, acc[c]);
-  sink = _mm512_reduce_add_ps(sum);
-  return flops;
-}
-
 /// The loops for `chains` accumulators (the counts the command takes).
 std::pair<Loop, Loop> loops(int chains) {
   switch (chains) {
   case 8:
-    return {runBf16<8>, runFp32<8>};
+    return {runBf16<8>, zmmFmaLoop<8>};
   case 12:
-    return {runBf16<12>, runFp32<12>};
+    return {runBf16<12>, zmmFmaLoop<12>};
   case 16:
-    return {runBf16<16>, runFp32<16>};
+    return {runBf16<16>, zmmFmaLoop<16>};
   case 20:
-    return {runBf16<20>, runFp32<20>};
+    return {runBf16<20>, zmmFmaLoop<20>};
   case 24:
-    return {runBf16<24>, runFp32<24>};
+    return {runBf16<24>, zmmFmaLoop<24>};
   default:
-    return {runBf16<kMaxChains>, runFp32<kMaxChains>};
+    return {runBf16<kMaxChains>, zmmFmaLoop<kMaxChains>};
   }
 }
 

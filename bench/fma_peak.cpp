@@ -35,27 +35,8 @@ using cnnc::bench::measureGflops;
 constexpr int kChains = 12;
 constexpr long kInner = 1 << 16; // FMAs per chain between clock reads
 
-/// Runs FMAs until `stop`; returns the number of floating-point operations
-/// (2 per lane per FMA). `sink` keeps the results alive.
-__attribute__((target("avx512f"))) double runZmm(std::atomic<bool> &stop,
-                                                 float &sink) {
-  __m512 acc[kChains];
-  for (int c = 0; c < kChains; ++c)
-    acc[c] = _mm512_set1_ps(1.0f + c * 1e-3f);
-  const __m512 a = _mm512_set1_ps(0.999999f), b = _mm512_set1_ps(1e-7f);
-  double flops = 0;
-  while (!stop.load(std::memory_order_relaxed)) {
-    for (long i = 0; i < kInner; ++i)
-      for (int c = 0; c < kChains; ++c)
-        acc[c] = _mm512_fmadd_ps(acc[c], a, b);
-    flops += 2.0 * 16 * kChains * kInner;
-  }
-  __m512 sum = acc[0];
-  for (int c = 1; c < kChains; ++c)
-    sum = _mm512_add_ps(sum, acc[c]);
-  sink = _mm512_reduce_add_ps(sum);
-  return flops;
-}
+/// The zmm loop: 2 floating-point operations per lane per FMA.
+constexpr auto runZmm = cnnc::bench::zmmFmaLoop<kChains, kInner>;
 
 __attribute__((target("avx2,fma"))) double runYmm(std::atomic<bool> &stop,
                                                   float &sink) {

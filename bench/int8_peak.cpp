@@ -27,6 +27,7 @@
 namespace {
 
 using cnnc::bench::measureGflops;
+using cnnc::bench::zmmFmaLoop;
 using Loop = cnnc::bench::PeakLoop;
 
 constexpr long kInner = 1 << 14;
@@ -51,27 +52,6 @@ runInt8(std::atomic<bool> &stop, float &sink) {
     sum = _mm512_add_epi32(sum, acc[c]);
   sink = float(_mm512_reduce_add_epi32(sum));
   return ops;
-}
-
-template <int Chains>
-__attribute__((target("avx512f"))) double runFp32(std::atomic<bool> &stop,
-                                                  float &sink) {
-  __m512 acc[Chains];
-  for (int c = 0; c < Chains; ++c)
-    acc[c] = _mm512_set1_ps(1.0f + c * 1e-3f);
-  const __m512 a = _mm512_set1_ps(0.999999f), b = _mm512_set1_ps(1e-7f);
-  double flops = 0;
-  while (!stop.load(std::memory_order_relaxed)) {
-    for (long i = 0; i < kInner; ++i)
-      for (int c = 0; c < Chains; ++c)
-        acc[c] = _mm512_fmadd_ps(acc[c], a, b);
-    flops += 2.0 * 16 * Chains * kInner;
-  }
-  __m512 sum = acc[0];
-  for (int c = 1; c < Chains; ++c)
-    sum = _mm512_add_ps(sum, acc[c]);
-  sink = _mm512_reduce_add_ps(sum);
-  return flops;
 }
 
 } // namespace
@@ -112,7 +92,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   Loop int8 = chains == 12 ? runInt8<12> : runInt8<24>;
-  Loop fp32 = chains == 12 ? runFp32<12> : runFp32<24>;
+  Loop fp32 = chains == 12 ? zmmFmaLoop<12> : zmmFmaLoop<24>;
   measureGflops(int8, threads, 0.2); // warm-up: let the clock settle
   double int8Gops = measureGflops(int8, threads, seconds);
   double fp32Gflops = measureGflops(fp32, threads, seconds);
