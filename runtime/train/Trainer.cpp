@@ -22,7 +22,7 @@ Trainer::Trainer(const ModelKernels &kernels, unsigned threads,
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   if (!SplitChunks::install(kernels))
     overlap = false;
-  lockstep = LockstepChunks::install(kernels);
+  LockstepChunks::install(kernels);
   const ModelInfo &info = kernels.info;
   int64_t count = info.paramElements();
   paramData.assign(count, 0.0f);
@@ -114,7 +114,7 @@ LossAndAccuracy Trainer::step(const Batch &batch, uint64_t seed, int stopSignal,
   // call: its one chunk is the batch (so, like the fixed chunks, it does
   // not depend on the threads), and it trains in one process only.
   bool batchStatistics = info.needsWholeBatch();
-  bool wholeBatch = batchStatistics && !lockstep;
+  bool wholeBatch = batchStatistics && !kernels.sumAcrossChunksHook;
   assert((!wholeBatch || group.size() == 1) &&
          "a whole batch in one call cannot be split across ranks");
   int64_t chunkImages = wholeBatch ? batch.size : kTrainChunkImages;

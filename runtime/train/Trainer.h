@@ -132,8 +132,6 @@ private:
   Batch evalBatch;
   bool overlap = false;
   SplitChunks split;
-  /// Whether the code reaches the runtime for its sums across chunks.
-  bool lockstep = false;
   LockstepChunks lockstepChunks;
 };
 
